@@ -1,0 +1,5 @@
+"""Allow ``python -m origins_lint``."""
+
+from origins_lint.cli import main
+
+main()

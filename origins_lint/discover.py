@@ -1,0 +1,130 @@
+"""From the paths on the command line to the files to check.
+
+Directory walks never follow symlinked folders (so a symlink loop cannot hang
+them), skip symlinked files that point outside the folder being walked, and
+skip anything that is not a regular file (FIFOs, devices, sockets).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+SKIPPED_DIRS = frozenset(
+    {
+        ".git",
+        ".hg",
+        ".svn",
+        ".venv",
+        "venv",
+        "node_modules",
+        "__pycache__",
+        ".tox",
+        ".nox",
+        ".mypy_cache",
+        ".ruff_cache",
+        ".pytest_cache",
+        ".origins-lint-cache",
+        ".terraform",
+    }
+)
+
+
+class PathError(Exception):
+    """A path on the command line does not exist; the CLI exits 2."""
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    path: str
+    explicit: bool  # named on the command line: an unknown format is reported, not skipped
+
+
+@lru_cache(maxsize=256)
+def _glob_regex(pattern: str) -> re.Pattern[str]:
+    out, index = [], 0
+    while index < len(pattern):
+        char = pattern[index]
+        if pattern.startswith("**/", index):
+            out.append("(?:.*/)?")
+            index += 3
+            continue
+        if pattern.startswith("**", index):
+            out.append(".*")
+            index += 2
+            continue
+        out.append({"*": "[^/]*", "?": "[^/]"}.get(char, re.escape(char)))
+        index += 1
+    return re.compile("".join(out) + "(?:/.*)?")
+
+
+def glob_match(pattern: str, relative: str) -> bool:
+    """gitignore-like: a pattern with no `/` matches any path component; else the path from the root."""
+    relative = relative.replace(os.sep, "/").removeprefix("./")
+    pattern = pattern.removeprefix("./").rstrip("/")
+    if "/" not in pattern:
+        parts = relative.split("/")
+        regex = _glob_regex(pattern)
+        return any(regex.fullmatch(part) for part in parts)
+    return bool(_glob_regex(pattern).fullmatch(relative))
+
+
+def relative_to(path: str, root: Path) -> str:
+    try:
+        return Path(path).resolve().relative_to(root).as_posix()
+    except ValueError:
+        return Path(path).as_posix()
+
+
+def discover(
+    paths: list[str], excludes: tuple[str, ...], root: Path, extensions: frozenset[str]
+) -> Iterator[Candidate]:
+    for given in paths:
+        if not os.path.lexists(given):
+            raise PathError(f"{given}: no such file or directory")
+        if os.path.isdir(given):
+            yield from _walk(given, excludes, root, extensions)
+        elif not _excluded(given, excludes, root):
+            yield Candidate(given, explicit=True)
+
+
+def _excluded(path: str, excludes: tuple[str, ...], root: Path) -> bool:
+    if not excludes:
+        return False
+    relative = relative_to(path, root)
+    return any(glob_match(pattern, relative) or glob_match(pattern, path) for pattern in excludes)
+
+
+def _walk(top: str, excludes: tuple[str, ...], root: Path, extensions: frozenset[str]) -> Iterator[Candidate]:
+    real_top = os.path.realpath(top)
+    for folder, dirs, files in os.walk(top, followlinks=False):
+        dirs[:] = sorted(
+            d
+            for d in dirs
+            if d not in SKIPPED_DIRS and not _excluded(os.path.join(folder, d), excludes, root)
+        )
+        for name in sorted(files):
+            if not name.endswith(tuple(extensions)):
+                continue
+            path = os.path.join(folder, name)
+            if _excluded(path, excludes, root) or not _regular_inside(path, real_top):
+                continue
+            yield Candidate(path, explicit=False)
+
+
+def _regular_inside(path: str, real_top: str) -> bool:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return os.path.islink(path) is False  # unreadable files are reported when read
+    if not stat.S_ISREG(info.st_mode):
+        return False
+    if os.path.islink(path):
+        target = os.path.realpath(path)
+        return os.path.commonpath([target, real_top]) == real_top
+    return True

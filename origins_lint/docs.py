@@ -1,0 +1,18 @@
+"""Rule pages (`rules/OLnnn.md`): from the checkout when run from source, else from the wheel."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+_HERE = Path(__file__).resolve().parent
+_PLACES = (_HERE / "_docs" / "rules", _HERE.parent / "rules")
+
+
+def rules_dir() -> Path | None:
+    return next((place for place in _PLACES if place.is_dir()), None)
+
+
+def rule_page(code: str) -> str | None:
+    folder = rules_dir()
+    page = folder / f"{code}.md" if folder is not None else None
+    return page.read_text(encoding="utf-8") if page is not None and page.is_file() else None

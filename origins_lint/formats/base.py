@@ -1,0 +1,25 @@
+"""What every input format provides to the pipeline."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from origins_lint.model import ParsedFile
+from origins_lint.source import Source
+
+
+@dataclass(frozen=True, slots=True)
+class FormatOptions:
+    """Settings a parser may need; kept small so formats stay independent of config."""
+
+    max_file_size: int
+
+
+@dataclass(frozen=True, slots=True)
+class Format:
+    name: str
+    description: str
+    extensions: tuple[str, ...]  # files a directory walk reads to sniff
+    detect: Callable[[str, str], bool]  # (path, text) -> is this format
+    parse: Callable[[Source, FormatOptions], ParsedFile]

@@ -1,0 +1,228 @@
+"""The origins-lint policy file (``policy-format.md``): YAML in, model out, never a verdict."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from pathlib import PurePath
+from typing import Any
+
+from origins_lint.formats.base import FormatOptions
+from origins_lint.formats.yaml_tree import YNode, load_documents
+from origins_lint.model import (
+    POLICY_REGEX_ENGINE,
+    CorsContext,
+    Document,
+    Environment,
+    InputProblem,
+    Location,
+    MatcherKind,
+    OriginMatcher,
+    ParsedFile,
+    ProblemKind,
+    Setting,
+)
+from origins_lint.origins import is_any, is_null, looks_like_wildcard
+from origins_lint.source import Source
+
+NAME = "policy"
+EXTENSIONS = (".yaml", ".yml")
+
+_NAMES = re.compile(r"(^|\.)origins\.ya?ml$")
+_KIND = re.compile(r"^kind:\s*[\"']?OriginPolicy\b", re.MULTILINE)
+_ORIGINS_KEY = re.compile(r"^origins:", re.MULTILINE)
+_ENTRY = re.compile(
+    r"^\s*-\s+[\"']?(origin|regex)[\"']?\s*:|[{,]\s*[\"']?(origin|regex)[\"']?\s*:", re.MULTILINE
+)
+
+
+def detect(path: str, text: str) -> bool:
+    """By name (`*.origins.yaml`), by `kind: OriginPolicy`, or by a top-level `origins:` list."""
+    name = PurePath(path).name
+    if _NAMES.search(name):
+        return True
+    if not name.endswith(EXTENSIONS):
+        return False
+    return bool(_KIND.search(text) or (_ORIGINS_KEY.search(text) and _ENTRY.search(text)))
+
+
+def parse(source: Source, options: FormatOptions) -> ParsedFile:
+    from pydantic import ValidationError
+
+    from origins_lint.formats.policy_schema import Entry, Policy
+
+    path = source.path
+    result = ParsedFile(path, NAME)
+    if not source.text.strip():
+        result.problems.append(_problem(ProblemKind.PARSE, "file is empty; a policy needs `origins:`", path))
+        return result
+    loaded = load_documents(path, source.text)
+    result.problems.extend(loaded.problems)
+    for node in loaded.documents:
+        if not isinstance(node.value, dict):
+            message = f"a policy document must be a mapping with `origins:`, not {_kind(node.value)}"
+            result.problems.append(InputProblem(ProblemKind.SCHEMA, message, node.location))
+            continue
+        _restore_null_origins(node, source.text)
+        data = {key: value for key, value in node.plain().items() if not str(key).startswith("x-")}
+        raw_entries = data.get("origins")
+        if isinstance(raw_entries, list):
+            data["origins"] = []  # entries are validated one by one below
+        try:
+            policy = Policy.model_validate(data)
+        except ValidationError as error:
+            result.problems.extend(_schema_problems(error, node))
+            continue
+        entries = []
+        for index, raw in enumerate(raw_entries or []):
+            try:
+                entries.append((index, Entry.model_validate(raw)))
+            except ValidationError as error:
+                result.problems.extend(_schema_problems(error, node, ("origins", index)))
+        result.documents.append(_document(policy, entries, node, path))
+    return result
+
+
+def _kind(value: Any) -> str:
+    return "a list" if isinstance(value, list) else f"the value {value!r}"
+
+
+def _problem(kind: ProblemKind, message: str, path: str) -> InputProblem:
+    return InputProblem(kind, message, Location.point(path, 1, 1))
+
+
+def _restore_null_origins(document: YNode, text: str) -> None:
+    """`origin: null` is YAML's null, but the author meant the `null` origin."""
+    origins = document.value.get("origins")
+    if origins is None or not isinstance(origins.value, list):
+        return
+    lines = text.split("\n")
+    for entry in origins.value:
+        if not isinstance(entry.value, dict):
+            continue
+        origin = entry.value.get("origin")
+        if origin is not None and origin.value is None:
+            loc = origin.location
+            line = lines[loc.line - 1] if loc.line <= len(lines) else ""
+            if line[loc.column - 1 : loc.column + 3] == "null":
+                origin.value = "null"
+
+
+def _document(policy: Any, entries: list[tuple[int, Any]], node: YNode, path: str) -> Document:
+    document = Document(
+        path=path,
+        format=NAME,
+        location=node.location,
+        environment=Environment(policy.environment),
+        service=policy.service,
+    )
+    entry_nodes = node.value["origins"].value
+    defaults_node = node.value.get("defaults")
+    for index, entry in entries:
+        document.contexts.append(_context(policy, entry, entry_nodes[index], defaults_node))
+    return document
+
+
+def _context(policy: Any, entry: Any, node: YNode, defaults_node: YNode | None) -> CorsContext:
+    is_regex = entry.regex is not None
+    key = "regex" if is_regex else "origin"
+    raw: str = entry.regex if is_regex else entry.origin
+    matcher = OriginMatcher(
+        kind=MatcherKind.REGEX if is_regex else _origin_kind(raw),
+        raw=raw,
+        location=node.value[key].location,
+        engine=POLICY_REGEX_ENGINE,
+        note=entry.note,
+    )
+
+    def setting(name: str, convert: Any, fallback: Any) -> Setting[Any]:
+        for model, source in ((entry, node), (policy.defaults, defaults_node)):
+            value = getattr(model, name, None) if model is not None else None
+            if value is not None and source is not None:
+                return Setting(convert(value), source.value[name].location)
+        return Setting(fallback) if fallback is not None else None  # type: ignore[return-value]
+
+    return CorsContext(
+        matchers=[matcher],
+        location=node.location,
+        credentials=setting("credentials", bool, False),
+        allow_methods=setting("allow_methods", tuple, None),
+        allow_headers=setting("allow_headers", tuple, None),
+        expose_headers=setting("expose_headers", tuple, None),
+        max_age=setting("max_age", int, None),
+        scopes=setting("scopes", frozenset, frozenset({"cors"})),
+        name=entry.note,
+    )
+
+
+def _origin_kind(raw: str) -> MatcherKind:
+    if is_any(raw):
+        return MatcherKind.ANY
+    if is_null(raw):
+        return MatcherKind.NULL
+    if looks_like_wildcard(raw):
+        return MatcherKind.WILDCARD
+    return MatcherKind.EXACT
+
+
+# --- schema errors ---------------------------------------------------------------
+
+
+def _schema_problems(error: Any, document: YNode, prefix: tuple[Any, ...] = ()) -> list[InputProblem]:
+    problems = []
+    for raw in error.errors(include_url=False):
+        item = {**raw, "loc": prefix + tuple(raw["loc"])}
+        location, message = _describe(item, document)
+        problems.append(InputProblem(ProblemKind.SCHEMA, message, location))
+    return problems
+
+
+def _walk(document: YNode, loc: tuple[Any, ...]) -> tuple[YNode, list[str]]:
+    """The deepest node the error path reaches, and the path as written."""
+    node, names = document, []
+    for part in loc:
+        value = node.value
+        in_map = isinstance(value, dict) and part in value
+        in_list = isinstance(value, list) and isinstance(part, int) and part < len(value)
+        if in_map or in_list:
+            node = value[part]
+        else:
+            break
+        names.append(f"[{part}]" if isinstance(part, int) else f".{part}")
+    return node, names
+
+
+def _describe(item: dict[str, Any], document: YNode) -> tuple[Location, str]:
+    from origins_lint.formats.policy_schema import Defaults, Entry, Policy, field_names
+
+    loc = tuple(part for part in item["loc"] if not (isinstance(part, str) and part.startswith("function-")))
+    kind = item["type"]
+    node, names = _walk(document, loc)
+    where = "".join(names).lstrip(".") or "the document"
+    if kind == "extra_forbidden":
+        key = str(loc[-1])
+        parent, _ = _walk(document, loc[:-1])
+        model = {1: Policy}.get(len(loc), Entry if "origins" in loc else Defaults)
+        known = field_names(model)
+        close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+        hint = f"did you mean `{close[0]}`?" if close else "known keys: " + ", ".join(f"`{k}`" for k in known)
+        place = "".join(names[:-1]).lstrip(".") or "the top level"
+        location = parent.key_locations.get(key, node.location)
+        return location, f"unknown key `{key}` in {place}; {hint} (keys starting with `x-` are ignored)"
+    if kind == "missing":
+        return node.location, f"{where} is missing the required key `{loc[-1]}`"
+    message = str(item["msg"]).removeprefix("Value error, ")
+    if kind.startswith("literal_error"):
+        expected = message.removeprefix("Input should be ")
+        return node.location, f"`{where}` must be {expected} (got {item['input']!r})"
+    if kind == "string_pattern_mismatch":
+        return node.location, f"`{where}`: {item['input']!r} is not {_pattern_hint(loc)}"
+    if "input" in item and not isinstance(item["input"], dict | list):
+        return node.location, f"`{where}`: {message[0].lower() + message[1:]} (got {item['input']!r})"
+    return node.location, f"`{where}`: {message}"
+
+
+def _pattern_hint(loc: tuple[Any, ...]) -> str:
+    if "allow_methods" in loc:
+        return "an upper-case HTTP method token (`GET`) or `*`"
+    return "a header name (`Content-Type`) or `*`"

@@ -1,0 +1,182 @@
+"""The policy file's schema: pydantic models, and the JSON Schema generated from them.
+
+These models are the single source of truth: ``schemas/origins-policy.schema.json``
+is written from them (``origins-lint schema --output schemas/``) and a test fails
+when the checked-in copy is stale. Every field carries a title, a description
+and examples because editors show them on hover.
+"""
+
+from __future__ import annotations
+
+import re
+import re._parser as sre_parse
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+
+SCHEMA_ID = (
+    "https://raw.githubusercontent.com/origins-lint/origins-lint/main/schemas/origins-policy.schema.json"
+)
+SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+
+Method = Annotated[str, StringConstraints(pattern=r"^([A-Z][A-Z0-9!#$%&'*+.^_`|~-]*|\*)$")]
+HeaderName = Annotated[str, StringConstraints(pattern=r"^([A-Za-z0-9!#$%&'*+.^_`|~-]+|\*)$")]
+Scope = Literal["cors", "redirect", "iframe_embed"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid", strict=True, json_schema_extra={"patternProperties": {"^x-": {}}}
+    )
+
+
+class Allowances(_Strict):
+    """What an entry lets its origins do; `defaults` and each entry share these keys."""
+
+    scopes: list[Scope] | None = Field(
+        None,
+        title="Scopes",
+        description=(
+            "Where the origin is trusted, as in Okta: `cors` (cross-origin requests), "
+            "`redirect` (sign-in and sign-out redirects), `iframe_embed` (may frame the sign-in "
+            "page). Defaults to `[cors]`."
+        ),
+        examples=[["cors"], ["cors", "redirect"]],
+    )
+    credentials: bool | None = Field(
+        None,
+        title="Credentials",
+        description=(
+            "Whether responses may be read with the user's cookies or HTTP auth "
+            "(`Access-Control-Allow-Credentials: true`). Defaults to false."
+        ),
+        examples=[False, True],
+    )
+    allow_methods: list[Method] | None = Field(
+        None,
+        title="Allowed methods",
+        description="HTTP methods a cross-origin request may use: upper-case tokens, or `*`.",
+        examples=[["GET", "POST"]],
+    )
+    allow_headers: list[HeaderName] | None = Field(
+        None,
+        title="Allowed request headers",
+        description="Request headers a cross-origin request may send: header names, or `*`.",
+        examples=[["Content-Type", "Authorization"]],
+    )
+    expose_headers: list[HeaderName] | None = Field(
+        None,
+        title="Exposed response headers",
+        description="Response headers the calling page may read: header names, or `*`.",
+        examples=[["X-Request-Id"]],
+    )
+    max_age: int | None = Field(
+        None,
+        ge=0,
+        title="Preflight cache time",
+        description="Seconds a browser may cache the preflight answer (`Access-Control-Max-Age`).",
+        examples=[600],
+    )
+
+
+class Defaults(Allowances):
+    """Values every entry of `origins` gets unless it sets its own."""
+
+    model_config = ConfigDict(title="Defaults")
+
+
+class Entry(Allowances):
+    """One trusted origin: exactly one of `origin` and `regex`."""
+
+    model_config = ConfigDict(title="Trusted origin")
+
+    origin: str | None = Field(
+        None,
+        title="Origin",
+        description=(
+            "An exact origin as a browser sends it (`scheme://host[:port]`, no path), "
+            "one leading wildcard label (`https://*.example.com`), `*` (any origin) or `null`."
+        ),
+        examples=["https://app.example.com", "https://*.example.org"],
+    )
+    regex: str | None = Field(
+        None,
+        title="Origin regex",
+        description=(
+            "A regular expression matched as a case-insensitive search (as nginx `~*` does), "
+            "so it must carry its own `^` and `$` anchors and escape its dots."
+        ),
+        examples=[r"^https://([a-z0-9-]+\.)?example\.net$"],
+    )
+    note: str | None = Field(
+        None,
+        title="Note",
+        description="Free text: why this origin is trusted. Shown in messages.",
+        examples=["customer portal"],
+    )
+
+    @field_validator("regex")
+    @classmethod
+    def _regex_compiles(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                sre_parse.parse(value, re.IGNORECASE)
+            except re.error as error:
+                raise ValueError(f"not a valid regular expression: {error}") from None
+            except (RecursionError, OverflowError):
+                pass  # valid but too deep to parse here: the analysis reports it as OL004
+        return value
+
+    @model_validator(mode="after")
+    def _one_matcher(self) -> Entry:
+        if (self.origin is None) == (self.regex is None):
+            raise ValueError("each entry needs exactly one of `origin` and `regex`")
+        return self
+
+
+class Policy(_Strict):
+    """A list of trusted web origins, reviewed as code and synced to Okta, nginx or a gateway."""
+
+    model_config = ConfigDict(title="origins-lint policy")
+
+    kind: Literal["OriginPolicy"] | None = Field(
+        None,
+        title="Kind",
+        description="Marks the file as an origins-lint policy.",
+        examples=["OriginPolicy"],
+    )
+    version: Literal[1] = Field(
+        1, title="Format version", description="The policy format version.", examples=[1]
+    )
+    service: str | None = Field(
+        None,
+        title="Service",
+        description="What the policy protects; free text, shown in messages.",
+        examples=["storefront"],
+    )
+    environment: Literal["production", "staging", "development"] = Field(
+        "production",
+        title="Environment",
+        description="`development` allows localhost origins (OL501) and plain-HTTP loopback.",
+        examples=["production"],
+    )
+    defaults: Defaults | None = Field(
+        None,
+        title="Defaults",
+        description="Values every entry gets unless it sets its own.",
+        examples=[{"credentials": False, "allow_methods": ["GET", "POST"]}],
+    )
+    origins: list[Entry] = Field(
+        title="Trusted origins",
+        description="The origins this service trusts, one entry each.",
+        examples=[[{"origin": "https://app.example.com", "credentials": True}]],
+    )
+
+
+def policy_json_schema() -> dict[str, Any]:
+    schema = Policy.model_json_schema()
+    return {"$schema": SCHEMA_DIALECT, "$id": SCHEMA_ID, **schema}
+
+
+def field_names(model: type[BaseModel]) -> list[str]:
+    return list(model.model_fields)

@@ -1,0 +1,198 @@
+"""YAML to a tree of plain values that remember where they were written.
+
+libYAML (through ruamel.yaml's C parser) composes the node graph; we build
+values from the nodes ourselves. That keeps positions for every key and value
+without the round-trip loader's cost, constructs no objects whatever the tags
+say, and lets us bound alias expansion and nesting while we walk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from origins_lint.model import InputProblem, Location, ProblemKind
+
+MAX_NODES: Final = 100_000  # after alias expansion: a billion-laughs file stops here
+MAX_DEPTH: Final = 100
+MAX_LINE_LENGTH: Final = 65_536
+
+_CORE = "tag:yaml.org,2002:"
+
+
+@dataclass(slots=True)
+class YNode:
+    """A value with its span; maps keep their keys' spans too."""
+
+    value: Any  # str/int/float/bool/None, dict[str, YNode] or list[YNode]
+    location: Location
+    key_locations: dict[str, Location] = field(default_factory=dict)
+
+    def plain(self) -> Any:
+        """The value with positions stripped, for schema validation."""
+        if isinstance(self.value, dict):
+            return {key: node.plain() for key, node in self.value.items()}
+        if isinstance(self.value, list):
+            return [node.plain() for node in self.value]
+        return self.value
+
+
+class TreeError(Exception):
+    def __init__(self, problem: InputProblem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+def _loc(path: str, node: Node) -> Location:
+    start, end = node.start_mark, node.end_mark
+    return Location(path, start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+
+
+class _Builder:
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.count = 0
+        self.problems: list[InputProblem] = []
+
+    def fail(self, node: Node, message: str) -> TreeError:
+        loc = _loc(self.path, node)
+        return TreeError(InputProblem(ProblemKind.PARSE, message, loc))
+
+    def build(self, node: Node, depth: int = 0) -> YNode:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise self.fail(
+                node,
+                f"YAML expands to more than {MAX_NODES:,} values (an alias bomb?); not checked",
+            )
+        if depth > MAX_DEPTH:
+            raise self.fail(node, f"YAML nests deeper than {MAX_DEPTH} levels; not checked")
+        if isinstance(node, ScalarNode):
+            return YNode(self.scalar(node), _loc(self.path, node))
+        if isinstance(node, SequenceNode):
+            return YNode([self.build(item, depth + 1) for item in node.value], _loc(self.path, node))
+        if isinstance(node, MappingNode):
+            return self.mapping(node, depth)
+        raise self.fail(node, f"unexpected YAML node {type(node).__name__}")
+
+    def mapping(self, node: MappingNode, depth: int) -> YNode:
+        result = YNode({}, _loc(self.path, node))
+        merges: list[YNode] = []
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode):
+                self.schema(key_node, "a mapping key must be a plain value, not a list or mapping")
+                continue
+            key = str(key_node.value)
+            if key == "<<" and key_node.tag in (_CORE + "merge", _CORE + "str"):
+                merged = self.build(value_node, depth + 1)
+                parts = merged.value if isinstance(merged.value, list) else [merged]
+                merges.extend(part for part in parts if isinstance(part.value, dict))
+                continue
+            if key in result.value:
+                first = result.key_locations[key].line
+                self.schema(key_node, f"duplicate key `{key}` (first at line {first}); YAML keeps one")
+            result.value[key] = self.build(value_node, depth + 1)
+            result.key_locations[key] = _loc(self.path, key_node)
+        for part in merges:  # explicit keys win over merged ones, earlier merges over later
+            for key, value in part.value.items():
+                if key not in result.value:
+                    result.value[key] = value
+                    result.key_locations[key] = part.key_locations[key]
+        return result
+
+    def schema(self, node: Node, message: str) -> None:
+        self.problems.append(InputProblem(ProblemKind.SCHEMA, message, _loc(self.path, node)))
+
+    def scalar(self, node: ScalarNode) -> Any:
+        tag, text = node.tag or "", node.value
+        if tag == _CORE + "str" or not tag.startswith(_CORE):
+            if not tag.startswith(_CORE) and tag != "!":
+                self.schema(node, f"unsupported YAML tag `{tag}`; read as the text {text!r}")
+            return text
+        kind = tag[len(_CORE) :]
+        if kind == "null":
+            return None
+        if kind == "bool":
+            return text.lower() in ("true", "yes", "on")
+        if kind == "int":
+            try:
+                return int(text.replace("_", ""), 0)
+            except ValueError:
+                return text
+        if kind == "float":
+            try:
+                return float(text.replace("_", "").replace(".inf", "inf").replace(".nan", "nan"))
+            except ValueError:
+                return text
+        if kind not in ("timestamp", "binary", "merge", "value"):
+            self.schema(node, f"unsupported YAML tag `!!{kind}`; origins-lint never constructs objects")
+        return text
+
+
+@dataclass(slots=True)
+class YamlDocuments:
+    documents: list[YNode]
+    problems: list[InputProblem]
+
+
+def load_documents(path: str, text: str) -> YamlDocuments:
+    """Every document of the stream that parses; the first syntax error as a problem."""
+    from ruamel.yaml import YAML
+
+    long_line = _long_line(text)
+    if long_line is not None:
+        number, length = long_line
+        message = (
+            f"line {number} is {length:,} characters long; YAML configs are limited to "
+            f"{MAX_LINE_LENGTH:,} characters a line"
+        )
+        return YamlDocuments([], [InputProblem(ProblemKind.PARSE, message, Location.point(path, number, 1))])
+    builder = _Builder(path)
+    documents: list[YNode] = []
+    problems: list[InputProblem] = []
+    try:
+        for node in YAML(typ="safe", pure=False).compose_all(text):
+            if node is None:
+                continue
+            documents.append(builder.build(node))
+    except TreeError as error:
+        problems.append(error.problem)
+    except MarkedYAMLError as error:
+        problems.append(_syntax_problem(path, text, error))
+    except (YAMLError, RecursionError, ValueError) as error:
+        problems.append(InputProblem(ProblemKind.PARSE, f"invalid YAML: {error}", Location.point(path, 1, 1)))
+    problems.extend(builder.problems)
+    return YamlDocuments(documents, problems)
+
+
+def _long_line(text: str) -> tuple[int, int] | None:
+    if len(text) <= MAX_LINE_LENGTH:
+        return None
+    for number, line in enumerate(text.split("\n"), start=1):
+        if len(line) > MAX_LINE_LENGTH:
+            return number, len(line)
+    return None
+
+
+def _syntax_problem(path: str, text: str, error: MarkedYAMLError) -> InputProblem:
+    mark = error.problem_mark or error.context_mark
+    line = mark.line + 1 if mark is not None else 1
+    column = mark.column + 1 if mark is not None else 1
+    problem = (error.problem or "").strip()
+    context = (error.context or "").strip()
+    lines = text.split("\n")
+    source_line = lines[line - 1] if 0 < line <= len(lines) else ""
+    if "\t" in source_line[: column + 1] and ("token" in problem or "tab" in problem):
+        problem = "a tab character; YAML indents with spaces only"
+        column = source_line.index("\t") + 1
+    message = f"invalid YAML: {problem}" + (f" ({context})" if context else "")
+    return InputProblem(ProblemKind.PARSE, message, Location.point(path, line, column))
+
+
+def iter_items(node: YNode) -> Iterator[tuple[int, YNode]]:
+    if isinstance(node.value, list):
+        yield from enumerate(node.value)

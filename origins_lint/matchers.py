@@ -1,0 +1,584 @@
+"""What an origin regex really accepts, shown with origins it lets in.
+
+Patterns come from files under review, so they are never run in a
+backtracking engine. The pattern is parsed with CPython's regex parser (a
+parse, not a match) into a tree; that tree is compiled to a Thompson NFA whose
+simulation is linear in the input and bounded in states and steps. Witness
+strings (what the author meant the regex to accept) are generated from the
+tree, mutated into attack candidates, and a candidate is reported only after
+the NFA has confirmed that the regex accepts it under the engine's semantics.
+"""
+
+from __future__ import annotations
+
+import re
+import re._constants as sre_c
+import re._parser as sre_parse
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, Final
+
+from origins_lint.model import Engine, MatchMode
+from origins_lint.origins import is_public_suffix, known_public_suffix, read_origin, registrable_domain
+
+MAX_PATTERN_LENGTH: Final = 4096
+MAX_STATES: Final = 20_000
+MAX_STEPS: Final = 2_000_000
+MAX_WITNESSES: Final = 32
+ATTACKER: Final = "attacker.net"
+
+CharTest = Callable[[str], bool]
+
+
+class Unsupported(Exception):
+    """The pattern uses something the analysis does not model; the finding says so."""
+
+
+# --- NFA ----------------------------------------------------------------------
+
+_CHAR, _SPLIT, _ASSERT, _MATCH = range(4)
+
+
+@dataclass(slots=True)
+class _State:
+    op: int
+    test: CharTest | None = None
+    out: int = -1
+    out2: int = -1
+    assertion: str = ""
+
+
+@dataclass(slots=True)
+class _Frag:
+    start: int
+    ends: list[tuple[int, int]]  # (state, which out: 1 or 2) still to patch
+
+
+class _Compiler:
+    def __init__(self) -> None:
+        self.states: list[_State] = []
+
+    def add(self, state: _State) -> int:
+        if len(self.states) >= MAX_STATES:
+            raise Unsupported(f"the pattern needs more than {MAX_STATES} automaton states")
+        self.states.append(state)
+        return len(self.states) - 1
+
+    def patch(self, ends: list[tuple[int, int]], target: int) -> None:
+        for index, which in ends:
+            if which == 1:
+                self.states[index].out = target
+            else:
+                self.states[index].out2 = target
+
+    def empty(self) -> _Frag:
+        index = self.add(_State(_SPLIT))
+        # a split whose second branch is never taken behaves as an epsilon
+        self.states[index].out2 = -2
+        return _Frag(index, [(index, 1)])
+
+    def seq(self, items: Iterable[tuple[Any, Any]], icase: bool) -> _Frag:
+        frag: _Frag | None = None
+        for op, arg in items:
+            nxt = self.item(op, arg, icase)
+            if frag is None:
+                frag = nxt
+            else:
+                self.patch(frag.ends, nxt.start)
+                frag = _Frag(frag.start, nxt.ends)
+        return frag if frag is not None else self.empty()
+
+    def char(self, test: CharTest) -> _Frag:
+        index = self.add(_State(_CHAR, test=test))
+        return _Frag(index, [(index, 1)])
+
+    def item(self, op: Any, arg: Any, icase: bool) -> _Frag:
+        if op in (sre_c.LITERAL, sre_c.NOT_LITERAL, sre_c.ANY, sre_c.IN):
+            return self.char(char_test(op, arg, icase))
+        if op is sre_c.AT:
+            index = self.add(_State(_ASSERT, assertion=str(arg)))
+            return _Frag(index, [(index, 1)])
+        if op is sre_c.SUBPATTERN:
+            _group, add_flags, del_flags, sub = arg
+            inner = (icase or bool(add_flags & sre_c.SRE_FLAG_IGNORECASE)) and not (
+                del_flags & sre_c.SRE_FLAG_IGNORECASE
+            )
+            return self.seq(sub, inner)
+        if op is sre_c.ATOMIC_GROUP:
+            raise Unsupported("atomic groups `(?>...)` change what matches; not analysed")
+        if op is sre_c.BRANCH:
+            return self.branch([self.seq(alt, icase) for alt in arg[1]])
+        if op in (sre_c.MAX_REPEAT, sre_c.MIN_REPEAT):
+            low, high, sub = arg
+            return self.repeat(low, high, lambda: self.seq(sub, icase))
+        if op is sre_c.POSSESSIVE_REPEAT:
+            raise Unsupported("possessive quantifiers change what matches; not analysed")
+        names = {
+            sre_c.GROUPREF: "back-references",
+            sre_c.GROUPREF_EXISTS: "conditional groups",
+            sre_c.ASSERT: "lookaround assertions",
+            sre_c.ASSERT_NOT: "lookaround assertions",
+        }
+        raise Unsupported(f"{names.get(op, str(op).lower())} are not analysed")
+
+    def branch(self, frags: list[_Frag]) -> _Frag:
+        result = frags[0]
+        for other in frags[1:]:
+            index = self.add(_State(_SPLIT, out=result.start, out2=other.start))
+            result = _Frag(index, result.ends + other.ends)
+        return result
+
+    def optional(self, build: Callable[[], _Frag]) -> _Frag:
+        body = build()
+        index = self.add(_State(_SPLIT, out=body.start))
+        return _Frag(index, [*body.ends, (index, 2)])
+
+    def star(self, build: Callable[[], _Frag]) -> _Frag:
+        body = build()
+        index = self.add(_State(_SPLIT, out=body.start))
+        self.patch(body.ends, index)
+        return _Frag(index, [(index, 2)])
+
+    def repeat(self, low: int, high: int, build: Callable[[], _Frag]) -> _Frag:
+        unbounded = high is sre_c.MAXREPEAT or high >= MAX_STATES
+        parts = [build() for _ in range(low)]
+        if unbounded:
+            parts.append(self.star(build))
+        else:
+            parts.extend(self.optional(build) for _ in range(high - low))
+        if not parts:
+            return self.empty()
+        first = parts[0]
+        ends = first.ends
+        for part in parts[1:]:
+            self.patch(ends, part.start)
+            ends = part.ends
+        return _Frag(first.start, ends)
+
+
+def _category(name: str) -> CharTest:
+    base = name.replace("CATEGORY_", "").replace("UNI_", "").replace("LOC_", "")
+    negate = base.startswith("NOT_")
+    base = base.removeprefix("NOT_")
+    tests: dict[str, CharTest] = {
+        "DIGIT": str.isdigit,
+        "SPACE": str.isspace,
+        "WORD": lambda c: c.isalnum() or c == "_",
+        "LINEBREAK": lambda c: c == "\n",
+    }
+    test = tests[base]
+    return (lambda c: not test(c)) if negate else test
+
+
+def _in_range(low: int, high: int) -> CharTest:
+    return lambda c: low <= ord(c) <= high
+
+
+def char_test(op: Any, arg: Any, icase: bool) -> CharTest:
+    """A predicate for one character position; case folding applied once here."""
+    if op is sre_c.ANY:
+        return lambda c: c != "\n"
+    if op in (sre_c.LITERAL, sre_c.NOT_LITERAL):
+        wanted = {chr(arg), chr(arg).lower(), chr(arg).upper()} if icase else {chr(arg)}
+        if op is sre_c.LITERAL:
+            return wanted.__contains__
+        return lambda c: c not in wanted
+    negate = False
+    tests: list[CharTest] = []
+    chars: set[str] = set()
+    for item_op, item_arg in arg:
+        if item_op is sre_c.NEGATE:
+            negate = True
+        elif item_op is sre_c.LITERAL:
+            chars.add(chr(item_arg))
+        elif item_op is sre_c.RANGE:
+            tests.append(_in_range(*item_arg))
+        elif item_op is sre_c.CATEGORY:
+            tests.append(_category(str(item_arg)))
+
+    def member(c: str) -> bool:
+        return c in chars or any(test(c) for test in tests)
+
+    def folded(c: str) -> bool:
+        return member(c) or (icase and (member(c.lower()) or member(c.upper())))
+
+    return (lambda c: not folded(c)) if negate else folded
+
+
+class Budget(Exception):
+    """The simulation ran out of steps; the caller reports the pattern as not analysed."""
+
+
+@dataclass
+class Automaton:
+    states: list[_State]
+    start: int
+    mode: MatchMode
+    steps: int = 0
+
+    def _closure(self, seeds: Iterable[int], text: str, pos: int, into: set[int]) -> bool:
+        stack = list(seeds)
+        matched = False
+        while stack:
+            index = stack.pop()
+            if index < 0 or index in into:
+                continue
+            into.add(index)
+            self.steps += 1
+            state = self.states[index]
+            if state.op == _MATCH:
+                matched = True
+            elif state.op == _SPLIT:
+                stack.append(state.out)
+                stack.append(state.out2)
+            elif state.op == _ASSERT and _assertion_holds(state.assertion, text, pos):
+                stack.append(state.out)
+        return matched
+
+    def matches(self, text: str) -> bool:
+        """Linear-time simulation; raises Budget past MAX_STEPS."""
+        search = self.mode is MatchMode.SEARCH
+        current: set[int] = set()
+        if self._closure([self.start], text, 0, current) and search:
+            return True
+        for pos, char in enumerate(text):
+            if self.steps > MAX_STEPS:
+                raise Budget
+            nxt: set[int] = set()
+            targets = [
+                self.states[i].out
+                for i in current
+                if self.states[i].op == _CHAR and self.states[i].test(char)  # type: ignore[misc]
+            ]
+            if search:
+                targets.append(self.start)
+            matched = self._closure(targets, text, pos + 1, nxt)
+            if matched and (search or pos + 1 == len(text)):
+                return True
+            current = nxt
+        return any(self.states[i].op == _MATCH for i in current)
+
+
+def _assertion_holds(kind: str, text: str, pos: int) -> bool:
+    if kind in ("AT_BEGINNING", "AT_BEGINNING_STRING", "AT_BEGINNING_LINE"):
+        return pos == 0 or (kind == "AT_BEGINNING_LINE" and text[pos - 1] == "\n")
+    if kind in ("AT_END", "AT_END_LINE"):
+        return pos == len(text) or (pos == len(text) - 1 and text[-1] == "\n")
+    if kind == "AT_END_STRING":
+        return pos == len(text)
+    word_before = pos > 0 and (text[pos - 1].isalnum() or text[pos - 1] == "_")
+    word_after = pos < len(text) and (text[pos].isalnum() or text[pos] == "_")
+    if kind == "AT_BOUNDARY":
+        return word_before != word_after
+    return word_before == word_after  # AT_NON_BOUNDARY
+
+
+# --- witnesses ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Witness:
+    """A string the pattern was written to accept, with the spans that vary."""
+
+    text: str
+    spans: tuple[tuple[int, int], ...] = ()
+
+
+_PREFERRED = "abcdefghijklmnopqrstuvwxyz0123456789-_ABCDEFGHIJKLMNOPQRSTUVWXYZ.~!$&'()*+,;=@:/?#"
+
+
+def _example_char(test: CharTest) -> str | None:
+    return next((c for c in _PREFERRED if test(c)), None)
+
+
+def _accepts_many(test: CharTest) -> bool:
+    return sum(1 for c in _PREFERRED if test(c)) > 1
+
+
+def _witnesses(items: Any, icase: bool, in_repeat: bool = False) -> list[Witness]:
+    """Cartesian product of each item's examples, capped at MAX_WITNESSES."""
+    results = [Witness("")]
+    for op, arg in items:
+        options = _item_witnesses(op, arg, icase, in_repeat)
+        combined: list[Witness] = []
+        for head in results:
+            for tail in options:
+                shift = len(head.text)
+                spans = head.spans + tuple((s + shift, e + shift) for s, e in tail.spans)
+                combined.append(Witness(head.text + tail.text, spans))
+                if len(combined) >= MAX_WITNESSES:
+                    break
+            if len(combined) >= MAX_WITNESSES:
+                break
+        results = combined
+    return results
+
+
+def _item_witnesses(op: Any, arg: Any, icase: bool, in_repeat: bool) -> list[Witness]:
+    if op is sre_c.LITERAL:
+        return [Witness(chr(arg))]
+    if op is sre_c.AT:
+        return [Witness("")]
+    if op is sre_c.ANY and not in_repeat:
+        # an unescaped dot is almost always meant as the literal dot between labels
+        return [Witness(".")]
+    if op in (sre_c.ANY, sre_c.NOT_LITERAL, sre_c.IN):
+        test = char_test(op, arg, icase)
+        example = _example_char(test)
+        if example is None:
+            raise Unsupported("a character class that matches no printable character")
+        return [Witness(example, ((0, 1),) if _accepts_many(test) else ())]
+    if op is sre_c.SUBPATTERN:
+        return _witnesses(arg[3], icase, in_repeat)
+    if op is sre_c.BRANCH:
+        out: list[Witness] = []
+        for alt in arg[1]:
+            out.extend(_witnesses(alt, icase, in_repeat))
+        return out[:MAX_WITNESSES]
+    if op in (sre_c.MAX_REPEAT, sre_c.MIN_REPEAT, sre_c.POSSESSIVE_REPEAT):
+        low, high, sub = arg
+        body = _witnesses(sub, icase, True)
+        variable = any(w.spans for w in body)
+        options: list[Witness] = []
+        counts = sorted({low, max(low, 1)} if high != 0 else {0})
+        for count in counts:
+            for one in body[:4]:
+                text = one.text * min(count, 8)
+                options.append(Witness(text, ((0, len(text)),) if variable else ()))
+        return options or [Witness("")]
+    if op is sre_c.ATOMIC_GROUP:
+        return _witnesses(arg, icase, in_repeat)
+    raise Unsupported(f"{str(op).lower()} is not analysed")
+
+
+# --- analysis -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    origin: str
+    host: str
+
+
+@dataclass
+class RegexAnalysis:
+    """Facts about one origin regex under one engine, each backed by a verified origin."""
+
+    pattern: str
+    engine: Engine
+    error: str | None = None  # the pattern does not compile
+    unsupported: str | None = None  # compiles, but uses what we do not model
+    anchored_start: bool = False
+    anchored_end: bool = False
+    witnesses: list[Witness] = field(default_factory=list)
+    _automaton: Automaton | None = None
+
+    @property
+    def analysed(self) -> bool:
+        return self.error is None and self.unsupported is None and self._automaton is not None
+
+    def accepts(self, text: str) -> bool:
+        """Whether the engine would accept ``text``; False when unanalysed or over budget."""
+        if self._automaton is None:
+            return False
+        self._automaton.steps = 0
+        try:
+            return self._automaton.matches(text)
+        except Budget:
+            return False
+
+    @cached_property
+    def intended(self) -> list[tuple[str, str, str | None]]:
+        """(origin, host, fixed host suffix) for each witness that reads as an origin."""
+        result: list[tuple[str, str, str | None]] = []
+        for witness in self.witnesses:
+            text = witness.text
+            offset = 0
+            if "://" not in text:
+                text, offset = "https://" + text, len("https://")
+                if not self.accepts(text):
+                    continue
+            origin = read_origin(text)
+            if not origin.ok or not origin.host:
+                continue
+            host_start = text.index("://") + 3
+            host_end = host_start + len(origin.host)
+            fixed_from = host_start
+            for span_start, span_end in witness.spans:
+                start, end = span_start + offset, span_end + offset
+                if end > start and host_start <= start < host_end:
+                    fixed_from = max(fixed_from, min(end, host_end))
+            fixed = text[fixed_from:host_end].lower().lstrip(".-") if fixed_from > host_start else None
+            result.append((origin.canonical or text, origin.host, fixed))
+        good = [r for r in result if known_public_suffix(r[1])]
+        return good or result
+
+    @cached_property
+    def intended_domains(self) -> frozenset[str]:
+        domains = set()
+        for _origin, host, fixed in self.intended:
+            base = fixed if fixed is not None else host
+            domain = registrable_domain(base) if base else None
+            if domain:
+                domains.add(domain)
+        return frozenset(domains)
+
+    def _outside(self, candidate: str) -> Candidate | None:
+        origin = read_origin(candidate)
+        if not origin.ok or origin.scheme not in ("http", "https"):
+            return None
+        domain = registrable_domain(origin.host)
+        if domain is not None and domain in self.intended_domains:
+            return None
+        if not self.accepts(candidate):
+            return None
+        return Candidate(candidate, origin.host)
+
+    def _first(self, candidates: Iterable[str]) -> Candidate | None:
+        seen: set[str] = set()
+        found: list[Candidate] = []
+        for text in candidates:
+            if text in seen:
+                continue
+            seen.add(text)
+            hit = self._outside(text)
+            if hit is not None:
+                if known_public_suffix(hit.host):
+                    return hit
+                found.append(hit)
+        return found[0] if found else None
+
+    def _origins(self) -> Iterator[tuple[str, str, str]]:
+        for origin, host, _fixed in self.intended:
+            scheme = origin.partition("://")[0]
+            yield origin, scheme, host
+
+    @cached_property
+    def matches_everything(self) -> bool:
+        return not self.intended_domains and self.accepts(f"https://{ATTACKER}")
+
+    def unanchored(self) -> Candidate | None:
+        """An origin outside the intended domains that gets in past a missing ``^`` or ``$``."""
+        if self.engine.mode is MatchMode.FULL or (self.anchored_start and self.anchored_end):
+            return None
+        candidates: list[str] = []
+        for origin, scheme, host in self._origins():
+            if not self.anchored_end:
+                candidates.append(f"{origin}.{ATTACKER}")
+            if not self.anchored_start:
+                domain = registrable_domain(host) or host
+                candidates += [f"{scheme}://attacker{domain}", f"{scheme}://attacker-{domain}"]
+        hit = self._first(candidates)
+        if hit is None and not self.anchored_start:
+            for origin, _scheme, _host in self._origins():
+                text = f"https://{ATTACKER}/?{origin}"
+                if self.accepts(text):
+                    return Candidate(text, ATTACKER)
+        return hit
+
+    def unescaped_dot(self) -> Candidate | None:
+        """An origin that gets in because a ``.`` in the host matches any character."""
+        candidates = []
+        for origin, _scheme, host in self._origins():
+            start = origin.index("://") + 3
+            for index in range(start, start + len(host)):
+                if origin[index] == ".":
+                    candidates.append(origin[:index] + "x" + origin[index + 1 :])
+        return self._first(candidates)
+
+    def too_broad(self) -> Candidate | None:
+        """An origin outside the intended domains that a variable part of the host lets in."""
+        payloads = ("attacker", f"{ATTACKER}.", f".{ATTACKER}", f"{ATTACKER}", "attacker-")
+        candidates = []
+        for witness in self.witnesses:
+            for start, end in witness.spans:
+                for payload in payloads:
+                    text = witness.text[:start] + payload + witness.text[end:]
+                    candidates.append(text if "://" in text else "https://" + text)
+        return self._first(candidates)
+
+    def schemes(self) -> tuple[bool, bool]:
+        """(accepts http, accepts https) for the hosts the pattern was written for."""
+        http = https = False
+        for _origin, _scheme, host in self._origins():
+            http = http or self.accepts(f"http://{host}")
+            https = https or self.accepts(f"https://{host}")
+        return http, https
+
+    def any_scheme(self) -> str | None:
+        for _origin, _scheme, host in self._origins():
+            for scheme in ("attacker", "ftp"):
+                if self.accepts(f"{scheme}://{host}"):
+                    return f"{scheme}://{host}"
+        return None
+
+    def wildcard(self, labels: tuple[str, ...] = ("anything", "attacker")) -> tuple[str, Candidate] | None:
+        """(fixed suffix, example) when a variable label stands before a fixed host suffix."""
+        for origin, _host, fixed in self.intended:
+            if not fixed:
+                continue
+            scheme = origin.partition("://")[0]
+            for label in labels:
+                text = f"{scheme}://{label}.{fixed}"
+                if self.accepts(text):
+                    return fixed, Candidate(text, f"{label}.{fixed}")
+        return None
+
+    def shared_host(self) -> tuple[str, Candidate] | None:
+        """A wildcard whose fixed part is a public suffix: anyone can register a match."""
+        found = self.wildcard(("attacker", "anything"))
+        return found if found is not None and is_public_suffix(found[0]) else None
+
+
+def analyse_regex(pattern: str, engine: Engine) -> RegexAnalysis:
+    """Parse and compile a pattern; errors become fields, never exceptions."""
+    result = RegexAnalysis(pattern, engine)
+    if len(pattern) > MAX_PATTERN_LENGTH:
+        result.unsupported = f"the pattern is longer than {MAX_PATTERN_LENGTH} characters"
+        return result
+    flags = 0 if engine.case_sensitive else re.IGNORECASE
+    try:
+        parsed = sre_parse.parse(pattern, flags)
+    except re.error as error:
+        result.error = f"{error.msg} at position {error.pos}" if error.pos is not None else error.msg
+        return result
+    except (RecursionError, OverflowError, ValueError) as error:
+        result.unsupported = f"the pattern is too complex to parse ({type(error).__name__})"
+        return result
+    icase = bool(parsed.state.flags & re.IGNORECASE)
+    items = list(parsed)
+    result.anchored_start, result.anchored_end = _anchors(items)
+    try:
+        compiler = _Compiler()
+        frag = compiler.seq(items, icase)
+        final = compiler.add(_State(_MATCH))
+        compiler.patch(frag.ends, final)
+        result._automaton = Automaton(compiler.states, frag.start, engine.mode)
+        result.witnesses = _witnesses(items, icase)
+    except Unsupported as error:
+        result.unsupported = str(error)
+        result._automaton = None
+    except RecursionError:
+        result.unsupported = "the pattern nests too deeply to analyse"
+        result._automaton = None
+    return result
+
+
+def _anchors(items: list[tuple[Any, Any]]) -> tuple[bool, bool]:
+    """Whether every alternative starts with ``^``/``\\A`` and ends with ``$``/``\\Z``."""
+
+    def edge(seq: list[tuple[Any, Any]], first: bool) -> bool:
+        if not seq:
+            return False
+        op, arg = seq[0] if first else seq[-1]
+        if op is sre_c.AT:
+            wanted = ("AT_BEGINNING", "AT_BEGINNING_STRING") if first else ("AT_END", "AT_END_STRING")
+            return str(arg) in wanted
+        if op is sre_c.SUBPATTERN:
+            return edge(list(arg[3]), first)
+        if op is sre_c.BRANCH:
+            return all(edge(list(alt), first) for alt in arg[1])
+        return False
+
+    return edge(items, True), edge(items, False)

@@ -1,0 +1,191 @@
+"""The normalized model every parser produces and every rule reads.
+
+Parsers translate a file into ``Document`` objects; rules never see the
+original syntax. Everything a rule may point at carries a ``Location`` so that
+a finding can name the exact line and column, whatever the input format.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from enum import IntEnum, StrEnum
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+
+class Severity(IntEnum):
+    """Finding severity; ordered so that ``>=`` means "at least as serious"."""
+
+    INFO = 1
+    LOW = 2
+    MEDIUM = 3
+    HIGH = 4
+    CRITICAL = 5
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        try:
+            return cls[text.strip().upper()]
+        except KeyError:
+            names = ", ".join(s.label for s in sorted(cls, reverse=True))
+            raise ValueError(f"unknown severity {text!r}; use one of {names}") from None
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """A span in a file. Lines and columns are 1-based; ``end_column`` is exclusive."""
+
+    path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+    @classmethod
+    def point(cls, path: str, line: int, column: int, length: int = 1) -> Location:
+        return cls(path, line, column, line, column + max(length, 1))
+
+
+class MatcherKind(StrEnum):
+    EXACT = "exact"  # one origin, compared as a string
+    WILDCARD = "wildcard"  # `https://*.example.com` style host wildcard
+    REGEX = "regex"
+    PREFIX = "prefix"
+    SUFFIX = "suffix"
+    CONTAINS = "contains"
+    ANY = "any"  # the literal `*`
+    NULL = "null"  # the literal `null` origin
+    REFLECTED = "reflected"  # the request's Origin echoed without validation
+
+
+class MatchMode(StrEnum):
+    SEARCH = "search"  # the pattern may match anywhere in the value (PCRE ~, Go regexp)
+    FULL = "full"  # the pattern must match the whole value (RE2 FullMatch, Java matches())
+
+
+@dataclass(frozen=True, slots=True)
+class Engine:
+    """How the system that reads the config matches a pattern against ``Origin``."""
+
+    name: str
+    mode: MatchMode = MatchMode.FULL
+    case_sensitive: bool = True
+
+
+EXACT_ENGINE = Engine("string", MatchMode.FULL, case_sensitive=True)
+POLICY_REGEX_ENGINE = Engine("policy-regex", MatchMode.SEARCH, case_sensitive=False)
+
+
+class Environment(StrEnum):
+    PRODUCTION = "production"
+    STAGING = "staging"
+    DEVELOPMENT = "development"
+
+
+class Status(StrEnum):
+    ACTIVE = "active"
+    INACTIVE = "inactive"
+
+
+@dataclass(frozen=True, slots=True)
+class Setting(Generic[T]):
+    """A value a context allows, where it was written, and whether a platform default set it."""
+
+    value: T
+    location: Location | None = None
+    from_default: bool = False
+
+
+@dataclass(slots=True)
+class OriginMatcher:
+    """One place a config says which origins are trusted."""
+
+    kind: MatcherKind
+    raw: str  # the text as written (for messages)
+    location: Location
+    engine: Engine = EXACT_ENGINE
+    status: Status = Status.ACTIVE
+    note: str | None = None
+    from_default: bool = False  # the matcher itself comes from a platform default
+
+
+@dataclass(slots=True)
+class CorsContext:
+    """A set of origin matchers that share what they allow (one policy entry, one nginx location)."""
+
+    matchers: list[OriginMatcher]
+    location: Location
+    credentials: Setting[bool | None] = field(default_factory=lambda: Setting(False))
+    allow_methods: Setting[tuple[str, ...]] | None = None
+    allow_headers: Setting[tuple[str, ...]] | None = None
+    expose_headers: Setting[tuple[str, ...]] | None = None
+    max_age: Setting[int] | None = None
+    vary_origin: Setting[bool] | None = None
+    scopes: Setting[frozenset[str]] = field(default_factory=lambda: Setting(frozenset({"cors"})))
+    name: str | None = None
+
+    @property
+    def with_credentials(self) -> bool:
+        """Unknown credentials count as possible: a linter should not assume the safe case."""
+        return self.credentials.value is not False
+
+
+@dataclass(slots=True)
+class Document:
+    """One policy, config file or YAML document, as the rules see it."""
+
+    path: str
+    format: str
+    location: Location
+    contexts: list[CorsContext] = field(default_factory=list)
+    environment: Environment = Environment.PRODUCTION
+    service: str | None = None
+
+    def matchers(self) -> Iterator[tuple[CorsContext, OriginMatcher]]:
+        for context in self.contexts:
+            for matcher in context.matchers:
+                yield context, matcher
+
+
+class ProblemKind(StrEnum):
+    PARSE = "parse"  # OL001
+    SCHEMA = "schema"  # OL002
+    UNKNOWN_FORMAT = "unknown-format"  # OL003
+    NOT_ANALYSED = "not-analysed"  # OL004
+
+
+@dataclass(frozen=True, slots=True)
+class InputProblem:
+    """What a parser could not read or validate; the engine turns it into a finding."""
+
+    kind: ProblemKind
+    message: str
+    location: Location
+
+
+@dataclass(slots=True)
+class ParsedFile:
+    path: str
+    format: str
+    documents: list[Document] = field(default_factory=list)
+    problems: list[InputProblem] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    code: str
+    slug: str
+    severity: Severity
+    location: Location
+    message: str
+    format: str
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        loc = self.location
+        return (loc.path, loc.line, loc.column, self.code, self.message)

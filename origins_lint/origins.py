@@ -1,0 +1,294 @@
+"""Origins as browsers send them, and what kind of host an origin names.
+
+A browser serializes an origin as ``scheme://host[:port]`` (Fetch standard,
+"serialization of an origin"): lower-case scheme and host, IDNs in punycode,
+no default port, no path, no trailing dot added. A config entry that differs
+from that form either matches nothing (malformed) or only by accident of the
+matcher (non-canonical); both are worth telling the author.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import cache
+from typing import TYPE_CHECKING, Final
+
+if TYPE_CHECKING:
+    from publicsuffixlist import PublicSuffixList
+
+DEFAULT_PORTS: Final = {"http": 80, "https": 443, "ws": 80, "wss": 443}
+WEB_SCHEMES: Final = frozenset({"http", "https"})
+
+# Hosts where anyone can publish script under the host itself and that are not
+# on the Public Suffix List (the PSL covers github.io, herokuapp.com, vercel.app...).
+PLAYGROUND_HOSTS: Final = frozenset(
+    {
+        "codepen.io",
+        "cdpn.io",
+        "jsfiddle.net",
+        "fiddle.jshell.net",
+        "jsbin.com",
+        "output.jsbin.com",
+        "glitch.me",
+        "glitch.com",
+        "repl.it",
+        "replit.com",
+        "repl.co",
+        "codesandbox.io",
+        "stackblitz.com",
+        "stackblitz.io",
+        "plnkr.co",
+        "run.plnkr.co",
+        "jsitor.com",
+        "playcode.io",
+        "liveweave.com",
+        "w3schools.com",
+    }
+)
+
+PRIVATE_NAME_SUFFIXES: Final = ("local", "internal", "lan", "corp", "home.arpa", "intranet")
+LOOPBACK_NAMES: Final = ("localhost", "localhost.localdomain")
+CGNAT: Final = ipaddress.ip_network("100.64.0.0/10")
+
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*")
+_FORBIDDEN_HOST_CHARS = re.compile(r"[\s#%/:<>?@\[\\\]^|\"'`{}]")
+
+
+class HostClass(StrEnum):
+    LOOPBACK = "loopback"
+    PRIVATE = "private"
+    IP_PUBLIC = "ip"
+    PUBLIC_SUFFIX = "public-suffix"
+    PLAYGROUND = "playground"
+    REGULAR = "regular"
+
+
+@dataclass(frozen=True, slots=True)
+class OriginText:
+    """An origin entry as written, split into parts, with what is wrong with it.
+
+    ``problems`` make the entry malformed (OL101); ``quirks`` make it merely
+    non-canonical (OL102). ``canonical`` is what a browser would send for the
+    origin the author most likely meant, when one can be worked out.
+    """
+
+    raw: str
+    scheme: str
+    host: str
+    port: int | None
+    problems: tuple[str, ...]
+    quirks: tuple[str, ...]
+    canonical: str | None
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def read_origin(raw: str, *, allow_wildcard: bool = False) -> OriginText:
+    """Split and check an origin; never raises, whatever the text."""
+    problems: list[str] = []
+    quirks: list[str] = []
+    text = raw
+    if not text.strip():
+        return OriginText(raw, "", "", None, ("nothing in it",), (), None)
+    if text != text.strip() or any(c.isspace() for c in text):
+        problems.append("whitespace")
+        text = "".join(text.split())
+    scheme, sep, rest = text.partition("://")
+    if not sep:
+        guess = f"https://{text.strip('/')}" if "." in text and ":" not in text else None
+        return OriginText(raw, "", text, None, ("no `scheme://`",), (), guess)
+    if not _SCHEME.fullmatch(scheme):
+        problems.append(f"an invalid scheme `{scheme}`")
+    elif scheme != scheme.lower():
+        quirks.append("an upper-case scheme")
+    scheme = scheme.lower()
+
+    cut = len(rest)
+    for char in "/?#":
+        index = rest.find(char)
+        if index != -1:
+            cut = min(cut, index)
+    tail = rest[cut:]
+    authority = rest[:cut]
+    if tail:
+        kind = {"/": "a path", "?": "a query", "#": "a fragment"}[tail[0]]
+        problems.append(f"{kind} (`{tail}`)")
+    if "@" in authority:
+        problems.append("user info (`user@`)")
+        authority = authority.rpartition("@")[2]
+
+    host, port_text = _split_host_port(authority)
+    port: int | None = None
+    if port_text is not None:
+        if port_text == "":
+            quirks.append("an empty port (`:`)")
+        elif not port_text.isdigit():
+            problems.append(f"a port that is not a number (`{port_text}`)")
+        else:
+            port = int(port_text)
+            if port > 65535:
+                problems.append(f"a port out of range ({port})")
+                port = None
+            elif DEFAULT_PORTS.get(scheme) == port:
+                quirks.append(f"the default port `:{port}` written out")
+                port = None
+            elif port_text != str(port):
+                quirks.append(f"a port with leading zeros (`{port_text}`)")
+
+    host, host_problems, host_quirks = _check_host(host, allow_wildcard=allow_wildcard)
+    problems.extend(host_problems)
+    quirks.extend(host_quirks)
+    canonical = None
+    if host and _SCHEME.fullmatch(scheme) and not host_problems:
+        canonical = f"{scheme}://{host}" + (f":{port}" if port is not None else "")
+    return OriginText(raw, scheme, host, port, tuple(problems), tuple(quirks), canonical)
+
+
+def _split_host_port(authority: str) -> tuple[str, str | None]:
+    if authority.startswith("["):
+        end = authority.find("]")
+        if end != -1:
+            rest = authority[end + 1 :]
+            return authority[: end + 1], (rest[1:] if rest.startswith(":") else None)
+        return authority, None
+    host, sep, port = authority.rpartition(":")
+    return (host, port) if sep else (authority, None)
+
+
+def _check_host(host: str, *, allow_wildcard: bool) -> tuple[str, list[str], list[str]]:
+    problems: list[str] = []
+    quirks: list[str] = []
+    if not host:
+        return host, ["an empty host"], quirks
+    if host.startswith("["):
+        try:
+            address = ipaddress.IPv6Address(host[1:-1])
+        except ValueError:
+            return host, [f"an invalid IPv6 address `{host}`"], quirks
+        canonical = f"[{address.compressed}]"
+        if canonical != host:
+            quirks.append("a non-canonical IPv6 address")
+        return canonical, problems, quirks
+    bad = _FORBIDDEN_HOST_CHARS.search(host)
+    if bad or (not allow_wildcard and "*" in host):
+        char = bad.group() if bad else "*"
+        return host, [f"a character no host contains (`{char}`)"], quirks
+    if host.endswith("."):
+        quirks.append("a trailing dot after the host")
+        host = host.rstrip(".")
+    if not host.isascii():
+        try:
+            encoded = host.encode("idna").decode("ascii")
+        except UnicodeError:
+            return host, ["a host that is not a valid internationalized name"], quirks
+        quirks.append("a Unicode host (browsers send punycode)")
+        host = encoded
+    elif host != host.lower():
+        quirks.append("an upper-case host")
+    host = host.lower()
+    if any(not label for label in host.split(".")):
+        problems.append("an empty label in the host (`..`)")
+    return host, problems, quirks
+
+
+@dataclass(frozen=True, slots=True)
+class WildcardHost:
+    """``*.example.com`` split into the variable labels and the fixed part after them."""
+
+    fixed: str  # the host after the last label that holds a `*`
+    partial: bool  # a `*` shares a label with text (`app-*`)
+    depth: int  # how many labels hold a `*`
+    leftmost_only: bool  # the only `*` label is the first one
+
+
+def read_wildcard_host(host: str) -> WildcardHost:
+    labels = host.split(".")
+    starred = [i for i, label in enumerate(labels) if "*" in label]
+    last = starred[-1] if starred else -1
+    return WildcardHost(
+        fixed=".".join(labels[last + 1 :]),
+        partial=any(labels[i] != "*" for i in starred),
+        depth=len(starred),
+        leftmost_only=starred == [0],
+    )
+
+
+@cache
+def _psl() -> PublicSuffixList:
+    from publicsuffixlist import PublicSuffixList
+
+    return PublicSuffixList()
+
+
+def registrable_domain(host: str) -> str | None:
+    """The name one owner controls (``example.co.uk``); None for IPs and public suffixes."""
+    if not host or host.startswith("[") or _is_ipv4(host):
+        return None
+    result: str | None = _psl().privatesuffix(host.lower().rstrip("."))
+    return result
+
+
+def is_public_suffix(host: str) -> bool:
+    """True for names anyone can register under: ``com``, ``co.uk``, ``github.io``."""
+    host = host.lower().rstrip(".")
+    if not host or host.startswith("[") or _is_ipv4(host):
+        return False
+    return bool(_psl().is_public(host))
+
+
+def known_public_suffix(host: str) -> bool:
+    """True when the host ends in a suffix the PSL lists (rejects made-up TLDs)."""
+    return _psl().publicsuffix(host.lower(), accept_unknown=False) is not None
+
+
+def _is_ipv4(host: str) -> bool:
+    try:
+        ipaddress.IPv4Address(host)
+    except ValueError:
+        return False
+    return True
+
+
+def ip_of(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(host[1:-1] if host.startswith("[") else host)
+    except ValueError:
+        return None
+
+
+def classify_host(host: str) -> HostClass:
+    host = host.lower().rstrip(".")
+    address = ip_of(host)
+    if address is not None:
+        if address.is_loopback or address.is_unspecified:
+            return HostClass.LOOPBACK
+        in_cgnat = isinstance(address, ipaddress.IPv4Address) and address in CGNAT
+        if address.is_private or address.is_link_local or in_cgnat:
+            return HostClass.PRIVATE
+        return HostClass.IP_PUBLIC
+    if host in LOOPBACK_NAMES or host.endswith(".localhost"):
+        return HostClass.LOOPBACK
+    if any(host == s or host.endswith("." + s) for s in PRIVATE_NAME_SUFFIXES):
+        return HostClass.PRIVATE
+    if any(host == p or host.endswith("." + p) for p in PLAYGROUND_HOSTS):
+        return HostClass.PLAYGROUND
+    if is_public_suffix(host):
+        return HostClass.PUBLIC_SUFFIX
+    return HostClass.REGULAR
+
+
+def is_null(text: str) -> bool:
+    return text.strip().lower() == "null"
+
+
+def is_any(text: str) -> bool:
+    return text.strip() == "*"
+
+
+def looks_like_wildcard(text: str) -> bool:
+    return "*" in text and not is_any(text)

@@ -1,0 +1,31 @@
+"""One JSON object: version, files checked, findings with full locations."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from origins_lint import __version__
+from origins_lint.check import CheckResult
+
+
+def render(result: CheckResult, _colour: bool) -> str:
+    findings: list[dict[str, Any]] = []
+    for f in result.findings:
+        loc = f.location
+        findings.append(
+            {
+                "code": f.code,
+                "slug": f.slug,
+                "severity": f.severity.label,
+                "path": loc.path,
+                "line": loc.line,
+                "column": loc.column,
+                "end_line": loc.end_line,
+                "end_column": loc.end_column,
+                "message": f.message,
+                "format": f.format,
+            }
+        )
+    payload = {"version": __version__, "files_checked": result.files_checked, "findings": findings}
+    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"

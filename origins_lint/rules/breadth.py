@@ -1,0 +1,237 @@
+"""OL3xx: entries that admit more origins than their authors meant.
+
+``explain`` answers, once per distinct matcher, every breadth question OL302
+and OL306-OL310 ask; those rules and OL405 (the same with credentials) read it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from origins_lint.matchers import RegexAnalysis
+from origins_lint.model import CorsContext, Document, Engine, MatcherKind, OriginMatcher, Severity
+from origins_lint.origins import HostClass, classify_host, is_public_suffix
+from origins_lint.rules.facts import analysis, parsed, wildcard
+from origins_lint.rules.registry import Hit, per_matcher, rule
+
+SHARED_SUFFIXES = {
+    "github.io": "every GitHub Pages site",
+    "gitlab.io": "every GitLab Pages site",
+    "herokuapp.com": "every Heroku app",
+    "vercel.app": "every Vercel deployment",
+    "netlify.app": "every Netlify site",
+    "pages.dev": "every Cloudflare Pages site",
+    "workers.dev": "every Cloudflare Worker",
+    "web.app": "every Firebase Hosting site",
+    "firebaseapp.com": "every Firebase Hosting site",
+    "appspot.com": "every Google App Engine app",
+    "run.app": "every Google Cloud Run service",
+    "azurewebsites.net": "every Azure App Service site",
+    "cloudfront.net": "every CloudFront distribution",
+    "s3.amazonaws.com": "every S3 bucket website",
+    "ngrok.io": "every ngrok tunnel",
+    "ngrok-free.app": "every ngrok tunnel",
+    "blogspot.com": "every Blogger blog",
+    "surge.sh": "every Surge site",
+    "fly.dev": "every Fly.io app",
+    "onrender.com": "every Render service",
+}
+
+
+def shared_description(suffix: str) -> str:
+    if suffix in SHARED_SUFFIXES:
+        return f"{SHARED_SUFFIXES[suffix]}: anyone can publish one"
+    return f"every site under `{suffix}`, a public suffix: anyone can register a name there"
+
+
+@dataclass(frozen=True, slots=True)
+class Breadth:
+    code: str
+    message: str
+
+
+def explain(matcher: OriginMatcher) -> tuple[Breadth, ...]:
+    if matcher.kind is MatcherKind.REGEX:
+        return _explain_regex(matcher.raw, matcher.engine)
+    spot = wildcard(matcher)
+    if spot is None or not spot.fixed or is_public_suffix(spot.fixed):
+        return ()
+    if spot.leftmost_only and not spot.partial:
+        return (
+            Breadth(
+                "OL302",
+                f"`{matcher.raw}` trusts every current and future subdomain of `{spot.fixed}`, "
+                "including forgotten ones an attacker can take over (a dangling CNAME to a "
+                "deleted bucket or SaaS page); list the hosts that need access",
+            ),
+        )
+    shape = "inside a label" if spot.partial else "on several levels"
+    return (
+        Breadth(
+            "OL310",
+            f"`{matcher.raw}` puts a wildcard {shape}: it admits more hosts of `{spot.fixed}` than "
+            "it looks, and Okta, ingress-nginx and gateways each read such patterns differently; "
+            "list the hosts",
+        ),
+    )
+
+
+@lru_cache(maxsize=4096)
+def _explain_regex(raw: str, engine: Engine) -> tuple[Breadth, ...]:
+    from origins_lint.rules.facts import regex
+
+    found = regex(raw, engine)
+    if not found.analysed or found.matches_everything:
+        return ()
+    out: list[Breadth] = []
+    loose = found.unanchored()
+    if loose is not None:
+        out.append(Breadth("OL306", _unanchored_message(raw, found, loose.origin)))
+    dot = found.unescaped_dot()
+    if dot is not None:
+        out.append(
+            Breadth(
+                "OL307",
+                f"`{raw}` leaves a `.` in the host unescaped, so it matches any character: "
+                f"`{dot.origin}` gets in, a name anyone can register; escape it as `\\.`",
+            )
+        )
+    if found.shared_host() is not None:
+        return tuple(out)
+    broad = found.too_broad()
+    if broad is not None and (loose is None or broad.origin != loose.origin):
+        out.append(
+            Breadth(
+                "OL308",
+                f"`{raw}` lets `{broad.origin}` in: part of its host accepts arbitrary text "
+                "(`.*`, `.+`, `[^/]*` and the like cross label boundaries); match labels with "
+                "`[a-z0-9-]+` and escape dots",
+            )
+        )
+    spot = found.wildcard()
+    if spot is not None:
+        fixed, example = spot
+        out.append(
+            Breadth(
+                "OL302",
+                f"`{raw}` accepts every subdomain of `{fixed}` (`{example.origin}` gets in), "
+                "including forgotten ones open to takeover; list the hosts that need access",
+            )
+        )
+    return tuple(out)
+
+
+def _unanchored_message(raw: str, found: RegexAnalysis, origin: str) -> str:
+    missing = [
+        what
+        for what, present in (
+            ("`^` at the start", found.anchored_start),
+            ("`$` at the end", found.anchored_end),
+        )
+        if not present
+    ]
+    return (
+        f"`{raw}` has no {' and no '.join(missing)}, and it is matched as a search: "
+        f"`{origin}` gets in; anchor it as `^...$`"
+    )
+
+
+def _breadth_rule(code: str) -> None:
+    def inspect(_context: CorsContext, matcher: OriginMatcher, _doc: Document) -> Hit | None:
+        found = next((b for b in explain(matcher) if b.code == code), None)
+        return Hit(matcher.location, found.message) if found is not None else None
+
+    meta = BREADTH_RULES[code]
+    rule(code, meta[0], meta[1], meta[2])(per_matcher(inspect))
+
+
+BREADTH_RULES = {
+    "OL302": ("wildcard-subdomain", Severity.MEDIUM, "Every subdomain of a domain is trusted"),
+    "OL306": ("regex-unanchored", Severity.HIGH, "Searched regex without `^` and `$`"),
+    "OL307": ("regex-unescaped-dot", Severity.HIGH, "Unescaped `.` in a regex host"),
+    "OL308": ("regex-too-broad", Severity.HIGH, "Regex host part accepts arbitrary text"),
+    "OL310": ("partial-label-wildcard", Severity.MEDIUM, "Wildcard inside a label or on several levels"),
+}
+
+
+def _any_origin(context: CorsContext, matcher: OriginMatcher, _doc: Document) -> Hit | None:
+    if matcher.kind is not MatcherKind.ANY or context.with_credentials:
+        return None
+    return Hit(
+        matcher.location,
+        "`*` lets every site read these responses: fine for a public API that needs no login; "
+        "if that is the intent, suppress this finding with that reason, otherwise list the origins",
+    )
+
+
+def _shared_host(_context: CorsContext, matcher: OriginMatcher, _doc: Document) -> Hit | None:
+    spot = wildcard(matcher)
+    if spot is not None and spot.fixed and is_public_suffix(spot.fixed):
+        return Hit(matcher.location, f"`{matcher.raw}` trusts {shared_description(spot.fixed)}")
+    if spot is not None and not spot.fixed:
+        return Hit(matcher.location, f"`{matcher.raw}` trusts every host name: anyone has one")
+    text = parsed(matcher)
+    if text is not None and text.ok and matcher.kind is MatcherKind.EXACT:
+        if classify_host(text.host) is HostClass.PLAYGROUND:
+            return Hit(
+                matcher.location,
+                f"`{matcher.raw}` is a code playground: anyone can run their own script on that "
+                "origin and read what it is trusted with; remove it",
+            )
+        return None
+    found = analysis(matcher)
+    shared = found.shared_host() if found is not None and not found.matches_everything else None
+    if shared is None:
+        return None
+    suffix, example = shared
+    return Hit(
+        matcher.location, f"`{matcher.raw}` trusts {shared_description(suffix)} (`{example.origin}` gets in)"
+    )
+
+
+def reflects_every_origin(matcher: OriginMatcher) -> bool:
+    if matcher.kind is MatcherKind.REFLECTED:
+        return True
+    found = analysis(matcher)
+    return found is not None and found.matches_everything
+
+
+def reflection_text(matcher: OriginMatcher) -> str:
+    if matcher.kind is MatcherKind.REFLECTED:
+        return f"`{matcher.raw}` echoes the request's `Origin` without checking it"
+    return f"`{matcher.raw}` matches every origin (`https://attacker.net` gets in)"
+
+
+def _reflected(context: CorsContext, matcher: OriginMatcher, _doc: Document) -> Hit | None:
+    if context.with_credentials or not reflects_every_origin(matcher):
+        return None
+    return Hit(
+        matcher.location,
+        f"{reflection_text(matcher)}: every site can read these responses; validate the origin "
+        "against a list (an anchored regex or exact entries)",
+    )
+
+
+def _null_origin(context: CorsContext, matcher: OriginMatcher, _doc: Document) -> Hit | None:
+    if matcher.kind is not MatcherKind.NULL or context.with_credentials:
+        return None
+    return Hit(
+        matcher.location,
+        "`null` is trusted: sandboxed iframes, `file://` pages and some redirects send "
+        "`Origin: null`, so any attacker page can obtain it; remove this entry",
+    )
+
+
+rule("OL301", "any-origin", Severity.LOW, "`*`: every origin, without credentials")(per_matcher(_any_origin))
+for _code in ("OL302",):
+    _breadth_rule(_code)
+rule("OL303", "shared-host-origin", Severity.CRITICAL, "Origin on a host where anyone can publish")(
+    per_matcher(_shared_host)
+)
+rule("OL304", "reflected-origin", Severity.HIGH, "Request Origin echoed without validation")(
+    per_matcher(_reflected)
+)
+rule("OL305", "null-origin", Severity.HIGH, "The `null` origin is trusted")(per_matcher(_null_origin))
+for _code in ("OL306", "OL307", "OL308", "OL310"):
+    _breadth_rule(_code)

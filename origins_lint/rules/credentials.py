@@ -1,0 +1,93 @@
+"""OL4xx: broad or reflected trust combined with credentials, where a bug becomes account takeover."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from origins_lint.model import CorsContext, Document, MatcherKind, OriginMatcher, Setting, Severity
+from origins_lint.rules.breadth import explain, reflection_text, reflects_every_origin
+from origins_lint.rules.registry import Hit, RuleSettings, per_matcher, rule
+
+
+def _default_note(setting: Setting[bool | None]) -> str:
+    return " (credentials come from a platform default)" if setting.from_default else ""
+
+
+def _wildcard_with_credentials(context: CorsContext, matcher: OriginMatcher, _doc: Document) -> Hit | None:
+    if matcher.kind is not MatcherKind.ANY or not context.with_credentials:
+        return None
+    return Hit(
+        matcher.location,
+        f"`*` with credentials{_default_note(context.credentials)}: browsers refuse this pair, so "
+        'every credentialed request fails. Do not "fix" it by echoing the request\'s Origin '
+        "(that trusts every site with your users' sessions); list the origins that need credentials",
+    )
+
+
+def _reflected_with_credentials(context: CorsContext, matcher: OriginMatcher, _doc: Document) -> Hit | None:
+    if not context.with_credentials or not reflects_every_origin(matcher):
+        return None
+    return Hit(
+        matcher.location,
+        f"{reflection_text(matcher)} and allows credentials{_default_note(context.credentials)}: "
+        "any site a user visits can read their authenticated responses; validate the origin "
+        "against a list of exact origins",
+    )
+
+
+def _null_with_credentials(context: CorsContext, matcher: OriginMatcher, _doc: Document) -> Hit | None:
+    if matcher.kind is not MatcherKind.NULL or not context.with_credentials:
+        return None
+    return Hit(
+        matcher.location,
+        "`null` is trusted with credentials: any attacker page can send `Origin: null` from a "
+        "sandboxed iframe and read your users' authenticated responses; remove this entry",
+    )
+
+
+def _wildcard_headers(document: Document, _settings: RuleSettings) -> Iterator[Hit]:
+    for context in document.contexts:
+        if not context.with_credentials or not any(m.kind is not MatcherKind.NULL for m in context.matchers):
+            continue
+        for name, setting in (("headers", context.allow_headers), ("methods", context.allow_methods)):
+            if setting is None or "*" not in setting.value or setting.location is None:
+                continue
+            extra = " and `Authorization` is never covered by `*`" if name == "headers" else ""
+            yield Hit(
+                setting.location,
+                f"allowed {name} `*` with credentials: browsers then read `*` as a {name[:-1]} "
+                f"literally named `*`, so requests with any other {name[:-1]} fail{extra}; "
+                f"list the {name}",
+            )
+
+
+def _broad_with_credentials(context: CorsContext, matcher: OriginMatcher, _doc: Document) -> Hit | None:
+    if not context.with_credentials:
+        return None
+    reasons = explain(matcher)
+    if not reasons:
+        return None
+    codes = ", ".join(reason.code for reason in reasons)
+    return Hit(
+        matcher.location,
+        f"`{matcher.raw}` admits more origins than it names ({codes}) and allows credentials"
+        f"{_default_note(context.credentials)}: every origin it admits can read your users' "
+        "authenticated responses; use exact origins for credentialed access",
+    )
+
+
+rule("OL401", "wildcard-with-credentials", Severity.HIGH, "`*` together with credentials")(
+    per_matcher(_wildcard_with_credentials)
+)
+rule("OL402", "reflected-origin-with-credentials", Severity.CRITICAL, "Reflected origin with credentials")(
+    per_matcher(_reflected_with_credentials)
+)
+rule("OL403", "null-origin-with-credentials", Severity.CRITICAL, "`null` origin with credentials")(
+    per_matcher(_null_with_credentials)
+)
+rule("OL404", "wildcard-headers-with-credentials", Severity.LOW, "`*` headers or methods with credentials")(
+    _wildcard_headers
+)
+rule("OL405", "broad-origin-with-credentials", Severity.HIGH, "Broad origin match with credentials")(
+    per_matcher(_broad_with_credentials)
+)

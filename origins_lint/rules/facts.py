@@ -1,0 +1,86 @@
+"""Per-matcher facts that several rules share, computed once per distinct matcher.
+
+Rules ask questions ("which hosts does this entry name?", "what origin gets past
+this regex?"); the answers come from origin parsing and regex analysis, cached
+by the matcher's text and engine, so that twenty rules cost one analysis.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from origins_lint.matchers import RegexAnalysis, analyse_regex
+from origins_lint.model import Engine, MatcherKind, OriginMatcher
+from origins_lint.origins import (
+    HostClass,
+    OriginText,
+    WildcardHost,
+    classify_host,
+    read_origin,
+    read_wildcard_host,
+)
+
+WEB = ("http", "https", "ws", "wss")
+
+
+@lru_cache(maxsize=8192)
+def origin_text(raw: str, wildcard: bool) -> OriginText:
+    return read_origin(raw, allow_wildcard=wildcard)
+
+
+@lru_cache(maxsize=4096)
+def regex(raw: str, engine: Engine) -> RegexAnalysis:
+    return analyse_regex(raw, engine)
+
+
+def parsed(matcher: OriginMatcher) -> OriginText | None:
+    """The origin text of an exact or wildcard matcher."""
+    if matcher.kind in (MatcherKind.EXACT, MatcherKind.WILDCARD):
+        return origin_text(matcher.raw, matcher.kind is MatcherKind.WILDCARD)
+    return None
+
+
+def analysis(matcher: OriginMatcher) -> RegexAnalysis | None:
+    if matcher.kind is MatcherKind.REGEX:
+        result = regex(matcher.raw, matcher.engine)
+        return result if result.analysed else None
+    return None
+
+
+def wildcard(matcher: OriginMatcher) -> WildcardHost | None:
+    text = parsed(matcher)
+    if matcher.kind is MatcherKind.WILDCARD and text is not None and text.ok:
+        return read_wildcard_host(text.host)
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class NamedHost:
+    scheme: str
+    host: str  # for wildcards, the fixed part
+    origin: str  # as written (exact), or a sample the regex accepts
+
+
+def named_hosts(matcher: OriginMatcher) -> list[NamedHost]:
+    """The web hosts an entry was written for: its own host, a wildcard's fixed part, a regex's intent."""
+    text = parsed(matcher)
+    if text is not None:
+        if not text.ok or text.scheme not in WEB:
+            return []
+        spot = wildcard(matcher)
+        host = spot.fixed if spot is not None else text.host
+        return [NamedHost(text.scheme, host, text.canonical or matcher.raw)] if host else []
+    found = analysis(matcher)
+    if found is None:
+        return []
+    hosts = []
+    for origin, host, fixed in found.intended:
+        scheme = origin.partition("://")[0]
+        if scheme in WEB:
+            hosts.append(NamedHost(scheme, fixed or host, origin))
+    return hosts
+
+
+def host_classes(matcher: OriginMatcher) -> set[HostClass]:
+    return {classify_host(named.host) for named in named_hosts(matcher)}

@@ -1,0 +1,81 @@
+"""Rules as data: a code, a slug, a severity, a summary and a check over one document."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+
+from origins_lint.model import CorsContext, Document, Finding, Location, OriginMatcher, Severity, Status
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSettings:
+    """Organization policy the rules read (from config); empty means the OL8xx rules stay silent."""
+
+    allowed_domains: tuple[str, ...] = ()
+    denied_origins: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """What a check reports: where, why, and a severity when it differs from the default."""
+
+    location: Location
+    message: str
+    severity: Severity | None = None
+
+
+Check = Callable[[Document, RuleSettings], Iterable[Hit]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    slug: str
+    severity: Severity
+    summary: str
+    check: Check | None = field(default=None, compare=False)
+
+    def findings(self, document: Document, settings: RuleSettings) -> Iterator[Finding]:
+        if self.check is None:
+            return
+        for hit in self.check(document, settings):
+            yield Finding(
+                self.code,
+                self.slug,
+                hit.severity or self.severity,
+                hit.location,
+                hit.message,
+                document.format,
+            )
+
+
+RULES: dict[str, Rule] = {}
+
+
+def rule(code: str, slug: str, severity: Severity, summary: str) -> Callable[[Check], Check]:
+    def register(check: Check) -> Check:
+        RULES[code] = Rule(code, slug, severity, summary, check)
+        return check
+
+    return register
+
+
+def declare(code: str, slug: str, severity: Severity, summary: str) -> None:
+    """A rule the pipeline itself reports (input problems), with no check over documents."""
+    RULES[code] = Rule(code, slug, severity, summary)
+
+
+def per_matcher(
+    inspect: Callable[[CorsContext, OriginMatcher, Document], Hit | None],
+) -> Check:
+    """Most rules look at one active matcher at a time."""
+
+    def check(document: Document, _settings: RuleSettings) -> Iterator[Hit]:
+        for context, matcher in document.matchers():
+            if matcher.status is Status.ACTIVE:
+                hit = inspect(context, matcher, document)
+                if hit is not None:
+                    yield hit
+
+    return check

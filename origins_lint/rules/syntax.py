@@ -1,0 +1,113 @@
+"""OL1xx: origin entries that are not what a browser sends."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from origins_lint.model import CorsContext, Document, MatcherKind, OriginMatcher, Severity
+from origins_lint.rules.facts import parsed, wildcard
+from origins_lint.rules.registry import Hit, RuleSettings, per_matcher, rule
+
+SCHEME_MEANING = {
+    "file": "`file://` pages send `Origin: null`, so this entry matches nothing a browser sends; "
+    "trusting `null` instead would trust every sandboxed iframe",
+    "chrome-extension": "it trusts a browser extension by id: make sure you publish it, and that "
+    "the id is your extension's, not a look-alike's",
+    "moz-extension": "Firefox gives each installation of an extension its own random id, so this "
+    "trusts one user's installation only",
+    "safari-web-extension": "Safari gives each installation of an extension its own random id",
+    "capacitor": "every Capacitor app on iOS shares `capacitor://localhost`, so this trusts any "
+    "such app on the user's phone, not only yours",
+    "ionic": "every Ionic app shares this WebView origin, so this trusts any such app",
+    "app": "a custom app scheme can be registered by any app on the device",
+    "ws": "a WebSocket URL is not an origin; pages send their own `https://` origin",
+    "wss": "a WebSocket URL is not an origin; pages send their own `https://` origin",
+    "ftp": "no browser sends an `ftp://` origin any more",
+}
+
+
+def _join(parts: tuple[str, ...]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def _malformed(_context: CorsContext, matcher: OriginMatcher, _doc: Document) -> Hit | None:
+    text = parsed(matcher)
+    if text is None or text.ok:
+        return None
+    fix = f"; write `{text.canonical}`" if text.canonical and text.canonical != matcher.raw else ""
+    return Hit(
+        matcher.location,
+        f"`{matcher.raw}` has {_join(text.problems)}: a browser's Origin never does, so this "
+        f"entry matches nothing{fix}",
+    )
+
+
+def _non_canonical(_context: CorsContext, matcher: OriginMatcher, _doc: Document) -> Hit | None:
+    text = parsed(matcher)
+    if text is None or not text.ok or not text.quirks:
+        return None
+    return Hit(
+        matcher.location,
+        f"`{matcher.raw}` is not how a browser writes this origin ({', '.join(text.quirks)}): "
+        f"exact comparisons miss the real Origin; write `{text.canonical}`",
+    )
+
+
+def _duplicates(document: Document, _settings: RuleSettings) -> Iterator[Hit]:
+    seen: dict[str, OriginMatcher] = {}
+    wildcards: list[tuple[str, str, OriginMatcher]] = []
+    exacts: list[tuple[str, OriginMatcher]] = []
+    for _context, matcher in document.matchers():
+        text = parsed(matcher)
+        if text is None or not text.ok or text.canonical is None:
+            continue
+        key = text.canonical
+        if key in seen:
+            first = seen[key]
+            yield Hit(
+                matcher.location,
+                f"`{matcher.raw}` is listed twice (first at line {first.location.line}): remove "
+                "one, and merge their settings so it is clear which apply",
+            )
+            continue
+        seen[key] = matcher
+        spot = wildcard(matcher)
+        if spot is not None and spot.leftmost_only and not spot.partial:
+            prefix = key.replace(text.host, "", 1)  # scheme:// and the port stay
+            wildcards.append((prefix, "." + spot.fixed + (f":{text.port}" if text.port else ""), matcher))
+        elif matcher.kind is MatcherKind.EXACT:
+            exacts.append((key, matcher))
+    for key, matcher in exacts:
+        for prefix, suffix, wide in wildcards:
+            rest = key[len(prefix) :] if key.startswith(prefix) else ""
+            if rest.endswith(suffix) and "." not in rest[: -len(suffix)] and rest[: -len(suffix)]:
+                yield Hit(
+                    matcher.location,
+                    f"`{matcher.raw}` is already covered by `{wide.raw}` (line "
+                    f"{wide.location.line}): remove it, or narrow the wildcard",
+                )
+                break
+
+
+def _unusual_scheme(_context: CorsContext, matcher: OriginMatcher, _doc: Document) -> Hit | None:
+    text = parsed(matcher)
+    if text is None or not text.ok or text.scheme in ("http", "https"):
+        return None
+    meaning = SCHEME_MEANING.get(text.scheme, "it is not a web page's origin")
+    return Hit(
+        matcher.location,
+        f"`{matcher.raw}` uses the `{text.scheme}://` scheme: {meaning}. Say why it is trusted in "
+        "a `note:`, and suppress this finding with that reason",
+    )
+
+
+rule("OL101", "malformed-origin", Severity.HIGH, "Origin is not `scheme://host[:port]`")(
+    per_matcher(_malformed)
+)
+rule("OL102", "non-canonical-origin", Severity.LOW, "Origin is not written as browsers send it")(
+    per_matcher(_non_canonical)
+)
+rule("OL103", "duplicate-origin", Severity.LOW, "Origin listed twice or covered by a wildcard")(_duplicates)
+rule("OL104", "unusual-scheme", Severity.MEDIUM, "Origin with a scheme other than http or https")(
+    per_matcher(_unusual_scheme)
+)

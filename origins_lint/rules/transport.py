@@ -1,0 +1,59 @@
+"""OL2xx: origins served over plain HTTP."""
+
+from __future__ import annotations
+
+from origins_lint.model import CorsContext, Document, OriginMatcher, Severity
+from origins_lint.origins import HostClass, classify_host
+from origins_lint.rules.facts import analysis, named_hosts
+from origins_lint.rules.registry import Hit, per_matcher, rule
+
+# loopback and private hosts get OL501/OL502 instead (rules.md, "Where a finding points")
+LOCAL = (HostClass.LOOPBACK, HostClass.PRIVATE)
+
+
+def _insecure(context: CorsContext, matcher: OriginMatcher, _doc: Document) -> Hit | None:
+    found = analysis(matcher)
+    if found is not None and found.schemes() != (True, False):
+        return None  # regexes that also accept https are OL202's
+    plain = [n for n in named_hosts(matcher) if n.scheme == "http" and classify_host(n.host) not in LOCAL]
+    if not plain:
+        return None
+    example = plain[0]
+    secure = "https://" + example.origin.partition("://")[2]
+    stake = "your users' credentialed responses" if context.with_credentials else "this trust"
+    return Hit(
+        matcher.location,
+        f"`{matcher.raw}` is plain HTTP: anyone on the network path (public Wi-Fi, a rogue "
+        f"router) can inject script into that page and use {stake}; use `{secure}`",
+        Severity.HIGH if context.with_credentials else None,
+    )
+
+
+def _scheme_agnostic(_context: CorsContext, matcher: OriginMatcher, _doc: Document) -> Hit | None:
+    found = analysis(matcher)
+    if found is None or found.matches_everything:
+        return None  # OL304/OL402 say more
+    hosts = named_hosts(matcher)
+    if not hosts or all(classify_host(n.host) is HostClass.LOOPBACK for n in hosts):
+        return None
+    host = hosts[0].host
+    other = found.any_scheme()
+    if other is not None:
+        return Hit(
+            matcher.location,
+            f"`{matcher.raw}` accepts any scheme (`{other}`, `http://{host}`): a page served "
+            "over plain HTTP can be altered by anyone on the network path; spell out `^https://`",
+        )
+    if found.schemes() == (True, True):
+        return Hit(
+            matcher.location,
+            f"`{matcher.raw}` accepts `http://{host}` as well as `https://{host}`: a page served "
+            "over plain HTTP can be altered by anyone on the network path; use `^https://` only",
+        )
+    return None
+
+
+rule("OL201", "insecure-origin", Severity.MEDIUM, "Plain-HTTP origin")(per_matcher(_insecure))
+rule("OL202", "scheme-agnostic-match", Severity.HIGH, "Pattern accepts http as well as https")(
+    per_matcher(_scheme_agnostic)
+)

@@ -1,0 +1,88 @@
+"""Reading a file as text, safely, before any format sees it.
+
+Every format needs the same guarantees: a size bound before reading, BOMs
+honoured, and an undecodable or binary file turned into a located problem
+instead of an exception.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+from dataclasses import dataclass
+
+from origins_lint.model import InputProblem, Location, ProblemKind
+
+DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    path: str
+    text: str
+
+    def line(self, number: int) -> str:
+        lines = self.text.splitlines()
+        return lines[number - 1] if 0 < number <= len(lines) else ""
+
+
+def problem(path: str, message: str, line: int = 1, column: int = 1) -> InputProblem:
+    return InputProblem(ProblemKind.PARSE, message, Location.point(path, line, column))
+
+
+def read_source(path: str, max_size: int = DEFAULT_MAX_FILE_SIZE) -> Source | InputProblem:
+    """The decoded text of ``path``, or the reason it cannot be checked."""
+    try:
+        size = os.stat(path).st_size
+        if size > max_size:
+            return problem(
+                path,
+                f"file is too large to check ({size:,} bytes; the limit is {max_size:,}: "
+                "raise `max-file-size` if this file is really a config)",
+            )
+        with open(path, "rb") as handle:
+            data = handle.read(max_size + 1)
+    except OSError as error:
+        return problem(path, f"cannot read the file: {error.strerror or error}")
+    return decode(path, data)
+
+
+def decode(path: str, data: bytes) -> Source | InputProblem:
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return Source(path, _normalize(data[len(bom) :].decode(encoding)))
+            except UnicodeDecodeError as error:
+                return _decode_problem(path, data, error, encoding)
+    if b"\x00" in data[:8192]:
+        return problem(path, "file is binary (it contains NUL bytes), not a text config")
+    try:
+        return Source(path, _normalize(data.decode("utf-8")))
+    except UnicodeDecodeError as error:
+        return _decode_problem(path, data, error, "utf-8")
+
+
+def _normalize(text: str) -> str:
+    """CRLF and lone CR become LF, so that every format counts lines the same way."""
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
+def _decode_problem(path: str, data: bytes, error: UnicodeDecodeError, encoding: str) -> InputProblem:
+    before = data[: error.start]
+    line = before.count(b"\n") + 1
+    column = error.start - (before.rfind(b"\n") + 1) + 1
+    byte = data[error.start : error.start + 1].hex()
+    return problem(
+        path,
+        f"file is not valid {encoding.upper()} text (byte 0x{byte}); save it as UTF-8",
+        line,
+        column,
+    )
