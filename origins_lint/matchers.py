@@ -436,18 +436,16 @@ class RegexAnalysis:
         return Candidate(candidate, origin.host)
 
     def _first(self, candidates: Iterable[str]) -> Candidate | None:
+        """The first candidate the pattern accepts whose host someone could register."""
         seen: set[str] = set()
-        found: list[Candidate] = []
         for text in candidates:
             if text in seen:
                 continue
             seen.add(text)
             hit = self._outside(text)
-            if hit is not None:
-                if known_public_suffix(hit.host):
-                    return hit
-                found.append(hit)
-        return found[0] if found else None
+            if hit is not None and known_public_suffix(hit.host):
+                return hit
+        return None
 
     def _origins(self) -> Iterator[tuple[str, str, str]]:
         for origin, host, _fixed in self.intended:
@@ -489,7 +487,7 @@ class RegexAnalysis:
 
     def too_broad(self) -> Candidate | None:
         """An origin outside the intended domains that a variable part of the host lets in."""
-        payloads = ("attacker", f"{ATTACKER}.", f".{ATTACKER}", f"{ATTACKER}", "attacker-")
+        payloads = (f".{ATTACKER}", "attacker", f"{ATTACKER}.", ATTACKER, "attacker-")
         candidates = []
         for witness in self.witnesses:
             for start, end in witness.spans:

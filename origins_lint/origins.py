@@ -51,7 +51,18 @@ PLAYGROUND_HOSTS: Final = frozenset(
 
 PRIVATE_NAME_SUFFIXES: Final = ("local", "internal", "lan", "corp", "home.arpa", "intranet")
 LOOPBACK_NAMES: Final = ("localhost", "localhost.localdomain")
-CGNAT: Final = ipaddress.ip_network("100.64.0.0/10")
+PRIVATE_NETWORKS: Final = tuple(
+    ipaddress.ip_network(net)
+    for net in (
+        "10.0.0.0/8",  # RFC 1918
+        "172.16.0.0/12",
+        "192.168.0.0/16",
+        "169.254.0.0/16",  # link-local
+        "100.64.0.0/10",  # CGNAT
+        "fc00::/7",  # IPv6 unique local
+        "fe80::/10",  # IPv6 link-local
+    )
+)
 
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*")
 _FORBIDDEN_HOST_CHARS = re.compile(r"[\s#%/:<>?@\[\\\]^|\"'`{}]")
@@ -267,8 +278,8 @@ def classify_host(host: str) -> HostClass:
     if address is not None:
         if address.is_loopback or address.is_unspecified:
             return HostClass.LOOPBACK
-        in_cgnat = isinstance(address, ipaddress.IPv4Address) and address in CGNAT
-        if address.is_private or address.is_link_local or in_cgnat:
+        mapped = getattr(address, "ipv4_mapped", None) or address
+        if any(mapped.version == net.version and mapped in net for net in PRIVATE_NETWORKS):
             return HostClass.PRIVATE
         return HostClass.IP_PUBLIC
     if host in LOOPBACK_NAMES or host.endswith(".localhost"):

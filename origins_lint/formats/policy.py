@@ -64,7 +64,7 @@ def parse(source: Source, options: FormatOptions) -> ParsedFile:
             result.problems.append(InputProblem(ProblemKind.SCHEMA, message, node.location))
             continue
         _restore_null_origins(node, source.text)
-        data = {key: value for key, value in node.plain().items() if not str(key).startswith("x-")}
+        data = _without_x_keys(node.plain())
         raw_entries = data.get("origins")
         if isinstance(raw_entries, list):
             data["origins"] = []  # entries are validated one by one below
@@ -72,7 +72,12 @@ def parse(source: Source, options: FormatOptions) -> ParsedFile:
             policy = Policy.model_validate(data)
         except ValidationError as error:
             result.problems.extend(_schema_problems(error, node))
-            continue
+            # report the bad top-level keys, then check the entries with those keys left out
+            bad = {item["loc"][0] for item in error.errors() if item["loc"]}
+            try:
+                policy = Policy.model_validate({k: v for k, v in data.items() if k not in bad})
+            except ValidationError:
+                continue
         entries = []
         for index, raw in enumerate(raw_entries or []):
             try:
@@ -81,6 +86,15 @@ def parse(source: Source, options: FormatOptions) -> ParsedFile:
                 result.problems.extend(_schema_problems(error, node, ("origins", index)))
         result.documents.append(_document(policy, entries, node, path))
     return result
+
+
+def _without_x_keys(value: Any) -> Any:
+    """`x-` keys are the author's own metadata and anchors, at any level."""
+    if isinstance(value, dict):
+        return {k: _without_x_keys(v) for k, v in value.items() if not str(k).startswith("x-")}
+    if isinstance(value, list):
+        return [_without_x_keys(v) for v in value]
+    return value
 
 
 def _kind(value: Any) -> str:

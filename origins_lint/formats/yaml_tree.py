@@ -22,6 +22,10 @@ MAX_DEPTH: Final = 100
 MAX_LINE_LENGTH: Final = 65_536
 
 _CORE = "tag:yaml.org,2002:"
+_KNOWN_TAGS = frozenset(
+    _CORE + name
+    for name in ("str", "int", "float", "bool", "null", "timestamp", "binary", "merge", "value", "seq", "map")
+)
 
 
 @dataclass(slots=True)
@@ -71,6 +75,10 @@ class _Builder:
             )
         if depth > MAX_DEPTH:
             raise self.fail(node, f"YAML nests deeper than {MAX_DEPTH} levels; not checked")
+        tag = node.tag or ""
+        if tag not in _KNOWN_TAGS and tag != "!":
+            shown = "!!" + tag[len(_CORE) :] if tag.startswith(_CORE) else tag
+            self.schema(node, f"unsupported YAML tag `{shown}`; origins-lint never constructs objects")
         if isinstance(node, ScalarNode):
             return YNode(self.scalar(node), _loc(self.path, node))
         if isinstance(node, SequenceNode):
@@ -108,16 +116,12 @@ class _Builder:
         self.problems.append(InputProblem(ProblemKind.SCHEMA, message, _loc(self.path, node)))
 
     def scalar(self, node: ScalarNode) -> Any:
-        tag, text = node.tag or "", node.value
-        if tag == _CORE + "str" or not tag.startswith(_CORE):
-            if not tag.startswith(_CORE) and tag != "!":
-                self.schema(node, f"unsupported YAML tag `{tag}`; read as the text {text!r}")
-            return text
-        kind = tag[len(_CORE) :]
+        """YAML 1.2 core schema values; anything else stays text (its tag was reported)."""
+        kind, text = (node.tag or "").removeprefix(_CORE), node.value
         if kind == "null":
             return None
         if kind == "bool":
-            return text.lower() in ("true", "yes", "on")
+            return text.lower() == "true"
         if kind == "int":
             try:
                 return int(text.replace("_", ""), 0)
@@ -128,8 +132,6 @@ class _Builder:
                 return float(text.replace("_", "").replace(".inf", "inf").replace(".nan", "nan"))
             except ValueError:
                 return text
-        if kind not in ("timestamp", "binary", "merge", "value"):
-            self.schema(node, f"unsupported YAML tag `!!{kind}`; origins-lint never constructs objects")
         return text
 
 

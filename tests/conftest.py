@@ -1,0 +1,72 @@
+"""Helpers that run the real CLI on real files written into a temporary folder."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from origins_lint.cli import app
+
+FIXTURES = Path(__file__).parent / "fixtures"
+ROOT = Path(__file__).parent.parent
+
+
+@dataclass
+class Run:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def report(self) -> dict[str, Any]:
+        data: dict[str, Any] = json.loads(self.stdout)
+        return data
+
+    @property
+    def findings(self) -> list[dict[str, Any]]:
+        return list(self.report["findings"])
+
+    def codes(self) -> list[str]:
+        return [f["code"] for f in self.findings]
+
+    def at(self, code: str) -> list[tuple[int, int]]:
+        """(line, column) of each finding of one rule."""
+        return [(f["line"], f["column"]) for f in self.findings if f["code"] == code]
+
+
+def run_cli(*args: str, cwd: Path | None = None) -> Run:
+    import os
+
+    runner = CliRunner()
+    old = Path.cwd()
+    if cwd is not None:
+        os.chdir(cwd)
+    try:
+        result = runner.invoke(app, list(args), catch_exceptions=False)
+    finally:
+        os.chdir(old)
+    return Run(result.exit_code, result.stdout, result.stderr)
+
+
+def check_json(*paths: str | Path, extra: tuple[str, ...] = (), cwd: Path | None = None) -> Run:
+    return run_cli("check", "--output-format", "json", *extra, *map(str, paths), cwd=cwd)
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty folder as the current directory, so no config from this repo leaks in."""
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
