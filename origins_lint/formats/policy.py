@@ -231,7 +231,7 @@ def _describe(item: dict[str, Any], document: YNode) -> tuple[Location, str]:
         return node.location, f"`{where}` must be {expected} (got {item['input']!r})"
     if kind == "string_pattern_mismatch":
         return node.location, f"`{where}`: {item['input']!r} is not {_pattern_hint(loc)}"
-    if "input" in item and not isinstance(item["input"], dict | list):
+    if item.get("input") is not None and not isinstance(item["input"], dict | list):
         return node.location, f"`{where}`: {message[0].lower() + message[1:]} (got {item['input']!r})"
     return node.location, f"`{where}`: {message}"
 

@@ -13,6 +13,8 @@ import re._parser as sre_parse
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
+from pydantic_core import core_schema
 
 SCHEMA_ID = (
     "https://raw.githubusercontent.com/origins-lint/origins-lint/main/schemas/origins-policy.schema.json"
@@ -28,6 +30,27 @@ class _Strict(BaseModel):
     model_config = ConfigDict(
         extra="forbid", strict=True, json_schema_extra={"patternProperties": {"^x-": {}}}
     )
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_empty_values(cls, value: Any) -> Any:
+        """`key:` with nothing after it is a mistake, not "use the default"; the schema agrees."""
+        if value is None:
+            raise ValueError("has no value; remove the key to use the default")
+        return value
+
+
+class _WithoutNull(GenerateJsonSchema):
+    """Optional fields mean "may be left out", not "may be null" (see `_no_empty_values`)."""
+
+    def nullable_schema(self, schema: core_schema.NullableSchema) -> JsonSchemaValue:
+        return self.generate_inner(schema["schema"])
+
+    def default_schema(self, schema: core_schema.WithDefaultSchema) -> JsonSchemaValue:
+        result = super().default_schema(schema)
+        if result.get("default", "") is None:
+            del result["default"]
+        return result
 
 
 class Allowances(_Strict):
@@ -174,7 +197,10 @@ class Policy(_Strict):
 
 
 def policy_json_schema() -> dict[str, Any]:
-    schema = Policy.model_json_schema()
+    schema = Policy.model_json_schema(schema_generator=_WithoutNull)
+    for prop in schema["properties"].values():  # pydantic leaves titles off `$ref` fields
+        if "$ref" in prop and "title" not in prop:
+            prop["title"] = schema["$defs"][prop["$ref"].rsplit("/", 1)[1]]["title"]
     return {"$schema": SCHEMA_DIALECT, "$id": SCHEMA_ID, **schema}
 
 

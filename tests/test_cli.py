@@ -1,0 +1,126 @@
+"""The command line as users and CI call it: exit codes, output shapes, options."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import ROOT, check_json, run_cli, write
+
+RISKY = """
+version: 1
+origins:
+  - origin: http://partner.example.com
+  - origin: https://*.example.com
+  - origin: "*"
+"""
+CLEAN = "version: 1\norigins:\n  - origin: https://app.example.com\n"
+
+
+def test_exit_codes(project: Path) -> None:
+    write(project, "clean.origins.yaml", CLEAN)
+    write(project, "risky.origins.yaml", RISKY)
+    assert run_cli("check", "clean.origins.yaml").exit_code == 0
+    assert run_cli("check", "risky.origins.yaml").exit_code == 1
+    assert run_cli("check", "--fail-on", "high", "risky.origins.yaml").exit_code == 0
+    assert run_cli("check", "--fail-on", "medium", "risky.origins.yaml").exit_code == 1
+    assert run_cli("check", "--fail-on", "urgent", "risky.origins.yaml").exit_code == 2
+    assert run_cli("check", "--output-format", "xml", "risky.origins.yaml").exit_code == 2
+
+
+def test_text_output_is_ruff_like_with_summary(project: Path) -> None:
+    write(project, "risky.origins.yaml", RISKY)
+    result = run_cli("check", "risky.origins.yaml")
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("risky.origins.yaml:3:13: OL201 [medium] `http://partner.example.com` is plain HTTP")
+    assert lines[-1] == "Found 3 findings (2 medium, 1 low) in 1 file."
+    assert "\x1b[" not in result.stdout  # not a TTY: no colour
+
+
+def test_clean_summary(project: Path) -> None:
+    write(project, "clean.origins.yaml", CLEAN)
+    assert run_cli("check", ".").stdout == "No findings in 1 file.\n"
+
+
+def test_json_output_shape(project: Path) -> None:
+    write(project, "risky.origins.yaml", RISKY)
+    report = check_json("risky.origins.yaml").report
+    assert set(report) == {"version", "files_checked", "findings"}
+    assert report["files_checked"] == 1
+    first = report["findings"][0]
+    assert first == {
+        "code": "OL201",
+        "slug": "insecure-origin",
+        "severity": "medium",
+        "path": "risky.origins.yaml",
+        "line": 3,
+        "column": 13,
+        "end_line": 3,
+        "end_column": 39,
+        "message": first["message"],
+        "format": "policy",
+    }
+
+
+def test_select_and_ignore_by_code_slug_and_prefix(project: Path) -> None:
+    write(project, "risky.origins.yaml", RISKY)
+    assert check_json("risky.origins.yaml", extra=("--select", "OL3")).codes() == ["OL302", "OL301"]
+    assert check_json("risky.origins.yaml", extra=("--select", "insecure-origin")).codes() == ["OL201"]
+    assert check_json("risky.origins.yaml", extra=("--ignore", "OL301,wildcard-subdomain")).codes() == ["OL201"]
+    bad = run_cli("check", "--select", "OL999", "risky.origins.yaml")
+    assert bad.exit_code == 2 and "unknown rule `OL999`" in bad.stderr
+    typo = run_cli("check", "--ignore", "insecure-orign", "risky.origins.yaml")
+    assert typo.exit_code == 2 and "did you mean `insecure-origin`" in typo.stderr
+
+
+def test_exclude(project: Path) -> None:
+    write(project, "a/risky.origins.yaml", RISKY)
+    write(project, "b/risky.origins.yaml", RISKY)
+    result = check_json(".", extra=("--exclude", "b"))
+    assert {f["path"] for f in result.findings} == {"./a/risky.origins.yaml"}
+
+
+def test_unknown_format_only_for_explicit_files(project: Path) -> None:
+    write(project, "notes.yaml", "title: hello\n")
+    explicit = check_json("notes.yaml")
+    assert explicit.codes() == ["OL003"] and explicit.exit_code == 0
+    assert check_json(".").report["files_checked"] == 0
+
+
+def test_input_format_forces_policy(project: Path) -> None:
+    write(project, "trusted.txt", CLEAN.replace("https", "http"))
+    assert check_json("--input-format", "policy", "trusted.txt").codes() == ["OL201"]
+    bad = run_cli("check", "--input-format", "nginx-ish", "trusted.txt")
+    assert bad.exit_code == 2 and "unknown input format" in bad.stderr
+
+
+def test_rules_command_lists_every_rule() -> None:
+    result = run_cli("rules")
+    assert result.exit_code == 0
+    assert "OL303  shared-host-origin" in result.stdout
+    rows = json.loads(run_cli("rules", "--output-format", "json").stdout)
+    assert {"code": "OL201", "slug": "insecure-origin", "severity": "medium", "summary": "Plain-HTTP origin"} in rows
+
+
+def test_console_script_and_module_run_for_real(tmp_path: Path) -> None:
+    write(tmp_path, "risky.origins.yaml", RISKY)
+    script = Path(sys.executable).parent / "origins-lint"
+    for command in ([str(script)], [sys.executable, "-m", "origins_lint"]):
+        done = subprocess.run([*command, "check", "risky.origins.yaml"], cwd=tmp_path, capture_output=True, text=True, check=False)
+        assert done.returncode == 1, done.stderr
+        assert "OL201" in done.stdout and "Traceback" not in done.stderr
+
+
+def test_examples_folder_findings_a_reviewer_agrees_with() -> None:
+    result = check_json("examples/", cwd=ROOT)
+    by_file: dict[str, list[str]] = {}
+    for finding in result.findings:
+        by_file.setdefault(Path(finding["path"]).name, []).append(finding["code"])
+    assert "storefront.origins.yaml" not in by_file
+    assert "local-dev.origins.yaml" not in by_file
+    assert sorted(by_file["legacy-partners.origins.yaml"]) == sorted(
+        ["OL103", "OL101", "OL201", "OL303", "OL302", "OL405", "OL403", "OL501",
+         "OL307", "OL405", "OL302", "OL306", "OL405", "OL202", "OL301"]
+    )
