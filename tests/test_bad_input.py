@@ -1,4 +1,4 @@
-"""Broken or hostile files give OL001 with a clear message, never a traceback; other files are still checked."""
+"""Broken or hostile files give OL001 with a clear message, never a traceback; the rest is still checked."""
 
 from __future__ import annotations
 
@@ -28,7 +28,11 @@ def check_with_neighbour(project: Path, name: str, content: bytes) -> list[dict[
         (b"", 1, "file is empty"),
         (b"   \n\n", 1, "file is empty"),
         (b"version: 1\norigins: [\n  - origin: x\n", 3, "invalid YAML"),
-        (b"version: 1\norigins:\n  - origin: https://a.example.com\n\t- origin: https://b.example.com\n", 4, "tab"),
+        (
+            b"version: 1\norigins:\n  - origin: https://a.example.com\n\t- origin: https://b.example.com\n",
+            4,
+            "tab",
+        ),
         (b"version: 1\norigins:\n  - origin: https://caf\xe9.example.com\n", 3, "not valid UTF-8"),
         (b"\x00\x01\x02binary\x00" * 100, 1, "binary"),
         (b"origins: " + b"x" * (1024 * 1024) + b"\n", 1, "characters long"),
@@ -105,7 +109,9 @@ def test_unreadable_file_is_reported(project: Path, monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(source, "open", locked_open, raising=False)
     result = check_json(".")
     locked = [f for f in result.findings if f["path"].endswith("locked.origins.yaml")]
-    assert [(f["code"], f["message"]) for f in locked] == [("OL001", "cannot read the file: Permission denied")]
+    assert [(f["code"], f["message"]) for f in locked] == [
+        ("OL001", "cannot read the file: Permission denied")
+    ]
     assert any(f["path"].endswith("good.origins.yaml") for f in result.findings)
 
 

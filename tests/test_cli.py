@@ -34,7 +34,9 @@ def test_text_output_is_ruff_like_with_summary(project: Path) -> None:
     write(project, "risky.origins.yaml", RISKY)
     result = run_cli("check", "risky.origins.yaml")
     lines = result.stdout.splitlines()
-    assert lines[0].startswith("risky.origins.yaml:3:13: OL201 [medium] `http://partner.example.com` is plain HTTP")
+    assert lines[0].startswith(
+        "risky.origins.yaml:3:13: OL201 [medium] `http://partner.example.com` is plain HTTP"
+    )
     assert lines[-1] == "Found 3 findings (2 medium, 1 low) in 1 file."
     assert "\x1b[" not in result.stdout  # not a TTY: no colour
 
@@ -68,7 +70,9 @@ def test_select_and_ignore_by_code_slug_and_prefix(project: Path) -> None:
     write(project, "risky.origins.yaml", RISKY)
     assert check_json("risky.origins.yaml", extra=("--select", "OL3")).codes() == ["OL302", "OL301"]
     assert check_json("risky.origins.yaml", extra=("--select", "insecure-origin")).codes() == ["OL201"]
-    assert check_json("risky.origins.yaml", extra=("--ignore", "OL301,wildcard-subdomain")).codes() == ["OL201"]
+    assert check_json("risky.origins.yaml", extra=("--ignore", "OL301,wildcard-subdomain")).codes() == [
+        "OL201"
+    ]
     bad = run_cli("check", "--select", "OL999", "risky.origins.yaml")
     assert bad.exit_code == 2 and "unknown rule `OL999`" in bad.stderr
     typo = run_cli("check", "--ignore", "insecure-orign", "risky.origins.yaml")
@@ -101,14 +105,25 @@ def test_rules_command_lists_every_rule() -> None:
     assert result.exit_code == 0
     assert "OL303  shared-host-origin" in result.stdout
     rows = json.loads(run_cli("rules", "--output-format", "json").stdout)
-    assert {"code": "OL201", "slug": "insecure-origin", "severity": "medium", "summary": "Plain-HTTP origin"} in rows
+    assert {
+        "code": "OL201",
+        "slug": "insecure-origin",
+        "severity": "medium",
+        "summary": "Plain-HTTP origin",
+    } in rows
 
 
 def test_console_script_and_module_run_for_real(tmp_path: Path) -> None:
     write(tmp_path, "risky.origins.yaml", RISKY)
     script = Path(sys.executable).parent / "origins-lint"
     for command in ([str(script)], [sys.executable, "-m", "origins_lint"]):
-        done = subprocess.run([*command, "check", "risky.origins.yaml"], cwd=tmp_path, capture_output=True, text=True, check=False)
+        done = subprocess.run(
+            [*command, "check", "risky.origins.yaml"],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         assert done.returncode == 1, done.stderr
         assert "OL201" in done.stdout and "Traceback" not in done.stderr
 
@@ -121,6 +136,21 @@ def test_examples_folder_findings_a_reviewer_agrees_with() -> None:
     assert "storefront.origins.yaml" not in by_file
     assert "local-dev.origins.yaml" not in by_file
     assert sorted(by_file["legacy-partners.origins.yaml"]) == sorted(
-        ["OL103", "OL101", "OL201", "OL303", "OL302", "OL405", "OL403", "OL501",
-         "OL307", "OL405", "OL302", "OL306", "OL405", "OL202", "OL301"]
+        [
+            "OL103",
+            "OL101",
+            "OL201",
+            "OL303",
+            "OL302",
+            "OL405",
+            "OL403",
+            "OL501",
+            "OL307",
+            "OL405",
+            "OL302",
+            "OL306",
+            "OL405",
+            "OL202",
+            "OL301",
+        ]
     )

@@ -62,13 +62,17 @@ def test_flow_style_and_merge_keys() -> None:
 
 
 def test_x_keys_are_ignored_anywhere(project: Path) -> None:
-    write(project, "p.origins.yaml", """
+    write(
+        project,
+        "p.origins.yaml",
+        """
         version: 1
         x-owner: team-a
         origins:
           - origin: https://app.example.com
             x-ticket: SEC-123
-    """)
+    """,
+    )
     assert check_json("p.origins.yaml").findings == []
 
 
@@ -99,7 +103,10 @@ def test_walk_skips_unrelated_yaml_silently(project: Path) -> None:
 
 
 def test_multi_document_file_checks_each_document(project: Path) -> None:
-    write(project, "p.origins.yaml", """
+    write(
+        project,
+        "p.origins.yaml",
+        """
         version: 1
         origins:
           - origin: http://a.example.com
@@ -107,5 +114,6 @@ def test_multi_document_file_checks_each_document(project: Path) -> None:
         version: 1
         origins:
           - origin: http://b.example.com
-    """)
+    """,
+    )
     assert check_json("p.origins.yaml").at("OL201") == [(3, 13), (7, 13)]

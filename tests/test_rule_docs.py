@@ -58,7 +58,9 @@ def test_bad_example_fires(code: str, tmp_path: Path, monkeypatch: pytest.Monkey
 
 
 @pytest.mark.parametrize("code", CODES)
-def test_fixed_example_is_clean_for_the_rule(code: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_fixed_example_is_clean_for_the_rule(
+    code: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     page = (PAGES / f"{code}.md").read_text(encoding="utf-8")
     target = materialize(tmp_path, examples(page, "Use instead"))

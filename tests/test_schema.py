@@ -31,7 +31,10 @@ def test_checked_in_schemas_are_current() -> None:
 def test_schema_is_valid_2020_12_with_stable_id() -> None:
     schema = load_schema()
     jsonschema.Draft202012Validator.check_schema(schema)
-    assert schema["$id"] == "https://raw.githubusercontent.com/origins-lint/origins-lint/main/schemas/origins-policy.schema.json"
+    assert (
+        schema["$id"]
+        == "https://raw.githubusercontent.com/origins-lint/origins-lint/main/schemas/origins-policy.schema.json"
+    )
 
 
 def test_every_field_has_title_description_examples() -> None:
@@ -63,9 +66,18 @@ def test_examples_and_fixed_rule_examples_validate(name: str, document: object) 
     ("document", "path"),
     [
         ({"version": 1, "origins": [{"orign": "https://a.example.com"}]}, ["origins", 0]),
-        ({"version": 1, "origins": [{"origin": "https://a.example.com", "credentials": "yes"}]}, ["origins", 0, "credentials"]),
-        ({"version": 1, "origins": [{"origin": "https://a.example.com", "max_age": -1}]}, ["origins", 0, "max_age"]),
-        ({"version": 1, "origins": [{"origin": "https://a.example.com", "allow_methods": ["get"]}]}, ["origins", 0, "allow_methods", 0]),
+        (
+            {"version": 1, "origins": [{"origin": "https://a.example.com", "credentials": "yes"}]},
+            ["origins", 0, "credentials"],
+        ),
+        (
+            {"version": 1, "origins": [{"origin": "https://a.example.com", "max_age": -1}]},
+            ["origins", 0, "max_age"],
+        ),
+        (
+            {"version": 1, "origins": [{"origin": "https://a.example.com", "allow_methods": ["get"]}]},
+            ["origins", 0, "allow_methods", 0],
+        ),
         ({"version": 2, "origins": []}, ["version"]),
         ({"version": 1, "environment": "prod", "origins": []}, ["environment"]),
     ],
@@ -77,7 +89,11 @@ def test_schema_rejects_typos_and_wrong_types_with_the_path(document: object, pa
 
 
 def test_schema_accepts_x_keys() -> None:
-    document = {"version": 1, "x-owner": "team", "origins": [{"origin": "https://a.example.com", "x-ticket": 1}]}
+    document = {
+        "version": 1,
+        "x-owner": "team",
+        "origins": [{"origin": "https://a.example.com", "x-ticket": 1}],
+    }
     jsonschema.Draft202012Validator(load_schema()).validate(document)
 
 
