@@ -20,7 +20,6 @@ if TYPE_CHECKING:
     from publicsuffixlist import PublicSuffixList
 
 DEFAULT_PORTS: Final = {"http": 80, "https": 443, "ws": 80, "wss": 443}
-WEB_SCHEMES: Final = frozenset({"http", "https"})
 
 # Hosts where anyone can publish script under the host itself and that are not
 # on the Public Suffix List (the PSL covers github.io, herokuapp.com, vercel.app...).

@@ -29,10 +29,6 @@ class Source:
     path: str
     text: str
 
-    def line(self, number: int) -> str:
-        lines = self.text.splitlines()
-        return lines[number - 1] if 0 < number <= len(lines) else ""
-
 
 def problem(path: str, message: str, line: int = 1, column: int = 1) -> InputProblem:
     return InputProblem(ProblemKind.PARSE, message, Location.point(path, line, column))

@@ -154,3 +154,14 @@ def test_examples_folder_findings_a_reviewer_agrees_with() -> None:
             "OL301",
         ]
     )
+
+
+def test_text_output_escapes_control_sequences_from_files(project: Path) -> None:
+    write(
+        project,
+        "p.origins.yaml",
+        'version: 1\norigins:\n  - origin: "http://a.example.com\\e]0;pwned\\a\\e[2J"\n',
+    )
+    out = run_cli("check", "p.origins.yaml").stdout
+    assert "\x1b" not in out and "\x07" not in out
+    assert "\\x1b]0;pwned\\x07" in out

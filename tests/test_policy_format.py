@@ -117,3 +117,37 @@ def test_multi_document_file_checks_each_document(project: Path) -> None:
     """,
     )
     assert check_json("p.origins.yaml").at("OL201") == [(3, 13), (7, 13)]
+
+
+def test_common_mistakes_get_specific_messages(project: Path) -> None:
+    write(project, "star.origins.yaml", "version: 1\norigins:\n  - origin: *\n")
+    write(project, "flat.origins.yaml", "version: 1\norigins:\n  - https://b.example.com\n")
+    write(project, "none.origins.yaml", "version: 1\nservice: x\n")
+    write(
+        project,
+        "empty.origins.yaml",
+        "version: 1\norigins:\n  - origin: https://a.example.com\n    credentials:\n",
+    )
+    write(project, "defaults.origins.yaml", "version: 1\ndefaults:\n  credentails: true\norigins: []\n")
+    messages = {f["path"]: (f["code"], f["line"], f["message"]) for f in check_json(".").findings}
+    assert messages["./star.origins.yaml"][:2] == ("OL001", 3)
+    assert 'quote it, as in `origin: "*"`' in messages["./star.origins.yaml"][2]
+    assert messages["./flat.origins.yaml"] == (
+        "OL002",
+        3,
+        "`origins[0]` must be a mapping of keys (`origin: https://...`), not 'https://b.example.com'",
+    )
+    assert messages["./none.origins.yaml"][2] == "the document is missing the required key `origins`"
+    assert messages["./empty.origins.yaml"][1:] == (
+        4,
+        "`origins[0].credentials`: has no value; remove the key to use the default",
+    )
+    assert (
+        "unknown key `credentails` in defaults; did you mean `credentials`?"
+        in messages["./defaults.origins.yaml"][2]
+    )
+
+
+def test_null_origin_unquoted_means_the_null_origin(project: Path) -> None:
+    write(project, "p.origins.yaml", "version: 1\norigins:\n  - origin: null\n")
+    assert check_json("p.origins.yaml").at("OL305") == [(3, 13)]

@@ -225,6 +225,11 @@ def _describe(item: dict[str, Any], document: YNode) -> tuple[Location, str]:
         return location, f"unknown key `{key}` in {place}; {hint} (keys starting with `x-` are ignored)"
     if kind == "missing":
         return node.location, f"{where} is missing the required key `{loc[-1]}`"
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        return (
+            node.location,
+            f"`{where}` must be a mapping of keys (`origin: https://...`), not {item['input']!r}",
+        )
     message = str(item["msg"]).removeprefix("Value error, ")
     if kind.startswith("literal_error"):
         expected = message.removeprefix("Input should be ")

@@ -8,7 +8,6 @@ say, and lets us bound alias expansion and nesting while we walk.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -192,9 +191,6 @@ def _syntax_problem(path: str, text: str, error: MarkedYAMLError) -> InputProble
         problem = "a tab character; YAML indents with spaces only"
         column = source_line.index("\t") + 1
     message = f"invalid YAML: {problem}" + (f" ({context})" if context else "")
+    if "alias" in context and source_line.rstrip().endswith("*"):
+        message += '; a bare `*` starts a YAML alias: quote it, as in `origin: "*"`'
     return InputProblem(ProblemKind.PARSE, message, Location.point(path, line, column))
-
-
-def iter_items(node: YNode) -> Iterator[tuple[int, YNode]]:
-    if isinstance(node.value, list):
-        yield from enumerate(node.value)

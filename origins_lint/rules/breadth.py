@@ -224,8 +224,6 @@ def _null_origin(context: CorsContext, matcher: OriginMatcher, _doc: Document) -
 
 
 rule("OL301", "any-origin", Severity.LOW, "`*`: every origin, without credentials")(per_matcher(_any_origin))
-for _code in ("OL302",):
-    _breadth_rule(_code)
 rule("OL303", "shared-host-origin", Severity.CRITICAL, "Origin on a host where anyone can publish")(
     per_matcher(_shared_host)
 )
@@ -233,5 +231,5 @@ rule("OL304", "reflected-origin", Severity.HIGH, "Request Origin echoed without 
     per_matcher(_reflected)
 )
 rule("OL305", "null-origin", Severity.HIGH, "The `null` origin is trusted")(per_matcher(_null_origin))
-for _code in ("OL306", "OL307", "OL308", "OL310"):
+for _code in BREADTH_RULES:
     _breadth_rule(_code)

@@ -13,10 +13,8 @@ from functools import lru_cache
 from origins_lint.matchers import RegexAnalysis, analyse_regex
 from origins_lint.model import Engine, MatcherKind, OriginMatcher
 from origins_lint.origins import (
-    HostClass,
     OriginText,
     WildcardHost,
-    classify_host,
     read_origin,
     read_wildcard_host,
 )
@@ -80,7 +78,3 @@ def named_hosts(matcher: OriginMatcher) -> list[NamedHost]:
         if scheme in WEB:
             hosts.append(NamedHost(scheme, fixed or host, origin))
     return hosts
-
-
-def host_classes(matcher: OriginMatcher) -> set[HostClass]:
-    return {classify_host(named.host) for named in named_hosts(matcher)}
