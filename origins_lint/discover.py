@@ -111,7 +111,7 @@ def _walk(top: str, excludes: tuple[str, ...], root: Path, extensions: frozenset
         for name in sorted(files):
             if not name.endswith(tuple(extensions)):
                 continue
-            path = os.path.join(folder, name)
+            path = os.path.normpath(os.path.join(folder, name))
             if _excluded(path, excludes, root) or not _regular_inside(path, real_top):
                 continue
             yield Candidate(path, explicit=False)

@@ -148,9 +148,11 @@ class Document:
     service: str | None = None
 
     def matchers(self) -> Iterator[tuple[CorsContext, OriginMatcher]]:
+        """Active matchers only: an inactive entry is not enforced, so only its own rule sees it."""
         for context in self.contexts:
             for matcher in context.matchers:
-                yield context, matcher
+                if matcher.status is Status.ACTIVE:
+                    yield context, matcher
 
 
 class ProblemKind(StrEnum):

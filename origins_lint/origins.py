@@ -48,7 +48,7 @@ PLAYGROUND_HOSTS: Final = frozenset(
     }
 )
 
-PRIVATE_NAME_SUFFIXES: Final = ("local", "internal", "lan", "corp", "home.arpa", "intranet")
+PRIVATE_NAME_SUFFIXES: Final = frozenset({"local", "internal", "lan", "corp", "home.arpa", "intranet"})
 LOOPBACK_NAMES: Final = ("localhost", "localhost.localdomain")
 PRIVATE_NETWORKS: Final = tuple(
     ipaddress.ip_network(net)
@@ -283,9 +283,11 @@ def classify_host(host: str) -> HostClass:
         return HostClass.IP_PUBLIC
     if host in LOOPBACK_NAMES or host.endswith(".localhost"):
         return HostClass.LOOPBACK
-    if any(host == s or host.endswith("." + s) for s in PRIVATE_NAME_SUFFIXES):
+    labels = host.split(".")
+    suffixes = {".".join(labels[i:]) for i in range(len(labels))}
+    if suffixes & PRIVATE_NAME_SUFFIXES:
         return HostClass.PRIVATE
-    if any(host == p or host.endswith("." + p) for p in PLAYGROUND_HOSTS):
+    if suffixes & PLAYGROUND_HOSTS:
         return HostClass.PLAYGROUND
     if is_public_suffix(host):
         return HostClass.PUBLIC_SUFFIX

@@ -72,10 +72,10 @@ def test_per_file_ignores_and_exclude_relative_to_config(project: Path) -> None:
     write(project, "legacy/p.origins.yaml", RISKY)
     write(project, "new/p.origins.yaml", RISKY)
     found = {(f["path"], f["code"]) for f in check_json(".").findings}
-    assert ("./legacy/p.origins.yaml", "OL201") not in found
-    assert ("./new/p.origins.yaml", "OL201") in found
+    assert ("legacy/p.origins.yaml", "OL201") not in found
+    assert ("new/p.origins.yaml", "OL201") in found
     write(project, ".origins-lint.toml", 'exclude = ["legacy/**"]\n')
-    assert {f["path"] for f in check_json(".").findings} == {"./new/p.origins.yaml"}
+    assert {f["path"] for f in check_json(".").findings} == {"new/p.origins.yaml"}
 
 
 def test_development_files(project: Path) -> None:
@@ -84,7 +84,7 @@ def test_development_files(project: Path) -> None:
     write(project, "config/prod/p.origins.yaml", local)
     write(project, ".origins-lint.toml", 'development-files = ["config/dev/**"]\n')
     assert {f["path"] for f in check_json(".").findings if f["code"] == "OL501"} == {
-        "./config/prod/p.origins.yaml"
+        "config/prod/p.origins.yaml"
     }
 
 

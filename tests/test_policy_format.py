@@ -130,21 +130,21 @@ def test_common_mistakes_get_specific_messages(project: Path) -> None:
     )
     write(project, "defaults.origins.yaml", "version: 1\ndefaults:\n  credentails: true\norigins: []\n")
     messages = {f["path"]: (f["code"], f["line"], f["message"]) for f in check_json(".").findings}
-    assert messages["./star.origins.yaml"][:2] == ("OL001", 3)
-    assert 'quote it, as in `origin: "*"`' in messages["./star.origins.yaml"][2]
-    assert messages["./flat.origins.yaml"] == (
+    assert messages["star.origins.yaml"][:2] == ("OL001", 3)
+    assert 'quote it, as in `origin: "*"`' in messages["star.origins.yaml"][2]
+    assert messages["flat.origins.yaml"] == (
         "OL002",
         3,
         "`origins[0]` must be a mapping of keys (`origin: https://...`), not 'https://b.example.com'",
     )
-    assert messages["./none.origins.yaml"][2] == "the document is missing the required key `origins`"
-    assert messages["./empty.origins.yaml"][1:] == (
+    assert messages["none.origins.yaml"][2] == "the document is missing the required key `origins`"
+    assert messages["empty.origins.yaml"][1:] == (
         4,
         "`origins[0].credentials`: has no value; remove the key to use the default",
     )
     assert (
         "unknown key `credentails` in defaults; did you mean `credentials`?"
-        in messages["./defaults.origins.yaml"][2]
+        in messages["defaults.origins.yaml"][2]
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
-from origins_lint.model import CorsContext, Document, Finding, Location, OriginMatcher, Severity, Status
+from origins_lint.model import CorsContext, Document, Finding, Location, OriginMatcher, Severity
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,9 +73,8 @@ def per_matcher(
 
     def check(document: Document, _settings: RuleSettings) -> Iterator[Hit]:
         for context, matcher in document.matchers():
-            if matcher.status is Status.ACTIVE:
-                hit = inspect(context, matcher, document)
-                if hit is not None:
-                    yield hit
+            hit = inspect(context, matcher, document)
+            if hit is not None:
+                yield hit
 
     return check
