@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from origins_lint import formats
 from origins_lint.config import Config, selector_matches
 from origins_lint.discover import discover, glob_match, relative_to
-from origins_lint.model import Environment, Finding, InputProblem, ParsedFile, ProblemKind
+from origins_lint.model import Environment, Finding, InputProblem, Location, ParsedFile, ProblemKind
 from origins_lint.rules import RULES, Rule, RuleSettings, all_rules
 from origins_lint.source import Source, read_source
 from origins_lint.suppress import scan
@@ -75,8 +75,6 @@ def run_check(paths: list[str], config: Config, input_format: str | None = None)
 
 
 def _unknown(source: Source) -> InputProblem:
-    from origins_lint.model import Location
-
     names = ", ".join(fmt.description for fmt in formats.FORMATS)
     return InputProblem(
         ProblemKind.UNKNOWN_FORMAT,

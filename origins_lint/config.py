@@ -47,7 +47,6 @@ class Config:
     development_files: tuple[str, ...] = ()
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     root: Path = field(default_factory=Path.cwd)
-    source: Path | None = None
 
 
 def find_config(start: Path) -> Path | None:
@@ -85,7 +84,7 @@ def load_config(path: Path | None) -> Config:
 
 
 def _from_table(data: dict[str, Any], path: Path) -> Config:
-    config = Config(root=path.parent.resolve(), source=path)
+    config = Config(root=path.parent.resolve())
     for key, value in data.items():
         if key not in KEYS:
             close = difflib.get_close_matches(key, KEYS, n=1, cutoff=0.6)

@@ -12,7 +12,7 @@ from functools import lru_cache
 from origins_lint.matchers import RegexAnalysis
 from origins_lint.model import CorsContext, Document, Engine, MatcherKind, OriginMatcher, Severity
 from origins_lint.origins import HostClass, classify_host, is_public_suffix
-from origins_lint.rules.facts import analysis, parsed, wildcard
+from origins_lint.rules.facts import analysis, parsed, regex, wildcard
 from origins_lint.rules.registry import Hit, per_matcher, rule
 
 SHARED_SUFFIXES = {
@@ -79,8 +79,6 @@ def explain(matcher: OriginMatcher) -> tuple[Breadth, ...]:
 
 @lru_cache(maxsize=4096)
 def _explain_regex(raw: str, engine: Engine) -> tuple[Breadth, ...]:
-    from origins_lint.rules.facts import regex
-
     found = regex(raw, engine)
     if not found.analysed or found.matches_everything:
         return ()
