@@ -23,7 +23,7 @@ from origins_lint.model import (
     Setting,
 )
 from origins_lint.origins import is_any, is_null, looks_like_wildcard
-from origins_lint.source import Source
+from origins_lint.source import Source, problem
 
 NAME = "policy"
 EXTENSIONS = (".yaml", ".yml")
@@ -54,7 +54,7 @@ def parse(source: Source, options: FormatOptions) -> ParsedFile:
     path = source.path
     result = ParsedFile(path, NAME)
     if not source.text.strip():
-        result.problems.append(_problem(ProblemKind.PARSE, "file is empty; a policy needs `origins:`", path))
+        result.problems.append(problem(path, "file is empty; a policy needs `origins:`"))
         return result
     loaded = load_documents(path, source.text)
     result.problems.extend(loaded.problems)
@@ -99,10 +99,6 @@ def _without_x_keys(value: Any) -> Any:
 
 def _kind(value: Any) -> str:
     return "a list" if isinstance(value, list) else f"the value {value!r}"
-
-
-def _problem(kind: ProblemKind, message: str, path: str) -> InputProblem:
-    return InputProblem(kind, message, Location.point(path, 1, 1))
 
 
 def _restore_null_origins(document: YNode, text: str) -> None:

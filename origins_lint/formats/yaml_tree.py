@@ -15,6 +15,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from origins_lint.model import InputProblem, Location, ProblemKind
+from origins_lint.source import problem
 
 MAX_NODES: Final = 100_000  # after alias expansion: a billion-laughs file stops here
 MAX_DEPTH: Final = 100
@@ -151,7 +152,7 @@ def load_documents(path: str, text: str) -> YamlDocuments:
             f"line {number} is {length:,} characters long; YAML configs are limited to "
             f"{MAX_LINE_LENGTH:,} characters a line"
         )
-        return YamlDocuments([], [InputProblem(ProblemKind.PARSE, message, Location.point(path, number, 1))])
+        return YamlDocuments([], [problem(path, message, number)])
     builder = _Builder(path)
     documents: list[YNode] = []
     problems: list[InputProblem] = []
@@ -165,7 +166,7 @@ def load_documents(path: str, text: str) -> YamlDocuments:
     except MarkedYAMLError as error:
         problems.append(_syntax_problem(path, text, error))
     except (YAMLError, RecursionError, ValueError) as error:
-        problems.append(InputProblem(ProblemKind.PARSE, f"invalid YAML: {error}", Location.point(path, 1, 1)))
+        problems.append(problem(path, f"invalid YAML: {error}"))
     problems.extend(builder.problems)
     return YamlDocuments(documents, problems)
 
@@ -183,14 +184,14 @@ def _syntax_problem(path: str, text: str, error: MarkedYAMLError) -> InputProble
     mark = error.problem_mark or error.context_mark
     line = mark.line + 1 if mark is not None else 1
     column = mark.column + 1 if mark is not None else 1
-    problem = (error.problem or "").strip()
+    what = (error.problem or "").strip()
     context = (error.context or "").strip()
     lines = text.split("\n")
     source_line = lines[line - 1] if 0 < line <= len(lines) else ""
-    if "\t" in source_line[: column + 1] and ("token" in problem or "tab" in problem):
-        problem = "a tab character; YAML indents with spaces only"
+    if "\t" in source_line[: column + 1] and ("token" in what or "tab" in what):
+        what = "a tab character; YAML indents with spaces only"
         column = source_line.index("\t") + 1
-    message = f"invalid YAML: {problem}" + (f" ({context})" if context else "")
+    message = f"invalid YAML: {what}" + (f" ({context})" if context else "")
     if "alias" in context and source_line.rstrip().endswith("*"):
         message += '; a bare `*` starts a YAML alias: quote it, as in `origin: "*"`'
-    return InputProblem(ProblemKind.PARSE, message, Location.point(path, line, column))
+    return problem(path, message, line, column)
