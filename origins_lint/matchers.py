@@ -336,7 +336,7 @@ def _item_witnesses(op: Any, arg: Any, icase: bool, in_repeat: bool) -> list[Wit
         for alt in arg[1]:
             out.extend(_witnesses(alt, icase, in_repeat))
         return out[:MAX_WITNESSES]
-    if op in (sre_c.MAX_REPEAT, sre_c.MIN_REPEAT, sre_c.POSSESSIVE_REPEAT):
+    if op in (sre_c.MAX_REPEAT, sre_c.MIN_REPEAT):
         low, high, sub = arg
         body = _witnesses(sub, icase, True)
         variable = any(w.spans for w in body)
@@ -347,8 +347,7 @@ def _item_witnesses(op: Any, arg: Any, icase: bool, in_repeat: bool) -> list[Wit
                 text = one.text * min(count, 8)
                 options.append(Witness(text, ((0, len(text)),) if variable else ()))
         return options or [Witness("")]
-    if op is sre_c.ATOMIC_GROUP:
-        return _witnesses(arg, icase, in_repeat)
+    # atomic groups and possessive repeats never get here: compiling rejected them first
     raise Unsupported(f"{str(op).lower()} is not analysed")
 
 
