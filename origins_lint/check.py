@@ -64,12 +64,14 @@ def run_check(paths: list[str], config: Config, input_format: str | None = None)
                     continue
             text = source.text
         result.files_checked += 1
+        relative = relative_to(candidate.path, config.root)  # what config globs match against
+        development = any(glob_match(glob, relative) for glob in config.development_files)
         try:
-            found = list(_file_findings(parsed, rules, settings, config))
+            found = list(_file_findings(parsed, rules, settings, development))
         except Exception as error:
             result.internal_errors.append(f"{candidate.path}: internal error in a rule: {error!r}")
             continue
-        result.findings.extend(_filter(found, text, candidate.path, config))
+        result.findings.extend(_filter(found, text, relative, config))
     result.findings.sort(key=Finding.sort_key)
     return result
 
@@ -84,7 +86,7 @@ def _unknown(source: Source) -> InputProblem:
 
 
 def _file_findings(
-    parsed: ParsedFile, rules: list[Rule], settings: RuleSettings, config: Config
+    parsed: ParsedFile, rules: list[Rule], settings: RuleSettings, development: bool
 ) -> Iterable[Finding]:
     selected = {rule.code for rule in rules}
     for problem in parsed.problems:
@@ -93,9 +95,6 @@ def _file_findings(
             yield Finding(
                 rule.code, rule.slug, rule.severity, problem.location, problem.message, parsed.format
             )
-    development = any(
-        glob_match(glob, relative_to(parsed.path, config.root)) for glob in config.development_files
-    )
     for document in parsed.documents:
         if development:
             document.environment = Environment.DEVELOPMENT
@@ -103,9 +102,8 @@ def _file_findings(
             yield from rule.findings(document, settings)
 
 
-def _filter(findings: list[Finding], text: str, path: str, config: Config) -> list[Finding]:
+def _filter(findings: list[Finding], text: str, relative: str, config: Config) -> list[Finding]:
     suppressions = scan(text)
-    relative = relative_to(path, config.root)
     ignored = [
         selector
         for glob, selectors in config.per_file_ignores.items()

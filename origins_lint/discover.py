@@ -121,7 +121,7 @@ def _regular_inside(path: str, real_top: str) -> bool:
     try:
         info = os.stat(path)
     except OSError:
-        return os.path.islink(path) is False  # unreadable files are reported when read
+        return not os.path.islink(path)  # unreadable files are reported when read
     if not stat.S_ISREG(info.st_mode):
         return False
     if os.path.islink(path):
