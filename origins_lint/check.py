@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -11,7 +12,7 @@ from origins_lint.discover import discover, glob_match, relative_to
 from origins_lint.model import Environment, Finding, InputProblem, Location, ParsedFile, ProblemKind
 from origins_lint.rules import RULES, Rule, RuleSettings, all_rules
 from origins_lint.source import Source, read_source
-from origins_lint.suppress import scan
+from origins_lint.suppress import Suppressions, scan
 
 PROBLEM_RULES = {
     ProblemKind.PARSE: "OL001",
@@ -38,41 +39,81 @@ def active_rules(select: Iterable[str], ignore: Iterable[str]) -> list[Rule]:
     ]
 
 
+@dataclass(slots=True)
+class Checked:
+    """One file from the walk, parsed (or the reason it could not be), with its text."""
+
+    path: str
+    parsed: ParsedFile
+    text: str
+
+
+def parse_files(
+    paths: list[str], config: Config, input_format: str | None, errors: list[str]
+) -> list[Checked]:
+    """Every file the paths name or contain, parsed; internal errors are collected, not raised."""
+    roots = tuple(dict.fromkeys(_root(path) for path in paths))
+    options = formats.FormatOptions(max_file_size=config.max_file_size, roots=roots)
+    forced = formats.BY_NAME[input_format] if input_format else None
+    wanted = forced.wants if forced else formats.wanted
+    out: list[Checked] = []
+    for candidate in discover(paths, config.exclude, config.root, wanted):
+        source = read_source(candidate.path, config.max_file_size)
+        if isinstance(source, InputProblem):
+            out.append(Checked(candidate.path, ParsedFile(candidate.path, "unknown", problems=[source]), ""))
+            continue
+        fmt = forced or formats.detect(candidate.path, source.text)
+        if fmt is None:
+            if candidate.explicit:
+                parsed = ParsedFile(candidate.path, "unknown", problems=[_unknown(source)])
+                out.append(Checked(candidate.path, parsed, source.text))
+            continue
+        try:
+            parsed = fmt.parse(source, options)
+        except Exception as error:  # a bug of ours must not hide the other files
+            errors.append(f"{candidate.path}: internal error: {error!r}")
+            continue
+        out.append(Checked(candidate.path, parsed, source.text))
+    return out
+
+
+def _root(path: str) -> str:
+    return os.path.realpath(path if os.path.isdir(path) else os.path.dirname(path) or ".")
+
+
 def run_check(paths: list[str], config: Config, input_format: str | None = None) -> CheckResult:
     result = CheckResult()
     rules = active_rules(config.select, config.ignore)
     settings = RuleSettings(config.allowed_domains, config.denied_origins)
-    options = formats.FormatOptions(max_file_size=config.max_file_size)
-    forced = formats.BY_NAME[input_format] if input_format else None
-    extensions = forced.extensions if forced else formats.WALKED_EXTENSIONS
-    for candidate in discover(paths, config.exclude, config.root, frozenset(extensions)):
-        source = read_source(candidate.path, config.max_file_size)
-        if isinstance(source, InputProblem):
-            parsed = ParsedFile(candidate.path, "unknown", problems=[source])
-            text = ""
-        else:
-            fmt = forced or formats.detect(candidate.path, source.text)
-            if fmt is None:
-                if not candidate.explicit:
-                    continue
-                parsed = ParsedFile(candidate.path, "unknown", problems=[_unknown(source)])
-            else:
-                try:
-                    parsed = fmt.parse(source, options)
-                except Exception as error:  # a bug of ours must not hide the other files
-                    result.internal_errors.append(f"{candidate.path}: internal error: {error!r}")
-                    continue
-            text = source.text
+    checked = parse_files(paths, config, input_format, result.internal_errors)
+    texts = {item.path: item.text for item in checked}
+    # a file another checked file includes is analysed there, where its variables are defined
+    covered = set()
+    for item in checked:
+        for path, text in item.parsed.included.items():
+            texts.setdefault(path, text)
+            if os.path.realpath(path) != os.path.realpath(item.path):
+                covered.add(os.path.realpath(path))
+    kept: dict[tuple[str, str, int, int, str], Finding] = {}
+    filters = _Filters(config, texts)
+    for item in checked:
+        parsed = item.parsed
+        if os.path.realpath(item.path) in covered:
+            parsed.documents = []
         result.files_checked += 1
-        relative = relative_to(candidate.path, config.root)  # what config globs match against
+        relative = relative_to(item.path, config.root)  # what config globs match against
         development = any(glob_match(glob, relative) for glob in config.development_files)
         try:
             found = list(_file_findings(parsed, rules, settings, development))
         except Exception as error:
-            result.internal_errors.append(f"{candidate.path}: internal error in a rule: {error!r}")
+            result.internal_errors.append(f"{item.path}: internal error in a rule: {error!r}")
             continue
-        result.findings.extend(_filter(found, text, relative, config))
-    result.findings.sort(key=Finding.sort_key)
+        for finding in found:
+            if filters.drops(finding):
+                continue
+            loc = finding.location
+            kept.setdefault((finding.code, loc.path, loc.line, loc.column, finding.message), finding)
+    result.findings = sorted(kept.values(), key=Finding.sort_key)
     return result
 
 
@@ -102,20 +143,26 @@ def _file_findings(
             yield from rule.findings(document, settings)
 
 
-def _filter(findings: list[Finding], text: str, relative: str, config: Config) -> list[Finding]:
-    suppressions = scan(text)
-    ignored = [
-        selector
-        for glob, selectors in config.per_file_ignores.items()
-        if glob_match(glob, relative)
-        for selector in selectors
-    ]
-    kept: dict[tuple[str, int, int, str], Finding] = {}
-    for finding in findings:
-        if suppressions.covers(finding):
-            continue
-        if any(selector_matches(s, finding.code, finding.slug) for s in ignored):
-            continue
-        loc = finding.location
-        kept.setdefault((finding.code, loc.line, loc.column, finding.message), finding)
-    return list(kept.values())
+class _Filters:
+    """Inline suppressions and per-file ignores, looked up by the file each finding points into."""
+
+    def __init__(self, config: Config, texts: dict[str, str]) -> None:
+        self.config = config
+        self.texts = texts
+        self._suppressions: dict[str, Suppressions] = {}
+        self._ignored: dict[str, list[str]] = {}
+
+    def drops(self, finding: Finding) -> bool:
+        path = finding.location.path
+        if path not in self._suppressions:
+            self._suppressions[path] = scan(self.texts.get(path, ""))
+            relative = relative_to(path, self.config.root)
+            self._ignored[path] = [
+                selector
+                for glob, selectors in self.config.per_file_ignores.items()
+                if glob_match(glob, relative)
+                for selector in selectors
+            ]
+        if self._suppressions[path].covers(finding):
+            return True
+        return any(selector_matches(s, finding.code, finding.slug) for s in self._ignored[path])

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import re
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -82,13 +82,14 @@ def relative_to(path: str, root: Path) -> str:
 
 
 def discover(
-    paths: list[str], excludes: tuple[str, ...], root: Path, extensions: frozenset[str]
+    paths: list[str], excludes: tuple[str, ...], root: Path, wanted: Callable[[str], bool]
 ) -> Iterator[Candidate]:
+    """Files to check; ``wanted`` sees each walked file's path relative to the folder walked."""
     for given in paths:
         if not os.path.lexists(given):
             raise PathError(f"{given}: no such file or directory")
         if os.path.isdir(given):
-            yield from _walk(given, excludes, root, extensions)
+            yield from _walk(given, excludes, root, wanted)
         elif not _excluded(given, excludes, root):
             yield Candidate(given, explicit=True)
 
@@ -100,7 +101,9 @@ def _excluded(path: str, excludes: tuple[str, ...], root: Path) -> bool:
     return any(glob_match(pattern, relative) or glob_match(pattern, path) for pattern in excludes)
 
 
-def _walk(top: str, excludes: tuple[str, ...], root: Path, extensions: frozenset[str]) -> Iterator[Candidate]:
+def _walk(
+    top: str, excludes: tuple[str, ...], root: Path, wanted: Callable[[str], bool]
+) -> Iterator[Candidate]:
     real_top = os.path.realpath(top)
     for folder, dirs, files in os.walk(top, followlinks=False):
         dirs[:] = sorted(
@@ -109,9 +112,9 @@ def _walk(top: str, excludes: tuple[str, ...], root: Path, extensions: frozenset
             if d not in SKIPPED_DIRS and not _excluded(os.path.join(folder, d), excludes, root)
         )
         for name in sorted(files):
-            if not name.endswith(tuple(extensions)):
-                continue
             path = os.path.normpath(os.path.join(folder, name))
+            if not wanted(os.path.relpath(path, top)):
+                continue
             if _excluded(path, excludes, root) or not _regular_inside(path, real_top):
                 continue
             yield Candidate(path, explicit=False)

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Final
 
-from origins_lint.model import Engine, MatchMode
+from origins_lint.model import Dialect, Engine, MatchMode
 from origins_lint.origins import is_public_suffix, known_public_suffix, read_origin, registrable_domain
 
 MAX_PATTERN_LENGTH: Final = 4096
@@ -495,6 +495,22 @@ class RegexAnalysis:
                     candidates.append(text if "://" in text else "https://" + text)
         return self._first(candidates)
 
+    def path_only(self) -> str | None:
+        """A value the pattern was written for that has a path, when no path-free origin gets in.
+
+        A browser's Origin never has a path, so such a check admits nothing.
+        """
+        example = None
+        for witness in self.witnesses:
+            scheme, separator, rest = witness.text.partition("://")
+            if not separator:
+                continue
+            host, slash, _ = rest.partition("/")
+            if not slash or self.accepts(f"{scheme}://{host}"):
+                return None
+            example = example or witness.text
+        return example
+
     def schemes(self) -> tuple[bool, bool]:
         """(accepts http, accepts https) for the hosts the pattern was written for."""
         http = https = False
@@ -528,6 +544,40 @@ class RegexAnalysis:
         return found if found is not None and is_public_suffix(found[0]) else None
 
 
+_PCRE_QUOTE = re.compile(r"\\Q(.*?)(?:\\E|$)", re.DOTALL)
+_PCRE_NAMED = re.compile(r"\(\?(?:<([A-Za-z_]\w*)>|'([A-Za-z_]\w*)')")
+
+
+def translate(pattern: str, dialect: Dialect) -> str:
+    """PCRE spellings the Python parser lacks, rewritten to their Python equivalents.
+
+    ``\\Q...\\E`` quoting, ``(?<name>...)`` and ``(?'name'...)`` groups and ``\\z``
+    mean the same in both once spelled the Python way; anything else PCRE-only
+    (atomic groups, possessive quantifiers, ``\\K``...) is left alone and reported
+    as not analysed by the compiler.
+    """
+    if dialect is not Dialect.PCRE or ("\\" not in pattern and "(?" not in pattern):
+        return pattern
+    pattern = _PCRE_QUOTE.sub(lambda m: re.escape(m.group(1)), pattern)
+    pattern = _PCRE_NAMED.sub(lambda m: f"(?P<{m.group(1) or m.group(2)}>", pattern)
+    return re.sub(r"(?<!\\)((?:\\\\)*)\\z", r"\1\\Z", pattern)
+
+
+def affix_pattern(kind: str, text: str) -> str:
+    """The regex (searched) that accepts what a prefix, suffix or contains matcher accepts.
+
+    A suffix that starts with a dot is written with one label before it, so that
+    the analysis can name the subdomains it admits; on real origins both accept
+    the same values.
+    """
+    escaped = re.escape(text)
+    if kind == "prefix":
+        return "^" + escaped
+    if kind == "suffix":
+        return ("[a-z0-9-]+" if text.startswith(".") else "") + escaped + "$"
+    return escaped
+
+
 def analyse_regex(pattern: str, engine: Engine) -> RegexAnalysis:
     """Parse and compile a pattern; errors become fields, never exceptions."""
     result = RegexAnalysis(pattern, engine)
@@ -536,7 +586,7 @@ def analyse_regex(pattern: str, engine: Engine) -> RegexAnalysis:
         return result
     flags = 0 if engine.case_sensitive else re.IGNORECASE
     try:
-        parsed = sre_parse.parse(pattern, flags)
+        parsed = sre_parse.parse(translate(pattern, engine.dialect), flags)
     except re.error as error:
         result.error = f"{error.msg} at position {error.pos}" if error.pos is not None else error.msg
         return result

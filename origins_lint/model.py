@@ -69,6 +69,13 @@ class MatchMode(StrEnum):
     FULL = "full"  # the pattern must match the whole value (RE2 FullMatch, Java matches())
 
 
+class Dialect(StrEnum):
+    """Regex syntax; translated to what the analysis parses before it reads the pattern."""
+
+    PYTHON = "python"
+    PCRE = "pcre"  # nginx
+
+
 @dataclass(frozen=True, slots=True)
 class Engine:
     """How the system that reads the config matches a pattern against ``Origin``."""
@@ -76,10 +83,14 @@ class Engine:
     name: str
     mode: MatchMode = MatchMode.FULL
     case_sensitive: bool = True
+    dialect: Dialect = Dialect.PYTHON
 
 
 EXACT_ENGINE = Engine("string", MatchMode.FULL, case_sensitive=True)
 POLICY_REGEX_ENGINE = Engine("policy-regex", MatchMode.SEARCH, case_sensitive=False)
+NGINX_REGEX = Engine("nginx-pcre", MatchMode.SEARCH, case_sensitive=True, dialect=Dialect.PCRE)
+NGINX_REGEX_ICASE = Engine("nginx-pcre", MatchMode.SEARCH, case_sensitive=False, dialect=Dialect.PCRE)
+NGINX_MAP_STRING = Engine("nginx-map", MatchMode.FULL, case_sensitive=False)
 
 
 class Environment(StrEnum):
@@ -113,6 +124,25 @@ class OriginMatcher:
     status: Status = Status.ACTIVE
     note: str | None = None
     from_default: bool = False  # the matcher itself comes from a platform default
+    # entries in one list (a policy, an nginx map); None means the whole document is one list
+    scope: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class HeaderLine:
+    """A CORS response header a header-level config sets (nginx ``add_header``), as sent."""
+
+    name: str  # as written
+    value: str  # as written
+    location: Location  # the directive
+    value_location: Location
+    always: bool = True  # also sent on error responses
+    dynamic: bool = False  # the value is computed per request
+    items: tuple[str, ...] = ()  # a literal value split on commas and spaces
+
+    @property
+    def key(self) -> str:
+        return self.name.lower()
 
 
 @dataclass(slots=True)
@@ -129,6 +159,12 @@ class CorsContext:
     vary_origin: Setting[bool] | None = None
     scopes: Setting[frozenset[str]] = field(default_factory=lambda: Setting(frozenset({"cors"})))
     name: str | None = None
+    private_network: Setting[bool] | None = None
+    # header-level formats: the CORS headers this response carries, and the inherited ones that
+    # a nested `add_header` dropped (with the location of that nested directive)
+    headers: tuple[HeaderLine, ...] = ()
+    dropped: tuple[HeaderLine, ...] = ()
+    dropped_by: Location | None = None
 
     @property
     def with_credentials(self) -> bool:
@@ -177,6 +213,8 @@ class ParsedFile:
     format: str
     documents: list[Document] = field(default_factory=list)
     problems: list[InputProblem] = field(default_factory=list)
+    # other files this one pulled in (nginx `include`), by path, with their text for suppressions
+    included: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,7 @@ DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
     (codecs.BOM_UTF32_BE, "utf-32-be"),
-    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
@@ -28,6 +28,7 @@ _BOMS = (
 class Source:
     path: str
     text: str
+    encoding: str = "utf-8"
 
 
 def problem(path: str, message: str, line: int = 1, column: int = 1) -> InputProblem:
@@ -55,7 +56,7 @@ def decode(path: str, data: bytes) -> Source | InputProblem:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
-                return Source(path, _normalize(data[len(bom) :].decode(encoding)))
+                return Source(path, _normalize(data[len(bom) :].decode(encoding)), encoding)
             except UnicodeDecodeError as error:
                 return _decode_problem(path, data, error, encoding)
     if b"\x00" in data[:8192]:

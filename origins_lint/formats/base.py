@@ -14,12 +14,13 @@ class FormatOptions:
     """Settings a parser may need; kept small so formats stay independent of config."""
 
     max_file_size: int
+    roots: tuple[str, ...] = ()  # folders being checked: nginx `include` never leaves them
 
 
 @dataclass(frozen=True, slots=True)
 class Format:
     name: str
     description: str
-    extensions: tuple[str, ...]  # files a directory walk reads to sniff
+    wants: Callable[[str], bool]  # files a directory walk reads to sniff, by path
     detect: Callable[[str, str], bool]  # (path, text) -> is this format
     parse: Callable[[Source, FormatOptions], ParsedFile]

@@ -36,6 +36,10 @@ _ENTRY = re.compile(
 )
 
 
+def wants(path: str) -> bool:
+    return path.endswith(EXTENSIONS)
+
+
 def detect(path: str, text: str) -> bool:
     """By name (`*.origins.yaml`), by `kind: OriginPolicy`, or by a top-level `origins:` list."""
     name = PurePath(path).name

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
-from origins_lint.rules import breadth, credentials, environment, input, organization, syntax, transport
+from origins_lint.rules import (
+    breadth,
+    credentials,
+    environment,
+    headers,
+    input,
+    organization,
+    syntax,
+    transport,
+)
 from origins_lint.rules.registry import RULES, Rule, RuleSettings
 
-_GROUPS = (input, syntax, transport, breadth, credentials, environment, organization)
+_GROUPS = (input, syntax, transport, breadth, credentials, environment, headers, organization)
 
 
 def all_rules() -> list[Rule]:

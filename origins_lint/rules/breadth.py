@@ -12,7 +12,7 @@ from functools import lru_cache
 from origins_lint.matchers import RegexAnalysis
 from origins_lint.model import CorsContext, Document, Engine, MatcherKind, OriginMatcher, Severity
 from origins_lint.origins import HostClass, classify_host, is_public_suffix
-from origins_lint.rules.facts import analysis, parsed, regex, wildcard
+from origins_lint.rules.facts import AFFIXES, analysis, parsed, regex, wildcard
 from origins_lint.rules.registry import Hit, per_matcher, rule
 
 SHARED_SUFFIXES = {
@@ -54,6 +54,8 @@ class Breadth:
 def explain(matcher: OriginMatcher) -> tuple[Breadth, ...]:
     if matcher.kind is MatcherKind.REGEX:
         return _explain_regex(matcher.raw, matcher.engine)
+    if matcher.kind in AFFIXES:
+        return _explain_affix(matcher)
     spot = wildcard(matcher)
     if spot is None or not spot.fixed or is_public_suffix(spot.fixed):
         return ()
@@ -120,6 +122,42 @@ def _explain_regex(raw: str, engine: Engine) -> tuple[Breadth, ...]:
     return tuple(out)
 
 
+AFFIX_FIX = {
+    MatcherKind.PREFIX: "end it where the origin ends (match the whole origin exactly instead)",
+    MatcherKind.SUFFIX: "start it with a dot (`.example.com`), or list the origins exactly",
+    MatcherKind.CONTAINS: "a substring test cannot say where a host ends; list the origins exactly",
+}
+
+
+def _explain_affix(matcher: OriginMatcher) -> tuple[Breadth, ...]:
+    found = analysis(matcher)
+    if found is None:
+        return ()
+    out: list[Breadth] = []
+    loose = found.unanchored()
+    if loose is not None or matcher.kind is MatcherKind.CONTAINS:
+        example = f": `{loose.origin}` gets in" if loose is not None else ""
+        out.append(
+            Breadth(
+                "OL309",
+                f"{matcher.kind.value} `{matcher.raw}` does not stop at a host boundary{example}; "
+                f"{AFFIX_FIX[matcher.kind]}",
+            )
+        )
+    spot = found.wildcard()
+    if spot is not None and not is_public_suffix(spot[0]):
+        fixed, example_origin = spot
+        out.append(
+            Breadth(
+                "OL302",
+                f"{matcher.kind.value} `{matcher.raw}` accepts every subdomain of `{fixed}` "
+                f"(`{example_origin.origin}` gets in), including forgotten ones open to takeover; "
+                "list the hosts that need access",
+            )
+        )
+    return tuple(out)
+
+
 def _unanchored_message(raw: str, found: RegexAnalysis, origin: str) -> str:
     missing = [
         what
@@ -149,6 +187,7 @@ BREADTH_RULES = {
     "OL306": ("regex-unanchored", Severity.HIGH, "Searched regex without `^` and `$`"),
     "OL307": ("regex-unescaped-dot", Severity.HIGH, "Unescaped `.` in a regex host"),
     "OL308": ("regex-too-broad", Severity.HIGH, "Regex host part accepts arbitrary text"),
+    "OL309": ("prefix-suffix-match", Severity.HIGH, "Prefix, suffix or substring match crosses a host boundary"),
     "OL310": ("partial-label-wildcard", Severity.MEDIUM, "Wildcard inside a label or on several levels"),
 }
 

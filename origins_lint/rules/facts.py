@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from origins_lint.matchers import RegexAnalysis, analyse_regex
-from origins_lint.model import Engine, MatcherKind, OriginMatcher
+from origins_lint.matchers import RegexAnalysis, affix_pattern, analyse_regex
+from origins_lint.model import Engine, MatcherKind, MatchMode, OriginMatcher
 from origins_lint.origins import (
     OriginText,
     WildcardHost,
@@ -39,11 +39,19 @@ def parsed(matcher: OriginMatcher) -> OriginText | None:
     return None
 
 
+AFFIXES = (MatcherKind.PREFIX, MatcherKind.SUFFIX, MatcherKind.CONTAINS)
+
+
 def analysis(matcher: OriginMatcher) -> RegexAnalysis | None:
+    """The automaton of a regex, or of the regex equivalent to a prefix, suffix or contains matcher."""
     if matcher.kind is MatcherKind.REGEX:
         result = regex(matcher.raw, matcher.engine)
-        return result if result.analysed else None
-    return None
+    elif matcher.kind in AFFIXES:
+        engine = Engine(matcher.engine.name, MatchMode.SEARCH, matcher.engine.case_sensitive)
+        result = regex(affix_pattern(matcher.kind.value, matcher.raw), engine)
+    else:
+        return None
+    return result if result.analysed else None
 
 
 def wildcard(matcher: OriginMatcher) -> WildcardHost | None:

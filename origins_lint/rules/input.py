@@ -20,11 +20,12 @@ def _not_analysed(_context: CorsContext, matcher: OriginMatcher, _doc: Document)
     if matcher.kind is not MatcherKind.REGEX:
         return None
     found = regex(matcher.raw, matcher.engine)
-    if found.unsupported is None:
+    reason = found.unsupported or found.error  # policy files reject errors earlier, as OL002
+    if reason is None:
         return None
     return Hit(
         matcher.location,
-        f"`{matcher.raw}` was not analysed: {found.unsupported}. Review it by hand, or rewrite it "
+        f"`{matcher.raw}` was not analysed: {reason}. Review it by hand, or rewrite it "
         "with plain groups, classes and anchors so origins-lint can check it",
     )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from origins_lint.model import CorsContext, Document, MatcherKind, OriginMatcher, Severity
-from origins_lint.rules.facts import parsed, wildcard
+from origins_lint.rules.facts import analysis, parsed, wildcard
 from origins_lint.rules.registry import Hit, RuleSettings, per_matcher, rule
 
 SCHEME_MEANING = {
@@ -31,6 +31,14 @@ def _join(parts: tuple[str, ...]) -> str:
 
 
 def _malformed(_context: CorsContext, matcher: OriginMatcher, _doc: Document) -> Hit | None:
+    found = analysis(matcher) if matcher.kind is MatcherKind.REGEX else None
+    example = found.path_only() if found is not None else None
+    if example is not None:
+        return Hit(
+            matcher.location,
+            f"`{matcher.raw}` only matches values with a path (`{example}`): a browser's Origin "
+            "never has one, so this check admits nothing; end the pattern after the host (and port)",
+        )
     text = parsed(matcher)
     if text is None or text.ok:
         return None
@@ -54,10 +62,21 @@ def _non_canonical(_context: CorsContext, matcher: OriginMatcher, _doc: Document
 
 
 def _duplicates(document: Document, _settings: RuleSettings) -> Iterator[Hit]:
+    """Within each list (a policy, one nginx map or header); one entry seen from two contexts is one."""
+    lists: dict[str | None, list[OriginMatcher]] = {}
+    for _context, matcher in document.matchers():
+        entries = lists.setdefault(matcher.scope, [])
+        if all(m.location != matcher.location for m in entries):
+            entries.append(matcher)
+    for entries in lists.values():
+        yield from _duplicates_in(entries)
+
+
+def _duplicates_in(matchers: list[OriginMatcher]) -> Iterator[Hit]:
     seen: dict[str, OriginMatcher] = {}
     wildcards: list[tuple[str, str, OriginMatcher]] = []
     exacts: list[tuple[str, OriginMatcher]] = []
-    for _context, matcher in document.matchers():
+    for matcher in matchers:
         text = parsed(matcher)
         if text is None or not text.ok or text.canonical is None:
             continue

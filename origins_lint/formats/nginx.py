@@ -1,0 +1,375 @@
+"""nginx configs and snippets: the CORS headers each response carries, as model contexts.
+
+Levels (`http`, `server`, `location`, `if`) inherit `add_header` the way nginx
+does: a level with any `add_header` of its own inherits none (unless
+`add_header_inherit merge`), and headers-more's `more_set_headers` merges.
+Each level that can answer a request becomes one context, whose header
+values are traced by ``nginx_flow`` to the origins they can carry.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from pathlib import PurePath
+from typing import Final
+
+from origins_lint.formats.base import FormatOptions
+from origins_lint.formats.nginx_flow import (
+    UNCONDITIONAL,
+    Alt,
+    Env,
+    Evaluator,
+    Flow,
+    Guard,
+    IfRecord,
+    Paths,
+    Program,
+    merge_guards,
+)
+from origins_lint.formats.nginx_syntax import Directive, parse_tree
+from origins_lint.model import (
+    EXACT_ENGINE,
+    NGINX_MAP_STRING,
+    NGINX_REGEX,
+    NGINX_REGEX_ICASE,
+    CorsContext,
+    Document,
+    HeaderLine,
+    InputProblem,
+    Location,
+    MatcherKind,
+    OriginMatcher,
+    ParsedFile,
+    ProblemKind,
+    Setting,
+)
+from origins_lint.source import Source
+
+NAME = "nginx"
+EXTENSIONS = (".conf", ".nginx", ".vhost", ".conf.template")
+FOLDERS: Final = frozenset(
+    {"sites-available", "sites-enabled", "snippets", "conf.d", "vhosts.d", "http.d", "nginx", "servers"}
+)
+FOLDER_SUFFIXES: Final = frozenset({".inc", ".default", ".template", ".locations", ".snippet", ".cors"})
+ALLOW_ORIGIN: Final = "access-control-allow-origin"
+_DIRECTIVE_LINE = re.compile(
+    r"^\s*(?:server|location|http|upstream|map|add_header|more_set_headers|include|listen|server_name|"
+    r"proxy_pass|proxy_set_header|root|if|set|return|rewrite|try_files|error_page|fastcgi_pass|"
+    r"worker_processes|events|user|access_log|error_log|ssl_certificate|index|expires)\b[^\n]*[;{]",
+    re.MULTILINE,
+)
+_FOREIGN = re.compile(r"^\s*(?:<\w+[^>]*>|\[[^\]\n]+\]\s*$)", re.MULTILINE)  # Apache tags, INI sections
+_ITEMS = re.compile(r"[\s,]+")
+_LEVELS = ("http", "server", "location")
+
+
+def wants(path: str) -> bool:
+    """Files a directory walk sniffs: by extension, by name, or by the folders nginx layouts use."""
+    pure = PurePath(path)
+    if pure.name.endswith(EXTENSIONS) or pure.name == "nginx.conf":
+        return True
+    in_folder = any(part in FOLDERS for part in pure.parts[:-1])
+    return in_folder and (not pure.suffix or pure.suffix in FOLDER_SUFFIXES)
+
+
+def detect(path: str, text: str) -> bool:
+    name = PurePath(path).name
+    if name == "nginx.conf" or name.endswith(".nginx"):
+        return True
+    if not wants(path):
+        return False
+    return bool(_DIRECTIVE_LINE.search(text)) and not _FOREIGN.search(text)
+
+
+def parse(source: Source, options: FormatOptions) -> ParsedFile:
+    tree = parse_tree(source, options.roots)
+    result = ParsedFile(source.path, NAME, problems=tree.problems, included=tree.included)
+    if any(p.location.path == source.path and p.kind is ProblemKind.PARSE for p in tree.problems):
+        return result
+    builder = _Builder(Program.of(tree.directives))
+    builder.level(tree.directives, "top", _Headers(), None)
+    document = Document(source.path, NAME, Location.point(source.path, 1, 1), contexts=builder.contexts)
+    result.documents.append(document)
+    result.problems.extend(builder.problems())
+    return result
+
+
+# --- headers and inheritance ----------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Sent:
+    """One header a directive adds: its name, value expression and where each is written."""
+
+    name: str
+    value: str
+    directive: Directive
+    value_location: Location
+    always: bool
+
+    @property
+    def key(self) -> str:
+        return self.name.lower()
+
+
+@dataclass(frozen=True, slots=True)
+class _Headers:
+    add: tuple[Directive, ...] = ()
+    more: tuple[Directive, ...] = ()
+    mode: str = "on"
+
+
+def _enter(parent: _Headers, block: list[Directive]) -> tuple[_Headers, tuple[_Sent, ...], Directive | None]:
+    """A level's headers, and the inherited CORS headers its own `add_header` drops."""
+    own_add = tuple(d for d in block if d.name == "add_header")
+    own_more = tuple(d for d in block if d.name == "more_set_headers")
+    mode = next((d.args[0].lower() for d in block if d.name == "add_header_inherit" and d.args), parent.mode)
+    if own_add:
+        add = parent.add + own_add if mode == "merge" else own_add
+    else:
+        add = () if mode == "off" else parent.add
+    dropped: tuple[_Sent, ...] = ()
+    if own_add and mode == "on":
+        kept = {s.key for s in _sent(own_add)}
+        dropped = tuple(
+            s for s in _sent(parent.add) if s.key.startswith("access-control-") and s.key not in kept
+        )
+    return _Headers(add, parent.more + own_more, mode), dropped, own_add[0] if own_add else None
+
+
+def _sent(directives: tuple[Directive, ...]) -> list[_Sent]:
+    out: list[_Sent] = []
+    for directive in directives:
+        args = directive.args
+        if directive.name == "add_header":
+            if len(args) >= 2:
+                always = len(args) > 2 and args[2].lower() == "always"
+                out.append(_Sent(args[0], args[1], directive, directive.arg_location(1), always))
+            continue
+        index = 0
+        while index < len(args):
+            arg = args[index]
+            if arg in ("-s", "-t"):
+                index += 2
+                continue
+            name, colon, value = arg.partition(":")
+            if colon:
+                offset = len(arg) - len(value.lstrip())
+                where = directive.arg_location(index)
+                shifted = replace(where, column=where.column + offset, end_column=where.column + len(arg))
+                out.append(_Sent(name.strip(), value.strip(), directive, shifted, True))
+            index += 1
+    return out
+
+
+# --- contexts -------------------------------------------------------------------
+
+
+class _Builder:
+    def __init__(self, program: Program) -> None:
+        self.program = program
+        self.evaluator = Evaluator(program)
+        self.flow = Flow(self.evaluator)
+        self.contexts: list[CorsContext] = []
+
+    def level(
+        self, block: list[Directive], kind: str, parent: _Headers, server: tuple[Env, Paths] | None
+    ) -> None:
+        headers, dropped, dropped_by = _enter(parent, block)
+        records: list[IfRecord] = []
+        env: Env = {}
+        paths: Paths = UNCONDITIONAL
+        if kind in ("top", "server"):
+            env, paths = self.flow.run(block, {}, UNCONDITIONAL, records)
+            server = (env, paths)
+        elif kind == "location" and server is not None:
+            env, paths = self.flow.run(block, dict(server[0]), server[1], records)
+        serves = kind in ("server", "location") or (kind == "top" and (headers.add or headers.more))
+        if serves and paths:
+            self.serve(headers, env, paths, dropped, dropped_by)
+        for record in records:
+            own = record.directive.block or []
+            if record.paths and (record.returns or any(d.name in ("add_header", "more_set_headers") for d in own)):
+                inner, inner_dropped, inner_by = _enter(headers, own)
+                self.serve(inner, record.env if record.returns else env, record.paths, inner_dropped, inner_by)
+        for child in block:
+            if child.name in _LEVELS and child.block is not None:
+                self.level(child.block, child.name, headers, server)
+
+    def serve(
+        self,
+        headers: _Headers,
+        env: Env,
+        paths: Paths,
+        dropped: tuple[_Sent, ...],
+        dropped_by: Directive | None,
+    ) -> None:
+        sent = [s for s in _sent(headers.add) + _sent(headers.more) if s.key.startswith("access-control-")]
+        vary = [s for s in _sent(headers.add) + _sent(headers.more) if s.key == "vary"]
+        if not sent:
+            return
+        values = {id(s): self._values(s, env, paths) for s in [*sent, *vary]}
+        matchers: dict[tuple[object, ...], OriginMatcher] = {}
+        for header in sent:
+            if header.key == ALLOW_ORIGIN:
+                for alt in values[id(header)]:
+                    for matcher in self._matchers(alt, header):
+                        matchers.setdefault((matcher.kind, matcher.raw, matcher.location), matcher)
+        if not matchers and not dropped:
+            return
+        context = CorsContext(
+            matchers=list(matchers.values()),
+            location=(sent[0].directive.location),
+            credentials=_credentials(sent, values),
+            allow_methods=_listed(sent, values, "access-control-allow-methods"),
+            allow_headers=_listed(sent, values, "access-control-allow-headers"),
+            expose_headers=_listed(sent, values, "access-control-expose-headers"),
+            max_age=_max_age(sent, values),
+            vary_origin=_vary(vary, values),
+            private_network=_private_network(sent, values),
+            headers=tuple(_line(s, values[id(s)]) for s in sent),
+            dropped=tuple(_line(s, ()) for s in dropped),
+            dropped_by=dropped_by.location if dropped_by is not None else None,
+        )
+        self.contexts.append(context)
+
+    def _values(self, header: _Sent, env: Env, paths: Paths) -> tuple[Alt, ...]:
+        alts = self.evaluator.evaluate(header.value, header.value_location, env)
+        combined = (Alt(alt.parts, merge_guards(alt.guards, path)) for alt in alts for path in paths)
+        return self.evaluator.bounded(combined, header.value_location)
+
+    def _matchers(self, alt: Alt, header: _Sent) -> list[OriginMatcher]:
+        kinds = {part.kind for part in alt.parts}
+        if "unknown" in kinds:
+            return []  # reported once per variable by problems()
+        if kinds & {"origin", "capture"}:
+            guard = next((g for g in reversed(alt.guards) if g.positive), None)
+            if guard is not None:
+                return [_guarded(guard)]
+            origin = next((p for p in alt.parts if p.kind == "origin"), None)
+            if origin is None:
+                return []  # a capture of a path regex: not about origins
+            return [OriginMatcher(MatcherKind.REFLECTED, origin.text, origin.location)]
+        request = next((p for p in alt.parts if p.kind == "request"), None)
+        if request is not None:
+            note = f"`{request.text}` comes from the request, so the sender chooses it"
+            return [OriginMatcher(MatcherKind.REFLECTED, request.text, request.location, note=note)]
+        if kinds & {"self", "server"}:
+            return []  # the server's own origin, or data that is not about origins
+        text = (alt.literal or "").strip()
+        if not text:
+            return []
+        where = alt.parts[0].location
+        scope = f"header at {where.path}:{where.line}:{where.column}"
+        out = []
+        for item in _ITEMS.split(text):
+            if item:
+                kind = {"*": MatcherKind.ANY, "null": MatcherKind.NULL}.get(item, MatcherKind.EXACT)
+                out.append(OriginMatcher(kind, item, where, scope=scope))
+        return out
+
+    def problems(self) -> list[InputProblem]:
+        out = [
+            InputProblem(
+                ProblemKind.NOT_ANALYSED,
+                f"`{name}` is not set in this file or in the files it includes, so the origins it "
+                "carries were not analysed: check the file that includes this one, or set it here",
+                location,
+            )
+            for name, location in self.program.unknown.items()
+        ]
+        out.extend(
+            InputProblem(
+                ProblemKind.NOT_ANALYSED,
+                "this value can take more than 64 forms through `set`, `if` and `map`; only the "
+                "first 64 were analysed",
+                location,
+            )
+            for location in dict.fromkeys(self.program.truncated)
+        )
+        return out
+
+
+def _guarded(guard: Guard) -> OriginMatcher:
+    if guard.op in ("~", "~*"):
+        engine = NGINX_REGEX_ICASE if guard.op == "~*" else NGINX_REGEX
+        return OriginMatcher(MatcherKind.REGEX, guard.operand, guard.location, engine, scope=guard.scope)
+    if guard.op in ("suffix", "prefix"):
+        kind = MatcherKind.SUFFIX if guard.op == "suffix" else MatcherKind.PREFIX
+        return OriginMatcher(kind, guard.operand, guard.location, NGINX_MAP_STRING, scope=guard.scope)
+    engine = NGINX_MAP_STRING if guard.scope is not None else EXACT_ENGINE
+    return OriginMatcher(MatcherKind.EXACT, guard.operand, guard.location, engine, scope=guard.scope)
+
+
+def _line(header: _Sent, alts: tuple[Alt, ...]) -> HeaderLine:
+    literals = {alt.literal for alt in alts if alt.literal}
+    dynamic = any(alt.literal is None for alt in alts) or len(literals) > 1
+    items = tuple(i for i in _ITEMS.split(next(iter(literals)).strip()) if i) if len(literals) == 1 else ()
+    return HeaderLine(
+        header.name,
+        header.value,
+        header.directive.location,
+        header.value_location,
+        always=header.always,
+        dynamic=dynamic,
+        items=items,
+    )
+
+
+def _find(sent: list[_Sent], key: str) -> _Sent | None:
+    return next((s for s in reversed(sent) if s.key == key), None)
+
+
+def _credentials(sent: list[_Sent], values: dict[int, tuple[Alt, ...]]) -> Setting[bool | None]:
+    header = _find(sent, "access-control-allow-credentials")
+    if header is None:
+        return Setting(False)
+    texts = [alt.literal for alt in values[id(header)]]
+    if any(t is not None and t.strip().lower() == "true" for t in texts):
+        return Setting(True, header.value_location)
+    if any(t is None for t in texts):
+        return Setting(None, header.value_location)
+    return Setting(False, header.value_location)
+
+
+def _literal(header: _Sent, values: dict[int, tuple[Alt, ...]]) -> str | None:
+    texts = {alt.literal for alt in values[id(header)]}
+    return next(iter(texts)) if len(texts) == 1 else None
+
+
+def _listed(sent: list[_Sent], values: dict[int, tuple[Alt, ...]], key: str) -> Setting[tuple[str, ...]] | None:
+    header = _find(sent, key)
+    text = _literal(header, values) if header is not None else None
+    if header is None or text is None:
+        return None
+    items = tuple(item.strip() for item in text.split(",") if item.strip())
+    return Setting(items, header.value_location)
+
+
+def _max_age(sent: list[_Sent], values: dict[int, tuple[Alt, ...]]) -> Setting[int] | None:
+    header = _find(sent, "access-control-max-age")
+    text = _literal(header, values) if header is not None else None
+    if header is None or text is None or not text.strip().isdigit():
+        return None
+    return Setting(int(text.strip()), header.value_location)
+
+
+def _vary(vary: list[_Sent], values: dict[int, tuple[Alt, ...]]) -> Setting[bool] | None:
+    if not vary:
+        return None
+    for header in vary:
+        for alt in values[id(header)]:
+            text = alt.literal
+            if text is None or "origin" in (i.lower() for i in _ITEMS.split(text)) or text.strip() == "*":
+                return Setting(True, header.value_location)
+    return Setting(False, vary[-1].value_location)
+
+
+def _private_network(sent: list[_Sent], values: dict[int, tuple[Alt, ...]]) -> Setting[bool] | None:
+    header = _find(sent, "access-control-allow-private-network")
+    if header is None:
+        return None
+    texts = [alt.literal for alt in values[id(header)]]
+    allowed = any(t is None or t.strip().lower() == "true" for t in texts)
+    return Setting(allowed, header.value_location)

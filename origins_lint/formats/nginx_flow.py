@@ -1,0 +1,368 @@
+"""Which origins an nginx response can carry in `Access-Control-Allow-Origin`.
+
+A value is traced back through `set`, `if` guards and `map` to a set of
+alternatives. Each alternative is the text it would produce (literal parts,
+the request's `Origin`, other request data) and the origin checks that must
+hold for it: an echoed `$http_origin` behind `if ($http_origin ~* re)` or a
+`map` regex key is that regex's matcher, not a reflection. The analysis is a
+bounded over-approximation: a branch is assumed possible unless a literal
+comparison proves otherwise, so a guard that is commented out, or a flag set
+unconditionally, shows up as the reflection it is.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Final
+
+from origins_lint.formats.nginx_syntax import Directive
+from origins_lint.matchers import analyse_regex
+from origins_lint.model import NGINX_REGEX, NGINX_REGEX_ICASE, Location
+
+MAX_ALTERNATIVES: Final = 64
+ORIGIN: Final = "http_origin"
+SELF_VARIABLES: Final = frozenset(
+    {"host", "http_host", "server_name", "scheme", "server_port", "https", "server_addr", "hostname"}
+)
+REQUEST_VARIABLES: Final = frozenset(
+    {"args", "query_string", "request_uri", "uri", "document_uri", "request", "request_body"}
+)
+REQUEST_PREFIXES: Final = ("http_", "arg_", "cookie_")
+# nginx's own variables that say nothing about the origin (connection, server, upstream, time)
+BUILTIN_VARIABLES: Final = frozenset(
+    {
+        "request_method", "remote_addr", "remote_port", "remote_user", "binary_remote_addr",
+        "server_protocol", "status", "time_iso8601", "time_local", "msec", "request_id",
+        "content_type", "content_length", "connection", "connection_requests", "pid",
+        "nginx_version", "document_root", "realpath_root", "request_filename", "request_length",
+        "request_time", "body_bytes_sent", "bytes_sent", "limit_rate", "proxy_add_x_forwarded_for",
+        "proxy_host", "proxy_port", "is_args", "realip_remote_addr", "invalid_referer",
+    }
+)
+BUILTIN_PREFIXES: Final = ("sent_http_", "upstream_", "ssl_", "geoip", "jwt_", "sent_trailer_")
+REGEX_OPS: Final = {"~": "~", "~*": "~*", "!~": "~", "!~*": "~*"}
+NEGATED: Final = {"~": "!~", "~*": "!~*", "=": "!=", "!~": "~", "!~*": "~*", "!=": "="}
+
+_VARIABLE = re.compile(r"\$(?:\{(\w+)\}|(\w+))")
+_NAMED_GROUP = re.compile(r"\(\?(?:P?<|')([A-Za-z_]\w*)[>']")
+
+
+@dataclass(frozen=True, slots=True)
+class Guard:
+    """A check on the request's Origin (an `if` comparison or a `map` key) that must hold."""
+
+    op: str  # ~ ~* = (positive), !~ !~* != (negative), suffix / prefix (map hostnames)
+    operand: str
+    location: Location
+    scope: str | None = None  # the map it belongs to, for duplicate keys
+
+    @property
+    def positive(self) -> bool:
+        return not self.op.startswith("!")
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    kind: str  # text, origin, request, self (the server's own origin), server, capture, unknown
+    text: str
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class Alt:
+    """One value a variable or header can take, and the origin checks it depends on."""
+
+    parts: tuple[Part, ...]
+    guards: tuple[Guard, ...] = ()
+
+    @property
+    def literal(self) -> str | None:
+        """The text, when every part is literal."""
+        if all(part.kind == "text" for part in self.parts):
+            return "".join(part.text for part in self.parts)
+        return None
+
+
+Paths = tuple[tuple[Guard, ...], ...]  # any one of these sets of guards holds
+Env = dict[str, tuple[Alt, ...]]
+UNCONDITIONAL: Final[Paths] = ((),)
+
+
+def merge_guards(first: tuple[Guard, ...], second: tuple[Guard, ...]) -> tuple[Guard, ...]:
+    return first + tuple(g for g in second if g not in first)
+
+
+@dataclass(slots=True)
+class MapDefinition:
+    source: str
+    source_location: Location
+    entries: list[tuple[Directive, str, Location]]
+    default: tuple[str, Location] | None
+    hostnames: bool
+    scope: str
+
+
+@dataclass
+class IfRecord:
+    directive: Directive
+    paths: Paths  # the guards under which its body runs
+    returns: bool
+    env: Env  # at the end of its body
+
+
+@dataclass
+class Program:
+    """What is global to the analysed tree: maps, variables some `set` declares, regex captures."""
+
+    maps: dict[str, MapDefinition] = field(default_factory=dict)
+    declared: set[str] = field(default_factory=set)
+    captures: set[str] = field(default_factory=lambda: {str(n) for n in range(10)})
+    truncated: list[Location] = field(default_factory=list)
+    unknown: dict[str, Location] = field(default_factory=dict)  # variable -> first use
+
+    @classmethod
+    def of(cls, directives: list[Directive]) -> Program:
+        program = cls()
+        pending = list(directives)
+        while pending:
+            directive = pending.pop()
+            name = directive.name
+            if name == "map" and len(directive.args) >= 2 and directive.block is not None:
+                program._add_map(directive)
+                continue
+            if name == "set" and directive.args:
+                program.declared.add(_variable_name(directive.args[0]))
+            if name in ("if", "location") or (name == "server_name" and directive.args):
+                for arg in directive.args:
+                    program.captures.update(g.lower() for g in _NAMED_GROUP.findall(arg))
+            if directive.block is not None:
+                pending.extend(directive.block)
+        return program
+
+    def _add_map(self, directive: Directive) -> None:
+        entries: list[tuple[Directive, str, Location]] = []
+        default = None
+        hostnames = False
+        for entry in directive.block or []:
+            if entry.name == "hostnames" and not entry.args:
+                hostnames = True
+            elif entry.name == "default" and entry.args:
+                default = (entry.args[0], entry.arg_location(0))
+            elif entry.name in ("volatile",) and not entry.args:
+                continue
+            elif entry.args:
+                entries.append((entry, entry.args[0], entry.arg_location(0)))
+                for group in _NAMED_GROUP.findall(entry.name):
+                    self.captures.add(group.lower())
+        self.maps[_variable_name(directive.args[1])] = MapDefinition(
+            directive.args[0],
+            directive.arg_location(0),
+            entries,
+            default,
+            hostnames,
+            f"map {directive.args[1]} at line {directive.location.line}",
+        )
+
+
+def _variable_name(text: str) -> str:
+    return text.strip().lstrip("$").strip("{}").lower()
+
+
+class Evaluator:
+    """Values of expressions under an environment of `set` variables."""
+
+    def __init__(self, program: Program) -> None:
+        self.program = program
+        self._in_maps: list[str] = []
+
+    def evaluate(self, expr: str, location: Location, env: Env) -> tuple[Alt, ...]:
+        segments: list[tuple[Alt, ...]] = []
+        last = 0
+        for match in _VARIABLE.finditer(expr):
+            if match.start() > last:
+                segments.append((Alt((Part("text", expr[last : match.start()], location),)),))
+            name = (match.group(1) or match.group(2)).lower()
+            segments.append(self._variable(name, match.group(), location, env))
+            last = match.end()
+        if last < len(expr) or not segments:
+            segments.append((Alt((Part("text", expr[last:], location),)),))
+        result: tuple[Alt, ...] = (Alt(()),)
+        for options in segments:
+            combined = [
+                Alt(_join(left.parts, right.parts), merge_guards(left.guards, right.guards))
+                for left in result
+                for right in options
+            ]
+            result = self.bounded(combined, location)
+        return result
+
+    def bounded(self, alts: Iterable[Alt], location: Location) -> tuple[Alt, ...]:
+        unique = tuple(dict.fromkeys(alts))
+        if len(unique) > MAX_ALTERNATIVES:
+            self.program.truncated.append(location)
+            return unique[:MAX_ALTERNATIVES]
+        return unique
+
+    def _variable(self, name: str, written: str, location: Location, env: Env) -> tuple[Alt, ...]:
+        if name in env:
+            return env[name]
+        if name in self.program.maps and name not in self._in_maps:
+            self._in_maps.append(name)
+            try:
+                return self._map(self.program.maps[name], env)
+            finally:
+                self._in_maps.pop()
+        if name == ORIGIN:
+            return (Alt((Part("origin", written, location),)),)
+        if name in self.program.declared:
+            return (Alt(()),)  # declared but not set on this path: nginx sends an empty value
+        if name in self.program.captures or name.isdigit():
+            return (Alt((Part("capture", written, location),)),)
+        if name in SELF_VARIABLES:
+            return (Alt((Part("self", written, location),)),)
+        if name in BUILTIN_VARIABLES or name.startswith(BUILTIN_PREFIXES):
+            return (Alt((Part("server", written, location),)),)
+        if name in REQUEST_VARIABLES or name.startswith(REQUEST_PREFIXES):
+            return (Alt((Part("request", written, location),)),)
+        self.program.unknown.setdefault(written, location)
+        return (Alt((Part("unknown", written, location),)),)
+
+    def _map(self, definition: MapDefinition, env: Env) -> tuple[Alt, ...]:
+        out: list[Alt] = []
+        on_origin = _variable_name(definition.source) == ORIGIN and definition.source.count("$") == 1
+        for key_directive, value, value_location in definition.entries:
+            key = key_directive.name
+            if on_origin:
+                op, operand = _map_key(key, definition.hostnames)
+                conditions: list[tuple[Guard, ...]] = [
+                    (Guard(op, operand, key_directive.location, definition.scope),)
+                ]
+            else:
+                op, operand = _map_key(key, hostnames=False)
+                conditions = list(self.conditions(definition.source, op, operand, key_directive.location, env))
+            for alt in self.evaluate(value, value_location, env):
+                out.extend(Alt(alt.parts, merge_guards(alt.guards, guards)) for guards in conditions)
+        if definition.default is not None:
+            out.extend(self.evaluate(definition.default[0], definition.default[1], env))
+        else:
+            out.append(Alt(()))
+        return self.bounded(out, definition.source_location)
+
+    def conditions(
+        self, subject: str, op: str | None, operand: str, location: Location, env: Env
+    ) -> Iterator[tuple[Guard, ...]]:
+        """The guard sets under which `subject op operand` can hold (none: it never does)."""
+        if op is None or op not in NEGATED:  # `if ($var)`, file tests: say nothing about the origin
+            if op is None:
+                for alt in self.evaluate(subject, location, env):
+                    if alt.literal != "":
+                        yield alt.guards
+                return
+            yield ()
+            return
+        match = _VARIABLE.fullmatch(subject.strip('"'))
+        if match is not None and (match.group(1) or match.group(2)).lower() == ORIGIN:
+            yield (Guard(op, operand, location),)
+            return
+        seen: set[tuple[Guard, ...]] = set()
+        for alt in self.evaluate(subject, location, env):
+            text = alt.literal
+            if (text is None or _holds(text, op, operand)) and alt.guards not in seen:
+                seen.add(alt.guards)
+                yield alt.guards
+
+
+def _join(left: tuple[Part, ...], right: tuple[Part, ...]) -> tuple[Part, ...]:
+    if left and right and left[-1].kind == "text" and right[0].kind == "text":
+        joined = Part("text", left[-1].text + right[0].text, left[-1].location)
+        return (*left[:-1], joined, *right[1:])
+    return left + right
+
+
+def _map_key(key: str, hostnames: bool) -> tuple[str, str]:
+    if key.startswith("~*"):
+        return "~*", key[2:]
+    if key.startswith("~"):
+        return "~", key[1:]
+    key = key.removeprefix("\\")
+    if hostnames and key.startswith("*."):
+        return "suffix", key[1:]
+    if hostnames and key.startswith("."):
+        return "suffix", key
+    if hostnames and key.endswith(".*"):
+        return "prefix", key[:-1]
+    return "=", key
+
+
+def _holds(text: str, op: str, operand: str) -> bool:
+    """Whether a literal value passes a comparison; an unanalysable regex counts as passing."""
+    if op in ("=", "!="):
+        return (text == operand) == (op == "=")
+    engine = NGINX_REGEX_ICASE if op.endswith("*") else NGINX_REGEX
+    found = analyse_regex(operand, engine)
+    if not found.analysed:
+        return True
+    return found.accepts(text) == (not op.startswith("!"))
+
+
+def split_condition(args: list[str]) -> tuple[str, str | None, str]:
+    """`if` arguments (crossplane has removed the parentheses) as (subject, operator, operand)."""
+    if len(args) >= 3:
+        return args[0], args[1], " ".join(args[2:])
+    if len(args) == 2:  # file tests: -f $path, !-e $path
+        return args[1], args[0], ""
+    return (args[0] if args else ""), None, ""
+
+
+class Flow:
+    """Runs the rewrite-phase statements of a level in order, as nginx does, over alternatives."""
+
+    def __init__(self, evaluator: Evaluator) -> None:
+        self.evaluator = evaluator
+
+    def run(
+        self, block: list[Directive], env: Env, paths: Paths, records: list[IfRecord]
+    ) -> tuple[Env, Paths]:
+        """The environment and the surviving guard sets at the end; no paths means every request returned."""
+        for directive in block:
+            name = directive.name
+            if name == "set" and len(directive.args) >= 2:
+                alts = self.evaluator.evaluate(directive.args[1], directive.arg_location(1), env)
+                combined = [Alt(alt.parts, merge_guards(alt.guards, path)) for alt in alts for path in paths]
+                env = {**env, _variable_name(directive.args[0]): self.evaluator.bounded(combined, directive.location)}
+            elif name == "if" and directive.block is not None:
+                env, paths = self._if(directive, env, paths, records)
+                if not paths:
+                    return env, paths
+            elif name == "return":
+                return env, ()
+        return env, paths
+
+    def _if(
+        self, directive: Directive, env: Env, paths: Paths, records: list[IfRecord]
+    ) -> tuple[Env, Paths]:
+        subject, op, operand = split_condition(directive.args)
+        where = directive.arg_location(len(directive.args) - 1)
+        holds = list(self.evaluator.conditions(subject, op, operand, where, env))
+        body_paths = _combine(paths, holds)
+        returns = any(d.name == "return" for d in directive.block or [])
+        body_env = env
+        if body_paths:
+            body_env, _ = self.run(directive.block or [], dict(env), body_paths, records)
+        records.append(IfRecord(directive, body_paths, returns, body_env))
+        if returns:
+            negated = NEGATED.get(op or "", op)
+            fails = list(self.evaluator.conditions(subject, negated, operand, where, env))
+            return env, _combine(paths, fails)
+        merged = dict(env)
+        for name, alts in body_env.items():
+            if merged.get(name) != alts:
+                merged[name] = self.evaluator.bounded((*alts, *env.get(name, (Alt(()),))), directive.location)
+        return merged, paths
+
+
+def _combine(paths: Paths, conditions: list[tuple[Guard, ...]]) -> Paths:
+    combined = dict.fromkeys(merge_guards(path, condition) for path in paths for condition in conditions)
+    return tuple(combined)[:MAX_ALTERNATIVES]

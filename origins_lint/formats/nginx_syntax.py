@@ -1,0 +1,251 @@
+"""nginx files to a tree of located directives, with `include` followed.
+
+crossplane parses (relaxed, one file at a time); it gives each directive's
+line but no column and drops the lines of arguments, so positions are found
+again in the source text with a cursor that only moves forward. `include` is
+followed here rather than by crossplane so that it stays inside the checked
+tree, never loops, and keeps each directive's own file for its location.
+"""
+
+from __future__ import annotations
+
+import bisect
+import glob
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+from origins_lint.model import InputProblem, Location
+from origins_lint.source import Source, problem, read_source
+
+MAX_DEPTH: Final = 100  # block nesting; crossplane itself recurses once per level
+MAX_INCLUDE_DEPTH: Final = 16
+MAX_INCLUDED_FILES: Final = 1000
+
+_ESCAPES = re.compile(r"\\([\"'\\tnr])")
+_ESCAPED = {'"': '"', "'": "'", "\\": "\\", "t": "\t", "n": "\n", "r": "\r"}
+_ERROR_SUFFIX = re.compile(r" in \S+:\d+$")
+
+
+@dataclass(slots=True)
+class Directive:
+    """One nginx statement, located in its own file."""
+
+    name: str
+    args: list[str]
+    location: Location  # the directive's name
+    arg_locations: list[Location]
+    block: list[Directive] | None = None
+
+    def arg_location(self, index: int) -> Location:
+        if 0 <= index < len(self.arg_locations):
+            return self.arg_locations[index]
+        return self.location
+
+
+@dataclass(slots=True)
+class Tree:
+    directives: list[Directive] = field(default_factory=list)
+    problems: list[InputProblem] = field(default_factory=list)
+    included: dict[str, str] = field(default_factory=dict)  # path -> text
+
+
+def unescape(text: str) -> str:
+    """nginx's own unescaping of a token (`\\\\` is one backslash); crossplane keeps the pairs."""
+    return _ESCAPES.sub(lambda m: _ESCAPED[m.group(1)], text) if "\\" in text else text
+
+
+class _Locator:
+    """Finds tokens in the source in order; crossplane only says on which line a directive starts."""
+
+    def __init__(self, path: str, text: str) -> None:
+        self.path = path
+        self.text = text
+        self.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        self.cursor = 0
+
+    def position(self, offset: int) -> tuple[int, int]:
+        line = bisect.bisect_right(self.line_starts, offset)
+        return line, offset - self.line_starts[line - 1] + 1
+
+    def find(self, token: str, line: int | None = None) -> Location | None:
+        start = self.cursor
+        if line is not None and line - 1 < len(self.line_starts):
+            start = max(start, self.line_starts[line - 1])
+        needle = token.split("\n", 1)[0] or token
+        offset = self.text.find(needle, start, start + len(needle) + 4096) if needle else -1
+        if offset < 0:
+            return None
+        self.cursor = offset + len(needle)
+        row, column = self.position(offset)
+        return Location(self.path, row, column, row, column + max(len(needle), 1))
+
+
+def parse_tree(source: Source, roots: tuple[str, ...]) -> Tree:
+    """The file's directives with includes expanded, and what could not be read."""
+    tree = Tree()
+    tree.directives = _Reader(tree, roots).read(source, os.path.dirname(source.path), ())
+    return tree
+
+
+class _Reader:
+    def __init__(self, tree: Tree, roots: tuple[str, ...]) -> None:
+        self.tree = tree
+        self.roots = tuple(os.path.realpath(root) for root in roots)
+        self.files = 0
+
+    def read(self, source: Source, top_dir: str, stack: tuple[str, ...]) -> list[Directive]:
+        import crossplane  # noqa: PLC0415 - only nginx files pay for it
+
+        path = source.path
+        if source.encoding.startswith(("utf-16", "utf-32")):
+            self.tree.problems.append(
+                problem(path, f"nginx reads its files as bytes and cannot read {source.encoding.upper()}; "
+                        "save the file as UTF-8")
+            )
+            return []
+        try:
+            payload = crossplane.parse(
+                path, single=True, comments=False, check_ctx=False, check_args=False
+            )
+        except Exception as error:  # crossplane must not take the run down
+            self.tree.problems.append(problem(path, f"nginx syntax error: {error}"))
+            return []
+        config = payload["config"][0] if payload["config"] else {"errors": [], "parsed": []}
+        if config["errors"]:
+            self.tree.problems.append(_syntax_problem(path, source.text, config["errors"][0]))
+            return []
+        locator = _Locator(path, source.text)
+        parsed: list[dict[str, Any]] = config["parsed"]
+        too_deep = _too_deep(parsed)
+        if too_deep is not None:
+            self.tree.problems.append(
+                problem(path, f"blocks nest more than {MAX_DEPTH} levels deep; nginx configs never do, "
+                        "so this is not checked", too_deep)
+            )
+            return []
+        return list(self._directives(parsed, locator, source, top_dir, (*stack, os.path.realpath(path))))
+
+    def _directives(
+        self,
+        parsed: list[dict[str, Any]],
+        locator: _Locator,
+        source: Source,
+        top_dir: str,
+        stack: tuple[str, ...],
+    ) -> Iterator[Directive]:
+        for index, stmt in enumerate(parsed):
+            name: str = stmt["directive"]
+            if index == 0 and name.startswith("\ufeff"):
+                name = name[1:]
+            where = locator.find(name, stmt["line"]) or Location.point(locator.path, stmt["line"], 1)
+            args = [unescape(arg) for arg in stmt["args"]]
+            arg_locations = [locator.find(arg) or where for arg in stmt["args"]]
+            if name == "include" and args:
+                yield from self._include(args[0], where, source, top_dir, stack)
+                continue
+            block = None
+            if "block" in stmt:
+                block = list(self._directives(stmt["block"], locator, source, top_dir, stack))
+            yield Directive(name, args, where, arg_locations, block)
+
+    def _include(
+        self, pattern: str, where: Location, source: Source, top_dir: str, stack: tuple[str, ...]
+    ) -> Iterator[Directive]:
+        if len(stack) > MAX_INCLUDE_DEPTH:
+            self.tree.problems.append(
+                problem(where.path, f"includes nest more than {MAX_INCLUDE_DEPTH} files deep; "
+                        "the rest is not checked", where.line, where.column)
+            )
+            return
+        for path in self._resolve(pattern, os.path.dirname(source.path), top_dir):
+            real = os.path.realpath(path)
+            if real in stack:
+                chain = " -> ".join(os.path.basename(p) for p in (*stack[stack.index(real):], real))
+                self.tree.problems.append(
+                    problem(where.path, f"include cycle ({chain}): nginx would include these files "
+                            "until it runs out of memory; remove the include that closes the loop",
+                            where.line, where.column)
+                )
+                continue
+            self.files += 1
+            if self.files > MAX_INCLUDED_FILES:
+                return
+            included = read_source(path)
+            if isinstance(included, InputProblem):
+                continue  # the walk reports unreadable files where they are
+            self.tree.included.setdefault(included.path, included.text)
+            yield from self.read(included, top_dir, stack)
+
+    def _resolve(self, pattern: str, here: str, top_dir: str) -> list[str]:
+        """Files the include names that lie inside the checked tree, in nginx's (sorted) order.
+
+        nginx resolves a relative include against its prefix; checked repositories
+        keep configs anywhere, so the including file's folder and the top file's
+        folder are tried, and an absolute path is tried as its tails under the top
+        folder (`/etc/nginx/snippets/cors.conf` finds `snippets/cors.conf`).
+        """
+        if os.path.isabs(pattern):
+            parts = pattern.strip("/").split("/")
+            candidates = [pattern] + ["/".join(parts[i:]) for i in range(1, len(parts))]
+            bases = [top_dir]
+        else:
+            candidates, bases = [pattern], [here, top_dir]
+        for candidate in candidates:
+            for base in bases:
+                full = candidate if os.path.isabs(candidate) else os.path.join(base, candidate)
+                found = sorted(glob.glob(full)) if glob.has_magic(full) else [full]
+                inside = [p for p in found if os.path.isfile(p) and self._inside(p)]
+                if inside:
+                    return [os.path.normpath(p) for p in inside]
+        return []
+
+    def _inside(self, path: str) -> bool:
+        real = os.path.realpath(path)
+        return any(os.path.commonpath([real, root]) == root for root in self.roots)
+
+
+def _too_deep(parsed: list[dict[str, Any]]) -> int | None:
+    """The line of the first block deeper than MAX_DEPTH, found without recursion."""
+    pending = [(stmt, 1) for stmt in parsed]
+    while pending:
+        stmt, depth = pending.pop()
+        if "block" in stmt:
+            if depth > MAX_DEPTH:
+                return int(stmt["line"])
+            pending.extend((child, depth + 1) for child in stmt["block"])
+    return None
+
+
+_TOKENS = re.compile(r"""\s+|#[^\n]*|"(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*'|[{};]|["']|(?:\\.|[^\s{};"'\\])+|\\""")
+
+
+def _syntax_problem(path: str, text: str, error: dict[str, Any]) -> InputProblem:
+    """crossplane's error, made specific where it is vague (an unclosed quote reads as a missing `}`)."""
+    message = _ERROR_SUFFIX.sub("", str(error.get("error", "syntax error")))
+    line = error.get("line") or 1
+    if "recursion" in message:
+        return problem(path, f"blocks nest too deeply to parse; nginx configs never do ({message})")
+    opened: list[int] = []
+    for match in _TOKENS.finditer(text):
+        token = match.group()
+        if token in ('"', "'"):
+            row = text.count("\n", 0, match.start()) + 1
+            column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+            return problem(
+                path, f"unterminated {token} string: the quote opened here is never closed", row, column
+            )
+        if token == "{":
+            opened.append(match.start())
+        elif token == "}" and opened:
+            opened.pop()
+    if "expecting" in message and opened:
+        start = opened[-1]
+        row = text.count("\n", 0, start) + 1
+        column = start - (text.rfind("\n", 0, start) + 1) + 1
+        return problem(path, f"this `{{` is never closed: {message}", row, column)
+    if message.startswith('unexpected "}"'):
+        message = 'unexpected "}": it closes a block that was never opened'
+    return problem(path, f"nginx syntax error: {message}", int(line))
