@@ -125,6 +125,70 @@ def _colour(stream: object) -> bool:
     return bool(isatty and isatty())
 
 
+@app.command("match")
+def match(
+    origin: Annotated[str, typer.Argument(help="The origin to test, e.g. https://evil.example.net")],
+    paths: Annotated[list[str] | None, typer.Argument(help="Files or folders (default: .)")] = None,
+    output_format: Annotated[OutputFormat, typer.Option("--output-format", "-f")] = OutputFormat.text,
+    config: Annotated[Path | None, typer.Option(help="Config file.")] = None,
+    input_format: Annotated[str | None, typer.Option(help="Read every file as this format.")] = None,
+) -> None:
+    """List every entry that would let ORIGIN in; exit 0 when trusted, 1 when not."""
+    from origins_lint import formats
+    from origins_lint.admit import admissions
+    from origins_lint.check import parse_files
+    from origins_lint.config import ConfigError, find_config, load_config
+    from origins_lint.discover import PathError
+    from origins_lint.origins import read_origin
+    from origins_lint.report.safe import printable
+
+    text = read_origin(origin)
+    if origin != "null" and not text.ok:
+        raise _fail(f"`{printable(origin)}` is not an origin: it has {', '.join(text.problems)}")
+    try:
+        settings = load_config(config if config is not None else find_config(Path.cwd()))
+    except ConfigError as error:
+        raise _fail(str(error)) from None
+    if input_format is not None and input_format not in formats.BY_NAME:
+        raise _fail(f"unknown input format `{input_format}`; known: {', '.join(formats.BY_NAME)}")
+    errors: list[str] = []
+    try:
+        checked = parse_files(paths or ["."], settings, input_format, errors)
+    except PathError as error:
+        raise _fail(str(error)) from None
+    found = list(admissions([item.parsed for item in checked], origin))
+    if output_format is OutputFormat.json:
+        rows = [
+            {
+                "path": a.matcher.location.path,
+                "line": a.matcher.location.line,
+                "column": a.matcher.location.column,
+                "kind": a.matcher.kind.value,
+                "matcher": a.matcher.raw,
+                "credentials": a.context.with_credentials,
+            }
+            for a in found
+        ]
+        typer.echo(json.dumps({"origin": origin, "trusted": bool(found), "entries": rows}, indent=2))
+    else:
+        for a in found:
+            loc = a.matcher.location
+            credentials = "with credentials" if a.context.with_credentials else "without credentials"
+            typer.echo(
+                f"{printable(loc.path)}:{loc.line}:{loc.column}: {a.matcher.kind.value} "
+                f"`{printable(a.matcher.raw)}` admits it, {credentials}"
+            )
+        if found:
+            typer.echo(f"`{printable(origin)}` is trusted by {len(found)} entr{'y' if len(found) == 1 else 'ies'}")
+        else:
+            typer.echo(f"`{printable(origin)}` is not trusted by any entry in {len(checked)} file(s)")
+    for message in errors:
+        typer.echo(f"origins-lint: {message} (please report this bug)", err=True)
+    if errors:
+        raise typer.Exit(2)
+    raise typer.Exit(0 if found else 1)
+
+
 @app.command("rules")
 def list_rules(
     output_format: Annotated[OutputFormat, typer.Option("--output-format", "-f")] = OutputFormat.text,

@@ -570,12 +570,21 @@ def affix_pattern(kind: str, text: str) -> str:
     the analysis can name the subdomains it admits; on real origins both accept
     the same values.
     """
-    escaped = re.escape(text)
+    escaped = re.escape(affix_text(kind, text))
     if kind == "prefix":
         return "^" + escaped
     if kind == "suffix":
-        return ("[a-z0-9-]+" if text.startswith(".") else "") + escaped + "$"
+            return ("[a-z0-9-]+" if text.startswith((".", "*.")) else "") + escaped + "$"
     return escaped
+
+
+def affix_text(kind: str, text: str) -> str:
+    """The literal part of an affix as written: nginx `hostnames` keys spell them `*.x` and `x.*`."""
+    if kind == "suffix":
+        return text.removeprefix("*")
+    if kind == "prefix":
+        return text.removesuffix("*")
+    return text
 
 
 def analyse_regex(pattern: str, engine: Engine) -> RegexAnalysis:

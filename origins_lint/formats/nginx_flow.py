@@ -287,12 +287,10 @@ def _map_key(key: str, hostnames: bool) -> tuple[str, str]:
     if key.startswith("~"):
         return "~", key[1:]
     key = key.removeprefix("\\")
-    if hostnames and key.startswith("*."):
-        return "suffix", key[1:]
-    if hostnames and key.startswith("."):
+    if hostnames and key.startswith(("*.", ".")):
         return "suffix", key
     if hostnames and key.endswith(".*"):
-        return "prefix", key[:-1]
+        return "prefix", key
     return "=", key
 
 

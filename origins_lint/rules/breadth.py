@@ -9,9 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from origins_lint.matchers import RegexAnalysis
+from origins_lint.matchers import ATTACKER, RegexAnalysis, affix_text
 from origins_lint.model import CorsContext, Document, Engine, MatcherKind, OriginMatcher, Severity
-from origins_lint.origins import HostClass, classify_host, is_public_suffix
+from origins_lint.origins import (
+    HostClass,
+    classify_host,
+    is_public_suffix,
+    known_public_suffix,
+    read_origin,
+    registrable_domain,
+)
 from origins_lint.rules.facts import AFFIXES, analysis, parsed, regex, wildcard
 from origins_lint.rules.registry import Hit, per_matcher, rule
 
@@ -134,9 +141,9 @@ def _explain_affix(matcher: OriginMatcher) -> tuple[Breadth, ...]:
     if found is None:
         return ()
     out: list[Breadth] = []
-    loose = found.unanchored()
-    if loose is not None or matcher.kind is MatcherKind.CONTAINS:
-        example = f": `{loose.origin}` gets in" if loose is not None else ""
+    escape = _affix_escape(matcher, found)
+    if escape is not None or matcher.kind is MatcherKind.CONTAINS:
+        example = f": `{escape}` gets in" if escape is not None else ""
         out.append(
             Breadth(
                 "OL309",
@@ -156,6 +163,30 @@ def _explain_affix(matcher: OriginMatcher) -> tuple[Breadth, ...]:
             )
         )
     return tuple(out)
+
+
+def _affix_escape(matcher: OriginMatcher, found: RegexAnalysis) -> str | None:
+    """An origin on someone else's domain that the matcher accepts, verified on its automaton."""
+    raw = affix_text(matcher.kind.value, matcher.raw)
+    _scheme, separator, rest = raw.partition("://")
+    host = (rest if separator else raw).split(":")[0].strip(".*")
+    after = [f"{raw}.{ATTACKER}", f"{raw}{ATTACKER}", f"{raw}-{ATTACKER}"]
+    if not separator:
+        after = ["https://" + a for a in after]
+    before = [] if separator else [f"https://attacker{raw}", f"https://attacker-{raw}"]
+    candidates = {
+        MatcherKind.PREFIX: after,
+        MatcherKind.SUFFIX: before,
+        MatcherKind.CONTAINS: after + before,
+    }[matcher.kind]
+    own = registrable_domain(host) if host else None
+    for candidate in candidates:
+        text = read_origin(candidate)
+        if not text.ok or not text.host or not known_public_suffix(text.host):
+            continue
+        if registrable_domain(text.host) != own and found.accepts(candidate):
+            return candidate
+    return None
 
 
 def _unanchored_message(raw: str, found: RegexAnalysis, origin: str) -> str:

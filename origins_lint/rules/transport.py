@@ -36,7 +36,7 @@ def _scheme_agnostic(_context: CorsContext, matcher: OriginMatcher, _doc: Docume
     hosts = named_hosts(matcher)
     if not hosts or all(classify_host(n.host) is HostClass.LOOPBACK for n in hosts):
         return None
-    host = hosts[0].host
+    host = hosts[0].origin.partition("://")[2]  # a host it accepts, not only the fixed part
     other = found.any_scheme()
     if other is not None:
         return Hit(
