@@ -98,8 +98,9 @@ def run_check(paths: list[str], config: Config, input_format: str | None = None)
     filters = _Filters(config, texts)
     for item in checked:
         parsed = item.parsed
-        if os.path.realpath(item.path) in covered:
+        if os.path.realpath(item.path) in covered:  # its read errors stay; its analysis is the includer's
             parsed.documents = []
+            parsed.problems = [p for p in parsed.problems if p.kind is not ProblemKind.NOT_ANALYSED]
         result.files_checked += 1
         relative = relative_to(item.path, config.root)  # what config globs match against
         development = any(glob_match(glob, relative) for glob in config.development_files)

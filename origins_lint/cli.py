@@ -179,7 +179,9 @@ def match(
                 f"`{printable(a.matcher.raw)}` admits it, {credentials}"
             )
         if found:
-            typer.echo(f"`{printable(origin)}` is trusted by {len(found)} entr{'y' if len(found) == 1 else 'ies'}")
+            typer.echo(
+                f"`{printable(origin)}` is trusted by {len(found)} entr{'y' if len(found) == 1 else 'ies'}"
+            )
         else:
             typer.echo(f"`{printable(origin)}` is not trusted by any entry in {len(checked)} file(s)")
     for message in errors:

@@ -574,7 +574,7 @@ def affix_pattern(kind: str, text: str) -> str:
     if kind == "prefix":
         return "^" + escaped
     if kind == "suffix":
-            return ("[a-z0-9-]+" if text.startswith((".", "*.")) else "") + escaped + "$"
+        return ("[a-z0-9-]+" if text.startswith((".", "*.")) else "") + escaped + "$"
     return escaped
 
 

@@ -20,15 +20,19 @@ def examples(page: str, section: str) -> list[tuple[str, str, str]]:
     return [(lang, name or "", text) for lang, name, text in BLOCK.findall(body)]
 
 
+DEFAULT_NAMES = {"yaml": "example.origins.yaml", "nginx": "example.conf"}
+
+
 def materialize(tmp: Path, blocks: list[tuple[str, str, str]]) -> Path:
-    """Write a section's blocks as files; returns the file to check."""
+    """Write a section's blocks as files; returns the first config to check (yaml or nginx)."""
     target = None
     for lang, name, text in blocks:
-        path = tmp / (name or ("example.origins.yaml" if lang == "yaml" else f"example.{lang}"))
+        path = tmp / (name or DEFAULT_NAMES.get(lang, f"example.{lang}"))
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
-        if lang == "yaml":
+        if lang in DEFAULT_NAMES and target is None:
             target = path
-    assert target is not None, "a section needs a yaml example"
+    assert target is not None, "a section needs a yaml or nginx example"
     return target
 
 

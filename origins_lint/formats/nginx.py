@@ -190,9 +190,12 @@ class _Builder:
             self.serve(headers, env, paths, dropped, dropped_by)
         for record in records:
             own = record.directive.block or []
-            if record.paths and (record.returns or any(d.name in ("add_header", "more_set_headers") for d in own)):
+            sets_headers = any(d.name in ("add_header", "more_set_headers") for d in own)
+            if record.paths and (record.answers or (sets_headers and not record.returns)):
                 inner, inner_dropped, inner_by = _enter(headers, own)
-                self.serve(inner, record.env if record.returns else env, record.paths, inner_dropped, inner_by)
+                self.serve(
+                    inner, record.env if record.returns else env, record.paths, inner_dropped, inner_by
+                )
         for child in block:
             if child.name in _LEVELS and child.block is not None:
                 self.level(child.block, child.name, headers, server)
@@ -207,7 +210,7 @@ class _Builder:
     ) -> None:
         sent = [s for s in _sent(headers.add) + _sent(headers.more) if s.key.startswith("access-control-")]
         vary = [s for s in _sent(headers.add) + _sent(headers.more) if s.key == "vary"]
-        if not sent:
+        if not sent and not dropped:
             return
         values = {id(s): self._values(s, env, paths) for s in [*sent, *vary]}
         matchers: dict[tuple[object, ...], OriginMatcher] = {}
@@ -220,7 +223,13 @@ class _Builder:
             return
         context = CorsContext(
             matchers=list(matchers.values()),
-            location=(sent[0].directive.location),
+            location=(
+                sent[0].directive.location
+                if sent
+                else dropped_by.location
+                if dropped_by
+                else dropped[0].directive.location
+            ),
             credentials=_credentials(sent, values),
             allow_methods=_listed(sent, values, "access-control-allow-methods"),
             allow_headers=_listed(sent, values, "access-control-allow-headers"),
@@ -338,7 +347,9 @@ def _literal(header: _Sent, values: dict[int, tuple[Alt, ...]]) -> str | None:
     return next(iter(texts)) if len(texts) == 1 else None
 
 
-def _listed(sent: list[_Sent], values: dict[int, tuple[Alt, ...]], key: str) -> Setting[tuple[str, ...]] | None:
+def _listed(
+    sent: list[_Sent], values: dict[int, tuple[Alt, ...]], key: str
+) -> Setting[tuple[str, ...]] | None:
     header = _find(sent, key)
     text = _literal(header, values) if header is not None else None
     if header is None or text is None:

@@ -33,12 +33,37 @@ REQUEST_PREFIXES: Final = ("http_", "arg_", "cookie_")
 # nginx's own variables that say nothing about the origin (connection, server, upstream, time)
 BUILTIN_VARIABLES: Final = frozenset(
     {
-        "request_method", "remote_addr", "remote_port", "remote_user", "binary_remote_addr",
-        "server_protocol", "status", "time_iso8601", "time_local", "msec", "request_id",
-        "content_type", "content_length", "connection", "connection_requests", "pid",
-        "nginx_version", "document_root", "realpath_root", "request_filename", "request_length",
-        "request_time", "body_bytes_sent", "bytes_sent", "limit_rate", "proxy_add_x_forwarded_for",
-        "proxy_host", "proxy_port", "is_args", "realip_remote_addr", "invalid_referer",
+        "request_method",
+        "remote_addr",
+        "remote_port",
+        "remote_user",
+        "binary_remote_addr",
+        "server_protocol",
+        "status",
+        "time_iso8601",
+        "time_local",
+        "msec",
+        "request_id",
+        "content_type",
+        "content_length",
+        "connection",
+        "connection_requests",
+        "pid",
+        "nginx_version",
+        "document_root",
+        "realpath_root",
+        "request_filename",
+        "request_length",
+        "request_time",
+        "body_bytes_sent",
+        "bytes_sent",
+        "limit_rate",
+        "proxy_add_x_forwarded_for",
+        "proxy_host",
+        "proxy_port",
+        "is_args",
+        "realip_remote_addr",
+        "invalid_referer",
     }
 )
 BUILTIN_PREFIXES: Final = ("sent_http_", "upstream_", "ssl_", "geoip", "jwt_", "sent_trailer_")
@@ -109,6 +134,7 @@ class IfRecord:
     directive: Directive
     paths: Paths  # the guards under which its body runs
     returns: bool
+    answers: bool  # returns a 2xx response (a preflight's 204): one a page can read
     env: Env  # at the end of its body
 
 
@@ -241,7 +267,9 @@ class Evaluator:
                 ]
             else:
                 op, operand = _map_key(key, hostnames=False)
-                conditions = list(self.conditions(definition.source, op, operand, key_directive.location, env))
+                conditions = list(
+                    self.conditions(definition.source, op, operand, key_directive.location, env)
+                )
             for alt in self.evaluate(value, value_location, env):
                 out.extend(Alt(alt.parts, merge_guards(alt.guards, guards)) for guards in conditions)
         if definition.default is not None:
@@ -329,7 +357,10 @@ class Flow:
             if name == "set" and len(directive.args) >= 2:
                 alts = self.evaluator.evaluate(directive.args[1], directive.arg_location(1), env)
                 combined = [Alt(alt.parts, merge_guards(alt.guards, path)) for alt in alts for path in paths]
-                env = {**env, _variable_name(directive.args[0]): self.evaluator.bounded(combined, directive.location)}
+                env = {
+                    **env,
+                    _variable_name(directive.args[0]): self.evaluator.bounded(combined, directive.location),
+                }
             elif name == "if" and directive.block is not None:
                 env, paths = self._if(directive, env, paths, records)
                 if not paths:
@@ -338,18 +369,17 @@ class Flow:
                 return env, ()
         return env, paths
 
-    def _if(
-        self, directive: Directive, env: Env, paths: Paths, records: list[IfRecord]
-    ) -> tuple[Env, Paths]:
+    def _if(self, directive: Directive, env: Env, paths: Paths, records: list[IfRecord]) -> tuple[Env, Paths]:
         subject, op, operand = split_condition(directive.args)
         where = directive.arg_location(len(directive.args) - 1)
         holds = list(self.evaluator.conditions(subject, op, operand, where, env))
         body_paths = _combine(paths, holds)
         returns = any(d.name == "return" for d in directive.block or [])
+        answers = any(_success(d) for d in directive.block or [] if d.name == "return")
         body_env = env
         if body_paths:
             body_env, _ = self.run(directive.block or [], dict(env), body_paths, records)
-        records.append(IfRecord(directive, body_paths, returns, body_env))
+        records.append(IfRecord(directive, body_paths, returns, answers, body_env))
         if returns:
             negated = NEGATED.get(op or "", op)
             fails = list(self.evaluator.conditions(subject, negated, operand, where, env))
@@ -359,6 +389,12 @@ class Flow:
             if merged.get(name) != alts:
                 merged[name] = self.evaluator.bounded((*alts, *env.get(name, (Alt(()),))), directive.location)
         return merged, paths
+
+
+def _success(directive: Directive) -> bool:
+    """`return 204;` or `return 200 "ok";`: a response whose CORS headers matter (an error page's do not)."""
+    code = directive.args[0] if directive.args else ""
+    return code.isdigit() and 200 <= int(code) < 300
 
 
 def _combine(paths: Paths, conditions: list[tuple[Guard, ...]]) -> Paths:

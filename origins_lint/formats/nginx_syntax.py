@@ -97,19 +97,20 @@ class _Reader:
         self.files = 0
 
     def read(self, source: Source, top_dir: str, stack: tuple[str, ...]) -> list[Directive]:
-        import crossplane  # noqa: PLC0415 - only nginx files pay for it
+        import crossplane
 
         path = source.path
         if source.encoding.startswith(("utf-16", "utf-32")):
             self.tree.problems.append(
-                problem(path, f"nginx reads its files as bytes and cannot read {source.encoding.upper()}; "
-                        "save the file as UTF-8")
+                problem(
+                    path,
+                    f"nginx reads its files as bytes and cannot read {source.encoding.upper()}; "
+                    "save the file as UTF-8",
+                )
             )
             return []
         try:
-            payload = crossplane.parse(
-                path, single=True, comments=False, check_ctx=False, check_args=False
-            )
+            payload = crossplane.parse(path, single=True, comments=False, check_ctx=False, check_args=False)
         except Exception as error:  # crossplane must not take the run down
             self.tree.problems.append(problem(path, f"nginx syntax error: {error}"))
             return []
@@ -122,8 +123,12 @@ class _Reader:
         too_deep = _too_deep(parsed)
         if too_deep is not None:
             self.tree.problems.append(
-                problem(path, f"blocks nest more than {MAX_DEPTH} levels deep; nginx configs never do, "
-                        "so this is not checked", too_deep)
+                problem(
+                    path,
+                    f"blocks nest more than {MAX_DEPTH} levels deep; nginx configs never do, "
+                    "so this is not checked",
+                    too_deep,
+                )
             )
             return []
         return list(self._directives(parsed, locator, source, top_dir, (*stack, os.path.realpath(path))))
@@ -156,18 +161,26 @@ class _Reader:
     ) -> Iterator[Directive]:
         if len(stack) > MAX_INCLUDE_DEPTH:
             self.tree.problems.append(
-                problem(where.path, f"includes nest more than {MAX_INCLUDE_DEPTH} files deep; "
-                        "the rest is not checked", where.line, where.column)
+                problem(
+                    where.path,
+                    f"includes nest more than {MAX_INCLUDE_DEPTH} files deep; the rest is not checked",
+                    where.line,
+                    where.column,
+                )
             )
             return
         for path in self._resolve(pattern, os.path.dirname(source.path), top_dir):
             real = os.path.realpath(path)
             if real in stack:
-                chain = " -> ".join(os.path.basename(p) for p in (*stack[stack.index(real):], real))
+                chain = " -> ".join(os.path.basename(p) for p in (*stack[stack.index(real) :], real))
                 self.tree.problems.append(
-                    problem(where.path, f"include cycle ({chain}): nginx would include these files "
-                            "until it runs out of memory; remove the include that closes the loop",
-                            where.line, where.column)
+                    problem(
+                        where.path,
+                        f"include cycle ({chain}): nginx would include these files "
+                        "until it runs out of memory; remove the include that closes the loop",
+                        where.line,
+                        where.column,
+                    )
                 )
                 continue
             self.files += 1
@@ -192,7 +205,7 @@ class _Reader:
             candidates = [pattern] + ["/".join(parts[i:]) for i in range(1, len(parts))]
             bases = [top_dir]
         else:
-            candidates, bases = [pattern], [here, top_dir]
+            candidates, bases = [pattern], [here, top_dir, *self._ancestors(here)]
         for candidate in candidates:
             for base in bases:
                 full = candidate if os.path.isabs(candidate) else os.path.join(base, candidate)
@@ -201,6 +214,18 @@ class _Reader:
                 if inside:
                     return [os.path.normpath(p) for p in inside]
         return []
+
+    def _ancestors(self, folder: str) -> list[str]:
+        """Folders above ``folder`` inside the checked tree: where nginx's prefix usually is."""
+        out = []
+        current = os.path.dirname(os.path.abspath(folder))
+        while self._inside(current) and current not in out:
+            out.append(current)
+            parent = os.path.dirname(current)
+            if parent == current:
+                break
+            current = parent
+        return out
 
     def _inside(self, path: str) -> bool:
         real = os.path.realpath(path)
@@ -219,7 +244,9 @@ def _too_deep(parsed: list[dict[str, Any]]) -> int | None:
     return None
 
 
-_TOKENS = re.compile(r"""\s+|#[^\n]*|"(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*'|[{};]|["']|(?:\\.|[^\s{};"'\\])+|\\""")
+_TOKENS = re.compile(
+    r"""\s+|#[^\n]*|"(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*'|[{};]|["']|(?:\\.|[^\s{};"'\\])+|\\"""
+)
 
 
 def _syntax_problem(path: str, text: str, error: dict[str, Any]) -> InputProblem:

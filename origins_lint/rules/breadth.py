@@ -218,7 +218,11 @@ BREADTH_RULES = {
     "OL306": ("regex-unanchored", Severity.HIGH, "Searched regex without `^` and `$`"),
     "OL307": ("regex-unescaped-dot", Severity.HIGH, "Unescaped `.` in a regex host"),
     "OL308": ("regex-too-broad", Severity.HIGH, "Regex host part accepts arbitrary text"),
-    "OL309": ("prefix-suffix-match", Severity.HIGH, "Prefix, suffix or substring match crosses a host boundary"),
+    "OL309": (
+        "prefix-suffix-match",
+        Severity.HIGH,
+        "Prefix, suffix or substring match crosses a host boundary",
+    ),
     "OL310": ("partial-label-wildcard", Severity.MEDIUM, "Wildcard inside a label or on several levels"),
 }
 

@@ -69,9 +69,7 @@ def _dropped(document: Document, _settings: RuleSettings) -> Iterator[Hit]:
     for context in document.contexts:
         if not context.dropped or context.dropped_by is None:
             continue
-        names = ", ".join(
-            f"`{h.name}` (line {h.location.line})" for h in dict.fromkeys(context.dropped)
-        )
+        names = ", ".join(f"`{h.name}` (line {h.location.line})" for h in dict.fromkeys(context.dropped))
         yield Hit(
             context.dropped_by,
             f"this `add_header` stops the block from inheriting {names}: nginx passes `add_header` "
