@@ -154,6 +154,10 @@ def test_examples_folder_findings_a_reviewer_agrees_with() -> None:
             "OL301",
         ]
     )
+    assert "storefront.conf" not in by_file
+    assert sorted(by_file["shop-api.conf"]) == sorted(
+        ["OL306", "OL307", "OL405", "OL604", "OL605", "OL602", "OL603", "OL402", "OL603", "OL202"]
+    )
 
 
 def test_text_output_escapes_control_sequences_from_files(project: Path) -> None:
