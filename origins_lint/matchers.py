@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import re._constants as sre_c
 import re._parser as sre_parse
+import warnings
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -595,7 +596,9 @@ def analyse_regex(pattern: str, engine: Engine) -> RegexAnalysis:
         return result
     flags = 0 if engine.case_sensitive else re.IGNORECASE
     try:
-        parsed = sre_parse.parse(translate(pattern, engine.dialect), flags)
+        with warnings.catch_warnings():  # "possible set difference" and the like are not ours to print
+            warnings.simplefilter("ignore")
+            parsed = sre_parse.parse(translate(pattern, engine.dialect), flags)
     except re.error as error:
         result.error = f"{error.msg} at position {error.pos}" if error.pos is not None else error.msg
         return result

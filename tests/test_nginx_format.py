@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 import os
+import warnings
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from origins_lint.formats import nginx
+from origins_lint.formats.base import FormatOptions
+from origins_lint.matchers import analyse_regex
+from origins_lint.model import NGINX_REGEX
+from origins_lint.rules import all_rules
+from origins_lint.rules.registry import RuleSettings
+from origins_lint.source import Source, decode
 from tests.conftest import FIXTURES, check_json, run_cli, write
 
 NGINX = FIXTURES / "nginx"
@@ -340,3 +350,67 @@ def test_regex_with_catastrophic_shape_finishes(project: Path) -> None:
     result = check_json("slow.conf")
     assert result.at("OL304") == [(2, 25)]  # it matches everything, shown with a verified origin
     assert "`https://attacker.net` gets in" in result.findings[0]["message"]
+
+
+# --- property: mutated configs give findings, never exceptions ----------------------
+
+_SEEDS = sorted(p.read_bytes() for p in NGINX.rglob("*") if p.is_file())
+_PIECES = st.sampled_from(
+    [
+        b"{",
+        b"}",
+        b";",
+        b'"',
+        b"'",
+        b"\\",
+        b"$",
+        b"#",
+        b"(",
+        b")",
+        b"~*",
+        b"!~",
+        b"=",
+        b"\n",
+        b"\x00",
+        b"if ($http_origin ~ ",
+        b"set $cors ",
+        b"map $http_origin $m {",
+        b"add_header ",
+        b"include *.conf;",
+        b"Access-Control-Allow-Origin ",
+        b"$http_origin",
+        b"(?>",
+        b"\\Q",
+        b"[--a]",
+        b"(a+)+",
+    ]
+)
+
+
+@given(
+    seed=st.sampled_from(_SEEDS),
+    edits=st.lists(st.tuples(st.integers(0, 4000), st.integers(0, 6), _PIECES), max_size=6),
+)
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_mutated_configs_never_raise(
+    tmp_path: Path, seed: bytes, edits: list[tuple[int, int, bytes]]
+) -> None:
+    data = bytearray(seed)
+    for position, cut, piece in edits:
+        at = position % (len(data) + 1)
+        data[at : at + cut] = piece
+    (tmp_path / "fuzzed.conf").write_bytes(bytes(data))
+    source = decode(str(tmp_path / "fuzzed.conf"), bytes(data))
+    if isinstance(source, Source):
+        parsed = nginx.parse(source, FormatOptions(1 << 20, (str(tmp_path),)))
+        for document in parsed.documents:
+            for rule in all_rules():
+                list(rule.findings(document, RuleSettings()))
+
+
+def test_regex_parser_warnings_never_reach_the_user() -> None:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        analysed = analyse_regex("^https://[--a]x\\.example\\.com$", NGINX_REGEX)
+    assert analysed.analysed
+    assert caught == []
