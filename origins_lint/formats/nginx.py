@@ -98,9 +98,12 @@ def parse(source: Source, options: FormatOptions) -> ParsedFile:
 # --- headers and inheritance ----------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class _Sent:
-    """One header a directive adds: its name, value expression and where each is written."""
+    """One header a directive adds: its name, value expression and where each is written.
+
+    Compared and hashed by identity: each stands for one directive's header in one response.
+    """
 
     name: str
     value: str
@@ -208,15 +211,16 @@ class _Builder:
         dropped: tuple[_Sent, ...],
         dropped_by: Directive | None,
     ) -> None:
-        sent = [s for s in _sent(headers.add) + _sent(headers.more) if s.key.startswith("access-control-")]
-        vary = [s for s in _sent(headers.add) + _sent(headers.more) if s.key == "vary"]
+        every = _sent(headers.add) + _sent(headers.more)
+        sent = [s for s in every if s.key.startswith("access-control-")]
+        vary = [s for s in every if s.key == "vary"]
         if not sent and not dropped:
             return
-        values = {id(s): self._values(s, env, paths) for s in [*sent, *vary]}
+        values = {s: self._values(s, env, paths) for s in [*sent, *vary]}
         matchers: dict[tuple[object, ...], OriginMatcher] = {}
         for header in sent:
             if header.key == ALLOW_ORIGIN:
-                for alt in values[id(header)]:
+                for alt in values[header]:
                     for matcher in self._matchers(alt, header):
                         matchers.setdefault((matcher.kind, matcher.raw, matcher.location), matcher)
         if not matchers and not dropped:
@@ -237,7 +241,7 @@ class _Builder:
             max_age=_max_age(sent, values),
             vary_origin=_vary(vary, values),
             private_network=_private_network(sent, values),
-            headers=tuple(_line(s, values[id(s)]) for s in sent),
+            headers=tuple(_line(s, values[s]) for s in sent),
             dropped=tuple(_line(s, ()) for s in dropped),
             dropped_by=dropped_by.location if dropped_by is not None else None,
         )
@@ -330,11 +334,11 @@ def _find(sent: list[_Sent], key: str) -> _Sent | None:
     return next((s for s in reversed(sent) if s.key == key), None)
 
 
-def _credentials(sent: list[_Sent], values: dict[int, tuple[Alt, ...]]) -> Setting[bool | None]:
+def _credentials(sent: list[_Sent], values: dict[_Sent, tuple[Alt, ...]]) -> Setting[bool | None]:
     header = _find(sent, "access-control-allow-credentials")
     if header is None:
         return Setting(False)
-    texts = [alt.literal for alt in values[id(header)]]
+    texts = [alt.literal for alt in values[header]]
     if any(t is not None and t.strip().lower() == "true" for t in texts):
         return Setting(True, header.value_location)
     if any(t is None for t in texts):
@@ -342,13 +346,13 @@ def _credentials(sent: list[_Sent], values: dict[int, tuple[Alt, ...]]) -> Setti
     return Setting(False, header.value_location)
 
 
-def _literal(header: _Sent, values: dict[int, tuple[Alt, ...]]) -> str | None:
-    texts = {alt.literal for alt in values[id(header)]}
+def _literal(header: _Sent, values: dict[_Sent, tuple[Alt, ...]]) -> str | None:
+    texts = {alt.literal for alt in values[header]}
     return next(iter(texts)) if len(texts) == 1 else None
 
 
 def _listed(
-    sent: list[_Sent], values: dict[int, tuple[Alt, ...]], key: str
+    sent: list[_Sent], values: dict[_Sent, tuple[Alt, ...]], key: str
 ) -> Setting[tuple[str, ...]] | None:
     header = _find(sent, key)
     text = _literal(header, values) if header is not None else None
@@ -358,7 +362,7 @@ def _listed(
     return Setting(items, header.value_location)
 
 
-def _max_age(sent: list[_Sent], values: dict[int, tuple[Alt, ...]]) -> Setting[int] | None:
+def _max_age(sent: list[_Sent], values: dict[_Sent, tuple[Alt, ...]]) -> Setting[int] | None:
     header = _find(sent, "access-control-max-age")
     text = _literal(header, values) if header is not None else None
     if header is None or text is None or not text.strip().isdigit():
@@ -366,21 +370,21 @@ def _max_age(sent: list[_Sent], values: dict[int, tuple[Alt, ...]]) -> Setting[i
     return Setting(int(text.strip()), header.value_location)
 
 
-def _vary(vary: list[_Sent], values: dict[int, tuple[Alt, ...]]) -> Setting[bool] | None:
+def _vary(vary: list[_Sent], values: dict[_Sent, tuple[Alt, ...]]) -> Setting[bool] | None:
     if not vary:
         return None
     for header in vary:
-        for alt in values[id(header)]:
+        for alt in values[header]:
             text = alt.literal
             if text is None or "origin" in (i.lower() for i in _ITEMS.split(text)) or text.strip() == "*":
                 return Setting(True, header.value_location)
     return Setting(False, vary[-1].value_location)
 
 
-def _private_network(sent: list[_Sent], values: dict[int, tuple[Alt, ...]]) -> Setting[bool] | None:
+def _private_network(sent: list[_Sent], values: dict[_Sent, tuple[Alt, ...]]) -> Setting[bool] | None:
     header = _find(sent, "access-control-allow-private-network")
     if header is None:
         return None
-    texts = [alt.literal for alt in values[id(header)]]
+    texts = [alt.literal for alt in values[header]]
     allowed = any(t is None or t.strip().lower() == "true" for t in texts)
     return Setting(allowed, header.value_location)

@@ -282,12 +282,10 @@ class Evaluator:
         self, subject: str, op: str | None, operand: str, location: Location, env: Env
     ) -> Iterator[tuple[Guard, ...]]:
         """The guard sets under which `subject op operand` can hold (none: it never does)."""
-        if op is None or op not in NEGATED:  # `if ($var)`, file tests: say nothing about the origin
-            if op is None:
-                for alt in self.evaluate(subject, location, env):
-                    if alt.literal != "":
-                        yield alt.guards
-                return
+        if op is None:  # `if ($var)`: true when the value is not empty
+            yield from (alt.guards for alt in self.evaluate(subject, location, env) if alt.literal != "")
+            return
+        if op not in NEGATED:  # file tests (`-f`, `!-e`...) say nothing about the origin
             yield ()
             return
         match = _VARIABLE.fullmatch(subject.strip('"'))
