@@ -10,10 +10,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from origins_lint.matchers import affix_pattern
-from origins_lint.model import CorsContext, Engine, MatcherKind, MatchMode, OriginMatcher, ParsedFile
+from origins_lint.model import CorsContext, MatcherKind, OriginMatcher, ParsedFile
 from origins_lint.origins import read_origin
-from origins_lint.rules.facts import regex
+from origins_lint.rules.facts import analysis
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,10 +32,8 @@ def admits(matcher: OriginMatcher, origin: str) -> bool:
     if kind is MatcherKind.WILDCARD:
         parts = [re.escape(p) for p in matcher.raw.lower().split("*")]
         return re.fullmatch("[^/:@]+".join(parts), origin.lower()) is not None
-    if kind is MatcherKind.REGEX:
-        return regex(matcher.raw, matcher.engine).accepts(origin)
-    engine = Engine(matcher.engine.name, MatchMode.SEARCH, matcher.engine.case_sensitive)
-    return regex(affix_pattern(kind.value, matcher.raw), engine).accepts(origin)
+    found = analysis(matcher)  # regexes, and prefix/suffix/contains as their regex
+    return found is not None and found.accepts(origin)
 
 
 def _same_origin(entry: str, origin: str, case_sensitive: bool) -> bool:

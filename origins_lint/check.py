@@ -90,10 +90,12 @@ def run_check(paths: list[str], config: Config, input_format: str | None = None)
     # a file another checked file includes is analysed there, where its variables are defined
     covered = set()
     for item in checked:
+        own = os.path.realpath(item.path)
         for path, text in item.parsed.included.items():
             texts.setdefault(path, text)
-            if os.path.realpath(path) != os.path.realpath(item.path):
-                covered.add(os.path.realpath(path))
+            real = os.path.realpath(path)
+            if real != own:
+                covered.add(real)
     kept: dict[tuple[str, str, int, int, str], Finding] = {}
     filters = _Filters(config, texts)
     for item in checked:

@@ -28,9 +28,9 @@ def _multiple_values(document: Document, _settings: RuleSettings) -> Iterator[Hi
                     "reject the response; check the request's Origin against a list (a `map`) and "
                     "send back the one that matched",
                 )
-        first = headers[0] if headers else None
         for header in headers[1:]:
-            if first is not None and header.location != first.location:
+            first = headers[0]
+            if header.location != first.location:
                 yield Hit(
                     header.location,
                     "`Access-Control-Allow-Origin` is added a second time to the same response "

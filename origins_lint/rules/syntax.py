@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from origins_lint.model import CorsContext, Document, MatcherKind, OriginMatcher, Severity
+from origins_lint.model import CorsContext, Document, Location, MatcherKind, OriginMatcher, Severity
 from origins_lint.rules.facts import analysis, parsed, wildcard
 from origins_lint.rules.registry import Hit, RuleSettings, per_matcher, rule
 
@@ -64,10 +64,11 @@ def _non_canonical(_context: CorsContext, matcher: OriginMatcher, _doc: Document
 def _duplicates(document: Document, _settings: RuleSettings) -> Iterator[Hit]:
     """Within each list (a policy, one nginx map or header); one entry seen from two contexts is one."""
     lists: dict[str | None, list[OriginMatcher]] = {}
+    placed: set[tuple[str | None, Location]] = set()
     for _context, matcher in document.matchers():
-        entries = lists.setdefault(matcher.scope, [])
-        if all(m.location != matcher.location for m in entries):
-            entries.append(matcher)
+        if (matcher.scope, matcher.location) not in placed:
+            placed.add((matcher.scope, matcher.location))
+            lists.setdefault(matcher.scope, []).append(matcher)
     for entries in lists.values():
         yield from _duplicates_in(entries)
 
