@@ -166,6 +166,8 @@ def match(
                 "kind": a.matcher.kind.value,
                 "matcher": a.matcher.raw,
                 "credentials": a.context.with_credentials,
+                "scopes": sorted(a.context.scopes.value),
+                "name": a.context.name,
             }
             for a in found
         ]
@@ -174,9 +176,12 @@ def match(
         for a in found:
             loc = a.matcher.location
             credentials = "with credentials" if a.context.with_credentials else "without credentials"
+            named = f" ({printable(a.context.name)})" if a.context.name else ""
+            scopes = a.context.scopes
+            written = f" for {', '.join(sorted(s.upper() for s in scopes.value))}" if scopes.location else ""
             typer.echo(
                 f"{printable(loc.path)}:{loc.line}:{loc.column}: {a.matcher.kind.value} "
-                f"`{printable(a.matcher.raw)}` admits it, {credentials}"
+                f"`{printable(a.matcher.raw)}`{named} admits it{written}, {credentials}"
             )
         if found:
             typer.echo(
@@ -227,18 +232,23 @@ def show_rule(
 
 @app.command("schema")
 def schema(
+    name: Annotated[
+        str, typer.Argument(help="origins-policy (our YAML) or okta-trusted-origins (Okta exports).")
+    ] = "origins-policy",
     output: Annotated[Path | None, typer.Option(help="Write every JSON Schema into this folder.")] = None,
 ) -> None:
-    """Print the policy file's JSON Schema, or write all schemas with --output."""
+    """Print one format's JSON Schema (the policy file's by default), or write all with --output."""
     from origins_lint.formats.schemas import SCHEMAS, schema_text
 
+    if name not in SCHEMAS:
+        raise _fail(f"unknown schema `{name}`; known: {', '.join(SCHEMAS)}")
     if output is None:
-        typer.echo(schema_text("origins-policy"), nl=False)
+        typer.echo(schema_text(name), nl=False)
         return
     output.mkdir(parents=True, exist_ok=True)
-    for name in SCHEMAS:
-        target = output / f"{name}.schema.json"
-        target.write_text(schema_text(name), encoding="utf-8")
+    for each in SCHEMAS:
+        target = output / f"{each}.schema.json"
+        target.write_text(schema_text(each), encoding="utf-8")
         typer.echo(f"wrote {target}")
 
 

@@ -99,6 +99,9 @@ class Environment(StrEnum):
     DEVELOPMENT = "development"
 
 
+OKTA = "okta"
+
+
 class Status(StrEnum):
     ACTIVE = "active"
     INACTIVE = "inactive"
@@ -182,6 +185,8 @@ class Document:
     contexts: list[CorsContext] = field(default_factory=list)
     environment: Environment = Environment.PRODUCTION
     service: str | None = None
+    # the system that enforces these entries, when its own rules apply (OL7xx: `OKTA`)
+    platform: str | None = None
 
     def matchers(self) -> Iterator[tuple[CorsContext, OriginMatcher]]:
         """Active matchers only: an inactive entry is not enforced, so only its own rule sees it."""

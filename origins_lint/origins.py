@@ -16,6 +16,8 @@ from enum import StrEnum
 from functools import cache
 from typing import TYPE_CHECKING, Final
 
+from origins_lint.model import MatcherKind
+
 if TYPE_CHECKING:
     from publicsuffixlist import PublicSuffixList
 
@@ -304,3 +306,14 @@ def is_any(text: str) -> bool:
 
 def looks_like_wildcard(text: str) -> bool:
     return "*" in text and not is_any(text)
+
+
+def matcher_kind(raw: str) -> MatcherKind:
+    """How a config that lists origins as text (a policy, Okta) means one entry."""
+    if is_any(raw):
+        return MatcherKind.ANY
+    if is_null(raw):
+        return MatcherKind.NULL
+    if looks_like_wildcard(raw):
+        return MatcherKind.WILDCARD
+    return MatcherKind.EXACT

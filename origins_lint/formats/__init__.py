@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from origins_lint.formats import nginx, policy
+from origins_lint.formats import nginx, okta, policy, terraform
 from origins_lint.formats.base import Format, FormatOptions
 
 FORMATS: tuple[Format, ...] = (
@@ -19,6 +19,20 @@ FORMATS: tuple[Format, ...] = (
         wants=nginx.wants,
         detect=nginx.detect,
         parse=nginx.parse,
+    ),
+    Format(
+        name=okta.NAME,
+        description="Okta trusted-origin exports (`trusted-origins.json`, JSON with origin and scopes keys)",
+        wants=okta.wants,
+        detect=okta.detect,
+        parse=okta.parse,
+    ),
+    Format(
+        name=terraform.NAME,
+        description="Terraform `okta_trusted_origin` resources (`*.tf`)",
+        wants=terraform.wants,
+        detect=terraform.detect,
+        parse=terraform.parse,
     ),
 )
 

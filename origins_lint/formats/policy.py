@@ -8,7 +8,8 @@ from pathlib import PurePath
 from typing import Any
 
 from origins_lint.formats.base import FormatOptions
-from origins_lint.formats.yaml_tree import YNode, load_documents
+from origins_lint.formats.tree import Node, descend
+from origins_lint.formats.yaml_tree import load_documents
 from origins_lint.model import (
     POLICY_REGEX_ENGINE,
     CorsContext,
@@ -22,7 +23,7 @@ from origins_lint.model import (
     ProblemKind,
     Setting,
 )
-from origins_lint.origins import is_any, is_null, looks_like_wildcard
+from origins_lint.origins import matcher_kind
 from origins_lint.source import Source, problem
 
 NAME = "policy"
@@ -105,7 +106,7 @@ def _kind(value: Any) -> str:
     return "a list" if isinstance(value, list) else f"the value {value!r}"
 
 
-def _restore_null_origins(document: YNode, text: str) -> None:
+def _restore_null_origins(document: Node, text: str) -> None:
     """`origin: null` is YAML's null, but the author meant the `null` origin."""
     origins = document.value.get("origins")
     if origins is None or not isinstance(origins.value, list):
@@ -122,7 +123,7 @@ def _restore_null_origins(document: YNode, text: str) -> None:
                 origin.value = "null"
 
 
-def _document(policy: Any, entries: list[tuple[int, Any]], node: YNode, path: str) -> Document:
+def _document(policy: Any, entries: list[tuple[int, Any]], node: Node, path: str) -> Document:
     document = Document(
         path=path,
         format=NAME,
@@ -137,12 +138,12 @@ def _document(policy: Any, entries: list[tuple[int, Any]], node: YNode, path: st
     return document
 
 
-def _context(policy: Any, entry: Any, node: YNode, defaults_node: YNode | None) -> CorsContext:
+def _context(policy: Any, entry: Any, node: Node, defaults_node: Node | None) -> CorsContext:
     is_regex = entry.regex is not None
     key = "regex" if is_regex else "origin"
     raw: str = entry.regex if is_regex else entry.origin
     matcher = OriginMatcher(
-        kind=MatcherKind.REGEX if is_regex else _origin_kind(raw),
+        kind=MatcherKind.REGEX if is_regex else matcher_kind(raw),
         raw=raw,
         location=node.value[key].location,
         engine=POLICY_REGEX_ENGINE,
@@ -169,20 +170,10 @@ def _context(policy: Any, entry: Any, node: YNode, defaults_node: YNode | None) 
     )
 
 
-def _origin_kind(raw: str) -> MatcherKind:
-    if is_any(raw):
-        return MatcherKind.ANY
-    if is_null(raw):
-        return MatcherKind.NULL
-    if looks_like_wildcard(raw):
-        return MatcherKind.WILDCARD
-    return MatcherKind.EXACT
-
-
 # --- schema errors ---------------------------------------------------------------
 
 
-def _schema_problems(error: Any, document: YNode, prefix: tuple[Any, ...] = ()) -> list[InputProblem]:
+def _schema_problems(error: Any, document: Node, prefix: tuple[Any, ...] = ()) -> list[InputProblem]:
     problems = []
     for raw in error.errors(include_url=False):
         item = {**raw, "loc": prefix + tuple(raw["loc"])}
@@ -191,31 +182,16 @@ def _schema_problems(error: Any, document: YNode, prefix: tuple[Any, ...] = ()) 
     return problems
 
 
-def _walk(document: YNode, loc: tuple[Any, ...]) -> tuple[YNode, list[str]]:
-    """The deepest node the error path reaches, and the path as written."""
-    node, names = document, []
-    for part in loc:
-        value = node.value
-        in_map = isinstance(value, dict) and part in value
-        in_list = isinstance(value, list) and isinstance(part, int) and part < len(value)
-        if in_map or in_list:
-            node = value[part]
-        else:
-            break
-        names.append(f"[{part}]" if isinstance(part, int) else f".{part}")
-    return node, names
-
-
-def _describe(item: dict[str, Any], document: YNode) -> tuple[Location, str]:
+def _describe(item: dict[str, Any], document: Node) -> tuple[Location, str]:
     from origins_lint.formats.policy_schema import Defaults, Entry, Policy, field_names
 
     loc = tuple(part for part in item["loc"] if not (isinstance(part, str) and part.startswith("function-")))
     kind = item["type"]
-    node, names = _walk(document, loc)
+    node, names = descend(document, loc)
     where = "".join(names).lstrip(".") or "the document"
     if kind == "extra_forbidden":
         key = str(loc[-1])
-        parent, _ = _walk(document, loc[:-1])
+        parent, _ = descend(document, loc[:-1])
         model = {1: Policy}.get(len(loc), Entry if "origins" in loc else Defaults)
         known = field_names(model)
         close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)

@@ -8,12 +8,14 @@ say, and lets us bound alias expansion and nesting while we walk.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Final
 
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+from ruamel.yaml.nodes import Node as YamlNode
 
+from origins_lint.formats.tree import Node
 from origins_lint.model import InputProblem, Location, ProblemKind
 from origins_lint.source import problem
 
@@ -28,30 +30,13 @@ _KNOWN_TAGS = frozenset(
 )
 
 
-@dataclass(slots=True)
-class YNode:
-    """A value with its span; maps keep their keys' spans too."""
-
-    value: Any  # str/int/float/bool/None, dict[str, YNode] or list[YNode]
-    location: Location
-    key_locations: dict[str, Location] = field(default_factory=dict)
-
-    def plain(self) -> Any:
-        """The value with positions stripped, for schema validation."""
-        if isinstance(self.value, dict):
-            return {key: node.plain() for key, node in self.value.items()}
-        if isinstance(self.value, list):
-            return [node.plain() for node in self.value]
-        return self.value
-
-
 class TreeError(Exception):
     def __init__(self, problem: InputProblem) -> None:
         super().__init__(problem.message)
         self.problem = problem
 
 
-def _loc(path: str, node: Node) -> Location:
+def _loc(path: str, node: YamlNode) -> Location:
     start, end = node.start_mark, node.end_mark
     return Location(path, start.line + 1, start.column + 1, end.line + 1, end.column + 1)
 
@@ -62,11 +47,11 @@ class _Builder:
         self.count = 0
         self.problems: list[InputProblem] = []
 
-    def fail(self, node: Node, message: str) -> TreeError:
+    def fail(self, node: YamlNode, message: str) -> TreeError:
         loc = _loc(self.path, node)
         return TreeError(InputProblem(ProblemKind.PARSE, message, loc))
 
-    def build(self, node: Node, depth: int = 0) -> YNode:
+    def build(self, node: YamlNode, depth: int = 0) -> Node:
         self.count += 1
         if self.count > MAX_NODES:
             raise self.fail(
@@ -80,16 +65,16 @@ class _Builder:
             shown = "!!" + tag[len(_CORE) :] if tag.startswith(_CORE) else tag
             self.schema(node, f"unsupported YAML tag `{shown}`; origins-lint never constructs objects")
         if isinstance(node, ScalarNode):
-            return YNode(self.scalar(node), _loc(self.path, node))
+            return Node(self.scalar(node), _loc(self.path, node))
         if isinstance(node, SequenceNode):
-            return YNode([self.build(item, depth + 1) for item in node.value], _loc(self.path, node))
+            return Node([self.build(item, depth + 1) for item in node.value], _loc(self.path, node))
         if isinstance(node, MappingNode):
             return self.mapping(node, depth)
         raise self.fail(node, f"unexpected YAML node {type(node).__name__}")
 
-    def mapping(self, node: MappingNode, depth: int) -> YNode:
-        result = YNode({}, _loc(self.path, node))
-        merges: list[YNode] = []
+    def mapping(self, node: MappingNode, depth: int) -> Node:
+        result = Node({}, _loc(self.path, node))
+        merges: list[Node] = []
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
                 self.schema(key_node, "a mapping key must be a plain value, not a list or mapping")
@@ -112,7 +97,7 @@ class _Builder:
                     result.key_locations[key] = part.key_locations[key]
         return result
 
-    def schema(self, node: Node, message: str) -> None:
+    def schema(self, node: YamlNode, message: str) -> None:
         self.problems.append(InputProblem(ProblemKind.SCHEMA, message, _loc(self.path, node)))
 
     def scalar(self, node: ScalarNode) -> Any:
@@ -137,7 +122,7 @@ class _Builder:
 
 @dataclass(slots=True)
 class YamlDocuments:
-    documents: list[YNode]
+    documents: list[Node]
     problems: list[InputProblem]
 
 
@@ -154,7 +139,7 @@ def load_documents(path: str, text: str) -> YamlDocuments:
         )
         return YamlDocuments([], [problem(path, message, number)])
     builder = _Builder(path)
-    documents: list[YNode] = []
+    documents: list[Node] = []
     problems: list[InputProblem] = []
     try:
         for node in YAML(typ="safe", pure=False).compose_all(text):

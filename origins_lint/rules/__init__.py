@@ -8,13 +8,14 @@ from origins_lint.rules import (
     environment,
     headers,
     input,
+    okta,
     organization,
     syntax,
     transport,
 )
 from origins_lint.rules.registry import RULES, Rule, RuleSettings
 
-_GROUPS = (input, syntax, transport, breadth, credentials, environment, headers, organization)
+_GROUPS = (input, syntax, transport, breadth, credentials, environment, headers, okta, organization)
 
 
 def all_rules() -> list[Rule]:

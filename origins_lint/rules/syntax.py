@@ -63,21 +63,22 @@ def _non_canonical(_context: CorsContext, matcher: OriginMatcher, _doc: Document
 
 def _duplicates(document: Document, _settings: RuleSettings) -> Iterator[Hit]:
     """Within each list (a policy, one nginx map or header); one entry seen from two contexts is one."""
-    lists: dict[str | None, list[OriginMatcher]] = {}
+    lists: dict[str | None, list[tuple[frozenset[str], OriginMatcher]]] = {}
     placed: set[tuple[str | None, Location]] = set()
-    for _context, matcher in document.matchers():
+    for context, matcher in document.matchers():
         if (matcher.scope, matcher.location) not in placed:
             placed.add((matcher.scope, matcher.location))
-            lists.setdefault(matcher.scope, []).append(matcher)
+            lists.setdefault(matcher.scope, []).append((context.scopes.value, matcher))
     for entries in lists.values():
         yield from _duplicates_in(entries)
 
 
-def _duplicates_in(matchers: list[OriginMatcher]) -> Iterator[Hit]:
+def _duplicates_in(entries: list[tuple[frozenset[str], OriginMatcher]]) -> Iterator[Hit]:
+    """Twice the same origin; or an exact origin a wildcard covers for every scope it has."""
     seen: dict[str, OriginMatcher] = {}
-    wildcards: list[tuple[str, str, OriginMatcher]] = []
-    exacts: list[tuple[str, OriginMatcher]] = []
-    for matcher in matchers:
+    wildcards: list[tuple[str, str, frozenset[str], OriginMatcher]] = []
+    exacts: list[tuple[str, frozenset[str], OriginMatcher]] = []
+    for scopes, matcher in entries:
         text = parsed(matcher)
         if text is None or not text.ok or text.canonical is None:
             continue
@@ -94,13 +95,15 @@ def _duplicates_in(matchers: list[OriginMatcher]) -> Iterator[Hit]:
         spot = wildcard(matcher)
         if spot is not None and spot.leftmost_only and not spot.partial:
             prefix = key.replace(text.host, "", 1)  # scheme:// and the port stay
-            wildcards.append((prefix, "." + spot.fixed + (f":{text.port}" if text.port else ""), matcher))
+            suffix = "." + spot.fixed + (f":{text.port}" if text.port else "")
+            wildcards.append((prefix, suffix, scopes, matcher))
         elif matcher.kind is MatcherKind.EXACT:
-            exacts.append((key, matcher))
-    for key, matcher in exacts:
-        for prefix, suffix, wide in wildcards:
+            exacts.append((key, scopes, matcher))
+    for key, scopes, matcher in exacts:
+        for prefix, suffix, wide_scopes, wide in wildcards:
             rest = key[len(prefix) :] if key.startswith(prefix) else ""
-            if rest.endswith(suffix) and "." not in rest[: -len(suffix)] and rest[: -len(suffix)]:
+            label = rest[: -len(suffix)]
+            if rest.endswith(suffix) and label and "." not in label and scopes <= wide_scopes:
                 yield Hit(
                     matcher.location,
                     f"`{matcher.raw}` is already covered by `{wide.raw}` (line "

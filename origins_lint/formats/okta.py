@@ -1,0 +1,219 @@
+"""Okta trusted-origin exports (`GET /api/v1/trustedOrigins` saved as JSON): file in, model out.
+
+Okta's semantics become model data here, so that the rules stay generic: a
+CORS-scope origin is always used with the Okta session cookie (credentials),
+`INACTIVE` entries are kept but not enforced, and the document is marked as
+enforced by Okta so that the OL7xx rules apply.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import PurePath
+from typing import Any
+
+from origins_lint.formats.base import FormatOptions
+from origins_lint.formats.json_tree import load_json
+from origins_lint.formats.tree import Node, descend
+from origins_lint.model import (
+    OKTA,
+    CorsContext,
+    Document,
+    InputProblem,
+    Location,
+    OriginMatcher,
+    ParsedFile,
+    ProblemKind,
+    Setting,
+    Status,
+)
+from origins_lint.origins import matcher_kind
+from origins_lint.source import Source, problem
+
+NAME = "okta"
+
+_NAMES = re.compile(r"trusted[-_.]?origins?", re.IGNORECASE)
+_ORIGIN_KEY = re.compile(r'"origin"\s*:')
+_SCOPES_KEY = re.compile(r'"scopes"\s*:')
+_ERROR_KEYS = (re.compile(r'"errorCode"\s*:'), re.compile(r'"errorSummary"\s*:'))
+SHAPE = '[{"origin": "https://app.example.com", "scopes": [{"type": "CORS"}]}]'
+
+
+def wants(path: str) -> bool:
+    return path.endswith(".json")
+
+
+def detect(path: str, text: str) -> bool:
+    """By name (`trusted-origins.json`), by `"origin"` and `"scopes"` keys, or as an Okta error body."""
+    if not path.endswith(".json"):
+        return False
+    if _NAMES.search(PurePath(path).name):
+        return True
+    head = text[:65536]
+    if _ORIGIN_KEY.search(head) and _SCOPES_KEY.search(head):
+        return True
+    return all(key.search(head) for key in _ERROR_KEYS)
+
+
+@dataclass(frozen=True, slots=True)
+class ScopeEntry:
+    type: str  # CORS, REDIRECT or IFRAME_EMBED
+    location: Location
+
+
+def trusted_origin_context(
+    origin: str,
+    origin_at: Location,
+    scopes: list[ScopeEntry],
+    scopes_at: Location,
+    active: bool,
+    name: str | None,
+    entry_at: Location,
+) -> CorsContext:
+    """One Okta trusted origin in the model; the Terraform format builds the same."""
+    cors = next((scope for scope in scopes if scope.type == "CORS"), None)
+    matcher = OriginMatcher(
+        kind=matcher_kind(origin),
+        raw=origin,
+        location=origin_at,
+        status=Status.ACTIVE if active else Status.INACTIVE,
+        note=name,
+    )
+    return CorsContext(
+        matchers=[matcher],
+        location=entry_at,
+        # the Okta session cookie rides every CORS request to Okta's APIs
+        credentials=Setting(True, cors.location) if cors is not None else Setting(False),
+        scopes=Setting(frozenset(scope.type.lower() for scope in scopes), scopes_at),
+        name=name,
+    )
+
+
+def parse(source: Source, options: FormatOptions) -> ParsedFile:
+    path = source.path
+    result = ParsedFile(path, NAME)
+    if not source.text.strip():
+        result.problems.append(problem(path, f"file is empty; an Okta export is a JSON list such as {SHAPE}"))
+        return result
+    root, problems = load_json(path, source.text)
+    result.problems.extend(problems)
+    if root is None:
+        return result
+    document = Document(path=path, format=NAME, location=root.location, platform=OKTA)
+    for index_path, node in _entries(root, result.problems):
+        context = _context(root, index_path, node, result.problems)
+        if context is not None:
+            document.contexts.append(context)
+    result.documents.append(document)
+    return result
+
+
+def _entries(root: Node, problems: list[InputProblem]) -> list[tuple[tuple[int, ...], Node]]:
+    """The trusted-origin objects: one object, a list, or pages saved as a list of lists."""
+    if isinstance(root.value, dict):
+        error = _error_body(root)
+        if error is not None:
+            problems.append(InputProblem(ProblemKind.SCHEMA, error, root.location))
+            return []
+        return [((), root)]
+    if not isinstance(root.value, list):
+        problems.append(_not_an_export(root, "the document"))
+        return []
+    found: list[tuple[tuple[int, ...], Node]] = []
+    for index, item in enumerate(root.value):
+        if isinstance(item.value, dict):
+            found.append(((index,), item))
+        elif isinstance(item.value, list):  # one page of a paginated export
+            for inner, entry in enumerate(item.value):
+                if isinstance(entry.value, dict):
+                    found.append(((index, inner), entry))
+                else:
+                    problems.append(_not_an_export(entry, f"[{index}][{inner}]"))
+        else:
+            problems.append(_not_an_export(item, f"[{index}]"))
+    return found
+
+
+def _error_body(root: Node) -> str | None:
+    if "errorCode" not in root.value or "errorSummary" not in root.value:
+        return None
+    code, summary = root.value["errorCode"].value, root.value["errorSummary"].value
+    return (
+        f"this is an Okta error response ({code}: {summary}), not a trusted-origins export; "
+        "export again with a token that may read trusted origins (`okta.trustedOrigins.read`)"
+    )
+
+
+def _not_an_export(node: Node, where: str) -> InputProblem:
+    shown = "a list" if isinstance(node.value, list) else repr(node.value)
+    message = f"`{where}` is not a trusted origin: an Okta export is a JSON list such as {SHAPE}, not {shown}"
+    return InputProblem(ProblemKind.SCHEMA, message, node.location)
+
+
+def _context(
+    root: Node, index_path: tuple[int, ...], node: Node, problems: list[InputProblem]
+) -> CorsContext | None:
+    from pydantic import ValidationError
+
+    from origins_lint.formats.okta_schema import CAMEL_CASE, SNAKE_CASE, TrustedOrigin
+
+    where = "".join(f"[{i}]" for i in index_path) or "the document"
+    if "origin" not in node.value and "scopes" not in node.value:
+        message = f"`{where}` is not a trusted origin: it has neither `origin` nor `scopes` ({SHAPE})"
+        problems.append(InputProblem(ProblemKind.SCHEMA, message, node.location))
+        return None
+    try:
+        entry = TrustedOrigin.model_validate(_camel(node.plain(), SNAKE_CASE))
+    except ValidationError as error:
+        for item in error.errors(include_url=False):
+            problems.append(_describe(root, index_path + tuple(item["loc"]), dict(item), CAMEL_CASE))
+        return None
+    scopes_node = node.value["scopes"]
+    scopes = [
+        ScopeEntry(scope.type, scope_node.value["type"].location)
+        for scope, scope_node in zip(entry.scopes, scopes_node.value, strict=True)
+    ]
+    return trusted_origin_context(
+        origin=entry.origin,
+        origin_at=node.value["origin"].location,
+        scopes=scopes,
+        scopes_at=scopes_node.location,
+        active=entry.status == "ACTIVE",
+        name=entry.name,
+        entry_at=node.location,
+    )
+
+
+def _camel(value: Any, spellings: dict[str, str]) -> Any:
+    """The SDK's snake_case keys under their API names, at any depth."""
+    if isinstance(value, dict):
+        return {spellings.get(key, key): _camel(item, spellings) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_camel(item, spellings) for item in value]
+    return value
+
+
+def _describe(
+    root: Node, loc: tuple[Any, ...], item: dict[str, Any], spellings: dict[str, str]
+) -> InputProblem:
+    kind = item["type"]
+    node, names = descend(root, loc, spellings)
+    where = "".join(names).lstrip(".") or "the document"
+    given = item.get("input")
+    if kind == "missing":
+        message = f"`{where}` is missing the required key `{loc[-1]}`"
+    elif kind == "too_short":
+        message = (
+            f"`{where}` is empty: Okta trusts this origin for nothing; give it a scope "
+            "(CORS, REDIRECT or IFRAME_EMBED) or delete it"
+        )
+    elif kind.startswith("literal_error"):
+        expected = str(item["msg"]).removeprefix("Input should be ")
+        message = f"`{where}` must be {expected} (got {given!r})"
+    elif kind in ("model_type", "dict_type", "model_attributes_type"):
+        message = f'`{where}` must be an object such as {{"type": "CORS"}}, not {given!r}'
+    else:
+        shown = f" (got {given!r})" if not isinstance(given, dict | list) else ""
+        message = f"`{where}`: {str(item['msg'])[0].lower()}{str(item['msg'])[1:]}{shown}"
+    return InputProblem(ProblemKind.SCHEMA, message, node.location)
