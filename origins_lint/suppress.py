@@ -1,5 +1,8 @@
 """Inline suppressions: `# origins-lint: ignore[OL201,insecure-origin] reason`.
 
+`#` comments serve YAML, nginx and Terraform; Terraform's `//` works too. JSON
+has no comments: suppress findings in an Okta export from the config.
+
 A comment suppresses the listed rules on its own line and, when it stands
 alone on its line, on the next line. `ignore-file[...]` in the leading comment
 block of a file suppresses the rules for the whole file. The rule list is
@@ -14,7 +17,8 @@ from dataclasses import dataclass, field
 from origins_lint.config import selector_matches
 from origins_lint.model import Finding
 
-_DIRECTIVE = re.compile(r"#\s*origins-lint:\s*(ignore|ignore-file)\[([^\]]*)\]")
+_COMMENT = ("#", "//")
+_DIRECTIVE = re.compile(r"(?:#|//)\s*origins-lint:\s*(ignore|ignore-file)\[([^\]]*)\]")
 
 
 @dataclass
@@ -34,7 +38,7 @@ def scan(text: str) -> Suppressions:
     leading = True
     for number, line in enumerate(text.split("\n"), start=1):
         stripped = line.strip()
-        alone = stripped.startswith("#")
+        alone = stripped.startswith(_COMMENT)
         if stripped and not alone:
             leading = False
         for match in _DIRECTIVE.finditer(line):

@@ -20,7 +20,12 @@ def examples(page: str, section: str) -> list[tuple[str, str, str]]:
     return [(lang, name or "", text) for lang, name, text in BLOCK.findall(body)]
 
 
-DEFAULT_NAMES = {"yaml": "example.origins.yaml", "nginx": "example.conf"}
+DEFAULT_NAMES = {
+    "yaml": "example.origins.yaml",
+    "nginx": "example.conf",
+    "json": "trusted-origins.json",
+    "hcl": "main.tf",
+}
 
 
 def materialize(tmp: Path, blocks: list[tuple[str, str, str]]) -> Path:
@@ -32,7 +37,7 @@ def materialize(tmp: Path, blocks: list[tuple[str, str, str]]) -> Path:
         path.write_text(text, encoding="utf-8")
         if lang in DEFAULT_NAMES and target is None:
             target = path
-    assert target is not None, "a section needs a yaml or nginx example"
+    assert target is not None, "a section needs a yaml, nginx, json or hcl example"
     return target
 
 

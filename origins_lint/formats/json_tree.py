@@ -168,10 +168,27 @@ def load_json(path: str, text: str) -> tuple[Node | None, list[InputProblem]]:
     return node, loader.problems
 
 
+# the standard library's messages, as a config author would want them
+_MESSAGES: Final = {
+    "Expecting value": "expected a value",
+    "Expecting ',' delimiter": "expected `,` or a closing `]`/`}`",
+    "Expecting ':' delimiter": "expected `:` after the key",
+    "Expecting property name enclosed in double quotes": "expected a quoted key (a trailing comma?)",
+    "Unterminated string starting at": "a string is not closed",
+    "Invalid control character at": "a raw control character (a tab or newline) inside a string",
+    "Invalid \\escape": "an invalid backslash escape",
+    "Invalid \\uXXXX escape": "an invalid `\\u` escape",
+}
+
+
 def _syntax(loader: _Loader, message: str, offset: int) -> InputProblem:
-    at = loader.span(min(offset, max(len(loader.text) - 1, 0)), offset + 1)
-    if offset >= len(loader.text.rstrip(_WHITESPACE)) and message != "Extra data":
-        message += "; the file ends early (cut short?)"
-    elif message == "Extra data":
-        message = "more data after the JSON value (two documents in one file?)"
-    return problem(loader.path, f"invalid JSON: {message}", at.line, at.column)
+    text = loader.text
+    at = loader.span(min(offset, max(len(text) - 1, 0)), offset + 1)
+    if message == "Extra data":
+        said = "more data after the JSON value (two documents in one file?)"
+    else:
+        said = _MESSAGES.get(message, message)
+        unclosed = message.startswith("Unterminated") and '"' not in text[offset + 1 :]
+        if unclosed or offset >= len(text.rstrip(_WHITESPACE)):
+            said += "; the file ends early (cut short?)"
+    return problem(loader.path, f"invalid JSON: {said}", at.line, at.column)

@@ -77,7 +77,7 @@ def _wildcard_scope(context: CorsContext, matcher: OriginMatcher) -> Hit | None:
         matcher.location,
         f"`{matcher.raw}` is a wildcard with the {scopes} scope: Okta accepts wildcards only for "
         "IFRAME_EMBED, and where one is honoured it trusts every matching host with the Okta session "
-        "and sign-in redirects; list the exact origins, and keep the wildcard for IFRAME_EMBED only",
+        "and sign-in redirects; list the exact origins that need CORS and redirects",
     )
 
 

@@ -87,7 +87,7 @@ def _duplicates_in(entries: list[tuple[frozenset[str], OriginMatcher]]) -> Itera
             first = seen[key]
             yield Hit(
                 matcher.location,
-                f"`{matcher.raw}` is listed twice (first at line {first.location.line}): remove "
+                f"`{matcher.raw}` is listed twice (first at {_place(first, matcher)}): remove "
                 "one, and merge their settings so it is clear which apply",
             )
             continue
@@ -106,10 +106,16 @@ def _duplicates_in(entries: list[tuple[frozenset[str], OriginMatcher]]) -> Itera
             if rest.endswith(suffix) and label and "." not in label and scopes <= wide_scopes:
                 yield Hit(
                     matcher.location,
-                    f"`{matcher.raw}` is already covered by `{wide.raw}` (line "
-                    f"{wide.location.line}): remove it, or narrow the wildcard",
+                    f"`{matcher.raw}` is already covered by `{wide.raw}` ({_place(wide, matcher)}): "
+                    "remove it, or narrow the wildcard",
                 )
                 break
+
+
+def _place(other: OriginMatcher, here: OriginMatcher) -> str:
+    """Where the other entry is: its line, and its column too when both share a line (minified JSON)."""
+    at = other.location
+    return f"line {at.line}, column {at.column}" if at.line == here.location.line else f"line {at.line}"
 
 
 def _unusual_scheme(_context: CorsContext, matcher: OriginMatcher, _doc: Document) -> Hit | None:
