@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
 MAX_LOCAL_DEPTH: Final = 32
 _ESCAPES = re.compile(r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)")
+_PUNCTUATION: Final = {"RSQB": "`]`", "RBRACE": "`}`", "RPAR": "`)`", "COMMA": "`,`", "EQ": "`=`"}
 _SIMPLE_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
 
 
@@ -72,7 +73,10 @@ def parse_hcl(path: str, text: str) -> tuple[list[Block], InputProblem | None]:
         token = error.token
         what = "the file ends early (an unclosed `{`, `[` or string?)" if token.type == "$END" else None
         shown = str(token.value).strip() or repr(str(token.value))
-        message = what or f"unexpected `{shown[:40]}`"
+        expected = set(error.expected) - {"NL_OR_COMMENT"}
+        wanted = [_PUNCTUATION[name] for name in sorted(expected) if name in _PUNCTUATION]
+        hint = f"; expected {' or '.join(wanted)}" if wanted and len(wanted) == len(expected) else ""
+        message = what or f"unexpected `{shown[:40]}`{hint}"
         return [], problem(path, f"invalid HCL: {message}", error.line, error.column)
     except UnexpectedCharacters as error:
         at = error.pos_in_stream or 0
