@@ -61,9 +61,7 @@ def findings_by_origin(path: Path) -> Counter[tuple[str, str]]:
     return Counter((f["code"], origin_at(path, f["line"], f["column"])) for f in result.findings)
 
 
-@pytest.mark.parametrize(
-    "name", ["minified-trusted-origins.json", "sdk-export.json", "paged-export.json"]
-)
+@pytest.mark.parametrize("name", ["minified-trusted-origins.json", "sdk-export.json", "paged-export.json"])
 def test_every_shape_gives_the_same_findings_on_the_same_origins(name: str) -> None:
     assert findings_by_origin(OKTA / name) == findings_by_origin(OKTA / "trusted-origins.json")
 
@@ -161,7 +159,8 @@ def test_snake_case_schema_errors_name_the_key_as_written(tmp_path: Path) -> Non
     path = write(
         tmp_path,
         "trusted-origins.json",
-        '[{"origin": "https://a.example.com", "scopes": [{"type": "CORS", "allowed_okta_apps": "OKTA_ENDUSER"}]}]',
+        '[{"origin": "https://a.example.com", '
+        '"scopes": [{"type": "CORS", "allowed_okta_apps": "OKTA_ENDUSER"}]}]',
     )
     result = check_json(path)
     assert result.at("OL002") == [(1, 87)]

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from lark import Token, Tree
 
 MAX_LOCAL_DEPTH: Final = 32
+MAX_NESTING: Final = 200  # expression tree levels (an expr_term wraps each value: ~100 brackets)
 _ESCAPES = re.compile(r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)")
 _PUNCTUATION: Final = {"RSQB": "`]`", "RBRACE": "`}`", "RPAR": "`)`", "COMMA": "`,`", "EQ": "`=`"}
 _SIMPLE_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
@@ -149,7 +150,8 @@ class Evaluator:
             for name, attribute in block.attributes.items()
         }
         self.each: Each | None = None
-        self._depth = 0
+        self._depth = 0  # locals within locals
+        self._nesting = 0  # expressions within expressions
 
     def source(self, tree: Tree[Token]) -> str:
         meta = tree.meta
@@ -158,10 +160,16 @@ class Evaluator:
     def evaluate(self, tree: Tree[Token]) -> Result:
         handler = self._HANDLERS.get(str(tree.data))
         if handler is None:
+            return self._unresolved(tree)
+        if self._nesting >= MAX_NESTING:
             return Unresolved(
-                f"`{self.source(tree)}` is computed when Terraform runs", self.reader.location(tree)
+                f"the expression nests deeper than {MAX_NESTING} levels", self.reader.location(tree)
             )
-        return handler(self, tree)
+        self._nesting += 1
+        try:
+            return handler(self, tree)
+        finally:
+            self._nesting -= 1
 
     def _term(self, tree: Tree[Token]) -> Result:
         return self.evaluate(_children(tree)[0])
