@@ -154,6 +154,11 @@ def test_examples_folder_findings_a_reviewer_agrees_with() -> None:
             "OL301",
         ]
     )
+    assert "production-trusted-origins.json" not in by_file
+    assert sorted(by_file["trusted-origins.json"]) == sorted(
+        ["OL302", "OL405", "OL704", "OL201", "OL703", "OL303", "OL701", "OL501", "OL702"]
+    )
+    assert sorted(by_file["trusted-origins.tf"]) == sorted(["OL201", "OL703", "OL302", "OL701", "OL004"])
     assert "storefront.conf" not in by_file
     assert sorted(by_file["shop-api.conf"]) == sorted(
         ["OL306", "OL307", "OL405", "OL604", "OL605", "OL602", "OL603", "OL402", "OL603", "OL202"]
