@@ -12,6 +12,9 @@ import pytest
 from typer.testing import CliRunner
 
 from origins_lint.cli import app
+from origins_lint.model import ParsedFile
+from origins_lint.rules import all_rules
+from origins_lint.rules.registry import RuleSettings
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ROOT = Path(__file__).parent.parent
@@ -70,3 +73,19 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """An empty folder as the current directory, so no config from this repo leaks in."""
     monkeypatch.chdir(tmp_path)
     return tmp_path
+
+
+def mutate(seed: bytes, edits: list[tuple[int, int, bytes]]) -> bytes:
+    """The seed with each (position, length, replacement) edit applied in turn: fuzzing input."""
+    data = bytearray(seed)
+    for position, cut, piece in edits:
+        at = position % (len(data) + 1)
+        data[at : at + cut] = piece
+    return bytes(data)
+
+
+def run_every_rule(parsed: ParsedFile) -> None:
+    """Every rule over every document a parser produced; raises if any of them does."""
+    for document in parsed.documents:
+        for rule in all_rules():
+            list(rule.findings(document, RuleSettings()))

@@ -14,10 +14,8 @@ from origins_lint.formats import nginx
 from origins_lint.formats.base import FormatOptions
 from origins_lint.matchers import analyse_regex
 from origins_lint.model import NGINX_REGEX
-from origins_lint.rules import all_rules
-from origins_lint.rules.registry import RuleSettings
 from origins_lint.source import Source, decode
-from tests.conftest import FIXTURES, check_json, run_cli, write
+from tests.conftest import FIXTURES, check_json, mutate, run_cli, run_every_rule, write
 
 NGINX = FIXTURES / "nginx"
 
@@ -395,17 +393,11 @@ _PIECES = st.sampled_from(
 def test_mutated_configs_never_raise(
     tmp_path: Path, seed: bytes, edits: list[tuple[int, int, bytes]]
 ) -> None:
-    data = bytearray(seed)
-    for position, cut, piece in edits:
-        at = position % (len(data) + 1)
-        data[at : at + cut] = piece
-    (tmp_path / "fuzzed.conf").write_bytes(bytes(data))
-    source = decode(str(tmp_path / "fuzzed.conf"), bytes(data))
+    data = mutate(seed, edits)
+    (tmp_path / "fuzzed.conf").write_bytes(data)
+    source = decode(str(tmp_path / "fuzzed.conf"), data)
     if isinstance(source, Source):
-        parsed = nginx.parse(source, FormatOptions(1 << 20, (str(tmp_path),)))
-        for document in parsed.documents:
-            for rule in all_rules():
-                list(rule.findings(document, RuleSettings()))
+        run_every_rule(nginx.parse(source, FormatOptions(1 << 20, (str(tmp_path),))))
 
 
 def test_regex_parser_warnings_never_reach_the_user() -> None:

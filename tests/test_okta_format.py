@@ -13,10 +13,8 @@ from hypothesis import strategies as st
 
 from origins_lint.formats import okta
 from origins_lint.formats.base import FormatOptions
-from origins_lint.rules import all_rules
-from origins_lint.rules.registry import RuleSettings
 from origins_lint.source import Source, decode
-from tests.conftest import FIXTURES, ROOT, check_json, run_cli, write
+from tests.conftest import FIXTURES, ROOT, check_json, mutate, run_cli, run_every_rule, write
 
 OKTA = FIXTURES / "okta"
 
@@ -302,16 +300,9 @@ _PIECES = st.sampled_from([b"", b"{", b"}", b"[", b"]", b'"', b",", b":", b"\\",
 )
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_mutated_exports_never_raise(edits: list[tuple[int, int, bytes]], seed: bytes) -> None:
-    data = bytearray(seed)
-    for position, cut, piece in edits:
-        at = position % (len(data) + 1)
-        data[at : at + cut] = piece
-    source = decode("trusted-origins.json", bytes(data))
+    source = decode("trusted-origins.json", mutate(seed, edits))
     if isinstance(source, Source):
-        parsed = okta.parse(source, FormatOptions(1 << 20))
-        for document in parsed.documents:
-            for rule in all_rules():
-                list(rule.findings(document, RuleSettings()))
+        run_every_rule(okta.parse(source, FormatOptions(1 << 20)))
 
 
 def test_deep_json_is_bounded(tmp_path: Path) -> None:

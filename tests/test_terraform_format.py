@@ -11,10 +11,8 @@ from hypothesis import strategies as st
 from origins_lint.formats import terraform
 from origins_lint.formats.base import FormatOptions
 from origins_lint.formats.hcl_values import Evaluator, Unresolved, Value, parse_hcl
-from origins_lint.rules import all_rules
-from origins_lint.rules.registry import RuleSettings
 from origins_lint.source import Source, decode
-from tests.conftest import FIXTURES, check_json, run_cli, write
+from tests.conftest import FIXTURES, check_json, mutate, run_cli, run_every_rule, write
 
 TF = FIXTURES / "terraform"
 
@@ -199,16 +197,9 @@ _PIECES = st.sampled_from(
 )
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_mutated_terraform_never_raises(edits: list[tuple[int, int, bytes]], seed: bytes) -> None:
-    data = bytearray(seed)
-    for position, cut, piece in edits:
-        at = position % (len(data) + 1)
-        data[at : at + cut] = piece
-    source = decode("main.tf", bytes(data))
+    source = decode("main.tf", mutate(seed, edits))
     if isinstance(source, Source):
-        parsed = terraform.parse(source, FormatOptions(1 << 20))
-        for document in parsed.documents:
-            for rule in all_rules():
-                list(rule.findings(document, RuleSettings()))
+        run_every_rule(terraform.parse(source, FormatOptions(1 << 20)))
 
 
 def test_deep_expressions_are_bounded(tmp_path: Path) -> None:

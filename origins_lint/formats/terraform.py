@@ -66,7 +66,7 @@ class _Resource:
 
     @property
     def address(self) -> str:
-        return ".".join((*self.block.labels[:2],))
+        return ".".join(self.block.labels[:2])
 
     def note(self, kind: ProblemKind, message: str, location: Location) -> None:
         self.problems.append(InputProblem(kind, f"`{self.address}`: {message}", location))
@@ -109,25 +109,20 @@ class _Resource:
         return []
 
     def context(self) -> CorsContext | None:
-        attributes = self.block.attributes
         origin = self.text("origin", required=True)
         scopes = self.scopes()
         if origin is None or scopes is None:
             return None
-        origin_value, scopes_at = origin, scopes[1]
+        listed, scopes_at = scopes
         name = self.text("name", required=False)
         return trusted_origin_context(
-            origin=origin_value.data,
-            origin_at=origin_value.location,
-            scopes=scopes[0],
+            origin=origin.data,
+            origin_at=origin.location,
+            scopes=listed,
             scopes_at=scopes_at,
             active=self.active(),
-            name=name.data
-            if name is not None
-            else self.block.labels[1]
-            if len(self.block.labels) > 1
-            else None,
-            entry_at=attributes["origin"].location,
+            name=name.data if name is not None else self.block.labels[-1],  # the resource's own name
+            entry_at=self.block.attributes["origin"].location,
         )
 
     def text(self, key: str, *, required: bool) -> Value | None:
