@@ -233,43 +233,23 @@ class Evaluator:
             entries[_text(key.data)] = value
         return Value(entries, self.reader.location(tree))
 
-    def _identifier(self, tree: Tree[Token]) -> Result:
-        return self._reference(tree, [])
-
-    def _get_attr(self, tree: Tree[Token]) -> Result:
-        base, step = _children(tree)
-        return self._reference(base, [("attr", _token(_children(step)[0]))], tree)
-
-    def _index(self, tree: Tree[Token]) -> Result:
-        base, index = _children(tree)
-        inner = _children(index)
-        if not inner:  # legacy `.0` index
-            return self._unresolved(tree)
-        key = self.evaluate(inner[0])
-        if isinstance(key, Unresolved):
-            return key
-        return self._reference(base, [("index", key.data)], tree)
-
-    def _reference(
-        self, base: Tree[Token], steps: list[tuple[str, Any]], whole: Tree[Token] | None = None
-    ) -> Result:
+    def _reference(self, whole: Tree[Token]) -> Result:
         """`local.x["a"]`, `each.value.origin`: the root, then each step applied to its value."""
-        whole = whole if whole is not None else base
-        node = base
+        steps: list[tuple[str, Any]] = []
+        node = whole
         while node.data in ("expr_term", "get_attr_expr_term", "index_expr_term"):
             parts = _children(node)
-            if node.data == "expr_term":
-                node = parts[0]
-            elif node.data == "get_attr_expr_term":
+            if node.data == "get_attr_expr_term":
                 steps.insert(0, ("attr", _token(_children(parts[1])[0])))
-                node = parts[0]
-            else:
+            elif node.data == "index_expr_term":
                 inner = _children(parts[1])
-                key = self.evaluate(inner[0]) if inner else None
-                if not isinstance(key, Value):
+                if not inner:  # legacy `.0` index
                     return self._unresolved(whole)
+                key = self.evaluate(inner[0])
+                if isinstance(key, Unresolved):
+                    return key
                 steps.insert(0, ("index", key.data))
-                node = parts[0]
+            node = parts[0]
         value = self._root(_token(node), steps, whole) if node.data == "identifier" else self.evaluate(node)
         for kind, key in steps:
             if isinstance(value, Unresolved):
@@ -343,9 +323,9 @@ class Evaluator:
         "float_lit": _number,
         "tuple": _tuple,
         "object": _object,
-        "identifier": _identifier,
-        "get_attr_expr_term": _get_attr,
-        "index_expr_term": _index,
+        "identifier": _reference,
+        "get_attr_expr_term": _reference,
+        "index_expr_term": _reference,
         "function_call": _call,
     }
 

@@ -10,9 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from origins_lint.model import OKTA, CorsContext, Document, MatcherKind, OriginMatcher, Severity, Status
-from origins_lint.origins import HostClass, classify_host
-from origins_lint.rules.facts import parsed
 from origins_lint.rules.registry import Hit, RuleSettings, per_matcher, rule
+from origins_lint.rules.transport import plain_http
 
 WIDE = (MatcherKind.WILDCARD, MatcherKind.ANY)
 SCOPE_NAMES = {"cors": "CORS", "redirect": "REDIRECT", "iframe_embed": "IFRAME_EMBED"}
@@ -54,12 +53,10 @@ def _inactive(document: Document, _settings: RuleSettings) -> Iterator[Hit]:
 
 
 def _redirect_insecure(context: CorsContext, matcher: OriginMatcher) -> Hit | None:
-    text = parsed(matcher)
-    if "redirect" not in context.scopes.value or text is None or not text.ok or text.scheme != "http":
+    example = plain_http(matcher) if "redirect" in context.scopes.value else None
+    if example is None:
         return None
-    if classify_host(text.host.lstrip("*.")) in (HostClass.LOOPBACK, HostClass.PRIVATE):
-        return None  # OL501/OL502 say more about those hosts
-    secure = "https://" + (text.canonical or matcher.raw).partition("://")[2]
+    secure = "https://" + example.origin.partition("://")[2]
     return Hit(
         matcher.location,
         f"`{matcher.raw}` is plain HTTP and Okta redirects there after sign-in or sign-out "

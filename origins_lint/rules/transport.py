@@ -4,21 +4,28 @@ from __future__ import annotations
 
 from origins_lint.model import CorsContext, Document, OriginMatcher, Severity
 from origins_lint.origins import HostClass, classify_host
-from origins_lint.rules.facts import analysis, named_hosts
+from origins_lint.rules.facts import NamedHost, analysis, named_hosts
 from origins_lint.rules.registry import Hit, per_matcher, rule
 
 # loopback and private hosts get OL501/OL502 instead (rules.md, "Where a finding points")
 LOCAL = (HostClass.LOOPBACK, HostClass.PRIVATE)
 
 
+def plain_http(matcher: OriginMatcher) -> NamedHost | None:
+    """The first plain-HTTP host an entry names; loopback and private hosts are OL5xx's to report."""
+    return next(
+        (n for n in named_hosts(matcher) if n.scheme == "http" and classify_host(n.host) not in LOCAL),
+        None,
+    )
+
+
 def _insecure(context: CorsContext, matcher: OriginMatcher, _doc: Document) -> Hit | None:
     found = analysis(matcher)
     if found is not None and found.schemes() != (True, False):
         return None  # regexes that also accept https are OL202's
-    plain = [n for n in named_hosts(matcher) if n.scheme == "http" and classify_host(n.host) not in LOCAL]
-    if not plain:
+    example = plain_http(matcher)
+    if example is None:
         return None
-    example = plain[0]
     secure = "https://" + example.origin.partition("://")[2]
     stake = "your users' credentialed responses" if context.with_credentials else "this trust"
     return Hit(
