@@ -3,37 +3,13 @@
 from __future__ import annotations
 
 from origins_lint.formats import nginx, okta, policy, terraform
-from origins_lint.formats.base import Format, FormatOptions
+from origins_lint.formats.base import Format, FormatOptions, register
 
 FORMATS: tuple[Format, ...] = (
-    Format(
-        name=policy.NAME,
-        description="origins-lint policy YAML (`*.origins.yaml`, `kind: OriginPolicy`)",
-        wants=policy.wants,
-        detect=policy.detect,
-        parse=policy.parse,
-    ),
-    Format(
-        name=nginx.NAME,
-        description="nginx configs and snippets (`nginx.conf`, `*.conf`, `sites-*/`, `snippets/`)",
-        wants=nginx.wants,
-        detect=nginx.detect,
-        parse=nginx.parse,
-    ),
-    Format(
-        name=okta.NAME,
-        description="Okta trusted-origin exports (`trusted-origins.json`, JSON with origin and scopes keys)",
-        wants=okta.wants,
-        detect=okta.detect,
-        parse=okta.parse,
-    ),
-    Format(
-        name=terraform.NAME,
-        description="Terraform `okta_trusted_origin` resources (`*.tf`)",
-        wants=terraform.wants,
-        detect=terraform.detect,
-        parse=terraform.parse,
-    ),
+    register(policy, "origins-lint policy YAML (`*.origins.yaml`, `kind: OriginPolicy`)"),
+    register(nginx, "nginx configs and snippets (`nginx.conf`, `*.conf`, `sites-*/`, `snippets/`)"),
+    register(okta, "Okta trusted-origin exports (`trusted-origins.json`, JSON with origin and scopes keys)"),
+    register(terraform, "Terraform `okta_trusted_origin` resources (`*.tf`)"),
 )
 
 BY_NAME = {fmt.name: fmt for fmt in FORMATS}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 from origins_lint.model import ParsedFile
 from origins_lint.source import Source
@@ -24,3 +25,17 @@ class Format:
     wants: Callable[[str], bool]  # files a directory walk reads to sniff, by path
     detect: Callable[[str, str], bool]  # (path, text) -> is this format
     parse: Callable[[Source, FormatOptions], ParsedFile]
+
+
+class FormatModule(Protocol):
+    """What a module in `formats/` defines to be registered."""
+
+    NAME: str
+
+    def wants(self, path: str, /) -> bool: ...
+    def detect(self, path: str, text: str, /) -> bool: ...
+    def parse(self, source: Source, options: FormatOptions, /) -> ParsedFile: ...
+
+
+def register(module: FormatModule, description: str) -> Format:
+    return Format(module.NAME, description, module.wants, module.detect, module.parse)
