@@ -550,18 +550,51 @@ _PCRE_NAMED = re.compile(r"\(\?(?:<([A-Za-z_]\w*)>|'([A-Za-z_]\w*)')")
 
 
 def translate(pattern: str, dialect: Dialect) -> str:
-    """PCRE spellings the Python parser lacks, rewritten to their Python equivalents.
+    """Spellings the Python parser lacks, rewritten to their Python equivalents.
 
-    ``\\Q...\\E`` quoting, ``(?<name>...)`` and ``(?'name'...)`` groups and ``\\z``
-    mean the same in both once spelled the Python way; anything else PCRE-only
-    (atomic groups, possessive quantifiers, ``\\K``...) is left alone and reported
-    as not analysed by the compiler.
+    PCRE and RE2 share ``\\Q...\\E`` quoting, ``(?<name>...)`` groups, ``\\z`` and
+    POSIX classes (``[[:alpha:]]``), which mean the same once spelled the Python
+    way; anything else dialect-only (atomic groups, possessive quantifiers,
+    ``\\pL``...) is left alone and reported as not analysed by the compiler.
+    A Spring origin pattern is not a regex at all: it becomes the regex Spring
+    builds from it.
     """
-    if dialect is not Dialect.PCRE or ("\\" not in pattern and "(?" not in pattern):
+    if dialect is Dialect.ORIGIN_PATTERN:
+        return _origin_pattern_regex(pattern)
+    if dialect is Dialect.PYTHON or ("\\" not in pattern and "(?" not in pattern and "[:" not in pattern):
         return pattern
     pattern = _PCRE_QUOTE.sub(lambda m: re.escape(m.group(1)), pattern)
     pattern = _PCRE_NAMED.sub(lambda m: f"(?P<{m.group(1) or m.group(2)}>", pattern)
+    pattern = _POSIX_CLASS.sub(lambda m: _POSIX[m.group(1)] if m.group(1) in _POSIX else m.group(0), pattern)
     return re.sub(r"(?<!\\)((?:\\\\)*)\\z", r"\1\\Z", pattern)
+
+
+_POSIX_CLASS = re.compile(r"\[:(\w+):\]")
+_POSIX = {
+    "alpha": "a-zA-Z",
+    "digit": "0-9",
+    "alnum": "a-zA-Z0-9",
+    "upper": "A-Z",
+    "lower": "a-z",
+    "word": "\\w",
+    "space": "\\s",
+    "xdigit": "0-9A-Fa-f",
+    "punct": "!-/:-@\\[-`{-~",
+}
+_PORT_LIST = re.compile(r"^(.*):\[([^\]]*)\]$")
+
+
+def _origin_pattern_regex(pattern: str) -> str:
+    """Spring's `OriginPattern`: `*` matches any text, a trailing `:[*]` or `:[8080,8081]` lists ports."""
+    ports = None
+    found = _PORT_LIST.match(pattern)
+    if found is not None:
+        pattern, ports = found.group(1), found.group(2)
+    regex = ".*".join(re.escape(part) for part in pattern.split("*"))
+    if ports is not None:
+        listed = "|".join(re.escape(port.strip()) for port in ports.split(","))
+        regex += "(:\\d+)?" if ports.strip() == "*" else f":({listed})"
+    return regex
 
 
 def affix_pattern(kind: str, text: str) -> str:

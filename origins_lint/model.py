@@ -74,6 +74,8 @@ class Dialect(StrEnum):
 
     PYTHON = "python"
     PCRE = "pcre"  # nginx
+    RE2 = "re2"  # Envoy and Istio `safe_regex`, Go's regexp (Traefik)
+    ORIGIN_PATTERN = "origin-pattern"  # Spring `allowedOriginPatterns`: `*` is any text, `[8080,8081]` ports
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +93,12 @@ POLICY_REGEX_ENGINE = Engine("policy-regex", MatchMode.SEARCH, case_sensitive=Fa
 NGINX_REGEX = Engine("nginx-pcre", MatchMode.SEARCH, case_sensitive=True, dialect=Dialect.PCRE)
 NGINX_REGEX_ICASE = Engine("nginx-pcre", MatchMode.SEARCH, case_sensitive=False, dialect=Dialect.PCRE)
 NGINX_MAP_STRING = Engine("nginx-map", MatchMode.FULL, case_sensitive=False)
+INGRESS_NGINX = Engine("ingress-nginx", MatchMode.FULL, case_sensitive=False)  # items become one `~*` regex
+ENVOY_RE2 = Engine("envoy-re2", MatchMode.FULL, case_sensitive=True, dialect=Dialect.RE2)
+TRAEFIK_REGEX = Engine("traefik-go-regexp", MatchMode.SEARCH, case_sensitive=True, dialect=Dialect.RE2)
+SPRING_PATTERN = Engine(
+    "spring-origin-pattern", MatchMode.FULL, case_sensitive=True, dialect=Dialect.ORIGIN_PATTERN
+)
 
 
 class Environment(StrEnum):

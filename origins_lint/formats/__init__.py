@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from origins_lint.formats import nginx, okta, policy, terraform
+from origins_lint.formats import ingress, nginx, okta, policy, terraform
 from origins_lint.formats.base import Format, FormatOptions, register
+from origins_lint.model import ParsedFile
 
 FORMATS: tuple[Format, ...] = (
     register(policy, "origins-lint policy YAML (`*.origins.yaml`, `kind: OriginPolicy`)"),
     register(nginx, "nginx configs and snippets (`nginx.conf`, `*.conf`, `sites-*/`, `snippets/`)"),
     register(okta, "Okta trusted-origin exports (`trusted-origins.json`, JSON with origin and scopes keys)"),
     register(terraform, "Terraform `okta_trusted_origin` resources (`*.tf`)"),
+    register(ingress, "ingress-nginx CORS annotations (Ingress manifests, Helm values, Kustomize patches)"),
 )
 
 BY_NAME = {fmt.name: fmt for fmt in FORMATS}
@@ -21,7 +23,27 @@ def wanted(path: str) -> bool:
 
 
 def detect(path: str, text: str) -> Format | None:
-    return next((fmt for fmt in FORMATS if fmt.detect(path, text)), None)
+    """The format of a file; several at once for a manifest that holds several kinds."""
+    found = [fmt for fmt in FORMATS if fmt.detect(path, text)]
+    if len(found) < 2:
+        return found[0] if found else None
+    return Format(
+        "+".join(fmt.name for fmt in found),
+        "; ".join(fmt.description for fmt in found),
+        found[0].wants,
+        found[0].detect,
+        lambda source, options: _merged([fmt.parse(source, options) for fmt in found]),
+    )
+
+
+def _merged(results: list[ParsedFile]) -> ParsedFile:
+    """Each format's documents; a problem the formats share (a YAML syntax error) once."""
+    merged = ParsedFile(results[0].path, results[0].format)
+    for result in results:
+        merged.documents.extend(result.documents)
+        merged.problems.extend(p for p in result.problems if p not in merged.problems)
+        merged.included.update(result.included)
+    return merged
 
 
 __all__ = ["BY_NAME", "FORMATS", "Format", "FormatOptions", "detect", "wanted"]

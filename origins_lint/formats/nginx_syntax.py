@@ -97,8 +97,6 @@ class _Reader:
         self.files = 0
 
     def read(self, source: Source, top_dir: str, stack: tuple[str, ...]) -> list[Directive]:
-        import crossplane
-
         path = source.path
         if source.encoding.startswith(("utf-16", "utf-32")):
             self.tree.problems.append(
@@ -110,7 +108,7 @@ class _Reader:
             )
             return []
         try:
-            payload = crossplane.parse(path, single=True, comments=False, check_ctx=False, check_args=False)
+            payload = _crossplane_parse(path, source.text)
         except Exception as error:  # crossplane must not take the run down
             self.tree.problems.append(problem(path, f"nginx syntax error: {error}"))
             return []
@@ -230,6 +228,41 @@ class _Reader:
     def _inside(self, path: str) -> bool:
         real = os.path.realpath(path)
         return any(os.path.commonpath([real, root]) == root for root in self.roots)
+
+
+_TEXTS: dict[str, str] = {}
+
+
+def _crossplane_parse(path: str, text: str) -> dict[str, Any]:
+    """crossplane's parse over text we already read (and decoded, and size-checked).
+
+    crossplane only lexes files by name; its module-level `lex` is swapped once
+    for one that serves the text registered for that name. Reading once means
+    the text checked is the text located, and embedded nginx (an ingress
+    annotation) parses the same way as a file.
+    """
+    import crossplane
+    import crossplane.parser
+
+    if crossplane.parser.lex is not _lex_registered:
+        crossplane.parser.lex = _lex_registered
+    _TEXTS[path] = text
+    try:
+        result: dict[str, Any] = crossplane.parse(
+            path, single=True, comments=False, check_ctx=False, check_args=False
+        )
+        return result
+    finally:
+        del _TEXTS[path]
+
+
+def _lex_registered(filename: str) -> Iterator[tuple[str, int, bool]]:
+    import io
+
+    from crossplane.lexer import _balance_braces, _lex_file_object
+
+    # lexed up front, at a shallow stack: crossplane's parser recurses once per block while it pulls
+    yield from list(_balance_braces(_lex_file_object(io.StringIO(_TEXTS[filename])), filename))
 
 
 def _too_deep(parsed: list[dict[str, Any]]) -> int | None:

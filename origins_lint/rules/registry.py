@@ -74,6 +74,8 @@ def per_matcher(
     def check(document: Document, _settings: RuleSettings) -> Iterator[Hit]:
         for context, matcher in document.matchers():
             hit = inspect(context, matcher, document)
+            if hit is not None and matcher.from_default and matcher.note:
+                hit = Hit(hit.location, f"{hit.message} (a platform default: {matcher.note})", hit.severity)
             if hit is not None:
                 yield hit
 

@@ -1,0 +1,281 @@
+"""ingress-nginx CORS annotations, wherever they are written, as model contexts.
+
+Annotations are found by their prefix in any mapping (Ingress manifests,
+multi-document files, Helm `values.yaml`, Kustomize `commonAnnotations` and
+patches) and in Kustomize JSON patches (`path: /metadata/annotations/...`).
+ingress-nginx's defaults count as if written: `enable-cors: "true"` alone means
+origin `*`, credentials `true` and a max age of 1728000, located at the
+`enable-cors` line and marked as defaults. `configuration-snippet` and
+`server-snippet` hold nginx, which the nginx format reads in place, so its
+positions are positions in this file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Final
+
+from origins_lint.formats import manifests, nginx
+from origins_lint.formats.base import FormatOptions
+from origins_lint.formats.tree import Node
+from origins_lint.model import (
+    INGRESS_NGINX,
+    CorsContext,
+    Document,
+    InputProblem,
+    Location,
+    MatcherKind,
+    OriginMatcher,
+    ParsedFile,
+    ProblemKind,
+    Setting,
+)
+from origins_lint.origins import matcher_kind
+from origins_lint.source import Source
+
+NAME = "ingress-nginx"
+PREFIX: Final = "nginx.ingress.kubernetes.io/"
+_MARK: Final = PREFIX[:-1]
+_PATCH_PATH: Final = "/metadata/annotations/"
+SNIPPETS: Final = ("configuration-snippet", "server-snippet")
+DEFAULT_METHODS: Final = ("GET", "PUT", "POST", "DELETE", "PATCH", "OPTIONS")
+DEFAULT_HEADERS: Final = (
+    "DNT",
+    "Keep-Alive",
+    "User-Agent",
+    "X-Requested-With",
+    "If-Modified-Since",
+    "Cache-Control",
+    "Content-Type",
+    "Range",
+    "Authorization",
+)
+DEFAULT_MAX_AGE: Final = 1_728_000
+
+
+def wants(path: str) -> bool:
+    return path.endswith(manifests.YAML_EXTENSIONS)
+
+
+def detect(path: str, text: str) -> bool:
+    return wants(path) and _MARK in text  # also spelled `nginx.ingress.kubernetes.io~1` in JSON patches
+
+
+@dataclass(slots=True)
+class _Annotation:
+    key_at: Location
+    value: Node
+
+
+@dataclass(slots=True)
+class _Set:
+    """The ingress-nginx annotations of one object (or one JSON patch), by short name."""
+
+    location: Location
+    owner: str | None
+    items: dict[str, _Annotation] = field(default_factory=dict)
+
+
+def parse(source: Source, options: FormatOptions) -> ParsedFile:
+    loaded = manifests.load(source)
+    result = ParsedFile(source.path, NAME, problems=list(loaded.problems))
+    for root in loaded.documents:
+        document = Document(source.path, NAME, root.location)
+        for found in _annotation_sets(root, loaded.text, result):
+            reader = _Reader(found, loaded.text, options, result)
+            document.contexts.extend(reader.contexts())
+        if document.contexts:
+            result.documents.append(document)
+    return result
+
+
+def _annotation_sets(root: Node, text: manifests.Text, result: ParsedFile, depth: int = 0) -> list[_Set]:
+    owner = _owner(root)
+    sets: list[_Set] = []
+    patches: dict[tuple[str, ...], _Set] = {}
+    for path, mapping in manifests.mappings(root):
+        values: dict[str, Node] = mapping.value
+        inline = values.get("patch")
+        if inline is not None and isinstance(inline.value, str) and _MARK in inline.value and depth == 0:
+            sets.extend(_inline_patch(inline, text, result))
+        found = _Set(mapping.location, owner)
+        for key, value in values.items():
+            if key.startswith(PREFIX):
+                found.items[key[len(PREFIX) :]] = _Annotation(mapping.key_locations[key], value)
+        if found.items:
+            sets.append(found)
+        patch_path = values.get("path")
+        if patch_path is None or not isinstance(patch_path.value, str) or "value" not in values:
+            continue
+        name = patch_path.value.replace("~1", "/").replace("~0", "~")
+        op = values.get("op")
+        if name.startswith(_PATCH_PATH + PREFIX) and (op is None or op.value != "remove"):
+            group = patches.setdefault(path[:-1], _Set(mapping.location, owner))
+            group.items[name[len(_PATCH_PATH + PREFIX) :]] = _Annotation(patch_path.location, values["value"])
+    return sets + list(patches.values())
+
+
+def _inline_patch(node: Node, text: manifests.Text, result: ParsedFile) -> list[_Set]:
+    """A Kustomize `patch: |` string is YAML in YAML: read it where it is written."""
+    from origins_lint.formats.yaml_tree import load_documents
+
+    embedded = text.embedded(node)
+    if embedded is None:
+        embedded = "\n" * (node.location.line - 1) + str(node.value)
+    loaded = load_documents(text.path, embedded)
+    result.problems.extend(loaded.problems)
+    return [found for root in loaded.documents for found in _annotation_sets(root, text, result, depth=1)]
+
+
+def _owner(root: Node) -> str | None:
+    """`Ingress/shop-api`, named in `match` output."""
+    if not isinstance(root.value, dict):
+        return None
+    kind = root.value.get("kind")
+    metadata = root.value.get("metadata")
+    name = metadata.value.get("name") if metadata is not None and isinstance(metadata.value, dict) else None
+    if kind is None or name is None:
+        return None
+    return f"{kind.value}/{name.value}"
+
+
+class _Reader:
+    def __init__(self, found: _Set, text: manifests.Text, options: FormatOptions, result: ParsedFile) -> None:
+        self.found = found
+        self.text = text
+        self.options = options
+        self.result = result
+
+    def note(self, kind: ProblemKind, message: str, location: Location) -> None:
+        self.result.problems.append(InputProblem(kind, message, location))
+
+    def value(self, name: str) -> _Annotation | None:
+        """A usable annotation: a string (Kubernetes rejects others) with nothing left to render."""
+        annotation = self.found.items.get(name)
+        if annotation is None:
+            return None
+        node = annotation.value
+        if not isinstance(node.value, str):
+            shown = "true" if node.value is True else "false" if node.value is False else repr(node.value)
+            self.note(
+                ProblemKind.SCHEMA,
+                f"annotation `{PREFIX}{name}` must be a string: Kubernetes rejects {shown} unquoted; "
+                f'write "{shown}"',
+                node.location,
+            )
+            if node.value is None or isinstance(node.value, dict | list):
+                return None
+            annotation = _Annotation(annotation.key_at, Node(str(node.value).lower(), node.location))
+        expression = manifests.template_expression(str(annotation.value.value))
+        if expression is not None:
+            self.note(
+                ProblemKind.NOT_ANALYSED,
+                f"`{PREFIX}{name}` holds the template expression `{expression}`; render it first "
+                "(`helm template`, `kustomize build`) to check the value it gets",
+                node.location,
+            )
+            return None
+        return annotation
+
+    def contexts(self) -> list[CorsContext]:
+        out: list[CorsContext] = []
+        for snippet in SNIPPETS:
+            out.extend(self.snippet(snippet))
+        enable = self.value("enable-cors")
+        if enable is None:
+            return out
+        on = manifests.boolean(enable.value)
+        if on is None:
+            self.note(
+                ProblemKind.SCHEMA,
+                f'`{PREFIX}enable-cors` must be "true" or "false", not {enable.value.value!r}',
+                enable.value.location,
+            )
+        if on:
+            out.append(self.cors(enable))
+        return out
+
+    def cors(self, enable: _Annotation) -> CorsContext:
+        at = enable.key_at
+        origins = self.value("cors-allow-origin")
+        scope = f"{PREFIX}cors-allow-origin@{at.line}"
+        if origins is None:
+            matchers = [
+                OriginMatcher(
+                    MatcherKind.ANY,
+                    "*",
+                    at,
+                    INGRESS_NGINX,
+                    note="the origin `*` is ingress-nginx's default when `cors-allow-origin` is not set",
+                    from_default=True,
+                    scope=scope,
+                )
+            ]
+        else:
+            matchers = self.origins(origins, scope)
+        credentials = self.value("cors-allow-credentials")
+        allowed = manifests.boolean(credentials.value) if credentials is not None else None
+        if credentials is not None and allowed is None:
+            self.note(
+                ProblemKind.SCHEMA,
+                f'`{PREFIX}cors-allow-credentials` must be "true" or "false"',
+                credentials.value.location,
+            )
+        return CorsContext(
+            matchers=matchers,
+            location=at,
+            credentials=(
+                Setting(allowed, credentials.value.location)
+                if credentials is not None and allowed is not None
+                else Setting(True, at, from_default=True)
+            ),
+            allow_methods=self.listed("cors-allow-methods", DEFAULT_METHODS, at),
+            allow_headers=self.listed("cors-allow-headers", DEFAULT_HEADERS, at),
+            expose_headers=self.listed("cors-expose-headers", (), at),
+            max_age=self.max_age(at),
+            name=self.found.owner,
+        )
+
+    def origins(self, origins: _Annotation, scope: str) -> list[OriginMatcher]:
+        """One matcher per comma-separated item, located at the item's own column."""
+        items = tuple(item.strip() for item in str(origins.value.value).split(","))
+        spots = self.text.items(origins.value, items)
+        matchers = []
+        for item, spot in zip(items, spots, strict=True):
+            if item:
+                matchers.append(OriginMatcher(matcher_kind(item), item, spot, INGRESS_NGINX, scope=scope))
+        return matchers
+
+    def listed(self, name: str, default: tuple[str, ...], at: Location) -> Setting[tuple[str, ...]] | None:
+        annotation = self.value(name)
+        if annotation is None:
+            return Setting(default, at, from_default=True) if default else None
+        return Setting(manifests.words(annotation.value.value), annotation.value.location)
+
+    def max_age(self, at: Location) -> Setting[int]:
+        annotation = self.value("cors-max-age")
+        if annotation is None:
+            return Setting(DEFAULT_MAX_AGE, at, from_default=True)
+        seconds = manifests.seconds(annotation.value.value)
+        if seconds is None:
+            self.note(
+                ProblemKind.SCHEMA,
+                f"`{PREFIX}cors-max-age` must be a number of seconds, not {annotation.value.value!r}",
+                annotation.value.location,
+            )
+            return Setting(DEFAULT_MAX_AGE, at, from_default=True)
+        return Setting(seconds, annotation.value.location)
+
+    def snippet(self, name: str) -> list[CorsContext]:
+        """The nginx in a snippet annotation, read by the nginx format at its place in this file."""
+        annotation = self.value(name)
+        if annotation is None:
+            return []
+        node = annotation.value
+        text = self.text.embedded(node)
+        if text is None:  # escapes or folding: parse the value alone, placed at the value's line
+            text = "\n" * (node.location.line - 1) + str(node.value)
+        parsed = nginx.parse(Source(self.text.path, text), self.options)
+        self.result.problems.extend(parsed.problems)
+        contexts = [context for document in parsed.documents for context in document.contexts]
+        return [replace(context, name=self.found.owner) for context in contexts]

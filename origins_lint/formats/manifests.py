@@ -1,0 +1,213 @@
+"""What the gateway formats (ingress-nginx, Istio, Envoy, Traefik, Spring) share.
+
+Their CORS settings sit somewhere inside larger YAML files (Kubernetes
+manifests, Helm values, Kustomize patches, Envoy bootstrap files), so each
+format loads the documents once, walks them for the mappings it knows, and
+reads values that remember where they were written. An unrendered Helm
+template is refused here, once, for all of them.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+from origins_lint.formats.json_tree import load_json
+from origins_lint.formats.tree import Node
+from origins_lint.formats.yaml_tree import load_documents
+from origins_lint.model import InputProblem, Location
+from origins_lint.source import Source, problem
+
+YAML_EXTENSIONS: Final = (".yaml", ".yml")
+# a line that is template control (`{{- if ... }}`) or a value that starts with `{{` unquoted
+_TEMPLATE_LINE = re.compile(r"^[ \t]*(?:-[ \t]+)?(?:[^#'\"\n]*?:[ \t]+)?\{\{", re.MULTILINE)
+_EXPRESSION = re.compile(r"\{\{.*?\}\}|\$\{[^}]*\}")
+
+
+@dataclass(slots=True)
+class Loaded:
+    """The documents of one file, its problems, and its text for locating parts of values."""
+
+    documents: list[Node]
+    problems: list[InputProblem]
+    text: Text
+
+
+_last: tuple[str, str, Loaded] | None = None
+
+
+def load(source: Source) -> Loaded:
+    """Parse once per file even when several gateway formats read it (a manifest with many kinds)."""
+    global _last
+    if _last is not None and _last[0] == source.path and _last[1] is source.text:
+        return _last[2]
+    loaded = _load(source)
+    _last = (source.path, source.text, loaded)
+    return loaded
+
+
+def _load(source: Source) -> Loaded:
+    path, text = source.path, source.text
+    template = _TEMPLATE_LINE.search(text)
+    if template is not None:
+        line = text.count("\n", 0, template.start()) + 1
+        column = template.group(0).index("{{") + 1
+        message = (
+            "this is an unrendered Helm (Go) template, not YAML (`{{` at this line): render it "
+            "first (`helm template RELEASE CHART --output-dir rendered/`) and check the rendered files"
+        )
+        return Loaded([], [problem(path, message, line, column)], Text(path, text))
+    if path.endswith(".json"):
+        node, problems = load_json(path, text)
+        return Loaded([node] if node is not None else [], problems, Text(path, text))
+    loaded = load_documents(path, text)
+    return Loaded(loaded.documents, loaded.problems, Text(path, text))
+
+
+def template_expression(value: str) -> str | None:
+    """A `{{ ... }}` or `${...}` left in a value: rendered later, so not what will be enforced."""
+    found = _EXPRESSION.search(value)
+    return found.group(0) if found is not None else None
+
+
+def mappings(node: Node, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], Node]]:
+    """Every mapping in a document with the keys that lead to it, outermost first."""
+    if isinstance(node.value, dict):
+        yield path, node
+        for key, child in node.value.items():
+            yield from mappings(child, (*path, key))
+    elif isinstance(node.value, list):
+        for index, child in enumerate(node.value):
+            yield from mappings(child, (*path, f"[{index}]"))
+
+
+def folded(key: str) -> str:
+    """Keys compared the way Traefik and Spring's relaxed binding compare them."""
+    return key.replace("-", "").replace("_", "").lower()
+
+
+def get(node: Node, *names: str) -> tuple[str, Node] | None:
+    """The first of ``names`` present in a mapping, compared folded; with the key as written."""
+    if not isinstance(node.value, dict):
+        return None
+    wanted = {folded(name) for name in names}
+    for key, child in node.value.items():
+        if folded(key) in wanted:
+            return key, child
+    return None
+
+
+def words(value: Any) -> tuple[str, ...]:
+    """A list, or a comma-separated string, as its items."""
+    if isinstance(value, list):
+        return tuple(str(item.plain()).strip() for item in value if item.plain() is not None)
+    if value is None:
+        return ()
+    return tuple(part.strip() for part in str(value).split(",") if part.strip())
+
+
+def boolean(node: Node) -> bool | None:
+    """A YAML bool, or the strings "true"/"false" (Kubernetes annotations are strings)."""
+    if isinstance(node.value, bool):
+        return node.value
+    if isinstance(node.value, str) and node.value.strip().lower() in ("true", "false"):
+        return node.value.strip().lower() == "true"
+    return None
+
+
+_DURATION = re.compile(r"(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h|d)?")
+_SECONDS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def seconds(value: Any, unit: str = "s") -> int | None:
+    """`1728000`, `"24h"`, `"1h30m"` or `"1800s"` as whole seconds; None when it is not a duration."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return int(value * _SECONDS[unit])
+    text = str(value).strip().lower().removeprefix("pt")
+    total, position = 0.0, 0
+    for found in _DURATION.finditer(text):
+        if found.start() != position:
+            return None
+        total += float(found.group(1)) * _SECONDS[found.group(2) or unit]
+        position = found.end()
+    return int(total) if text and position == len(text) else None
+
+
+@dataclass(slots=True)
+class Text:
+    """A file's text, to find where the parts of a scalar value were written."""
+
+    path: str
+    source: str
+    _starts: list[int] = field(default_factory=list)
+
+    def offset(self, line: int, column: int) -> int:
+        if not self._starts:
+            self._starts = [0] + [i + 1 for i, c in enumerate(self.source) if c == "\n"]
+        line = min(max(line, 1), len(self._starts))
+        return self._starts[line - 1] + column - 1
+
+    def position(self, offset: int) -> tuple[int, int]:
+        self.offset(1, 1)
+        line = max(bisect.bisect_right(self._starts, offset), 1)
+        return line, offset - self._starts[line - 1] + 1
+
+    def items(self, node: Node, items: tuple[str, ...]) -> list[Location]:
+        """Where each item of a list written in one scalar (`"a, b"`) is, searched in order.
+
+        A value with escapes or folded lines may not contain an item verbatim:
+        that item points at the whole value instead.
+        """
+        loc = node.location
+        start, end = self.offset(loc.line, loc.column), self.offset(loc.end_line, loc.end_column)
+        out, cursor = [], start
+        for item in items:
+            found = self.source.find(item, cursor, end) if item else -1
+            if found < 0:
+                out.append(loc)
+                continue
+            line, column = self.position(found)
+            out.append(Location(self.path, line, column, line, column + len(item)))
+            cursor = found + len(item)
+        return out
+
+    def embedded(self, node: Node) -> str | None:
+        """The file's text with everything but this scalar's content blanked, lines kept.
+
+        Parsing that text (nginx in an annotation) gives positions in this file.
+        None when the value is not written verbatim (escapes, folding): the
+        caller then parses the value alone.
+        """
+        value, loc = node.value, node.location
+        if not isinstance(value, str):
+            return None
+        lines = self.source.split("\n")
+        header = lines[loc.line - 1][loc.column - 1 :] if loc.line <= len(lines) else ""
+        if header[:1] in ("|", ">"):
+            if header[:1] == ">":
+                return None
+            last = loc.end_line - 1 if loc.end_column == 1 else loc.end_line
+            body = lines[loc.line : last]
+            indent = min((len(b) - len(b.lstrip(" ")) for b in body if b.strip()), default=0)
+            if "\n".join(b[indent:] for b in body).rstrip("\n") != value.rstrip("\n"):
+                return None
+            kept = range(loc.line + 1, last + 1)
+        else:
+            if loc.line != loc.end_line:
+                return None
+            quoted = header[:1] in ("'", '"')
+            inner_start = loc.column + (1 if quoted else 0)
+            inner = lines[loc.line - 1][inner_start - 1 : loc.end_column - 1 - (1 if quoted else 0)]
+            if inner != value:
+                return None
+            row = lines[loc.line - 1]
+            lines[loc.line - 1] = (
+                " " * (inner_start - 1) + inner + " " * (len(row) - len(inner) - inner_start + 1)
+            )
+            kept = range(loc.line, loc.line + 1)
+        return "\n".join(line if number in kept else "" for number, line in enumerate(lines, start=1))
