@@ -529,14 +529,15 @@ class RegexAnalysis:
 
     def wildcard(self, labels: tuple[str, ...] = ("anything", "attacker")) -> tuple[str, Candidate] | None:
         """(fixed suffix, example) when a variable label stands before a fixed host suffix."""
-        for origin, _host, fixed in self.intended:
+        for origin, host, fixed in self.intended:
             if not fixed:
                 continue
             scheme = origin.partition("://")[0]
+            port = origin.partition(host.lower())[2]  # a pattern may admit a host only with its port
             for label in labels:
-                text = f"{scheme}://{label}.{fixed}"
-                if self.accepts(text):
-                    return fixed, Candidate(text, f"{label}.{fixed}")
+                for text in (f"{scheme}://{label}.{fixed}", f"{scheme}://{label}.{fixed}{port}"):
+                    if self.accepts(text):
+                        return fixed, Candidate(text, f"{label}.{fixed}")
         return None
 
     def shared_host(self) -> tuple[str, Candidate] | None:

@@ -150,6 +150,7 @@ class HeaderLine:
     always: bool = True  # also sent on error responses
     dynamic: bool = False  # the value is computed per request
     items: tuple[str, ...] = ()  # a literal value split on commas and spaces
+    vary_fix: str = "add `add_header Vary Origin always;` next to it"  # how this system sends `Vary`
 
     @property
     def key(self) -> str:

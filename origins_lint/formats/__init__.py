@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from origins_lint.formats import ingress, nginx, okta, policy, terraform
+from origins_lint.formats import envoy, ingress, istio, nginx, okta, policy, spring, terraform, traefik
 from origins_lint.formats.base import Format, FormatOptions, register
 from origins_lint.model import ParsedFile
 
@@ -12,6 +12,10 @@ FORMATS: tuple[Format, ...] = (
     register(okta, "Okta trusted-origin exports (`trusted-origins.json`, JSON with origin and scopes keys)"),
     register(terraform, "Terraform `okta_trusted_origin` resources (`*.tf`)"),
     register(ingress, "ingress-nginx CORS annotations (Ingress manifests, Helm values, Kustomize patches)"),
+    register(istio, "Istio `VirtualService` `corsPolicy`"),
+    register(envoy, "Envoy CORS policies (`allow_origin_string_match`, YAML or JSON)"),
+    register(traefik, "Traefik `headers` middlewares (file provider, `Middleware` CRD, Docker labels)"),
+    register(spring, "Spring CORS properties (`application*.yml`, `application*.properties`)"),
 )
 
 BY_NAME = {fmt.name: fmt for fmt in FORMATS}

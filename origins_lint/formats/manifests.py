@@ -36,16 +36,17 @@ class Loaded:
     text: Text
 
 
-_last: tuple[str, str, Loaded] | None = None
+_LAST: dict[str, tuple[str, Loaded]] = {}  # the last file loaded, by path
 
 
 def load(source: Source) -> Loaded:
     """Parse once per file even when several gateway formats read it (a manifest with many kinds)."""
-    global _last
-    if _last is not None and _last[0] == source.path and _last[1] is source.text:
-        return _last[2]
+    last = _LAST.get(source.path)
+    if last is not None and last[0] is source.text:
+        return last[1]
     loaded = _load(source)
-    _last = (source.path, source.text, loaded)
+    _LAST.clear()
+    _LAST[source.path] = (source.text, loaded)
     return loaded
 
 

@@ -49,7 +49,7 @@ def _missing_vary(document: Document, _settings: RuleSettings) -> Iterator[Hit]:
                     header.location,
                     f"`Access-Control-Allow-Origin {header.value}` changes with the request's Origin "
                     "but the response has no `Vary: Origin`: a shared cache (CDN, proxy) can serve "
-                    "one site's answer to another; add `add_header Vary Origin always;` next to it",
+                    f"one site's answer to another; {header.vary_fix}",
                 )
 
 

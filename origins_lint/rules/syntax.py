@@ -52,11 +52,15 @@ def _malformed(_context: CorsContext, matcher: OriginMatcher, _doc: Document) ->
 
 def _non_canonical(_context: CorsContext, matcher: OriginMatcher, _doc: Document) -> Hit | None:
     text = parsed(matcher)
-    if text is None or not text.ok or not text.quirks:
+    if text is None or not text.ok:
+        return None
+    # an engine that ignores case (ingress-nginx, Envoy `ignore_case`) still matches upper-case entries
+    quirks = [q for q in text.quirks if matcher.engine.case_sensitive or "upper-case" not in q]
+    if not quirks:
         return None
     return Hit(
         matcher.location,
-        f"`{matcher.raw}` is not how a browser writes this origin ({', '.join(text.quirks)}): "
+        f"`{matcher.raw}` is not how a browser writes this origin ({', '.join(quirks)}): "
         f"exact comparisons miss the real Origin; write `{text.canonical}`",
     )
 

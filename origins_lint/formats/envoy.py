@@ -1,0 +1,201 @@
+"""Envoy CORS policies (route and virtual host `cors`, the v3 CORS filter's `CorsPolicy`).
+
+A policy is any mapping with `allow_origin_string_match` (or its JSON spelling
+`allowOriginStringMatch`), wherever it sits: a static bootstrap, an RDS
+response, `typed_per_filter_config`, an Istio `EnvoyFilter` patch. Envoy's
+semantics become model data: a regex is an RE2 full match, and a matcher that
+matches the literal `*` admits every origin, which Envoy then echoes back.
+Istio's `corsPolicy` compiles to the same matchers, so it shares them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from origins_lint.formats import manifests
+from origins_lint.formats.base import FormatOptions
+from origins_lint.formats.tree import Node
+from origins_lint.matchers import affix_pattern, analyse_regex
+from origins_lint.model import (
+    ENVOY_RE2,
+    EXACT_ENGINE,
+    CorsContext,
+    Document,
+    Engine,
+    InputProblem,
+    Location,
+    MatcherKind,
+    MatchMode,
+    OriginMatcher,
+    ParsedFile,
+    ProblemKind,
+    Setting,
+)
+from origins_lint.origins import is_null
+from origins_lint.source import Source
+
+NAME = "envoy"
+_MARKS = ("allow_origin_string_match", "allowOriginStringMatch")
+EXTENSIONS = (*manifests.YAML_EXTENSIONS, ".json")
+_AFFIXES = {"prefix": MatcherKind.PREFIX, "suffix": MatcherKind.SUFFIX, "contains": MatcherKind.CONTAINS}
+ECHO_NOTE = "it matches the literal `*`, so Envoy admits every origin and echoes it back"
+
+
+def wants(path: str) -> bool:
+    return path.endswith(EXTENSIONS)
+
+
+def detect(path: str, text: str) -> bool:
+    return wants(path) and any(mark in text for mark in _MARKS)
+
+
+@dataclass(slots=True)
+class Matched:
+    """A string matcher read from a config, or why it could not be."""
+
+    matcher: OriginMatcher | None
+    problem: InputProblem | None = None
+
+
+def string_matcher(node: Node, scope: str, kinds: tuple[str, ...]) -> Matched:
+    """An Envoy `StringMatcher` or Istio `StringMatch` (`{exact|prefix|...: value}`) as a matcher."""
+    found = (
+        [(key, value) for key, value in (node.value or {}).items() if key in kinds] if _is_map(node) else []
+    )
+    if len(found) != 1:
+        allowed = ", ".join(f"`{kind}`" for kind in kinds)
+        what = "several of" if found else "none of"
+        message = f"an origin matcher must have exactly one of {allowed}; this one has {what} them"
+        return Matched(None, InputProblem(ProblemKind.SCHEMA, message, node.location))
+    key, value = found[0]
+    if key in ("safe_regex", "safeRegex"):
+        inner = manifests.get(value, "regex")
+        if inner is None:
+            return Matched(
+                None, InputProblem(ProblemKind.SCHEMA, "`safe_regex` has no `regex`", value.location)
+            )
+        value = inner[1]
+        key = "regex"
+    if not isinstance(value.value, str):
+        message = f"`{key}` must be a string, not {value.plain()!r}"
+        return Matched(None, InputProblem(ProblemKind.SCHEMA, message, value.location))
+    ignore = manifests.get(node, "ignore_case")
+    icase = ignore is not None and manifests.boolean(ignore[1]) is True
+    return Matched(origin_matcher(key, value.value, value.location, scope, icase))
+
+
+def origin_matcher(key: str, raw: str, location: Location, scope: str, icase: bool = False) -> OriginMatcher:
+    """What an exact, prefix, suffix, contains or regex matcher admits, with Envoy's `*` rule."""
+    engine = Engine("envoy", MatchMode.FULL, case_sensitive=not icase)
+    if key == "regex":
+        engine = ENVOY_RE2
+        kind = MatcherKind.REGEX
+        echoes = analyse_regex(raw, ENVOY_RE2).accepts("*")
+    elif key in _AFFIXES:
+        kind = _AFFIXES[key]
+        echoes = analyse_regex(affix_pattern(key, raw), Engine("affix", MatchMode.SEARCH)).accepts("*")
+    else:
+        engine = EXACT_ENGINE if not icase else engine
+        kind = MatcherKind.NULL if is_null(raw) else MatcherKind.EXACT
+        echoes = raw == "*"
+    if echoes:
+        return OriginMatcher(MatcherKind.REFLECTED, raw, location, engine, note=ECHO_NOTE, scope=scope)
+    return OriginMatcher(kind, raw, location, engine, scope=scope)
+
+
+def _is_map(node: Node) -> bool:
+    return isinstance(node.value, dict)
+
+
+def parse(source: Source, options: FormatOptions) -> ParsedFile:
+    loaded = manifests.load(source)
+    result = ParsedFile(source.path, NAME, problems=list(loaded.problems))
+    for root in loaded.documents:
+        document = Document(source.path, NAME, root.location)
+        for path, mapping in manifests.mappings(root):
+            found = manifests.get(mapping, *_MARKS)
+            if found is not None and _enabled(mapping):
+                document.contexts.append(_policy(mapping, found[1], path, result))
+        if document.contexts:
+            result.documents.append(document)
+    return result
+
+
+def _enabled(policy: Node) -> bool:
+    """`filter_enabled` at 0% turns the policy off (a shadow policy only logs)."""
+    enabled = manifests.get(policy, "filter_enabled")
+    if enabled is None:
+        return True
+    default = manifests.get(enabled[1], "default_value")
+    numerator = manifests.get(default[1], "numerator") if default is not None else None
+    return numerator is None or numerator[1].value != 0
+
+
+def _policy(policy: Node, origins: Node, path: tuple[str, ...], result: ParsedFile) -> CorsContext:
+    scope = f"envoy@{origins.location.line}:{origins.location.column}"
+    matchers: list[OriginMatcher] = []
+    kinds = ("exact", "prefix", "suffix", "contains", "safe_regex", "safeRegex")
+    for item in origins.value if isinstance(origins.value, list) else []:
+        matched = string_matcher(item, scope, kinds)
+        if matched.problem is not None:
+            result.problems.append(matched.problem)
+        if matched.matcher is not None:
+            matchers.append(matched.matcher)
+    if not isinstance(origins.value, list):
+        message = "`allow_origin_string_match` must be a list of string matchers"
+        result.problems.append(InputProblem(ProblemKind.SCHEMA, message, origins.location))
+    name = ".".join(part for part in path if not part.startswith("[")) or None
+    credentials = flag(policy, ("allow_credentials",), result)
+    private = flag(policy, ("allow_private_network_access",), result)
+    return CorsContext(
+        matchers=matchers,
+        location=policy.location,
+        credentials=credentials if credentials is not None else Setting(False),
+        allow_methods=listed(policy, ("allow_methods",)),
+        allow_headers=listed(policy, ("allow_headers",)),
+        expose_headers=listed(policy, ("expose_headers",)),
+        max_age=max_age(policy, ("max_age",), result),
+        private_network=Setting(private.value, private.location)
+        if private and private.value is not None
+        else None,
+        name=name,
+    )
+
+
+def flag(policy: Node, names: tuple[str, ...], result: ParsedFile) -> Setting[bool | None] | None:
+    found = manifests.get(policy, *names)
+    if found is None:
+        return None
+    key, node = found
+    value = manifests.boolean(node)
+    if value is None:
+        result.problems.append(
+            InputProblem(
+                ProblemKind.SCHEMA, f"`{key}` must be true or false, not {node.plain()!r}", node.location
+            )
+        )
+    return Setting(value, node.location)
+
+
+def listed(policy: Node, names: tuple[str, ...]) -> Setting[tuple[str, ...]] | None:
+    """A header or method list; `*` headers are echoed by Envoy, so they are not the literal `*`."""
+    found = manifests.get(policy, *names)
+    if found is None:
+        return None
+    items = manifests.words(found[1].value)
+    if "*" in items and "header" in found[0].lower():
+        return None
+    return Setting(items, found[1].location)
+
+
+def max_age(policy: Node, names: tuple[str, ...], result: ParsedFile) -> Setting[int] | None:
+    found = manifests.get(policy, *names)
+    if found is None:
+        return None
+    key, node = found
+    seconds = manifests.seconds(node.value)
+    if seconds is None:
+        message = f'`{key}` must be a duration (`86400`, `"24h"`), not {node.plain()!r}'
+        result.problems.append(InputProblem(ProblemKind.SCHEMA, message, node.location))
+        return None
+    return Setting(seconds, node.location)

@@ -1,0 +1,100 @@
+"""Istio `VirtualService` CORS policies (`spec.http[].corsPolicy`) as model contexts.
+
+Istio compiles `allowOrigins` to Envoy string matchers, so an `exact`,
+`prefix` or `regex` item means what it means to Envoy (RE2 full match; a
+matcher that matches the literal `*` admits and echoes every origin). The
+deprecated `allowOrigin` list holds exact strings. `spec.hosts` and route
+`match` are about where requests go, not who may read them: not origins.
+"""
+
+from __future__ import annotations
+
+from origins_lint.formats import envoy, manifests
+from origins_lint.formats.base import FormatOptions
+from origins_lint.formats.tree import Node
+from origins_lint.model import (
+    CorsContext,
+    Document,
+    InputProblem,
+    OriginMatcher,
+    ParsedFile,
+    ProblemKind,
+    Setting,
+)
+from origins_lint.source import Source
+
+NAME = "istio"
+_MARK = "corsPolicy"
+
+
+def wants(path: str) -> bool:
+    return path.endswith(manifests.YAML_EXTENSIONS)
+
+
+def detect(path: str, text: str) -> bool:
+    return wants(path) and _MARK in text
+
+
+def parse(source: Source, options: FormatOptions) -> ParsedFile:
+    loaded = manifests.load(source)
+    result = ParsedFile(source.path, NAME, problems=list(loaded.problems))
+    for root in loaded.documents:
+        document = Document(source.path, NAME, root.location)
+        owner = _owner(root)
+        for _path, mapping in manifests.mappings(root):
+            policy = mapping.value.get(_MARK)
+            if policy is None:
+                continue
+            if not isinstance(policy.value, dict):
+                message = "`corsPolicy` must be a mapping (`allowOrigins:`, `allowCredentials:`...)"
+                result.problems.append(InputProblem(ProblemKind.SCHEMA, message, policy.location))
+                continue
+            route = mapping.value.get("name")
+            name = " ".join(str(part) for part in (owner, route.value if route is not None else None) if part)
+            document.contexts.append(_policy(policy, name or None, result))
+        if document.contexts:
+            result.documents.append(document)
+    return result
+
+
+def _owner(root: Node) -> str | None:
+    if not isinstance(root.value, dict):
+        return None
+    metadata = root.value.get("metadata")
+    name = metadata.value.get("name") if metadata is not None and isinstance(metadata.value, dict) else None
+    return f"VirtualService/{name.value}" if name is not None else None
+
+
+def _policy(policy: Node, name: str | None, result: ParsedFile) -> CorsContext:
+    values: dict[str, Node] = policy.value
+    matchers: list[OriginMatcher] = []
+    for key, kinds in (("allowOrigins", ("exact", "prefix", "regex")), ("allowOrigin", ())):
+        items = values.get(key)
+        if items is None:
+            continue
+        scope = f"istio@{items.location.line}"
+        if not isinstance(items.value, list):
+            message = f"`{key}` must be a list"
+            result.problems.append(InputProblem(ProblemKind.SCHEMA, message, items.location))
+            continue
+        for item in items.value:
+            if not kinds:  # the deprecated list of exact strings
+                if isinstance(item.value, str):
+                    matchers.append(envoy.origin_matcher("exact", item.value, item.location, scope))
+                continue
+            matched = envoy.string_matcher(item, scope, kinds)
+            if matched.problem is not None:
+                result.problems.append(matched.problem)
+            if matched.matcher is not None:
+                matchers.append(matched.matcher)
+    credentials = envoy.flag(policy, ("allowCredentials",), result)
+    return CorsContext(
+        matchers=matchers,
+        location=policy.location,
+        credentials=credentials if credentials is not None else Setting(False),
+        allow_methods=envoy.listed(policy, ("allowMethods",)),
+        allow_headers=envoy.listed(policy, ("allowHeaders",)),
+        expose_headers=envoy.listed(policy, ("exposeHeaders",)),
+        max_age=envoy.max_age(policy, ("maxAge",), result),
+        name=name,
+    )

@@ -1,0 +1,259 @@
+"""Spring CORS properties (`application*.yml` / `.properties`) as model contexts.
+
+A context is every group of CORS properties under one prefix that names
+CORS: `spring.web.cors`, `management.endpoints.web.cors`, each Spring Cloud
+Gateway `globalcors.cors-configurations.[/**]` entry, route `metadata.cors`.
+Keys bind the relaxed way Spring binds them (`allowed-origins`,
+`allowedOrigins`, `ALLOWED_ORIGINS`), nested or dotted. `allowedOrigins`
+compares exact strings without case; `allowedOriginPatterns` are Spring's
+own patterns (`*` is any text, `[8080,8081]` lists ports), and Spring echoes
+the origin a pattern matched, so `"*"` there is a reflection of every origin.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import PurePath
+from typing import Final
+
+from origins_lint.formats import manifests
+from origins_lint.formats.base import FormatOptions
+from origins_lint.formats.tree import Node
+from origins_lint.model import (
+    SPRING_PATTERN,
+    CorsContext,
+    Document,
+    Engine,
+    Environment,
+    InputProblem,
+    Location,
+    MatcherKind,
+    MatchMode,
+    OriginMatcher,
+    ParsedFile,
+    ProblemKind,
+    Setting,
+)
+from origins_lint.origins import is_any, is_null
+from origins_lint.source import Source
+
+NAME = "spring"
+_NAMES = re.compile(r"^(application|bootstrap)([-_.][\w.-]+)?\.(ya?ml|properties)$")
+SPRING_EXACT: Final = Engine("spring", MatchMode.FULL, case_sensitive=False)
+PROPERTIES: Final = {
+    "allowedorigins",
+    "allowedoriginpatterns",
+    "allowcredentials",
+    "allowedmethods",
+    "allowedheaders",
+    "exposedheaders",
+    "maxage",
+}
+DEVELOPMENT_PROFILES: Final = frozenset({"dev", "development", "local", "test"})
+REFLECTION_NOTE = "Spring echoes the origin a pattern matched, and `*` matches every origin"
+_PROPERTY_LINE = re.compile(r"^([ \t]*)((?:\\.|[^\s:=\\])+)[ \t]*[:=]?[ \t]*(.*)$")
+
+
+def wants(path: str) -> bool:
+    return bool(_NAMES.match(PurePath(path).name))
+
+
+def detect(path: str, text: str) -> bool:
+    return wants(path) and "cors" in text.lower()
+
+
+@dataclass(slots=True)
+class _Group:
+    """The CORS properties under one prefix, by folded name."""
+
+    prefix: str
+    location: Location
+    values: dict[str, tuple[Location, Node]] = field(default_factory=dict)
+
+
+def parse(source: Source, options: FormatOptions) -> ParsedFile:
+    if source.path.endswith(".properties"):
+        text = manifests.Text(source.path, source.text)
+        result = ParsedFile(source.path, NAME)
+        entries = _properties(source)
+        location = Location.point(source.path, 1, 1)
+        _document(entries, location, _profile_environment(source.path), text, result)
+        return result
+    loaded = manifests.load(source)
+    result = ParsedFile(source.path, NAME, problems=list(loaded.problems))
+    for root in loaded.documents:
+        entries = list(_flatten(root, ()))
+        environment = _profile_environment(source.path)
+        for key, _at, node in entries:
+            profile = _fold(key) in ("spring.config.activate.onprofile", "spring.profiles")
+            if profile and set(manifests.words(node.plain())) & DEVELOPMENT_PROFILES:
+                environment = Environment.DEVELOPMENT
+        _document(entries, root.location, environment, loaded.text, result)
+    return result
+
+
+def _profile_environment(path: str) -> Environment:
+    stem = PurePath(path).stem
+    profile = stem.partition("-")[2].lower() if "-" in stem else ""
+    return Environment.DEVELOPMENT if profile in DEVELOPMENT_PROFILES else Environment.PRODUCTION
+
+
+def _document(
+    entries: list[tuple[str, Location, Node]],
+    location: Location,
+    environment: Environment,
+    text: manifests.Text,
+    result: ParsedFile,
+) -> None:
+    groups: dict[str, _Group] = {}
+    for key, at, node in entries:
+        prefix, _, name = _split(key)
+        name = re.sub(r"\[\d+\]$", "", name)
+        if manifests.folded(name) not in PROPERTIES or "cors" not in prefix.lower():
+            continue
+        group = groups.setdefault(_fold(prefix), _Group(prefix, at))
+        folded_name = manifests.folded(name)
+        if folded_name in group.values and re.search(r"\[\d+\]$", key):  # indexed items: `origins[1]=`
+            first_at, first = group.values[folded_name]
+            items = first.value if isinstance(first.value, list) else [first]
+            group.values[folded_name] = (first_at, Node([*items, node], first.location))
+        else:
+            group.values[folded_name] = (at, node)
+    document = Document(location.path, NAME, location, environment=environment)
+    for group in groups.values():
+        document.contexts.append(_Reader(group, text, result).context())
+    if document.contexts:
+        result.documents.append(document)
+
+
+def _split(key: str) -> tuple[str, str, str]:
+    """`a.b.[/**].c` into (`a.b.[/**]`, `.`, `c`), never splitting inside brackets."""
+    depth, cut = 0, -1
+    for index, char in enumerate(key):
+        if char == "[":
+            depth += 1
+        elif char == "]":
+            depth -= 1
+        elif char == "." and depth == 0:
+            cut = index
+    return (key[:cut], ".", key[cut + 1 :]) if cut >= 0 else ("", "", key)
+
+
+def _fold(key: str) -> str:
+    return ".".join(part if part.startswith("[") else manifests.folded(part) for part in key.split("."))
+
+
+def _flatten(node: Node, parts: tuple[str, ...]) -> list[tuple[str, Location, Node]]:
+    """YAML as Spring sees it: dotted keys to values; lists of plain values stay values."""
+    out: list[tuple[str, Location, Node]] = []
+    if isinstance(node.value, dict):
+        for key, child in node.value.items():
+            if isinstance(child.value, dict) or _is_object_list(child):
+                out.extend(_flatten(child, (*parts, key)))
+            else:
+                out.append((".".join((*parts, key)), node.key_locations[key], child))
+    elif isinstance(node.value, list):
+        for index, child in enumerate(node.value):
+            out.extend(_flatten(child, (*parts[:-1], f"{parts[-1]}[{index}]") if parts else (f"[{index}]",)))
+    return out
+
+
+def _is_object_list(node: Node) -> bool:
+    return isinstance(node.value, list) and any(isinstance(item.value, dict) for item in node.value)
+
+
+def _properties(source: Source) -> list[tuple[str, Location, Node]]:
+    """`key=value` lines (`:` or a space also separate; `#` and `!` start comments)."""
+    out: list[tuple[str, Location, Node]] = []
+    lines = source.text.split("\n")
+    number = 0
+    while number < len(lines):
+        line = lines[number]
+        number += 1
+        found = _PROPERTY_LINE.match(line)
+        if found is None or not found.group(2) or found.group(2).startswith(("#", "!")):
+            continue
+        value, value_line = found.group(3), number
+        while value.endswith("\\") and number < len(lines):  # a continued value
+            value = value[:-1] + lines[number].lstrip()
+            number += 1
+        column = found.start(3) + 1
+        key_at = Location(source.path, value_line, found.start(2) + 1, value_line, found.end(2) + 1)
+        value_at = Location(source.path, value_line, column, value_line, column + len(found.group(3)))
+        out.append((found.group(2).replace("\\", ""), key_at, Node(value.strip(), value_at)))
+    return out
+
+
+class _Reader:
+    def __init__(self, group: _Group, text: manifests.Text, result: ParsedFile) -> None:
+        self.group = group
+        self.text = text
+        self.result = result
+
+    def items(self, name: str) -> list[tuple[str, Location]]:
+        if name not in self.group.values:
+            return []
+        _at, node = self.group.values[name]
+        if isinstance(node.value, list):
+            return [(str(item.value).strip(), item.location) for item in node.value if item.value is not None]
+        if node.value is None:
+            return []
+        items = manifests.words(node.value)
+        return list(zip(items, self.text.items(node, items), strict=True))
+
+    def context(self) -> CorsContext:
+        scope = f"spring:{self.group.prefix}"
+        matchers: list[OriginMatcher] = []
+        for raw, at in self.items("allowedorigins"):
+            # a `*` inside an origin is literal here (patterns go in allowedOriginPatterns)
+            kind = MatcherKind.ANY if is_any(raw) else MatcherKind.NULL if is_null(raw) else MatcherKind.EXACT
+            matchers.append(OriginMatcher(kind, raw, at, SPRING_EXACT, scope=scope))
+        for raw, at in self.items("allowedoriginpatterns"):
+            if is_any(raw):
+                matchers.append(
+                    OriginMatcher(
+                        MatcherKind.REFLECTED, raw, at, SPRING_PATTERN, note=REFLECTION_NOTE, scope=scope
+                    )
+                )
+            else:
+                matchers.append(OriginMatcher(MatcherKind.REGEX, raw, at, SPRING_PATTERN, scope=scope))
+        return CorsContext(
+            matchers=matchers,
+            location=self.group.location,
+            credentials=self.credentials(),
+            allow_methods=self.listed("allowedmethods"),
+            allow_headers=self.listed("allowedheaders"),
+            expose_headers=self.listed("exposedheaders"),
+            max_age=self.max_age(),
+            name=self.group.prefix,
+        )
+
+    def credentials(self) -> Setting[bool | None]:
+        if "allowcredentials" not in self.group.values:
+            return Setting(False)
+        _at, node = self.group.values["allowcredentials"]
+        value = manifests.boolean(node)
+        if value is None:
+            self.problem(f"`allow-credentials` must be true or false, not {node.plain()!r}", node.location)
+        return Setting(value, node.location)
+
+    def listed(self, name: str) -> Setting[tuple[str, ...]] | None:
+        """Spring answers `*` methods and headers with what the request asked for: not a literal `*`."""
+        items = tuple(item for item, _ in self.items(name))
+        if name not in self.group.values or "*" in items:
+            return None
+        return Setting(items, self.group.values[name][1].location)
+
+    def max_age(self) -> Setting[int] | None:
+        if "maxage" not in self.group.values:
+            return None
+        _at, node = self.group.values["maxage"]
+        seconds = manifests.seconds(node.value)
+        if seconds is None:
+            self.problem(f"`max-age` must be a duration (`1800`, `30m`), not {node.plain()!r}", node.location)
+            return None
+        return Setting(seconds, node.location)
+
+    def problem(self, message: str, location: Location) -> None:
+        self.result.problems.append(InputProblem(ProblemKind.SCHEMA, message, location))

@@ -1,0 +1,214 @@
+"""Traefik `headers` middlewares (file provider, the `Middleware` CRD, Docker labels) as contexts.
+
+Traefik compares `accessControlAllowOriginList` items as exact strings (`*`
+sends `*`), and runs `accessControlAllowOriginListRegex` with Go's regexp,
+which searches: an unanchored pattern matches anywhere in the origin. A match
+is echoed back, so the response varies with the request's Origin and needs
+`addVaryHeader: true`. Keys are compared without case, as Traefik does.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from origins_lint.formats import manifests
+from origins_lint.formats.base import FormatOptions
+from origins_lint.formats.tree import Node
+from origins_lint.model import (
+    EXACT_ENGINE,
+    TRAEFIK_REGEX,
+    CorsContext,
+    Document,
+    HeaderLine,
+    InputProblem,
+    Location,
+    MatcherKind,
+    OriginMatcher,
+    ParsedFile,
+    ProblemKind,
+    Setting,
+)
+from origins_lint.origins import is_any, is_null
+from origins_lint.source import Source
+
+NAME = "traefik"
+ORIGIN_LIST = "accesscontrolalloworiginlist"
+ORIGIN_REGEX = "accesscontrolalloworiginlistregex"
+_LABEL = re.compile(r"^traefik\.http\.middlewares\.([^.=\s]+)\.headers\.(\w+)$", re.IGNORECASE)
+VARY_FIX = "set `addVaryHeader: true` on this middleware"
+
+
+def wants(path: str) -> bool:
+    return path.endswith(manifests.YAML_EXTENSIONS)
+
+
+def detect(path: str, text: str) -> bool:
+    return wants(path) and ORIGIN_LIST in text.lower()
+
+
+@dataclass(slots=True)
+class _Middleware:
+    """One headers middleware: its settings by folded key, each with its key's location."""
+
+    name: str | None
+    location: Location
+    settings: dict[str, tuple[Location, Node]] = field(default_factory=dict)
+
+
+def parse(source: Source, options: FormatOptions) -> ParsedFile:
+    loaded = manifests.load(source)
+    result = ParsedFile(source.path, NAME, problems=list(loaded.problems))
+    for root in loaded.documents:
+        document = Document(source.path, NAME, root.location)
+        for middleware in _middlewares(root):
+            if ORIGIN_LIST in middleware.settings or ORIGIN_REGEX in middleware.settings:
+                document.contexts.append(_Reader(middleware, loaded.text, result).context())
+        if document.contexts:
+            result.documents.append(document)
+    return result
+
+
+def _middlewares(root: Node) -> list[_Middleware]:
+    found: list[_Middleware] = []
+    labelled: dict[str, _Middleware] = {}
+    crd_name = _crd_name(root)
+    for path, mapping in manifests.mappings(root):
+        values: dict[str, Node] = mapping.value
+        if any(manifests.folded(key) in (ORIGIN_LIST, ORIGIN_REGEX) for key in values):
+            name = crd_name if path[-1:] == ("headers",) and len(path) == 2 else None
+            if name is None and len(path) >= 2 and manifests.folded(path[-1]) == "headers":
+                name = path[-2]
+            middleware = _Middleware(name, mapping.location)
+            for key, value in values.items():
+                middleware.settings[manifests.folded(key)] = (mapping.key_locations[key], value)
+            found.append(middleware)
+        labels = values.get("labels")
+        if labels is not None:
+            _labels(labels, labelled)
+    return found + list(labelled.values())
+
+
+def _crd_name(root: Node) -> str | None:
+    if not isinstance(root.value, dict) or "metadata" not in root.value:
+        return None
+    metadata = root.value["metadata"].value
+    name = metadata.get("name") if isinstance(metadata, dict) else None
+    return f"Middleware/{name.value}" if name is not None else None
+
+
+def _labels(labels: Node, into: dict[str, _Middleware]) -> None:
+    """Docker labels, as a list of `key=value` strings or a mapping."""
+    pairs: list[tuple[str, Location, Node]] = []
+    if isinstance(labels.value, list):
+        for item in labels.value:
+            if isinstance(item.value, str) and "=" in item.value:
+                label, _, value = item.value.partition("=")
+                pairs.append((label.strip(), item.location, Node(value.strip(), item.location)))
+    elif isinstance(labels.value, dict):
+        for key, child in labels.value.items():
+            pairs.append((key, labels.key_locations[key], child))
+    for label, key_at, node in pairs:
+        found = _LABEL.match(label)
+        if found is None:
+            continue
+        name = found.group(1)
+        middleware = into.setdefault(name, _Middleware(name, key_at))
+        middleware.settings[found.group(2).lower()] = (key_at, node)
+
+
+class _Reader:
+    def __init__(self, middleware: _Middleware, text: manifests.Text, result: ParsedFile) -> None:
+        self.middleware = middleware
+        self.text = text
+        self.result = result
+
+    def note(self, kind: ProblemKind, message: str, location: Location) -> None:
+        self.result.problems.append(InputProblem(kind, message, location))
+
+    def items(self, key: str) -> list[tuple[str, Location]]:
+        """A list setting's items: a YAML list, or a comma-separated string (labels)."""
+        if key not in self.middleware.settings:
+            return []
+        _at, node = self.middleware.settings[key]
+        if isinstance(node.value, list):
+            return [
+                (str(item.value), item.location) for item in node.value if isinstance(item.value, str | int)
+            ]
+        if isinstance(node.value, str):
+            items = manifests.words(node.value)
+            return list(zip(items, self.text.items(node, items), strict=True))
+        self.note(ProblemKind.SCHEMA, "expected a list of strings", node.location)
+        return []
+
+    def flag(self, key: str) -> Setting[bool] | None:
+        if key not in self.middleware.settings:
+            return None
+        _at, node = self.middleware.settings[key]
+        value = manifests.boolean(node)
+        if value is None:
+            self.note(ProblemKind.SCHEMA, f"expected true or false, not {node.plain()!r}", node.location)
+            return None
+        return Setting(value, node.location)
+
+    def context(self) -> CorsContext:
+        scope = f"traefik:{self.middleware.name}@{self.middleware.location.line}"
+        matchers: list[OriginMatcher] = []
+        for raw, location in self.items(ORIGIN_LIST):
+            expression = manifests.template_expression(raw)
+            if expression is not None:
+                self.note(ProblemKind.NOT_ANALYSED, f"`{raw}` is a template; render it first", location)
+                continue
+            kind = MatcherKind.ANY if is_any(raw) else MatcherKind.NULL if is_null(raw) else MatcherKind.EXACT
+            matchers.append(OriginMatcher(kind, raw, location, EXACT_ENGINE, scope=scope))
+        for raw, location in self.items(ORIGIN_REGEX):
+            matchers.append(OriginMatcher(MatcherKind.REGEX, raw, location, TRAEFIK_REGEX, scope=scope))
+        credentials = self.flag("accesscontrolallowcredentials")
+        vary = self.flag("addvaryheader")
+        return CorsContext(
+            matchers=matchers,
+            location=self.middleware.location,
+            credentials=Setting(credentials.value, credentials.location) if credentials else Setting(False),
+            allow_methods=self.listed("accesscontrolallowmethods"),
+            allow_headers=self.listed("accesscontrolallowheaders"),
+            expose_headers=self.listed("accesscontrolexposeheaders"),
+            max_age=self.max_age(),
+            vary_origin=vary,
+            headers=self.origin_header(matchers),
+            name=self.middleware.name,
+        )
+
+    def listed(self, key: str) -> Setting[tuple[str, ...]] | None:
+        if key not in self.middleware.settings:
+            return None
+        return Setting(tuple(item for item, _ in self.items(key)), self.middleware.settings[key][1].location)
+
+    def max_age(self) -> Setting[int] | None:
+        if "accesscontrolmaxage" not in self.middleware.settings:
+            return None
+        _at, node = self.middleware.settings["accesscontrolmaxage"]
+        seconds = manifests.seconds(node.value)
+        if seconds is None:
+            self.note(
+                ProblemKind.SCHEMA, f"expected a number of seconds, not {node.plain()!r}", node.location
+            )
+            return None
+        return Setting(seconds, node.location)
+
+    def origin_header(self, matchers: list[OriginMatcher]) -> tuple[HeaderLine, ...]:
+        """The `Access-Control-Allow-Origin` Traefik sends: per request unless it is always `*`."""
+        if not matchers or all(m.kind is MatcherKind.ANY for m in matchers):
+            return ()
+        dynamic = len(matchers) > 1 or any(m.kind is MatcherKind.REGEX for m in matchers)
+        key = ORIGIN_LIST if ORIGIN_LIST in self.middleware.settings else ORIGIN_REGEX
+        at, node = self.middleware.settings[key]
+        return (
+            HeaderLine(
+                "Access-Control-Allow-Origin",
+                "<the origin that matched>",
+                at,
+                node.location,
+                dynamic=dynamic,
+                vary_fix=VARY_FIX,
+            ),
+        )
