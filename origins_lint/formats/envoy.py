@@ -115,7 +115,7 @@ def parse(source: Source, options: FormatOptions) -> ParsedFile:
         for path, mapping in manifests.mappings(root):
             found = manifests.get(mapping, *_MARKS)
             if found is not None and _enabled(mapping):
-                document.contexts.append(_policy(mapping, found[1], path, result))
+                document.contexts.append(_policy(mapping, found[1], _describe(root, path), result))
         if document.contexts:
             result.documents.append(document)
     return result
@@ -131,7 +131,26 @@ def _enabled(policy: Node) -> bool:
     return numerator is None or numerator[1].value != 0
 
 
-def _policy(policy: Node, origins: Node, path: tuple[str, ...], result: ParsedFile) -> CorsContext:
+def _describe(root: Node, path: tuple[str, ...]) -> str | None:
+    """`api route /public`: the innermost named element on the way to a policy, and its route."""
+    name, route, node = None, None, root
+    for part in path:
+        if isinstance(node.value, list):
+            node = node.value[int(part.strip("[]"))]
+        elif isinstance(node.value, dict):
+            node = node.value[part]
+        values = node.value if isinstance(node.value, dict) else {}
+        if isinstance(values.get("name", Node(None, node.location)).value, str):
+            name = values["name"].value
+        match = values.get("match")
+        if match is not None and isinstance(match.value, dict):
+            kinds = ("prefix", "path", "safe_regex")
+            target = next((v.value for k, v in match.value.items() if k in kinds), None)
+            route = f"route {target}" if isinstance(target, str) else route
+    return " ".join(part for part in (name, route) if part) or None
+
+
+def _policy(policy: Node, origins: Node, name: str | None, result: ParsedFile) -> CorsContext:
     scope = f"envoy@{origins.location.line}:{origins.location.column}"
     matchers: list[OriginMatcher] = []
     kinds = ("exact", "prefix", "suffix", "contains", "safe_regex", "safeRegex")
@@ -144,7 +163,6 @@ def _policy(policy: Node, origins: Node, path: tuple[str, ...], result: ParsedFi
     if not isinstance(origins.value, list):
         message = "`allow_origin_string_match` must be a list of string matchers"
         result.problems.append(InputProblem(ProblemKind.SCHEMA, message, origins.location))
-    name = ".".join(part for part in path if not part.startswith("[")) or None
     credentials = flag(policy, ("allow_credentials",), result)
     private = flag(policy, ("allow_private_network_access",), result)
     return CorsContext(
