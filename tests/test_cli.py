@@ -160,6 +160,13 @@ def test_examples_folder_findings_a_reviewer_agrees_with() -> None:
     )
     assert sorted(by_file["trusted-origins.tf"]) == sorted(["OL201", "OL703", "OL302", "OL701", "OL004"])
     assert "storefront.conf" not in by_file
+    located = {(Path(f["path"]).name, f["code"], f["line"], f["column"]) for f in result.findings}
+    assert sorted(by_file["ingress.yaml"]) == sorted(["OL103", "OL302", "OL405", "OL201"])
+    assert {("ingress.yaml", "OL201", 9, 106), ("ingress.yaml", "OL302", 9, 83)} <= located
+    assert sorted(by_file["virtual-service.yaml"]) == sorted(["OL309", "OL405", "OL302", "OL307", "OL405"])
+    assert sorted(by_file["envoy.yaml"]) == sorted(["OL202", "OL309", "OL405"])
+    assert sorted(by_file["traefik.yml"]) == sorted(["OL302", "OL306", "OL405"])
+    assert sorted(by_file["application.yml"]) == sorted(["OL402", "OL302", "OL405"])
     assert sorted(by_file["shop-api.conf"]) == sorted(
         ["OL306", "OL307", "OL405", "OL604", "OL605", "OL602", "OL603", "OL402", "OL603", "OL202"]
     )
