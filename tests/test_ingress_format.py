@@ -167,3 +167,34 @@ def test_detection_is_by_annotation_prefix() -> None:
     assert ingress.detect("patch.yml", "path: /metadata/annotations/nginx.ingress.kubernetes.io~1enable-cors")
     assert not ingress.detect("x.yaml", "kind: Ingress")
     assert not ingress.detect("x.json", "nginx.ingress.kubernetes.io/enable-cors")
+
+
+def test_snippet_with_nginx_braced_variables_and_an_escaped_value(project: Path) -> None:
+    """`${cors}` is nginx, not a template; a double-quoted value with escapes is still read."""
+    write(
+        project,
+        "ingress.yaml",
+        """
+        metadata:
+          name: flags
+          annotations:
+            nginx.ingress.kubernetes.io/configuration-snippet: |
+              set $cors "";
+              if ($http_origin ~* "^https://.*\\.example\\.com$") { set $cors "true"; }
+              if ($request_method = OPTIONS) { set $cors "${cors}options"; }
+              if ($cors = "true") {
+                more_set_headers "Access-Control-Allow-Origin: $http_origin";
+                more_set_headers "Access-Control-Allow-Credentials: true";
+              }
+            nginx.ingress.kubernetes.io/server-snippet: "add_header Access-Control-Allow-Origin \\"$http_origin\\" always;"
+        """,  # noqa: E501 (a real annotation line)
+    )
+    result = check_json(".")
+    got = [(f["code"], f["line"], f["column"]) for f in result.findings]
+    assert ("OL302", 6, 28) in got  # the `if` regex, in the block scalar, at its column
+    assert ("OL405", 6, 28) in got
+    assert ("OL602", 9, 9) in got  # `more_set_headers` inside the `if`
+    # a value with escapes is parsed alone, placed after its quote: exact up to the first escape,
+    # then early by one per `\"` before it (`$http_origin` is at column 91 in the file)
+    assert [(c, column) for c, line, column in got if line == 12] == [("OL602", 50), ("OL304", 90)]
+    assert "OL004" not in {c for c, _, _ in got}

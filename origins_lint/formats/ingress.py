@@ -121,7 +121,7 @@ def _inline_patch(node: Node, text: manifests.Text, result: ParsedFile) -> list[
 
     embedded = text.embedded(node)
     if embedded is None:
-        embedded = "\n" * (node.location.line - 1) + str(node.value)
+        embedded = manifests.placed(node)
     loaded = load_documents(text.path, embedded)
     result.problems.extend(loaded.problems)
     return [found for root in loaded.documents for found in _annotation_sets(root, text, result, depth=1)]
@@ -166,7 +166,7 @@ class _Reader:
             if node.value is None or isinstance(node.value, dict | list):
                 return None
             annotation = _Annotation(annotation.key_at, Node(str(node.value).lower(), node.location))
-        expression = manifests.template_expression(str(annotation.value.value))
+        expression = manifests.template_expression(str(annotation.value.value), shell=name not in SNIPPETS)
         if expression is not None:
             self.note(
                 ProblemKind.NOT_ANALYSED,
@@ -273,8 +273,8 @@ class _Reader:
             return []
         node = annotation.value
         text = self.text.embedded(node)
-        if text is None:  # escapes or folding: parse the value alone, placed at the value's line
-            text = "\n" * (node.location.line - 1) + str(node.value)
+        if text is None:  # escapes or folding: parse the value alone, placed where the value starts
+            text = manifests.placed(node)
         parsed = nginx.parse(Source(self.text.path, text), self.options)
         self.result.problems.extend(parsed.problems)
         contexts = [context for document in parsed.documents for context in document.contexts]

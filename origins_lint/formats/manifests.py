@@ -24,6 +24,7 @@ from origins_lint.source import Source, problem
 YAML_EXTENSIONS: Final = (".yaml", ".yml")
 # a line that is template control (`{{- if ... }}`) or a value that starts with `{{` unquoted
 _TEMPLATE_LINE = re.compile(r"^[ \t]*(?:-[ \t]+)?(?:[^#'\"\n]*?:[ \t]+)?\{\{", re.MULTILINE)
+_HELM_EXPRESSION = re.compile(r"\{\{.*?\}\}")
 _EXPRESSION = re.compile(r"\{\{.*?\}\}|\$\{[^}]*\}")
 
 
@@ -68,10 +69,23 @@ def _load(source: Source) -> Loaded:
     return Loaded(loaded.documents, loaded.problems, Text(path, text))
 
 
-def template_expression(value: str) -> str | None:
-    """A `{{ ... }}` or `${...}` left in a value: rendered later, so not what will be enforced."""
-    found = _EXPRESSION.search(value)
+def template_expression(value: str, shell: bool = True) -> str | None:
+    """A `{{ ... }}` (or, with ``shell``, `${...}`) left in a value: rendered later, not what is enforced.
+
+    nginx writes its own variables as `${name}`, so nginx text asks for `{{` only.
+    """
+    found = (_EXPRESSION if shell else _HELM_EXPRESSION).search(value)
     return found.group(0) if found is not None else None
+
+
+def placed(node: Node) -> str:
+    """A value's text at the line and column where it starts (after a quote): for values with escapes.
+
+    Positions after the first escape on a line drift by the escapes' length;
+    lines and the start stay right.
+    """
+    loc = node.location
+    return "\n" * (loc.line - 1) + " " * loc.column + str(node.value)
 
 
 def mappings(node: Node, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], Node]]:
