@@ -120,9 +120,7 @@ def _inline_patch(node: Node, text: manifests.Text, result: ParsedFile) -> list[
     from origins_lint.formats.yaml_tree import load_documents
 
     embedded = text.embedded(node)
-    if embedded is None:
-        embedded = manifests.placed(node)
-    loaded = load_documents(text.path, embedded)
+    loaded = embedded.locate(load_documents(text.path, embedded.text))
     result.problems.extend(loaded.problems)
     return [found for root in loaded.documents for found in _annotation_sets(root, text, result, depth=1)]
 
@@ -271,11 +269,11 @@ class _Reader:
         annotation = self.value(name)
         if annotation is None:
             return []
-        node = annotation.value
-        text = self.text.embedded(node)
-        if text is None:  # escapes or folding: parse the value alone, placed where the value starts
-            text = manifests.placed(node)
-        parsed = nginx.parse(Source(self.text.path, text), self.options)
+        embedded = self.text.embedded(annotation.value)
+        parsed = embedded.locate(nginx.parse(Source(self.text.path, embedded.text), self.options))
         self.result.problems.extend(parsed.problems)
         contexts = [context for document in parsed.documents for context in document.contexts]
+        for matcher in {id(m): m for context in contexts for m in context.matchers}.values():
+            # lists are told apart by where they are; two snippets of one file both start at line 1
+            matcher.scope = f"{name}@{annotation.key_at.line}: {matcher.scope}"
         return [replace(context, name=self.found.owner) for context in contexts]

@@ -10,10 +10,11 @@ template is refused here, once, for all of them.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 from origins_lint.formats.json_tree import load_json
 from origins_lint.formats.tree import Node
@@ -76,16 +77,6 @@ def template_expression(value: str, shell: bool = True) -> str | None:
     """
     found = (_EXPRESSION if shell else _HELM_EXPRESSION).search(value)
     return found.group(0) if found is not None else None
-
-
-def placed(node: Node) -> str:
-    """A value's text at the line and column where it starts (after a quote): for values with escapes.
-
-    Positions after the first escape on a line drift by the escapes' length;
-    lines and the start stay right.
-    """
-    loc = node.location
-    return "\n" * (loc.line - 1) + " " * loc.column + str(node.value)
 
 
 def mappings(node: Node, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], Node]]:
@@ -160,6 +151,7 @@ class Text:
     path: str
     source: str
     _starts: list[int] = field(default_factory=list)
+    _lines: list[str] = field(default_factory=list)
 
     def offset(self, line: int, column: int) -> int:
         if not self._starts:
@@ -191,38 +183,65 @@ class Text:
             cursor = found + len(item)
         return out
 
-    def embedded(self, node: Node) -> str | None:
-        """The file's text with everything but this scalar's content blanked, lines kept.
+    def embedded(self, node: Node) -> Embedded:
+        """A scalar's content as text to parse, laid out as in this file.
 
-        Parsing that text (nginx in an annotation) gives positions in this file.
-        None when the value is not written verbatim (escapes, folding): the
-        caller then parses the value alone.
+        A block scalar (`|`) or a one-line value written verbatim keeps every
+        column; a value with escapes or folding is placed after its quote
+        (lines stay right; columns after an escape drift by its length).
         """
-        value, loc = node.value, node.location
-        if not isinstance(value, str):
-            return None
-        lines = self.source.split("\n")
-        header = lines[loc.line - 1][loc.column - 1 :] if loc.line <= len(lines) else ""
-        if header[:1] in ("|", ">"):
-            if header[:1] == ">":
-                return None
+        loc = node.location
+        value = str(node.value)
+        if not self._lines:
+            self._lines = self.source.split("\n")
+        lines = self._lines
+        row = lines[loc.line - 1] if loc.line <= len(lines) else ""
+        header = row[loc.column - 1 :]
+        if header[:1] == "|":
             last = loc.end_line - 1 if loc.end_column == 1 else loc.end_line
             body = lines[loc.line : last]
             indent = min((len(b) - len(b.lstrip(" ")) for b in body if b.strip()), default=0)
-            if "\n".join(b[indent:] for b in body).rstrip("\n") != value.rstrip("\n"):
-                return None
-            kept = range(loc.line + 1, last + 1)
-        else:
-            if loc.line != loc.end_line:
-                return None
-            quoted = header[:1] in ("'", '"')
-            inner_start = loc.column + (1 if quoted else 0)
-            inner = lines[loc.line - 1][inner_start - 1 : loc.end_column - 1 - (1 if quoted else 0)]
-            if inner != value:
-                return None
-            row = lines[loc.line - 1]
-            lines[loc.line - 1] = (
-                " " * (inner_start - 1) + inner + " " * (len(row) - len(inner) - inner_start + 1)
-            )
-            kept = range(loc.line, loc.line + 1)
-        return "\n".join(line if number in kept else "" for number, line in enumerate(lines, start=1))
+            if "\n".join(b[indent:] for b in body).rstrip("\n") == value.rstrip("\n"):
+                return Embedded("\n".join(body), loc.line)
+        elif loc.line == loc.end_line and header[:1] != ">":
+            quote = 1 if header[:1] in ("'", '"') else 0
+            if row[loc.column - 1 + quote : loc.end_column - 1 - quote] == value:
+                return Embedded(" " * (loc.column - 1 + quote) + value, loc.line - 1)
+        return Embedded(" " * loc.column + value, loc.line - 1)
+
+
+@dataclass(frozen=True, slots=True)
+class Embedded:
+    """Text found inside a value, and how many lines of the file come before its first line."""
+
+    text: str
+    lines_before: int
+
+    def locate(self, value: T) -> T:
+        """A result parsed from the text, with every location moved to its place in the file."""
+        return _shifted(value, self.lines_before, {}) if self.lines_before else value
+
+
+T = TypeVar("T")
+
+
+def _shifted(value: Any, lines: int, done: dict[int, Any]) -> Any:
+    """A copy with every ``Location`` inside moved down ``lines`` lines; shared parts stay shared."""
+    if isinstance(value, Location):
+        return Location(
+            value.path, value.line + lines, value.column, value.end_line + lines, value.end_column
+        )
+    if isinstance(value, list):
+        return [_shifted(item, lines, done) for item in value]
+    if isinstance(value, tuple):
+        return tuple(_shifted(item, lines, done) for item in value)
+    if isinstance(value, dict):
+        return {key: _shifted(item, lines, done) for key, item in value.items()}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        if id(value) not in done:
+            changes = {
+                f.name: _shifted(getattr(value, f.name), lines, done) for f in dataclasses.fields(value)
+            }
+            done[id(value)] = dataclasses.replace(value, **changes)
+        return done[id(value)]
+    return value
