@@ -289,3 +289,19 @@ def test_mutated_gateway_files_never_raise(edits: list[tuple[int, int, bytes]], 
             fmt = detect(name, source.text)
             if fmt is not None:
                 run_every_rule(fmt.parse(source, FormatOptions(1 << 20)))
+
+
+def test_input_format_forces_a_gateway_format(project: Path) -> None:
+    write(project, "cors-settings.yml", "spring:\n  web:\n    cors:\n      allowed-origin-patterns: '*'\n")
+    # not an application*.yml, so not Spring by name: named on the command line, it is OL003
+    assert found(project / "cors-settings.yml") == [("OL003", 1, 1)]
+    forced = check_json(project / "cors-settings.yml", extra=("--input-format", "spring"))
+    assert [(f["code"], f["line"], f["column"], f["format"]) for f in forced.findings] == [
+        ("OL304", 4, 33, "spring")  # the `*` inside the quotes
+    ]
+    unknown = run_cli("check", "--input-format", "kubernetes", str(project))
+    assert unknown.exit_code == 2
+    assert (
+        "known: policy, nginx, okta, terraform, ingress-nginx, istio, envoy, traefik, spring"
+        in unknown.stderr
+    )
