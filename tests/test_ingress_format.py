@@ -58,6 +58,8 @@ def test_helm_values_with_a_folded_list() -> None:
 def test_kustomize_json_patches_inline_and_in_a_file() -> None:
     assert found(ING / "kustomize-patch.yaml") == [("OL302", 16, 45), ("OL405", 16, 45)]
     assert found(ING / "json-patch.yaml") == [("OL302", 7, 39), ("OL405", 7, 39)]
+    result = run_cli("match", "https://x.reports.example.com", str(ING / "kustomize-patch.yaml"))
+    assert "wildcard `https://*.reports.example.com` (Ingress/reports) admits it" in result.stdout
 
 
 def test_snippets_are_read_as_nginx_at_their_place_in_the_yaml() -> None:

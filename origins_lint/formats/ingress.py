@@ -97,7 +97,10 @@ def _annotation_sets(root: Node, text: manifests.Text, result: ParsedFile, depth
         values: dict[str, Node] = mapping.value
         inline = values.get("patch")
         if inline is not None and isinstance(inline.value, str) and _MARK in inline.value and depth == 0:
-            sets.extend(_inline_patch(inline, text, result))
+            target = values.get("target")
+            for found_set in _inline_patch(inline, text, result):
+                found_set.owner = found_set.owner or (_owner(target) if target is not None else None)
+                sets.append(found_set)
         found = _Set(mapping.location, owner)
         for key, value in values.items():
             if key.startswith(PREFIX):
@@ -126,12 +129,12 @@ def _inline_patch(node: Node, text: manifests.Text, result: ParsedFile) -> list[
 
 
 def _owner(root: Node) -> str | None:
-    """`Ingress/shop-api`, named in `match` output."""
+    """`Ingress/shop-api` (from a manifest, or a patch's `target`), named in `match` output."""
     if not isinstance(root.value, dict):
         return None
     kind = root.value.get("kind")
-    metadata = root.value.get("metadata")
-    name = metadata.value.get("name") if metadata is not None and isinstance(metadata.value, dict) else None
+    metadata = root.value.get("metadata", root)  # a Kustomize `target:` names it directly
+    name = metadata.value.get("name") if isinstance(metadata.value, dict) else None
     if kind is None or name is None:
         return None
     return f"{kind.value}/{name.value}"
