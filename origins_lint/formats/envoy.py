@@ -173,26 +173,14 @@ def _policy(policy: Node, origins: Node, name: str | None, result: ParsedFile) -
         allow_headers=listed(policy, ("allow_headers",)),
         expose_headers=listed(policy, ("expose_headers",)),
         max_age=max_age(policy, ("max_age",), result),
-        private_network=Setting(private.value, private.location)
-        if private and private.value is not None
-        else None,
+        private_network=manifests.known(private),
         name=name,
     )
 
 
 def flag(policy: Node, names: tuple[str, ...], result: ParsedFile) -> Setting[bool | None] | None:
     found = manifests.get(policy, *names)
-    if found is None:
-        return None
-    key, node = found
-    value = manifests.boolean(node)
-    if value is None:
-        result.problems.append(
-            InputProblem(
-                ProblemKind.SCHEMA, f"`{key}` must be true or false, not {node.plain()!r}", node.location
-            )
-        )
-    return Setting(value, node.location)
+    return manifests.read_flag(found[0], found[1], result.problems) if found is not None else None
 
 
 def listed(policy: Node, names: tuple[str, ...]) -> Setting[tuple[str, ...]] | None:
@@ -208,12 +196,4 @@ def listed(policy: Node, names: tuple[str, ...]) -> Setting[tuple[str, ...]] | N
 
 def max_age(policy: Node, names: tuple[str, ...], result: ParsedFile) -> Setting[int] | None:
     found = manifests.get(policy, *names)
-    if found is None:
-        return None
-    key, node = found
-    seconds = manifests.seconds(node.value)
-    if seconds is None:
-        message = f'`{key}` must be a duration (`86400`, `"24h"`), not {node.plain()!r}'
-        result.problems.append(InputProblem(ProblemKind.SCHEMA, message, node.location))
-        return None
-    return Setting(seconds, node.location)
+    return manifests.read_seconds(found[0], found[1], result.problems) if found is not None else None

@@ -214,22 +214,16 @@ class _Reader:
             ]
         else:
             matchers = self.origins(origins, scope)
-        credentials = self.value("cors-allow-credentials")
-        allowed = manifests.boolean(credentials.value) if credentials is not None else None
-        if credentials is not None and allowed is None:
-            self.note(
-                ProblemKind.SCHEMA,
-                f'`{PREFIX}cors-allow-credentials` must be "true" or "false"',
-                credentials.value.location,
-            )
+        # a value ingress-nginx cannot read falls back to its default, as ingress-nginx does
+        credentials: Setting[bool | None] = Setting(True, at, from_default=True)
+        written = self.value("cors-allow-credentials")
+        if written is not None:
+            read = manifests.read_flag(f"{PREFIX}cors-allow-credentials", written.value, self.result.problems)
+            credentials = read if read.value is not None else credentials
         return CorsContext(
             matchers=matchers,
             location=at,
-            credentials=(
-                Setting(allowed, credentials.value.location)
-                if credentials is not None and allowed is not None
-                else Setting(True, at, from_default=True)
-            ),
+            credentials=credentials,
             allow_methods=self.listed("cors-allow-methods", DEFAULT_METHODS, at),
             allow_headers=self.listed("cors-allow-headers", DEFAULT_HEADERS, at),
             expose_headers=self.listed("cors-expose-headers", (), at),
@@ -255,17 +249,12 @@ class _Reader:
 
     def max_age(self, at: Location) -> Setting[int]:
         annotation = self.value("cors-max-age")
-        if annotation is None:
-            return Setting(DEFAULT_MAX_AGE, at, from_default=True)
-        seconds = manifests.seconds(annotation.value.value)
-        if seconds is None:
-            self.note(
-                ProblemKind.SCHEMA,
-                f"`{PREFIX}cors-max-age` must be a number of seconds, not {annotation.value.value!r}",
-                annotation.value.location,
-            )
-            return Setting(DEFAULT_MAX_AGE, at, from_default=True)
-        return Setting(seconds, annotation.value.location)
+        written = (
+            manifests.read_seconds(f"{PREFIX}cors-max-age", annotation.value, self.result.problems)
+            if annotation is not None
+            else None
+        )
+        return written or Setting(DEFAULT_MAX_AGE, at, from_default=True)
 
     def snippet(self, name: str) -> list[CorsContext]:
         """The nginx in a snippet annotation, read by the nginx format at its place in this file."""

@@ -19,7 +19,7 @@ from typing import Any, Final, TypeVar
 from origins_lint.formats.json_tree import load_json
 from origins_lint.formats.tree import Node
 from origins_lint.formats.yaml_tree import load_documents
-from origins_lint.model import InputProblem, Location
+from origins_lint.model import InputProblem, Location, ProblemKind, Setting
 from origins_lint.source import Source, problem
 
 YAML_EXTENSIONS: Final = (".yaml", ".yml")
@@ -142,6 +142,35 @@ def seconds(value: Any, unit: str = "s") -> int | None:
         total += float(found.group(1)) * _SECONDS[found.group(2) or unit]
         position = found.end()
     return int(total) if text and position == len(text) else None
+
+
+def read_flag(name: str, node: Node, problems: list[InputProblem]) -> Setting[bool | None]:
+    """A true/false setting where it is written; anything else is a schema problem and unknown (None).
+
+    Unknown credentials count as possible, so a typo never reads as "off".
+    """
+    value = boolean(node)
+    if value is None:
+        message = f"`{name}` must be true or false, not {node.plain()!r}"
+        problems.append(InputProblem(ProblemKind.SCHEMA, message, node.location))
+    return Setting(value, node.location)
+
+
+def known(setting: Setting[bool | None] | None) -> Setting[bool] | None:
+    """A flag only when it was readable: for settings where unknown means nothing is claimed."""
+    if setting is None or setting.value is None:
+        return None
+    return Setting(setting.value, setting.location, setting.from_default)
+
+
+def read_seconds(name: str, node: Node, problems: list[InputProblem]) -> Setting[int] | None:
+    """A max age (`600`, `"10m"`, `"1800s"`) where it is written; anything else is a schema problem."""
+    value = seconds(node.value)
+    if value is None:
+        message = f"`{name}` must be a number of seconds, not {node.plain()!r}"
+        problems.append(InputProblem(ProblemKind.SCHEMA, message, node.location))
+        return None
+    return Setting(value, node.location)
 
 
 @dataclass(slots=True)

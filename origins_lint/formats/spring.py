@@ -26,13 +26,11 @@ from origins_lint.model import (
     Document,
     Engine,
     Environment,
-    InputProblem,
     Location,
     MatcherKind,
     MatchMode,
     OriginMatcher,
     ParsedFile,
-    ProblemKind,
     Setting,
 )
 from origins_lint.origins import is_any, is_null
@@ -232,11 +230,9 @@ class _Reader:
     def credentials(self) -> Setting[bool | None]:
         if "allowcredentials" not in self.group.values:
             return Setting(False)
-        _at, node = self.group.values["allowcredentials"]
-        value = manifests.boolean(node)
-        if value is None:
-            self.problem(f"`allow-credentials` must be true or false, not {node.plain()!r}", node.location)
-        return Setting(value, node.location)
+        return manifests.read_flag(
+            "allow-credentials", self.group.values["allowcredentials"][1], self.result.problems
+        )
 
     def listed(self, name: str) -> Setting[tuple[str, ...]] | None:
         """Spring answers `*` methods and headers with what the request asked for: not a literal `*`."""
@@ -248,12 +244,4 @@ class _Reader:
     def max_age(self) -> Setting[int] | None:
         if "maxage" not in self.group.values:
             return None
-        _at, node = self.group.values["maxage"]
-        seconds = manifests.seconds(node.value)
-        if seconds is None:
-            self.problem(f"`max-age` must be a duration (`1800`, `30m`), not {node.plain()!r}", node.location)
-            return None
-        return Setting(seconds, node.location)
-
-    def problem(self, message: str, location: Location) -> None:
-        self.result.problems.append(InputProblem(ProblemKind.SCHEMA, message, location))
+        return manifests.read_seconds("max-age", self.group.values["maxage"][1], self.result.problems)

@@ -36,6 +36,11 @@ NAME = "traefik"
 ORIGIN_LIST = "accesscontrolalloworiginlist"
 ORIGIN_REGEX = "accesscontrolalloworiginlistregex"
 _LABEL = re.compile(r"^traefik\.http\.middlewares\.([^.=\s]+)\.headers\.(\w+)$", re.IGNORECASE)
+SPELLED = {  # settings read as flags or durations, as Traefik's docs spell them, for messages
+    "accesscontrolallowcredentials": "accessControlAllowCredentials",
+    "addvaryheader": "addVaryHeader",
+    "accesscontrolmaxage": "accessControlMaxAge",
+}
 VARY_FIX = "set `addVaryHeader: true` on this middleware"
 
 
@@ -141,15 +146,11 @@ class _Reader:
         self.note(ProblemKind.SCHEMA, "expected a list of strings", node.location)
         return []
 
-    def flag(self, key: str) -> Setting[bool] | None:
+    def flag(self, key: str) -> Setting[bool | None] | None:
         if key not in self.middleware.settings:
             return None
         _at, node = self.middleware.settings[key]
-        value = manifests.boolean(node)
-        if value is None:
-            self.note(ProblemKind.SCHEMA, f"expected true or false, not {node.plain()!r}", node.location)
-            return None
-        return Setting(value, node.location)
+        return manifests.read_flag(SPELLED[key], node, self.result.problems)
 
     def context(self) -> CorsContext:
         scope = f"traefik:{self.middleware.name}@{self.middleware.location.line}"
@@ -168,12 +169,12 @@ class _Reader:
         return CorsContext(
             matchers=matchers,
             location=self.middleware.location,
-            credentials=Setting(credentials.value, credentials.location) if credentials else Setting(False),
+            credentials=credentials if credentials is not None else Setting(False),
             allow_methods=self.listed("accesscontrolallowmethods"),
             allow_headers=self.listed("accesscontrolallowheaders"),
             expose_headers=self.listed("accesscontrolexposeheaders"),
             max_age=self.max_age(),
-            vary_origin=vary,
+            vary_origin=manifests.known(vary),
             headers=self.origin_header(matchers),
             name=self.middleware.name,
         )
@@ -184,16 +185,11 @@ class _Reader:
         return Setting(tuple(item for item, _ in self.items(key)), self.middleware.settings[key][1].location)
 
     def max_age(self) -> Setting[int] | None:
-        if "accesscontrolmaxage" not in self.middleware.settings:
+        key = "accesscontrolmaxage"
+        if key not in self.middleware.settings:
             return None
-        _at, node = self.middleware.settings["accesscontrolmaxage"]
-        seconds = manifests.seconds(node.value)
-        if seconds is None:
-            self.note(
-                ProblemKind.SCHEMA, f"expected a number of seconds, not {node.plain()!r}", node.location
-            )
-            return None
-        return Setting(seconds, node.location)
+        _at, node = self.middleware.settings[key]
+        return manifests.read_seconds(SPELLED[key], node, self.result.problems)
 
     def origin_header(self, matchers: list[OriginMatcher]) -> tuple[HeaderLine, ...]:
         """The `Access-Control-Allow-Origin` Traefik sends: per request unless it is always `*`."""
