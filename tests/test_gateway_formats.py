@@ -77,6 +77,10 @@ def test_envoy_string_matchers_and_per_filter_config() -> None:
     assert "`https://attackerexample.com` gets in" in said[("OL309", 21, 39)]
 
 
+def test_envoy_true_negatives_are_silent() -> None:
+    assert found(FIXTURES / "envoy" / "clean.yaml") == []
+
+
 def test_envoy_json_route_config_in_camel_case() -> None:
     assert found(FIXTURES / "envoy" / "route.json") == [("OL402", 9, 35)]
 
