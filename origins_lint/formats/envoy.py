@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from origins_lint.formats import manifests
 from origins_lint.formats.base import FormatOptions
 from origins_lint.formats.tree import Node
-from origins_lint.matchers import affix_pattern, analyse_regex
+from origins_lint.matchers import analyse_regex
 from origins_lint.model import (
     ENVOY_RE2,
     EXACT_ENGINE,
@@ -38,6 +38,11 @@ NAME = "envoy"
 _MARKS = ("allow_origin_string_match", "allowOriginStringMatch")
 EXTENSIONS = (*manifests.YAML_EXTENSIONS, ".json")
 _AFFIXES = {"prefix": MatcherKind.PREFIX, "suffix": MatcherKind.SUFFIX, "contains": MatcherKind.CONTAINS}
+_AFFIX_TESTS = {  # what Envoy runs: (value, matcher text) -> match
+    "prefix": str.startswith,
+    "suffix": str.endswith,
+    "contains": str.__contains__,
+}
 ECHO_NOTE = "it matches the literal `*`, so Envoy admits every origin and echoes it back"
 
 
@@ -59,9 +64,8 @@ class Matched:
 
 def string_matcher(node: Node, scope: str, kinds: tuple[str, ...]) -> Matched:
     """An Envoy `StringMatcher` or Istio `StringMatch` (`{exact|prefix|...: value}`) as a matcher."""
-    found = (
-        [(key, value) for key, value in (node.value or {}).items() if key in kinds] if _is_map(node) else []
-    )
+    values = node.value if isinstance(node.value, dict) else {}
+    found = [(key, value) for key, value in values.items() if key in kinds]
     if len(found) != 1:
         allowed = ", ".join(f"`{kind}`" for kind in kinds)
         what = "several of" if found else "none of"
@@ -93,7 +97,7 @@ def origin_matcher(key: str, raw: str, location: Location, scope: str, icase: bo
         echoes = analyse_regex(raw, ENVOY_RE2).accepts("*")
     elif key in _AFFIXES:
         kind = _AFFIXES[key]
-        echoes = analyse_regex(affix_pattern(key, raw), Engine("affix", MatchMode.SEARCH)).accepts("*")
+        echoes = _AFFIX_TESTS[key]("*", raw)
     else:
         engine = EXACT_ENGINE if not icase else engine
         kind = MatcherKind.NULL if is_null(raw) else MatcherKind.EXACT
@@ -101,10 +105,6 @@ def origin_matcher(key: str, raw: str, location: Location, scope: str, icase: bo
     if echoes:
         return OriginMatcher(MatcherKind.REFLECTED, raw, location, engine, note=ECHO_NOTE, scope=scope)
     return OriginMatcher(kind, raw, location, engine, scope=scope)
-
-
-def _is_map(node: Node) -> bool:
-    return isinstance(node.value, dict)
 
 
 def parse(source: Source, options: FormatOptions) -> ParsedFile:

@@ -184,7 +184,7 @@ class Text:
 
     def offset(self, line: int, column: int) -> int:
         if not self._starts:
-            self._starts = [0] + [i + 1 for i, c in enumerate(self.source) if c == "\n"]
+            self._starts = [0] + [m.end() for m in re.finditer("\n", self.source)]
         line = min(max(line, 1), len(self._starts))
         return self._starts[line - 1] + column - 1
 
