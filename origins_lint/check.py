@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
 
 from origins_lint import formats
 from origins_lint.config import Config, selector_matches
 from origins_lint.discover import discover, glob_match, relative_to
+from origins_lint.fingerprint import with_fingerprints
 from origins_lint.model import Environment, Finding, InputProblem, Location, ParsedFile, ProblemKind
 from origins_lint.rules import RULES, Rule, RuleSettings, all_rules
 from origins_lint.source import Source, read_source
@@ -22,11 +23,17 @@ PROBLEM_RULES = {
 }
 
 
+ProgressHook = Callable[[int, int], None]  # (files done, files in all), after each file
+
+
 @dataclass
 class CheckResult:
     findings: list[Finding] = field(default_factory=list)
     files_checked: int = 0
     internal_errors: list[str] = field(default_factory=list)
+    paths: list[str] = field(default_factory=list)  # every file checked, in order
+    sources: dict[str, str] = field(default_factory=dict)  # text of every file a finding may point into
+    baselined: int = 0  # findings a baseline accepted, left out of `findings`
 
 
 def active_rules(select: Iterable[str], ignore: Iterable[str]) -> list[Rule]:
@@ -49,7 +56,11 @@ class Checked:
 
 
 def parse_files(
-    paths: list[str], config: Config, input_format: str | None, errors: list[str]
+    paths: list[str],
+    config: Config,
+    input_format: str | None,
+    errors: list[str],
+    progress: ProgressHook | None = None,
 ) -> list[Checked]:
     """Every file the paths name or contain, parsed; internal errors are collected, not raised."""
     roots = tuple(dict.fromkeys(_root(path) for path in paths))
@@ -57,7 +68,10 @@ def parse_files(
     forced = formats.BY_NAME[input_format] if input_format else None
     wanted = forced.wants if forced else formats.wanted
     out: list[Checked] = []
-    for candidate in discover(paths, config.exclude, config.root, wanted):
+    candidates = list(discover(paths, config.exclude, config.root, wanted))
+    for done, candidate in enumerate(candidates, start=1):
+        if progress is not None:
+            progress(done, len(candidates))
         source = read_source(candidate.path, config.max_file_size)
         if isinstance(source, InputProblem):
             out.append(Checked(candidate.path, ParsedFile(candidate.path, "unknown", problems=[source]), ""))
@@ -81,11 +95,16 @@ def _root(path: str) -> str:
     return os.path.realpath(path if os.path.isdir(path) else os.path.dirname(path) or ".")
 
 
-def run_check(paths: list[str], config: Config, input_format: str | None = None) -> CheckResult:
+def run_check(
+    paths: list[str],
+    config: Config,
+    input_format: str | None = None,
+    progress: ProgressHook | None = None,
+) -> CheckResult:
     result = CheckResult()
     rules = active_rules(config.select, config.ignore)
     settings = RuleSettings(config.allowed_domains, config.denied_origins)
-    checked = parse_files(paths, config, input_format, result.internal_errors)
+    checked = parse_files(paths, config, input_format, result.internal_errors, progress)
     texts = {item.path: item.text for item in checked}
     # a file another checked file includes is analysed there, where its variables are defined
     covered = set()
@@ -104,6 +123,7 @@ def run_check(paths: list[str], config: Config, input_format: str | None = None)
             parsed.documents = []
             parsed.problems = [p for p in parsed.problems if p.kind is not ProblemKind.NOT_ANALYSED]
         result.files_checked += 1
+        result.paths.append(item.path)
         relative = relative_to(item.path, config.root)  # what config globs match against
         development = any(glob_match(glob, relative) for glob in config.development_files)
         try:
@@ -116,8 +136,20 @@ def run_check(paths: list[str], config: Config, input_format: str | None = None)
                 continue
             loc = finding.location
             kept.setdefault((finding.code, loc.path, loc.line, loc.column, finding.message), finding)
-    result.findings = sorted(kept.values(), key=Finding.sort_key)
+    findings = sorted(kept.values(), key=Finding.sort_key)
+    result.findings = with_fingerprints(_fixable(findings), texts, os.getcwd())
+    result.sources = texts
     return result
+
+
+def _fixable(findings: list[Finding]) -> list[Finding]:
+    """A fix stays on a finding only when the format of the file it points into can apply it."""
+
+    def can_fix(finding: Finding) -> bool:
+        fmt = formats.BY_NAME.get(finding.format)
+        return fmt is not None and fmt.fix is not None
+
+    return [f if f.fix is None or can_fix(f) else replace(f, fix=None) for f in findings]
 
 
 def _unknown(source: Source) -> InputProblem:

@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from origins_lint import __version__
+from origins_lint.report.safe import printable
+
+if TYPE_CHECKING:
+    from origins_lint.check import CheckResult, ProgressHook
+    from origins_lint.config import Config
 
 app = typer.Typer(
     name="origins-lint",
@@ -26,6 +32,18 @@ app = typer.Typer(
 class OutputFormat(StrEnum):
     text = "text"
     json = "json"
+    sarif = "sarif"
+    github = "github"
+    junit = "junit"
+
+
+class ListFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+# --output-file names that say which format they want when -f is not given
+SUFFIX_FORMATS = {".sarif": OutputFormat.sarif, ".json": OutputFormat.json, ".xml": OutputFormat.junit}
 
 
 class SeverityName(StrEnum):
@@ -59,7 +77,19 @@ def _main(
 @app.command()
 def check(
     paths: Annotated[list[str] | None, typer.Argument(help="Files or folders (default: .)")] = None,
-    output_format: Annotated[OutputFormat, typer.Option("--output-format", "-f")] = OutputFormat.text,
+    output_format: Annotated[
+        OutputFormat | None,
+        typer.Option(
+            "--output-format",
+            "-f",
+            help="text, json, sarif, github or junit [default: github in GitHub Actions, else text, "
+            "or from the --output-file suffix]",
+            show_default=False,
+        ),
+    ] = None,
+    output_file: Annotated[
+        Path | None, typer.Option("--output-file", "-o", help="Write the report here instead of stdout.")
+    ] = None,
     select: Annotated[
         list[str] | None,
         typer.Option(help="Rules to run: codes, slugs or prefixes (OL3); repeat or comma-separate."),
@@ -73,14 +103,24 @@ def check(
     ] = None,
     input_format: Annotated[str | None, typer.Option(help="Read every file as this format.")] = None,
     exclude: Annotated[list[str] | None, typer.Option(help="Glob of paths to skip; repeatable.")] = None,
+    statistics: Annotated[
+        bool, typer.Option("--statistics", help="Count findings per rule instead of listing them.")
+    ] = False,
+    baseline: Annotated[
+        Path | None, typer.Option(help="Report only findings this baseline file does not list.")
+    ] = None,
+    write_baseline: Annotated[
+        Path | None, typer.Option(help="Write every current finding to this baseline file, then exit 0.")
+    ] = None,
+    fix: Annotated[bool, typer.Option("--fix", help="Apply the safe fixes (marked [*]) in place.")] = False,
+    diff: Annotated[
+        bool, typer.Option("--diff", help="Print the fixes as a unified diff; change nothing.")
+    ] = False,
 ) -> None:
     """Check files and folders for risky CORS and trusted-origin entries."""
     from origins_lint import formats
-    from origins_lint.check import run_check
     from origins_lint.config import ConfigError, check_selectors, find_config, load_config
-    from origins_lint.discover import PathError
     from origins_lint.model import Severity
-    from origins_lint.report import REPORTERS
 
     try:
         settings = load_config(config if config is not None else find_config(Path.cwd()))
@@ -98,38 +138,200 @@ def check(
         settings.exclude = (*settings.exclude, *exclude)
     if input_format is not None and input_format not in formats.BY_NAME:
         raise _fail(f"unknown input format `{input_format}`; known: {', '.join(formats.BY_NAME)}")
-    try:
-        result = run_check(paths or ["."], settings, input_format)
-    except PathError as error:
-        raise _fail(str(error)) from None
-    colour = output_format is OutputFormat.text and _colour(sys.stdout)
-    sys.stdout.write(REPORTERS[output_format.value](result, colour))
+    chosen = _output_format(output_format, output_file)
+    if statistics and chosen not in (OutputFormat.text, OutputFormat.json):
+        raise _fail("--statistics prints text or json; drop --output-format or pick one of those")
+    if fix and diff:
+        raise _fail("--fix writes the changes and --diff only shows them; pick one")
+    if write_baseline is not None and baseline is not None:
+        raise _fail("--write-baseline records every finding; it cannot be combined with --baseline")
+    run = _Run(paths or ["."], settings, input_format, _progress_hook())
+    if diff:
+        raise typer.Exit(_show_diff(run))
+    result = _fixed(run) if fix else run()
+    if write_baseline is not None:
+        from origins_lint.baseline import write_baseline as record
+
+        count = record(write_baseline, result.findings, os.getcwd())
+        typer.echo(f"origins-lint: wrote {count} finding(s) to the baseline {write_baseline}", err=True)
+        raise typer.Exit(2 if result.internal_errors else 0)
+    if baseline is not None:
+        _apply_baseline(result, baseline)
+    _emit(_render(result, chosen, statistics, output_file is None), output_file)
     for message in result.internal_errors:
-        typer.echo(f"origins-lint: {message} (please report this bug)", err=True)
+        typer.echo(f"origins-lint: {printable(message)} (please report this bug)", err=True)
     if result.internal_errors:
         raise typer.Exit(2)
     failing = any(f.severity >= settings.fail_on for f in result.findings)
     raise typer.Exit(1 if failing else 0)
 
 
+def _output_format(given: OutputFormat | None, output_file: Path | None) -> OutputFormat:
+    if given is not None:
+        return given
+    if output_file is not None:
+        suffix = ".sarif" if output_file.name.endswith(".sarif.json") else output_file.suffix.lower()
+        return SUFFIX_FORMATS.get(suffix, OutputFormat.text)
+    if os.environ.get("GITHUB_ACTIONS") == "true":
+        return OutputFormat.github
+    return OutputFormat.text
+
+
+class _Run:
+    """One check over the same paths and settings; `--fix` runs it again after each round of edits."""
+
+    def __init__(
+        self, paths: list[str], settings: Config, input_format: str | None, hook: ProgressHook
+    ) -> None:
+        self.paths, self.settings, self.input_format, self.hook = paths, settings, input_format, hook
+
+    def __call__(self) -> CheckResult:
+        from origins_lint.check import run_check
+        from origins_lint.discover import PathError
+
+        try:
+            return run_check(self.paths, self.settings, self.input_format, self.hook)
+        except PathError as error:
+            raise _fail(str(error)) from None
+
+
+MAX_FIX_ROUNDS = 10  # one fix can expose another (a canonical origin turns out to be a duplicate)
+
+
+def _fixed(run: _Run) -> CheckResult:
+    """Fix, check again, until nothing more applies; report what was fixed and what was not, on stderr."""
+    from origins_lint.fix import NotWritten, plan, write
+
+    fixed = 0
+    declined: dict[tuple[str, int, int], str] = {}
+    result = run()
+    for _ in range(MAX_FIX_ROUNDS):
+        changes = [change for change in plan(result) if change.applied or change.declined]
+        for change in changes:
+            for location, reason in change.declined:
+                declined[(location.path, location.line, location.column)] = reason
+        written = 0
+        for change in changes:
+            if not change.applied:
+                continue
+            try:
+                write(change)
+            except (NotWritten, OSError) as error:
+                typer.echo(f"origins-lint: {printable(str(error))}", err=True)
+                continue
+            written += 1
+            fixed += len(change.applied)
+        if not written:
+            break
+        result = run()
+    for (path, line, column), reason in sorted(declined.items()):
+        typer.echo(f"{printable(path)}:{line}:{column}: not fixed: {reason}", err=True)
+    typer.echo(f"origins-lint: fixed {fixed} finding(s)", err=True)
+    return result
+
+
+def _show_diff(run: _Run) -> int:
+    """Exit 1 when there is something to fix, as `ruff --diff` does, so CI can insist on a clean tree."""
+    from origins_lint.fix import plan, unified_diff
+
+    result = run()
+    changes = [change for change in plan(result) if change.applied]
+    sys.stdout.write("".join(printable(unified_diff(change)) for change in changes))
+    count = sum(len(change.applied) for change in changes)
+    typer.echo(f"origins-lint: {count} fix(es) would be applied", err=True)
+    return 2 if result.internal_errors else 1 if changes else 0
+
+
+def _apply_baseline(result: CheckResult, path: Path) -> None:
+    from origins_lint.baseline import BaselineError, new_findings, read_baseline
+
+    try:
+        accepted = read_baseline(path)
+    except BaselineError as error:
+        raise _fail(str(error)) from None
+    result.findings, result.baselined = new_findings(result.findings, accepted)
+
+
+def _render(result: CheckResult, chosen: OutputFormat, statistics: bool, to_terminal: bool) -> str:
+    from origins_lint.report import Style, renderer
+
+    if statistics:
+        from origins_lint.report.statistics import render_json, render_text
+
+        return render_json(result) if chosen is OutputFormat.json else render_text(result)
+    terminal = to_terminal and chosen is OutputFormat.text and _isatty(sys.stdout)
+    colour = to_terminal and chosen is OutputFormat.text and _colour(sys.stdout)
+    style = Style(colour=colour, pretty=terminal, width=shutil.get_terminal_size().columns)
+    return renderer(chosen.value)(result, style)
+
+
+def _emit(report: str, output_file: Path | None) -> None:
+    if output_file is None:
+        sys.stdout.write(report)
+        return
+    from origins_lint.writes import write_atomically
+
+    try:
+        write_atomically(output_file, report.encode("utf-8"))
+    except OSError as error:
+        raise _fail(f"cannot write {output_file}: {error.strerror or error}") from None
+
+
+def _progress_hook() -> ProgressHook:
+    """A rich progress bar on stderr, only on a terminal and only for runs of a few hundred files or more."""
+    state: dict[str, Any] = {}
+
+    def hook(done: int, total: int) -> None:
+        if total < PROGRESS_FROM or not _isatty(sys.stderr) or os.environ.get("CI"):
+            return
+        if "bar" not in state:
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+            bar = Progress(
+                TextColumn("checking"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeRemainingColumn(),
+                console=Console(file=sys.stderr, no_color=bool(os.environ.get("NO_COLOR"))),
+                transient=True,
+            )
+            bar.start()
+            state["bar"], state["task"] = bar, bar.add_task("checking", total=total)
+        bar = state["bar"]
+        bar.update(state["task"], completed=done)
+        if done == total:
+            bar.stop()
+
+    return hook
+
+
+PROGRESS_FROM = 300
+
+
 def _split(values: list[str]) -> list[str]:
     return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
 
+def _isatty(stream: object) -> bool:
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
 def _colour(stream: object) -> bool:
+    """NO_COLOR (https://no-color.org) wins; FORCE_COLOR turns colour on even through a pipe."""
     if os.environ.get("NO_COLOR"):
         return False
     if os.environ.get("FORCE_COLOR"):
         return True
-    isatty = getattr(stream, "isatty", None)
-    return bool(isatty and isatty())
+    return _isatty(stream)
 
 
 @app.command("match")
 def match(
     origin: Annotated[str, typer.Argument(help="The origin to test, e.g. https://evil.example.net")],
     paths: Annotated[list[str] | None, typer.Argument(help="Files or folders (default: .)")] = None,
-    output_format: Annotated[OutputFormat, typer.Option("--output-format", "-f")] = OutputFormat.text,
+    output_format: Annotated[ListFormat, typer.Option("--output-format", "-f")] = ListFormat.text,
     config: Annotated[Path | None, typer.Option(help="Config file.")] = None,
     input_format: Annotated[str | None, typer.Option(help="Read every file as this format.")] = None,
 ) -> None:
@@ -157,7 +359,7 @@ def match(
     except PathError as error:
         raise _fail(str(error)) from None
     found = list(admissions([item.parsed for item in checked], origin))
-    if output_format is OutputFormat.json:
+    if output_format is ListFormat.json:
         rows = [
             {
                 "path": a.matcher.location.path,
@@ -198,13 +400,13 @@ def match(
 
 @app.command("rules")
 def list_rules(
-    output_format: Annotated[OutputFormat, typer.Option("--output-format", "-f")] = OutputFormat.text,
+    output_format: Annotated[ListFormat, typer.Option("--output-format", "-f")] = ListFormat.text,
 ) -> None:
     """List every rule: code, slug, default severity, summary."""
     from origins_lint.rules import all_rules
 
     rules = all_rules()
-    if output_format is OutputFormat.json:
+    if output_format is ListFormat.json:
         rows = [
             {"code": r.code, "slug": r.slug, "severity": r.severity.label, "summary": r.summary}
             for r in rules

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 _HERE = Path(__file__).resolve().parent
@@ -16,3 +17,16 @@ def rule_page(code: str) -> str | None:
     folder = rules_dir()
     page = folder / f"{code}.md" if folder is not None else None
     return page.read_text(encoding="utf-8") if page is not None and page.is_file() else None
+
+
+def page_section(page: str, heading: str) -> str:
+    """The text under `## heading`, up to the next heading; empty when the page lacks it."""
+    marker = f"\n## {heading}\n"
+    if marker not in page:
+        return ""
+    return page.split(marker, 1)[1].split("\n## ", 1)[0].strip()
+
+
+def weaknesses(page: str) -> list[str]:
+    """The CWE ids a page's References list (`CWE-942`), in order: SARIF tags them."""
+    return list(dict.fromkeys(re.findall(r"\[(CWE-\d+):", page_section(page, "References"))))

@@ -232,6 +232,18 @@ class ParsedFile:
 
 
 @dataclass(frozen=True, slots=True)
+class Fix:
+    """One mechanical edit that removes a finding: new text for the located value, or None to drop its entry.
+
+    Rules offer fixes without knowing the syntax; the file's format applies them (or declines) where it
+    can keep everything else byte for byte.
+    """
+
+    title: str
+    replacement: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class Finding:
     code: str
     slug: str
@@ -239,6 +251,8 @@ class Finding:
     location: Location
     message: str
     format: str
+    fix: Fix | None = None
+    fingerprint: str = ""  # stable across edits that only move the line; set by the pipeline
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         loc = self.location

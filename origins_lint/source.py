@@ -31,6 +31,11 @@ class Source:
     encoding: str = "utf-8"
 
 
+def byte_order_mark(data: bytes) -> bytes:
+    """The BOM ``data`` starts with (empty when none): `--fix` writes it back."""
+    return next((bom for bom, _ in _BOMS if data.startswith(bom)), b"")
+
+
 def problem(path: str, message: str, line: int = 1, column: int = 1) -> InputProblem:
     return InputProblem(ProblemKind.PARSE, message, Location.point(path, line, column))
 

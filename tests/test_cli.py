@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -49,9 +50,11 @@ def test_clean_summary(project: Path) -> None:
 def test_json_output_shape(project: Path) -> None:
     write(project, "risky.origins.yaml", RISKY)
     report = check_json("risky.origins.yaml").report
-    assert set(report) == {"version", "files_checked", "findings"}
+    assert set(report) == {"version", "files_checked", "baselined", "findings"}
     assert report["files_checked"] == 1
+    assert report["baselined"] == 0
     first = report["findings"][0]
+    assert re.fullmatch(r"[0-9a-f]{32}:1", first["fingerprint"])
     assert first == {
         "code": "OL201",
         "slug": "insecure-origin",
@@ -63,6 +66,8 @@ def test_json_output_shape(project: Path) -> None:
         "end_column": 39,
         "message": first["message"],
         "format": "policy",
+        "fix": None,
+        "fingerprint": first["fingerprint"],
     }
 
 

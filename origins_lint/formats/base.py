@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-from origins_lint.model import ParsedFile
+from origins_lint.model import Fix, Location, ParsedFile
 from origins_lint.source import Source
 
 
@@ -19,12 +19,25 @@ class FormatOptions:
 
 
 @dataclass(frozen=True, slots=True)
+class FixOutcome:
+    """A file's text after the fixes its format could apply, and why it declined the others."""
+
+    text: str
+    applied: list[Location]
+    declined: list[tuple[Location, str]]
+
+
+Fixer = Callable[[str, str, list[tuple[Location, Fix]]], FixOutcome]  # (path, text, fixes)
+
+
+@dataclass(frozen=True, slots=True)
 class Format:
     name: str
     description: str
     wants: Callable[[str], bool]  # files a directory walk reads to sniff, by path
     detect: Callable[[str, str], bool]  # (path, text) -> is this format
     parse: Callable[[Source, FormatOptions], ParsedFile]
+    fix: Fixer | None = None  # a format that can edit its files in place defines `fix`
 
 
 class FormatModule(Protocol):
@@ -38,4 +51,5 @@ class FormatModule(Protocol):
 
 
 def register(module: FormatModule, description: str) -> Format:
-    return Format(module.NAME, description, module.wants, module.detect, module.parse)
+    fixer: Fixer | None = getattr(module, "fix", None)
+    return Format(module.NAME, description, module.wants, module.detect, module.parse, fixer)

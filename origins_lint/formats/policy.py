@@ -7,7 +7,7 @@ import re
 from pathlib import PurePath
 from typing import Any
 
-from origins_lint.formats.base import FormatOptions
+from origins_lint.formats.base import FixOutcome, FormatOptions
 from origins_lint.formats.tree import Node, descend
 from origins_lint.formats.yaml_tree import load_documents
 from origins_lint.model import (
@@ -15,6 +15,7 @@ from origins_lint.model import (
     CorsContext,
     Document,
     Environment,
+    Fix,
     InputProblem,
     Location,
     MatcherKind,
@@ -221,3 +222,9 @@ def _pattern_hint(loc: tuple[Any, ...]) -> str:
     if "allow_methods" in loc:
         return "an upper-case HTTP method token (`GET`) or `*`"
     return "a header name (`Content-Type`) or `*`"
+
+
+def fix(path: str, text: str, fixes: list[tuple[Location, Fix]]) -> FixOutcome:
+    from origins_lint.formats.policy_fix import fix as apply
+
+    return apply(path, text, fixes)

@@ -2,14 +2,30 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from origins_lint.check import CheckResult
-from origins_lint.report import json_report, text
+if TYPE_CHECKING:
+    from origins_lint.check import CheckResult
 
-Renderer = Callable[[CheckResult, bool], str]
 
-REPORTERS: dict[str, Renderer] = {
-    "text": text.render,
-    "json": json_report.render,
-}
+@dataclass(frozen=True, slots=True)
+class Style:
+    """How the terminal wants it: only the text format looks at this."""
+
+    colour: bool = False
+    pretty: bool = False  # grouped by file, with the source line and a caret (a terminal)
+    width: int = 100
+
+
+Renderer = Callable[["CheckResult", Style], str]
+
+# format name -> module under report/, imported on demand (SARIF and JUnit pull in more than text needs)
+MODULES = {"text": "text", "json": "json_report", "sarif": "sarif", "github": "github", "junit": "junit"}
+
+
+def renderer(name: str) -> Renderer:
+    render: Renderer = importlib.import_module(f"origins_lint.report.{MODULES[name]}").render
+    return render

@@ -7,9 +7,10 @@ from typing import Any
 
 from origins_lint import __version__
 from origins_lint.check import CheckResult
+from origins_lint.report import Style
 
 
-def render(result: CheckResult, _colour: bool) -> str:
+def render(result: CheckResult, _style: Style) -> str:
     findings: list[dict[str, Any]] = []
     for f in result.findings:
         loc = f.location
@@ -25,7 +26,14 @@ def render(result: CheckResult, _colour: bool) -> str:
                 "end_column": loc.end_column,
                 "message": f.message,
                 "format": f.format,
+                "fix": f.fix.title if f.fix is not None else None,
+                "fingerprint": f.fingerprint,
             }
         )
-    payload = {"version": __version__, "files_checked": result.files_checked, "findings": findings}
+    payload = {
+        "version": __version__,
+        "files_checked": result.files_checked,
+        "baselined": result.baselined,
+        "findings": findings,
+    }
     return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"

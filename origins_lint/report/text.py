@@ -1,11 +1,18 @@
-"""ruff-style lines: `path:line:col: OL201 [medium] message`, then a summary."""
+"""Text for people: ruff-style lines on a pipe; on a terminal, grouped by file, the source line and a caret.
+
+Everything taken from a checked file (paths, source lines, quoted origins) goes
+through `printable` first, so a file cannot move the cursor or recolour the
+terminal.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
+from itertools import groupby
 
 from origins_lint.check import CheckResult
-from origins_lint.model import Severity
+from origins_lint.model import Finding, Severity
+from origins_lint.report import Style
 from origins_lint.report.safe import printable
 
 COLOURS = {
@@ -15,28 +22,105 @@ COLOURS = {
     Severity.LOW: "\x1b[36m",
     Severity.INFO: "\x1b[2m",
 }
+RICH_STYLES = {
+    Severity.CRITICAL: "bold magenta",
+    Severity.HIGH: "bold red",
+    Severity.MEDIUM: "yellow",
+    Severity.LOW: "cyan",
+    Severity.INFO: "dim",
+}
 BOLD, RESET = "\x1b[1m", "\x1b[0m"
 
 
-def render(result: CheckResult, colour: bool) -> str:
-    def paint(style: str, text: str) -> str:
-        return f"{style}{text}{RESET}" if colour else text
+def render(result: CheckResult, style: Style) -> str:
+    if style.pretty:
+        return _pretty(result, style)
+
+    def paint(colour: str, text: str) -> str:
+        return f"{colour}{text}{RESET}" if style.colour else text
 
     lines = []
     for finding in result.findings:
         loc = finding.location
         where = paint(BOLD, f"{printable(loc.path)}:{loc.line}:{loc.column}:")
         tag = paint(COLOURS[finding.severity], f"{finding.code} [{finding.severity.label}]")
-        lines.append(f"{where} {tag} {printable(finding.message)}")
+        fixable = " [*]" if finding.fix is not None else ""
+        lines.append(f"{where} {tag}{fixable} {printable(finding.message)}")
     lines.append(summary(result))
     return "\n".join(lines) + "\n"
 
 
 def summary(result: CheckResult) -> str:
     files = f"{result.files_checked} file{'s' if result.files_checked != 1 else ''}"
+    baselined = f" ({result.baselined} more in the baseline)" if result.baselined else ""
     if not result.findings:
-        return f"No findings in {files}."
+        return f"No findings in {files}{baselined}."
     counts = Counter(f.severity for f in result.findings)
     parts = ", ".join(f"{counts[s]} {s.label}" for s in sorted(counts, reverse=True))
     total = len(result.findings)
-    return f"Found {total} finding{'s' if total != 1 else ''} ({parts}) in {files}."
+    text = f"Found {total} finding{'s' if total != 1 else ''} ({parts}) in {files}{baselined}."
+    fixable = sum(f.fix is not None for f in result.findings)
+    if fixable:
+        text += f" {fixable} fixable with `--fix` (marked [*])."
+    return text
+
+
+def source_excerpt(text: str, finding: Finding) -> tuple[str, str] | None:
+    """The finding's first line as shown (tabs as spaces) and a caret line under the flagged span."""
+    loc = finding.location
+    lines = text.split("\n")
+    if not 0 < loc.line <= len(lines):
+        return None
+    line = lines[loc.line - 1].rstrip("\r")
+    start = max(loc.column - 1, 0)
+    end = loc.end_column - 1 if loc.end_line == loc.line else len(line)
+    end = max(min(end, len(line)), start + 1)
+    before, flagged = line[:start], line[start:end]
+    shown_before = printable(before.expandtabs(4))
+    return printable(line.expandtabs(4)), " " * len(shown_before) + "^" * max(len(printable(flagged)), 1)
+
+
+def _pretty(result: CheckResult, style: Style) -> str:
+    """rich renders; it is imported only here, for terminals, where its import time is not noticed."""
+    from io import StringIO
+
+    from rich.console import Console
+    from rich.text import Text
+
+    out = StringIO()
+    console = Console(
+        file=out,
+        width=style.width,
+        force_terminal=style.colour,
+        no_color=not style.colour,
+        color_system="standard" if style.colour else None,
+        highlight=False,
+        emoji=False,
+        markup=False,
+        soft_wrap=False,
+    )
+    for path, group in groupby(result.findings, key=lambda f: f.location.path):
+        console.print(Text(printable(path), style="bold underline"))
+        source = result.sources.get(path, "")
+        for finding in group:
+            loc = finding.location
+            head = Text("  ")
+            head.append(f"{loc.line}:{loc.column}", style="bold")
+            head.append("  ")
+            head.append(f"{finding.code} {finding.severity.label}", style=RICH_STYLES[finding.severity])
+            head.append(" [*]" if finding.fix is not None else "", style="green")
+            head.append(f"  {printable(finding.message)}")
+            console.print(head)
+            excerpt = source_excerpt(source, finding)
+            if excerpt is not None:
+                gutter = f"{loc.line:>6} │ "
+                shown, caret = excerpt
+                console.print(Text(gutter, style="blue") + Text(shown), overflow="ellipsis", no_wrap=True)
+                console.print(
+                    Text(" " * 7 + "│ ", style="blue") + Text(caret, style=RICH_STYLES[finding.severity]),
+                    overflow="ellipsis",
+                    no_wrap=True,
+                )
+        console.print()
+    console.print(Text(summary(result), style="bold"))
+    return out.getvalue()

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from origins_lint.model import CorsContext, Document, Finding, Location, OriginMatcher, Severity
+from origins_lint.model import CorsContext, Document, Finding, Fix, Location, OriginMatcher, Severity
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +23,7 @@ class Hit:
     location: Location
     message: str
     severity: Severity | None = None
+    fix: Fix | None = None
 
 
 Check = Callable[[Document, RuleSettings], Iterable[Hit]]
@@ -47,6 +48,7 @@ class Rule:
                 hit.location,
                 hit.message,
                 document.format,
+                hit.fix,
             )
 
 
@@ -75,7 +77,7 @@ def per_matcher(
         for context, matcher in document.matchers():
             hit = inspect(context, matcher, document)
             if hit is not None and matcher.from_default and matcher.note:
-                hit = Hit(hit.location, f"{hit.message} (a platform default: {matcher.note})", hit.severity)
+                hit = replace(hit, message=f"{hit.message} (a platform default: {matcher.note})")
             if hit is not None:
                 yield hit
 

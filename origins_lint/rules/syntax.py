@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from origins_lint.model import CorsContext, Document, Location, MatcherKind, OriginMatcher, Severity
+from origins_lint.model import CorsContext, Document, Fix, Location, MatcherKind, OriginMatcher, Severity
 from origins_lint.rules.facts import analysis, parsed, wildcard
 from origins_lint.rules.registry import Hit, RuleSettings, per_matcher, rule
 
@@ -62,6 +62,7 @@ def _non_canonical(_context: CorsContext, matcher: OriginMatcher, _doc: Document
         matcher.location,
         f"`{matcher.raw}` is not how a browser writes this origin ({', '.join(quirks)}): "
         f"exact comparisons miss the real Origin; write `{text.canonical}`",
+        fix=Fix(f"write `{text.canonical}`", text.canonical) if text.canonical else None,
     )
 
 
@@ -93,6 +94,8 @@ def _duplicates_in(entries: list[tuple[frozenset[str], OriginMatcher]]) -> Itera
                 matcher.location,
                 f"`{matcher.raw}` is listed twice (first at {_place(first, matcher)}): remove "
                 "one, and merge their settings so it is clear which apply",
+                # only a repeat spelled the same can go mechanically; the format checks the rest is equal
+                fix=Fix("remove the repeated entry", None) if first.raw == matcher.raw else None,
             )
             continue
         seen[key] = matcher

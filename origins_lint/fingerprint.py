@@ -1,0 +1,47 @@
+"""Fingerprints that name a finding by what it points at, not where: baselines and SARIF need them.
+
+A line number changes whenever someone edits above it, so the key is the rule, the
+file, the text of the line (whitespace collapsed) and the flagged text itself. Two
+findings with the same key in one file are told apart by their order. Messages are
+left out: they may quote other lines' numbers, and their wording may improve.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
+
+from origins_lint.model import Finding
+
+
+def display_path(path: str, base: str) -> str:
+    """The path as a baseline stores it: relative to ``base`` with `/`, absolute when outside it."""
+    absolute = os.path.abspath(path)
+    relative = (
+        os.path.relpath(absolute, base) if absolute.startswith(base.rstrip(os.sep) + os.sep) else absolute
+    )
+    return relative.replace(os.sep, "/")
+
+
+def with_fingerprints(findings: Iterable[Finding], texts: Mapping[str, str], base: str) -> list[Finding]:
+    """Each finding with its fingerprint; ``findings`` must be in report order for stable counters."""
+    lines: dict[str, list[str]] = {}
+    seen: Counter[str] = Counter()
+    out = []
+    for finding in findings:
+        loc = finding.location
+        if loc.path not in lines:
+            lines[loc.path] = texts.get(loc.path, "").split("\n")
+        source = lines[loc.path]
+        line = source[loc.line - 1] if 0 < loc.line <= len(source) else ""
+        flagged = (
+            line[loc.column - 1 : loc.end_column - 1] if loc.end_line == loc.line else line[loc.column - 1 :]
+        )
+        key = "\0".join((finding.code, display_path(loc.path, base), " ".join(line.split()), flagged.strip()))
+        digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+        seen[digest] += 1
+        out.append(replace(finding, fingerprint=f"{digest}:{seen[digest]}"))
+    return out
