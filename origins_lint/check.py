@@ -61,6 +61,7 @@ def parse_files(
     input_format: str | None,
     errors: list[str],
     progress: ProgressHook | None = None,
+    skip_unknown: bool = False,
 ) -> list[Checked]:
     """Every file the paths name or contain, parsed; internal errors are collected, not raised."""
     roots = tuple(dict.fromkeys(_root(path) for path in paths))
@@ -78,7 +79,7 @@ def parse_files(
             continue
         fmt = forced or formats.detect(candidate.path, source.text)
         if fmt is None:
-            if candidate.explicit:
+            if candidate.explicit and not skip_unknown:
                 parsed = ParsedFile(candidate.path, "unknown", problems=[_unknown(source)])
                 out.append(Checked(candidate.path, parsed, source.text))
             continue
@@ -100,11 +101,12 @@ def run_check(
     config: Config,
     input_format: str | None = None,
     progress: ProgressHook | None = None,
+    skip_unknown: bool = False,
 ) -> CheckResult:
     result = CheckResult()
     rules = active_rules(config.select, config.ignore)
     settings = RuleSettings(config.allowed_domains, config.denied_origins)
-    checked = parse_files(paths, config, input_format, result.internal_errors, progress)
+    checked = parse_files(paths, config, input_format, result.internal_errors, progress, skip_unknown)
     texts = {item.path: item.text for item in checked}
     # a file another checked file includes is analysed there, where its variables are defined
     covered = set()

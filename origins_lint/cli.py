@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 import sys
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -116,6 +117,13 @@ def check(
     diff: Annotated[
         bool, typer.Option("--diff", help="Print the fixes as a unified diff; change nothing.")
     ] = False,
+    skip_unknown: Annotated[
+        bool,
+        typer.Option(
+            "--skip-unknown",
+            help="Skip named files no format recognizes, as a folder walk does (the pre-commit hook's way).",
+        ),
+    ] = False,
 ) -> None:
     """Check files and folders for risky CORS and trusted-origin entries."""
     from origins_lint import formats
@@ -145,7 +153,7 @@ def check(
         raise _fail("--fix writes the changes and --diff only shows them; pick one")
     if write_baseline is not None and baseline is not None:
         raise _fail("--write-baseline records every finding; it cannot be combined with --baseline")
-    run = _Run(paths or ["."], settings, input_format, _progress_hook())
+    run = _Run(paths or ["."], settings, input_format, _progress_hook(), skip_unknown)
     if diff:
         raise typer.Exit(_show_diff(run))
     result = _fixed(run) if fix else run()
@@ -177,20 +185,22 @@ def _output_format(given: OutputFormat | None, output_file: Path | None) -> Outp
     return OutputFormat.text
 
 
+@dataclass(frozen=True)
 class _Run:
     """One check over the same paths and settings; `--fix` runs it again after each round of edits."""
 
-    def __init__(
-        self, paths: list[str], settings: Config, input_format: str | None, hook: ProgressHook
-    ) -> None:
-        self.paths, self.settings, self.input_format, self.hook = paths, settings, input_format, hook
+    paths: list[str]
+    settings: Config
+    input_format: str | None
+    hook: ProgressHook
+    skip_unknown: bool
 
     def __call__(self) -> CheckResult:
         from origins_lint.check import run_check
         from origins_lint.discover import PathError
 
         try:
-            return run_check(self.paths, self.settings, self.input_format, self.hook)
+            return run_check(self.paths, self.settings, self.input_format, self.hook, self.skip_unknown)
         except PathError as error:
             raise _fail(str(error)) from None
 
@@ -199,21 +209,17 @@ MAX_FIX_ROUNDS = 10  # one fix can expose another (a canonical origin turns out 
 
 
 def _fixed(run: _Run) -> CheckResult:
-    """Fix, check again, until nothing more applies; report what was fixed and what was not, on stderr."""
+    """Fix, check again, until nothing more applies; say on stderr what was fixed and what was declined."""
+    from dataclasses import replace
+
     from origins_lint.fix import NotWritten, plan, write
 
     fixed = 0
-    declined: dict[tuple[str, int, int], str] = {}
     result = run()
     for _ in range(MAX_FIX_ROUNDS):
-        changes = [change for change in plan(result) if change.applied or change.declined]
-        for change in changes:
-            for location, reason in change.declined:
-                declined[(location.path, location.line, location.column)] = reason
+        changes = plan(result)
         written = 0
-        for change in changes:
-            if not change.applied:
-                continue
+        for change in (change for change in changes if change.applied):
             try:
                 write(change)
             except (NotWritten, OSError) as error:
@@ -224,9 +230,14 @@ def _fixed(run: _Run) -> CheckResult:
         if not written:
             break
         result = run()
+    declined = {(loc.path, loc.line, loc.column): reason for c in plan(result) for loc, reason in c.declined}
     for (path, line, column), reason in sorted(declined.items()):
         typer.echo(f"{printable(path)}:{line}:{column}: not fixed: {reason}", err=True)
     typer.echo(f"origins-lint: fixed {fixed} finding(s)", err=True)
+    result.findings = [  # what could not be fixed is no longer marked fixable
+        replace(f, fix=None) if (f.location.path, f.location.line, f.location.column) in declined else f
+        for f in result.findings
+    ]
     return result
 
 

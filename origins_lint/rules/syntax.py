@@ -43,10 +43,13 @@ def _malformed(_context: CorsContext, matcher: OriginMatcher, _doc: Document) ->
     if text is None or text.ok:
         return None
     fix = f"; write `{text.canonical}`" if text.canonical and text.canonical != matcher.raw else ""
+    # a lone trailing `/` is a slip, not a choice: that one is fixed mechanically (a real path is not)
+    slip = text.canonical is not None and text.problems == ("a path (`/`)",)
     return Hit(
         matcher.location,
         f"`{matcher.raw}` has {_join(text.problems)}: a browser's Origin never does, so this "
         f"entry matches nothing{fix}",
+        fix=Fix(f"write `{text.canonical}`", text.canonical) if slip and text.canonical else None,
     )
 
 
