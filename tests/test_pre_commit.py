@@ -1,4 +1,4 @@
-"""The hooks in `.pre-commit-hooks.yaml`, run by the real pre-commit, which installs this checkout from the index."""
+"""The hooks in `.pre-commit-hooks.yaml`, run by the real pre-commit, which installs this checkout."""
 
 from __future__ import annotations
 
@@ -58,6 +58,7 @@ def _try_repo(repo: Path, hook: str, home: Path) -> subprocess.CompletedProcess[
     env.pop("GITHUB_ACTIONS", None)
     return subprocess.run(
         [sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), hook, "--all-files", "--color", "never"],
+        check=False,
         cwd=repo,
         env=env,
         capture_output=True,
