@@ -7,6 +7,7 @@ terminal.
 
 from __future__ import annotations
 
+import textwrap
 from collections import Counter
 from itertools import groupby
 
@@ -104,22 +105,39 @@ def _pretty(result: CheckResult, style: Style) -> str:
         source = result.sources.get(path, "")
         for finding in group:
             loc = finding.location
-            head = Text("  ")
-            head.append(f"{loc.line}:{loc.column}", style="bold")
-            head.append("  ")
-            head.append(f"{finding.code} {finding.severity.label}", style=RICH_STYLES[finding.severity])
-            head.append(" [*]" if finding.fix is not None else "", style="green")
-            head.append(f"  {printable(finding.message)}")
-            console.print(head)
+            severity = RICH_STYLES[finding.severity]
+            tag = f"  {loc.line}:{loc.column}  {finding.code} {finding.severity.label}"
+            tag += " [*]" if finding.fix is not None else ""
+            # the message wraps under itself, not under the tag
+            lines = textwrap.wrap(
+                printable(finding.message),
+                width=max(style.width - 6, 40),
+                initial_indent=" " * (len(tag) + 2),
+                subsequent_indent=" " * 6,
+                break_on_hyphens=False,
+            )
+            head = Text.assemble(
+                "  ",
+                (f"{loc.line}:{loc.column}", "bold"),
+                "  ",
+                (f"{finding.code} {finding.severity.label}", severity),
+                (" [*]" if finding.fix is not None else "", "green"),
+                "  ",
+                lines[0].lstrip() if lines else "",
+            )
+            console.print(head, no_wrap=True, overflow="ignore")
+            for more in lines[1:]:
+                console.print(Text(more), no_wrap=True, overflow="ignore")
             excerpt = source_excerpt(source, finding)
             if excerpt is not None:
-                gutter = f"{loc.line:>6} │ "
                 shown, caret = excerpt
-                console.print(Text(gutter, style="blue") + Text(shown), overflow="ellipsis", no_wrap=True)
                 console.print(
-                    Text(" " * 7 + "│ ", style="blue") + Text(caret, style=RICH_STYLES[finding.severity]),
-                    overflow="ellipsis",
+                    Text.assemble((f"{loc.line:>6} │ ", "blue"), shown), no_wrap=True, overflow="ellipsis"
+                )
+                console.print(
+                    Text.assemble((" " * 7 + "│ ", "blue"), (caret, severity)),
                     no_wrap=True,
+                    overflow="ellipsis",
                 )
         console.print()
     console.print(Text(summary(result), style="bold"))
