@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import textwrap
 from pathlib import Path
 
 import jsonschema
@@ -103,3 +105,68 @@ def test_schema_command_prints_and_writes(tmp_path: Path) -> None:
     written = run_cli("schema", "--output", str(tmp_path / "out"))
     assert written.exit_code == 0
     assert (tmp_path / "out" / "origins-policy.schema.json").read_text() == SCHEMA_FILE.read_text()
+
+
+RAW = "https://raw.githubusercontent.com/origins-lint/origins-lint/main/schemas/"
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def readme_blocks(language: str) -> list[str]:
+    """Fenced blocks of one language, also those indented inside a list item."""
+    fence = re.compile(rf"^( *)```{language}\n(.*?)^\1```", re.MULTILINE | re.DOTALL)
+    return [textwrap.dedent(match.group(2)) for match in fence.finditer(README)]
+
+
+def test_every_schema_has_a_stable_id_and_the_command_writes_them_all(tmp_path: Path) -> None:
+    files = sorted((ROOT / "schemas").glob("*.schema.json"))
+    assert [f.name for f in files] == sorted(f"{name}.schema.json" for name in SCHEMAS)
+    for path in files:
+        schema = json.loads(path.read_text(encoding="utf-8"))
+        assert schema["$id"] == RAW + path.name
+        jsonschema.Draft202012Validator.check_schema(schema)
+    run_cli("schema", "--output", str(tmp_path))
+    for path in files:
+        assert (tmp_path / path.name).read_text(encoding="utf-8") == path.read_text(encoding="utf-8")
+
+
+def test_readme_policies_validate() -> None:
+    policies = [block for block in readme_blocks("yaml") if "\norigins:" in block and "version:" in block]
+    assert policies  # the policy-file example at least
+    validator = jsonschema.Draft202012Validator(load_schema())
+    for block in policies:
+        for document in YAML(typ="safe", pure=True).load_all(block):
+            validator.validate(document)
+
+
+def test_readme_editor_settings_point_at_the_schema_id() -> None:
+    policy_id = load_schema()["$id"]
+    assert f"# yaml-language-server: $schema={policy_id}" in README
+    settings = [json.loads(b) for b in readme_blocks("json") if "yaml.schemas" in b]
+    assert settings and list(settings[0]["yaml.schemas"]) == [policy_id]
+    catalog = [json.loads(b) for b in readme_blocks("json") if '"fileMatch"' in b]
+    assert len(catalog) == 1
+    entry = catalog[0]
+    assert entry["url"] == policy_id
+    assert set(entry) == {"name", "description", "fileMatch", "url"}
+    # narrow: only our own names, never every YAML file
+    assert entry["fileMatch"] == ["*.origins.yaml", "*.origins.yml"]
+
+
+def okta_schema() -> dict[str, object]:
+    data: dict[str, object] = json.loads(
+        (ROOT / "schemas" / "okta-trusted-origins.schema.json").read_text(encoding="utf-8")
+    )
+    return data
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "examples" / "okta").glob("*.json")), ids=lambda p: p.name)
+def test_okta_examples_validate(path: Path) -> None:
+    jsonschema.Draft202012Validator(okta_schema()).validate(json.loads(path.read_text(encoding="utf-8")))
+
+
+def test_okta_schema_rejects_wrong_types_with_the_path() -> None:
+    export = [{"origin": "https://a.example.com", "scopes": "CORS", "status": "ACTIVE"}]
+    errors = list(jsonschema.Draft202012Validator(okta_schema()).iter_errors(export))
+    assert any(list(e.absolute_path) == [0, "scopes"] for e in errors)
+    errors = list(jsonschema.Draft202012Validator(okta_schema()).iter_errors([{"origin": 5, "scopes": []}]))
+    assert any(list(e.absolute_path) == [0, "origin"] for e in errors)
