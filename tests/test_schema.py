@@ -8,6 +8,7 @@ import textwrap
 from pathlib import Path
 
 import jsonschema
+from jsonschema.exceptions import best_match
 import pytest
 from ruamel.yaml import YAML
 
@@ -165,8 +166,12 @@ def test_okta_examples_validate(path: Path) -> None:
 
 
 def test_okta_schema_rejects_wrong_types_with_the_path() -> None:
-    export = [{"origin": "https://a.example.com", "scopes": "CORS", "status": "ACTIVE"}]
-    errors = list(jsonschema.Draft202012Validator(okta_schema()).iter_errors(export))
-    assert any(list(e.absolute_path) == [0, "scopes"] for e in errors)
-    errors = list(jsonschema.Draft202012Validator(okta_schema()).iter_errors([{"origin": 5, "scopes": []}]))
-    assert any(list(e.absolute_path) == [0, "origin"] for e in errors)
+    """The export may be one object or a list, so editors report the closest branch: `best_match`."""
+    validator = jsonschema.Draft202012Validator(okta_schema())
+    wrong = [{"origin": "https://a.example.com", "scopes": "CORS", "status": "ACTIVE"}]
+    found = best_match(validator.iter_errors(wrong))
+    assert found is not None
+    assert (list(found.absolute_path), found.message) == ([0, "scopes"], "'CORS' is not of type 'array'")
+    found = best_match(validator.iter_errors([{"origin": 5, "scopes": []}]))
+    assert found is not None
+    assert (list(found.absolute_path), found.message) == ([0, "origin"], "5 is not of type 'string'")
