@@ -8,8 +8,8 @@ import textwrap
 from pathlib import Path
 
 import jsonschema
-from jsonschema.exceptions import best_match
 import pytest
+from jsonschema.exceptions import best_match
 from ruamel.yaml import YAML
 
 from origins_lint.formats.schemas import SCHEMAS, schema_text
