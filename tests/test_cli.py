@@ -186,3 +186,9 @@ def test_text_output_escapes_control_sequences_from_files(project: Path) -> None
     out = run_cli("check", "p.origins.yaml").stdout
     assert "\x1b" not in out and "\x07" not in out
     assert "\\x1b]0;pwned\\x07" in out
+
+
+def test_readme_quotes_the_examples_summary() -> None:
+    summary = run_cli("check", "examples", cwd=ROOT).stdout.splitlines()[-1]
+    assert summary.startswith("Found 57 findings")
+    assert f"\n{summary}\n" in (ROOT / "README.md").read_text(encoding="utf-8")
