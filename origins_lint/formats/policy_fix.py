@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from origins_lint.formats.base import FixOutcome
+from origins_lint.formats.manifests import Text
 from origins_lint.formats.tree import Node
 from origins_lint.formats.yaml_tree import load_documents
 from origins_lint.model import Fix, Location, ProblemKind
@@ -45,7 +46,7 @@ def fix(path: str, text: str, fixes: list[tuple[Location, Fix]]) -> FixOutcome:
     if any(p.kind is ProblemKind.PARSE for p in loaded.problems):
         return FixOutcome(text, [], [(loc, "the file does not parse") for loc, _ in fixes])
     entries = {_key(e.origin.location): e for e in _entries(loaded.documents)}
-    starts = _line_starts(text)
+    located = Text(path, text)
     edits: list[_Edit] = []
     declined: list[tuple[Location, str]] = []
     for location, wanted in fixes:
@@ -53,11 +54,7 @@ def fix(path: str, text: str, fixes: list[tuple[Location, Fix]]) -> FixOutcome:
         if entry is None:
             declined.append((location, "not an `origin:` of a policy entry"))
             continue
-        made = (
-            _replace(text, starts, entry, wanted)
-            if wanted.replacement is not None
-            else _drop(text, starts, entry)
-        )
+        made = _replace(located, entry, wanted) if wanted.replacement is not None else _drop(located, entry)
         if isinstance(made, str):
             declined.append((location, made))
         else:
@@ -93,39 +90,29 @@ def _entries(documents: list[Node]) -> list[_Entry]:
     return found
 
 
-def _line_starts(text: str) -> list[int]:
-    starts = [0]
-    starts.extend(i + 1 for i, char in enumerate(text) if char == "\n")
-    return starts
-
-
-def _offset(starts: list[int], line: int, column: int) -> int:
-    return starts[line - 1] + column - 1
-
-
-def _replace(text: str, starts: list[int], entry: _Entry, wanted: Fix) -> tuple[int, int, str] | str:
+def _replace(text: Text, entry: _Entry, wanted: Fix) -> tuple[int, int, str] | str:
     loc = entry.origin.location
-    start, end = _offset(starts, loc.line, loc.column), _offset(starts, loc.end_line, loc.end_column)
-    written, raw = text[start:end], entry.origin.value
+    start, end = text.offset(loc.line, loc.column), text.offset(loc.end_line, loc.end_column)
+    written, raw = text.source[start:end], entry.origin.value
     for quote in ("", "'", '"'):
         if written == f"{quote}{raw}{quote}":
             return start, end, f"{quote}{wanted.replacement}{quote}"
     return "the value is written with escapes, a tag or an anchor; rewrite it by hand"
 
 
-def _drop(text: str, starts: list[int], entry: _Entry) -> tuple[int, int, str] | str:
+def _drop(text: Text, entry: _Entry) -> tuple[int, int, str] | str:
     """The entry's whole lines, from its `-` to its last value; comments around it stay."""
     earlier = [s.plain() for s in entry.siblings[: entry.index]]
     mine = entry.item.plain()
     if mine not in earlier:
         return "the repeated entries differ in more than the origin; merge their settings by hand"
     loc = entry.item.location
-    line = text[starts[loc.line - 1] : _offset(starts, loc.line, loc.column)]
-    if line.strip() != "-":
+    start = text.offset(loc.line, 1)
+    if text.source[start : text.offset(loc.line, loc.column)].strip() != "-":
         return "the entry does not start its own `- ` line (a flow list?); remove it by hand"
     last = max(_last_line(entry.item), loc.line)
-    end = starts[last] if last < len(starts) else len(text)
-    return starts[loc.line - 1], end, ""
+    end = text.offset(last + 1, 1) if last < text.source.count("\n") + 1 else len(text.source)
+    return start, end, ""
 
 
 def _last_line(node: Node) -> int:

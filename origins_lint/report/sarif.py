@@ -38,6 +38,7 @@ LEVELS = {
 def _rule(rule: Rule) -> dict[str, Any]:
     page = rule_page(rule.code) or f"# {rule.code} {rule.slug}\n\n{rule.summary}\n"
     level, security_severity = LEVELS[rule.severity]
+    cwes = weaknesses(page)
     return {
         "id": rule.code,
         "name": rule.slug,
@@ -51,8 +52,8 @@ def _rule(rule: Rule) -> dict[str, Any]:
             "precision": "high",
             "tags": [
                 "security",
-                *(f"external/cwe/{cwe.lower()}" for cwe in weaknesses(page)),
-                *weaknesses(page),
+                *(f"external/cwe/{cwe.lower()}" for cwe in cwes),
+                *cwes,
             ],
         },
     }
