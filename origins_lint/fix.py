@@ -48,13 +48,15 @@ def plan(result: CheckResult) -> list[FileFix]:
 
 
 def unified_diff(change: FileFix) -> str:
+    lines = difflib.unified_diff(
+        change.before.splitlines(keepends=True),
+        change.after.splitlines(keepends=True),
+        fromfile=f"a/{change.path}",
+        tofile=f"b/{change.path}",
+    )
+    # a last line without a newline is marked as `diff -u` marks it, so `patch` can apply the output
     return "".join(
-        difflib.unified_diff(
-            change.before.splitlines(keepends=True),
-            change.after.splitlines(keepends=True),
-            fromfile=f"a/{change.path}",
-            tofile=f"b/{change.path}",
-        )
+        line if line.endswith("\n") else f"{line}\n\\ No newline at end of file\n" for line in lines
     )
 
 

@@ -182,3 +182,22 @@ def test_write_keeps_permissions(project: Path) -> None:
     run_cli("check", "--fix", "p.origins.yaml")
     assert path.read_text(encoding="utf-8").endswith("https://a.example.com\n")
     assert path.stat().st_mode & 0o777 == 0o640
+
+
+def test_upper_case_origin_is_lowered_and_a_missing_final_newline_is_marked(project: Path) -> None:
+    path = project / "p.origins.yaml"
+    path.write_text("version: 1\norigins:\n  - origin: HTTPS://App.Example.COM", encoding="utf-8")
+    result = run_cli("check", "--diff", "p.origins.yaml")
+    assert result.stdout == (
+        "--- a/p.origins.yaml\n"
+        "+++ b/p.origins.yaml\n"
+        "@@ -1,3 +1,3 @@\n"
+        " version: 1\n"
+        " origins:\n"
+        "-  - origin: HTTPS://App.Example.COM\n"
+        "\\ No newline at end of file\n"
+        "+  - origin: https://app.example.com\n"
+        "\\ No newline at end of file\n"
+    )
+    run_cli("check", "--fix", "p.origins.yaml")
+    assert path.read_text(encoding="utf-8") == "version: 1\norigins:\n  - origin: https://app.example.com"

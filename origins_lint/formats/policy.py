@@ -11,6 +11,7 @@ from origins_lint.formats.base import FixOutcome, FormatOptions
 from origins_lint.formats.tree import Node, descend
 from origins_lint.formats.yaml_tree import load_documents
 from origins_lint.model import (
+    EXACT_ENGINE,
     POLICY_REGEX_ENGINE,
     CorsContext,
     Document,
@@ -147,7 +148,9 @@ def _context(policy: Any, entry: Any, node: Node, defaults_node: Node | None) ->
         kind=MatcherKind.REGEX if is_regex else matcher_kind(raw),
         raw=raw,
         location=node.value[key].location,
-        engine=POLICY_REGEX_ENGINE,
+        # an `origin` is text that other systems (Okta, gateways) receive as written, and browsers send
+        # lower case: compared as a string, so an upper-case entry is OL102; a `regex` ignores case
+        engine=POLICY_REGEX_ENGINE if is_regex else EXACT_ENGINE,
         note=entry.note,
     )
 
