@@ -34,6 +34,9 @@ class CheckResult:
     paths: list[str] = field(default_factory=list)  # every file checked, in order
     sources: dict[str, str] = field(default_factory=dict)  # text of every file a finding may point into
     baselined: int = 0  # findings a baseline accepted, left out of `findings`
+    declined_fixes: list[tuple[Location, str]] = field(
+        default_factory=list
+    )  # offered, but the format said no
 
 
 def active_rules(select: Iterable[str], ignore: Iterable[str]) -> list[Rule]:
@@ -139,19 +142,37 @@ def run_check(
             loc = finding.location
             kept.setdefault((finding.code, loc.path, loc.line, loc.column, finding.message), finding)
     findings = sorted(kept.values(), key=Finding.sort_key)
-    result.findings = with_fingerprints(_fixable(findings), texts, os.getcwd())
+    result.findings = with_fingerprints(_fixable(findings, texts, result.declined_fixes), texts, os.getcwd())
     result.sources = texts
     return result
 
 
-def _fixable(findings: list[Finding]) -> list[Finding]:
-    """A fix stays on a finding only when the format of the file it points into can apply it."""
+def _fixable(
+    findings: list[Finding], texts: dict[str, str], declined: list[tuple[Location, str]]
+) -> list[Finding]:
+    """A fix stays on a finding only when its file's format would really apply it, so `[*]` never lies.
 
-    def can_fix(finding: Finding) -> bool:
-        fmt = formats.BY_NAME.get(finding.format)
-        return fmt is not None and fmt.fix is not None
-
-    return [f if f.fix is None or can_fix(f) else replace(f, fix=None) for f in findings]
+    The format is asked for each file that has fixes (a dry run, nothing is written);
+    the ones it declines, and those in formats that cannot fix at all, are cleared.
+    """
+    offered: dict[tuple[str, str], list[Finding]] = {}
+    for finding in findings:
+        if finding.fix is not None:
+            offered.setdefault((finding.location.path, finding.format), []).append(finding)
+    applicable: set[tuple[str, int, int]] = set()
+    for (path, name), wanted in offered.items():
+        fmt = formats.BY_NAME.get(name)
+        if fmt is None or fmt.fix is None or path not in texts:
+            continue
+        outcome = fmt.fix(path, texts[path], [(f.location, f.fix) for f in wanted if f.fix is not None])
+        applicable.update((path, loc.line, loc.column) for loc in outcome.applied)
+        declined.extend(outcome.declined)
+    return [
+        f
+        if f.fix is None or (f.location.path, f.location.line, f.location.column) in applicable
+        else replace(f, fix=None)
+        for f in findings
+    ]
 
 
 def _unknown(source: Source) -> InputProblem:

@@ -210,8 +210,6 @@ MAX_FIX_ROUNDS = 10  # one fix can expose another (a canonical origin turns out 
 
 def _fixed(run: _Run) -> CheckResult:
     """Fix, check again, until nothing more applies; say on stderr what was fixed and what was declined."""
-    from dataclasses import replace
-
     from origins_lint.fix import NotWritten, plan, write
 
     fixed = 0
@@ -230,15 +228,14 @@ def _fixed(run: _Run) -> CheckResult:
         if not written:
             break
         result = run()
-    declined = {(loc.path, loc.line, loc.column): reason for c in plan(result) for loc, reason in c.declined}
-    for (path, line, column), reason in sorted(declined.items()):
-        typer.echo(f"{printable(path)}:{line}:{column}: not fixed: {reason}", err=True)
+    _say_declined(result)
     typer.echo(f"origins-lint: fixed {fixed} finding(s)", err=True)
-    result.findings = [  # what could not be fixed is no longer marked fixable
-        replace(f, fix=None) if (f.location.path, f.location.line, f.location.column) in declined else f
-        for f in result.findings
-    ]
     return result
+
+
+def _say_declined(result: CheckResult) -> None:
+    for loc, reason in sorted(result.declined_fixes, key=lambda d: (d[0].path, d[0].line, d[0].column)):
+        typer.echo(f"{printable(loc.path)}:{loc.line}:{loc.column}: not fixed: {reason}", err=True)
 
 
 def _show_diff(run: _Run) -> int:
@@ -249,6 +246,7 @@ def _show_diff(run: _Run) -> int:
     changes = [change for change in plan(result) if change.applied]
     sys.stdout.write("".join(printable(unified_diff(change)) for change in changes))
     count = sum(len(change.applied) for change in changes)
+    _say_declined(result)
     typer.echo(f"origins-lint: {count} fix(es) would be applied", err=True)
     return 2 if result.internal_errors else 1 if changes else 0
 

@@ -26,7 +26,6 @@ class FileFix:
     before: str
     after: str
     applied: list[Location] = field(default_factory=list)
-    declined: list[tuple[Location, str]] = field(default_factory=list)
 
 
 def plan(result: CheckResult) -> list[FileFix]:
@@ -43,7 +42,7 @@ def plan(result: CheckResult) -> list[FileFix]:
             continue
         edits: list[tuple[Location, Fix]] = [(f.location, f.fix) for f in findings if f.fix is not None]
         outcome = fixer(path, before, edits)
-        planned.append(FileFix(path, name, before, outcome.text, outcome.applied, outcome.declined))
+        planned.append(FileFix(path, name, before, outcome.text, outcome.applied))
     return planned
 
 

@@ -96,6 +96,14 @@ def test_diff_shows_the_change_and_writes_nothing(project: Path) -> None:
         "     note: partner two\n"
     )
     assert "origins-lint: 2 fix(es) would be applied" in result.stderr
+    assert "p.origins.yaml:17:13: not fixed: the repeated entries differ" in result.stderr
+    # a plain check already knows which fixes the format will decline: no `[*]` on those
+    listed = run_cli("check", "p.origins.yaml").stdout.splitlines()
+    assert [line.split(" `")[0] for line in listed[:-1]] == [
+        "p.origins.yaml:9:13: OL102 [low] [*]",
+        "p.origins.yaml:12:13: OL101 [high] [*]",
+        "p.origins.yaml:17:13: OL103 [low]",
+    ]
     path.write_text(AFTER.replace("  - origin: https://c.example.com\n    credentials: true\n", ""), "utf-8")
     clean = run_cli("check", "--diff", "p.origins.yaml")
     assert (clean.exit_code, clean.stdout) == (0, "")
