@@ -106,16 +106,6 @@ def _pretty(result: CheckResult, style: Style) -> str:
         for finding in group:
             loc = finding.location
             severity = RICH_STYLES[finding.severity]
-            tag = f"  {loc.line}:{loc.column}  {finding.code} {finding.severity.label}"
-            tag += " [*]" if finding.fix is not None else ""
-            # the message wraps under itself, not under the tag
-            lines = textwrap.wrap(
-                printable(finding.message),
-                width=max(style.width - 6, 40),
-                initial_indent=" " * (len(tag) + 2),
-                subsequent_indent=" " * 6,
-                break_on_hyphens=False,
-            )
             head = Text.assemble(
                 "  ",
                 (f"{loc.line}:{loc.column}", "bold"),
@@ -123,8 +113,16 @@ def _pretty(result: CheckResult, style: Style) -> str:
                 (f"{finding.code} {finding.severity.label}", severity),
                 (" [*]" if finding.fix is not None else "", "green"),
                 "  ",
-                lines[0].lstrip() if lines else "",
             )
+            # the first line continues the heading; the rest are indented under it
+            lines = textwrap.wrap(
+                printable(finding.message),
+                width=max(style.width - 6, 40),
+                initial_indent=" " * len(head.plain),
+                subsequent_indent=" " * 6,
+                break_on_hyphens=False,
+            )
+            head.append(lines[0].lstrip() if lines else "")
             console.print(head, no_wrap=True, overflow="ignore")
             for more in lines[1:]:
                 console.print(Text(more), no_wrap=True, overflow="ignore")
