@@ -34,9 +34,13 @@ class CheckResult:
     paths: list[str] = field(default_factory=list)  # every file checked, in order
     sources: dict[str, str] = field(default_factory=dict)  # text of every file a finding may point into
     baselined: int = 0  # findings a baseline accepted, left out of `findings`
-    declined_fixes: list[tuple[Location, str]] = field(
-        default_factory=list
-    )  # offered, but the format said no
+    # each file's fixes as its format would apply them (a dry run): --fix writes these texts
+    fixes: dict[tuple[str, str], formats.FixOutcome] = field(default_factory=dict)
+
+    @property
+    def declined_fixes(self) -> list[tuple[Location, str]]:
+        """Fixes rules offered that the format said no to, with its reason."""
+        return [declined for outcome in self.fixes.values() for declined in outcome.declined]
 
 
 def active_rules(select: Iterable[str], ignore: Iterable[str]) -> list[Rule]:
@@ -142,13 +146,13 @@ def run_check(
             loc = finding.location
             kept.setdefault((finding.code, loc.path, loc.line, loc.column, finding.message), finding)
     findings = sorted(kept.values(), key=Finding.sort_key)
-    result.findings = with_fingerprints(_fixable(findings, texts, result.declined_fixes), texts, os.getcwd())
+    result.findings = with_fingerprints(_fixable(findings, texts, result.fixes), texts, os.getcwd())
     result.sources = texts
     return result
 
 
 def _fixable(
-    findings: list[Finding], texts: dict[str, str], declined: list[tuple[Location, str]]
+    findings: list[Finding], texts: dict[str, str], outcomes: dict[tuple[str, str], formats.FixOutcome]
 ) -> list[Finding]:
     """A fix stays on a finding only when its file's format would really apply it, so `[*]` never lies.
 
@@ -166,7 +170,7 @@ def _fixable(
             continue
         outcome = fmt.fix(path, texts[path], [(f.location, f.fix) for f in wanted if f.fix is not None])
         applicable.update((path, loc.line, loc.column) for loc in outcome.applied)
-        declined.extend(outcome.declined)
+        outcomes[(path, name)] = outcome
     return [
         f
         if f.fix is None or (f.location.path, f.location.line, f.location.column) in applicable

@@ -215,9 +215,8 @@ def _fixed(run: _Run) -> CheckResult:
     fixed = 0
     result = run()
     for _ in range(MAX_FIX_ROUNDS):
-        changes = plan(result)
         written = 0
-        for change in (change for change in changes if change.applied):
+        for change in plan(result):
             try:
                 write(change)
             except (NotWritten, OSError) as error:
@@ -243,7 +242,7 @@ def _show_diff(run: _Run) -> int:
     from origins_lint.fix import plan, unified_diff
 
     result = run()
-    changes = [change for change in plan(result) if change.applied]
+    changes = plan(result)
     sys.stdout.write("".join(printable(unified_diff(change)) for change in changes))
     count = sum(len(change.applied) for change in changes)
     _say_declined(result)

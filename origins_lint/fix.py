@@ -1,4 +1,4 @@
-"""`--fix` and `--diff`: hand each file's fixable findings to its format, then show or write the result.
+"""`--fix` and `--diff`: show or write what the check's dry run of each format's fixes produced.
 
 Files are read again as bytes and written back with the same encoding, byte-order
 mark and line endings, and only if they still hold the text that was checked
@@ -8,13 +8,11 @@ mark and line endings, and only if they still hold the text that was checked
 from __future__ import annotations
 
 import difflib
-from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from origins_lint import formats
 from origins_lint.check import CheckResult
-from origins_lint.model import Finding, Fix, Location
+from origins_lint.model import Location
 from origins_lint.source import Source, byte_order_mark, decode
 from origins_lint.writes import write_atomically
 
@@ -29,21 +27,12 @@ class FileFix:
 
 
 def plan(result: CheckResult) -> list[FileFix]:
-    """What every file with fixable findings would become."""
-    wanted: dict[tuple[str, str], list[Finding]] = defaultdict(list)
-    for finding in result.findings:
-        if finding.fix is not None:
-            wanted[(finding.location.path, finding.format)].append(finding)
-    planned = []
-    for (path, name), findings in sorted(wanted.items()):
-        fixer = formats.BY_NAME[name].fix
-        before = result.sources.get(path)
-        if fixer is None or before is None:
-            continue
-        edits: list[tuple[Location, Fix]] = [(f.location, f.fix) for f in findings if f.fix is not None]
-        outcome = fixer(path, before, edits)
-        planned.append(FileFix(path, name, before, outcome.text, outcome.applied))
-    return planned
+    """The files the check's dry run could fix, with their new text; nothing is asked of a format twice."""
+    return [
+        FileFix(path, name, result.sources[path], outcome.text, outcome.applied)
+        for (path, name), outcome in sorted(result.fixes.items())
+        if outcome.applied
+    ]
 
 
 def unified_diff(change: FileFix) -> str:

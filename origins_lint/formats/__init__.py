@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from origins_lint.formats import envoy, ingress, istio, nginx, okta, policy, spring, terraform, traefik
-from origins_lint.formats.base import Format, FormatOptions, register
+from origins_lint.formats.base import FixOutcome, Format, FormatOptions, register
 from origins_lint.model import ParsedFile
 
 FORMATS: tuple[Format, ...] = (
@@ -50,4 +50,4 @@ def _merged(results: list[ParsedFile]) -> ParsedFile:
     return merged
 
 
-__all__ = ["BY_NAME", "FORMATS", "Format", "FormatOptions", "detect", "wanted"]
+__all__ = ["BY_NAME", "FORMATS", "FixOutcome", "Format", "FormatOptions", "detect", "wanted"]
