@@ -3,24 +3,21 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from origins_lint import formats
+from origins_lint.cache import ResultCache, text_hash
 from origins_lint.config import Config, selector_matches
-from origins_lint.discover import discover, glob_match, relative_to
+from origins_lint.discover import Candidate, discover, glob_match, relative_to
+from origins_lint.file_check import PROBLEM_RULES, FileOutcome, Job, parse_source
 from origins_lint.fingerprint import with_fingerprints
-from origins_lint.model import Environment, Finding, InputProblem, Location, ParsedFile, ProblemKind
-from origins_lint.rules import RULES, Rule, RuleSettings, all_rules
+from origins_lint.model import Finding, Location, ParsedFile, ProblemKind
 from origins_lint.source import Source, read_source
 from origins_lint.suppress import Suppressions, scan
+from origins_lint.workers import Work, check_all, jobs_for
 
-PROBLEM_RULES = {
-    ProblemKind.PARSE: "OL001",
-    ProblemKind.SCHEMA: "OL002",
-    ProblemKind.UNKNOWN_FORMAT: "OL003",
-    ProblemKind.NOT_ANALYSED: "OL004",
-}
+NOT_ANALYSED = PROBLEM_RULES[ProblemKind.NOT_ANALYSED]
 
 
 ProgressHook = Callable[[int, int], None]  # (files done, files in all), after each file
@@ -43,60 +40,29 @@ class CheckResult:
         return [declined for outcome in self.fixes.values() for declined in outcome.declined]
 
 
-def active_rules(select: Iterable[str], ignore: Iterable[str]) -> list[Rule]:
-    select, ignore = list(select), list(ignore)
-    return [
-        rule
-        for rule in all_rules()
-        if any(selector_matches(s, rule.code, rule.slug) for s in select)
-        and not any(selector_matches(s, rule.code, rule.slug) for s in ignore)
-    ]
-
-
-@dataclass(slots=True)
-class Checked:
-    """One file from the walk, parsed (or the reason it could not be), with its text."""
-
-    path: str
-    parsed: ParsedFile
-    text: str
-
-
 def parse_files(
-    paths: list[str],
-    config: Config,
-    input_format: str | None,
-    errors: list[str],
-    progress: ProgressHook | None = None,
-    skip_unknown: bool = False,
-) -> list[Checked]:
-    """Every file the paths name or contain, parsed; internal errors are collected, not raised."""
-    roots = tuple(dict.fromkeys(_root(path) for path in paths))
-    options = formats.FormatOptions(max_file_size=config.max_file_size, roots=roots)
-    forced = formats.BY_NAME[input_format] if input_format else None
-    wanted = forced.wants if forced else formats.wanted
-    out: list[Checked] = []
-    candidates = list(discover(paths, config.exclude, config.root, wanted))
-    for done, candidate in enumerate(candidates, start=1):
-        if progress is not None:
-            progress(done, len(candidates))
-        source = read_source(candidate.path, config.max_file_size)
-        if isinstance(source, InputProblem):
-            out.append(Checked(candidate.path, ParsedFile(candidate.path, "unknown", problems=[source]), ""))
-            continue
-        fmt = forced or formats.detect(candidate.path, source.text)
-        if fmt is None:
-            if candidate.explicit and not skip_unknown:
-                parsed = ParsedFile(candidate.path, "unknown", problems=[_unknown(source)])
-                out.append(Checked(candidate.path, parsed, source.text))
-            continue
-        try:
-            parsed = fmt.parse(source, options)
-        except Exception as error:  # a bug of ours must not hide the other files
-            errors.append(f"{candidate.path}: internal error: {error!r}")
-            continue
-        out.append(Checked(candidate.path, parsed, source.text))
+    paths: list[str], config: Config, input_format: str | None, errors: list[str]
+) -> list[ParsedFile]:
+    """Every file the paths name or contain, parsed (for `match`); internal errors are collected."""
+    job = Job(config, input_format, _roots(paths), skip_unknown=False)
+    out: list[ParsedFile] = []
+    for candidate in _candidates(paths, config, input_format):
+        parsed = parse_source(job, read_source(candidate.path, config.max_file_size), candidate.explicit)
+        if isinstance(parsed, str):
+            errors.append(parsed)
+        elif parsed is not None:
+            out.append(parsed)
     return out
+
+
+def _candidates(paths: list[str], config: Config, input_format: str | None) -> list[Candidate]:
+    wanted = formats.BY_NAME[input_format].wants if input_format else formats.wanted
+    return list(discover(paths, config.exclude, config.root, wanted))
+
+
+def _roots(paths: list[str]) -> tuple[str, ...]:
+    """The folders being checked: nginx `include` never leaves them."""
+    return tuple(dict.fromkeys(_root(path) for path in paths))
 
 
 def _root(path: str) -> str:
@@ -109,46 +75,107 @@ def run_check(
     input_format: str | None = None,
     progress: ProgressHook | None = None,
     skip_unknown: bool = False,
+    jobs: int | None = 1,
+    cache: bool = False,
 ) -> CheckResult:
+    """Check every file (from the cache where its text is unchanged, else in `jobs` processes), then filter.
+
+    Only what one file says about itself is cached or computed apart; everything that looks
+    across files (an included file analysed by its includer, suppressions, fixes, fingerprints)
+    is done here, over all outcomes, in the order the files were found.
+    """
     result = CheckResult()
-    rules = active_rules(config.select, config.ignore)
-    settings = RuleSettings(config.allowed_domains, config.denied_origins)
-    checked = parse_files(paths, config, input_format, result.internal_errors, progress, skip_unknown)
-    texts = {item.path: item.text for item in checked}
+    job = Job(config, input_format, _roots(paths), skip_unknown)
+    candidates = _candidates(paths, config, input_format)
+    store = ResultCache.open(config.root, job) if cache else None
+    texts: dict[str, str] = {}
+    outcomes: list[FileOutcome | bool | None] = []
+    work: list[tuple[int, Work, str]] = []  # (position, the file, its text's hash) of files to check
+    for candidate in candidates:
+        source = read_source(candidate.path, config.max_file_size)
+        if isinstance(source, Source):
+            texts[candidate.path] = source.text
+        # an unknown file named on the command line is OL003, in a walk it is skipped: part of the key
+        digest = (
+            f"{text_hash(source.text)}:{candidate.explicit:d}" if isinstance(source, Source) and store else ""
+        )
+        known = store.get(candidate.path, digest, _reader(texts, config)) if digest and store else False
+        if known is False:
+            work.append((len(outcomes), (source, candidate.explicit), digest))
+        outcomes.append(known)
+    finished = len(outcomes) - len(work)
+    tick = _ticker(progress, finished, len(outcomes))
+    checked = check_all(job, [item for _, item, _ in work], jobs_for(jobs, len(work)), tick)
+    for (position, _, digest), outcome in zip(work, checked, strict=True):
+        outcomes[position] = outcome
+        if store is not None and digest:
+            store.put(candidates[position].path, digest, outcome)
+    if store is not None:
+        store.save()
+    done = [outcome for outcome in outcomes if isinstance(outcome, FileOutcome)]
+    result.findings = _filtered(done, config, texts, result)
+    result.findings = with_fingerprints(_fixable(result.findings, texts, result.fixes), texts, os.getcwd())
+    result.sources = texts
+    return result
+
+
+def _reader(texts: dict[str, str], config: Config) -> Callable[[str], str | None]:
+    """An included file's text, as the cache needs to see whether it changed."""
+
+    def read(path: str) -> str | None:
+        if path not in texts:
+            source = read_source(path, config.max_file_size)
+            if not isinstance(source, Source):
+                return None
+            texts[path] = source.text
+        return texts[path]
+
+    return read
+
+
+def _ticker(progress: ProgressHook | None, start: int, total: int) -> Callable[[], None]:
+    count = [start]
+
+    def tick() -> None:
+        count[0] += 1
+        if progress is not None:
+            progress(count[0], total)
+
+    if progress is not None and start:
+        progress(start, total)
+    return tick
+
+
+def _filtered(
+    done: list[FileOutcome], config: Config, texts: dict[str, str], result: CheckResult
+) -> list[Finding]:
     # a file another checked file includes is analysed there, where its variables are defined
     covered = set()
-    for item in checked:
-        own = os.path.realpath(item.path)
-        for path, text in item.parsed.included.items():
+    for outcome in done:
+        own = os.path.realpath(outcome.path)
+        for path, text in outcome.included.items():
             texts.setdefault(path, text)
             real = os.path.realpath(path)
             if real != own:
                 covered.add(real)
     kept: dict[tuple[str, str, int, int, str], Finding] = {}
     filters = _Filters(config, texts)
-    for item in checked:
-        parsed = item.parsed
-        if os.path.realpath(item.path) in covered:  # its read errors stay; its analysis is the includer's
-            parsed.documents = []
-            parsed.problems = [p for p in parsed.problems if p.kind is not ProblemKind.NOT_ANALYSED]
-        result.files_checked += 1
-        result.paths.append(item.path)
-        relative = relative_to(item.path, config.root)  # what config globs match against
-        development = any(glob_match(glob, relative) for glob in config.development_files)
-        try:
-            found = list(_file_findings(parsed, rules, settings, development))
-        except Exception as error:
-            result.internal_errors.append(f"{item.path}: internal error in a rule: {error!r}")
+    for outcome in done:
+        if outcome.error is not None:
+            result.internal_errors.append(outcome.error)
+        if not outcome.counted:
             continue
+        result.files_checked += 1
+        result.paths.append(outcome.path)
+        found = [*outcome.problems, *outcome.findings]
+        if os.path.realpath(outcome.path) in covered:  # its read errors stay; its analysis is the includer's
+            found = [f for f in outcome.problems if f.code != NOT_ANALYSED]
         for finding in found:
             if filters.drops(finding):
                 continue
             loc = finding.location
             kept.setdefault((finding.code, loc.path, loc.line, loc.column, finding.message), finding)
-    findings = sorted(kept.values(), key=Finding.sort_key)
-    result.findings = with_fingerprints(_fixable(findings, texts, result.fixes), texts, os.getcwd())
-    result.sources = texts
-    return result
+    return sorted(kept.values(), key=Finding.sort_key)
 
 
 def _fixable(
@@ -177,32 +204,6 @@ def _fixable(
         else replace(f, fix=None)
         for f in findings
     ]
-
-
-def _unknown(source: Source) -> InputProblem:
-    names = ", ".join(fmt.description for fmt in formats.FORMATS)
-    return InputProblem(
-        ProblemKind.UNKNOWN_FORMAT,
-        f"no known format recognizes this file (known: {names}); use `--input-format` to force one",
-        Location.point(source.path, 1, 1),
-    )
-
-
-def _file_findings(
-    parsed: ParsedFile, rules: list[Rule], settings: RuleSettings, development: bool
-) -> Iterable[Finding]:
-    selected = {rule.code for rule in rules}
-    for problem in parsed.problems:
-        rule = RULES[PROBLEM_RULES[problem.kind]]
-        if rule.code in selected:
-            yield Finding(
-                rule.code, rule.slug, rule.severity, problem.location, problem.message, parsed.format
-            )
-    for document in parsed.documents:
-        if development:
-            document.environment = Environment.DEVELOPMENT
-        for rule in rules:
-            yield from rule.findings(document, settings)
 
 
 class _Filters:

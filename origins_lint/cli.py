@@ -1,4 +1,9 @@
-"""The `origins-lint` command line. Exit codes: 0 clean, 1 findings at or above the fail level, 2 errors."""
+"""The `origins-lint` command line. Exit codes: 0 clean, 1 findings at or above the fail level, 2 errors.
+
+argparse, not typer: a check of one file must start in a few tens of milliseconds (issue 7),
+and typer costs more than that before the first line of ours runs (it imports pydantic and
+builds a validator per option). Everything past parsing the arguments is imported on demand.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +11,11 @@ import json
 import os
 import shutil
 import sys
+from argparse import ArgumentParser, ArgumentTypeError, Namespace
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
-
-import typer
+from typing import TYPE_CHECKING, Any
 
 from origins_lint import __version__
 from origins_lint.report.safe import printable
@@ -20,169 +24,102 @@ if TYPE_CHECKING:
     from origins_lint.check import CheckResult, ProgressHook
     from origins_lint.config import Config
 
-app = typer.Typer(
-    name="origins-lint",
-    help="Security linter for CORS and trusted-origin configuration.",
-    add_completion=False,
-    no_args_is_help=True,
-    rich_markup_mode=None,
-    pretty_exceptions_enable=False,
-)
-
-
-class OutputFormat(StrEnum):
-    text = "text"
-    json = "json"
-    sarif = "sarif"
-    github = "github"
-    junit = "junit"
-
-
-class ListFormat(StrEnum):
-    text = "text"
-    json = "json"
-
+OUTPUT_FORMATS = ("text", "json", "sarif", "github", "junit")
+LIST_FORMATS = ("text", "json")
+SEVERITIES = ("critical", "high", "medium", "low", "info")
 
 # --output-file names that say which format they want when -f is not given
-SUFFIX_FORMATS = {".sarif": OutputFormat.sarif, ".json": OutputFormat.json, ".xml": OutputFormat.junit}
+SUFFIX_FORMATS = {".sarif": "sarif", ".json": "json", ".xml": "junit"}
 
 
-class SeverityName(StrEnum):
-    critical = "critical"
-    high = "high"
-    medium = "medium"
-    low = "low"
-    info = "info"
+class Exit(Exception):
+    """Ends a command with an exit code; raised where the code is decided, caught once in `run`."""
+
+    def __init__(self, code: int) -> None:
+        super().__init__(code)
+        self.code = code
 
 
-def _fail(message: str) -> typer.Exit:
-    typer.echo(f"origins-lint: error: {message}", err=True)
-    return typer.Exit(2)
+def _say(text: str = "") -> None:
+    sys.stdout.write(f"{text}\n")
 
 
-def _version(value: bool) -> None:
-    if value:
-        typer.echo(f"origins-lint {__version__}")
-        raise typer.Exit(0)
+def _warn(text: str) -> None:
+    sys.stderr.write(f"{text}\n")
 
 
-@app.callback()
-def _main(
-    version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
-    ] = False,
-) -> None:
-    """Security linter for CORS and trusted-origin configuration."""
+def _fail(message: str) -> Exit:
+    _warn(f"origins-lint: error: {message}")
+    return Exit(2)
 
 
-@app.command()
-def check(
-    paths: Annotated[list[str] | None, typer.Argument(help="Files or folders (default: .)")] = None,
-    output_format: Annotated[
-        OutputFormat | None,
-        typer.Option(
-            "--output-format",
-            "-f",
-            help="text, json, sarif, github or junit [default: github in GitHub Actions, else text, "
-            "or from the --output-file suffix]",
-            show_default=False,
-        ),
-    ] = None,
-    output_file: Annotated[
-        Path | None, typer.Option("--output-file", "-o", help="Write the report here instead of stdout.")
-    ] = None,
-    select: Annotated[
-        list[str] | None,
-        typer.Option(help="Rules to run: codes, slugs or prefixes (OL3); repeat or comma-separate."),
-    ] = None,
-    ignore: Annotated[list[str] | None, typer.Option(help="Rules to skip: codes, slugs or prefixes.")] = None,
-    fail_on: Annotated[
-        SeverityName | None, typer.Option(help="Lowest severity that makes the exit code 1 [default: low].")
-    ] = None,
-    config: Annotated[
-        Path | None, typer.Option(help="Config file (default: nearest .origins-lint.toml or pyproject.toml).")
-    ] = None,
-    input_format: Annotated[str | None, typer.Option(help="Read every file as this format.")] = None,
-    exclude: Annotated[list[str] | None, typer.Option(help="Glob of paths to skip; repeatable.")] = None,
-    statistics: Annotated[
-        bool, typer.Option("--statistics", help="Count findings per rule instead of listing them.")
-    ] = False,
-    baseline: Annotated[
-        Path | None, typer.Option(help="Report only findings this baseline file does not list.")
-    ] = None,
-    write_baseline: Annotated[
-        Path | None, typer.Option(help="Write every current finding to this baseline file, then exit 0.")
-    ] = None,
-    fix: Annotated[bool, typer.Option("--fix", help="Apply the safe fixes (marked [*]) in place.")] = False,
-    diff: Annotated[
-        bool, typer.Option("--diff", help="Print the fixes as a unified diff; change nothing.")
-    ] = False,
-    skip_unknown: Annotated[
-        bool,
-        typer.Option(
-            "--skip-unknown",
-            help="Skip named files no format recognizes, as a folder walk does (the pre-commit hook's way).",
-        ),
-    ] = False,
-) -> None:
+def check(args: Namespace) -> None:
     """Check files and folders for risky CORS and trusted-origin entries."""
     from origins_lint import formats
     from origins_lint.config import ConfigError, check_selectors, find_config, load_config
     from origins_lint.model import Severity
 
     try:
-        settings = load_config(config if config is not None else find_config(Path.cwd()))
-        if select:
-            settings.select = tuple(_split(select))
+        settings = load_config(args.config if args.config is not None else find_config(Path.cwd()))
+        if args.select:
+            settings.select = tuple(_split(args.select))
             check_selectors(settings.select, "--select")
-        if ignore:
-            settings.ignore = tuple(_split(ignore))
+        if args.ignore:
+            settings.ignore = tuple(_split(args.ignore))
             check_selectors(settings.ignore, "--ignore")
     except ConfigError as error:
         raise _fail(str(error)) from None
-    if fail_on is not None:
-        settings.fail_on = Severity.parse(fail_on.value)
-    if exclude:
-        settings.exclude = (*settings.exclude, *exclude)
-    if input_format is not None and input_format not in formats.BY_NAME:
-        raise _fail(f"unknown input format `{input_format}`; known: {', '.join(formats.BY_NAME)}")
-    chosen = _output_format(output_format, output_file)
-    if statistics and chosen not in (OutputFormat.text, OutputFormat.json):
+    if args.fail_on is not None:
+        settings.fail_on = Severity.parse(args.fail_on)
+    if args.exclude:
+        settings.exclude = (*settings.exclude, *args.exclude)
+    if args.input_format is not None and args.input_format not in formats.NAMES:
+        raise _fail(f"unknown input format `{args.input_format}`; known: {', '.join(formats.NAMES)}")
+    chosen = _output_format(args.output_format, args.output_file)
+    if args.statistics and chosen not in ("text", "json"):
         raise _fail("--statistics prints text or json; drop --output-format or pick one of those")
-    if fix and diff:
+    if args.fix and args.diff:
         raise _fail("--fix writes the changes and --diff only shows them; pick one")
-    if write_baseline is not None and baseline is not None:
+    if args.write_baseline is not None and args.baseline is not None:
         raise _fail("--write-baseline records every finding; it cannot be combined with --baseline")
-    run = _Run(paths or ["."], settings, input_format, _progress_hook(), skip_unknown)
-    if diff:
-        raise typer.Exit(_show_diff(run))
-    result = _fixed(run) if fix else run()
-    if write_baseline is not None:
+    run = _Run(
+        args.paths or ["."],
+        settings,
+        args.input_format,
+        _progress_hook(),
+        args.skip_unknown,
+        args.jobs,
+        not args.no_cache,
+    )
+    if args.diff:
+        raise Exit(_show_diff(run))
+    result = _fixed(run) if args.fix else run()
+    if args.write_baseline is not None:
         from origins_lint.baseline import write_baseline as record
 
-        count = record(write_baseline, result.findings, os.getcwd())
-        typer.echo(f"origins-lint: wrote {count} finding(s) to the baseline {write_baseline}", err=True)
-        raise typer.Exit(2 if result.internal_errors else 0)
-    if baseline is not None:
-        _apply_baseline(result, baseline)
-    _emit(_render(result, chosen, statistics, output_file is None), output_file)
+        count = record(args.write_baseline, result.findings, os.getcwd())
+        _warn(f"origins-lint: wrote {count} finding(s) to the baseline {args.write_baseline}")
+        raise Exit(2 if result.internal_errors else 0)
+    if args.baseline is not None:
+        _apply_baseline(result, args.baseline)
+    _emit(_render(result, chosen, args.statistics, args.output_file is None), args.output_file)
     for message in result.internal_errors:
-        typer.echo(f"origins-lint: {printable(message)} (please report this bug)", err=True)
+        _warn(f"origins-lint: {printable(message)} (please report this bug)")
     if result.internal_errors:
-        raise typer.Exit(2)
+        raise Exit(2)
     failing = any(f.severity >= settings.fail_on for f in result.findings)
-    raise typer.Exit(1 if failing else 0)
+    raise Exit(1 if failing else 0)
 
 
-def _output_format(given: OutputFormat | None, output_file: Path | None) -> OutputFormat:
+def _output_format(given: str | None, output_file: Path | None) -> str:
     if given is not None:
         return given
     if output_file is not None:
         suffix = ".sarif" if output_file.name.endswith(".sarif.json") else output_file.suffix.lower()
-        return SUFFIX_FORMATS.get(suffix, OutputFormat.text)
+        return SUFFIX_FORMATS.get(suffix, "text")
     if os.environ.get("GITHUB_ACTIONS") == "true":
-        return OutputFormat.github
-    return OutputFormat.text
+        return "github"
+    return "text"
 
 
 @dataclass(frozen=True)
@@ -194,13 +131,23 @@ class _Run:
     input_format: str | None
     hook: ProgressHook
     skip_unknown: bool
+    jobs: int | None
+    cache: bool
 
     def __call__(self) -> CheckResult:
         from origins_lint.check import run_check
         from origins_lint.discover import PathError
 
         try:
-            return run_check(self.paths, self.settings, self.input_format, self.hook, self.skip_unknown)
+            return run_check(
+                self.paths,
+                self.settings,
+                self.input_format,
+                self.hook,
+                self.skip_unknown,
+                jobs=self.jobs,
+                cache=self.cache,
+            )
         except PathError as error:
             raise _fail(str(error)) from None
 
@@ -220,7 +167,7 @@ def _fixed(run: _Run) -> CheckResult:
             try:
                 write(change)
             except (NotWritten, OSError) as error:
-                typer.echo(f"origins-lint: {printable(str(error))}", err=True)
+                _warn(f"origins-lint: {printable(str(error))}")
                 continue
             written += 1
             fixed += len(change.applied)
@@ -228,13 +175,13 @@ def _fixed(run: _Run) -> CheckResult:
             break
         result = run()
     _say_declined(result)
-    typer.echo(f"origins-lint: fixed {fixed} finding(s)", err=True)
+    _warn(f"origins-lint: fixed {fixed} finding(s)")
     return result
 
 
 def _say_declined(result: CheckResult) -> None:
     for loc, reason in sorted(result.declined_fixes, key=lambda d: (d[0].path, d[0].line, d[0].column)):
-        typer.echo(f"{printable(loc.path)}:{loc.line}:{loc.column}: not fixed: {reason}", err=True)
+        _warn(f"{printable(loc.path)}:{loc.line}:{loc.column}: not fixed: {reason}")
 
 
 def _show_diff(run: _Run) -> int:
@@ -246,7 +193,7 @@ def _show_diff(run: _Run) -> int:
     sys.stdout.write("".join(printable(unified_diff(change)) for change in changes))
     count = sum(len(change.applied) for change in changes)
     _say_declined(result)
-    typer.echo(f"origins-lint: {count} fix(es) would be applied", err=True)
+    _warn(f"origins-lint: {count} fix(es) would be applied")
     return 2 if result.internal_errors else 1 if changes else 0
 
 
@@ -260,17 +207,17 @@ def _apply_baseline(result: CheckResult, path: Path) -> None:
     result.findings, result.baselined = new_findings(result.findings, accepted)
 
 
-def _render(result: CheckResult, chosen: OutputFormat, statistics: bool, to_terminal: bool) -> str:
+def _render(result: CheckResult, chosen: str, statistics: bool, to_terminal: bool) -> str:
     from origins_lint.report import Style, renderer
 
     if statistics:
         from origins_lint.report.statistics import render_json, render_text
 
-        return render_json(result) if chosen is OutputFormat.json else render_text(result)
-    terminal = to_terminal and chosen is OutputFormat.text and _isatty(sys.stdout)
-    colour = to_terminal and chosen is OutputFormat.text and _colour(sys.stdout)
+        return render_json(result) if chosen == "json" else render_text(result)
+    terminal = to_terminal and chosen == "text" and _isatty(sys.stdout)
+    colour = to_terminal and chosen == "text" and _colour(sys.stdout)
     style = Style(colour=colour, pretty=terminal, width=shutil.get_terminal_size().columns)
-    return renderer(chosen.value)(result, style)
+    return renderer(chosen)(result, style)
 
 
 def _emit(report: str, output_file: Path | None) -> None:
@@ -335,14 +282,7 @@ def _colour(stream: object) -> bool:
     return _isatty(stream)
 
 
-@app.command("match")
-def match(
-    origin: Annotated[str, typer.Argument(help="The origin to test, e.g. https://evil.example.net")],
-    paths: Annotated[list[str] | None, typer.Argument(help="Files or folders (default: .)")] = None,
-    output_format: Annotated[ListFormat, typer.Option("--output-format", "-f")] = ListFormat.text,
-    config: Annotated[Path | None, typer.Option(help="Config file.")] = None,
-    input_format: Annotated[str | None, typer.Option(help="Read every file as this format.")] = None,
-) -> None:
+def match(args: Namespace) -> None:
     """List every entry that would let ORIGIN in; exit 0 when trusted, 1 when not."""
     from origins_lint import formats
     from origins_lint.admit import admissions
@@ -350,24 +290,24 @@ def match(
     from origins_lint.config import ConfigError, find_config, load_config
     from origins_lint.discover import PathError
     from origins_lint.origins import read_origin
-    from origins_lint.report.safe import printable
 
+    origin: str = args.origin
     text = read_origin(origin)
     if origin != "null" and not text.ok:
         raise _fail(f"`{printable(origin)}` is not an origin: it has {', '.join(text.problems)}")
     try:
-        settings = load_config(config if config is not None else find_config(Path.cwd()))
+        settings = load_config(args.config if args.config is not None else find_config(Path.cwd()))
     except ConfigError as error:
         raise _fail(str(error)) from None
-    if input_format is not None and input_format not in formats.BY_NAME:
-        raise _fail(f"unknown input format `{input_format}`; known: {', '.join(formats.BY_NAME)}")
+    if args.input_format is not None and args.input_format not in formats.NAMES:
+        raise _fail(f"unknown input format `{args.input_format}`; known: {', '.join(formats.NAMES)}")
     errors: list[str] = []
     try:
-        checked = parse_files(paths or ["."], settings, input_format, errors)
+        checked = parse_files(args.paths or ["."], settings, args.input_format, errors)
     except PathError as error:
         raise _fail(str(error)) from None
-    found = list(admissions([item.parsed for item in checked], origin))
-    if output_format is ListFormat.json:
+    found = list(admissions(checked, origin))
+    if args.output_format == "json":
         rows = [
             {
                 "path": a.matcher.location.path,
@@ -381,7 +321,7 @@ def match(
             }
             for a in found
         ]
-        typer.echo(json.dumps({"origin": origin, "trusted": bool(found), "entries": rows}, indent=2))
+        _say(json.dumps({"origin": origin, "trusted": bool(found), "entries": rows}, indent=2))
     else:
         for a in found:
             loc = a.matcher.location
@@ -389,86 +329,227 @@ def match(
             named = f" ({printable(a.context.name)})" if a.context.name else ""
             scopes = a.context.scopes
             written = f" for {', '.join(sorted(s.upper() for s in scopes.value))}" if scopes.location else ""
-            typer.echo(
+            _say(
                 f"{printable(loc.path)}:{loc.line}:{loc.column}: {a.matcher.kind.value} "
                 f"`{printable(a.matcher.raw)}`{named} admits it{written}, {credentials}"
             )
         if found:
-            typer.echo(
-                f"`{printable(origin)}` is trusted by {len(found)} entr{'y' if len(found) == 1 else 'ies'}"
-            )
+            _say(f"`{printable(origin)}` is trusted by {len(found)} entr{'y' if len(found) == 1 else 'ies'}")
         else:
-            typer.echo(f"`{printable(origin)}` is not trusted by any entry in {len(checked)} file(s)")
+            _say(f"`{printable(origin)}` is not trusted by any entry in {len(checked)} file(s)")
     for message in errors:
-        typer.echo(f"origins-lint: {message} (please report this bug)", err=True)
+        _warn(f"origins-lint: {message} (please report this bug)")
     if errors:
-        raise typer.Exit(2)
-    raise typer.Exit(0 if found else 1)
+        raise Exit(2)
+    raise Exit(0 if found else 1)
 
 
-@app.command("rules")
-def list_rules(
-    output_format: Annotated[ListFormat, typer.Option("--output-format", "-f")] = ListFormat.text,
-) -> None:
+def list_rules(args: Namespace) -> None:
     """List every rule: code, slug, default severity, summary."""
     from origins_lint.rules import all_rules
 
     rules = all_rules()
-    if output_format is ListFormat.json:
+    if args.output_format == "json":
         rows = [
             {"code": r.code, "slug": r.slug, "severity": r.severity.label, "summary": r.summary}
             for r in rules
         ]
-        typer.echo(json.dumps(rows, indent=2))
+        _say(json.dumps(rows, indent=2))
         return
     width = max(len(r.slug) for r in rules)
     for r in rules:
-        typer.echo(f"{r.code}  {r.slug:<{width}}  {r.severity.label:<8}  {r.summary}")
+        _say(f"{r.code}  {r.slug:<{width}}  {r.severity.label:<8}  {r.summary}")
 
 
-@app.command("rule")
-def show_rule(
-    name: Annotated[str, typer.Argument(help="A rule code (OL201) or slug (insecure-origin).")],
-) -> None:
+def show_rule(args: Namespace) -> None:
     """Print a rule's documentation page."""
     from origins_lint.docs import rule_page
     from origins_lint.rules import find_rule
 
-    found = find_rule(name)
+    found = find_rule(args.name)
     if found is None:
-        raise _fail(f"no rule `{name}`; `origins-lint rules` lists them")
-    typer.echo(rule_page(found.code) or f"{found.code} ({found.slug}): {found.summary}")
+        raise _fail(f"no rule `{args.name}`; `origins-lint rules` lists them")
+    _say(rule_page(found.code) or f"{found.code} ({found.slug}): {found.summary}")
 
 
-@app.command("schema")
-def schema(
-    name: Annotated[
-        str, typer.Argument(help="origins-policy (our YAML) or okta-trusted-origins (Okta exports).")
-    ] = "origins-policy",
-    output: Annotated[Path | None, typer.Option(help="Write every JSON Schema into this folder.")] = None,
-) -> None:
+def schema(args: Namespace) -> None:
     """Print one format's JSON Schema (the policy file's by default), or write all with --output."""
     from origins_lint.formats.schemas import SCHEMAS, schema_text
 
-    if name not in SCHEMAS:
-        raise _fail(f"unknown schema `{name}`; known: {', '.join(SCHEMAS)}")
-    if output is None:
-        typer.echo(schema_text(name), nl=False)
+    if args.name not in SCHEMAS:
+        raise _fail(f"unknown schema `{args.name}`; known: {', '.join(SCHEMAS)}")
+    if args.output is None:
+        sys.stdout.write(schema_text(args.name))
         return
+    output: Path = args.output
     output.mkdir(parents=True, exist_ok=True)
     for each in SCHEMAS:
         target = output / f"{each}.schema.json"
         target.write_text(schema_text(each), encoding="utf-8")
-        typer.echo(f"wrote {target}")
+        _say(f"wrote {target}")
+
+
+def _jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise ArgumentTypeError(f"`{text}` is not a number of processes (1 or more)")
+    return value
+
+
+def _with_config_and_format(command: ArgumentParser, formats: Sequence[str], default: str | None) -> None:
+    command.add_argument(
+        "-f",
+        "--output-format",
+        choices=formats,
+        default=default,
+        metavar="FORMAT",
+        help=f"{', '.join(formats)}" + (f" (default: {default})" if default else ""),
+    )
+    command.add_argument(
+        "--config",
+        type=Path,
+        metavar="FILE",
+        help="config file (default: nearest .origins-lint.toml or pyproject.toml)",
+    )
+    command.add_argument("--input-format", metavar="FORMAT", help="read every file as this format")
+
+
+def parser() -> ArgumentParser:
+    """The whole command line; each subcommand's function is its `handler` default."""
+    top = ArgumentParser(
+        prog="origins-lint", description="Security linter for CORS and trusted-origin configuration."
+    )
+    top.add_argument("--version", action="version", version=f"origins-lint {__version__}")
+    commands = top.add_subparsers(title="commands", metavar="COMMAND")
+
+    def command(name: str, handler: Callable[[Namespace], None]) -> ArgumentParser:
+        doc = (handler.__doc__ or "").strip()
+        sub = commands.add_parser(name, help=doc, description=doc)
+        sub.set_defaults(handler=handler)
+        return sub
+
+    lint = command("check", check)
+    lint.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: .)")
+    lint.add_argument(
+        "-f",
+        "--output-format",
+        choices=OUTPUT_FORMATS,
+        metavar="FORMAT",
+        help="text, json, sarif, github or junit (default: github in GitHub Actions, else text, "
+        "or from the --output-file suffix)",
+    )
+    lint.add_argument(
+        "-o", "--output-file", type=Path, metavar="FILE", help="write the report here instead of stdout"
+    )
+    lint.add_argument(
+        "--select",
+        action="append",
+        metavar="RULES",
+        help="rules to run: codes, slugs or prefixes (OL3); repeat or comma-separate",
+    )
+    lint.add_argument(
+        "--ignore", action="append", metavar="RULES", help="rules to skip: codes, slugs or prefixes"
+    )
+    lint.add_argument(
+        "--fail-on",
+        choices=SEVERITIES,
+        metavar="SEVERITY",
+        help="lowest severity that makes the exit code 1 (default: low)",
+    )
+    lint.add_argument(
+        "--config",
+        type=Path,
+        metavar="FILE",
+        help="config file (default: nearest .origins-lint.toml or pyproject.toml)",
+    )
+    lint.add_argument("--input-format", metavar="FORMAT", help="read every file as this format")
+    lint.add_argument("--exclude", action="append", metavar="GLOB", help="glob of paths to skip; repeatable")
+    lint.add_argument(
+        "--statistics", action="store_true", help="count findings per rule instead of listing them"
+    )
+    lint.add_argument(
+        "--baseline", type=Path, metavar="FILE", help="report only findings this baseline file does not list"
+    )
+    lint.add_argument(
+        "--write-baseline",
+        type=Path,
+        metavar="FILE",
+        help="write every current finding to this baseline file, then exit 0",
+    )
+    lint.add_argument("--fix", action="store_true", help="apply the safe fixes (marked [*]) in place")
+    lint.add_argument("--diff", action="store_true", help="print the fixes as a unified diff; change nothing")
+    lint.add_argument(
+        "--skip-unknown",
+        action="store_true",
+        help="skip named files no format recognizes, as a folder walk does (the pre-commit hook's way)",
+    )
+    lint.add_argument(
+        "-j",
+        "--jobs",
+        type=_jobs,
+        metavar="N",
+        help="processes to check with (default: one per core from a few hundred files)",
+    )
+    lint.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="neither read nor write the result cache (.origins-lint-cache/)",
+    )
+
+    admits = command("match", match)
+    admits.add_argument("origin", metavar="ORIGIN", help="the origin to test, e.g. https://evil.example.net")
+    admits.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: .)")
+    _with_config_and_format(admits, LIST_FORMATS, "text")
+
+    listing = command("rules", list_rules)
+    listing.add_argument(
+        "-f", "--output-format", choices=LIST_FORMATS, default="text", metavar="FORMAT", help="text or json"
+    )
+
+    page = command("rule", show_rule)
+    page.add_argument("name", metavar="CODE|SLUG", help="a rule code (OL201) or slug (insecure-origin)")
+
+    schemas = command("schema", schema)
+    schemas.add_argument(
+        "name",
+        nargs="?",
+        default="origins-policy",
+        help="origins-policy (our YAML) or okta-trusted-origins (Okta exports)",
+    )
+    schemas.add_argument(
+        "--output", type=Path, metavar="DIR", help="write every JSON Schema into this folder"
+    )
+    return top
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    """The exit code of one command line; the tests call this, the console script calls `main`."""
+    top = parser()
+    try:
+        args = top.parse_args(argv)
+    except SystemExit as done:  # --help, --version, or a usage error (argparse says which, exit 2)
+        return done.code if isinstance(done.code, int) else 2
+    handler: Callable[[Namespace], None] | None = getattr(args, "handler", None)
+    if handler is None:
+        top.print_help()
+        return 2
+    try:
+        handler(args)
+    except Exit as done:
+        return done.code
+    return 0
 
 
 def main() -> None:
     try:
-        app(standalone_mode=True)
+        code = run()
     except KeyboardInterrupt:
-        sys.exit(130)
-    except SystemExit:
-        raise
+        code = 130
     except Exception as error:  # never a traceback for users; exit 2 says "not a verdict"
         print(f"origins-lint: internal error: {error!r} (please report this bug)", file=sys.stderr)
-        sys.exit(2)
+        code = 2
+    sys.stdout.flush()
+    sys.exit(code)

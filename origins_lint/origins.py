@@ -232,17 +232,40 @@ def read_wildcard_host(host: str) -> WildcardHost:
 
 @cache
 def _psl() -> PublicSuffixList:
+    """The list's own (Unicode) names only: adding the punycode form of each costs 30 ms at every start.
+
+    Hosts written in punycode are decoded before a lookup (`_unicode`) instead.
+    """
     from publicsuffixlist import PublicSuffixList
 
-    return PublicSuffixList()
+    return PublicSuffixList(accept_encoded_idn=False)
+
+
+def _unicode(host: str) -> str:
+    """`xn--` labels as the Unicode the list holds; a label that is not valid punycode stays as written."""
+    if "xn--" not in host:
+        return host
+    return ".".join(_label_unicode(label) for label in host.split("."))
+
+
+def _label_unicode(label: str) -> str:
+    if not label.startswith("xn--"):
+        return label
+    try:
+        return label.encode("ascii").decode("idna").lower()
+    except UnicodeError:
+        return label
 
 
 def registrable_domain(host: str) -> str | None:
     """The name one owner controls (``example.co.uk``); None for IPs and public suffixes."""
     if not host or host.startswith("[") or _is_ipv4(host):
         return None
-    result: str | None = _psl().privatesuffix(host.lower().rstrip("."))
-    return result
+    host = host.lower().rstrip(".")
+    found: str | None = _psl().privatesuffix(_unicode(host))
+    if found is None:
+        return None
+    return ".".join(host.split(".")[-(found.count(".") + 1) :])  # as written: the same labels, maybe punycode
 
 
 def is_public_suffix(host: str) -> bool:
@@ -250,12 +273,12 @@ def is_public_suffix(host: str) -> bool:
     host = host.lower().rstrip(".")
     if not host or host.startswith("[") or _is_ipv4(host):
         return False
-    return bool(_psl().is_public(host))
+    return bool(_psl().is_public(_unicode(host)))
 
 
 def known_public_suffix(host: str) -> bool:
     """True when the host ends in a suffix the PSL lists (rejects made-up TLDs)."""
-    return _psl().publicsuffix(host.lower(), accept_unknown=False) is not None
+    return _psl().publicsuffix(_unicode(host.lower()), accept_unknown=False) is not None
 
 
 def _is_ipv4(host: str) -> bool:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 import textwrap
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
-from origins_lint.cli import app
+from origins_lint.cli import run
 from origins_lint.model import ParsedFile
 from origins_lint.rules import all_rules
 from origins_lint.rules.registry import RuleSettings
@@ -44,17 +44,21 @@ class Run:
 
 
 def run_cli(*args: str, cwd: Path | None = None) -> Run:
+    """The real command line in this process, its stdout and stderr captured apart."""
+    import contextlib
+    import io
     import os
 
-    runner = CliRunner()
+    out, err = io.StringIO(), io.StringIO()
     old = Path.cwd()
     if cwd is not None:
         os.chdir(cwd)
     try:
-        result = runner.invoke(app, list(args), catch_exceptions=False)
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = run(list(args))
     finally:
         os.chdir(old)
-    return Run(result.exit_code, result.stdout, result.stderr)
+    return Run(code, out.getvalue(), err.getvalue())
 
 
 def check_json(*paths: str | Path, extra: tuple[str, ...] = (), cwd: Path | None = None) -> Run:
@@ -66,6 +70,14 @@ def write(folder: Path, name: str, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
     return path
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _cache_key_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The result cache's HMAC key goes to a folder of the test run, not the user's ~/.cache."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))
+        yield
 
 
 @pytest.fixture

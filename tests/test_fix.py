@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from origins_lint import writes
+from origins_lint.cache import CACHE_DIR
 from origins_lint.fix import FileFix, NotWritten, write
 from tests.conftest import run_cli
 
@@ -69,7 +70,8 @@ def test_fix_rewrites_only_the_flagged_text_and_keeps_comments_anchors_quotes(pr
         "Found 1 finding (1 low) in 1 file.",
     ]
     assert result.exit_code == 1
-    assert sorted(p.name for p in project.iterdir()) == ["p.origins.yaml"]  # no temporary files left
+    left = sorted(p.name for p in project.iterdir() if p.name != CACHE_DIR)
+    assert left == ["p.origins.yaml"]  # no temporary files left
 
 
 def test_diff_shows_the_change_and_writes_nothing(project: Path) -> None:
@@ -160,7 +162,7 @@ def test_an_interrupted_write_leaves_the_original_intact(
     result = run_cli("check", "--fix", "p.origins.yaml")
     assert path.read_text(encoding="utf-8") == BEFORE
     assert "No space left on device" in result.stderr
-    assert sorted(p.name for p in project.iterdir()) == ["p.origins.yaml"]
+    assert sorted(p.name for p in project.iterdir() if p.name != CACHE_DIR) == ["p.origins.yaml"]
 
     monkeypatch.undo()
 
@@ -171,7 +173,7 @@ def test_an_interrupted_write_leaves_the_original_intact(
     with pytest.raises(KeyboardInterrupt):
         writes.write_atomically(path, b"half")
     assert path.read_text(encoding="utf-8") == BEFORE
-    assert sorted(p.name for p in project.iterdir()) == ["p.origins.yaml"]
+    assert sorted(p.name for p in project.iterdir() if p.name != CACHE_DIR) == ["p.origins.yaml"]
 
 
 def test_a_file_changed_since_the_check_is_not_written(project: Path) -> None:

@@ -19,6 +19,7 @@ FORMATS: tuple[Format, ...] = (
 )
 
 BY_NAME = {fmt.name: fmt for fmt in FORMATS}
+NAMES = tuple(BY_NAME)
 
 
 def wanted(path: str) -> bool:
@@ -50,4 +51,4 @@ def _merged(results: list[ParsedFile]) -> ParsedFile:
     return merged
 
 
-__all__ = ["BY_NAME", "FORMATS", "FixOutcome", "Format", "FormatOptions", "detect", "wanted"]
+__all__ = ["BY_NAME", "FORMATS", "NAMES", "FixOutcome", "Format", "FormatOptions", "detect", "wanted"]

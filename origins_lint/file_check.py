@@ -1,0 +1,122 @@
+"""One file through detect, parse and the rules: the unit of work the pool and the cache hold.
+
+It must depend on nothing but the file (and the files it includes) and the job's settings,
+so that it can run in any process, in any order, or come from the cache, and give the same
+findings. Filtering (suppressions, per-file ignores, a baseline) happens later, over all files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+
+from origins_lint import formats
+from origins_lint.config import Config, selector_matches
+from origins_lint.discover import glob_match, relative_to
+from origins_lint.model import Environment, Finding, InputProblem, Location, ParsedFile, ProblemKind
+from origins_lint.rules import RULES, Rule, RuleSettings, all_rules
+from origins_lint.source import Source
+
+PROBLEM_RULES = {
+    ProblemKind.PARSE: "OL001",
+    ProblemKind.SCHEMA: "OL002",
+    ProblemKind.UNKNOWN_FORMAT: "OL003",
+    ProblemKind.NOT_ANALYSED: "OL004",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """What every file of one run is checked with; picklable, so worker processes get the same."""
+
+    config: Config
+    input_format: str | None
+    roots: tuple[str, ...]  # folders being checked: nginx `include` never leaves them
+    skip_unknown: bool
+
+
+@dataclass(slots=True)
+class FileOutcome:
+    """A checked file's findings before filtering, and the included files they may point into."""
+
+    path: str
+    format: str
+    problems: list[Finding] = field(default_factory=list)  # the file could not be (fully) read
+    findings: list[Finding] = field(default_factory=list)  # what the rules said
+    included: dict[str, str] = field(default_factory=dict)  # path -> text of each file it includes
+    error: str | None = None  # a bug of ours, reported as an internal error (never cached)
+    counted: bool = True  # false when the parser itself failed: the file was not checked
+
+
+def active_rules(select: tuple[str, ...], ignore: tuple[str, ...]) -> list[Rule]:
+    return [
+        rule
+        for rule in all_rules()
+        if any(selector_matches(s, rule.code, rule.slug) for s in select)
+        and not any(selector_matches(s, rule.code, rule.slug) for s in ignore)
+    ]
+
+
+@cache
+def _rules(select: tuple[str, ...], ignore: tuple[str, ...]) -> tuple[Rule, ...]:
+    return tuple(active_rules(select, ignore))
+
+
+def parse_source(job: Job, source: Source | InputProblem, explicit: bool) -> ParsedFile | str | None:
+    """The parsed file; None when a folder walk (or `--skip-unknown`) passes over a file no format
+    recognizes; a string when the parser failed (a bug of ours, reported as an internal error)."""
+    if isinstance(source, InputProblem):
+        return ParsedFile(source.location.path, "unknown", problems=[source])
+    forced = formats.BY_NAME[job.input_format] if job.input_format else None
+    fmt = forced or formats.detect(source.path, source.text)
+    if fmt is None:
+        if not explicit or job.skip_unknown:
+            return None
+        return ParsedFile(source.path, "unknown", problems=[unknown(source.path)])
+    try:
+        return fmt.parse(source, formats.FormatOptions(job.config.max_file_size, job.roots))
+    except Exception as error:  # a bug of ours must not hide the other files
+        return f"{source.path}: internal error: {error!r}"
+
+
+def check_file(job: Job, source: Source | InputProblem, explicit: bool) -> FileOutcome | None:
+    parsed = parse_source(job, source, explicit)
+    if isinstance(parsed, str):
+        path = source.path if isinstance(source, Source) else source.location.path
+        return FileOutcome(path, "unknown", error=parsed, counted=False)
+    return None if parsed is None else outcome_of(job, parsed)
+
+
+def outcome_of(job: Job, parsed: ParsedFile) -> FileOutcome:
+    config = job.config
+    rules = _rules(config.select, config.ignore)
+    selected = {rule.code for rule in rules}
+    outcome = FileOutcome(parsed.path, parsed.format, included=parsed.included)
+    for problem in parsed.problems:
+        rule = RULES[PROBLEM_RULES[problem.kind]]
+        if rule.code in selected:
+            outcome.problems.append(
+                Finding(rule.code, rule.slug, rule.severity, problem.location, problem.message, parsed.format)
+            )
+    settings = RuleSettings(config.allowed_domains, config.denied_origins)
+    relative = relative_to(parsed.path, config.root)  # what config globs match against
+    development = any(glob_match(glob, relative) for glob in config.development_files)
+    try:
+        for document in parsed.documents:
+            if development:
+                document.environment = Environment.DEVELOPMENT
+            for rule in rules:
+                outcome.findings.extend(rule.findings(document, settings))
+    except Exception as error:
+        outcome.findings = []
+        outcome.error = f"{parsed.path}: internal error in a rule: {error!r}"
+    return outcome
+
+
+def unknown(path: str) -> InputProblem:
+    names = ", ".join(fmt.description for fmt in formats.FORMATS)
+    return InputProblem(
+        ProblemKind.UNKNOWN_FORMAT,
+        f"no known format recognizes this file (known: {names}); use `--input-format` to force one",
+        Location.point(path, 1, 1),
+    )
