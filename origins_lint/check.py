@@ -152,11 +152,9 @@ def _filtered(
     # a file another checked file includes is analysed there, where its variables are defined
     covered = set()
     for outcome in done:
-        own = os.path.realpath(outcome.path)
         for path, text in outcome.included.items():
             texts.setdefault(path, text)
-            real = os.path.realpath(path)
-            if real != own:
+            if path != outcome.path and (real := os.path.realpath(path)) != os.path.realpath(outcome.path):
                 covered.add(real)
     kept: dict[tuple[str, str, int, int, str], Finding] = {}
     filters = _Filters(config, texts)
@@ -168,7 +166,9 @@ def _filtered(
         result.files_checked += 1
         result.paths.append(outcome.path)
         found = [*outcome.problems, *outcome.findings]
-        if os.path.realpath(outcome.path) in covered:  # its read errors stay; its analysis is the includer's
+        if (
+            covered and os.path.realpath(outcome.path) in covered
+        ):  # its read errors stay; its analysis is the includer's
             found = [f for f in outcome.problems if f.code != NOT_ANALYSED]
         for finding in found:
             if filters.drops(finding):
@@ -219,10 +219,11 @@ class _Filters:
         path = finding.location.path
         if path not in self._suppressions:
             self._suppressions[path] = scan(self.texts.get(path, ""))
-            relative = relative_to(path, self.config.root)
+            ignores = self.config.per_file_ignores
+            relative = relative_to(path, self.config.root) if ignores else ""
             self._ignored[path] = [
                 selector
-                for glob, selectors in self.config.per_file_ignores.items()
+                for glob, selectors in ignores.items()
                 if glob_match(glob, relative)
                 for selector in selectors
             ]

@@ -7,6 +7,7 @@ builds a validator per option). Everything past parsing the arguments is importe
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import shutil
@@ -544,6 +545,10 @@ def run(argv: Sequence[str] | None = None) -> int:
 
 
 def main() -> None:
+    # A run allocates hundreds of thousands of small objects and frees them by reference count;
+    # few form cycles. The default thresholds ran the cycle collector thousands of times for
+    # nothing (a quarter of the time of a 2,000-file check), so it runs a hundred times less often.
+    gc.set_threshold(100_000, 50, 100)
     try:
         code = run()
     except KeyboardInterrupt:

@@ -99,8 +99,9 @@ def outcome_of(job: Job, parsed: ParsedFile) -> FileOutcome:
                 Finding(rule.code, rule.slug, rule.severity, problem.location, problem.message, parsed.format)
             )
     settings = RuleSettings(config.allowed_domains, config.denied_origins)
-    relative = relative_to(parsed.path, config.root)  # what config globs match against
-    development = any(glob_match(glob, relative) for glob in config.development_files)
+    development = bool(config.development_files) and any(
+        glob_match(glob, relative_to(parsed.path, config.root)) for glob in config.development_files
+    )
     try:
         for document in parsed.documents:
             if development:

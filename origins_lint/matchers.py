@@ -211,14 +211,45 @@ class Budget(Exception):
     """The simulation ran out of steps; the caller reports the pattern as not analysed."""
 
 
+# What the assertions (`^`, `$`, `\b` ...) can see at a position: (at the start, after a newline,
+# at the end, before a final newline, word character before, word character after).
+Context = tuple[bool, bool, bool, bool, bool, bool]
+
+
+def _context(text: str, pos: int) -> Context:
+    size = len(text)
+    before = text[pos - 1] if pos > 0 else ""
+    after = text[pos] if pos < size else ""
+    return (
+        pos == 0,
+        before == "\n",
+        pos == size,
+        pos == size - 1 and after == "\n",
+        before.isalnum() or before == "_",
+        after.isalnum() or after == "_",
+    )
+
+
 @dataclass
 class Automaton:
+    """A Thompson NFA run as a lazy DFA: each (state set, character, context) step is worked out once.
+
+    The candidates rules try against one pattern share long prefixes (`https://`, the host), so
+    most steps after the first candidate are a dictionary lookup. Memory stays bounded: every new
+    transition costs simulation steps, and the steps of one run are capped by MAX_STEPS.
+    """
+
     states: list[_State]
     start: int
     mode: MatchMode
     steps: int = 0
+    _starts: dict[Context, tuple[frozenset[int], bool]] = field(default_factory=dict)
+    _moves: dict[tuple[frozenset[int], str, Context], tuple[frozenset[int], bool]] = field(
+        default_factory=dict
+    )
 
-    def _closure(self, seeds: Iterable[int], text: str, pos: int, into: set[int]) -> bool:
+    def _closure(self, seeds: Iterable[int], context: Context) -> tuple[frozenset[int], bool]:
+        into: set[int] = set()
         stack = list(seeds)
         matched = False
         while stack:
@@ -233,43 +264,77 @@ class Automaton:
             elif state.op == _SPLIT:
                 stack.append(state.out)
                 stack.append(state.out2)
-            elif state.op == _ASSERT and _assertion_holds(state.assertion, text, pos):
+            elif state.op == _ASSERT and _assertion_holds(state.assertion, context):
                 stack.append(state.out)
-        return matched
+        if self.steps > MAX_STEPS:
+            raise Budget
+        return frozenset(into), matched
 
-    def matches(self, text: str) -> bool:
-        """Linear-time simulation; raises Budget past MAX_STEPS."""
-        search = self.mode is MatchMode.SEARCH
-        current: set[int] = set()
-        if self._closure([self.start], text, 0, current) and search:
-            return True
-        for pos, char in enumerate(text):
-            if self.steps > MAX_STEPS:
-                raise Budget
-            nxt: set[int] = set()
+    def _move(self, current: frozenset[int], char: str, context: Context) -> tuple[frozenset[int], bool]:
+        key = (current, char, context)
+        found = self._moves.get(key)
+        if found is None:
             targets = [
                 self.states[i].out
                 for i in current
                 if self.states[i].op == _CHAR and self.states[i].test(char)  # type: ignore[misc]
             ]
-            if search:
+            if self.mode is MatchMode.SEARCH:
                 targets.append(self.start)
-            matched = self._closure(targets, text, pos + 1, nxt)
-            if matched and (search or pos + 1 == len(text)):
+            found = self._moves[key] = self._closure(targets, context)
+        return found
+
+    @cached_property
+    def _line_aware(self) -> bool:
+        """Whether an assertion looks at more than the ends of the text (`\\b`, multiline `^`)."""
+        return any(state.op == _ASSERT and state.assertion not in _END_ASSERTIONS for state in self.states)
+
+    def matches(self, text: str) -> bool:
+        """Linear-time simulation; raises Budget past MAX_STEPS of new work."""
+        search = self.mode is MatchMode.SEARCH
+        size = len(text)
+        line_aware = self._line_aware
+        context = _context(text, 0) if line_aware else (True, False, size == 0, False, False, False)
+        begun = self._starts.get(context)
+        if begun is None:
+            begun = self._starts[context] = self._closure([self.start], context)
+        current, matched = begun
+        if matched and search:
+            return True
+        moves = self._moves
+        last = size - 1 if text.endswith("\n") else -1  # `$` also holds before a final newline
+        for pos, char in enumerate(text, start=1):
+            if line_aware:
+                context = _context(text, pos)
+            elif pos < last or (last < 0 and pos < size):
+                context = _MIDDLE
+            else:
+                context = (False, False, pos == size, pos == last, False, False)
+            found = moves.get((current, char, context))
+            if found is None:
+                found = self._move(current, char, context)
+            current, matched = found
+            if matched and (search or pos == size):
                 return True
-            current = nxt
         return any(self.states[i].op == _MATCH for i in current)
 
 
-def _assertion_holds(kind: str, text: str, pos: int) -> bool:
-    if kind in ("AT_BEGINNING", "AT_BEGINNING_STRING", "AT_BEGINNING_LINE"):
-        return pos == 0 or (kind == "AT_BEGINNING_LINE" and text[pos - 1] == "\n")
+_MIDDLE: Final[Context] = (False, False, False, False, False, False)
+_END_ASSERTIONS: Final = frozenset(
+    {"AT_BEGINNING", "AT_BEGINNING_STRING", "AT_END", "AT_END_LINE", "AT_END_STRING"}
+)
+
+
+def _assertion_holds(kind: str, context: Context) -> bool:
+    at_start, after_newline, at_end, before_final_newline, word_before, word_after = context
+    if kind in ("AT_BEGINNING", "AT_BEGINNING_STRING"):
+        return at_start
+    if kind == "AT_BEGINNING_LINE":
+        return at_start or after_newline
     if kind in ("AT_END", "AT_END_LINE"):
-        return pos == len(text) or (pos == len(text) - 1 and text[-1] == "\n")
+        return at_end or before_final_newline
     if kind == "AT_END_STRING":
-        return pos == len(text)
-    word_before = pos > 0 and (text[pos - 1].isalnum() or text[pos - 1] == "_")
-    word_after = pos < len(text) and (text[pos].isalnum() or text[pos] == "_")
+        return at_end
     if kind == "AT_BOUNDARY":
         return word_before != word_after
     return word_before == word_after  # AT_NON_BOUNDARY

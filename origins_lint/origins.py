@@ -13,7 +13,7 @@ import ipaddress
 import re
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Final
 
 from origins_lint.model import MatcherKind
@@ -257,6 +257,7 @@ def _label_unicode(label: str) -> str:
         return label
 
 
+@lru_cache(maxsize=8192)
 def registrable_domain(host: str) -> str | None:
     """The name one owner controls (``example.co.uk``); None for IPs and public suffixes."""
     if not host or host.startswith("[") or _is_ipv4(host):
@@ -268,6 +269,7 @@ def registrable_domain(host: str) -> str | None:
     return ".".join(host.split(".")[-(found.count(".") + 1) :])  # as written: the same labels, maybe punycode
 
 
+@lru_cache(maxsize=8192)
 def is_public_suffix(host: str) -> bool:
     """True for names anyone can register under: ``com``, ``co.uk``, ``github.io``."""
     host = host.lower().rstrip(".")
@@ -296,7 +298,9 @@ def ip_of(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
         return None
 
 
+@lru_cache(maxsize=8192)
 def classify_host(host: str) -> HostClass:
+    """Several rules ask about the same host; the answer depends on the name alone, so it is kept."""
     host = host.lower().rstrip(".")
     address = ip_of(host)
     if address is not None:

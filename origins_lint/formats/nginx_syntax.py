@@ -15,6 +15,7 @@ import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Final
 
 from origins_lint.model import InputProblem, Location
@@ -90,10 +91,16 @@ def parse_tree(source: Source, roots: tuple[str, ...]) -> Tree:
     return tree
 
 
+@lru_cache(maxsize=16)
+def _real(roots: tuple[str, ...]) -> tuple[str, ...]:
+    """Every file of a run has the same roots: resolved once, not once a file."""
+    return tuple(os.path.realpath(root) for root in roots)
+
+
 class _Reader:
     def __init__(self, tree: Tree, roots: tuple[str, ...]) -> None:
         self.tree = tree
-        self.roots = tuple(os.path.realpath(root) for root in roots)
+        self.roots = _real(roots)
         self.files = 0
 
     def read(self, source: Source, top_dir: str, stack: tuple[str, ...]) -> list[Directive]:
