@@ -109,17 +109,31 @@ def _duplicates_in(entries: list[tuple[frozenset[str], OriginMatcher]]) -> Itera
             wildcards.append((prefix, suffix, scopes, matcher))
         elif matcher.kind is MatcherKind.EXACT:
             exacts.append((key, scopes, matcher))
+    # wildcards by shape, so each exact origin is looked up, not compared with every wildcard
+    # (an Okta export of 50,000 entries made that quadratic)
+    shapes: dict[tuple[str, str], list[tuple[int, frozenset[str], OriginMatcher]]] = {}
+    for index, (prefix, suffix, wide_scopes, wide) in enumerate(wildcards):
+        shapes.setdefault((prefix, suffix), []).append((index, wide_scopes, wide))
+    prefixes = list(dict.fromkeys(prefix for prefix, _, _, _ in wildcards))
     for key, scopes, matcher in exacts:
-        for prefix, suffix, wide_scopes, wide in wildcards:
+        covering: tuple[int, OriginMatcher] | None = None
+        for prefix in prefixes:
             rest = key[len(prefix) :] if key.startswith(prefix) else ""
-            label = rest[: -len(suffix)]
-            if rest.endswith(suffix) and label and "." not in label and scopes <= wide_scopes:
-                yield Hit(
-                    matcher.location,
-                    f"`{matcher.raw}` is already covered by `{wide.raw}` ({_place(wide, matcher)}): "
-                    "remove it, or narrow the wildcard",
-                )
-                break
+            dot = rest.find(".")  # the label the wildcard stands for has no dot: the suffix starts here
+            if dot <= 0:
+                continue
+            for index, wide_scopes, wide in shapes.get((prefix, rest[dot:]), ()):
+                if scopes <= wide_scopes:
+                    if covering is None or index < covering[0]:
+                        covering = (index, wide)
+                    break
+        if covering is not None:
+            wide = covering[1]
+            yield Hit(
+                matcher.location,
+                f"`{matcher.raw}` is already covered by `{wide.raw}` ({_place(wide, matcher)}): "
+                "remove it, or narrow the wildcard",
+            )
 
 
 def _place(other: OriginMatcher, here: OriginMatcher) -> str:
