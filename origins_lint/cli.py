@@ -400,15 +400,8 @@ def _jobs(text: str) -> int:
     return value
 
 
-def _with_config_and_format(command: ArgumentParser, formats: Sequence[str], default: str | None) -> None:
-    command.add_argument(
-        "-f",
-        "--output-format",
-        choices=formats,
-        default=default,
-        metavar="FORMAT",
-        help=f"{', '.join(formats)}" + (f" (default: {default})" if default else ""),
-    )
+def _config_and_input(command: ArgumentParser) -> None:
+    """The options `check` and `match` share: where settings come from, and how files are read."""
     command.add_argument(
         "--config",
         type=Path,
@@ -460,13 +453,7 @@ def parser() -> ArgumentParser:
         metavar="SEVERITY",
         help="lowest severity that makes the exit code 1 (default: low)",
     )
-    lint.add_argument(
-        "--config",
-        type=Path,
-        metavar="FILE",
-        help="config file (default: nearest .origins-lint.toml or pyproject.toml)",
-    )
-    lint.add_argument("--input-format", metavar="FORMAT", help="read every file as this format")
+    _config_and_input(lint)
     lint.add_argument("--exclude", action="append", metavar="GLOB", help="glob of paths to skip; repeatable")
     lint.add_argument(
         "--statistics", action="store_true", help="count findings per rule instead of listing them"
@@ -503,7 +490,10 @@ def parser() -> ArgumentParser:
     admits = command("match", match)
     admits.add_argument("origin", metavar="ORIGIN", help="the origin to test, e.g. https://evil.example.net")
     admits.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: .)")
-    _with_config_and_format(admits, LIST_FORMATS, "text")
+    admits.add_argument(
+        "-f", "--output-format", choices=LIST_FORMATS, default="text", metavar="FORMAT", help="text or json"
+    )
+    _config_and_input(admits)
 
     listing = command("rules", list_rules)
     listing.add_argument(
