@@ -17,6 +17,7 @@ import hmac
 import json
 import os
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -113,7 +114,7 @@ class ResultCache:
                 cache.entries = {}
         return cache
 
-    def get(self, path: str, digest: str, read: Any) -> FileOutcome | bool | None:
+    def get(self, path: str, digest: str, read: Callable[[str], str | None]) -> FileOutcome | bool | None:
         """The cached outcome (None: skipped as unknown), or False when there is none that still holds.
 
         `read(path)` gives an included file's current text (or None), to check it did not change.

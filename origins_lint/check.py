@@ -91,15 +91,17 @@ def run_check(
     texts: dict[str, str] = {}
     outcomes: list[FileOutcome | bool | None] = []
     work: list[tuple[int, Work, str]] = []  # (position, the file, its text's hash) of files to check
+    read = _reader(texts, config)
     for candidate in candidates:
         source = read_source(candidate.path, config.max_file_size)
         if isinstance(source, Source):
             texts[candidate.path] = source.text
-        # an unknown file named on the command line is OL003, in a walk it is skipped: part of the key
-        digest = (
-            f"{text_hash(source.text)}:{candidate.explicit:d}" if isinstance(source, Source) and store else ""
-        )
-        known = store.get(candidate.path, digest, _reader(texts, config)) if digest and store else False
+        digest = ""
+        known: FileOutcome | bool | None = False  # False: not in the cache, to be checked
+        if store is not None and isinstance(source, Source):
+            # an unknown file named on the command line is OL003, in a walk it is skipped: part of the key
+            digest = f"{text_hash(source.text)}:{candidate.explicit:d}"
+            known = store.get(candidate.path, digest, read)
         if known is False:
             work.append((len(outcomes), (source, candidate.explicit), digest))
         outcomes.append(known)
@@ -108,7 +110,7 @@ def run_check(
     checked = check_all(job, [item for _, item, _ in work], jobs_for(jobs, len(work)), tick)
     for (position, _, digest), outcome in zip(work, checked, strict=True):
         outcomes[position] = outcome
-        if store is not None and digest:
+        if store is not None and digest:  # no digest: the file could not be read, nothing to key it by
             store.put(candidates[position].path, digest, outcome)
     if store is not None:
         store.save()
@@ -166,9 +168,8 @@ def _filtered(
         result.files_checked += 1
         result.paths.append(outcome.path)
         found = [*outcome.problems, *outcome.findings]
-        if (
-            covered and os.path.realpath(outcome.path) in covered
-        ):  # its read errors stay; its analysis is the includer's
+        # an included file keeps its read errors; its analysis is the includer's
+        if covered and os.path.realpath(outcome.path) in covered:
             found = [f for f in outcome.problems if f.code != NOT_ANALYSED]
         for finding in found:
             if filters.drops(finding):

@@ -48,18 +48,15 @@ class FileOutcome:
     counted: bool = True  # false when the parser itself failed: the file was not checked
 
 
-def active_rules(select: tuple[str, ...], ignore: tuple[str, ...]) -> list[Rule]:
-    return [
+@cache
+def _rules(select: tuple[str, ...], ignore: tuple[str, ...]) -> tuple[Rule, ...]:
+    """The rules a run's `select` and `ignore` leave, worked out once per process, not once a file."""
+    return tuple(
         rule
         for rule in all_rules()
         if any(selector_matches(s, rule.code, rule.slug) for s in select)
         and not any(selector_matches(s, rule.code, rule.slug) for s in ignore)
-    ]
-
-
-@cache
-def _rules(select: tuple[str, ...], ignore: tuple[str, ...]) -> tuple[Rule, ...]:
-    return tuple(active_rules(select, ignore))
+    )
 
 
 def parse_source(job: Job, source: Source | InputProblem, explicit: bool) -> ParsedFile | str | None:
