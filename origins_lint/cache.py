@@ -79,7 +79,7 @@ def settings_key(job: Job) -> str:
         repr(config.development_files),
         str(config.root),
         os.getcwd(),  # paths as written on the command line are relative to it
-        str(config.max_file_size),
+        repr(config.limits),
         repr(job.input_format),
         repr(job.roots),
         repr(job.skip_unknown),

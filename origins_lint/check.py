@@ -47,7 +47,7 @@ def parse_files(
     job = Job(config, input_format, _roots(paths), skip_unknown=False)
     out: list[ParsedFile] = []
     for candidate in _candidates(paths, config, input_format):
-        parsed = parse_source(job, read_source(candidate.path, config.max_file_size), candidate.explicit)
+        parsed = parse_source(job, read_source(candidate.path, config.limits.file_size), candidate.explicit)
         if isinstance(parsed, str):
             errors.append(parsed)
         elif parsed is not None:
@@ -93,7 +93,7 @@ def run_check(
     work: list[tuple[int, Work, str]] = []  # (position, the file, its text's hash) of files to check
     read = _reader(texts, config)
     for candidate in candidates:
-        source = read_source(candidate.path, config.max_file_size)
+        source = read_source(candidate.path, config.limits.file_size)
         if isinstance(source, Source):
             texts[candidate.path] = source.text
         digest = ""
@@ -126,7 +126,7 @@ def _reader(texts: dict[str, str], config: Config) -> Callable[[str], str | None
 
     def read(path: str) -> str | None:
         if path not in texts:
-            source = read_source(path, config.max_file_size)
+            source = read_source(path, config.limits.file_size)
             if not isinstance(source, Source):
                 return None
             texts[path] = source.text

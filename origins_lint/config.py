@@ -12,8 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from origins_lint.limits import DEFAULT as DEFAULT_LIMITS
+from origins_lint.limits import KEYS as LIMIT_KEYS
+from origins_lint.limits import Limits
 from origins_lint.model import Severity
-from origins_lint.source import DEFAULT_MAX_FILE_SIZE
 
 CONFIG_NAME = ".origins-lint.toml"
 
@@ -26,6 +28,7 @@ KEYS: dict[str, str] = {
     "allowed-domains": "list of domains",
     "denied-origins": "list of origin globs",
     "development-files": "list of globs",
+    **dict.fromkeys(LIMIT_KEYS, "a positive whole number"),
     "max-file-size": "a number of bytes",
 }
 LIST_KEYS = ("select", "ignore", "exclude", "allowed-domains", "denied-origins", "development-files")
@@ -45,7 +48,7 @@ class Config:
     allowed_domains: tuple[str, ...] = ()
     denied_origins: tuple[str, ...] = ()
     development_files: tuple[str, ...] = ()
-    max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    limits: Limits = DEFAULT_LIMITS
     root: Path = field(default_factory=Path.cwd)
 
 
@@ -85,12 +88,17 @@ def load_config(path: Path | None) -> Config:
 
 def _from_table(data: dict[str, Any], path: Path) -> Config:
     config = Config(root=path.parent.resolve())
+    bounds: dict[str, int] = {}
     for key, value in data.items():
         if key not in KEYS:
             close = difflib.get_close_matches(key, KEYS, n=1, cutoff=0.6)
             hint = f"did you mean `{close[0]}`?" if close else "known keys: " + ", ".join(KEYS)
             raise ConfigError(f"{path}: unknown key `{key}`; {hint}")
-        setattr(config, key.replace("-", "_"), _convert(key, value, path))
+        if key in LIMIT_KEYS:
+            bounds[LIMIT_KEYS[key]] = _convert(key, value, path)
+        else:
+            setattr(config, key.replace("-", "_"), _convert(key, value, path))
+    config.limits = Limits(**bounds)
     return config
 
 
@@ -113,7 +121,7 @@ def _convert(key: str, value: Any, path: Path) -> Any:
             return Severity.parse(value)
         except ValueError as error:
             raise ConfigError(f"{path}: `fail-on`: {error}") from None
-    if key == "max-file-size":
+    if key in LIMIT_KEYS:
         if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
             raise wrong()
         return value

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cache
 
-from origins_lint import formats
+from origins_lint import formats, limits
 from origins_lint.config import Config, selector_matches
 from origins_lint.discover import glob_match, relative_to
 from origins_lint.model import Environment, Finding, InputProblem, Location, ParsedFile, ProblemKind
@@ -62,6 +62,7 @@ def _rules(select: tuple[str, ...], ignore: tuple[str, ...]) -> tuple[Rule, ...]
 def parse_source(job: Job, source: Source | InputProblem, explicit: bool) -> ParsedFile | str | None:
     """The parsed file; None when a folder walk (or `--skip-unknown`) passes over a file no format
     recognizes; a string when the parser failed (a bug of ours, reported as an internal error)."""
+    limits.use(job.config.limits)
     if isinstance(source, InputProblem):
         return ParsedFile(source.location.path, "unknown", problems=[source])
     forced = formats.BY_NAME[job.input_format] if job.input_format else None
@@ -71,7 +72,7 @@ def parse_source(job: Job, source: Source | InputProblem, explicit: bool) -> Par
             return None
         return ParsedFile(source.path, "unknown", problems=[unknown(source.path)])
     try:
-        return fmt.parse(source, formats.FormatOptions(job.config.max_file_size, job.roots))
+        return fmt.parse(source, formats.FormatOptions(job.roots))
     except Exception as error:  # a bug of ours must not hide the other files
         return f"{source.path}: internal error: {error!r}"
 

@@ -20,12 +20,12 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Final
 
+from origins_lint import limits
+from origins_lint.limits import Limits
 from origins_lint.model import Dialect, Engine, MatchMode
 from origins_lint.origins import is_public_suffix, known_public_suffix, read_origin, registrable_domain
 
 MAX_PATTERN_LENGTH: Final = 4096
-MAX_STATES: Final = 20_000
-MAX_STEPS: Final = 2_000_000
 MAX_WITNESSES: Final = 32
 ATTACKER: Final = "attacker.net"
 
@@ -57,12 +57,16 @@ class _Frag:
 
 
 class _Compiler:
-    def __init__(self) -> None:
+    def __init__(self, max_states: int) -> None:
         self.states: list[_State] = []
+        self.max_states = max_states
 
     def add(self, state: _State) -> int:
-        if len(self.states) >= MAX_STATES:
-            raise Unsupported(f"the pattern needs more than {MAX_STATES} automaton states")
+        if len(self.states) >= self.max_states:
+            raise Unsupported(
+                f"the pattern needs more than {self.max_states:,} automaton states "
+                "(the limit is `max-regex-states`)"
+            )
         self.states.append(state)
         return len(self.states) - 1
 
@@ -142,7 +146,7 @@ class _Compiler:
         return _Frag(index, [(index, 2)])
 
     def repeat(self, low: int, high: int, build: Callable[[], _Frag]) -> _Frag:
-        unbounded = high is sre_c.MAXREPEAT or high >= MAX_STATES
+        unbounded = high is sre_c.MAXREPEAT or high >= self.max_states
         parts = [build() for _ in range(low)]
         if unbounded:
             parts.append(self.star(build))
@@ -208,7 +212,7 @@ def char_test(op: Any, arg: Any, icase: bool) -> CharTest:
 
 
 class Budget(Exception):
-    """The simulation ran out of steps; the caller reports the pattern as not analysed."""
+    """The simulation of one text ran out of steps (`max-regex-steps`)."""
 
 
 # What the assertions (`^`, `$`, `\b` ...) can see at a position: (at the start, after a newline,
@@ -230,34 +234,38 @@ def _context(text: str, pos: int) -> Context:
     )
 
 
+Step = tuple[frozenset[int], bool, int]  # (states after it, whether one matches, its cost in steps)
+
+
 @dataclass
 class Automaton:
     """A Thompson NFA run as a lazy DFA: each (state set, character, context) step is worked out once.
 
     The candidates rules try against one pattern share long prefixes (`https://`, the host), so
-    most steps after the first candidate are a dictionary lookup. Memory stays bounded: every new
-    transition costs simulation steps, and the steps of one run are capped by MAX_STEPS.
+    most steps after the first candidate are a dictionary lookup. A text is charged the steps it
+    would cost without that memo, so whether it runs over `max_steps` never depends on which
+    texts came before it (nor on file order or `--jobs`); and memory stays bounded, since every
+    new transition is paid for in steps.
     """
 
     states: list[_State]
     start: int
     mode: MatchMode
-    steps: int = 0
-    _starts: dict[Context, tuple[frozenset[int], bool]] = field(default_factory=dict)
-    _moves: dict[tuple[frozenset[int], str, Context], tuple[frozenset[int], bool]] = field(
-        default_factory=dict
-    )
+    max_steps: int
+    _starts: dict[Context, Step] = field(default_factory=dict)
+    _moves: dict[tuple[frozenset[int], str, Context], Step] = field(default_factory=dict)
 
-    def _closure(self, seeds: Iterable[int], context: Context) -> tuple[frozenset[int], bool]:
+    def _closure(self, seeds: Iterable[int], context: Context) -> Step:
         into: set[int] = set()
         stack = list(seeds)
         matched = False
+        cost = 1
         while stack:
             index = stack.pop()
+            cost += 1
             if index < 0 or index in into:
                 continue
             into.add(index)
-            self.steps += 1
             state = self.states[index]
             if state.op == _MATCH:
                 matched = True
@@ -266,11 +274,9 @@ class Automaton:
                 stack.append(state.out2)
             elif state.op == _ASSERT and _assertion_holds(state.assertion, context):
                 stack.append(state.out)
-        if self.steps > MAX_STEPS:
-            raise Budget
-        return frozenset(into), matched
+        return frozenset(into), matched, cost
 
-    def _move(self, current: frozenset[int], char: str, context: Context) -> tuple[frozenset[int], bool]:
+    def _move(self, current: frozenset[int], char: str, context: Context) -> Step:
         key = (current, char, context)
         found = self._moves.get(key)
         if found is None:
@@ -281,7 +287,8 @@ class Automaton:
             ]
             if self.mode is MatchMode.SEARCH:
                 targets.append(self.start)
-            found = self._moves[key] = self._closure(targets, context)
+            states, matched, cost = self._closure(targets, context)
+            found = self._moves[key] = (states, matched, cost + len(current))
         return found
 
     @cached_property
@@ -290,7 +297,7 @@ class Automaton:
         return any(state.op == _ASSERT and state.assertion not in _END_ASSERTIONS for state in self.states)
 
     def matches(self, text: str) -> bool:
-        """Linear-time simulation; raises Budget past MAX_STEPS of new work."""
+        """Linear-time simulation; raises Budget past `max_steps` for this text."""
         search = self.mode is MatchMode.SEARCH
         size = len(text)
         line_aware = self._line_aware
@@ -298,10 +305,11 @@ class Automaton:
         begun = self._starts.get(context)
         if begun is None:
             begun = self._starts[context] = self._closure([self.start], context)
-        current, matched = begun
+        current, matched, steps = begun
         if matched and search:
             return True
         moves = self._moves
+        budget = self.max_steps
         last = size - 1 if text.endswith("\n") else -1  # `$` also holds before a final newline
         for pos, char in enumerate(text, start=1):
             if line_aware:
@@ -313,7 +321,10 @@ class Automaton:
             found = moves.get((current, char, context))
             if found is None:
                 found = self._move(current, char, context)
-            current, matched = found
+            current, matched, cost = found
+            steps += cost
+            if steps > budget:
+                raise Budget
             if matched and (search or pos == size):
                 return True
         return any(self.states[i].op == _MATCH for i in current)
@@ -447,7 +458,6 @@ class RegexAnalysis:
         """Whether the engine would accept ``text``; False when unanalysed or over budget."""
         if self._automaton is None:
             return False
-        self._automaton.steps = 0
         try:
             return self._automaton.matches(text)
         except Budget:
@@ -687,8 +697,9 @@ def affix_text(kind: str, text: str) -> str:
     return text
 
 
-def analyse_regex(pattern: str, engine: Engine) -> RegexAnalysis:
+def analyse_regex(pattern: str, engine: Engine, bounds: Limits | None = None) -> RegexAnalysis:
     """Parse and compile a pattern; errors become fields, never exceptions."""
+    bounds = bounds or limits.active()
     result = RegexAnalysis(pattern, engine)
     if len(pattern) > MAX_PATTERN_LENGTH:
         result.unsupported = f"the pattern is longer than {MAX_PATTERN_LENGTH} characters"
@@ -708,14 +719,22 @@ def analyse_regex(pattern: str, engine: Engine) -> RegexAnalysis:
     items = list(parsed)
     result.anchored_start, result.anchored_end = _anchors(items)
     try:
-        compiler = _Compiler()
+        compiler = _Compiler(bounds.regex_states)
         frag = compiler.seq(items, icase)
         final = compiler.add(_State(_MATCH))
         compiler.patch(frag.ends, final)
-        result._automaton = Automaton(compiler.states, frag.start, engine.mode)
+        result._automaton = Automaton(compiler.states, frag.start, engine.mode, bounds.regex_steps)
         result.witnesses = _witnesses(items, icase)
+        for witness in result.witnesses:  # what the rules ask first: over budget here is said, not guessed
+            result._automaton.matches(witness.text)
     except Unsupported as error:
         result.unsupported = str(error)
+        result._automaton = None
+    except Budget:
+        result.unsupported = (
+            f"deciding whether it accepts one origin takes more than {bounds.regex_steps:,} automaton "
+            "steps (the limit is `max-regex-steps`)"
+        )
         result._automaton = None
     except RecursionError:
         result.unsupported = "the pattern nests too deeply to analyse"

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import codecs
 import os
+import stat
 from dataclasses import dataclass
 
 from origins_lint.model import InputProblem, Location, ProblemKind
-
-DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -40,10 +39,14 @@ def problem(path: str, message: str, line: int = 1, column: int = 1) -> InputPro
     return InputProblem(ProblemKind.PARSE, message, Location.point(path, line, column))
 
 
-def read_source(path: str, max_size: int = DEFAULT_MAX_FILE_SIZE) -> Source | InputProblem:
+def read_source(path: str, max_size: int) -> Source | InputProblem:
     """The decoded text of ``path``, or the reason it cannot be checked."""
     try:
-        size = os.stat(path).st_size
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):
+            # opening a FIFO blocks until something writes to it; a device can be endless
+            return problem(path, "not a regular file (a FIFO, socket or device); not read")
+        size = info.st_size
         if size > max_size:
             return problem(
                 path,

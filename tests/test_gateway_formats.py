@@ -292,7 +292,7 @@ def test_mutated_gateway_files_never_raise(edits: list[tuple[int, int, bytes]], 
         if isinstance(source, Source):
             fmt = detect(name, source.text)
             if fmt is not None:
-                run_every_rule(fmt.parse(source, FormatOptions(1 << 20)))
+                run_every_rule(fmt.parse(source, FormatOptions()))
 
 
 def test_input_format_forces_a_gateway_format(project: Path) -> None:

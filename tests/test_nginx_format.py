@@ -397,7 +397,7 @@ def test_mutated_configs_never_raise(
     (tmp_path / "fuzzed.conf").write_bytes(data)
     source = decode(str(tmp_path / "fuzzed.conf"), data)
     if isinstance(source, Source):
-        run_every_rule(nginx.parse(source, FormatOptions(1 << 20, (str(tmp_path),))))
+        run_every_rule(nginx.parse(source, FormatOptions((str(tmp_path),))))
 
 
 def test_regex_parser_warnings_never_reach_the_user() -> None:

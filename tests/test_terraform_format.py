@@ -199,7 +199,7 @@ _PIECES = st.sampled_from(
 def test_mutated_terraform_never_raises(edits: list[tuple[int, int, bytes]], seed: bytes) -> None:
     source = decode("main.tf", mutate(seed, edits))
     if isinstance(source, Source):
-        run_every_rule(terraform.parse(source, FormatOptions(1 << 20)))
+        run_every_rule(terraform.parse(source, FormatOptions()))
 
 
 def test_deep_expressions_are_bounded(tmp_path: Path) -> None:

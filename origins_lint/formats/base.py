@@ -14,7 +14,6 @@ from origins_lint.source import Source
 class FormatOptions:
     """Settings a parser may need; kept small so formats stay independent of config."""
 
-    max_file_size: int
     roots: tuple[str, ...] = ()  # folders being checked: nginx `include` never leaves them
 
 

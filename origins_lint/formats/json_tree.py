@@ -14,11 +14,11 @@ import json.decoder
 import json.scanner
 from typing import Any, Final
 
+from origins_lint import limits
 from origins_lint.formats.tree import Node
 from origins_lint.model import InputProblem, Location, ProblemKind
 from origins_lint.source import problem
 
-MAX_DEPTH: Final = 100
 _WHITESPACE: Final = " \t\n\r"
 
 ScanOnce = Any  # the scanner's own callable type is private
@@ -48,6 +48,7 @@ class _Loader:
             self.line_starts.append(index + 1)
             index = text.find("\n", index + 1)
         self.depth = 0
+        self.max_depth = limits.active().nesting
         self.key_spans: dict[int, Location] = {}  # id(value node) -> span of its key
         self.problems: list[InputProblem] = []
         # what py_make_scanner reads
@@ -137,7 +138,7 @@ class _Loader:
 
     def _enter(self, offset: int) -> None:
         self.depth += 1
-        if self.depth > MAX_DEPTH:
+        if self.depth > self.max_depth:
             raise _TooDeep(offset)
 
 
@@ -158,12 +159,12 @@ def load_json(path: str, text: str) -> tuple[Node | None, list[InputProblem]]:
         return None, [_syntax(loader, error.msg, error.pos)]
     except _TooDeep as deep:
         line = loader.span(deep.offset, deep.offset + 1)
-        message = f"JSON nests deeper than {MAX_DEPTH} levels; not checked"
+        message = _too_deep(loader.max_depth)
         return None, [problem(path, message, line.line, line.column)]
     except ValueError:  # an integer too long to convert: no JSON config holds one
         return None, [problem(path, "invalid JSON: a number has too many digits to read")]
     except RecursionError:
-        return None, [problem(path, f"JSON nests deeper than {MAX_DEPTH} levels; not checked")]
+        return None, [problem(path, _too_deep(loader.max_depth))]
     node = value if isinstance(value, Node) else Node(value, loader.span(index, end))
     return node, loader.problems
 
@@ -192,3 +193,7 @@ def _syntax(loader: _Loader, message: str, offset: int) -> InputProblem:
         if unclosed or offset >= len(text.rstrip(_WHITESPACE)):
             said += "; the file ends early (cut short?)"
     return problem(loader.path, f"invalid JSON: {said}", at.line, at.column)
+
+
+def _too_deep(depth: int) -> str:
+    return f"JSON nests deeper than {depth} levels; not checked (the limit is `max-nesting`)"

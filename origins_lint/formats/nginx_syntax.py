@@ -16,14 +16,11 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Final
+from typing import Any
 
+from origins_lint import limits
 from origins_lint.model import InputProblem, Location
 from origins_lint.source import Source, problem, read_source
-
-MAX_DEPTH: Final = 100  # block nesting; crossplane itself recurses once per level
-MAX_INCLUDE_DEPTH: Final = 16
-MAX_INCLUDED_FILES: Final = 1000
 
 _ESCAPES = re.compile(r"\\([\"'\\tnr])")
 _ESCAPED = {'"': '"', "'": "'", "\\": "\\", "t": "\t", "n": "\n", "r": "\r"}
@@ -102,6 +99,7 @@ class _Reader:
         self.tree = tree
         self.roots = _real(roots)
         self.files = 0
+        self.limits = limits.active()
 
     def read(self, source: Source, top_dir: str, stack: tuple[str, ...]) -> list[Directive]:
         path = source.path
@@ -125,13 +123,13 @@ class _Reader:
             return []
         locator = _Locator(path, source.text)
         parsed: list[dict[str, Any]] = config["parsed"]
-        too_deep = _too_deep(parsed)
+        too_deep = _too_deep(parsed, self.limits.nesting)
         if too_deep is not None:
             self.tree.problems.append(
                 problem(
                     path,
-                    f"blocks nest more than {MAX_DEPTH} levels deep; nginx configs never do, "
-                    "so this is not checked",
+                    f"blocks nest more than {self.limits.nesting} levels deep; nginx configs never do, "
+                    "so this is not checked (the limit is `max-nesting`)",
                     too_deep,
                 )
             )
@@ -164,11 +162,12 @@ class _Reader:
     def _include(
         self, pattern: str, where: Location, source: Source, top_dir: str, stack: tuple[str, ...]
     ) -> Iterator[Directive]:
-        if len(stack) > MAX_INCLUDE_DEPTH:
+        if len(stack) > self.limits.include_depth:
             self.tree.problems.append(
                 problem(
                     where.path,
-                    f"includes nest more than {MAX_INCLUDE_DEPTH} files deep; the rest is not checked",
+                    f"includes nest more than {self.limits.include_depth} files deep; the rest is not "
+                    "checked (the limit is `max-include-depth`)",
                     where.line,
                     where.column,
                 )
@@ -189,9 +188,20 @@ class _Reader:
                 )
                 continue
             self.files += 1
-            if self.files > MAX_INCLUDED_FILES:
+            if self.files > self.limits.included_files:
+                if self.files > self.limits.included_files + 1:
+                    return  # said once
+                self.tree.problems.append(
+                    problem(
+                        where.path,
+                        f"includes pull in more than {self.limits.included_files:,} files; the rest is not "
+                        "checked (the limit is `max-included-files`)",
+                        where.line,
+                        where.column,
+                    )
+                )
                 return
-            included = read_source(path)
+            included = read_source(path, self.limits.file_size)
             if isinstance(included, InputProblem):
                 continue  # the walk reports unreadable files where they are
             self.tree.included.setdefault(included.path, included.text)
@@ -272,13 +282,13 @@ def _lex_registered(filename: str) -> Iterator[tuple[str, int, bool]]:
     yield from list(_balance_braces(_lex_file_object(io.StringIO(_TEXTS[filename])), filename))
 
 
-def _too_deep(parsed: list[dict[str, Any]]) -> int | None:
-    """The line of the first block deeper than MAX_DEPTH, found without recursion."""
+def _too_deep(parsed: list[dict[str, Any]], most: int) -> int | None:
+    """The line of the first block deeper than ``most``, found without recursion."""
     pending = [(stmt, 1) for stmt in parsed]
     while pending:
         stmt, depth = pending.pop()
         if "block" in stmt:
-            if depth > MAX_DEPTH:
+            if depth > most:
                 return int(stmt["line"])
             pending.extend((child, depth + 1) for child in stmt["block"])
     return None

@@ -15,12 +15,11 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from ruamel.yaml.nodes import Node as YamlNode
 
+from origins_lint import limits
 from origins_lint.formats.tree import Node
 from origins_lint.model import InputProblem, Location, ProblemKind
 from origins_lint.source import problem
 
-MAX_NODES: Final = 100_000  # after alias expansion: a billion-laughs file stops here
-MAX_DEPTH: Final = 100
 MAX_LINE_LENGTH: Final = 65_536
 
 _CORE = "tag:yaml.org,2002:"
@@ -45,6 +44,8 @@ class _Builder:
     def __init__(self, path: str) -> None:
         self.path = path
         self.count = 0
+        bounds = limits.active()
+        self.max_values, self.max_depth = bounds.yaml_values, bounds.nesting
         self.problems: list[InputProblem] = []
 
     def fail(self, node: YamlNode, message: str) -> TreeError:
@@ -53,13 +54,17 @@ class _Builder:
 
     def build(self, node: YamlNode, depth: int = 0) -> Node:
         self.count += 1
-        if self.count > MAX_NODES:
+        if self.count > self.max_values:
             raise self.fail(
                 node,
-                f"YAML expands to more than {MAX_NODES:,} values (an alias bomb?); not checked",
+                f"YAML expands to more than {self.max_values:,} values (an alias bomb?); not checked "
+                "(the limit is `max-yaml-values`)",
             )
-        if depth > MAX_DEPTH:
-            raise self.fail(node, f"YAML nests deeper than {MAX_DEPTH} levels; not checked")
+        if depth > self.max_depth:
+            message = (
+                f"YAML nests deeper than {self.max_depth} levels; not checked (the limit is `max-nesting`)"
+            )
+            raise self.fail(node, message)
         tag = node.tag or ""
         if tag not in _KNOWN_TAGS and tag != "!":
             shown = "!!" + tag[len(_CORE) :] if tag.startswith(_CORE) else tag

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+from origins_lint import limits
+from origins_lint.limits import Limits
 from origins_lint.matchers import RegexAnalysis, affix_pattern, analyse_regex
 from origins_lint.model import Engine, MatcherKind, MatchMode, OriginMatcher
 from origins_lint.origins import (
@@ -27,9 +29,13 @@ def origin_text(raw: str, wildcard: bool) -> OriginText:
     return read_origin(raw, allow_wildcard=wildcard)
 
 
-@lru_cache(maxsize=4096)
 def regex(raw: str, engine: Engine) -> RegexAnalysis:
-    return analyse_regex(raw, engine)
+    return _regex(raw, engine, limits.active())
+
+
+@lru_cache(maxsize=4096)
+def _regex(raw: str, engine: Engine, bounds: Limits) -> RegexAnalysis:
+    return analyse_regex(raw, engine, bounds)
 
 
 def parsed(matcher: OriginMatcher) -> OriginText | None:

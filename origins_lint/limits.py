@@ -1,0 +1,42 @@
+"""The bounds that keep a hostile file from hanging origins-lint or exhausting its memory.
+
+A linter runs on files from pull requests, so every cost that grows with the input has a
+ceiling here. Each is a setting (`max-*` in the config) because a real config can need more
+than the default; none can be switched off.
+
+One run has one set of limits. They are process-wide rather than passed to every parser and
+rule helper: the parsers, the nginx value flow and the regex analysis all read them, and
+worker processes receive them with the job. `use` is called before each file is parsed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Final
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    file_size: int = 10 * 1024 * 1024  # bytes; a larger file is OL001 "too large" and never read
+    yaml_values: int = 100_000  # values a YAML file expands to through aliases (billion laughs)
+    nesting: int = 100  # levels of YAML, JSON and nginx block nesting
+    include_depth: int = 16  # nginx `include` chains
+    included_files: int = 1000  # nginx files one file may pull in through `include`
+    regex_states: int = 20_000  # automaton states one pattern may compile to
+    regex_steps: int = 2_000_000  # automaton steps to decide one candidate origin: the time bound
+
+
+DEFAULT: Final = Limits()
+
+# config key -> field; the values are positive integers
+KEYS: Final = {"max-" + field.name.replace("_", "-"): field.name for field in fields(Limits)}
+
+_active: list[Limits] = [DEFAULT]
+
+
+def active() -> Limits:
+    return _active[0]
+
+
+def use(limits: Limits) -> None:
+    _active[0] = limits
