@@ -301,7 +301,8 @@ class Automaton:
         search = self.mode is MatchMode.SEARCH
         size = len(text)
         line_aware = self._line_aware
-        context = _context(text, 0) if line_aware else (True, False, size == 0, False, False, False)
+        last = size - 1 if text.endswith("\n") else -1  # `$` also holds before a final newline
+        context = _context(text, 0) if line_aware else (True, False, size == 0, last == 0, False, False)
         begun = self._starts.get(context)
         if begun is None:
             begun = self._starts[context] = self._closure([self.start], context)
@@ -310,7 +311,6 @@ class Automaton:
             return True
         moves = self._moves
         budget = self.max_steps
-        last = size - 1 if text.endswith("\n") else -1  # `$` also holds before a final newline
         for pos, char in enumerate(text, start=1):
             if line_aware:
                 context = _context(text, pos)
