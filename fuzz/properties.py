@@ -11,6 +11,7 @@ import json
 import re
 import tempfile
 import time
+import warnings
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any, Final
@@ -76,7 +77,9 @@ def origin_holds(raw: str) -> None:
 
 def _reference(pattern: str, engine: Engine) -> re.Pattern[str] | None:
     try:
-        return re.compile(pattern, 0 if engine.case_sensitive else re.IGNORECASE)
+        with warnings.catch_warnings():  # "possible nested set" and the like
+            warnings.simplefilter("ignore")
+            return re.compile(pattern, 0 if engine.case_sensitive else re.IGNORECASE)
     except (re.error, RecursionError, OverflowError, ValueError):
         return None
 
@@ -91,11 +94,14 @@ def _nested_repeat(pattern: str) -> bool:
     def walk(items: Any, inside: bool) -> bool:
         for op, arg in items:
             if op in repeats:
-                if inside or walk(arg[2], True):
-                    return True
-            elif op is sre_c.SUBPATTERN and walk(arg[3], inside):
-                return True
-            elif op is sre_c.BRANCH and any(walk(alt, inside) for alt in arg[1]):
+                found = inside or walk(arg[2], True)
+            elif op is sre_c.SUBPATTERN:
+                found = walk(arg[3], inside)
+            elif op is sre_c.BRANCH:
+                found = any(walk(alt, inside) for alt in arg[1])
+            else:
+                found = False
+            if found:
                 return True
         return False
 

@@ -29,7 +29,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from fuzz import properties  # noqa: E402
+from fuzz import properties
 
 CRASHES = Path(__file__).resolve().parent / "crashes"
 ALARM_SECONDS = 30  # per input; properties already fail past 10 s, this catches a real hang
@@ -48,6 +48,7 @@ def _alarm(_signum: int, _frame: Any) -> None:
 
 SCHEMES = ["https", "http", "HTTPS", "Http", "ws", "wss", "ftp", "javascript", "null", "", "chrome-extension"]
 LABELS = ["app", "example", "com", "github", "io", "xn--bcher-kva", "bücher", "co", "uk", "*", "", "a" * 70]
+FULLWIDTH_EXAMPLE = "\uff45\uff58\uff41\uff4d\uff50\uff4c\uff45"
 LABELS += [
     "localhost",
     "127",
@@ -58,7 +59,7 @@ LABELS += [
     "[0:0::1]",
     "[fe80::1%25eth0]",
     "0x7f",
-    "ｅｘａｍｐｌｅ",
+    FULLWIDTH_EXAMPLE,
 ]
 TAILS = ["", "", "", "/", "/path", "?q=1", "#frag", ":", ":443", ":80", ":0080", ":99999", ":abc", "."]
 NOISE = " \t\n\r\x00\x7f\u200b\u202e@%:/[]*.\\\"'"

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from origins_lint import __version__
-from origins_lint.report.safe import printable
+from origins_lint.report.safe import encodable, printable
 
 if TYPE_CHECKING:
     from origins_lint.check import CheckResult, ProgressHook
@@ -42,11 +42,11 @@ class Exit(Exception):
 
 
 def _say(text: str = "") -> None:
-    sys.stdout.write(f"{text}\n")
+    sys.stdout.write(encodable(f"{text}\n"))
 
 
 def _warn(text: str) -> None:
-    sys.stderr.write(f"{text}\n")
+    sys.stderr.write(encodable(f"{text}\n"))
 
 
 def _fail(message: str) -> Exit:
@@ -191,7 +191,8 @@ def _show_diff(run: _Run) -> int:
 
     result = run()
     changes = plan(result)
-    sys.stdout.write("".join(printable(unified_diff(change)) for change in changes))
+    diff = "".join(unified_diff(change) for change in changes)
+    sys.stdout.write(encodable("\n".join(printable(line) for line in diff.split("\n"))))
     count = sum(len(change.applied) for change in changes)
     _say_declined(result)
     _warn(f"origins-lint: {count} fix(es) would be applied")
@@ -222,6 +223,7 @@ def _render(result: CheckResult, chosen: str, statistics: bool, to_terminal: boo
 
 
 def _emit(report: str, output_file: Path | None) -> None:
+    report = encodable(report)
     if output_file is None:
         sys.stdout.write(report)
         return

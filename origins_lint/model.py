@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import IntEnum, StrEnum
-from typing import Generic, TypeVar
+from typing import Final, Generic, TypeVar
 
 T = TypeVar("T")
 
@@ -243,6 +243,23 @@ class Fix:
     replacement: str | None
 
 
+LONG_QUOTE: Final = 200  # characters of file content a message quotes in full
+MAX_MESSAGE: Final = 2000
+
+
+def shorten(message: str) -> str:
+    """A message that quotes a huge value (a 60,000-character origin) quotes its two ends instead:
+    readable in a terminal, and within what CI annotations and SARIF viewers show."""
+    parts = message.split("`")
+    for index in range(1, len(parts), 2):  # the odd parts are inside backquotes
+        quoted = parts[index]
+        if len(quoted) > LONG_QUOTE and index + 1 < len(parts):
+            parts[index] = f"{quoted[:120]}…{quoted[-40:]}"
+            parts[index + 1] = f" ({len(quoted):,} characters)" + parts[index + 1]
+    message = "`".join(parts)
+    return message if len(message) <= MAX_MESSAGE else message[: MAX_MESSAGE - 1] + "…"
+
+
 @dataclass(frozen=True, slots=True)
 class Finding:
     code: str
@@ -253,6 +270,10 @@ class Finding:
     format: str
     fix: Fix | None = None
     fingerprint: str = ""  # stable across edits that only move the line; set by the pipeline
+
+    def __post_init__(self) -> None:
+        if len(self.message) > LONG_QUOTE:
+            object.__setattr__(self, "message", shorten(self.message))
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         loc = self.location

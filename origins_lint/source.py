@@ -36,7 +36,9 @@ def byte_order_mark(data: bytes) -> bytes:
 
 
 def problem(path: str, message: str, line: int = 1, column: int = 1) -> InputProblem:
-    return InputProblem(ProblemKind.PARSE, message, Location.point(path, line, column))
+    """A parse problem; parsers' own messages can span lines, a finding's message is one line."""
+    one_line = " ".join(message.split()) if "\n" in message else message
+    return InputProblem(ProblemKind.PARSE, one_line, Location.point(path, line, column))
 
 
 def read_source(path: str, max_size: int) -> Source | InputProblem:

@@ -15,7 +15,8 @@ def write_atomically(path: Path, data: bytes) -> None:
     removed and the target is untouched.
     """
     folder = path.parent if str(path.parent) else Path(".")
-    folder.mkdir(parents=True, exist_ok=True)
+    if not folder.is_dir():  # a new report's folder; a fixed file's folder is there already
+        folder.mkdir(parents=True, exist_ok=True)
     mode = None
     with contextlib.suppress(FileNotFoundError):
         mode = path.stat().st_mode & 0o7777

@@ -13,20 +13,10 @@ from fuzz import properties
 from tests.conftest import mutate
 
 ORIGIN_PARTS = st.sampled_from(
-    ["https", "http", "HTTPS", "ws", "null", "", "://", "//", ".", "*", "*.", ":", ":443", ":0080", ":99999"]
-    + [
-        "app",
-        "example",
-        "com",
-        "github.io",
-        "xn--bcher-kva",
-        "bücher",
-        "[::1]",
-        "127.0.0.1",
-        "/",
-        "?",
-        "#",
-        "@",
+    [
+        *("https", "http", "HTTPS", "ws", "null", "", "://", "//", ".", "*", "*.", ":", ":443", ":0080"),
+        *("app", "example", "com", "github.io", "xn--bcher-kva", "bücher", "[::1]", "127.0.0.1"),
+        *(":99999", "/", "?", "#", "@"),
     ]
 )
 
@@ -40,8 +30,10 @@ def test_origin_reading_never_raises_and_canonical_forms_are_fixed_points(raw: s
 
 
 ATOM = st.sampled_from(
-    ["a", "b", "x", ".", "-", ":", "/", "\\.", "\\d", "\\w", "\\b", "\\s", "[a-z]", "[^.]", "^", "$", "\\A"]
-    + ["\\Z", "https://", "example", "\\.com", "(?i)"]
+    [
+        *("a", "b", "x", ".", "-", ":", "/", "\\.", "\\d", "\\w", "\\b", "\\s", "[a-z]", "[^.]", "^", "$"),
+        *("\\A", "\\Z", "https://", "example", "\\.com", "(?i)"),
+    ]
 )
 QUANTIFIER = st.sampled_from(["", "", "?", "*", "+", "{2}", "{1,3}", "*?", "+?"])
 

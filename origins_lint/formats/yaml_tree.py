@@ -14,6 +14,7 @@ from typing import Any, Final
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from ruamel.yaml.nodes import Node as YamlNode
+from ruamel.yaml.reader import ReaderError
 
 from origins_lint import limits
 from origins_lint.formats.tree import Node
@@ -155,6 +156,12 @@ def load_documents(path: str, text: str) -> YamlDocuments:
         problems.append(error.problem)
     except MarkedYAMLError as error:
         problems.append(_syntax_problem(path, text, error))
+    except ReaderError as error:  # a character YAML forbids: said at its line, not as an offset
+        before = text[: error.position]
+        line, column = before.count("\n") + 1, error.position - before.rfind("\n")
+        problems.append(
+            problem(path, f"invalid YAML: character {error.character:#06x}: {error.reason}", line, column)
+        )
     except (YAMLError, RecursionError, ValueError) as error:
         problems.append(problem(path, f"invalid YAML: {error}"))
     problems.extend(builder.problems)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from origins_lint.check import CheckResult
 from origins_lint.model import Severity
 from origins_lint.report import Style
+from origins_lint.report.safe import printable
 from origins_lint.report.text import summary
 
 COMMANDS = {
@@ -22,7 +23,9 @@ COMMANDS = {
 
 
 def escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """What the runner unescapes (`%`, CR, LF), then any other control character shown as an escape:
+    the log renders ANSI colours, so an ESC from a file must not reach it."""
+    return printable(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def escape_property(text: str) -> str:

@@ -47,7 +47,9 @@ def render(result: CheckResult, _style: Style) -> str:
     by_file: dict[str, list[Finding]] = defaultdict(list)
     for finding in result.findings:
         by_file[finding.location.path].append(finding)
-    paths = list(dict.fromkeys([*result.paths, *by_file]))  # a finding may point into an included file
+    paths = sorted(
+        {*result.paths, *by_file}
+    )  # a finding may point into an included file; sorted: any order in
     root = ET.Element("testsuites", name="origins-lint")
     total = failures = 0
     for path in paths:

@@ -63,7 +63,7 @@ def _uri(path: str, base: str) -> dict[str, str]:
     shown = display_path(path, base)
     if os.path.isabs(shown):
         return {"uri": Path(shown).as_uri()}
-    return {"uri": quote(shown), "uriBaseId": "%SRCROOT%"}
+    return {"uri": quote(os.fsencode(shown)), "uriBaseId": "%SRCROOT%"}  # the name's bytes, %-encoded
 
 
 def _result(finding: Finding, index: int, base: str) -> dict[str, Any]:
