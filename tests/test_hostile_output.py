@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import warnings
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -125,3 +126,15 @@ def test_a_forbidden_character_is_reported_at_its_line(project: Path) -> None:
         "Found 1 finding (1 high) in 1 file.",
         "",
     ]
+
+
+def test_a_pattern_python_warns_about_prints_no_warning(project: Path) -> None:
+    """`[[` makes CPython's parser warn ("possible nested set"); the pattern is the file's, not ours."""
+    (project / "w.origins.yaml").write_text(
+        "version: 1\norigins:\n  - regex: '^https://[[a]x\\.example\\.com$'\n", encoding="utf-8"
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")  # what a user's terminal would show
+        result = run_cli("check", "--output-format", "text", "w.origins.yaml")
+    assert result.stderr == ""
+    assert [str(w.message) for w in caught] == []

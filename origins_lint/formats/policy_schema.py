@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import re._parser as sre_parse
+import warnings
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
@@ -143,7 +144,9 @@ class Entry(Allowances):
     def _regex_compiles(cls, value: str | None) -> str | None:
         if value is not None:
             try:
-                sre_parse.parse(value, re.IGNORECASE)
+                with warnings.catch_warnings():  # "possible nested set": the file's, not ours to print
+                    warnings.simplefilter("ignore")
+                    sre_parse.parse(value, re.IGNORECASE)
             except re.error as error:
                 raise ValueError(f"not a valid regular expression: {error}") from None
             except (RecursionError, OverflowError):
