@@ -130,3 +130,37 @@ def test_symlink_loop_does_not_hang(project: Path) -> None:
     (project / "a" / "out.origins.yaml").symlink_to(outside)
     result = check_json("a")
     assert result.report["files_checked"] == 1
+
+
+def test_a_device_named_on_the_command_line_is_not_read(project: Path) -> None:
+    """/dev/zero never ends: reading it up to the size limit would be 10 MiB of NULs for nothing."""
+    write(project, "good.origins.yaml", GOOD)
+    result = check_json("/dev/zero", "good.origins.yaml")
+    assert [(f["path"], f["code"], f["message"]) for f in result.findings if f["code"] == "OL001"] == [
+        ("/dev/zero", "OL001", "not a regular file (a FIFO, socket or device); not read")
+    ]
+
+
+CRLF_FILES = sorted(
+    p
+    for p in (Path(__file__).parent / "fixtures").rglob("*")
+    if p.is_file() and b"\n" in p.read_bytes() and b"\r" not in p.read_bytes()
+)
+
+
+@pytest.mark.parametrize("fixture", CRLF_FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_crlf_and_lone_cr_give_the_same_lines_and_columns(tmp_path: Path, fixture: Path) -> None:
+    """A file saved on Windows (CRLF) or old macOS (CR) is reported at the same places as with LF."""
+    data = fixture.read_bytes()
+    found = {}
+    for ending in (b"\n", b"\r\n", b"\r"):
+        folder = tmp_path / repr(ending)
+        folder.mkdir()
+        (folder / fixture.name).write_bytes(data.replace(b"\n", ending))
+        result = check_json(folder / fixture.name, extra=("--no-cache",))
+        assert "Traceback" not in result.stderr
+        found[ending] = [
+            (f["code"], f["line"], f["column"], f["end_line"], f["end_column"]) for f in result.findings
+        ]
+    assert found[b"\r\n"] == found[b"\n"]
+    assert found[b"\r"] == found[b"\n"]
