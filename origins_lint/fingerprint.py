@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
 from origins_lint.model import Finding
+from origins_lint.source import Lines
 
 
 def display_path(path: str, base: str) -> str:
@@ -28,15 +29,14 @@ def display_path(path: str, base: str) -> str:
 
 def with_fingerprints(findings: Iterable[Finding], texts: Mapping[str, str], base: str) -> list[Finding]:
     """Each finding with its fingerprint; ``findings`` must be in report order for stable counters."""
-    lines: dict[str, list[str]] = {}
+    lines: dict[str, Lines] = {}
     seen: Counter[str] = Counter()
     out = []
     for finding in findings:
         loc = finding.location
         if loc.path not in lines:
-            lines[loc.path] = texts.get(loc.path, "").split("\n")
-        source = lines[loc.path]
-        line = source[loc.line - 1] if 0 < loc.line <= len(source) else ""
+            lines[loc.path] = Lines(texts.get(loc.path, ""))
+        line = lines[loc.path].line(loc.line) or ""
         flagged = (
             line[loc.column - 1 : loc.end_column - 1] if loc.end_line == loc.line else line[loc.column - 1 :]
         )

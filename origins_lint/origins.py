@@ -22,6 +22,9 @@ if TYPE_CHECKING:
     from publicsuffixlist import PublicSuffixList
 
 DEFAULT_PORTS: Final = {"http": 80, "https": 443, "ws": 80, "wss": 443}
+# entries in each per-origin and per-host memo: rules ask about every origin rule by rule, so a
+# memo smaller than a file's origins (a 50,000-entry Okta export) misses on every question
+ORIGIN_CACHE: Final = 1 << 16
 
 # Hosts where anyone can publish script under the host itself and that are not
 # on the Public Suffix List (the PSL covers github.io, herokuapp.com, vercel.app...).
@@ -257,7 +260,7 @@ def _label_unicode(label: str) -> str:
         return label
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=ORIGIN_CACHE)
 def registrable_domain(host: str) -> str | None:
     """The name one owner controls (``example.co.uk``); None for IPs and public suffixes."""
     if not host or host.startswith("[") or _is_ipv4(host):
@@ -269,7 +272,7 @@ def registrable_domain(host: str) -> str | None:
     return ".".join(host.split(".")[-(found.count(".") + 1) :])  # as written: the same labels, maybe punycode
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=ORIGIN_CACHE)
 def is_public_suffix(host: str) -> bool:
     """True for names anyone can register under: ``com``, ``co.uk``, ``github.io``."""
     host = host.lower().rstrip(".")
@@ -298,7 +301,7 @@ def ip_of(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
         return None
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=ORIGIN_CACHE)
 def classify_host(host: str) -> HostClass:
     """Several rules ask about the same host; the answer depends on the name alone, so it is kept."""
     host = host.lower().rstrip(".")

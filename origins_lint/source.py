@@ -11,6 +11,7 @@ import codecs
 import os
 import stat
 from dataclasses import dataclass
+from typing import BinaryIO
 
 from origins_lint.model import InputProblem, Location, ProblemKind
 
@@ -56,10 +57,27 @@ def read_source(path: str, max_size: int) -> Source | InputProblem:
                 "raise `max-file-size` if this file is really a config)",
             )
         with open(path, "rb") as handle:
-            data = handle.read(max_size + 1)
+            data = _read_bounded(handle, size, max_size)
     except OSError as error:
         return problem(path, f"cannot read the file: {error.strerror or error}")
     return decode(path, data)
+
+
+def _read_bounded(handle: BinaryIO, size: int, max_size: int) -> bytes:
+    """At most ``max_size + 1`` bytes: `read(n)` allocates n bytes up front, so ask for the size the
+    file has (plus one, to see it grow), then read on in chunks only if it did (or reports size 0)."""
+    data = handle.read(min(size, max_size) + 1)
+    if len(data) <= size:
+        return data
+    chunks = [data]
+    total = len(data)
+    while total <= max_size:
+        chunk = handle.read(min(1 << 20, max_size + 1 - total))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+    return b"".join(chunks)
 
 
 def decode(path: str, data: bytes) -> Source | InputProblem:
@@ -93,3 +111,30 @@ def _decode_problem(path: str, data: bytes, error: UnicodeDecodeError, encoding:
         line,
         column,
     )
+
+
+class Lines:
+    """Line n of a text, for n that mostly grow (findings come sorted), found by walking forward.
+
+    Splitting a 30 MB export into its 1.5 million lines to read a few thousand of them would cost
+    more memory than the rest of the check; this keeps one cursor instead.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.number, self.start = 1, 0  # the line the cursor is at, and its offset
+
+    def line(self, number: int) -> str | None:
+        """The text of line ``number`` (1-based) without its newline; None past the end."""
+        if number < 1:
+            return None
+        if number < self.number:
+            self.number, self.start = 1, 0
+        text = self.text
+        while self.number < number:
+            newline = text.find("\n", self.start)
+            if newline < 0:
+                return None
+            self.number, self.start = self.number + 1, newline + 1
+        end = text.find("\n", self.start)
+        return text[self.start : end if end >= 0 else len(text)]

@@ -310,3 +310,80 @@ def test_deep_json_is_bounded(tmp_path: Path) -> None:
     result = check_json(path)
     assert result.codes() == ["OL001"]
     assert "deeper than 100 levels" in result.findings[0]["message"]
+
+
+OKTA_FILES = sorted(
+    [*(FIXTURES / "okta").rglob("*.json"), *(ROOT / "examples" / "okta").glob("*.json")], key=str
+)
+
+
+@pytest.mark.parametrize("fixture", OKTA_FILES, ids=lambda p: p.name)
+def test_the_fast_reader_gives_what_the_exact_loader_gives(fixture: Path) -> None:
+    """Where the C-speed reader takes a file, its model is the exact loader's, location for location."""
+    from origins_lint.formats import okta_fast
+    from origins_lint.model import ParsedFile
+
+    source = decode(str(fixture), fixture.read_bytes())
+    assert isinstance(source, Source)
+    exact = okta.read_exactly(source, ParsedFile(source.path, "okta"))
+    fast = okta_fast.read_export(source.path, source.text)
+    if fast is None:  # errors, pages, SDK keys: only the exact loader reads these
+        assert exact.problems or fixture.name in LEFT_TO_THE_EXACT_LOADER
+        return
+    assert not exact.problems
+    assert [okta._document(source.path, fast)] == exact.documents
+
+
+LEFT_TO_THE_EXACT_LOADER = {"paged-export.json", "sdk-export.json", "single-origin.json"}
+
+
+def test_the_fast_reader_takes_the_usual_export() -> None:
+    from origins_lint.formats import okta_fast
+
+    for name in ("trusted-origins.json", "minified-trusted-origins.json", "clean-trusted-origins.json"):
+        fixture = FIXTURES / "okta" / name
+        assert okta_fast.read_export(str(fixture), fixture.read_text("utf-8")) is not None, name
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '[{"origin": "https://a.example.com", "scopes": [{"type": "CORS"}], "origin": "x"}]',  # duplicate
+        '[{"origin": "https://a.example.com", "scopes": []}]',  # no scope: a schema error
+        '[{"origin": "https://a.example.com", "scopes": [{"type": "cors"}]}]',
+        '[{"origin": 5, "scopes": [{"type": "CORS"}]}]',
+        '[{"origin": "https://a.example.com", "scopes": [{"type": "CORS"}], "status": "GONE"}]',
+        '[{"origin": "https://a.example.com", "scopes": [{"type": "CORS"}], "name": true}]',
+        '[{"origin": "https://a.example.com", "scopes": [{"type": "CORS"}], "last_updated": "x"}]',
+        '[{"origin": "https://a.example.com", "scopes": [{"type": "CORS"}]}] []',
+        '[{"origin": "https://a.example.com", "scopes": [{"type": "CORS"}]},]',
+        '[[{"origin": "https://a.example.com", "scopes": [{"type": "CORS"}]}]]',
+        '[{"origin": "https://a.example.com", "scopes": [{"type": "CORS"}], "x": '
+        + "[" * 99
+        + "]" * 99
+        + "}]",
+    ],
+)
+def test_anything_unusual_is_left_to_the_exact_loader(text: str) -> None:
+    from origins_lint.formats import okta_fast
+
+    assert okta_fast.read_export("t.json", text) is None
+
+
+def test_keys_in_any_order_with_escapes_and_brackets_in_strings_are_located() -> None:
+    from origins_lint.formats import okta_fast
+    from origins_lint.model import ParsedFile
+
+    text = (
+        '[\n {"_links": {"self": {"href": "https://x/]}{"}}, "name": "a \\"[b]\\" {c}",\n'
+        '  "scop\\u0065s": [{"allowedOktaApps": ["[{"], "type": "IFRAME_EMBED"},\n   {"type": "CORS"}],\n'
+        '  "status": "INACTIVE", "origin": "https://a.example.com"},\n'
+        ' {"origin": "https://b.example.com", "scopes": [{"type": "REDIRECT"}],\n'
+        '  "extra": {"type": "CORS"}}\n]\n'
+    )
+    source = Source("trusted-origins.json", text)
+    fast = okta_fast.read_export(source.path, text)
+    assert fast is not None
+    exact = okta.read_exactly(source, ParsedFile(source.path, "okta"))
+    assert not exact.problems
+    assert [okta._document(source.path, fast)] == exact.documents

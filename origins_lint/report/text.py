@@ -15,6 +15,7 @@ from origins_lint.check import CheckResult
 from origins_lint.model import Finding, Severity
 from origins_lint.report import Style
 from origins_lint.report.safe import printable
+from origins_lint.source import Lines
 
 COLOURS = {
     Severity.CRITICAL: "\x1b[1;35m",
@@ -66,13 +67,13 @@ def summary(result: CheckResult) -> str:
     return text
 
 
-def source_excerpt(text: str, finding: Finding) -> tuple[str, str] | None:
+def source_excerpt(lines: Lines, finding: Finding) -> tuple[str, str] | None:
     """The finding's first line as shown (tabs as spaces) and a caret line under the flagged span."""
     loc = finding.location
-    lines = text.split("\n")
-    if not 0 < loc.line <= len(lines):
+    found = lines.line(loc.line)
+    if found is None:
         return None
-    line = lines[loc.line - 1].rstrip("\r")
+    line = found.rstrip("\r")
     start = max(loc.column - 1, 0)
     end = loc.end_column - 1 if loc.end_line == loc.line else len(line)
     end = max(min(end, len(line)), start + 1)
@@ -102,7 +103,7 @@ def _pretty(result: CheckResult, style: Style) -> str:
     )
     for path, group in groupby(result.findings, key=lambda f: f.location.path):
         console.print(Text(printable(path), style="bold underline"))
-        source = result.sources.get(path, "")
+        source = Lines(result.sources.get(path, ""))
         for finding in group:
             loc = finding.location
             severity = RICH_STYLES[finding.severity]

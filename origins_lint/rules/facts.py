@@ -15,6 +15,7 @@ from origins_lint.limits import Limits
 from origins_lint.matchers import RegexAnalysis, affix_pattern, analyse_regex
 from origins_lint.model import Engine, MatcherKind, MatchMode, OriginMatcher
 from origins_lint.origins import (
+    ORIGIN_CACHE,
     OriginText,
     WildcardHost,
     read_origin,
@@ -24,7 +25,7 @@ from origins_lint.origins import (
 WEB = ("http", "https", "ws", "wss")
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=ORIGIN_CACHE)
 def origin_text(raw: str, wildcard: bool) -> OriginText:
     return read_origin(raw, allow_wildcard=wildcard)
 
