@@ -51,16 +51,22 @@ def read_source(path: str, max_size: int) -> Source | InputProblem:
             return problem(path, "not a regular file (a FIFO, socket or device); not read")
         size = info.st_size
         if size > max_size:
-            return problem(
-                path,
-                f"file is too large to check ({size:,} bytes; the limit is {max_size:,}: "
-                "raise `max-file-size` if this file is really a config)",
-            )
+            return _too_large(path, f"{size:,} bytes", max_size)
         with open(path, "rb") as handle:
             data = _read_bounded(handle, size, max_size)
     except OSError as error:
         return problem(path, f"cannot read the file: {error.strerror or error}")
+    if len(data) > max_size:  # it grew since `stat`, or says 0 bytes as procfs does
+        return _too_large(path, f"over {max_size:,} bytes", max_size)
     return decode(path, data)
+
+
+def _too_large(path: str, size: str, max_size: int) -> InputProblem:
+    return problem(
+        path,
+        f"file is too large to check ({size}; the limit is {max_size:,}: "
+        "raise `max-file-size` if this file is really a config)",
+    )
 
 
 def _read_bounded(handle: BinaryIO, size: int, max_size: int) -> bytes:

@@ -247,3 +247,19 @@ def test_a_fifo_in_a_walked_folder_is_skipped(neighbour: Path) -> None:
     result = check_json(".")
     assert result.report["files_checked"] == 1
     assert problems(result, "pipe.origins.yaml") == []
+
+
+def test_a_file_that_reports_size_zero_is_still_read_whole_and_bounded() -> None:
+    """procfs files say 0 bytes; the read buffer follows the size, then reads on, never past the limit."""
+    from origins_lint.source import Source, read_source
+
+    whole = read_source("/proc/self/status", 1 << 20)
+    assert isinstance(whole, Source) and "\nPid:" in whole.text
+    assert "too large" in str(getattr(read_source("/proc/self/status", 10), "message", ""))
+
+
+def test_lines_are_read_forward_and_again_from_the_start() -> None:
+    from origins_lint.source import Lines
+
+    lines = Lines("one\ntwo\r\nthree\n")
+    assert [lines.line(n) for n in (1, 3, 2, 4, 5, 0)] == ["one", "three", "two\r", "", None, None]
