@@ -24,11 +24,12 @@ from typing import Any
 
 from origins_lint import __version__
 from origins_lint.file_check import FileOutcome, Job
+from origins_lint.formats.base import FixOutcome
 from origins_lint.model import Finding, Fix, Location, Severity
 
 CACHE_DIR = ".origins-lint-cache"
 KEY_BYTES = 32
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: the body holds the fix dry runs too
 
 
 def text_hash(text: str) -> str:
@@ -94,6 +95,8 @@ class ResultCache:
     path: Path
     secret: bytes
     entries: dict[str, Any] = field(default_factory=dict)
+    fixes: dict[str, Any] = field(default_factory=dict)  # fix dry runs by `fix_key`
+    used_fixes: set[str] = field(default_factory=set)
     changed: bool = False
 
     @classmethod
@@ -109,9 +112,10 @@ class ResultCache:
         expected = hmac.new(secret, body, hashlib.sha256).hexdigest().encode("ascii")
         if hmac.compare_digest(mac, expected):
             try:
-                cache.entries = json.loads(body)
-            except ValueError:
-                cache.entries = {}
+                data = json.loads(body)
+                cache.entries, cache.fixes = dict(data["files"]), dict(data["fixes"])
+            except (ValueError, KeyError, TypeError):
+                cache.entries, cache.fixes = {}, {}
         return cache
 
     def get(self, path: str, digest: str, read: Callable[[str], str | None]) -> FileOutcome | bool | None:
@@ -153,14 +157,36 @@ class ResultCache:
             "findings": [_row(f) for f in outcome.findings] if outcome else [],
         }
 
+    def fix(self, key: str) -> FixOutcome | None:
+        """A file's fix dry run as a format gave it for the same text and the same fixes."""
+        row = self.fixes.get(key)
+        if not isinstance(row, dict):
+            return None
+        self.used_fixes.add(key)
+        return FixOutcome(
+            row["text"],
+            [Location(*where) for where in row["applied"]],
+            [(Location(*where), reason) for where, reason in row["declined"]],
+        )
+
+    def put_fix(self, key: str, outcome: FixOutcome) -> None:
+        self.changed = True
+        self.used_fixes.add(key)
+        self.fixes[key] = {
+            "text": outcome.text,
+            "applied": [_where(loc) for loc in outcome.applied],
+            "declined": [[_where(loc), reason] for loc, reason in outcome.declined],
+        }
+
     def save(self) -> None:
         """Write the cache file atomically; a cache that cannot be written is only a slower next run."""
         if not self.changed:
             return
         from origins_lint.writes import write_atomically
 
-        self.entries = {path: entry for path, entry in self.entries.items() if os.path.exists(path)}
-        body = json.dumps(self.entries, separators=(",", ":"), sort_keys=True).encode(
+        files = {path: entry for path, entry in self.entries.items() if os.path.exists(path)}
+        fixes = {key: self.fixes[key] for key in self.used_fixes}  # what this run asked for
+        body = json.dumps({"files": files, "fixes": fixes}, separators=(",", ":"), sort_keys=True).encode(
             "utf-8", "surrogatepass"
         )
         mac = hmac.new(self.secret, body, hashlib.sha256).hexdigest().encode("ascii")
@@ -176,6 +202,17 @@ class ResultCache:
             write_atomically(self.path, mac + b"\n" + body)
         except OSError:
             pass
+
+
+def fix_key(path: str, format_name: str, text: str, fixes: list[tuple[Location, Fix]]) -> str:
+    """A dry run depends on the file's text and on the fixes asked for (after suppressions)."""
+    asked = [[_where(loc), fix.title, fix.replacement] for loc, fix in fixes]
+    parts = json.dumps([path, format_name, text_hash(text), asked]).encode("utf-8", "surrogatepass")
+    return hashlib.sha256(parts).hexdigest()
+
+
+def _where(loc: Location) -> list[Any]:
+    return [loc.path, loc.line, loc.column, loc.end_line, loc.end_column]
 
 
 def _row(finding: Finding) -> list[Any]:

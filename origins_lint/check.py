@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from origins_lint import formats
-from origins_lint.cache import ResultCache, text_hash
+from origins_lint.cache import ResultCache, fix_key, text_hash
 from origins_lint.config import Config, selector_matches
 from origins_lint.discover import Candidate, discover, glob_match, relative_to
 from origins_lint.file_check import PROBLEM_RULES, FileOutcome, Job, parse_source
@@ -112,11 +112,12 @@ def run_check(
         outcomes[position] = outcome
         if store is not None and digest:  # no digest: the file could not be read, nothing to key it by
             store.put(candidates[position].path, digest, outcome)
-    if store is not None:
-        store.save()
     done = [outcome for outcome in outcomes if isinstance(outcome, FileOutcome)]
     result.findings = _filtered(done, config, texts, result)
-    result.findings = with_fingerprints(_fixable(result.findings, texts, result.fixes), texts, os.getcwd())
+    fixable = _fixable(result.findings, texts, result.fixes, store)
+    if store is not None:
+        store.save()
+    result.findings = with_fingerprints(fixable, texts, os.getcwd())
     result.sources = texts
     return result
 
@@ -180,12 +181,16 @@ def _filtered(
 
 
 def _fixable(
-    findings: list[Finding], texts: dict[str, str], outcomes: dict[tuple[str, str], formats.FixOutcome]
+    findings: list[Finding],
+    texts: dict[str, str],
+    outcomes: dict[tuple[str, str], formats.FixOutcome],
+    store: ResultCache | None,
 ) -> list[Finding]:
     """A fix stays on a finding only when its file's format would really apply it, so `[*]` never lies.
 
-    The format is asked for each file that has fixes (a dry run, nothing is written);
-    the ones it declines, and those in formats that cannot fix at all, are cleared.
+    The format is asked for each file that has fixes (a dry run, nothing is written; the cache
+    keeps its answer for the same text and fixes); the ones it declines, and those in formats
+    that cannot fix at all, are cleared.
     """
     offered: dict[tuple[str, str], list[Finding]] = {}
     for finding in findings:
@@ -196,7 +201,13 @@ def _fixable(
         fmt = formats.BY_NAME.get(name)
         if fmt is None or fmt.fix is None or path not in texts:
             continue
-        outcome = fmt.fix(path, texts[path], [(f.location, f.fix) for f in wanted if f.fix is not None])
+        asked = [(f.location, f.fix) for f in wanted if f.fix is not None]
+        key = fix_key(path, name, texts[path], asked) if store is not None else ""
+        outcome = store.fix(key) if store is not None else None
+        if outcome is None:
+            outcome = fmt.fix(path, texts[path], asked)
+            if store is not None:
+                store.put_fix(key, outcome)
         applicable.update((path, loc.line, loc.column) for loc in outcome.applied)
         outcomes[(path, name)] = outcome
     return [

@@ -107,12 +107,43 @@ def test_a_cache_written_by_someone_else_is_not_trusted(project: Path) -> None:
     check_json("p.origins.yaml")
     (cache_file,) = (project / CACHE_DIR).glob("*.json")
     mac, _, body = cache_file.read_bytes().partition(b"\n")
-    entries = json.loads(body)
-    entries["p.origins.yaml"]["findings"] = []  # forged: no findings
-    cache_file.write_bytes(mac + b"\n" + json.dumps(entries).encode())
+    cached = json.loads(body)
+    cached["files"]["p.origins.yaml"]["findings"] = []  # forged: no findings
+    cache_file.write_bytes(mac + b"\n" + json.dumps(cached).encode())
     assert check_json("p.origins.yaml").codes() == ["OL201", "OL303"]
     cache_file.write_bytes(b"garbage\n{not json")
     assert check_json("p.origins.yaml").codes() == ["OL201", "OL303"]
+
+
+def test_a_forged_fix_in_the_cache_is_never_written(project: Path) -> None:
+    """The cache keeps each file's fix dry run, text included: `--fix` writes that text, so a forged
+    one must fail the HMAC like any other entry."""
+    write(project, "p.origins.yaml", "version: 1\norigins:\n  - origin: HTTPS://App.Example.com\n")
+    check_json("p.origins.yaml")
+    (cache_file,) = (project / CACHE_DIR).glob("*.json")
+    mac, _, body = cache_file.read_bytes().partition(b"\n")
+    cached = json.loads(body)
+    [fix] = cached["fixes"].values()
+    assert fix["text"].endswith("https://app.example.com\n")
+    fix["text"] = "version: 1\norigins:\n  - origin: https://attacker.example\n"
+    cache_file.write_bytes(mac + b"\n" + json.dumps(cached).encode())
+    assert run_cli("check", "--fix", "p.origins.yaml").exit_code == 0
+    assert (project / "p.origins.yaml").read_text("utf-8").endswith("https://app.example.com\n")
+
+
+def test_a_second_run_reuses_the_fix_dry_run(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from origins_lint.formats import policy_fix
+
+    write(project, "p.origins.yaml", "version: 1\norigins:\n  - origin: HTTPS://App.Example.com\n")
+    first = run_cli("check", "p.origins.yaml")
+    asked: list[str] = []
+    real = policy_fix.fix
+    monkeypatch.setattr(policy_fix, "fix", lambda *args: asked.append(args[0]) or real(*args))
+    assert run_cli("check", "p.origins.yaml").stdout == first.stdout
+    assert asked == []
+    write(project, "p.origins.yaml", "version: 1\norigins:\n  - origin: HTTPS://Other.Example.com\n")
+    run_cli("check", "p.origins.yaml")
+    assert asked == ["p.origins.yaml"]
 
 
 def test_no_cache_neither_reads_nor_writes(project: Path) -> None:
