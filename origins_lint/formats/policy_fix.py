@@ -20,7 +20,7 @@ from typing import Any
 from origins_lint.formats.base import FixOutcome
 from origins_lint.formats.manifests import Text
 from origins_lint.formats.tree import Node
-from origins_lint.formats.yaml_tree import load_documents
+from origins_lint.formats.yaml_tree import load_documents, safe_yaml
 from origins_lint.model import Fix, Location, ProblemKind
 
 
@@ -141,11 +141,12 @@ def _without_overlaps(edits: list[_Edit]) -> list[_Edit]:
 
 
 def _reads_back(old: str, new: str, edits: list[_Edit]) -> bool:
-    from ruamel.yaml import YAML
     from ruamel.yaml.error import YAMLError
 
     def documents(text: str) -> list[Any]:
-        return [d for d in YAML(typ="safe", pure=False).load_all(text) if d is not None]
+        loader = safe_yaml()
+        loader.doc_infos.clear()
+        return [d for d in loader.load_all(text) if d is not None]
 
     try:
         expected, actual = documents(old), documents(new)

@@ -9,6 +9,7 @@ say, and lets us bound alias expansion and nesting while we walk.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, Final
 
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
@@ -132,10 +133,17 @@ class YamlDocuments:
     problems: list[InputProblem]
 
 
-def load_documents(path: str, text: str) -> YamlDocuments:
-    """Every document of the stream that parses; the first syntax error as a problem."""
+@cache
+def safe_yaml() -> Any:
+    """One libYAML-backed safe loader for the process: building one costs more than a small file's
+    parse (it looks up plug-ins each time), and each `compose_all`/`load_all` starts a fresh parser."""
     from ruamel.yaml import YAML
 
+    return YAML(typ="safe", pure=False)
+
+
+def load_documents(path: str, text: str) -> YamlDocuments:
+    """Every document of the stream that parses; the first syntax error as a problem."""
     long_line = _long_line(text)
     if long_line is not None:
         number, length = long_line
@@ -148,7 +156,9 @@ def load_documents(path: str, text: str) -> YamlDocuments:
     documents: list[Node] = []
     problems: list[InputProblem] = []
     try:
-        for node in YAML(typ="safe", pure=False).compose_all(text):
+        loader = safe_yaml()
+        loader.doc_infos.clear()  # it keeps one record a stream: bounded, not one per file ever read
+        for node in loader.compose_all(text):
             if node is None:
                 continue
             documents.append(builder.build(node))
