@@ -142,8 +142,11 @@ def read_origin(raw: str, *, allow_wildcard: bool = False) -> OriginText:
     if port_text is not None:
         if port_text == "":
             quirks.append("an empty port (`:`)")
-        elif not port_text.isdigit():
+        elif not (port_text.isascii() and port_text.isdigit()):  # `²` and `٩` are digits to isdigit
             problems.append(f"a port that is not a number (`{port_text}`)")
+        elif len(port_text.lstrip("0")) > 5:  # and int() refuses past 4,300 digits
+            shown = port_text if len(port_text) <= 20 else f"{port_text[:20]}…, {len(port_text):,} digits"
+            problems.append(f"a port out of range ({shown})")
         else:
             port = int(port_text)
             if port > 65535:

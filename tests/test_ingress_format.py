@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from origins_lint.formats import ingress
 from tests.conftest import FIXTURES, check_json, run_cli, write
 
@@ -200,3 +202,26 @@ def test_snippet_with_nginx_braced_variables_and_an_escaped_value(project: Path)
     # then early by one per `\"` before it (`$http_origin` is at column 91 in the file)
     assert [(c, column) for c, line, column in got if line == 12] == [("OL602", 50), ("OL304", 90)]
     assert "OL004" not in {c for c, _, _ in got}
+
+
+@pytest.mark.parametrize(
+    "max_age", [".inf", "-.inf", ".nan", '"' + "9" * 400 + '"', "9" * 400, '"1e999s"'], ids=str.__len__
+)
+def test_a_max_age_no_number_holds_is_a_schema_problem(project: Path, max_age: str) -> None:
+    """Found by fuzz/run.py: `"999...9"` (400 digits) overflowed to infinity and became an internal error."""
+    write(
+        project,
+        "ingress.yaml",
+        f"""
+        metadata:
+          name: public
+          annotations:
+            nginx.ingress.kubernetes.io/enable-cors: "true"
+            nginx.ingress.kubernetes.io/cors-allow-origin: "https://app.example.com"
+            nginx.ingress.kubernetes.io/cors-max-age: {max_age}
+        """,
+    )
+    result = check_json(".")
+    assert result.stderr == ""
+    said = [f["message"] for f in result.findings if (f["code"], f["line"], f["column"]) == ("OL002", 6, 47)]
+    assert any("cors-max-age` must be a number of seconds, not" in message for message in said), said

@@ -406,3 +406,20 @@ def test_regex_parser_warnings_never_reach_the_user() -> None:
         analysed = analyse_regex("^https://[--a]x\\.example\\.com$", NGINX_REGEX)
     assert analysed.analysed
     assert caught == []
+
+
+def test_digits_python_reads_but_int_refuses_are_not_numbers(project: Path) -> None:
+    """`²` is a digit to str.isdigit() and not to int(): found while fuzzing ports, checked everywhere."""
+    write(
+        project,
+        "a.conf",
+        'server {\n  location /a {\n    add_header Access-Control-Max-Age "\u00b2\u00b2" always;\n'
+        "    add_header Access-Control-Allow-Origin $http_origin always;\n  }\n"
+        "  location /b {\n    add_header Access-Control-Allow-Origin $http_origin always;\n"
+        "    return \u00b2\u00b2\u00b2;\n  }\n}\n",
+    )
+    result = check_json("a.conf")
+    assert result.stderr == ""
+    assert result.at("OL304") == [
+        (4, 44)
+    ]  # /a is checked; /b returns no success, so its headers do not count

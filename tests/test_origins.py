@@ -45,6 +45,11 @@ def test_canonical_form(raw: str, canonical: str, quirks: int) -> None:
         ("https://app.example.com:abc", "a port that is not a number"),
         ("https://a..example.com", "an empty label"),
         ("", "nothing in it"),
+        ("https://app.example.com:\u00b2", "a port that is not a number (`\u00b2`)"),  # isdigit, not int
+        (
+            "https://app.example.com:" + "9" * 5000,
+            "a port out of range (99999999999999999999…, 5,000 digits)",
+        ),
     ],
 )
 def test_malformed(raw: str, problem: str) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -132,8 +133,12 @@ def seconds(value: Any, unit: str = "s") -> int | None:
     """`1728000`, `"24h"`, `"1h30m"` or `"1800s"` as whole seconds; None when it is not a duration."""
     if isinstance(value, bool):
         return None
-    if isinstance(value, int | float):
-        return int(value * _SECONDS[unit])
+    if isinstance(value, int):  # in whole numbers: a 400-digit int would overflow a float
+        scale = _SECONDS[unit]
+        return value * int(scale) if scale >= 1 else value // round(1 / scale)
+    if isinstance(value, float):
+        total = value * _SECONDS[unit]
+        return int(total) if math.isfinite(total) else None  # `.inf` and `.nan` are YAML floats
     text = str(value).strip().lower().removeprefix("pt")
     total, position = 0.0, 0
     for found in _DURATION.finditer(text):
@@ -141,7 +146,8 @@ def seconds(value: Any, unit: str = "s") -> int | None:
             return None
         total += float(found.group(1)) * _SECONDS[found.group(2) or unit]
         position = found.end()
-    return int(total) if text and position == len(text) else None
+    # a string of 400 nines is a float overflow to infinity: not a duration anyone wrote
+    return int(total) if text and position == len(text) and math.isfinite(total) else None
 
 
 def read_flag(name: str, node: Node, problems: list[InputProblem]) -> Setting[bool | None]:

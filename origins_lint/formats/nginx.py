@@ -365,9 +365,10 @@ def _listed(
 def _max_age(sent: list[_Sent], values: dict[_Sent, tuple[Alt, ...]]) -> Setting[int] | None:
     header = _find(sent, "access-control-max-age")
     text = _literal(header, values) if header is not None else None
-    if header is None or text is None or not text.strip().isdigit():
-        return None
-    return Setting(int(text.strip()), header.value_location)
+    digits = text.strip() if text is not None else ""
+    if header is None or not (digits.isascii() and digits.isdigit()) or len(digits) > 18:
+        return None  # not a number nginx sends as one (`²` is a digit to isdigit, not to int)
+    return Setting(int(digits), header.value_location)
 
 
 def _vary(vary: list[_Sent], values: dict[_Sent, tuple[Alt, ...]]) -> Setting[bool] | None:

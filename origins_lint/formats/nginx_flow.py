@@ -392,7 +392,7 @@ class Flow:
 def _success(directive: Directive) -> bool:
     """`return 204;` or `return 200 "ok";`: a response whose CORS headers matter (an error page's do not)."""
     code = directive.args[0] if directive.args else ""
-    return code.isdigit() and 200 <= int(code) < 300
+    return len(code) == 3 and code.isascii() and code.isdigit() and 200 <= int(code) < 300
 
 
 def _combine(paths: Paths, conditions: list[tuple[Guard, ...]]) -> Paths:
