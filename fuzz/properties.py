@@ -180,6 +180,37 @@ def file_holds(format_name: str, data: bytes, forced: bool) -> CheckResult:
     return result
 
 
+def fast_readers_agree(format_name: str, data: bytes) -> None:
+    """Where a format reads the usual file by a fast path (Okta: the C decoder; policy: without
+    pydantic), the model is the one the exact path builds, problems included."""
+    from unittest import mock
+
+    from origins_lint.formats import okta, policy
+    from origins_lint.formats.base import FormatOptions
+    from origins_lint.model import ParsedFile
+    from origins_lint.source import Source, decode
+
+    source = decode(FORMAT_FILES[format_name], data)
+    if not isinstance(source, Source):
+        return
+    if format_name == "policy":
+        fast = policy.parse(source, FormatOptions())
+        with (
+            mock.patch.object(policy, "read_policy", lambda _: None),
+            mock.patch.object(policy, "read_entry", lambda _: None),
+        ):
+            exact = policy.parse(source, FormatOptions())
+    elif format_name == "okta":
+        fast = okta.parse(source, FormatOptions())
+        exact = okta.read_exactly(source, ParsedFile(source.path, "okta")) if source.text.strip() else fast
+    else:
+        return
+    assert fast.documents == exact.documents, format_name
+    assert [(p.kind, p.message, p.location) for p in fast.problems] == [
+        (p.kind, p.message, p.location) for p in exact.problems
+    ], format_name
+
+
 _ANSI: Final = re.compile(r"\x1b\[[0-9;]*m")  # the colours we print ourselves
 _CONTROL: Final = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 

@@ -239,7 +239,12 @@ def _file_target(format_name: str) -> Target:
     def one(rng: random.Random) -> tuple[str, Callable[[], object]]:
         data = random_file(rng, seeds)
         forced = rng.random() < 0.5
-        return repr(data), lambda: properties.file_holds(format_name, data, forced)
+
+        def check() -> None:
+            properties.file_holds(format_name, data, forced)
+            properties.fast_readers_agree(format_name, data)
+
+        return repr(data), check
 
     return Target(f"file:{format_name}", one)
 

@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
+import subprocess
+import sys
 from pathlib import Path
+from typing import get_args
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from origins_lint.formats import policy
-from tests.conftest import FIXTURES, check_json, write
+from origins_lint.formats.base import FormatOptions
+from origins_lint.model import ParsedFile
+from origins_lint.source import Source, decode
+from tests.conftest import FIXTURES, ROOT, check_json, write
 
 POLICY = FIXTURES / "policy"
 
@@ -151,3 +162,104 @@ def test_common_mistakes_get_specific_messages(project: Path) -> None:
 def test_null_origin_unquoted_means_the_null_origin(project: Path) -> None:
     write(project, "p.origins.yaml", "version: 1\norigins:\n  - origin: null\n")
     assert check_json("p.origins.yaml").at("OL305") == [(3, 13)]
+
+
+# --- the pydantic-free reader of plainly valid files (policy_fast) ------------------------------
+
+POLICY_FILES = sorted([*POLICY.glob("*.yaml"), *(ROOT / "examples" / "policy").glob("*.yaml")], key=str)
+
+
+def test_the_fast_reader_keeps_to_the_schema_constants() -> None:
+    from origins_lint.formats import policy_fast as fast
+    from origins_lint.formats import policy_schema as schema
+
+    assert set(get_args(schema.Scope)) == fast.SCOPES
+    assert set(get_args(schema.Policy.model_fields["environment"].annotation)) == fast.ENVIRONMENTS
+    assert set(fast.ALLOWANCES) == set(schema.Allowances.model_fields) == set(fast._CHECKS)
+    assert set(schema.Entry.model_fields) == fast.ENTRY_KEYS
+    assert set(schema.Policy.model_fields) == fast.POLICY_KEYS
+    assert {f.name for f in dataclasses.fields(fast.PlainEntry)} == fast.ENTRY_KEYS
+
+
+def _parsed(source: Source, slow: bool, monkeypatch: pytest.MonkeyPatch) -> ParsedFile:
+    with monkeypatch.context() as patch:
+        if slow:
+            patch.setattr(policy, "read_policy", lambda data: None)
+            patch.setattr(policy, "read_entry", lambda raw: None)
+        return policy.parse(source, FormatOptions())
+
+
+def _model(parsed: ParsedFile) -> tuple[object, ...]:
+    return (parsed.documents, [(p.kind, p.message, p.location) for p in parsed.problems])
+
+
+@pytest.mark.parametrize("path", POLICY_FILES, ids=lambda p: p.name)
+def test_fast_and_pydantic_readings_of_every_policy_file_agree(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = decode(str(path), path.read_bytes())
+    assert isinstance(source, Source)
+    assert _model(_parsed(source, False, monkeypatch)) == _model(_parsed(source, True, monkeypatch))
+
+
+VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-2, 100_000),
+    st.floats(allow_nan=False),
+    st.sampled_from(
+        ["cors", "redirect", "GET", "get", "*", "X-Token", "bad header", "https://a.example.com"]
+    ),
+    st.sampled_from(["^https://(a|b)\\.example\\.com$", "[unclosed", "(?P<x>a)(?P=x)", "yes", ""]),
+    st.lists(
+        st.sampled_from(["cors", "iframe_embed", "CORS", "GET", "PATCH", "X-A", "x y", "*", ""]), max_size=3
+    ),
+    st.lists(st.integers(0, 3), max_size=2),
+    st.dictionaries(st.sampled_from(["a", "credentials"]), st.booleans(), max_size=2),
+)
+KEYS = st.sampled_from(
+    [
+        *("origin", "regex", "note", "scopes", "credentials", "allow_methods", "allow_headers"),
+        *("expose_headers", "max_age", "environment", "service", "version", "kind", "defaults", "unknown"),
+    ]
+)
+
+
+@given(st.dictionaries(KEYS, VALUES, max_size=5))
+@settings(max_examples=500)
+def test_the_fast_reader_never_accepts_what_pydantic_rejects(raw: dict[str, object]) -> None:
+    from pydantic import ValidationError
+
+    from origins_lint.formats.policy_fast import read_entry, read_policy
+    from origins_lint.formats.policy_schema import Entry, Policy
+
+    entry = read_entry(raw)
+    if entry is not None:
+        model = Entry.model_validate(raw)  # raises if the fast reader accepted too much
+        assert all(getattr(entry, key) == getattr(model, key) for key in raw)
+    document = {**raw, "origins": []}
+    plain = read_policy(document)
+    if plain is not None:
+        try:
+            model = Policy.model_validate(document)
+        except ValidationError as error:
+            raise AssertionError(f"fast reader accepted {document}: {error}") from None
+        assert (plain.environment, plain.service) == (model.environment, model.service)
+
+
+def test_a_clean_policy_is_checked_without_importing_pydantic(project: Path) -> None:
+    """pydantic costs about 100 ms at start; a pre-commit run on a valid file does not need it."""
+    write(
+        project,
+        "p.origins.yaml",
+        "version: 1\ndefaults:\n  credentials: true\norigins:\n  - origin: https://a.example.com\n",
+    )
+    code = (
+        "import sys; from origins_lint.cli import run; "
+        "code = run(['check', '--no-cache', 'p.origins.yaml']); "
+        "print(code, 'pydantic' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=project, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.splitlines()[-1] == "0 False"

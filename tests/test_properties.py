@@ -77,3 +77,15 @@ def test_a_whole_check_of_any_file_never_breaks(format_name: str, data: st.DataO
     )
     content = data.draw(st.one_of(st.just(mutate(seed, edits)), st.binary(max_size=400)), label="content")
     properties.file_holds(format_name, content, forced=data.draw(st.booleans(), label="forced"))
+
+
+@pytest.mark.parametrize("format_name", ["okta", "policy"])
+@given(data=st.data())
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_fast_readers_agree_with_the_exact_ones_on_any_file(format_name: str, data: st.DataObject) -> None:
+    seed = data.draw(st.sampled_from(properties.seeds(format_name)), label="seed")
+    edits = data.draw(
+        st.lists(st.tuples(st.integers(0, 1 << 16), st.integers(0, 32), st.binary(max_size=16)), max_size=4),
+        label="edits",
+    )
+    properties.fast_readers_agree(format_name, mutate(seed, edits))

@@ -8,6 +8,7 @@ from pathlib import PurePath
 from typing import Any
 
 from origins_lint.formats.base import FixOutcome, FormatOptions
+from origins_lint.formats.policy_fast import read_entry, read_policy
 from origins_lint.formats.tree import Node, descend
 from origins_lint.formats.yaml_tree import load_documents
 from origins_lint.model import (
@@ -54,10 +55,6 @@ def detect(path: str, text: str) -> bool:
 
 
 def parse(source: Source, options: FormatOptions) -> ParsedFile:
-    from pydantic import ValidationError
-
-    from origins_lint.formats.policy_schema import Entry, Policy
-
     path = source.path
     result = ParsedFile(path, NAME)
     if not source.text.strip():
@@ -75,24 +72,47 @@ def parse(source: Source, options: FormatOptions) -> ParsedFile:
         raw_entries = data.get("origins")
         if isinstance(raw_entries, list):
             data["origins"] = []  # entries are validated one by one below
-        try:
-            policy = Policy.model_validate(data)
-        except ValidationError as error:
-            result.problems.extend(_schema_problems(error, node))
-            # report the bad top-level keys, then check the entries with those keys left out
-            bad = {item["loc"][0] for item in error.errors() if item["loc"]}
-            try:
-                policy = Policy.model_validate({k: v for k, v in data.items() if k not in bad})
-            except ValidationError:
-                continue
+        policy = read_policy(data) or _validated_policy(data, node, result.problems)
+        if policy is None:
+            continue
         entries = []
         for index, raw in enumerate(raw_entries or []):
-            try:
-                entries.append((index, Entry.model_validate(raw)))
-            except ValidationError as error:
-                result.problems.extend(_schema_problems(error, node, ("origins", index)))
+            entry = read_entry(raw) or _validated_entry(raw, node, index, result.problems)
+            if entry is not None:
+                entries.append((index, entry))
         result.documents.append(_document(policy, entries, node, path))
     return result
+
+
+def _validated_policy(data: dict[str, Any], node: Node, problems: list[InputProblem]) -> Any:
+    """pydantic's reading of a document `policy_fast` left to it: the model, or None with its errors.
+
+    The bad top-level keys are reported, then the entries are checked with those keys left out."""
+    from pydantic import ValidationError
+
+    from origins_lint.formats.policy_schema import Policy
+
+    try:
+        return Policy.model_validate(data)
+    except ValidationError as error:
+        problems.extend(_schema_problems(error, node))
+        bad = {item["loc"][0] for item in error.errors() if item["loc"]}
+        try:
+            return Policy.model_validate({k: v for k, v in data.items() if k not in bad})
+        except ValidationError:
+            return None
+
+
+def _validated_entry(raw: Any, node: Node, index: int, problems: list[InputProblem]) -> Any:
+    from pydantic import ValidationError
+
+    from origins_lint.formats.policy_schema import Entry
+
+    try:
+        return Entry.model_validate(raw)
+    except ValidationError as error:
+        problems.extend(_schema_problems(error, node, ("origins", index)))
+        return None
 
 
 def _without_x_keys(value: Any) -> Any:

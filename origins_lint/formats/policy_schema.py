@@ -1,6 +1,7 @@
 """The policy file's schema: pydantic models, and the JSON Schema generated from them.
 
-These models are the single source of truth: ``schemas/origins-policy.schema.json``
+These models are the single source of truth (`policy_fast` reads plainly valid files without
+them, by the same constants, and never accepts more): ``schemas/origins-policy.schema.json``
 is written from them (``origins-lint schema --output schemas/``) and a test fails
 when the checked-in copy is stale. Every field carries a title, a description
 and examples because editors show them on hover.
@@ -8,22 +9,21 @@ and examples because editors show them on hover.
 
 from __future__ import annotations
 
-import re
-import re._parser as sre_parse
-import warnings
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 from pydantic_core import core_schema
 
+from origins_lint.formats.policy_fast import HEADER_PATTERN, METHOD_PATTERN, regex_error
+
 SCHEMA_ID = (
     "https://raw.githubusercontent.com/origins-lint/origins-lint/main/schemas/origins-policy.schema.json"
 )
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
-Method = Annotated[str, StringConstraints(pattern=r"^([A-Z][A-Z0-9!#$%&'*+.^_`|~-]*|\*)$")]
-HeaderName = Annotated[str, StringConstraints(pattern=r"^([A-Za-z0-9!#$%&'*+.^_`|~-]+|\*)$")]
+Method = Annotated[str, StringConstraints(pattern=METHOD_PATTERN)]
+HeaderName = Annotated[str, StringConstraints(pattern=HEADER_PATTERN)]
 Scope = Literal["cors", "redirect", "iframe_embed"]
 
 
@@ -142,15 +142,9 @@ class Entry(Allowances):
     @field_validator("regex")
     @classmethod
     def _regex_compiles(cls, value: str | None) -> str | None:
-        if value is not None:
-            try:
-                with warnings.catch_warnings():  # "possible nested set": the file's, not ours to print
-                    warnings.simplefilter("ignore")
-                    sre_parse.parse(value, re.IGNORECASE)
-            except re.error as error:
-                raise ValueError(f"not a valid regular expression: {error}") from None
-            except (RecursionError, OverflowError):
-                pass  # valid but too deep to parse here: the analysis reports it as OL004
+        error = regex_error(value) if value is not None else None
+        if error is not None:
+            raise ValueError(f"not a valid regular expression: {error}")
         return value
 
     @model_validator(mode="after")
