@@ -185,6 +185,7 @@ TOKENS = [
         b"|\n  ",
         b">-\n  ",
     ),
+    *(b'set $a "$a$a";\n' * 8, b"${http_origin}" * 64, b'set $cors "${cors}x";\n'),
 ]
 
 

@@ -263,3 +263,37 @@ def test_lines_are_read_forward_and_again_from_the_start() -> None:
 
     lines = Lines("one\ntwo\r\nthree\n")
     assert [lines.line(n) for n in (1, 3, 2, 4, 5, 0)] == ["one", "three", "two\r", "", None, None]
+
+
+CLIPPED = (
+    "this value is built from more than 64 pieces or 8,192 characters through `set`; it was not analysed"
+)
+
+
+def test_a_value_doubled_through_set_is_bounded(neighbour: Path) -> None:
+    """`set $a "$a$a"` 28 times builds 268 million characters; the value analysis stops at 8,192."""
+    chain = '    set $a "x";\n' + '    set $a "$a$a";\n' * 28
+    write(
+        neighbour,
+        "d.conf",
+        f"server {{\n  location / {{\n{chain}    add_header Access-Control-Allow-Origin $a;\n  }}\n}}\n",
+    )
+    start = time.perf_counter()
+    result = check_json("neighbour.origins.yaml", "d.conf")
+    assert time.perf_counter() - start < 5
+    assert set(problems(result, "d.conf")) == {CLIPPED}
+
+
+def test_a_value_naming_a_variable_thousands_of_times_is_bounded(neighbour: Path) -> None:
+    """Joined piece by piece, 30,000 references cost quadratic time; past 64 pieces the rest is unknown."""
+    value = "${http_origin}" * 30_000
+    write(
+        neighbour,
+        "r.conf",
+        f'server {{\n  location / {{\n    set $a "{value}";\n'
+        "    add_header Access-Control-Allow-Origin $a;\n  }\n}\n",
+    )
+    start = time.perf_counter()
+    result = check_json("neighbour.origins.yaml", "r.conf")
+    assert time.perf_counter() - start < 5
+    assert problems(result, "r.conf") == [CLIPPED]

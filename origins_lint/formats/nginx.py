@@ -16,6 +16,8 @@ from typing import Final
 
 from origins_lint.formats.base import FormatOptions
 from origins_lint.formats.nginx_flow import (
+    MAX_PARTS,
+    MAX_TEXT,
     UNCONDITIONAL,
     Alt,
     Env,
@@ -300,6 +302,15 @@ class _Builder:
                 location,
             )
             for location in dict.fromkeys(self.program.truncated)
+        )
+        out.extend(
+            InputProblem(
+                ProblemKind.NOT_ANALYSED,
+                f"this value is built from more than {MAX_PARTS} pieces or {MAX_TEXT:,} characters "
+                "through `set`; it was not analysed",
+                location,
+            )
+            for location in dict.fromkeys(self.program.clipped)
         )
         return out
 

@@ -22,6 +22,12 @@ from origins_lint.matchers import analyse_regex
 from origins_lint.model import NGINX_REGEX, NGINX_REGEX_ICASE, Location
 
 MAX_ALTERNATIVES: Final = 64
+# one value is built from at most this many pieces and characters (8k: nginx's own default header
+# buffer): `set $a "$a$a"` forty times over would otherwise build a terabyte of text, a value naming
+# a variable 30,000 times would be joined piece by piece in quadratic time, and 64 x 64 joined
+# alternatives of long texts would hold hundreds of megabytes at once
+MAX_PARTS: Final = 64
+MAX_TEXT: Final = 8192
 ORIGIN: Final = "http_origin"
 SELF_VARIABLES: Final = frozenset(
     {"host", "http_host", "server_name", "scheme", "server_port", "https", "server_addr", "hostname"}
@@ -146,6 +152,7 @@ class Program:
     declared: set[str] = field(default_factory=set)
     captures: set[str] = field(default_factory=lambda: {str(n) for n in range(10)})
     truncated: list[Location] = field(default_factory=list)
+    clipped: list[Location] = field(default_factory=list)  # values past MAX_PARTS or MAX_TEXT
     unknown: dict[str, Location] = field(default_factory=dict)  # variable -> first use
 
     @classmethod
@@ -214,6 +221,9 @@ class Evaluator:
             last = match.end()
         if last < len(expr) or not segments:
             segments.append((Alt((Part("text", expr[last:], location),)),))
+        if len(segments) > MAX_PARTS:
+            self.program.clipped.append(location)
+            segments = [*segments[:MAX_PARTS], (Alt((Part("unknown", "…", location),)),)]
         result: tuple[Alt, ...] = (Alt(()),)
         for options in segments:
             combined = [
@@ -225,11 +235,18 @@ class Evaluator:
         return result
 
     def bounded(self, alts: Iterable[Alt], location: Location) -> tuple[Alt, ...]:
-        unique = tuple(dict.fromkeys(alts))
+        unique = tuple(dict.fromkeys(self._clipped(alt, location) for alt in alts))
         if len(unique) > MAX_ALTERNATIVES:
             self.program.truncated.append(location)
             return unique[:MAX_ALTERNATIVES]
         return unique
+
+    def _clipped(self, alt: Alt, location: Location) -> Alt:
+        """The value, or an unknown one (reported as not analysed) when it has grown past the bounds."""
+        if len(alt.parts) <= MAX_PARTS and sum(len(part.text) for part in alt.parts) <= MAX_TEXT:
+            return alt
+        self.program.clipped.append(location)
+        return Alt((Part("unknown", "…", location),), alt.guards)
 
     def _variable(self, name: str, written: str, location: Location, env: Env) -> tuple[Alt, ...]:
         if name in env:
