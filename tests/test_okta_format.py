@@ -352,6 +352,8 @@ def test_the_fast_reader_takes_the_usual_export() -> None:
         '[{"origin": "https://a.example.com", "scopes": []}]',  # no scope: a schema error
         '[{"origin": "https://a.example.com", "scopes": [{"type": "cors"}]}]',
         '[{"origin": 5, "scopes": [{"type": "CORS"}]}]',
+        '[{"origin": "https://a.example.com", "scopes": [{"type": ["CORS"]}]}]',  # found by fuzz/run.py
+        '[{"origin": "https://a.example.com", "scopes": [{"type": {"CORS": 1}}]}]',
         '[{"origin": "https://a.example.com", "scopes": [{"type": "CORS"}], "status": "GONE"}]',
         '[{"origin": "https://a.example.com", "scopes": [{"type": "CORS"}], "name": true}]',
         '[{"origin": "https://a.example.com", "scopes": [{"type": "CORS"}], "last_updated": "x"}]',

@@ -171,10 +171,10 @@ def _valid(entry: dict[str, Any]) -> bool:
     for scope in scopes:
         if (
             not isinstance(scope, dict)
-            or scope.get("type") not in _SCOPE_TYPES
-            or type(scope["type"]) is not str
+            or type(scope.get("type")) is not str
+            or scope["type"] not in _SCOPE_TYPES
         ):
-            return False
+            return False  # the type test first: a list is not hashable, so `in` a set would raise
         if "allowed_okta_apps" in scope:
             return False
         apps = scope.get("allowedOktaApps")
