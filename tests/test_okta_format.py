@@ -389,3 +389,13 @@ def test_keys_in_any_order_with_escapes_and_brackets_in_strings_are_located() ->
     exact = okta.read_exactly(source, ParsedFile(source.path, "okta"))
     assert not exact.problems
     assert [okta._document(source.path, fast)] == exact.documents
+
+
+def test_the_fast_reader_keeps_to_the_schema_constants() -> None:
+    from typing import get_args
+
+    from origins_lint.formats import okta_fast, okta_schema
+
+    assert set(get_args(okta_schema.ScopeType)) == okta_fast.SCOPE_TYPES
+    assert set(get_args(okta_schema.TrustedOrigin.model_fields["status"].annotation)) == okta_fast.STATUSES
+    assert {camel: snake for snake, camel in okta_fast.SNAKE_CASE.items()} == okta_schema.CAMEL_CASE

@@ -191,7 +191,8 @@ def _context(
 ) -> CorsContext | None:
     from pydantic import ValidationError
 
-    from origins_lint.formats.okta_schema import CAMEL_CASE, SNAKE_CASE, TrustedOrigin
+    from origins_lint.formats.okta_fast import SNAKE_CASE
+    from origins_lint.formats.okta_schema import CAMEL_CASE, TrustedOrigin
 
     where = "".join(f"[{i}]" for i in index_path) or "the document"
     if "origin" not in node.value and "scopes" not in node.value:

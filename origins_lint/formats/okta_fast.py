@@ -20,12 +20,18 @@ from origins_lint import limits
 from origins_lint.model import Location
 
 # what the model needs of one entry; everything else in it is only validated
-_SCOPE_TYPES: Final = frozenset({"CORS", "REDIRECT", "IFRAME_EMBED"})
-_STATUSES: Final = frozenset({"ACTIVE", "INACTIVE"})
+# the same values as `okta_schema`'s Literal types (a test compares them)
+SCOPE_TYPES: Final = frozenset({"CORS", "REDIRECT", "IFRAME_EMBED"})
+STATUSES: Final = frozenset({"ACTIVE", "INACTIVE"})
+# the Okta Python SDK's spelling -> the API's; `okta_schema` reads SDK exports with it
+SNAKE_CASE: Final = {
+    "allowed_okta_apps": "allowedOktaApps",
+    "created_by": "createdBy",
+    "last_updated": "lastUpdated",
+    "last_updated_by": "lastUpdatedBy",
+    "links": "_links",
+}
 _OPTIONAL_TEXT: Final = ("id", "name", "created", "createdBy", "lastUpdated", "lastUpdatedBy")
-_SNAKE_CASE: Final = frozenset(
-    {"allowed_okta_apps", "created_by", "last_updated", "last_updated_by", "links"}
-)
 _WHITESPACE: Final = re.compile(r"[ \t\n\r]*")
 # a string (a key when a colon follows) or a bracket: enough to walk an entry's top levels
 _TOKEN: Final = re.compile(r'"((?:[^"\\]|\\.)*)"(\s*:)?|[\[\]{}]')
@@ -108,7 +114,9 @@ def _read(path: str, text: str) -> FastExport:
     if not text.startswith("]", at):
         while True:
             entry, end = decoder.raw_decode(text, at)
-            if 1 + _depth(entry, most) > most:
+            # brackets in the text bound the nesting from above: most entries never need the walk
+            deep = text.count("[", at, end) + text.count("{", at, end) >= most
+            if deep and 1 + _depth(entry, most) > most:
                 raise _Unusual("nested past the limit")
             entries.append(_entry(entry, text, at, end, lines))
             at = _skip(text, end)
@@ -163,7 +171,7 @@ def _entry(entry: Any, text: str, start: int, end: int, lines: _Lines) -> FastEn
 
 def _valid(entry: dict[str, Any]) -> bool:
     """What pydantic's strict `TrustedOrigin` accepts, on the happy path only (never more)."""
-    if not isinstance(entry.get("origin"), str) or _SNAKE_CASE.intersection(entry):
+    if not isinstance(entry.get("origin"), str) or not SNAKE_CASE.keys().isdisjoint(entry):
         return False
     scopes = entry.get("scopes")
     if not isinstance(scopes, list) or not scopes:
@@ -172,7 +180,7 @@ def _valid(entry: dict[str, Any]) -> bool:
         if (
             not isinstance(scope, dict)
             or type(scope.get("type")) is not str
-            or scope["type"] not in _SCOPE_TYPES
+            or scope["type"] not in SCOPE_TYPES
         ):
             return False  # the type test first: a list is not hashable, so `in` a set would raise
         if "allowed_okta_apps" in scope:
@@ -180,7 +188,7 @@ def _valid(entry: dict[str, Any]) -> bool:
         apps = scope.get("allowedOktaApps")
         if apps is not None and not (isinstance(apps, list) and all(type(app) is str for app in apps)):
             return False
-    if "status" in entry and (type(entry["status"]) is not str or entry["status"] not in _STATUSES):
+    if "status" in entry and (type(entry["status"]) is not str or entry["status"] not in STATUSES):
         return False
     if any(entry.get(key) is not None and type(entry[key]) is not str for key in _OPTIONAL_TEXT):
         return False

@@ -13,20 +13,13 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
+from origins_lint.formats.okta_fast import SNAKE_CASE
 from origins_lint.formats.policy_schema import SCHEMA_DIALECT, SCHEMA_ID
 
 OKTA_SCHEMA_ID = SCHEMA_ID.replace("origins-policy", "okta-trusted-origins")
 
 ScopeType = Literal["CORS", "REDIRECT", "IFRAME_EMBED"]
 
-# the Okta Python SDK's spelling -> the API's
-SNAKE_CASE = {
-    "allowed_okta_apps": "allowedOktaApps",
-    "created_by": "createdBy",
-    "last_updated": "lastUpdated",
-    "last_updated_by": "lastUpdatedBy",
-    "links": "_links",
-}
 CAMEL_CASE = {camel: snake for snake, camel in SNAKE_CASE.items()}
 
 
