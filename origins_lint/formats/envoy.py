@@ -108,12 +108,26 @@ def string_matcher(node: Node, scope: str, kinds: tuple[str, ...], engine: str =
     if not isinstance(value.value, str):
         message = f"`{key}` must be a string, not {value.plain()!r}"
         return Matched(None, InputProblem(ProblemKind.SCHEMA, message, value.location))
+    if engine == "istio" and not value.value:  # pkg/config/validation validateAllowOrigins
+        message = (
+            f"{REFUSERS['istio'][0]}: an empty `{key}` is not a valid CORS origin match "
+            '(validateAllowOrigins, TestValidateCORSPolicy "empty matchType AllowOrigins"); remove it '
+            "or write the origin"
+        )
+        return Matched(None, InputProblem(ProblemKind.SCHEMA, message, value.location), refused=True)
     if key == "regex":
         problem = refused_regex(value.value, value.location, engine)
         if problem is not None:
             return Matched(None, problem, refused=True)
     ignore = manifests.get(node, "ignore_case")
     icase = ignore is not None and manifests.boolean(ignore[1]) is True
+    if ignore is not None and icase and key == "regex" and engine == NAME:
+        message = (  # StringMatcherImpl in source/common/common/matchers.h
+            f'{REFUSERS[NAME][0]}: Envoy refuses `ignore_case` on a `safe_regex` matcher ("ignore_case '
+            'has no effect for safe_regex", matchers_test SafeRegexValueIgnoreCase); drop `ignore_case` '
+            "and put `(?i)` in the regex"
+        )
+        return Matched(None, InputProblem(ProblemKind.SCHEMA, message, ignore[1].location), refused=True)
     return Matched(origin_matcher(key, value.value, value.location, scope, icase))
 
 

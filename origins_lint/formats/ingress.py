@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Final
 
+from origins_lint.formats import ingress_controller as controller
 from origins_lint.formats import manifests, nginx
 from origins_lint.formats.base import FormatOptions
 from origins_lint.formats.tree import Node
@@ -51,6 +52,11 @@ DEFAULT_HEADERS: Final = (
     "Authorization",
 )
 DEFAULT_MAX_AGE: Final = 1_728_000
+SKIPPED: Final = "ingress-nginx drops this item from `cors-allow-origin` and logs it"
+NULL_NOTE: Final = (
+    "ingress-nginx matches each item as the end of the Origin (`(null)$`, searched without `^`), so "
+    "an origin whose host ends in `null`, such as `https://evil.null`, gets in too"
+)
 
 
 def wants(path: str) -> bool:
@@ -185,14 +191,9 @@ class _Reader:
         enable = self.value("enable-cors")
         if enable is None:
             return out
-        on = manifests.boolean(enable.value)
-        if on is None:
-            self.note(
-                ProblemKind.SCHEMA,
-                f'`{PREFIX}enable-cors` must be "true" or "false", not {enable.value.value!r}',
-                enable.value.location,
-            )
-        if on:
+        # Go's strconv.ParseBool; anything else is logged ("enable-cors is invalid, defaulting to
+        # 'false'") and the Ingress is served without CORS: nothing is sent, so nothing to report
+        if controller.parse_bool(str(enable.value.value)):
             out.append(self.cors(enable))
         return out
 
@@ -218,8 +219,10 @@ class _Reader:
         credentials: Setting[bool | None] = Setting(True, at, from_default=True)
         written = self.value("cors-allow-credentials")
         if written is not None:
-            read = manifests.read_flag(f"{PREFIX}cors-allow-credentials", written.value, self.result.problems)
-            credentials = read if read.value is not None else credentials
+            # a value Go's strconv.ParseBool does not read is logged ("cors-allow-credentials is
+            # invalid, defaulting to 'true'") and credentials are on: the platform default, said so
+            flag = controller.parse_bool(str(written.value.value))
+            credentials = Setting(True if flag is None else flag, written.value.location, flag is None)
         return CorsContext(
             matchers=matchers,
             location=at,
@@ -232,14 +235,51 @@ class _Reader:
         )
 
     def origins(self, origins: _Annotation, scope: str) -> list[OriginMatcher]:
-        """One matcher per comma-separated item, located at the item's own column."""
-        items = tuple(item.strip() for item in str(origins.value.value).split(","))
-        spots = self.text.items(origins.value, items)
-        matchers = []
-        for item, spot in zip(items, spots, strict=True):
-            if item:
-                matchers.append(OriginMatcher(matcher_kind(item), item, spot, INGRESS_NGINX, scope=scope))
-        return matchers
+        """The origins the controller keeps, each at its own column, or the `*` it falls back to."""
+        node = origins.value
+        value = str(node.value)
+        read = controller.origins(value)
+        parts = tuple(part.strip() for part in value.split(","))
+        spots = self.text.items(node, parts)
+        # an item the controller drops ("Supplied incorrect origin ... Skipping.") matches nothing:
+        # kept as the exact text it is, which no browser sends (OL101 says why)
+        matchers = [
+            OriginMatcher(
+                MatcherKind.EXACT, item, spots[place], INGRESS_NGINX, note=f"{SKIPPED}: {why}", scope=scope
+            )
+            for place, item, why in read.skipped
+        ]
+        if read.fallback is not None:
+            return [*matchers, self.fallback(read, node.location, scope)]
+        for place, item in read.items:
+            kind = matcher_kind(item)
+            pattern, engine = controller.template_regex(item)
+            note = NULL_NOTE if kind is MatcherKind.NULL else None
+            matchers.append(
+                OriginMatcher(
+                    kind, item, spots[place], INGRESS_NGINX, note=note, scope=scope, runs=(pattern, engine)
+                )
+            )
+        return sorted(matchers, key=lambda m: (m.location.line, m.location.column))
+
+    def fallback(self, read: controller.Origins, at: Location, scope: str) -> OriginMatcher:
+        """The `*` the controller sends for a value it rejects, named as what it is."""
+        meant = controller.likely_meant(read.broken) if read.broken else None
+        fix = f"; write `{meant}` for `{read.broken}`" if meant else ""
+        return OriginMatcher(
+            MatcherKind.ANY,
+            "*",
+            at,
+            INGRESS_NGINX,
+            note=(
+                f"ingress-nginx rejects this `cors-allow-origin` because {read.fallback}, logs "
+                f"\"cors-allow-origin is invalid, defaulting to '*'\" and sends `*` instead{fix}"
+                if read.logged
+                else f"ingress-nginx sends `*` for this `cors-allow-origin` because {read.fallback}"
+            ),
+            from_default=True,
+            scope=scope,
+        )
 
     def listed(self, name: str, default: tuple[str, ...], at: Location) -> Setting[tuple[str, ...]] | None:
         annotation = self.value(name)
