@@ -332,3 +332,31 @@ def test_spring_trims_one_trailing_slash() -> None:
     assert "application-split.yml:24:17: exact `https://domain.com`" in exact.stdout
     pattern = run_cli("match", "https://example.domain.com", path)
     assert "application-split.yml:25:37: regex `https://*.domain.com`" in pattern.stdout
+
+
+# --- item 10: Helm values snippets and templates ---------------------------------------------
+
+
+def test_helm_values_snippets_are_read_as_ingress_nginx_snippets() -> None:
+    """A values key ending in `snippet`/`Snippet` holding nginx is what the chart renders into a
+    `configuration-snippet`/`server-snippet` (ingress-nginx's own chart: `controller.config`)."""
+    path = FIXTURES / "ingress" / "helm" / "values.yaml"
+    assert found(path) == [
+        ("OL602", 8, 5),
+        ("OL402", 8, 52),  # `ingress.configurationSnippet` reflects `$http_origin` with credentials
+        ("OL305", 15, 60),  # a one-line quoted `serverSnippet`, at its column
+        # `docs.helpSnippet` (line 17) holds no nginx directive: not read
+    ]
+    result = check_json(path, extra=("--no-cache",))
+    assert {f["format"] for f in result.findings} == {"ingress-nginx"}
+
+
+def test_only_values_files_have_their_snippet_keys_read(tmp_path: Path) -> None:
+    text = 'ingress:\n  configurationSnippet: |\n    add_header Access-Control-Allow-Origin "*";\n'
+    (tmp_path / "values-prod.yaml").write_text(text, encoding="utf-8")
+    (tmp_path / "settings.yaml").write_text(text, encoding="utf-8")
+    result = check_json(tmp_path, extra=("--no-cache",))
+    assert [(Path(f["path"]).name, f["code"], f["line"], f["column"]) for f in result.findings] == [
+        ("values-prod.yaml", "OL603", 3, 5),  # no `always`
+        ("values-prod.yaml", "OL301", 3, 45),
+    ]

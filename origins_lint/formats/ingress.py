@@ -12,7 +12,9 @@ positions are positions in this file.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
+from pathlib import PurePath
 from typing import Final
 
 from origins_lint.formats import ingress_controller as controller
@@ -39,6 +41,9 @@ PREFIX: Final = "nginx.ingress.kubernetes.io/"
 _MARK: Final = PREFIX[:-1]
 _PATCH_PATH: Final = "/metadata/annotations/"
 SNIPPETS: Final = ("configuration-snippet", "server-snippet")
+_VALUES: Final = re.compile(r"(^|[-_.])values([-_.][\w.-]+)?\.ya?ml$")
+_SNIPPET_KEY: Final = re.compile(r"[sS]nippet[\"']?[ \t]*:")
+_NGINX_TEXT: Final = re.compile(r"^[ \t]*[A-Za-z_][\w-]*[ \t][^;{}\n]*[;{]", re.MULTILINE)  # a directive
 DEFAULT_METHODS: Final = ("GET", "PUT", "POST", "DELETE", "PATCH", "OPTIONS")
 DEFAULT_HEADERS: Final = (
     "DNT",
@@ -64,7 +69,10 @@ def wants(path: str) -> bool:
 
 
 def detect(path: str, text: str) -> bool:
-    return wants(path) and _MARK in text  # also spelled `nginx.ingress.kubernetes.io~1` in JSON patches
+    if not wants(path):
+        return False
+    # the mark is also spelled `nginx.ingress.kubernetes.io~1` in JSON patches
+    return _MARK in text or (is_values(path) and _SNIPPET_KEY.search(text) is not None)
 
 
 @dataclass(slots=True)
@@ -80,6 +88,34 @@ class _Set:
     location: Location
     owner: str | None
     items: dict[str, _Annotation] = field(default_factory=dict)
+    snippets: tuple[str, ...] = SNIPPETS  # the items that hold nginx
+    prefix: str = PREFIX  # how messages name an item: annotations by their full key
+
+
+def is_values(path: str) -> bool:
+    """A Helm values file: `values.yaml`, `values-prod.yaml`, `prod.values.yml`..."""
+    return _VALUES.search(PurePath(path).name) is not None
+
+
+def _values_snippets(path: tuple[str, ...], mapping: Node, owner: str | None) -> list[_Set]:
+    """Helm values keys ending in `snippet`/`Snippet` whose string holds nginx: the chart renders
+    them into an ingress-nginx snippet (`configurationSnippet`, `controller.config.server-snippet`)."""
+    found = []
+    for key, value in mapping.value.items():
+        if key.startswith(PREFIX) or not key.endswith(("snippet", "Snippet")):
+            continue
+        if isinstance(value.value, str) and _NGINX_TEXT.search(value.value):
+            name = ".".join((*path, key))
+            found.append(
+                _Set(
+                    mapping.location,
+                    owner,
+                    {name: _Annotation(mapping.key_locations[key], value)},
+                    snippets=(name,),
+                    prefix="",
+                )
+            )
+    return found
 
 
 def parse(source: Source, options: FormatOptions) -> ParsedFile:
@@ -87,7 +123,7 @@ def parse(source: Source, options: FormatOptions) -> ParsedFile:
     result = ParsedFile(source.path, NAME, problems=list(loaded.problems))
     for root in loaded.documents:
         document = Document(source.path, NAME, root.location)
-        for found in _annotation_sets(root, loaded.text, result):
+        for found in _annotation_sets(root, loaded.text, result, helm_values=is_values(source.path)):
             reader = _Reader(found, loaded.text, options, result)
             document.contexts.extend(reader.contexts())
         if document.contexts:
@@ -95,7 +131,9 @@ def parse(source: Source, options: FormatOptions) -> ParsedFile:
     return result
 
 
-def _annotation_sets(root: Node, text: manifests.Text, result: ParsedFile, depth: int = 0) -> list[_Set]:
+def _annotation_sets(
+    root: Node, text: manifests.Text, result: ParsedFile, depth: int = 0, helm_values: bool = False
+) -> list[_Set]:
     owner = _owner(root)
     sets: list[_Set] = []
     patches: dict[tuple[str, ...], _Set] = {}
@@ -113,6 +151,8 @@ def _annotation_sets(root: Node, text: manifests.Text, result: ParsedFile, depth
                 found.items[key[len(PREFIX) :]] = _Annotation(mapping.key_locations[key], value)
         if found.items:
             sets.append(found)
+        if helm_values:
+            sets.extend(_values_snippets(path, mapping, owner))
         patch_path = values.get("path")
         if patch_path is None or not isinstance(patch_path.value, str) or "value" not in values:
             continue
@@ -166,18 +206,20 @@ class _Reader:
             shown = "true" if node.value is True else "false" if node.value is False else repr(node.value)
             self.note(
                 ProblemKind.SCHEMA,
-                f"annotation `{PREFIX}{name}` must be a string: Kubernetes rejects {shown} unquoted; "
-                f'write "{shown}"',
+                f"annotation `{self.found.prefix}{name}` must be a string: Kubernetes rejects {shown} "
+                f'unquoted; write "{shown}"',
                 node.location,
             )
             if node.value is None or isinstance(node.value, dict | list):
                 return None
             annotation = _Annotation(annotation.key_at, Node(str(node.value).lower(), node.location))
-        expression = manifests.template_expression(str(annotation.value.value), shell=name not in SNIPPETS)
+        expression = manifests.template_expression(
+            str(annotation.value.value), shell=name not in self.found.snippets
+        )
         if expression is not None:
             self.note(
                 ProblemKind.NOT_ANALYSED,
-                f"`{PREFIX}{name}` holds the template expression `{expression}`; render it first "
+                f"`{self.found.prefix}{name}` holds the template expression `{expression}`; render it first "
                 "(`helm template`, `kustomize build`) to check the value it gets",
                 node.location,
             )
@@ -186,7 +228,7 @@ class _Reader:
 
     def contexts(self) -> list[CorsContext]:
         out: list[CorsContext] = []
-        for snippet in SNIPPETS:
+        for snippet in self.found.snippets:
             out.extend(self.snippet(snippet))
         enable = self.value("enable-cors")
         if enable is None:
