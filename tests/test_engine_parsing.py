@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from origins_lint.formats import envoy, ingress
+from origins_lint.formats import envoy, ingress, templated
 from origins_lint.formats import ingress_controller as controller
 from origins_lint.formats.base import FormatOptions
 from origins_lint.formats.re2_syntax import refusal
@@ -360,3 +360,44 @@ def test_only_values_files_have_their_snippet_keys_read(tmp_path: Path) -> None:
         ("values-prod.yaml", "OL603", 3, 5),  # no `always`
         ("values-prod.yaml", "OL301", 3, 45),
     ]
+
+
+def test_templates_are_read_as_their_format() -> None:
+    """`*.yaml.tpl` and `*.yml.j2` are read as YAML, placeholders as unknown text: the fixed text
+    still decides that `https://*.${domain}` never matches in Traefik's exact list and that
+    `http://${domain}` is plain HTTP; the rest is OL004."""
+    folder = FIXTURES / "templates"
+    traefik = said(folder / "dynamic.yaml.tpl")
+    assert list(traefik) == [
+        ("OL602", 5, 9),  # `addVaryHeader: ${vary}` is unknown: not taken as sent
+        ("OL004", 6, 13),
+        ("OL004", 7, 13),
+        ("OL004", 8, 13),
+        ("OL103", 10, 13),  # the fixed entries around them are checked as usual
+        ("OL004", 12, 24),
+    ]
+    assert traefik[("OL004", 6, 13)][1].startswith(
+        "`https://*.${domain}` never matches, whatever `${domain}` becomes: Traefik's "
+        "`accessControlAllowOriginList` compares these entries as exact strings"
+    )
+    assert traefik[("OL004", 7, 13)][1].startswith(
+        "`http://${domain}` is plain HTTP whatever `${domain}` becomes, and it is trusted with credentials"
+    )
+    ingress = said(folder / "ingress.yml.j2")
+    assert list(ingress) == [
+        ("OL004", 7, 52),  # the templated origin list is not guessed as the default `*`
+        ("OL602", 11, 7),  # the snippet between `{% if %}` and `{% endif %}` is read in place
+        ("OL304", 11, 54),
+        ("OL004", 15, 1),  # a line that inserts YAML
+    ]
+    istio = said(folder / "virtual-service.yaml.tpl")
+    assert list(istio) == [("OL004", 9, 20), ("OL302", 10, 20), ("OL405", 10, 20)]
+
+
+def test_template_placeholders_keep_columns() -> None:
+    masked = templated.mask(
+        "x.yaml.tpl", 'a: "{{ .Values.x }}-y"\n{{- if .Values.b }}\nb: ${c}\n{{- end }}\n'
+    )
+    assert masked.text.split("\n")[1] == "" and masked.text.split("\n")[3] == ""
+    assert len(masked.text.split("\n")[0]) == len('a: "{{ .Values.x }}-y"')
+    assert masked.problems == []  # control lines only steer

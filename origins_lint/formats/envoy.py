@@ -37,7 +37,7 @@ from origins_lint.source import Source
 
 NAME = "envoy"
 _MARKS = ("allow_origin_string_match", "allowOriginStringMatch")
-EXTENSIONS = (*manifests.YAML_EXTENSIONS, ".json")
+EXTENSIONS = (*manifests.READ_AS_YAML, ".json")
 _AFFIXES = {"prefix": MatcherKind.PREFIX, "suffix": MatcherKind.SUFFIX, "contains": MatcherKind.CONTAINS}
 _AFFIX_TESTS = {  # what Envoy runs: (value, matcher text) -> match
     "prefix": str.startswith,
@@ -87,7 +87,9 @@ def refused_regex(raw: str, location: Location, engine: str) -> InputProblem | N
     return InputProblem(ProblemKind.SCHEMA, message, location)
 
 
-def string_matcher(node: Node, scope: str, kinds: tuple[str, ...], engine: str = NAME) -> Matched:
+def string_matcher(
+    node: Node, scope: str, kinds: tuple[str, ...], engine: str = NAME, credentials: bool = False
+) -> Matched:
     """An Envoy `StringMatcher` or Istio `StringMatch` (`{exact|prefix|...: value}`) as a matcher."""
     values = node.value if isinstance(node.value, dict) else {}
     found = [(key, value) for key, value in values.items() if key in kinds]
@@ -108,6 +110,9 @@ def string_matcher(node: Node, scope: str, kinds: tuple[str, ...], engine: str =
     if not isinstance(value.value, str):
         message = f"`{key}` must be a string, not {value.plain()!r}"
         return Matched(None, InputProblem(ProblemKind.SCHEMA, message, value.location))
+    if manifests.template_expression(value.value) is not None:
+        message = manifests.placeholder_origin(value.value, credentials and key == "exact")
+        return Matched(None, InputProblem(ProblemKind.NOT_ANALYSED, message, value.location))
     if engine == "istio" and not value.value:  # pkg/config/validation validateAllowOrigins
         message = (
             f"{REFUSERS['istio'][0]}: an empty `{key}` is not a valid CORS origin match "
@@ -198,8 +203,10 @@ def _policy(policy: Node, origins: Node, name: str | None, result: ParsedFile) -
     matchers: list[OriginMatcher] = []
     kinds = ("exact", "prefix", "suffix", "contains", "safe_regex", "safeRegex")
     rejected: str | None = None
+    credentials = flag(policy, ("allow_credentials",), result)
+    on = credentials is not None and credentials.value is not False
     for item in origins.value if isinstance(origins.value, list) else []:
-        matched = string_matcher(item, scope, kinds)
+        matched = string_matcher(item, scope, kinds, NAME, on)
         if matched.problem is not None:
             result.problems.append(matched.problem)
             rejected = matched.problem.message if matched.refused else rejected
@@ -208,7 +215,6 @@ def _policy(policy: Node, origins: Node, name: str | None, result: ParsedFile) -
     if not isinstance(origins.value, list):
         message = "`allow_origin_string_match` must be a list of string matchers"
         result.problems.append(InputProblem(ProblemKind.SCHEMA, message, origins.location))
-    credentials = flag(policy, ("allow_credentials",), result)
     private = flag(policy, ("allow_private_network_access",), result)
     return CorsContext(
         matchers=matchers,

@@ -65,7 +65,7 @@ NULL_NOTE: Final = (
 
 
 def wants(path: str) -> bool:
-    return path.endswith(manifests.YAML_EXTENSIONS)
+    return path.endswith(manifests.READ_AS_YAML)
 
 
 def detect(path: str, text: str) -> bool:
@@ -243,7 +243,9 @@ class _Reader:
         at = enable.key_at
         origins = self.value("cors-allow-origin")
         scope = f"{PREFIX}cors-allow-origin@{at.line}"
-        if origins is None:
+        if origins is None and "cors-allow-origin" in self.found.items:
+            matchers = []  # written but not readable here (a placeholder): said, and not guessed as `*`
+        elif origins is None:
             matchers = [
                 OriginMatcher(
                     MatcherKind.ANY,
