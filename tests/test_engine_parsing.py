@@ -16,7 +16,7 @@ from origins_lint.formats.base import FormatOptions
 from origins_lint.formats.re2_syntax import refusal
 from origins_lint.formats.spring import comma_delimited
 from origins_lint.matchers import analyse_regex
-from origins_lint.model import NGINX_REGEX_ICASE, MatcherKind
+from origins_lint.model import EXACT_ENGINE, NGINX_REGEX_ICASE, MatcherKind
 from origins_lint.source import Source
 from tests.conftest import FIXTURES, check_json, run_cli
 
@@ -266,6 +266,8 @@ def test_ingress_nginx_items_as_the_template_builds_them() -> None:
     label = analyse_regex(*wildcard.runs)
     assert label.accepts("https://App.example.com")  # `~*`: without case
     assert not label.accepts("https://a.b.example.com")  # one label only
+    _context, skipped = by_place[(33, 53)]  # `example.com`: dropped by the controller, in no regex
+    assert (skipped.kind, skipped.engine, skipped.runs) == (MatcherKind.EXACT, EXACT_ENGINE, None)
     star_context, star = by_place[(7, 52)]
     assert star.kind is MatcherKind.ANY
     assert star_context.with_credentials
@@ -401,3 +403,15 @@ def test_template_placeholders_keep_columns() -> None:
     assert masked.text.split("\n")[1] == "" and masked.text.split("\n")[3] == ""
     assert len(masked.text.split("\n")[0]) == len('a: "{{ .Values.x }}-y"')
     assert masked.problems == []  # control lines only steer
+
+
+def test_envoy_typed_policy_without_origins_admits_nothing() -> None:
+    """test/extensions/filters/http/cors/cors_filter_test.cc OptionsRequestEmptyOriginList: a
+    `CorsPolicy` with no `allow_origin_string_match` finds every origin invalid."""
+    path = FIXTURES / "envoy" / "typed-no-origins.yaml"
+    assert found(path) == []
+    parsed = envoy.parse(Source(str(path), path.read_text(encoding="utf-8")), FormatOptions())
+    contexts = [context for document in parsed.documents for context in document.contexts]
+    assert [(c.location.line, c.location.column, c.matchers) for c in contexts] == [(7, 11, [])]
+    result = run_cli("match", "http://test-host", str(path))
+    assert result.exit_code == 1, result.stdout  # read, and nothing admits it (not "unknown")
