@@ -16,15 +16,19 @@ from origins_lint.formats.base import FormatOptions
 from origins_lint.formats.re2_syntax import refusal
 from origins_lint.formats.spring import comma_delimited
 from origins_lint.matchers import analyse_regex
-from origins_lint.model import EXACT_ENGINE, NGINX_REGEX_ICASE, MatcherKind
+from origins_lint.model import EXACT_ENGINE, NGINX_REGEX_ICASE, MatcherKind, Setting
 from origins_lint.source import Source
 from tests.conftest import FIXTURES, check_json, run_cli
 
+# OL405 beside OL302 on one entry is for issue 18 item 8 (one flaw, one finding; i18-match's
+# rules) to settle: these tests of parsing leave it out, so they hold on either side of that change
+SETTLED_ELSEWHERE = ("OL405",)
 
-def found(path: Path) -> list[tuple[str, int, int]]:
+
+def found(path: Path, skip: tuple[str, ...] = SETTLED_ELSEWHERE) -> list[tuple[str, int, int]]:
     result = check_json(path, extra=("--no-cache",))
     assert result.exit_code in (0, 1), result.stdout + result.stderr
-    return [(f["code"], f["line"], f["column"]) for f in result.findings]
+    return [(f["code"], f["line"], f["column"]) for f in result.findings if f["code"] not in skip]
 
 
 def said(path: Path) -> dict[tuple[str, int, int], tuple[str, str]]:
@@ -180,9 +184,7 @@ def test_spring_splits_each_element_at_its_own_column() -> None:
     """CorsConfiguration.parseCommaDelimitedOrigin (CorsConfigurationTests.checkOriginPatternAllowed)."""
     assert found(FIXTURES / "spring" / "application-split.yml") == [
         ("OL302", 5, 12),  # https://*.a1.com:[8080,8081]: the comma inside `[...]` does not split
-        ("OL405", 5, 12),
         ("OL302", 5, 41),  # https://*.a2.com, the second pattern of the same element
-        ("OL405", 5, 41),
         ("OL201", 6, 50),  # the second origin of a comma-separated scalar
         ("OL002", 14, 13),
         ("OL302", 25, 37),  # `https://*.domain.com/`: Spring trims the `/` (trimTrailingSlash)
@@ -217,8 +219,7 @@ def test_ingress_nginx_lists_the_controller_rejects_become_star() -> None:
         ("OL401", 25, 52),  # blank: `*`; `enable-cors: "1"` is on
         ("OL605", 32, 5),  # `enable-cors: "T"` is on
         ("OL101", 33, 53),  # `example.com` is dropped ("Supplied incorrect origin ... Skipping.")
-        ("OL302", 33, 66),
-        ("OL405", 33, 66),  # `cors-allow-credentials: "no"` is not a Go bool: credentials on
+        ("OL302", 33, 66),  # `cors-allow-credentials: "no"` is not a Go bool: credentials on
         ("OL403", 33, 88),
         # `enable-cors: "yes"` (line 41): not a Go bool, CORS stays off, nothing is sent
         ("OL605", 49, 5),  # "TRUE" is on, "F" is off: exact origins, nothing else to say
@@ -238,7 +239,6 @@ def test_ingress_nginx_lists_the_controller_rejects_become_star() -> None:
         "(a platform default: ingress-nginx sends `*` for this `cors-allow-origin` because it holds "
         "only spaces)"
     )
-    assert "(credentials come from a platform default)" in findings[("OL405", 33, 66)][1]
 
 
 def test_ingress_nginx_items_as_the_template_builds_them() -> None:
@@ -266,7 +266,14 @@ def test_ingress_nginx_items_as_the_template_builds_them() -> None:
     label = analyse_regex(*wildcard.runs)
     assert label.accepts("https://App.example.com")  # `~*`: without case
     assert not label.accepts("https://a.b.example.com")  # one label only
-    _context, skipped = by_place[(33, 53)]  # `example.com`: dropped by the controller, in no regex
+    bools_context, skipped = by_place[(33, 53)]
+    # `cors-allow-credentials: "no"`: the controller's default (true), located at the written value
+    assert bools_context.credentials == Setting(True, bools_context.credentials.location, from_default=True)
+    assert bools_context.credentials.location is not None
+    assert (bools_context.credentials.location.line, bools_context.credentials.location.column) == (
+        34,
+        57,
+    )  # `example.com`: dropped by the controller, in no regex
     assert (skipped.kind, skipped.engine, skipped.runs) == (MatcherKind.EXACT, EXACT_ENGINE, None)
     star_context, star = by_place[(7, 52)]
     assert star.kind is MatcherKind.ANY
@@ -382,6 +389,10 @@ def test_templates_are_read_as_their_format() -> None:
         "`https://*.${domain}` never matches, whatever `${domain}` becomes: Traefik's "
         "`accessControlAllowOriginList` compares these entries as exact strings"
     )
+    assert (
+        traefik[("OL004", 8, 13)][1]
+        == "`https://app.${domain}` is a template; render it first (`${domain}` is filled in later)"
+    )
     assert traefik[("OL004", 7, 13)][1].startswith(
         "`http://${domain}` is plain HTTP whatever `${domain}` becomes, and it is trusted with credentials"
     )
@@ -393,7 +404,7 @@ def test_templates_are_read_as_their_format() -> None:
         ("OL004", 15, 1),  # a line that inserts YAML
     ]
     istio = said(folder / "virtual-service.yaml.tpl")
-    assert list(istio) == [("OL004", 9, 20), ("OL302", 10, 20), ("OL405", 10, 20)]
+    assert [key for key in istio if key[0] not in SETTLED_ELSEWHERE] == [("OL004", 9, 20), ("OL302", 10, 20)]
 
 
 def test_template_placeholders_keep_columns() -> None:
