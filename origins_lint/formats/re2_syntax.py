@@ -65,7 +65,9 @@ def refusal(pattern: str) -> str | None:
             warnings.simplefilter("ignore")
             sre_parse.parse(_LITERAL_BRACE.sub(r"\\{,\1\\}", translate(pattern, Dialect.RE2)))
     except re.error as error:
-        if "[:" not in pattern and any(error.msg.startswith(shared) for shared in _SHARED_ERRORS):
+        # RE2 reads `[\\d-z]` as a class, `-` and `z`; CPython calls it a bad range
+        shared = any(error.msg.startswith(known) for known in _SHARED_ERRORS)
+        if shared and "[:" not in pattern and not error.msg.startswith("bad character range \\"):
             where = f" at position {error.pos}" if error.pos is not None else ""
             return f"{error.msg}{where}"  # the same error in RE2
     except (RecursionError, OverflowError, ValueError):
