@@ -474,3 +474,18 @@ def test_re2_syntax_agrees_with_re2() -> None:
         pattern = "".join(draw.choice(_TOKENS) for _ in range(draw.randint(1, 8)))
         if refusal(pattern) is not None:
             assert not _compiles(re2, pattern), pattern
+
+
+def test_spring_property_placeholders_are_not_analysed() -> None:
+    """Spring resolves `${NAME:default}` at start-up, before Boot splits the value on commas: the
+    entry is said not analysed (OL004), never "matches nothing" (OL101)."""
+    path = FIXTURES / "spring" / "application-placeholders.yml"
+    findings = said(path)
+    assert list(findings) == [("OL004", 4, 24), ("OL004", 6, 11), ("OL004", 7, 26)]
+    assert findings[("OL004", 4, 24)][1] == (
+        "`${CORS_ORIGINS:https://app.example.com}` is a template; render it first to check the "
+        "origins it becomes"
+    )
+    assert findings[("OL004", 6, 11)][1] == (
+        "`https://*.${BASE_DOMAIN}` is a template; render it first (`${BASE_DOMAIN}` is filled in later)"
+    )

@@ -186,6 +186,8 @@ def placeholder_origin(raw: str, credentials: bool, exact: str | None = None) ->
             f"`{raw}` is plain HTTP whatever `{expression}` becomes, and it is trusted with credentials: "
             "anyone on the network path can inject script into that page; use `https://`"
         )
+    if expression == raw.strip():
+        return f"`{raw}` is a template; render it first to check the origins it becomes"
     return f"`{raw}` is a template; render it first (`{expression}` is filled in later)"
 
 
