@@ -489,3 +489,15 @@ def test_spring_property_placeholders_are_not_analysed() -> None:
     assert findings[("OL004", 6, 11)][1] == (
         "`https://*.${BASE_DOMAIN}` is a template; render it first (`${BASE_DOMAIN}` is filled in later)"
     )
+
+
+def test_template_tags_are_found_in_one_pass() -> None:
+    assert templated.tags('a: "{{ .Values.x }}-y" ${b} {% if %} {# c #} {{ open') == [
+        (4, "{{ .Values.x }}"),
+        (23, "${b}"),
+        (28, "{% if %}"),
+        (37, "{# c #}"),
+    ]
+    # an opener with no closer, or far from the others, is not looked for again and again
+    assert templated.tags("{{" * 100_000) == []
+    assert len(templated.tags("{{}}" * 25_000 + "{#")) == 25_000
