@@ -68,6 +68,9 @@ def parse_source(job: Job, source: Source | InputProblem, explicit: bool) -> Par
     forced = formats.BY_NAME[job.input_format] if job.input_format else None
     fmt = forced or formats.detect(source.path, source.text)
     if fmt is None:
+        claim = formats.unread(source.path, source.text)
+        if claim is not None:  # a file nginx would load: said, even with --skip-unknown
+            return ParsedFile(source.path, "unknown", problems=[unread(source.path, claim)])
         if not explicit or job.skip_unknown:
             return None
         return ParsedFile(source.path, "unknown", problems=[unknown(source.path)])
@@ -110,6 +113,10 @@ def outcome_of(job: Job, parsed: ParsedFile) -> FileOutcome:
         outcome.findings = []
         outcome.error = f"{parsed.path}: internal error in a rule: {error!r}"
     return outcome
+
+
+def unread(path: str, reason: str) -> InputProblem:
+    return InputProblem(ProblemKind.UNKNOWN_FORMAT, reason, Location.point(path, 1, 1))
 
 
 def unknown(path: str) -> InputProblem:

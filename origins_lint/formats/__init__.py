@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from origins_lint.formats import envoy, ingress, istio, nginx, okta, policy, spring, terraform, traefik
+from origins_lint.formats import (
+    envoy,
+    ingress,
+    istio,
+    nginx,
+    nginx_files,
+    okta,
+    policy,
+    spring,
+    terraform,
+    traefik,
+)
 from origins_lint.formats.base import FixOutcome, Format, FormatOptions, register
 from origins_lint.model import ParsedFile
 
@@ -25,6 +36,16 @@ NAMES = tuple(BY_NAME)
 def wanted(path: str) -> bool:
     """Whether a directory walk should read this file to see if some format recognizes it."""
     return any(fmt.wants(path) for fmt in FORMATS)
+
+
+def claimed(path: str) -> str | None:
+    """Why a format would read this file whatever it holds (nginx loads all of `sites-enabled/`)."""
+    return nginx_files.claimed(path)
+
+
+def unread(path: str, text: str) -> str | None:
+    """Why a claimed file that no format recognizes is not checked: said as OL003, never skipped."""
+    return nginx.unread(path, text)
 
 
 def detect(path: str, text: str) -> Format | None:
@@ -51,4 +72,15 @@ def _merged(results: list[ParsedFile]) -> ParsedFile:
     return merged
 
 
-__all__ = ["BY_NAME", "FORMATS", "NAMES", "FixOutcome", "Format", "FormatOptions", "detect", "wanted"]
+__all__ = [
+    "BY_NAME",
+    "FORMATS",
+    "NAMES",
+    "FixOutcome",
+    "Format",
+    "FormatOptions",
+    "claimed",
+    "detect",
+    "unread",
+    "wanted",
+]
