@@ -122,7 +122,7 @@ def _walk(
     top: str, excludes: tuple[str, ...], root: Path, wanted: Callable[[str], bool], claimed: Claimed
 ) -> Iterator[Candidate]:
     real_top = os.path.realpath(top)
-    name = os.path.basename(real_top)
+    walked = os.path.basename(real_top)
     for folder, dirs, files in os.walk(top, followlinks=False):
         dirs[:] = sorted(
             d
@@ -131,15 +131,15 @@ def _walk(
         )
         for name in sorted(files):
             path = os.path.normpath(os.path.join(folder, name))
-            if not wanted(os.path.join(name, os.path.relpath(path, top))):
+            if not wanted(os.path.join(walked, os.path.relpath(path, top))):
                 continue
             if _excluded(path, excludes, root):
                 continue
             skipped = _skipped(path, real_top, claimed)
             if skipped is None:
                 yield Candidate(path, explicit=False)
-            elif claimed(path) is not None:
-                yield Candidate(path, explicit=False, unread=f"{claimed(path)}, but {skipped}")
+            elif (claim := claimed(path)) is not None:
+                yield Candidate(path, explicit=False, unread=f"{claim}, but {skipped}")
 
 
 def _skipped(path: str, real_top: str, claimed: Claimed) -> str | None:

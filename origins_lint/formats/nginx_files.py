@@ -21,8 +21,7 @@ import re
 from functools import lru_cache
 from typing import Final
 
-from origins_lint.formats.nginx_include import MAIN_FILE
-
+MAIN_FILE: Final = "nginx.conf"
 FOLDERS: Final = frozenset(
     {"conf.d", "snippets", "http.d", "vhosts.d", "modules-enabled", "modules-available"}
 )

@@ -25,6 +25,8 @@ import os
 from dataclasses import dataclass
 from typing import Final
 
+from origins_lint.formats.nginx_files import MAIN_FILE, claimed
+
 # where packaged nginx builds keep their configuration (`--conf-path`'s folder): Debian,
 # Ubuntu, Alpine, RHEL and the official image use /etc/nginx; nginx's own default prefix
 # is /usr/local/nginx with conf/ (auto/options); FreeBSD, Homebrew and OpenResty below
@@ -35,7 +37,6 @@ INSTALL_PREFIXES: Final = (
     "/opt/homebrew/etc/nginx/",
     "/usr/local/openresty/nginx/conf/",
 )
-MAIN_FILE: Final = "nginx.conf"
 _PREFIX_SEARCH = 3  # the checked file's folder and two above: sites-enabled/x finds ../nginx.conf
 
 
@@ -77,6 +78,7 @@ class Resolver:
     def resolve(self, pattern: str, including: str) -> Resolved:
         targets = self._targets(pattern, including)
         magic = glob.has_magic(pattern)
+        linked_out = False
         for target in targets:
             files, outside = self._expand(target)
             if files:
@@ -84,9 +86,16 @@ class Resolver:
                 if outside:
                     note = (
                         f"`{pattern}` is expanded only inside the folders being checked; what it "
-                        "matches elsewhere is not checked"
+                        "matches elsewhere (or through a symlink out of them) is not checked"
                     )
                 return Resolved(tuple(files), note)
+            linked_out = linked_out or (outside and self.inside(_literal_dir(target) if magic else target))
+        if linked_out:
+            return Resolved(
+                (),
+                f"`{pattern}` names files that are symlinks out of the folders being checked: not "
+                "followed, so what they add is not checked",
+            )
         return Resolved((), self._why_nothing(pattern, targets, magic))
 
     def _targets(self, pattern: str, including: str) -> list[str]:
@@ -114,16 +123,17 @@ class Resolver:
         """The regular files ``target`` names inside the checked folders, sorted as glob(3) does,
         and whether it could also name files outside them."""
         if not glob.has_magic(target):
-            if not self.inside(target):
-                return [], True
-            return ([target] if os.path.isfile(target) else []), False
+            if self.inside(target) or self.linked(target):
+                return ([target] if os.path.isfile(target) else []), False
+            return [], True
         parts = target.split("/")
         first = next(i for i, part in enumerate(parts) if glob.has_magic(part))
         literal = os.path.realpath("/".join(parts[:first]) or "/")
         rest = parts[first:]
         if self.inside(literal):
-            found = glob.glob(os.path.join(literal, *rest))
-            return sorted(p for p in found if os.path.isfile(p) and self.inside(p)), False
+            found = [p for p in glob.glob(os.path.join(literal, *rest)) if os.path.isfile(p)]
+            kept = [p for p in found if self.inside(p) or self.linked(p)]
+            return sorted(kept), len(kept) < len(found)
         found = []
         pattern = [p for p in literal.split("/") if p] + rest
         for root in self.roots:
@@ -163,7 +173,10 @@ class Resolver:
 
     def shown(self, path: str) -> str:
         """A path as messages name it: from the checked file's folder, the same wherever the tree is."""
-        return os.path.relpath(path, self.top_dir) if os.path.isabs(path) else path
+        if not os.path.isabs(path):
+            return path
+        relative = os.path.relpath(path, self.top_dir)
+        return path if relative.startswith("../..") else relative  # far away: as written
 
     def _ancestors(self, folder: str) -> list[str]:
         """Folders above ``folder`` inside the checked tree: where nginx's prefix usually is."""
@@ -176,6 +189,15 @@ class Resolver:
                 break
             current = parent
         return out
+
+    def linked(self, path: str) -> bool:
+        """A symlink in the tree into another nginx folder (Debian's modules-enabled ->
+        /usr/share/nginx/modules-available): followed, as nginx and the folder walk do."""
+        return (
+            os.path.islink(path)
+            and self.inside(os.path.dirname(path))
+            and claimed(os.path.realpath(path)) is not None
+        )
 
     def inside(self, path: str) -> bool:
         real = os.path.realpath(path)

@@ -1,0 +1,330 @@
+"""Every file nginx would load is checked, and `include` is resolved as nginx resolves it (issue 17).
+
+nginx's own rules, from src/core/ngx_conf_file.c: `ngx_conf_include` passes the argument to
+`ngx_conf_full_name(cycle, &file, 1)`, which joins a relative name to `cycle->conf_prefix`, the
+folder of the main config (src/core/nginx.c, `ngx_process_options`), not to the including
+file's; a name with `*?[` goes to glob(3) (src/os/unix/ngx_files.c, `ngx_open_glob`: flags 0,
+so sorted; no match is no error), any other must exist. Debian's stock nginx.conf loads
+`modules-enabled/*.conf`, `conf.d/*.conf` and `sites-enabled/*` by absolute paths.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+from pathlib import Path
+
+import pytest
+
+from origins_lint.check import run_check
+from origins_lint.config import Config
+from origins_lint.formats import nginx, nginx_include
+from origins_lint.formats.nginx_include import Resolver
+from tests.conftest import FIXTURES, Run, check_json, write
+
+DEBIAN = FIXTURES / "nginx" / "files" / "debian-etc-nginx"
+
+# what the Debian-like tree holds, file by file (path from the tree, code, line, column)
+MAP_KEY = [  # the weak map key, credentialed through snippets/cors.conf in sites-enabled/example.com
+    ("conf.d/cors-origins.conf", "OL302", 5, 6),
+    ("conf.d/cors-origins.conf", "OL306", 5, 6),
+    ("conf.d/cors-origins.conf", "OL405", 5, 6),
+]
+CDN = [("sites-enabled/cdn.example.io", "OL304", 9, 13)]  # `add_header` split over three lines
+
+
+def located(result: Run, tree: Path) -> list[tuple[str, str, int, int]]:
+    assert result.exit_code in (0, 1), result.stdout + result.stderr
+    return sorted(
+        (os.path.relpath(f["path"], tree), f["code"], f["line"], f["column"]) for f in result.findings
+    )
+
+
+def checked(*paths: Path) -> list[str]:
+    """The files a check read, from the tree."""
+    result = run_check([str(p) for p in paths], Config())
+    return sorted(os.path.relpath(p, DEBIAN) for p in result.paths)
+
+
+def test_debian_tree_is_read_in_full() -> None:
+    assert checked(DEBIAN) == [
+        "conf.d/cors-origins.conf",
+        "fastcgi.conf",
+        "modules-enabled/50-mod-http-headers-more-filter.conf",
+        "nginx.conf",
+        "sites-available/NOTES.md",  # said to be unread (OL003), not skipped
+        "sites-available/default",
+        "sites-available/example.com",
+        "sites-available/old.example.net",
+        "sites-enabled/cdn.example.io",
+        "sites-enabled/default",
+        "sites-enabled/example.com",
+        "snippets/cors.conf",
+        "snippets/fastcgi-php.conf",
+    ]
+    result = check_json(DEBIAN)
+    assert located(result, DEBIAN) == sorted(
+        [
+            *MAP_KEY,
+            *CDN,
+            ("sites-available/NOTES.md", "OL003", 1, 1),
+            ("sites-available/old.example.net", "OL201", 6, 48),  # not enabled, but in the tree
+        ]
+    )
+    assert not any("include cycle" in f["message"] for f in result.findings)
+    notes = next(f for f in result.findings if f["code"] == "OL003")["message"]
+    assert notes.startswith("`sites-available/` is a folder whose files nginx loads whatever their names")
+    assert "first statement `Enable` is not an nginx directive" in notes
+
+
+def test_debian_sites_enabled_alone_reads_every_site() -> None:
+    """The folder named on the command line counts as an nginx folder; the symlinks into
+    sites-available are followed; includes into the rest of /etc/nginx are said, not followed."""
+    assert checked(DEBIAN / "sites-enabled") == [
+        "sites-enabled/cdn.example.io",
+        "sites-enabled/default",
+        "sites-enabled/example.com",
+    ]
+    result = check_json(f"{DEBIAN}/sites-enabled/")
+    assert located(result, DEBIAN) == sorted(
+        [
+            *CDN,
+            ("sites-enabled/default", "OL004", 11, 9),
+            ("sites-enabled/example.com", "OL004", 5, 9),
+        ]
+    )
+    for finding in result.findings:
+        if finding["code"] == "OL004":
+            assert "is outside the folders being checked: not followed" in finding["message"]
+
+
+def test_debian_nginx_conf_alone_reads_what_nginx_loads() -> None:
+    """Only what nginx loads: not the sites that are not enabled, nor NOTES.md."""
+    assert checked(DEBIAN / "nginx.conf") == ["nginx.conf"]
+    assert located(check_json(DEBIAN / "nginx.conf"), DEBIAN) == sorted([*MAP_KEY, *CDN])
+
+
+def test_the_tree_and_its_parts_agree_on_every_finding_they_share() -> None:
+    whole = set(located(check_json(DEBIAN), DEBIAN))
+    assert set(located(check_json(DEBIAN / "nginx.conf"), DEBIAN)) <= whole
+    assert set(CDN) <= set(located(check_json(DEBIAN / "sites-enabled"), DEBIAN))
+
+
+# --- includes ------------------------------------------------------------------
+
+
+def test_stock_debian_includes_with_empty_folders_are_not_a_cycle(project: Path) -> None:
+    """The old resolver tried `/etc/nginx/modules-enabled/*.conf` as its bare tail `*.conf`,
+    which matched nginx.conf itself: "include cycle (nginx.conf -> nginx.conf)"."""
+    write(
+        project,
+        "etc-nginx/nginx.conf",
+        """
+        include /etc/nginx/modules-enabled/*.conf;
+        events {}
+        http {
+            include /etc/nginx/sites-enabled/*;
+            server {
+                add_header Access-Control-Allow-Origin $http_origin always;
+                add_header Vary Origin always;
+            }
+        }
+        """,
+    )
+    (project / "etc-nginx" / "modules-enabled").mkdir()
+    (project / "etc-nginx" / "sites-enabled").mkdir()
+    result = check_json("etc-nginx")
+    assert [(f["code"], f["line"], f["column"]) for f in result.findings] == [("OL304", 6, 48)]
+
+
+def test_relative_include_is_relative_to_the_main_config_folder(project: Path) -> None:
+    """nginx joins `snippets/cors.conf` to the conf prefix (ngx_conf_full_name), so the copy
+    next to the including file is not the one loaded."""
+    write(project, "nginx.conf", "events {}\nhttp {\n    include sites/*.conf;\n}\n")
+    write(project, "sites/app.conf", "server {\n    include snippets/cors.conf;\n}\n")
+    write(
+        project,
+        "snippets/cors.conf",
+        "add_header Access-Control-Allow-Origin $http_origin always;\nadd_header Vary Origin always;\n",
+    )
+    write(project, "sites/snippets/cors.conf", "add_header Access-Control-Allow-Origin * always;\n")
+    result = check_json("nginx.conf")
+    assert [(f["path"], f["code"], f["line"], f["column"]) for f in result.findings] == [
+        (str(project / "snippets" / "cors.conf"), "OL304", 1, 40)
+    ]
+
+
+def test_glob_includes_are_sorted_as_glob3_sorts(project: Path) -> None:
+    for name in ("b.conf", "a.conf", "B.conf", "10.conf", "9.conf", ".hidden.conf"):
+        write(project, f"conf.d/{name}", "add_header X-A a;\n")
+    write(project, "nginx.conf", "http { include conf.d/*.conf; }\n")
+    resolver = Resolver(str(project / "nginx.conf"), (os.path.realpath(project),))
+    files = resolver.resolve("conf.d/*.conf", str(project / "nginx.conf")).files
+    assert [os.path.basename(f) for f in files] == ["10.conf", "9.conf", "B.conf", "a.conf", "b.conf"]
+
+
+def test_absolute_glob_is_expanded_only_inside_the_checked_folders(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`include /*/*/*/*/*/*;` never walks `/`: each checked folder is matched against the
+    pattern's leading components, and only what lies inside it is globbed."""
+    depth = len([p for p in os.path.realpath(project).split("/") if p])
+    tree = project.joinpath(*["t"] * max(1, 7 - depth))  # deeper than six components
+    real = os.path.realpath(tree)
+    depth = len([p for p in real.split("/") if p])
+    write(
+        tree, "nginx.conf", f"server {{\n    include {'/*' * (depth + 2)};\n    include /*/*/*/*/*/*;\n}}\n"
+    )
+    write(
+        tree,
+        "deep/risky",
+        "add_header Access-Control-Allow-Origin $http_origin always;\nadd_header Vary Origin always;\n",
+    )
+    globbed: list[str] = []
+    real_glob = glob.glob
+
+    def recorded(pattern: str) -> list[str]:
+        globbed.append(pattern)
+        return real_glob(pattern)
+
+    monkeypatch.setattr(nginx_include.glob, "glob", recorded)
+    resolver = Resolver(str(tree / "nginx.conf"), (real,))
+    everything = resolver.resolve("/*/*/*/*/*/*", real)
+    assert everything.files == ()  # nothing inside the tree is six components deep
+    assert everything.not_followed is not None and "outside the folders being checked" in (
+        everything.not_followed
+    )
+    inside = resolver.resolve("/*" * (depth + 2), real)
+    assert inside.files == (os.path.join(real, "deep", "risky"),)
+    assert inside.not_followed is not None
+    assert "expanded only inside the folders being checked" in inside.not_followed
+    assert globbed and all(pattern.startswith(real + "/") for pattern in globbed)
+    result = check_json(tree / "nginx.conf")
+    assert result.at("OL304") == [(1, 40)]
+    assert result.at("OL004") == [(2, 5), (3, 5)]
+
+
+def test_includes_not_followed_are_said_at_the_include(project: Path) -> None:
+    write(project, "outside.conf", "add_header Access-Control-Allow-Origin $http_origin always;\n")
+    write(
+        project,
+        "tree/nginx.conf",
+        """
+        http {
+            include mime.types;
+            include /etc/nginx/conf.d/*.conf;
+            include ../outside.conf;
+            include /srv/elsewhere/cors.conf;
+        }
+        """,
+    )
+    result = check_json("tree")
+    messages = {f["line"]: f["message"] for f in result.findings}
+    assert result.at("OL004") == [(2, 5), (3, 5), (4, 5), (5, 5)]
+    assert "`mime.types` is not in the checked tree (`mime.types` does not exist)" in messages[2]
+    assert "matches nothing: its folder is not in the checked tree (`conf.d`)" in messages[3]
+    assert "`../outside.conf` is outside the folders being checked" in messages[4]
+    assert "`/srv/elsewhere/cors.conf` is outside the folders being checked" in messages[5]
+
+
+def test_an_included_file_walked_too_is_reported_once(project: Path) -> None:
+    write(project, "nginx.conf", "events {}\nhttp {\n    include /etc/nginx/sites-enabled/*;\n}\n")
+    write(
+        project,
+        "sites-enabled/shop.example.com",
+        "server {\n    include snippets/missing.conf;\n"
+        "    add_header Access-Control-Allow-Origin $http_origin always;\n"
+        "    add_header Vary Origin always;\n}\n",
+    )
+    result = check_json(".")
+    assert sorted((Path(f["path"]).name, f["code"], f["line"], f["column"]) for f in result.findings) == [
+        ("shop.example.com", "OL004", 2, 5),
+        ("shop.example.com", "OL304", 3, 44),
+    ]
+
+
+# --- which files are nginx -----------------------------------------------------
+
+
+def test_nginx_folder_given_on_the_command_line_reads_domain_named_files(project: Path) -> None:
+    write(project, "etc/nginx/nginx.conf", "events {}\n")
+    for name in ("example.com", "cdn.example.io", "api.example.org.conf.bak"):
+        write(
+            project,
+            f"etc/nginx/sites-enabled/{name}",
+            "server {\n    add_header Access-Control-Allow-Origin $http_origin always;\n}\n",
+        )
+    for given in ("etc/nginx/sites-enabled/", "etc/nginx/sites-enabled", "."):
+        result = check_json(given)
+        assert result.report["files_checked"] == (4 if given == "." else 3)
+        assert result.at("OL304") == [(2, 44)] * 3
+    assert check_json(".", cwd=project / "etc" / "nginx" / "sites-enabled").at("OL304") == [(2, 44)] * 3
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a `return` body that holds Apache tags, an INI section, `;` and braces
+        "server {\n    return 200 '<html>\n<VirtualHost *:80>\n[section]\n<p>{x};</p>\n</html>';\n}\n",
+        # one directive over three lines
+        "add_header\n    Access-Control-Allow-Origin\n    $http_origin always;\n",
+        # comments that look like other formats
+        "# <VirtualHost *:80>\n# [section]\n# key: value\nlocation /api/ {\n    proxy_pass http://api;\n}\n",
+        # a `map` body kept in its own file
+        '"https://app.example.com" 1;\n"~^https://(www\\.)?example\\.com$" 1;\n',
+    ],
+)
+def test_content_detection_reads_statements_not_lines(text: str) -> None:
+    assert nginx.detect("etc/nginx/sites-enabled/example.com", text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '<VirtualHost *:80>\n    ServerName example.com\n    Header set X-A "a;b"\n</VirtualHost>\n',
+        "[program:web]\ncommand=/usr/bin/web ; a comment\n",
+        "server:\n  port: 8080\n",
+        "Enable a site with ln -s.\n",
+    ],
+)
+def test_other_formats_in_nginx_folders_are_not_nginx(text: str) -> None:
+    assert not nginx.detect("etc/nginx/sites-enabled/example.com", text)
+
+
+def test_a_conf_outside_nginx_folders_needs_a_known_first_directive() -> None:
+    assert nginx.detect("deploy/site.conf", "# split\nserver\n{\n    listen 80;\n}\n")
+    assert not nginx.detect("deploy/supervisord.conf", "[supervisord]\nnodaemon=true\n")
+    assert not nginx.detect("deploy/app.conf", "# only comments\n")
+
+
+def test_unread_files_in_nginx_folders_are_said_even_with_skip_unknown(project: Path) -> None:
+    write(project, "nginx.conf", "events {}\n")
+    write(project, "conf.d/README", "These files are included by nginx.conf.\n")
+    write(project, "sites-enabled/.example.com.swp", "binary-ish swap file\n")  # nginx's `*` skips it
+    write(project, "elsewhere/site", "server { listen 80; }\n")
+    os.symlink(project / "elsewhere" / "site", project / "sites-enabled" / "linked.example.com")
+    os.symlink(project / "gone", project / "sites-enabled" / "dangling.example.com")
+    for extra in ((), ("--skip-unknown",)):
+        result = check_json("conf.d", "sites-enabled", extra=extra)
+        found = sorted((Path(f["path"]).name, f["code"], f["message"]) for f in result.findings)
+        assert [(name, code) for name, code, _ in found] == [
+            ("README", "OL003"),
+            ("dangling.example.com", "OL003"),
+            ("linked.example.com", "OL003"),
+        ]
+        assert "first statement `These` is not an nginx directive" in found[0][2]
+        assert "a symlink to `" in found[1][2] and "which does not exist" in found[1][2]
+        assert "outside the folder being checked: not read" in found[2][2]
+
+
+def test_apache_folders_of_the_same_names_are_not_claimed(project: Path) -> None:
+    write(project, "apache2/apache2.conf", "ServerRoot /etc/apache2\n")
+    write(
+        project,
+        "apache2/sites-available/000-default.conf",
+        "<VirtualHost *:80>\n    ServerName example.com\n</VirtualHost>\n",
+    )
+    write(project, "apache2/conf.d/security", "ServerTokens Prod\n")
+    result = check_json("apache2")
+    assert result.exit_code == 0 and result.findings == []
+    assert result.report["files_checked"] == 0
