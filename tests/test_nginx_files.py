@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import glob
 import os
+import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -328,3 +331,163 @@ def test_apache_folders_of_the_same_names_are_not_claimed(project: Path) -> None
     result = check_json("apache2")
     assert result.exit_code == 0 and result.findings == []
     assert result.report["files_checked"] == 0
+
+
+# --- what nginx refuses: OL001 at the line `nginx -t` names --------------------------
+
+NGINX = shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx",) if os.path.exists(p)), None)
+
+REJECTED = {
+    # ngx_http_map_module.c, ngx_http_map: ngx_hash_add_key lowercases exact keys
+    "map-duplicate-key": (
+        'map $http_origin $cors {\n    default "";\n    "https://app.example.com" $http_origin;\n'
+        '    "https://APP.example.com" $http_origin;\n}\n',
+        'conflicting parameter "https://app.example.com"',
+    ),
+    "map-duplicate-default": (
+        'map $http_origin $cors {\n    default "";\n    default $http_origin;\n}\n',
+        "duplicate default map parameter",
+    ),
+    # ngx_conf_read_token: after a closing quote only a space, `;`, `{` or `)` may follow
+    "broken-quote": (
+        "server {\n    location / {\n        add_header 'Timing-Allow-Origin '*';\n"
+        "        add_header Access-Control-Allow-Origin https://app.example.com always;\n    }\n}\n",
+        'unexpected "*"',
+    ),
+    # ngx_http_headers_filter_module.c: add_header is NGX_CONF_TAKE23, the third only `always`
+    "add-header-one-argument": (
+        "server {\n    add_header Access-Control-Allow-Origin;\n}\n",
+        'invalid number of arguments in "add_header" directive',
+    ),
+    "add-header-four-arguments": (
+        "server {\n    add_header Access-Control-Allow-Origin https://a.example.com always always;\n}\n",
+        'invalid number of arguments in "add_header" directive',
+    ),
+    "add-header-split-third-argument": (  # nginx names the line of the `;`
+        "server {\n    add_header Access-Control-Allow-Origin\n        https://a.example.com\n"
+        "        allways;\n}\n",
+        'invalid parameter "allways"',
+    ),
+    # ngx_http_map_module.c: `map` is NGX_CONF_TAKE2; entries take two words
+    "map-one-argument": (
+        'map $http_origin {\n    default "";\n}\n',
+        'invalid number of arguments in "map" directive',
+    ),
+    "map-entry-three-words": (
+        'map $http_origin $cors {\n    default "";\n    "https://a.example.com" $http_origin always;\n}\n',
+        "invalid number of the map parameters",
+    ),
+    # ngx_http_rewrite_module.c: ngx_http_rewrite_if_condition; `set` is NGX_CONF_TAKE2
+    "if-three-operands": (
+        "server {\n    if ($http_origin = a b) {\n        return 403;\n    }\n}\n",
+        'invalid condition "$http_origin"',
+    ),
+    "if-unknown-operator": (
+        'server {\n    if ($http_origin == "https://a.example.com") {\n        return 403;\n    }\n}\n',
+        'unexpected "==" in condition',
+    ),
+    "if-without-parentheses": (
+        "server {\n    if $http_origin {\n        return 403;\n    }\n}\n",
+        'invalid condition "$http_origin"',
+    ),
+    "set-one-argument": ("server {\n    set $cors;\n}\n", 'invalid number of arguments in "set" directive'),
+    "set-without-dollar": ("server {\n    set cors 1;\n}\n", 'invalid variable name "cors"'),
+}
+
+ACCEPTED = """\
+map $http_origin $cors {
+    hostnames;
+    default "";
+    "https://app.example.com" $http_origin;
+    \\~literal-tilde 1;
+    "~^https://[a-z]+\\.example\\.com$" $http_origin;
+    "~*^https://(www\\.)?example\\.org$" $http_origin;
+}
+server {
+    set $a "${cors}x";
+    if (!-f $request_filename) {
+        return 404;
+    }
+    location / {
+        if ($http_origin ~* "^https://(a|b)\\.example\\.com$") {
+            add_header Access-Control-Allow-Origin $http_origin always;
+        }
+        if ( $http_origin = "" ) {
+            return 204;
+        }
+        if ($a) {
+            add_header X-A 'a;{b}'
+                always;
+        }
+        return 200 '<html>
+{ "not": "a block" }
+</html>';
+    }
+}
+"""
+
+
+def nginx_verdict(tmp_path: Path, text: str) -> tuple[int, str] | None:
+    """(line, message) of what `nginx -t` refuses in ``text`` loaded from an http block, or None."""
+    if NGINX is None:
+        if os.environ.get("CI"):
+            pytest.fail("under CI nginx must be installed (.ci/run installs it with apt-get)")
+        pytest.skip("nginx is not installed; CI runs this test against it")
+    prefix = tmp_path / "nginx-prefix"
+    (prefix / "logs").mkdir(parents=True)
+    (prefix / "site.conf").write_text(text, encoding="utf-8")
+    (prefix / "nginx.conf").write_text(
+        f"pid {prefix}/nginx.pid;\nerror_log {prefix}/logs/error.log;\nevents {{}}\n"
+        "http {\n    access_log off;\n    include site.conf;\n}\n",
+        encoding="utf-8",
+    )
+    log = str(prefix / "logs" / "error.log")
+    done = subprocess.run(
+        [NGINX, "-t", "-q", "-e", log, "-p", str(prefix), "-c", str(prefix / "nginx.conf")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    if done.returncode == 0:
+        return None
+    found = re.search(r"\[emerg\] (?:\d+#\d+: )?(.*) in (\S+):(\d+)$", done.stderr, re.MULTILINE)
+    assert found is not None, done.stderr
+    assert found.group(2).endswith("site.conf"), done.stderr
+    return int(found.group(3)), found.group(1)
+
+
+@pytest.mark.parametrize("name", sorted(REJECTED))
+def test_what_nginx_rejects_is_ol001_at_the_line_nginx_names(
+    project: Path, tmp_path: Path, name: str
+) -> None:
+    text, message = REJECTED[name]
+    verdict = nginx_verdict(tmp_path, text)
+    assert verdict is not None and message in verdict[1]
+    write(project, "site.conf", text)
+    result = check_json("site.conf")
+    rejected = [f for f in result.findings if f["code"] == "OL001"]
+    assert [f["line"] for f in rejected] == [verdict[0]]
+    assert rejected[0]["severity"] == "high"
+    assert rejected[0]["message"].startswith(f"nginx rejects this file ({message}")
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_what_nginx_accepts_is_not_ol001(project: Path, tmp_path: Path) -> None:
+    assert nginx_verdict(tmp_path, ACCEPTED) is None
+    write(project, "site.conf", ACCEPTED)
+    assert "OL001" not in check_json("site.conf").codes()
+
+
+def test_a_rejected_map_is_still_analysed(project: Path) -> None:
+    """nginx refuses the file, and the report also shows what it would send once fixed."""
+    text, _ = REJECTED["map-duplicate-key"]
+    write(
+        project,
+        "site.conf",
+        text + "server {\n    add_header Access-Control-Allow-Origin $cors always;\n"
+        "    add_header Vary Origin always;\n}\n",
+    )
+    result = check_json("site.conf")
+    assert result.at("OL001") == [(4, 6)]
+    assert "OL103" in result.codes()  # the same origin twice, at its key

@@ -38,6 +38,7 @@ EXPECTED = {
     "flag-commented.conf": [("OL304", 8, 52)],
     # shape 5: exact keys are fine; weak regex keys and a duplicate key are reported at the key
     "map-allowlist.conf": [
+        ("OL001", 8, 6),  # nginx -t: conflicting parameter "https://app.example.com" (issue 17)
         ("OL103", 8, 6),
         ("OL202", 7, 6),
         ("OL302", 5, 6),

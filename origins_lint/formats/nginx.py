@@ -101,7 +101,8 @@ def unread(path: str, text: str) -> str | None:
 
 def parse(source: Source, options: FormatOptions) -> ParsedFile:
     tree = parse_tree(source, options.roots)
-    result = ParsedFile(source.path, NAME, problems=tree.problems, included=tree.included)
+    problems = [*tree.rejected, *tree.problems]
+    result = ParsedFile(source.path, NAME, problems=problems, included=tree.included)
     if any(p.location.path == source.path and p.kind is ProblemKind.PARSE for p in tree.problems):
         return result
     builder = _Builder(Program.of(tree.directives))

@@ -19,6 +19,7 @@ from typing import Any
 
 from origins_lint import limits
 from origins_lint.formats.nginx_include import Resolver
+from origins_lint.formats.nginx_reject import first_rejection
 from origins_lint.model import InputProblem, Location, ProblemKind
 from origins_lint.source import Source, problem, read_source
 
@@ -48,6 +49,9 @@ class Tree:
     directives: list[Directive] = field(default_factory=list)
     problems: list[InputProblem] = field(default_factory=list)
     included: dict[str, str] = field(default_factory=dict)  # path -> text
+    # what nginx refuses in files that still read as intended (a duplicate `map` key): OL001,
+    # and the analysis goes on, to show what the file would send once it loads
+    rejected: list[InputProblem] = field(default_factory=list)
 
 
 def unescape(text: str) -> str:
@@ -118,6 +122,19 @@ class _Reader:
                 )
             )
             return []
+        rejection = first_rejection(source.text)
+        if rejection is not None:
+            rejected = problem(
+                path,
+                f"nginx rejects this file ({rejection.message}): `nginx -t` fails at this line, and "
+                "nginx will not start or reload with it; fix this statement",
+                rejection.line,
+                rejection.column,
+            )
+            if rejection.fatal:  # crossplane reads the words otherwise: nothing after is certain
+                self.tree.problems.append(rejected)
+                return []
+            self.tree.rejected.append(rejected)
         try:
             payload = _crossplane_parse(path, source.text)
         except Exception as error:  # crossplane must not take the run down
