@@ -5,8 +5,8 @@ Debian names vhosts after their domain (`sites-enabled/example.com`) and its sto
 `http.d/` (Alpine) and `vhosts.d/` (SUSE) hold nginx under any suffix too. A file
 there is sniffed whatever its name, and one that is left unread is said (OL003).
 
-Sniffing reads the first statement with crossplane's lexer, which skips comments and
-keeps a quoted string whole across lines, so a `return 200 '<html>...'` body, a
+Sniffing reads the first statements with nginx's own tokens (nginx_reject.TOKEN), which
+skip comments and keep a quoted string whole across lines, so a `return 200 '<html>...'` body, a
 directive split over lines or a commented-out block cannot mislead it. nginx
 directive names are lowercase words (ngx_conf_handler compares them byte for byte
 with its modules' tables), so an Apache `<VirtualHost>` or `ServerName`, an INI
@@ -15,11 +15,12 @@ with its modules' tables), so an Apache `<VirtualHost>` or `ServerName`, an INI
 
 from __future__ import annotations
 
-import io
 import os
 import re
 from functools import lru_cache
 from typing import Final
+
+from origins_lint.formats.nginx_reject import TOKEN
 
 MAIN_FILE: Final = "nginx.conf"
 FOLDERS: Final = frozenset(
@@ -59,30 +60,25 @@ def claimed(path: str) -> str | None:
     return f"`{folder}/` is a folder whose files nginx loads whatever their names"
 
 
-def statements(text: str) -> list[tuple[str, str]]:
-    """(name, terminator) of the first statements, at any depth; the terminator is `;`, `{`,
-    `}` (a stray close) or empty (the text ended first)."""
-    from crossplane.lexer import _lex_file_object
-
+def statements(text: str, most: int = _STATEMENTS) -> list[tuple[str, str]]:
+    """(name, terminator) of the first statements, at any depth, read with nginx's tokens; the
+    terminator is `;`, `{`, `}` (a stray close) or empty (the text ended first)."""
     out: list[tuple[str, str]] = []
-    words: list[str] = []
-    try:
-        for token, _line, quoted in _lex_file_object(io.StringIO(text[:SNIFFED])):
-            if not quoted and token.startswith("#"):
-                continue
-            if not quoted and token in (";", "{", "}"):
-                if words or token != "}":
-                    out.append((words[0] if words else "", token))
-                words = []
-                if len(out) >= _STATEMENTS:
-                    break
-                continue
-            words.append(token)
-    except Exception:  # an unclosed quote ends the lexer: what came before still counts
-        pass
-    if words:
-        out.append((words[0], ""))
-    return out
+    name = ""
+    for match in TOKEN.finditer(text, 0, SNIFFED):
+        kind = match.lastgroup
+        if kind == "punct":
+            out.append((name, match.group(kind)))
+            name = ""
+            if len(out) >= most:
+                return out
+        elif kind in ("word", "quoted") and not name:
+            name = match.group(kind) if kind == "word" else match.group(kind)[1:-1]
+        elif kind not in ("word", "quoted"):
+            break  # an unclosed quote: what came before still counts
+    if name:
+        out.append((name, ""))
+    return [(n, end) for n, end in out if n or end != "}"]
 
 
 def looks_like_nginx(text: str, in_folder: bool) -> bool:
@@ -90,20 +86,24 @@ def looks_like_nginx(text: str, in_folder: bool) -> bool:
     a terminated statement of a `map`/`types` body (`"https://a.example.com" 1;`), and a file
     of comments only is an empty nginx file; elsewhere a directive nginx knows must appear,
     and the first statement must be terminated."""
-    found = statements(text)
+    found = statements(text, 1)
     if not found:
         return in_folder
     name, end = found[0]
+    if end in (";", "{") and name in known():
+        return True  # the common case, decided by the first statement
     if in_folder:
         if _NAME.fullmatch(name):
             return bool(end) or name in known()
         return end in (";", "{") and bool(name) and not _FOREIGN.match(name)
-    return _NAME.fullmatch(name) is not None and end in (";", "{") and any(n in known() for n, _ in found)
+    if _NAME.fullmatch(name) is None or end not in (";", "{"):
+        return False
+    return any(n in known() for n, _ in statements(text))
 
 
 def why_not(text: str) -> str:
     """What the sniff saw, for the OL003 line of a claimed file it refused."""
-    found = statements(text)
+    found = statements(text, 1)
     if not found:
         return "it holds no nginx statement"
     name = found[0][0][:40]

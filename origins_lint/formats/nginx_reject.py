@@ -23,13 +23,31 @@ crossplane: the Lua module reads those blocks with a lexer of its own.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Final
 
-_SPACE: Final = frozenset(" \t\r\n")
 _REGEX_OPS: Final = frozenset({"~", "~*", "!~", "!~*"})
 _FILE_OPS: Final = frozenset({"-f", "!-f", "-d", "!-d", "-e", "!-e", "-x", "!-x"})
 _TABLES: Final = frozenset({"map", "geo", "types", "split_clients", "charset_map"})  # blocks of entries
+_CHECKED: Final = frozenset({"add_header", "set", "map", "if"})
+
+# nginx's tokens, as `ngx_conf_read_token` splits them: a `\\` escapes the next character
+# everywhere, `${` does not open a block, a quote only opens a word at its start, and only
+# space, `;` and `{` end an unquoted word (a `}` or `#` inside one is text)
+TOKEN: Final = re.compile(
+    r"""[ \t\r\n]*(?:\#[^\n]*[ \t\r\n]*)*  # space and comments before the token
+    (?:(?P<quoted>"(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*')
+    |(?P<unclosed>["'])
+    |(?P<punct>[;{}])
+    |(?P<word>(?:\\.|\$\{?|[^ \t\r\n;{}\#"'\\$])(?:\\.|\$\{?|[^ \t\r\n;{\\$])*)
+    |(?P<escape>\\)
+    |(?P<end>\Z))  # only space and comments were left: every offset is some token's""",
+    re.S | re.X,
+)
+_AFTER_QUOTE: Final = frozenset(" \t\r\n;{)")  # what may follow a closing quote
+
+_Word = tuple[str, int]  # the word as written (without its quotes), and the offset of its text
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,25 +61,22 @@ class Rejection:
 
 
 @dataclass(slots=True)
-class _Word:
-    text: str
-    line: int
-    column: int  # of its first character (inside the quotes of a quoted word)
-
-
-@dataclass(slots=True)
 class _Statement:
     words: list[_Word]
-    end_line: int  # where the `;` or `{` is: the line nginx names
-    end_column: int
+    end: int  # offset of the `;` or `{`: nginx names its line
     block: list[_Statement] | None = None
     parent: str = ""  # the name of the enclosing block's directive
 
 
 class _Stop(Exception):
-    def __init__(self, message: str, line: int, column: int) -> None:
+    def __init__(self, message: str, offset: int) -> None:
         super().__init__(message)
-        self.message, self.line, self.column = message, line, column
+        self.message, self.offset = message, offset
+
+
+def position(text: str, offset: int) -> tuple[int, int]:
+    """(line, column) of an offset, both from 1."""
+    return text.count("\n", 0, offset) + 1, offset - text.rfind("\n", 0, offset)
 
 
 def first_rejection(text: str) -> Rejection | None:
@@ -71,15 +86,15 @@ def first_rejection(text: str) -> Rejection | None:
     statements: list[_Statement] = []
     stop: _Stop | None = None
     try:
-        _Reader(text).read(statements)
+        _read(text, statements)
     except _Stop as error:
         stop = error
     for statement in _in_order(statements):
-        found = _check(statement)
+        found = _check(text, statement)
         if found is not None:
             return found
     if stop is not None and stop.message.startswith('unexpected "') and stop.message != 'unexpected "}"':
-        return Rejection(stop.message, stop.line, stop.column, fatal=True)
+        return Rejection(stop.message, *position(text, stop.offset), fatal=True)
     return None  # end-of-file and brace errors: crossplane's reading locates them better
 
 
@@ -94,179 +109,106 @@ def _in_order(statements: list[_Statement]) -> list[_Statement]:
     return out
 
 
-class _Reader:
-    """``ngx_conf_read_token`` over a string: words, and the `;`, `{` or `}` that ends them."""
+def _read(text: str, into: list[_Statement]) -> None:
+    """``ngx_conf_read_token`` and ``ngx_conf_parse`` over a string: statements, blocks nested.
 
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.pos = 0
-        self.line = 1
-        self.column = 0
-
-    def read(self, into: list[_Statement]) -> None:
-        """The statements of the text, blocks nested; a stack, not recursion: depth is the input's."""
-        open_blocks: list[tuple[list[_Statement], str]] = [(into, "")]
-        while True:
-            words, end = self.statement()
-            current, parent = open_blocks[-1]
-            if end == "eof":
-                if len(open_blocks) > 1:
-                    raise _Stop('unexpected end of file, expecting "}"', self.line, self.column)
-                return
-            if end == "}":
-                if len(open_blocks) == 1:
-                    raise _Stop('unexpected "}"', self.line, self.column)
+    A stack, not recursion: the depth is the input's. Only statements this module checks
+    keep their words; the others keep their name, for the blocks they open.
+    """
+    open_blocks: list[tuple[list[_Statement], str]] = [(into, "")]
+    words: list[_Word] = []
+    for match in TOKEN.finditer(text):
+        kind = match.lastgroup
+        if kind == "word":
+            words.append((match.group(kind), match.start(kind)))
+        elif kind == "quoted":
+            words.append((match.group(kind)[1:-1], match.start(kind) + 1))
+            after = match.end()
+            if after < len(text) and text[after] not in _AFTER_QUOTE:
+                raise _Stop(f'unexpected "{text[after]}"', after)
+        elif kind == "punct":
+            char, at = match.group(kind), match.start(kind)
+            if char == "}":
+                if words or len(open_blocks) == 1:
+                    raise _Stop('unexpected "}"', at)
                 open_blocks.pop()
                 continue
-            statement = _Statement(words, self.line, self.column, parent=parent)
+            if not words:
+                raise _Stop(f'unexpected "{char}"', at)
+            current, parent = open_blocks[-1]
+            statement = _Statement(words, at, parent=parent)
             current.append(statement)
-            if end == "{":
+            if char == "{":
                 statement.block = []
-                open_blocks.append((statement.block, words[0].text))
-
-    def statement(self) -> tuple[list[_Word], str]:
-        words: list[_Word] = []
-        text = self.text
-        need_space, last_space, quote = False, True, ""
-        start, start_line, start_column = 0, 1, 1
-        while True:
-            if self.pos >= len(text):
-                if words:
-                    raise _Stop('unexpected end of file, expecting ";" or "}"', self.line, self.column)
-                return words, "eof"
-            ch = text[self.pos]
-            self.pos += 1
-            if ch == "\n":
-                self.line += 1
-                self.column = 0
-            else:
-                self.column += 1
-            if need_space:
-                if ch in _SPACE:
-                    need_space, last_space = False, True
-                    continue
-                if ch in ";{":
-                    return words, ch
-                if ch != ")":
-                    raise _Stop(f'unexpected "{ch}"', self.line, self.column)
-                need_space, last_space = False, True
-            if last_space:
-                if ch in _SPACE:
-                    continue
-                start, start_line, start_column = self.pos - 1, self.line, self.column
-                if ch in ";{":
-                    if not words:
-                        raise _Stop(f'unexpected "{ch}"', self.line, self.column)
-                    return words, ch
-                if ch == "}":
-                    if words:
-                        raise _Stop('unexpected "}"', self.line, self.column)
-                    return words, "}"
-                if ch == "#":
-                    self._skip_comment()
-                    continue
-                last_space = False
-                if ch == "\\":
-                    self._skip_escaped()
-                elif ch in "\"'":
-                    quote, start, start_column = ch, self.pos, start_column + 1
-                elif ch == "$":
-                    self._variable()
-                continue
-            if ch == "\\":
-                self._skip_escaped()
-                continue
-            if ch == "$":
-                self._variable()
-                continue
-            if quote:
-                if ch != quote:
-                    continue
-                words.append(_Word(text[start : self.pos - 1], start_line, start_column))
-                quote, need_space = "", True
-                continue
-            if ch in _SPACE or ch in ";{":
-                words.append(_Word(text[start : self.pos - 1], start_line, start_column))
-                last_space = True
-                if ch in ";{":
-                    return words, ch
-
-    def _skip_comment(self) -> None:
-        end = self.text.find("\n", self.pos)
-        end = len(self.text) if end < 0 else end
-        self.column += end - self.pos
-        self.pos = end
-
-    def _skip_escaped(self) -> None:
-        if self.pos < len(self.text):
-            if self.text[self.pos] == "\n":
-                self.line += 1
-                self.column = 0
-            else:
-                self.column += 1
-            self.pos += 1
-
-    def _variable(self) -> None:
-        """`${` does not open a block: nginx skips a `{` right after `$`."""
-        if self.pos < len(self.text) and self.text[self.pos] == "{":
-            self.pos += 1
-            self.column += 1
+                open_blocks.append((statement.block, words[0][0]))
+            words = []
+        else:  # the end, or a quote or a backslash that runs to it
+            break
+    if words:
+        raise _Stop('unexpected end of file, expecting ";" or "}"', len(text))
+    if len(open_blocks) > 1:
+        raise _Stop('unexpected end of file, expecting "}"', len(text))
 
 
-def _check(statement: _Statement) -> Rejection | None:
+def _check(text: str, statement: _Statement) -> Rejection | None:
     words = statement.words
-    name, count = words[0].text, len(words) - 1
+    name = words[0][0]
+    if name not in _CHECKED or (statement.parent in _TABLES and statement.block is None):
+        return None  # entries of a table are not directives (a `map` checks its own)
+    count = len(words) - 1
     problem: str | None = None
     at = words[0]
-    if statement.parent in _TABLES and statement.block is None:
-        return None  # entries of a table, not directives (a `map` checks its own)
     if name == "add_header" and statement.block is None:
         if count not in (2, 3):
             problem = 'invalid number of arguments in "add_header" directive'
-        elif count == 3 and words[3].text != "always":
-            problem, at = f'invalid parameter "{words[3].text}"', words[3]
+        elif count == 3 and words[3][0] != "always":
+            problem, at = f'invalid parameter "{words[3][0]}"', words[3]
     elif name == "set" and statement.block is None:
         if count != 2:
             problem = 'invalid number of arguments in "set" directive'
-        elif not words[1].text.startswith("$"):
-            problem, at = f'invalid variable name "{words[1].text}"', words[1]
+        elif not words[1][0].startswith("$"):
+            problem, at = f'invalid variable name "{words[1][0]}"', words[1]
     elif name == "map" and statement.block is not None:
         if count != 2:
             problem = 'invalid number of arguments in "map" directive'
         else:
-            return _check_map(statement)
+            return _check_map(text, statement)
     elif name == "if" and statement.block is not None:
         found = _if_condition(words)
         if found is not None:
             problem, at = found
     if problem is None:
         return None
-    column = at.column if at.line == statement.end_line else statement.end_column
-    return Rejection(problem, statement.end_line, column, False)
+    return _at(text, problem, statement, at)
 
 
-def _check_map(statement: _Statement) -> Rejection | None:
-    seen: dict[str, int] = {}
-    hostnames, default = False, 0
+def _at(text: str, message: str, statement: _Statement, word: _Word) -> Rejection:
+    """At the line nginx names (the statement's end), on the word to blame when it is there."""
+    line, column = position(text, statement.end)
+    word_line, word_column = position(text, word[1])
+    return Rejection(message, line, word_column if word_line == line else column, False)
+
+
+def _check_map(text: str, statement: _Statement) -> Rejection | None:
+    seen: dict[str, _Statement] = {}
+    hostnames, default = False, None
     for entry in statement.block or []:
         words = entry.words
-        first = words[0].text
+        first = words[0][0]
         if entry.block is not None:
             return None  # nginx refuses a block here too, with a message of its own: not modelled
         if len(words) == 1 and first in ("hostnames", "volatile"):
             hostnames = hostnames or first == "hostnames"
             continue
         if len(words) != 2:
-            return Rejection("invalid number of the map parameters", entry.end_line, words[0].column, False)
+            return _at(text, "invalid number of the map parameters", entry, words[0])
         if first == "default":
-            if default:
-                return Rejection(
-                    f"duplicate default map parameter (the first is at line {default})",
-                    entry.end_line,
-                    words[0].column,
-                    False,
+            if default is not None:
+                line = position(text, default.end)[0]
+                return _at(
+                    text, f"duplicate default map parameter (the first is at line {line})", entry, words[0]
                 )
-            default = entry.end_line
+            default = entry
             continue
         if first == "include" or first.startswith("~"):
             continue
@@ -275,19 +217,16 @@ def _check_map(statement: _Statement) -> Rejection | None:
             continue  # wildcard keys conflict by rules of their own
         key = key.lower()
         if key in seen:
-            return Rejection(
-                f'conflicting parameter "{key}" (the same key as line {seen[key]}; map keys ignore case)',
-                entry.end_line,
-                words[0].column,
-                False,
-            )
-        seen[key] = entry.end_line
+            line = position(text, seen[key].end)[0]
+            message = f'conflicting parameter "{key}" (the same key as line {line}; map keys ignore case)'
+            return _at(text, message, entry, words[0])
+        seen[key] = entry
     return None
 
 
 def _if_condition(words: list[_Word]) -> tuple[str, _Word] | None:
     """`ngx_http_rewrite_if_condition`'s refusals: the forms `($v)`, `($v op value)`, `(-f path)`."""
-    args = [w.text for w in words[1:]]
+    args = [w[0] for w in words[1:]]
     if not args or not args[0].startswith("("):
         return f'invalid condition "{args[0] if args else ""}"', words[min(1, len(words) - 1)]
     cur = 1 if args[0] == "(" else 0
