@@ -4,7 +4,9 @@ crossplane parses (relaxed, one file at a time); it gives each directive's
 line but no column and drops the lines of arguments, so positions are found
 again in the source text with a cursor that only moves forward. `include` is
 followed here rather than by crossplane so that it stays inside the checked
-tree, never loops, and keeps each directive's own file for its location.
+tree, never loops, and keeps each directive's own file for its location; where
+it leads is worked out as nginx does by ``nginx_include``, and what nginx would
+refuse to load is found by ``nginx_reject``.
 """
 
 from __future__ import annotations
