@@ -120,6 +120,8 @@ def run_check(
     checked = check_all(job, [item for _, item, _ in work], jobs_for(jobs, len(work)), tick)
     for (position, _, digest), outcome in zip(work, checked, strict=True):
         outcomes[position] = outcome
+        if outcome is not None and not outcome.cacheable:
+            continue  # a glob include may match other files next time
         if store is not None and digest:  # no digest: the file could not be read, nothing to key it by
             store.put(candidates[position].path, digest, outcome)
     done = [outcome for outcome in outcomes if isinstance(outcome, FileOutcome)]

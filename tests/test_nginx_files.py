@@ -491,3 +491,22 @@ def test_a_rejected_map_is_still_analysed(project: Path) -> None:
     result = check_json("site.conf")
     assert result.at("OL001") == [(4, 6)]
     assert "OL103" in result.codes()  # the same origin twice, at its key
+
+
+def test_a_file_a_glob_include_finds_later_is_seen_through_the_cache(project: Path) -> None:
+    """The result cache checks the texts of included files; a glob or a missing include depends
+    on which files exist, so such a file is always checked again."""
+    write(
+        project, "nginx.conf", "events {}\nhttp {\n    include sites-enabled/*;\n    include extra.conf;\n}\n"
+    )
+    (project / "sites-enabled").mkdir()
+    assert check_json("nginx.conf").at("OL304") == []
+    write(
+        project,
+        "sites-enabled/shop.example.com",
+        "server {\n    add_header Access-Control-Allow-Origin $http_origin always;\n"
+        "    add_header Vary Origin always;\n}\n",
+    )
+    assert check_json("nginx.conf").at("OL304") == [(2, 44)]
+    write(project, "extra.conf", "server {\n    add_header Access-Control-Allow-Origin * always;\n}\n")
+    assert check_json("nginx.conf").at("OL301") == [(2, 44)]

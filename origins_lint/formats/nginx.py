@@ -102,7 +102,7 @@ def unread(path: str, text: str) -> str | None:
 def parse(source: Source, options: FormatOptions) -> ParsedFile:
     tree = parse_tree(source, options.roots)
     problems = [*tree.rejected, *tree.problems]
-    result = ParsedFile(source.path, NAME, problems=problems, included=tree.included)
+    result = ParsedFile(source.path, NAME, problems=problems, included=tree.included, uncached=tree.uncached)
     if any(p.location.path == source.path and p.kind is ProblemKind.PARSE for p in tree.problems):
         return result
     builder = _Builder(Program.of(tree.directives))

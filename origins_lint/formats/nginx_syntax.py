@@ -12,6 +12,7 @@ refuse to load is found by ``nginx_reject``.
 from __future__ import annotations
 
 import bisect
+import glob
 import os
 import re
 from collections.abc import Iterator
@@ -54,6 +55,9 @@ class Tree:
     # what nginx refuses in files that still read as intended (a duplicate `map` key): OL001,
     # and the analysis goes on, to show what the file would send once it loads
     rejected: list[InputProblem] = field(default_factory=list)
+    # an include was a glob or was not found: the result depends on which files exist, which
+    # the result cache does not see
+    uncached: bool = False
 
 
 def unescape(text: str) -> str:
@@ -192,6 +196,8 @@ class _Reader:
             )
             return
         resolved = self.resolver.resolve(pattern, source.path)
+        if glob.has_magic(pattern) or not resolved.files:
+            self.tree.uncached = True
         if resolved.not_followed is not None:
             self.tree.problems.append(_not_followed(where, resolved.not_followed))
         for path in resolved.files:
