@@ -58,7 +58,7 @@ def parse_files(
 
 def _candidates(paths: list[str], config: Config, input_format: str | None) -> list[Candidate]:
     wanted = formats.BY_NAME[input_format].wants if input_format else formats.wanted
-    return list(discover(paths, config.exclude, config.root, wanted, formats.claimed))
+    return list(discover(paths, config.exclude, config.root, wanted, formats.claimed, formats.stand_in))
 
 
 def _read(candidate: Candidate, config: Config) -> Source | InputProblem:
@@ -67,7 +67,11 @@ def _read(candidate: Candidate, config: Config) -> Source | InputProblem:
         return InputProblem(
             ProblemKind.UNKNOWN_FORMAT, candidate.unread, Location.point(candidate.path, 1, 1)
         )
-    return read_source(candidate.path, config.limits.file_size)
+    mapped = formats.stand_in(candidate.path)
+    if mapped is None:
+        return read_source(candidate.path, config.limits.file_size)
+    source = read_source(mapped, config.limits.file_size)  # a copy's link to /etc/nginx/...: the copy's file
+    return replace(source, path=candidate.path) if isinstance(source, Source) else source
 
 
 def _roots(paths: list[str]) -> tuple[str, ...]:
@@ -169,7 +173,7 @@ def _filtered(
     for outcome in done:
         for path, text in outcome.included.items():
             texts.setdefault(path, text)
-            if path != outcome.path and (real := os.path.realpath(path)) != os.path.realpath(outcome.path):
+            if path != outcome.path and (real := _real(path)) != _real(outcome.path):
                 covered.add(real)
     kept: dict[tuple[str, str, int, int, str], Finding] = {}
     filters = _Filters(config, texts)
@@ -182,7 +186,7 @@ def _filtered(
         result.paths.append(outcome.path)
         found = [*outcome.problems, *outcome.findings]
         # an included file keeps its read errors; its analysis (and its format) is the includer's
-        if covered and os.path.realpath(outcome.path) in covered:
+        if covered and _real(outcome.path) in covered:
             found = [f for f in outcome.problems if f.code not in (NOT_ANALYSED, UNKNOWN)]
         for finding in found:
             if filters.drops(finding):
@@ -190,6 +194,11 @@ def _filtered(
             loc = finding.location
             kept.setdefault((finding.code, loc.path, loc.line, loc.column, finding.message), finding)
     return sorted(kept.values(), key=Finding.sort_key)
+
+
+def _real(path: str) -> str:
+    """The file a path stands for: symlinks resolved, and a copy's link to /etc/nginx/... mapped."""
+    return os.path.realpath(formats.stand_in(path) or path)
 
 
 def _fixable(

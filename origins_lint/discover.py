@@ -95,14 +95,17 @@ def discover(
     root: Path,
     wanted: Callable[[str], bool],
     claimed: Claimed | None = None,
+    stand_in: Claimed | None = None,
 ) -> Iterator[Candidate]:
     """Files to check; ``wanted`` sees each walked file's path from the walked folder's parent,
-    so that the folder's own name counts (`check sites-enabled/`)."""
+    so that the folder's own name counts (`check sites-enabled/`). ``stand_in`` names the file
+    a symlink means when that is not its target (a copy of /etc/nginx with absolute links)."""
     for given in paths:
         if not os.path.lexists(given):
             raise PathError(f"{given}: no such file or directory")
         if os.path.isdir(given):
-            yield from _walk(given, excludes, root, wanted, claimed or _nothing_claimed)
+            hooks = (claimed or _nothing_claimed, stand_in or _nothing_claimed)
+            yield from _walk(given, excludes, root, wanted, *hooks)
         elif not _excluded(given, excludes, root):
             yield Candidate(given, explicit=True)
 
@@ -119,7 +122,12 @@ def _nothing_claimed(_path: str) -> str | None:
 
 
 def _walk(
-    top: str, excludes: tuple[str, ...], root: Path, wanted: Callable[[str], bool], claimed: Claimed
+    top: str,
+    excludes: tuple[str, ...],
+    root: Path,
+    wanted: Callable[[str], bool],
+    claimed: Claimed,
+    stand_in: Claimed,
 ) -> Iterator[Candidate]:
     real_top = os.path.realpath(top)
     walked = os.path.basename(real_top)
@@ -135,7 +143,7 @@ def _walk(
                 continue
             if _excluded(path, excludes, root):
                 continue
-            skipped = _skipped(path, real_top, claimed)
+            skipped = None if stand_in(path) is not None else _skipped(path, real_top, claimed)
             if skipped is None:
                 yield Candidate(path, explicit=False)
             elif (claim := claimed(path)) is not None:

@@ -510,3 +510,39 @@ def test_a_file_a_glob_include_finds_later_is_seen_through_the_cache(project: Pa
     assert check_json("nginx.conf").at("OL304") == [(2, 44)]
     write(project, "extra.conf", "server {\n    add_header Access-Control-Allow-Origin * always;\n}\n")
     assert check_json("nginx.conf").at("OL301") == [(2, 44)]
+
+
+def test_a_copy_with_debians_absolute_links_reads_its_own_files(project: Path) -> None:
+    """Debian links `sites-enabled/default -> /etc/nginx/sites-available/default`; in a copy of
+    the tree that means the copy's file, never the one of the machine running the check."""
+    shutil.copytree(DEBIAN, project / "copy", symlinks=True)
+    tree = project / "copy"
+    for name in ("default", "example.com"):
+        (tree / "sites-enabled" / name).unlink()
+        os.symlink(f"/etc/nginx/sites-available/{name}", tree / "sites-enabled" / name)
+    risky = (
+        "    add_header Access-Control-Allow-Origin $http_origin always;\n"
+        "    add_header Vary Origin always;\n"
+    )
+    default = (tree / "sites-available" / "default").read_text(encoding="utf-8")
+    (tree / "sites-available" / "default").write_text(default.replace("    root ", risky + "    root ", 1))
+    reflected = ("sites-enabled/default", "OL304", 4, 44)
+    whole = located(check_json(tree), tree)
+    assert whole == sorted(
+        [
+            *MAP_KEY,
+            *CDN,
+            reflected,
+            ("sites-available/NOTES.md", "OL003", 1, 1),
+            ("sites-available/old.example.net", "OL201", 6, 48),
+        ]
+    )
+    assert located(check_json(tree / "nginx.conf"), tree) == sorted([*MAP_KEY, *CDN, reflected])
+    assert located(check_json(tree / "sites-enabled"), tree) == sorted(
+        [
+            *CDN,
+            reflected,
+            ("sites-enabled/default", "OL004", 13, 9),
+            ("sites-enabled/example.com", "OL004", 5, 9),
+        ]
+    )

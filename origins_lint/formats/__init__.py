@@ -8,6 +8,7 @@ from origins_lint.formats import (
     istio,
     nginx,
     nginx_files,
+    nginx_include,
     okta,
     policy,
     spring,
@@ -41,6 +42,11 @@ def wanted(path: str) -> bool:
 def claimed(path: str) -> str | None:
     """Why a format would read this file whatever it holds (nginx loads all of `sites-enabled/`)."""
     return nginx_files.claimed(path)
+
+
+def stand_in(path: str) -> str | None:
+    """The file to read for ``path``, when it is a symlink that means another (see nginx_include)."""
+    return nginx_include.stand_in(path)
 
 
 def unread(path: str, text: str) -> str | None:
@@ -82,6 +88,7 @@ __all__ = [
     "FormatOptions",
     "claimed",
     "detect",
+    "stand_in",
     "unread",
     "wanted",
 ]

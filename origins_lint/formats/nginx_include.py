@@ -67,6 +67,28 @@ def conf_prefix(path: str) -> str | None:
     return None
 
 
+def stand_in(path: str) -> str | None:
+    """The file of the checked tree that an absolute symlink into an install prefix stands for.
+
+    A copy of Debian's /etc/nginx keeps `sites-enabled/default -> /etc/nginx/sites-available/default`:
+    in the copy, that is the copy's `sites-available/default`, not the file of the machine
+    running the check (which may not exist, or be another file). None for anything else, and
+    when the tree is the install prefix itself.
+    """
+    if not os.path.islink(path):
+        return None
+    target = os.readlink(path)
+    prefix = conf_prefix(path)
+    if not os.path.isabs(target) or prefix is None:
+        return None
+    for known in INSTALL_PREFIXES:
+        if target.startswith(known):
+            mapped = os.path.join(prefix, target[len(known) :])
+            if os.path.realpath(mapped) != os.path.realpath(target) and os.path.isfile(mapped):
+                return mapped
+    return None
+
+
 class Resolver:
     """Resolves the includes of one checked file (and of the files it includes)."""
 
@@ -123,16 +145,16 @@ class Resolver:
         """The regular files ``target`` names inside the checked folders, sorted as glob(3) does,
         and whether it could also name files outside them."""
         if not glob.has_magic(target):
-            if self.inside(target) or self.linked(target):
-                return ([target] if os.path.isfile(target) else []), False
+            if self.inside(target) or self.linked(target) or self.mapped(target):
+                return ([target] if self.is_file(target) else []), False
             return [], True
         parts = target.split("/")
         first = next(i for i, part in enumerate(parts) if glob.has_magic(part))
         literal = os.path.realpath("/".join(parts[:first]) or "/")
         rest = parts[first:]
         if self.inside(literal):
-            found = [p for p in glob.glob(os.path.join(literal, *rest)) if os.path.isfile(p)]
-            kept = [p for p in found if self.inside(p) or self.linked(p)]
+            found = [p for p in glob.glob(os.path.join(literal, *rest)) if self.is_file(p)]
+            kept = [p for p in found if self.inside(p) or self.linked(p) or self.mapped(p)]
             return sorted(kept), len(kept) < len(found)
         found = []
         pattern = [p for p in literal.split("/") if p] + rest
@@ -189,6 +211,14 @@ class Resolver:
                 break
             current = parent
         return out
+
+    def is_file(self, path: str) -> bool:
+        return os.path.isfile(path) or stand_in(path) is not None
+
+    def mapped(self, path: str) -> bool:
+        """An absolute symlink that stands for a file of the checked tree (see ``stand_in``)."""
+        mapped = stand_in(path)
+        return mapped is not None and self.inside(mapped)
 
     def linked(self, path: str) -> bool:
         """A symlink in the tree into another nginx folder (Debian's modules-enabled ->

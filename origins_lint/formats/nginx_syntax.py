@@ -16,12 +16,12 @@ import glob
 import os
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
 from origins_lint import limits
-from origins_lint.formats.nginx_include import Resolver
+from origins_lint.formats.nginx_include import Resolver, stand_in
 from origins_lint.formats.nginx_reject import first_rejection
 from origins_lint.model import InputProblem, Location, ProblemKind
 from origins_lint.source import Source, problem, read_source
@@ -226,7 +226,9 @@ class _Reader:
                     )
                 )
                 return
-            included = read_source(path, self.limits.file_size)
+            included = read_source(stand_in(path) or path, self.limits.file_size)
+            if isinstance(included, Source):
+                included = replace(included, path=path)  # located where nginx reads it
             if isinstance(included, InputProblem):
                 self.tree.problems.append(
                     _not_followed(
