@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
 from origins_lint import formats
@@ -12,7 +12,7 @@ from origins_lint.config import Config, selector_matches
 from origins_lint.discover import Candidate, discover, glob_match, relative_to
 from origins_lint.file_check import PROBLEM_RULES, FileOutcome, Job, parse_source
 from origins_lint.fingerprint import with_fingerprints
-from origins_lint.model import Finding, Location, ParsedFile, ProblemKind
+from origins_lint.model import Finding, InputProblem, Location, ParsedFile, ProblemKind
 from origins_lint.source import Source, read_source
 from origins_lint.suppress import Suppressions, scan
 from origins_lint.workers import Work, check_all, jobs_for
@@ -57,7 +57,17 @@ def parse_files(
 
 def _candidates(paths: list[str], config: Config, input_format: str | None) -> list[Candidate]:
     wanted = formats.BY_NAME[input_format].wants if input_format else formats.wanted
-    return list(discover(paths, config.exclude, config.root, wanted))
+    if not config.respect_gitignore or not any(os.path.isdir(path) for path in paths):
+        return list(discover(paths, config.exclude, config.root, wanted))
+    from origins_lint.ignore_files import IgnoreFiles
+
+    ignore = IgnoreFiles()  # a walk skips what git ignores; a file named on the command line is checked
+    return [
+        candidate
+        for given in paths
+        for candidate in discover([given], config.exclude, config.root, wanted)
+        if candidate.explicit or not ignore.ignored(candidate.path, given)
+    ]
 
 
 def _roots(paths: list[str]) -> tuple[str, ...]:
@@ -77,6 +87,7 @@ def run_check(
     skip_unknown: bool = False,
     jobs: int | None = 1,
     cache: bool = False,
+    given: Mapping[str, Source | InputProblem] | None = None,
 ) -> CheckResult:
     """Check every file (from the cache where its text is unchanged, else in `jobs` processes), then filter.
 
@@ -86,14 +97,16 @@ def run_check(
     """
     result = CheckResult()
     job = Job(config, input_format, _roots(paths), skip_unknown)
-    candidates = _candidates(paths, config, input_format)
+    given = given or {}  # texts read already (stdin, under the name `--stdin-filename` gives it)
+    found = _candidates([path for path in paths if path not in given], config, input_format)
+    candidates = [*(Candidate(path, explicit=True) for path in given), *found]
     store = ResultCache.open(config.root, job) if cache else None
     texts: dict[str, str] = {}
     outcomes: list[FileOutcome | bool | None] = []
     work: list[tuple[int, Work, str]] = []  # (position, the file, its text's hash) of files to check
     read = _reader(texts, config)
     for candidate in candidates:
-        source = read_source(candidate.path, config.limits.file_size)
+        source = given.get(candidate.path) or read_source(candidate.path, config.limits.file_size)
         if isinstance(source, Source):
             texts[candidate.path] = source.text
         digest = ""
