@@ -12,12 +12,14 @@ from origins_lint.config import Config, selector_matches
 from origins_lint.discover import Candidate, discover, glob_match, relative_to
 from origins_lint.file_check import PROBLEM_RULES, FileOutcome, Job, parse_source
 from origins_lint.fingerprint import with_fingerprints
+from origins_lint.formats.base import UNCLAIMED
 from origins_lint.model import Finding, InputProblem, Location, ParsedFile, ProblemKind
 from origins_lint.source import Source, read_source
 from origins_lint.suppress import Suppressions, scan
 from origins_lint.workers import Work, check_all, jobs_for
 
 NOT_ANALYSED = PROBLEM_RULES[ProblemKind.NOT_ANALYSED]
+UNKNOWN_FORMAT = PROBLEM_RULES[ProblemKind.UNKNOWN_FORMAT]
 
 
 ProgressHook = Callable[[int, int], None]  # (files done, files in all), after each file
@@ -179,8 +181,9 @@ def _filtered(
             result.internal_errors.append(outcome.error)
         if not outcome.counted:
             continue
-        result.files_checked += 1
-        result.paths.append(outcome.path)
+        if _claimed(outcome):  # a file no format claims was not checked: not counted, no JUnit case
+            result.files_checked += 1
+            result.paths.append(outcome.path)
         found = [*outcome.problems, *outcome.findings]
         # an included file keeps its read errors; its analysis is the includer's
         if covered and os.path.realpath(outcome.path) in covered:
@@ -191,6 +194,11 @@ def _filtered(
             loc = finding.location
             kept.setdefault((finding.code, loc.path, loc.line, loc.column, finding.message), finding)
     return sorted(kept.values(), key=Finding.sort_key)
+
+
+def _claimed(outcome: FileOutcome) -> bool:
+    """Whether some format read the file (or tried to: a file that cannot be read was meant to be)."""
+    return outcome.format != UNCLAIMED or any(f.code != UNKNOWN_FORMAT for f in outcome.problems)
 
 
 def _fixable(

@@ -113,9 +113,10 @@ def outcome_of(job: Job, parsed: ParsedFile) -> FileOutcome:
 
 
 def unknown(path: str) -> InputProblem:
-    names = ", ".join(fmt.description for fmt in formats.FORMATS)
+    """One short line: the list of formats is `origins-lint formats`, not 900 characters a file."""
     return InputProblem(
         ProblemKind.UNKNOWN_FORMAT,
-        f"no known format recognizes this file (known: {names}); use `--input-format` to force one",
+        "no format recognizes this file, so nothing was checked; "
+        "force one with `--input-format` (`origins-lint formats` lists them)",
         Location.point(path, 1, 1),
     )

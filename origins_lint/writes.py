@@ -11,8 +11,8 @@ from pathlib import Path
 def write_atomically(path: Path, data: bytes) -> None:
     """Write beside the target, flush to disk, then rename over it: readers see the old or the new file.
 
-    An existing file keeps its permission bits; a new one gets the umask's. On any failure the temporary file is
-    removed and the target is untouched.
+    An existing file keeps its permission bits; a new one gets the umask's. On any failure the
+    temporary file is removed and the target is untouched.
     """
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():  # a new report's folder; a fixed file's folder is there already
