@@ -482,3 +482,23 @@ def test_policy_entries_with_merge_keys_are_recognised(project: Path) -> None:
     result = check_json("cors.yaml")
     assert [(f["code"], f["line"], f["column"]) for f in result.findings] == [("OL201", 6, 13)]
     assert check_json(".").codes() == ["OL201"]  # found by a folder walk too
+
+
+def test_quiet_leaves_the_summary_out_of_github_annotations(project: Path) -> None:
+    write(project, "risky.origins.yaml", RISKY)
+    lines = run_cli("check", "-q", "-f", "github", "risky.origins.yaml").stdout.splitlines()
+    assert len(lines) == 2 and all(line.startswith("::warning ") for line in lines)
+    assert (
+        run_cli("check", "-f", "github", "risky.origins.yaml").stdout.splitlines()[-1].startswith("Found 2")
+    )
+
+
+def test_jsonschema_is_a_test_dependency_only() -> None:
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]
+    assert not any(dep.startswith("jsonschema") for dep in project["dependencies"])
+    assert any(dep.startswith("jsonschema") for dep in project["optional-dependencies"]["test"])
+    assert any(dep.startswith("pathspec") for dep in project["dependencies"])
+    sources = [p.read_text("utf-8") for p in (ROOT / "origins_lint").rglob("*.py")]
+    assert not any("import jsonschema" in text or "from jsonschema" in text for text in sources)
