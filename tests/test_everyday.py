@@ -206,6 +206,9 @@ def test_exit_zero_and_quiet(project: Path) -> None:
     write(project, "clean.origins.yaml", "version: 1\norigins:\n  - origin: https://a.example.com\n")
     assert run_cli("check", "-q", "clean.origins.yaml").stdout == ""
     assert run_cli("check", "--exit-zero", "--select", "OL999", "risky.origins.yaml").exit_code == 2
+    write(project, "fixable.origins.yaml", "version: 1\norigins:\n  - origin: HTTPS://A.example.com\n")
+    assert run_cli("check", "--diff", "fixable.origins.yaml").exit_code == 1
+    assert run_cli("check", "--diff", "--exit-zero", "fixable.origins.yaml").exit_code == 0
 
 
 def test_extend_select_and_extend_ignore_add_to_the_config(project: Path) -> None:
