@@ -7,7 +7,6 @@ builds a validator per option). Everything past parsing the arguments is importe
 
 from __future__ import annotations
 
-import difflib
 import gc
 import json
 import os
@@ -533,6 +532,8 @@ class _Parser(ArgumentParser):
     def _hint(self, word: str) -> str:
         """The options a prefix (`--no`) could have meant, or the two closest to a typo, by whole name
         or by one of its words (`--formt` is close to the `format` of `--output-format`)."""
+        import difflib
+
         name = word.split("=", 1)[0]
         known = [option for action in self._actions for option in action.option_strings]
         started = [option for option in known if option.startswith(name)] if name.startswith("--") else []
@@ -553,6 +554,8 @@ def _output_spec(text: str) -> str:
     """FORMAT, or FORMAT:FILE for a report written to FILE besides the one on stdout."""
     name, colon, file = text.partition(":")
     if name not in OUTPUT_FORMATS or (colon and not file):
+        import difflib
+
         close = difflib.get_close_matches(name, OUTPUT_FORMATS, n=1)
         hint = f"did you mean `{close[0]}`? " if close else ""
         raise ArgumentTypeError(

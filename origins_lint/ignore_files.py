@@ -91,7 +91,7 @@ class IgnoreFiles:
     def __init__(self) -> None:
         self._folder_specs: dict[str, GitIgnoreSpec | None] = {}
         self._top_specs: dict[str, list[GitIgnoreSpec]] = {}
-        self._dirs: dict[str, bool] = {}
+        self._dirs: dict[tuple[str, tuple[str, ...]], bool] = {}
         self._trees: dict[str, str | None] = {}
 
     def ignored(self, path: str, walked: str) -> bool:
@@ -105,29 +105,52 @@ class IgnoreFiles:
         if relative.startswith(os.pardir):
             return False
         parts = Path(relative).parts
-        for depth in range(1, len(parts)):  # a file in an ignored folder is ignored
-            if self._folder_ignored(top, parts[:depth]):
+        given = self._named(top, walked)
+        for depth in range(len(given) + 1, len(parts)):  # a file in an ignored folder is ignored
+            if self._folder_ignored(top, parts[:depth], given):
                 return True
-        return self._verdict(top, parts, directory=False)
+        return self._verdict(top, parts, False, given)
 
-    def _folder_ignored(self, top: str, parts: tuple[str, ...]) -> bool:
-        key = os.path.join(top, *parts)
+    def _named(self, top: str, walked: str) -> tuple[str, ...]:
+        """The folder named on the command line when git ignores it (`bench/.corpus`), else ().
+
+        It is walked as asked, as ruff does: the patterns that ignore it (or a folder above it) are
+        set aside for the walk; every other pattern still applies beneath it."""
+        relative = os.path.relpath(os.path.abspath(walked), top)
+        if relative == os.curdir or relative.startswith(os.pardir):
+            return ()
+        given = Path(relative).parts
+        ignored = any(self._folder_ignored(top, given[:depth], ()) for depth in range(1, len(given) + 1))
+        return given if ignored else ()
+
+    def _folder_ignored(self, top: str, parts: tuple[str, ...], given: tuple[str, ...]) -> bool:
+        key = (os.path.join(top, *parts), given)
         if key not in self._dirs:
-            self._dirs[key] = self._verdict(top, parts, directory=True)
+            self._dirs[key] = self._verdict(top, parts, True, given)
         return self._dirs[key]
 
-    def _verdict(self, top: str, parts: tuple[str, ...], directory: bool) -> bool:
+    def _verdict(self, top: str, parts: tuple[str, ...], directory: bool, given: tuple[str, ...]) -> bool:
         """The last matching pattern decides; deeper ignore files come later."""
         suffix = "/" if directory else ""
-        decided: bool | None = None
-        for spec in self._top(top):
-            include = spec.check_file("/".join(parts) + suffix).include
-            decided = include if include is not None else decided
+        levels = [(spec, 0) for spec in self._top(top)]
         for depth in range(len(parts)):  # the .gitignore of each folder above the path
             found = self._folder(os.path.join(top, *parts[:depth]))
             if found is not None:
-                include = found.check_file("/".join(parts[depth:]) + suffix).include
+                levels.append((found, depth))
+        decided: bool | None = None
+        for spec, depth in levels:
+            path = "/".join(parts[depth:]) + suffix
+            if not given or depth >= len(given):
+                include = spec.check_file(path).include
                 decided = include if include is not None else decided
+                continue
+            # set aside the patterns that match the named folder or a folder above it
+            above = ["/".join(given[depth:end]) + "/" for end in range(depth + 1, len(given) + 1)]
+            for pattern in spec.patterns:
+                if pattern.include is None or not pattern.match_file(path):
+                    continue
+                if not any(pattern.match_file(folder) for folder in above):
+                    decided = pattern.include
         return bool(decided)
 
     def _top(self, top: str) -> list[GitIgnoreSpec]:

@@ -154,7 +154,17 @@ def test_a_file_named_on_the_command_line_is_always_checked(repo: Path) -> None:
         "build/policy.origins.yaml",
         "x.local.yaml",
     }
-    assert _paths(check_json("build")) == set()  # a walk of an ignored folder finds nothing
+
+
+def test_a_folder_named_on_the_command_line_is_walked_even_if_ignored(repo: Path) -> None:
+    """As with ruff: `check build` asks for build/ (the benchmark checks its gitignored corpus so);
+    the patterns that ignore it are set aside, every other one (inside it or above) still applies."""
+    write(repo, "build/.gitignore", "cache/\n")
+    write(repo, "build/cache/old.origins.yaml", RISKY)
+    write(repo, "build/sub/x.local.yaml", RISKY.replace("version: 1", "kind: OriginPolicy\nversion: 1"))
+    assert _paths(check_json("build")) == {"build/policy.origins.yaml"}  # `*.local.yaml` still applies
+    assert _paths(check_json("tmp")) == {"tmp/policy.origins.yaml"}  # ignored by .git/info/exclude
+    assert "build/policy.origins.yaml" not in _paths(check_json("."))  # a walk from above skips it
 
 
 def test_match_respects_gitignore_too(repo: Path) -> None:
