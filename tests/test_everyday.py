@@ -515,3 +515,19 @@ def test_jsonschema_is_a_test_dependency_only() -> None:
     assert any(dep.startswith("pathspec") for dep in project["dependencies"])
     sources = [p.read_text("utf-8") for p in (ROOT / "origins_lint").rglob("*.py")]
     assert not any("import jsonschema" in text or "from jsonschema" in text for text in sources)
+
+
+def test_gitlab_report_is_valid_json_for_a_hostile_file(project: Path) -> None:
+    """The file name of tests/test_hostile_output.py (not UTF-8, with an ANSI escape) and an origin
+    holding control characters: the report parses, encodes strictly and names the same file."""
+    from tests.test_hostile_output import CONTENT, HOSTILE_NAME
+
+    (project / "d").mkdir()
+    with open(os.path.join(os.fsencode(project), b"d", HOSTILE_NAME), "wb") as handle:
+        handle.write(CONTENT.encode("utf-8"))
+    result = run_cli("check", "-f", "gitlab", "d")
+    assert result.exit_code == 1 and result.stderr == ""
+    result.stdout.encode("utf-8")
+    issues = json.loads(result.stdout)
+    assert [i["location"]["lines"]["begin"] for i in issues] == [3, 4, 5]
+    assert {i["location"]["path"] for i in issues} == {os.fsdecode(b"d/" + HOSTILE_NAME)}
