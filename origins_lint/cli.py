@@ -525,6 +525,19 @@ class _Parser(ArgumentParser):
         kwargs.setdefault("allow_abbrev", False)
         super().__init__(*args, **kwargs)
 
+    def error(self, message: str) -> NoReturn:
+        """argparse's message, with the closest choice for a mistyped command or value (`chek`)."""
+        import re
+
+        wrong = re.search(r"invalid choice: '([^']*)' \(choose from (.*)\)$", message)
+        if wrong is not None:
+            import difflib
+
+            choices = [choice.strip("'") for choice in wrong.group(2).split(", ")]
+            close = difflib.get_close_matches(wrong.group(1), choices, n=1)
+            message += f"; did you mean `{close[0]}`?" if close else ""
+        super().error(message)
+
     def unrecognized(self, extras: list[str]) -> NoReturn:
         hints = [hint for word in extras if word.startswith("-") and (hint := self._hint(word))]
         self.error(f"unrecognized arguments: {' '.join(extras)}{''.join(hints)}")

@@ -270,6 +270,10 @@ def test_no_abbreviations_and_did_you_mean(project: Path) -> None:
     assert run_cli("check", "--statistic", "risky.origins.yaml").exit_code == 2
     assert "did you mean `--statistics`" in run_cli("check", "--statistic", ".").stderr
     assert run_cli("rules", "--output", "json").exit_code == 2  # not --output-format any more
+    command = run_cli("chek", ".")
+    assert command.exit_code == 2 and "invalid choice: 'chek'" in command.stderr
+    assert command.stderr.rstrip().endswith("did you mean `check`?")
+    assert run_cli("rules", "-f", "jsn").stderr.rstrip().endswith("did you mean `json`?")
     bad = run_cli("check", "-f", "sarf", ".")
     assert bad.exit_code == 2 and "did you mean `sarif`?" in bad.stderr
 
