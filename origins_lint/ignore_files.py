@@ -7,7 +7,9 @@ program (see "Safety of the tool itself"). The rules are git's (gitignore(5)):
   applies, each relative to its own folder, a deeper file overriding a shallower one; before them
   come `core.excludesFile` (default `$XDG_CONFIG_HOME/git/ignore`) and `.git/info/exclude`;
 - outside a work tree, the `.gitignore` files of the walked folder and below apply;
-- a file inside an ignored folder is ignored, whatever a later `!pattern` says, as git does.
+- a file inside an ignored folder is ignored, whatever a later `!pattern` says, as git does;
+- a folder named on the command line is walked even if it is ignored, as ruff does: the
+  patterns that ignore it are set aside for that walk (`IgnoreFiles._named`).
 
 As with ruff (and unlike git itself) a tracked file that matches a pattern is skipped too:
 knowing what is tracked would mean reading git's binary index. Only folder walks are
@@ -93,6 +95,7 @@ class IgnoreFiles:
         self._top_specs: dict[str, list[GitIgnoreSpec]] = {}
         self._dirs: dict[tuple[str, tuple[str, ...]], bool] = {}
         self._trees: dict[str, str | None] = {}
+        self._given: dict[tuple[str, str], tuple[str, ...]] = {}
 
     def ignored(self, path: str, walked: str) -> bool:
         """Whether ``path``, found by walking the folder ``walked``, is ignored."""
@@ -105,7 +108,9 @@ class IgnoreFiles:
         if relative.startswith(os.pardir):
             return False
         parts = Path(relative).parts
-        given = self._named(top, walked)
+        if (top, walked) not in self._given:
+            self._given[top, walked] = self._named(top, walked)
+        given = self._given[top, walked]
         for depth in range(len(given) + 1, len(parts)):  # a file in an ignored folder is ignored
             if self._folder_ignored(top, parts[:depth], given):
                 return True
