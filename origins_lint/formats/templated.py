@@ -22,7 +22,7 @@ from typing import Final
 from origins_lint.formats.tree import Node
 from origins_lint.model import InputProblem, Location, ProblemKind
 
-EXTENSIONS: Final = (".yaml.tpl", ".yml.tpl", ".yaml.j2", ".yml.j2")
+EXTENSIONS: Final = (".yaml.tpl", ".yml.tpl", ".yaml.tmpl", ".yml.tmpl", ".yaml.j2", ".yml.j2")
 MARK: Final = "\ue000"  # a private-use character: printable to YAML, in no real config
 _PAIRS: Final = (("{{", "}}"), ("{%", "%}"), ("{#", "#}"), ("${", "}"))
 _MARKS = re.compile(MARK + "+")
