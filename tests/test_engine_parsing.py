@@ -501,3 +501,12 @@ def test_template_tags_are_found_in_one_pass() -> None:
     # an opener with no closer, or far from the others, is not looked for again and again
     assert templated.tags("{{" * 100_000) == []
     assert len(templated.tags("{{}}" * 25_000 + "{#")) == 25_000
+
+
+@pytest.mark.parametrize(
+    "name", ["a.yaml.tpl", "a.yml.tpl", "a.yaml.tmpl", "a.yml.tmpl", "a.yaml.j2", "a.yml.j2"]
+)
+def test_template_names_are_read(tmp_path: Path, name: str) -> None:
+    text = "http:\n  middlewares:\n    c:\n      headers:\n        accessControlAllowOriginList: ['*']\n"
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    assert found(tmp_path) == [("OL301", 5, 40)]
