@@ -409,6 +409,9 @@ def test_templates_are_read_as_their_format() -> None:
         ("OL304", 11, 54),
         ("OL004", 15, 1),  # a line that inserts YAML
     ]
+    legacy = said(folder / "legacy-virtual-service.yaml.tpl")  # the deprecated `allowOrigin` list
+    assert list(legacy) == [("OL004", 9, 13)]
+    assert legacy[("OL004", 9, 13)][1].startswith("`http://{{ .Values.host }}` is plain HTTP whatever")
     istio = said(folder / "virtual-service.yaml.tpl")
     assert [key for key in istio if key[0] not in SETTLED_ELSEWHERE] == [("OL004", 9, 20), ("OL302", 10, 20)]
 
