@@ -513,3 +513,21 @@ def test_template_names_are_read(tmp_path: Path, name: str) -> None:
     text = "http:\n  middlewares:\n    c:\n      headers:\n        accessControlAllowOriginList: ['*']\n"
     (tmp_path / name).write_text(text, encoding="utf-8")
     assert found(tmp_path) == [("OL301", 5, 40)]
+
+
+def test_envoy_route_policy_comes_before_its_virtual_host() -> None:
+    """source/extensions/filters/http/cors/cors_filter.cc: initializeCorsPolicies puts the route's
+    policy first; allowOrigins() takes the first policy that lists origins, allowCredentials() the
+    first that sets it. So the route's `http://` origin gets the virtual host's credentials, and the
+    virtual host's own origin is used by no route (its only route lists its own)."""
+    path = FIXTURES / "envoy" / "route-over-virtual-host.yaml"
+    findings = said(path)
+    assert list(findings) == [("OL201", 26, 42)]
+    assert "credentialed responses" in findings[("OL201", 26, 42)][1]  # the severity rule's credentials
+    unused = run_cli("match", "https://a.example.com", str(path))
+    assert unused.exit_code == 1, unused.stdout
+    route = run_cli("match", "http://b.example.com", str(path))
+    assert (
+        "route-over-virtual-host.yaml:26:42: exact `http://b.example.com` (api route /) admits it, "
+        "with credentials" in route.stdout
+    )
