@@ -531,12 +531,3 @@ def test_envoy_route_policy_comes_before_its_virtual_host() -> None:
         "route-over-virtual-host.yaml:26:42: exact `http://b.example.com` (api route /) admits it, "
         "with credentials" in route.stdout
     )
-
-
-def test_envoy_ignores_legacy_cors_beside_a_typed_policy() -> None:
-    """CorsFilter::initializeCorsPolicies reads the legacy `cors` fields only when no typed
-    per-filter policy applies: this virtual host's `prefix: "*"` (line 7) is never used."""
-    path = FIXTURES / "envoy" / "legacy-beside-typed.yaml"
-    assert found(path) == []
-    result = run_cli("match", "https://evil.example.net", str(path))
-    assert result.exit_code == 1, result.stdout

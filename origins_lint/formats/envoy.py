@@ -182,9 +182,9 @@ def parse(source: Source, options: FormatOptions) -> ParsedFile:
             level = levels[path]
             parent = hosts.get(level[:2]) if level is not None and level[2] is not None else None
             context = _policy(mapping, origins, _describe(root, path), result, parent)
-            unused = _unused(level, overridden, hosts)
-            for matcher in context.matchers if unused is not None else ():
-                matcher.status, matcher.note = Status.INACTIVE, unused
+            if level is not None and level[2] is None and level[:2] in overridden:
+                for matcher in context.matchers:
+                    matcher.status, matcher.note = Status.INACTIVE, OVERRIDDEN_NOTE
             document.contexts.append(context)
         if document.contexts:
             result.documents.append(document)
@@ -195,25 +195,7 @@ OVERRIDDEN_NOTE = (
     "every route of this virtual host lists its own origins, which Envoy uses instead "
     "(CorsFilter::allowOrigins in source/extensions/filters/http/cors/cors_filter.cc)"
 )
-LEGACY_NOTE = (
-    "this virtual host has a typed CORS policy (`typed_per_filter_config`), so Envoy ignores the "
-    "legacy `cors` fields (CorsFilter::initializeCorsPolicies)"
-)
 Level = tuple[tuple[str, ...], bool, int | None]  # (virtual host path, typed, route index or None)
-
-
-def _unused(
-    level: Level | None,
-    overridden: set[tuple[tuple[str, ...], bool]],
-    hosts: dict[tuple[tuple[str, ...], bool], Node],
-) -> str | None:
-    """Why no request ever reads this policy's origins, if none does."""
-    if level is None:
-        return None
-    host, typed, route = level
-    if not typed and (host, True) in hosts:
-        return LEGACY_NOTE
-    return OVERRIDDEN_NOTE if route is None and (host, typed) in overridden else None
 
 
 def _level(path: tuple[str, ...]) -> Level | None:
