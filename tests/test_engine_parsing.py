@@ -531,3 +531,8 @@ def test_envoy_route_policy_comes_before_its_virtual_host() -> None:
         "route-over-virtual-host.yaml:26:42: exact `http://b.example.com` (api route /) admits it, "
         "with credentials" in route.stdout
     )
+
+
+def test_envoy_routes_of_odd_shapes_are_read_without_error() -> None:
+    """`routes` as a mapping or a number is not Envoy's schema; each policy is still read alone."""
+    assert found(FIXTURES / "envoy" / "odd-routes.yaml", skip=()) == [("OL304", 10, 49), ("OL309", 10, 49)]

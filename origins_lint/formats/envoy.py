@@ -212,7 +212,8 @@ def _level(path: tuple[str, ...]) -> Level | None:
     rest = path[len(host) :]
     typed = any(part in ("typed_per_filter_config", "typedPerFilterConfig") for part in rest)
     if rest[:1] == ("routes",) and len(rest) > 1:
-        return host, typed, int(rest[1].strip("[]"))
+        index = rest[1].strip("[]")
+        return (host, typed, int(index)) if rest[1].startswith("[") and index.isdigit() else None
     return (host, typed, None) if len(rest) <= 2 else None
 
 
