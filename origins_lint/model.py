@@ -202,6 +202,9 @@ class CorsContext:
     echoed: tuple[tuple[str, Location], ...] = ()
     # set when these matchers are an origin check that decides something other than CORS
     decision: Decision | None = None
+    # the response is an error or redirect page nginx writes from fixed text (`return 403`): these
+    # headers go out on it, but it holds nothing of the users' to read
+    own_page: Location | None = None
 
     @property
     def with_credentials(self) -> bool:

@@ -223,13 +223,14 @@ class _Builder:
                 inner, inner_dropped, inner_by = _enter(headers, own)
                 self.serve(inner, env, record.paths, inner_dropped, inner_by)
         for exit in trace.exits:
-            if not exit.readable:
-                continue  # an error page or a redirect: no page reads it
+            if exit.status is None:
+                continue  # not a status nginx accepts: it refuses to load the file
+            at = exit.directive.location if exit.own_page else None
             if exit.inside is None:
-                self.serve(headers, exit.env, exit.paths, dropped, dropped_by, exit.status)
+                self.serve(headers, exit.env, exit.paths, dropped, dropped_by, exit.status, at)
             else:
                 inner, inner_dropped, inner_by = _enter(headers, exit.inside.block or [])
-                self.serve(inner, exit.env, exit.paths, inner_dropped, inner_by, exit.status)
+                self.serve(inner, exit.env, exit.paths, inner_dropped, inner_by, exit.status, at)
         for child in block:
             if child.name in _LEVELS and child.block is not None:
                 self.level(child.block, child.name, headers, server)
@@ -242,6 +243,7 @@ class _Builder:
         dropped: tuple[_Sent, ...],
         dropped_by: Directive | None,
         status: int | None = None,
+        own_page: Location | None = None,
     ) -> None:
         """One response: the headers nginx adds to it (by its status when a `return` sets one)."""
         every = [s for s in _sent(headers.add) + _sent(headers.more) if s.sent_with(status)]
@@ -256,7 +258,7 @@ class _Builder:
                 for alt in values[header]:
                     for matcher in self._matchers(alt, header):
                         matchers.setdefault((matcher.kind, matcher.raw, matcher.location), matcher)
-        if not matchers and not dropped:
+        if not matchers and not dropped and not any(s.key == ALLOW_ORIGIN for s in sent):
             return
         context = CorsContext(
             matchers=list(matchers.values()),
@@ -278,6 +280,7 @@ class _Builder:
             dropped=tuple(_line(s, ()) for s in dropped),
             dropped_by=dropped_by.location if dropped_by is not None else None,
             echoed=_echoed(sent, values),
+            own_page=own_page,
         )
         self.contexts.append(context)
 
