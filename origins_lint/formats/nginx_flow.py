@@ -211,8 +211,8 @@ class Program:
     template: bool = False  # a template: an unknown variable is a placeholder filled in at deploy
 
     @classmethod
-    def of(cls, directives: list[Directive]) -> Program:
-        program = cls()
+    def of(cls, directives: list[Directive], template: bool = False) -> Program:
+        program = cls(template=template)
         pending = list(directives)
         while pending:
             directive = pending.pop()

@@ -88,7 +88,7 @@ def per_matcher(
     """Most rules look at one active matcher at a time."""
 
     def check(document: Document, _settings: RuleSettings) -> Iterator[Hit]:
-        for context, matcher in document.matchers():
+        for context, matcher in document.matchers(decisions=True):
             hit = inspect(context, matcher, document)
             if hit is not None and matcher.from_default and matcher.note:
                 hit = replace(hit, message=f"{hit.message} (a platform default: {matcher.note})")
