@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 import time
 import urllib.request
@@ -257,7 +258,9 @@ def _headers(port: int, path: str, origin: str) -> tuple[int, list[str]]:
 def test_real_nginx_sends_what_the_model_says(real_nginx: Path) -> None:
     """The shapes item 3 is about, asked of nginx itself: statuses, `always`, headers-more -s,
     `${http_origin} always`, `*` only without an Origin, the 403 a negated check returns."""
-    port = 18000 + os.getpid() % 1000
+    with socket.socket() as probe:  # a port no one listens on now
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
     server = f"""
     server {{
         listen 127.0.0.1:{port};
