@@ -141,11 +141,11 @@ class OriginMatcher:
     engine: Engine = EXACT_ENGINE
     status: Status = Status.ACTIVE
     note: str | None = None
+    # what a reflected entry sends back when it is not the request's Origin (nginx `$arg_origin`)
+    echoes: str | None = None
     from_default: bool = False  # the matcher itself comes from a platform default
     # entries in one list (a policy, an nginx map); None means the whole document is one list
     scope: str | None = None
-    # what a reflected entry sends back when it is not the request's Origin (nginx `$arg_origin`)
-    echoes: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
