@@ -211,8 +211,6 @@ class CorsContext:
     headers: tuple[HeaderLine, ...] = ()
     dropped: tuple[HeaderLine, ...] = ()
     dropped_by: Location | None = None
-    # the engine refuses this configuration (why, naming the engine): it admits no origin at all
-    rejected: str | None = None
 
     @property
     def with_credentials(self) -> bool:

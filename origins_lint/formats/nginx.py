@@ -289,7 +289,6 @@ class _Builder:
             echoed=_echoed(sent, values),
             own_page=own_page,
         )
-        context.rejected = _rejected(context.headers)
         self.contexts.append(context)
 
     def decisions(self, directives: list[Directive]) -> None:
@@ -530,20 +529,6 @@ def _vary(vary: list[_Sent], values: dict[_Sent, tuple[Alt, ...]]) -> Setting[bo
             if text is None or "origin" in (i.lower() for i in _ITEMS.split(text)) or text.strip() == "*":
                 return Setting(True, header.value_location)
     return Setting(False, vary[-1].value_location)
-
-
-def _rejected(headers: tuple[HeaderLine, ...]) -> str | None:
-    """Why browsers refuse every response of this context (OL601 says where): the CORS check
-    compares the one Allow-Origin value with the page's origin byte for byte (Fetch standard,
-    "CORS check"), so a list in it, or two of them, admits no origin."""
-    origins = [h for h in headers if h.key == ALLOW_ORIGIN and (h.dynamic or h.items)]
-    listed = next((h for h in origins if len(h.items) > 1), None)
-    if listed is not None:
-        return f"browsers reject an `Access-Control-Allow-Origin` that holds a list (`{listed.value}`)"
-    fixed = {h.location for h in origins if not h.dynamic}
-    if len(fixed) > 1:
-        return "browsers reject a response with two `Access-Control-Allow-Origin` headers"
-    return None
 
 
 def _echoed(sent: list[_Sent], values: dict[_Sent, tuple[Alt, ...]]) -> tuple[tuple[str, Location], ...]:
