@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from origins_lint import formats
-from origins_lint.cache import ResultCache, fix_key, text_hash
+from origins_lint.cache import ResultCache, cache_root, fix_key, text_hash
 from origins_lint.config import Config, selector_matches
 from origins_lint.discover import Candidate, discover, glob_match, relative_to
 from origins_lint.file_check import PROBLEM_RULES, FileOutcome, Job, parse_source
@@ -31,6 +31,7 @@ class CheckResult:
     paths: list[str] = field(default_factory=list)  # every file checked, in order
     sources: dict[str, str] = field(default_factory=dict)  # text of every file a finding may point into
     baselined: int = 0  # findings a baseline accepted, left out of `findings`
+    warnings: list[str] = field(default_factory=list)  # said on stderr: the run went on (an unsafe cache)
     # each file's fixes as its format would apply them (a dry run): --fix writes these texts
     fixes: dict[tuple[str, str], formats.FixOutcome] = field(default_factory=dict)
 
@@ -87,7 +88,7 @@ def run_check(
     result = CheckResult()
     job = Job(config, input_format, _roots(paths), skip_unknown)
     candidates = _candidates(paths, config, input_format)
-    store = ResultCache.open(config.root, job) if cache else None
+    store = ResultCache.open(cache_root(paths), job, result.warnings) if cache else None
     texts: dict[str, str] = {}
     outcomes: list[FileOutcome | bool | None] = []
     work: list[tuple[int, Work, str]] = []  # (position, the file, its text's hash) of files to check
@@ -117,6 +118,7 @@ def run_check(
     fixable = _fixable(result.findings, texts, result.fixes, store)
     if store is not None:
         store.save()
+        store.close()
     result.findings = with_fingerprints(fixable, texts, os.getcwd())
     result.sources = texts
     return result

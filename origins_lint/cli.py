@@ -104,6 +104,8 @@ def check(args: Namespace) -> None:
     if args.baseline is not None:
         _apply_baseline(result, args.baseline)
     _emit(_render(result, chosen, args.statistics, args.output_file is None), args.output_file)
+    for message in result.warnings:
+        _warn(f"origins-lint: warning: {printable(message)}")
     for message in result.internal_errors:
         _warn(f"origins-lint: {printable(message)} (please report this bug)")
     if result.internal_errors:

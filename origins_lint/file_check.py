@@ -46,6 +46,7 @@ class FileOutcome:
     included: dict[str, str] = field(default_factory=dict)  # path -> text of each file it includes
     error: str | None = None  # a bug of ours, reported as an internal error (never cached)
     counted: bool = True  # false when the parser itself failed: the file was not checked
+    probes: dict[str, list[str]] = field(default_factory=dict)  # include path or glob -> what it found
 
 
 @cache
@@ -89,7 +90,7 @@ def outcome_of(job: Job, parsed: ParsedFile) -> FileOutcome:
     config = job.config
     rules = _rules(config.select, config.ignore)
     selected = {rule.code for rule in rules}
-    outcome = FileOutcome(parsed.path, parsed.format, included=parsed.included)
+    outcome = FileOutcome(parsed.path, parsed.format, included=parsed.included, probes=parsed.probes)
     for problem in parsed.problems:
         rule = RULES[PROBLEM_RULES[problem.kind]]
         if rule.code in selected:

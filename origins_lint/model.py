@@ -229,6 +229,9 @@ class ParsedFile:
     problems: list[InputProblem] = field(default_factory=list)
     # other files this one pulled in (nginx `include`), by path, with their text for suppressions
     included: dict[str, str] = field(default_factory=dict)
+    # each include path or glob the reader tried -> the files it found (`probes.probe`): a cache
+    # entry holds only while each still finds the same
+    probes: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -48,6 +48,7 @@ def _merged(results: list[ParsedFile]) -> ParsedFile:
         merged.documents.extend(result.documents)
         merged.problems.extend(p for p in result.problems if p not in merged.problems)
         merged.included.update(result.included)
+        merged.probes.update(result.probes)
     return merged
 
 

@@ -86,7 +86,7 @@ def detect(path: str, text: str) -> bool:
 
 def parse(source: Source, options: FormatOptions) -> ParsedFile:
     tree = parse_tree(source, options.roots)
-    result = ParsedFile(source.path, NAME, problems=tree.problems, included=tree.included)
+    result = ParsedFile(source.path, NAME, problems=tree.problems, included=tree.included, probes=tree.probes)
     if any(p.location.path == source.path and p.kind is ProblemKind.PARSE for p in tree.problems):
         return result
     builder = _Builder(Program.of(tree.directives))

@@ -20,6 +20,7 @@ from typing import Any
 
 from origins_lint import limits
 from origins_lint.model import InputProblem, Location
+from origins_lint.probes import probe
 from origins_lint.source import Source, problem, read_source
 
 _ESCAPES = re.compile(r"\\([\"'\\tnr])")
@@ -48,6 +49,7 @@ class Tree:
     directives: list[Directive] = field(default_factory=list)
     problems: list[InputProblem] = field(default_factory=list)
     included: dict[str, str] = field(default_factory=dict)  # path -> text
+    probes: dict[str, list[str]] = field(default_factory=dict)  # include path or glob -> files found
 
 
 def unescape(text: str) -> str:
@@ -225,6 +227,7 @@ class _Reader:
             for base in bases:
                 full = candidate if os.path.isabs(candidate) else os.path.join(base, candidate)
                 found = sorted(glob.glob(full)) if glob.has_magic(full) else [full]
+                self.tree.probes.setdefault(full, probe(full))  # for the cache: a new match invalidates
                 inside = [p for p in found if os.path.isfile(p) and self._inside(p)]
                 if inside:
                     return [os.path.normpath(p) for p in inside]
