@@ -64,9 +64,11 @@ def check(args: Namespace) -> None:
         settings = load_config(args.config if args.config is not None else find_config(Path.cwd()))
         if args.select:
             settings.select = tuple(_split(args.select))
+            settings.set_by["select"] = "--select"
             check_selectors(settings.select, "--select")
         if args.ignore:
             settings.ignore = tuple(_split(args.ignore))
+            settings.set_by["ignore"] = "--ignore"
             check_selectors(settings.ignore, "--ignore")
     except ConfigError as error:
         raise _fail(str(error)) from None

@@ -16,6 +16,7 @@ from origins_lint.limits import DEFAULT as DEFAULT_LIMITS
 from origins_lint.limits import KEYS as LIMIT_KEYS
 from origins_lint.limits import Limits
 from origins_lint.model import Severity
+from origins_lint.report.safe import printable
 
 CONFIG_NAME = ".origins-lint.toml"
 
@@ -50,6 +51,17 @@ class Config:
     development_files: tuple[str, ...] = ()
     limits: Limits = DEFAULT_LIMITS
     root: Path = field(default_factory=Path.cwd)
+    # where `select`, `ignore` and `per-file-ignores` came from (a config file, or `--select`), so
+    # that a report can say what switched rules off
+    set_by: dict[str, str] = field(default_factory=dict)
+
+
+def shown_path(path: Path) -> str:
+    """A config's path as a report shows it: relative to the current folder when under it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
+        return str(path)
 
 
 def find_config(start: Path) -> Path | None:
@@ -97,6 +109,7 @@ def _from_table(data: dict[str, Any], path: Path) -> Config:
         if key in LIMIT_KEYS:
             bounds[LIMIT_KEYS[key]] = _convert(key, value, path)
         else:
+            config.set_by[key] = shown_path(path)
             setattr(config, key.replace("-", "_"), _convert(key, value, path))
     config.limits = Limits(**bounds)
     return config
@@ -139,20 +152,47 @@ def _convert(key: str, value: Any, path: Path) -> Any:
 
 
 def check_selectors(selectors: list[str] | tuple[str, ...], where: str) -> None:
+    for selector in selectors:
+        problem = unknown_selector(selector)
+        if problem is not None:
+            raise ConfigError(f"{where}: {problem}")
+
+
+def unknown_selector(selector: str) -> str | None:
+    """Why ``selector`` names no rule (with the closest slug or code), or None when it names some.
+
+    A selector is `ALL`, an exact slug, or a code or code prefix (`OL201`, `OL3`); any case.
+    """
     from origins_lint.rules import RULES
 
     slugs = {rule.slug for rule in RULES.values()}
-    for selector in selectors:
-        wanted = selector.strip()
-        if wanted.upper() == "ALL" or wanted.lower() in slugs:
-            continue
-        if wanted.upper().startswith("OL") and any(code.startswith(wanted.upper()) for code in RULES):
-            continue
+    wanted = selector.strip()
+    if wanted.upper() == "ALL" or wanted.lower() in slugs:
+        return None
+    if wanted.upper().startswith("OL") and any(code.startswith(wanted.upper()) for code in RULES):
+        return None
+    if wanted.upper().startswith("OL"):
+        close = difflib.get_close_matches(wanted.upper(), sorted(RULES), n=1)
+    else:
         close = difflib.get_close_matches(wanted.lower(), sorted(slugs), n=1)
-        hint = f"; did you mean `{close[0]}`?" if close else ""
-        raise ConfigError(f"{where}: unknown rule `{selector}`{hint}")
+    hint = f"; did you mean `{close[0]}`?" if close else ""
+    return f"unknown rule `{printable(selector)}`{hint}"
 
 
 def selector_matches(selector: str, code: str, slug: str) -> bool:
+    """`ALL`, the exact slug, or a prefix of the code that starts `OL`: `o` or `insecure` match nothing."""
     wanted = selector.strip()
-    return wanted.upper() == "ALL" or wanted.lower() == slug or code.startswith(wanted.upper())
+    upper = wanted.upper()
+    return upper == "ALL" or wanted.lower() == slug or (upper.startswith("OL") and code.startswith(upper))
+
+
+def rule_enabled(
+    code: str, slug: str, opt_in: bool, select: tuple[str, ...], ignore: tuple[str, ...]
+) -> bool:
+    """Whether a run with these `select` and `ignore` runs the rule. An opt-in rule (off by default,
+    like ruff's RUF100) runs only when `select` names it exactly, by code or slug."""
+    if opt_in:
+        chosen = any(s.strip().upper() == code or s.strip().lower() == slug for s in select)
+    else:
+        chosen = any(selector_matches(s, code, slug) for s in select)
+    return chosen and not any(selector_matches(s, code, slug) for s in ignore)

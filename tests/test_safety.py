@@ -7,6 +7,7 @@ Each test here failed on the code before the issue was fixed (the break it names
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -89,3 +90,163 @@ def test_a_new_file_an_include_glob_picks_up_invalidates_the_includer(project: P
     cached = check_json("site/nginx.conf")
     assert "OL402" in cached.codes() and cached.exit_code == 1
     assert cached.stdout == check_json("site/nginx.conf", extra=("--no-cache",)).stdout
+
+
+# --- suppressions live only in real comments ------------------------------------------------------
+
+
+def test_text_in_a_json_string_silences_nothing(project: Path) -> None:
+    """The break: a one-line Okta export whose `name` says `// origins-lint: ignore[ALL]`."""
+    entry = {
+        "id": "tos1",
+        "name": "Partner app // origins-lint: ignore[ALL]",
+        "origin": "http://partner.example.com",
+        "scopes": [{"type": "CORS"}],
+        "status": "ACTIVE",
+    }
+    (project / "trusted-origins.json").write_text(json.dumps([entry]), encoding="utf-8")
+    result = check_json("trusted-origins.json")
+    assert "OL201" in result.codes() and result.exit_code == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "code", "line"),
+    [
+        # a YAML quoted scalar, a plain scalar with `#` inside, and a block scalar
+        (
+            "q.origins.yaml",
+            "version: 1\norigins:\n  - origin: http://a.example.com\n"
+            '    note: "x # origins-lint: ignore[OL201]"\n',
+            "OL201",
+            3,
+        ),
+        (
+            "b.origins.yaml",
+            "version: 1\norigins:\n  - note: |\n      # origins-lint: ignore[OL201]\n    origin: http://a.example.com\n",
+            "OL201",
+            5,
+        ),
+        # an nginx quoted argument
+        (
+            "site.conf",
+            'server {\n    add_header X-Note "# origins-lint: ignore[OL201]";'
+            ' add_header Access-Control-Allow-Origin "http://a.example.com" always;\n}\n',
+            "OL201",
+            2,
+        ),
+        # an HCL string, and a heredoc
+        (
+            "main.tf",
+            'resource "okta_trusted_origin" "a" {\n  name   = "x // origins-lint: ignore[OL201]"'
+            ' \n  origin = "http://a.example.com"\n  scopes = ["CORS"]\n}\n',
+            "OL201",
+            3,
+        ),
+        (
+            "heredoc.tf",
+            "locals {\n  note = <<EOT\n# origins-lint: ignore[OL201]\nEOT\n}\n"
+            'resource "okta_trusted_origin" "a" {\n'
+            '  origin = "http://a.example.com"\n  scopes = ["CORS"]\n}\n',
+            "OL201",
+            7,
+        ),
+    ],
+)
+def test_a_directive_inside_a_string_is_not_a_comment(
+    project: Path, name: str, text: str, code: str, line: int
+) -> None:
+    (project / name).write_text(text, encoding="utf-8")
+    result = check_json(name)
+    assert line in [at for at, _ in result.at(code)], result.stdout
+
+
+def test_real_comments_still_suppress_in_every_syntax(project: Path) -> None:
+    write(
+        project,
+        "p.origins.yaml",
+        "version: 1\norigins:\n  - origin: http://a.example.com  # origins-lint: ignore[OL201] r\n",
+    )
+    write(
+        project,
+        "main.tf",
+        'resource "okta_trusted_origin" "a" {\n  name = "a#b" # origins-lint: ignore[OL201] r\n'
+        '  origin = "http://a.example.com" // origins-lint: ignore[OL201] r\n  scopes = ["CORS"]\n}\n',
+    )
+    write(
+        project,
+        "site.conf",
+        "server {\n    # origins-lint: ignore[OL201] r\n"
+        '    add_header Access-Control-Allow-Origin "http://a.example.com" always;\n}\n',
+    )
+    for name in ("p.origins.yaml", "main.tf", "site.conf"):
+        assert "OL201" not in check_json(name).codes(), name
+
+
+def test_the_suppression_scan_is_linear(project: Path) -> None:
+    """The break: a 256 KiB comment of `#origins-lint:ignore[` took 77 s; 1 MiB did not finish.
+    A 1 MiB one now completes (no timing assertion: the run finishing is the test) with one OL005."""
+    attack = "#origins-lint:ignore[" * (1024 * 1024 // 21)
+    (project / "site.conf").write_text(
+        f"# {attack}\nserver {{\n"
+        '    add_header Access-Control-Allow-Origin "http://a.example.com" always;\n}\n',
+        encoding="utf-8",
+    )
+    result = check_json("site.conf")
+    assert result.codes() == ["OL005", "OL201"]
+    from origins_lint.suppress import scan
+
+    for syntax in ("yaml", "hcl", "toml", "properties", "nginx"):
+        found = scan(f"# {attack}\n", syntax)
+        assert len(found.problems) == 1 and found.directives == []
+
+
+# --- suppressions are checked ---------------------------------------------------------------------
+
+POLICY = "version: 1\norigins:\n  - origin: http://*.example.com  {comment}\n"
+
+
+@pytest.mark.parametrize(
+    ("comment", "message"),
+    [
+        ("# origins-lint: ignore OL302", "needs the rules in brackets: write `ignore[OL302]`"),
+        ("# origins-lint: ignore[OL999]", "unknown rule `OL999`"),
+        ("# origins-lint: ignore[wildcard-subdomian]", "did you mean `wildcard-subdomain`?"),
+        ("# origins-lint: ignore[o]", "unknown rule `o`"),
+        ("# origins-lint: ignore[]", "names no rule"),
+        ("# origins-lint: ignroe[OL302]", "did you mean `ignore[...]`?"),
+        ("# origins-lint ignore[OL302]", "must be followed by `:`"),
+        ("# origins-lint: ignore[OL302", "never closed"),
+    ],
+)
+def test_a_bad_suppression_is_reported_and_suppresses_nothing(
+    project: Path, comment: str, message: str
+) -> None:
+    write(project, "p.origins.yaml", POLICY.format(comment=comment))
+    result = check_json("p.origins.yaml")
+    assert "OL302" in result.codes() and "OL201" in result.codes()
+    [bad] = [f for f in result.findings if f["code"] == "OL005"]
+    assert message in bad["message"] and bad["line"] == 3 and bad["column"] == 37
+
+
+def test_inline_names_are_exact(project: Path) -> None:
+    """`o` used to match every rule (any code starts with `O`); a slug fragment names nothing either."""
+    write(project, "p.origins.yaml", POLICY.format(comment="# origins-lint: ignore[insecure]"))
+    assert {"OL201", "OL302", "OL005"} <= set(check_json("p.origins.yaml").codes())
+    write(project, "p.origins.yaml", POLICY.format(comment="# origins-lint: ignore[OL3, insecure-origin]"))
+    assert check_json("p.origins.yaml").codes() == []
+
+
+def test_unused_suppression_is_opt_in(project: Path) -> None:
+    write(
+        project,
+        "p.origins.yaml",
+        "version: 1\norigins:\n  # origins-lint: ignore[OL201] was http\n  - origin: https://a.example.com\n",
+    )
+    assert check_json("p.origins.yaml").codes() == []
+    assert check_json("p.origins.yaml", extra=("--select", "ALL")).codes() == []
+    result = check_json("p.origins.yaml", extra=("--select", "ALL,unused-suppression"))
+    assert result.at("OL006") == [(3, 5)]
+    assert "suppresses nothing" in result.findings[0]["message"]
+    used = "version: 1\norigins:\n  # origins-lint: ignore[OL201] vendor\n  - origin: http://a.example.com\n"
+    write(project, "p.origins.yaml", used)
+    assert check_json("p.origins.yaml", extra=("--select", "ALL,OL006")).codes() == []
