@@ -235,7 +235,9 @@ def _disabled(config: Config, filters: _Filters, paths: list[str]) -> list[Disab
         codes = tuple(
             rule.code
             for rule in rules
-            if rule.code not in off and any(selector_matches(s, rule.code, rule.slug) for s in named)
+            if rule.code not in off
+            and rule is not BAD_SUPPRESSION  # never suppressed inline
+            and any(selector_matches(s, rule.code, rule.slug) for s in named)
         )
         if codes:
             out.append(Disabled(codes, "an `ignore-file` comment", path))

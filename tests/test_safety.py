@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from origins_lint.cache import CACHE_DIR
-from tests.conftest import check_json, write
+from tests.conftest import check_json, run_cli, write
 
 RISKY = "version: 1\norigins:\n  - origin: http://a.example.com\n"
 
@@ -250,3 +250,65 @@ def test_unused_suppression_is_opt_in(project: Path) -> None:
     used = "version: 1\norigins:\n  # origins-lint: ignore[OL201] vendor\n  - origin: http://a.example.com\n"
     write(project, "p.origins.yaml", used)
     assert check_json("p.origins.yaml", extra=("--select", "ALL,OL006")).codes() == []
+
+
+# --- turning rules off is never silent ------------------------------------------------------------
+
+SARIF_SCHEMA = Path(__file__).parent / "schemas" / "sarif-schema-2.1.0.json"
+CLEAN = "No findings in 1 file."
+
+
+@pytest.mark.parametrize(
+    ("config", "count", "by"),
+    [
+        ('ignore = ["ALL"]\n', 41, ".origins-lint.toml"),
+        ("select = []\n", 41, ".origins-lint.toml"),
+        ('ignore = ["OL2", "insecure-origin"]\n', 2, ".origins-lint.toml"),
+        (
+            '[per-file-ignores]\n"*.yaml" = ["ALL"]\n',
+            41,
+            ".origins-lint.toml (per-file-ignores `*.yaml`, which matches every file)",
+        ),
+    ],
+)
+def test_rules_switched_off_by_the_config_are_said_in_every_report(
+    project: Path, config: str, count: int, by: str
+) -> None:
+    """The break: each of these printed "No findings in 1 file." and exited 0, as a clean repository."""
+    import jsonschema
+
+    write(project, "p.origins.yaml", RISKY)
+    write(project, ".origins-lint.toml", config)
+    text = run_cli("check", "p.origins.yaml")
+    assert text.exit_code == 0
+    assert text.stdout.splitlines()[-1] == f"{CLEAN} {count} of 41 rules disabled by {by}."
+    report = check_json("p.origins.yaml").report
+    [disabled] = report["disabled_rules"]
+    assert len(disabled["rules"]) == count and disabled["by"] == by and disabled["file"] is None
+    sarif = json.loads(run_cli("check", "-f", "sarif", "p.origins.yaml").stdout)
+    jsonschema.validate(sarif, json.loads(SARIF_SCHEMA.read_text(encoding="utf-8")))
+    [invocation] = sarif["runs"][0]["invocations"]
+    assert len(invocation["ruleConfigurationOverrides"]) == count
+    assert {o["configuration"]["enabled"] for o in invocation["ruleConfigurationOverrides"]} == {False}
+    assert invocation["toolConfigurationNotifications"][0]["message"]["text"].startswith(
+        f"{count} rules disabled by {by}: OL"
+    )
+    github = run_cli("check", "-f", "github", "p.origins.yaml").stdout
+    assert github.startswith(f"::warning title=origins-lint%3A rules disabled::{count} of 41 rules disabled")
+
+
+def test_a_file_wide_inline_ignore_is_said(project: Path) -> None:
+    write(project, "p.origins.yaml", "# origins-lint: ignore-file[ALL]\n" + RISKY)
+    result = run_cli("check", "p.origins.yaml")
+    assert result.exit_code == 0
+    assert result.stdout == (
+        f"{CLEAN} 40 of 41 rules disabled in p.origins.yaml by an `ignore-file` comment.\n"
+    )
+    [disabled] = check_json("p.origins.yaml").report["disabled_rules"]
+    assert disabled["file"] == "p.origins.yaml" and "OL201" in disabled["rules"]
+
+
+def test_a_clean_run_says_nothing_about_disabled_rules(project: Path) -> None:
+    write(project, "p.origins.yaml", RISKY.replace("http:", "https:"))
+    assert run_cli("check", "p.origins.yaml").stdout == f"{CLEAN}\n"
+    assert check_json("p.origins.yaml").report["disabled_rules"] == []

@@ -53,6 +53,29 @@ def render(result: CheckResult, style: Style) -> str:
 
 
 def summary(result: CheckResult) -> str:
+    """One line; when rules were switched off wholesale it says how many and by what, so that such a
+    run never reads word for word like a clean one."""
+    disabled = disabled_text(result)
+    return _counts(result) + (f" {disabled}." if disabled else "")
+
+
+def disabled_text(result: CheckResult) -> str:
+    """`12 of 41 rules disabled by .origins-lint.toml`, one clause per cause; empty when none."""
+    from origins_lint.rules import all_rules
+
+    total = sum(not rule.opt_in for rule in all_rules())
+    everywhere = [d for d in result.disabled if not d.scope]
+    clauses = [f"{len(d.rules)} of {total} rules disabled by {printable(d.by)}" for d in everywhere]
+    scoped = [d for d in result.disabled if d.scope]
+    if len(scoped) == 1:
+        (one,) = scoped
+        clauses.append(f"{len(one.rules)} of {total} rules disabled in {printable(one.scope)} by {one.by}")
+    elif scoped:
+        clauses.append(f"rules disabled in {len(scoped)} files by `ignore-file` comments")
+    return "; ".join(clauses)
+
+
+def _counts(result: CheckResult) -> str:
     files = f"{result.files_checked} file{'s' if result.files_checked != 1 else ''}"
     baselined = f" ({result.baselined} more in the baseline)" if result.baselined else ""
     if not result.findings:
