@@ -137,6 +137,25 @@ def run_check(
     return result
 
 
+def merged(results: list[CheckResult]) -> CheckResult:
+    """Runs over groups of paths with different configs, as one result (findings in report order)."""
+    if len(results) == 1:
+        return results[0]
+    out = CheckResult()
+    for result in results:
+        out.findings.extend(result.findings)
+        out.files_checked += result.files_checked
+        out.internal_errors.extend(result.internal_errors)
+        out.paths.extend(result.paths)
+        out.sources.update(result.sources)
+        out.baselined += result.baselined
+        out.fixes.update(result.fixes)
+        out.warnings.extend(w for w in result.warnings if w not in out.warnings)
+        out.disabled.extend(result.disabled)
+    out.findings.sort(key=Finding.sort_key)
+    return out
+
+
 def _reader(texts: dict[str, str], config: Config) -> Callable[[str], str | None]:
     """An included file's text, as the cache needs to see whether it changed."""
 

@@ -57,25 +57,13 @@ def _fail(message: str) -> Exit:
 def check(args: Namespace) -> None:
     """Check files and folders for risky CORS and trusted-origin entries."""
     from origins_lint import formats
-    from origins_lint.config import ConfigError, check_selectors, find_config, load_config
-    from origins_lint.model import Severity
+    from origins_lint.config import ConfigError
 
+    paths: list[str] = args.paths or ["."]
     try:
-        settings = load_config(args.config if args.config is not None else find_config(Path.cwd()))
-        if args.select:
-            settings.select = tuple(_split(args.select))
-            settings.set_by["select"] = "--select"
-            check_selectors(settings.select, "--select")
-        if args.ignore:
-            settings.ignore = tuple(_split(args.ignore))
-            settings.set_by["ignore"] = "--ignore"
-            check_selectors(settings.ignore, "--ignore")
+        groups = _configured(args, paths)
     except ConfigError as error:
         raise _fail(str(error)) from None
-    if args.fail_on is not None:
-        settings.fail_on = Severity.parse(args.fail_on)
-    if args.exclude:
-        settings.exclude = (*settings.exclude, *args.exclude)
     if args.input_format is not None and args.input_format not in formats.NAMES:
         raise _fail(f"unknown input format `{args.input_format}`; known: {', '.join(formats.NAMES)}")
     chosen = _output_format(args.output_format, args.output_file)
@@ -86,8 +74,7 @@ def check(args: Namespace) -> None:
     if args.write_baseline is not None and args.baseline is not None:
         raise _fail("--write-baseline records every finding; it cannot be combined with --baseline")
     run = _Run(
-        args.paths or ["."],
-        settings,
+        groups,
         args.input_format,
         _progress_hook(),
         args.skip_unknown,
@@ -112,8 +99,38 @@ def check(args: Namespace) -> None:
         _warn(f"origins-lint: {printable(message)} (please report this bug)")
     if result.internal_errors:
         raise Exit(2)
-    failing = any(f.severity >= settings.fail_on for f in result.findings)
+    fail_on = min(settings.fail_on for _, settings in groups)  # the strictest, when configs differ
+    failing = any(f.severity >= fail_on for f in result.findings)
     raise Exit(1 if failing else 0)
+
+
+def _configured(args: Namespace, paths: list[str]) -> list[tuple[list[str], Config]]:
+    """The paths grouped by the config that governs them (the nearest one upward from each, or
+    `--config`), each config with the command line's `--select`, `--ignore`, `--fail-on` and
+    `--exclude` applied. Raises ConfigError."""
+    from origins_lint.config import check_selectors, config_for, load_config
+    from origins_lint.model import Severity
+
+    found: dict[Path | None, list[str]] = {}
+    for path in paths:
+        found.setdefault(args.config if args.config is not None else config_for(path), []).append(path)
+    groups = []
+    for config_path, members in found.items():
+        settings = load_config(config_path)
+        if args.select:
+            settings.select = tuple(_split(args.select))
+            settings.set_by["select"] = "--select"
+            check_selectors(settings.select, "--select")
+        if args.ignore:
+            settings.ignore = tuple(_split(args.ignore))
+            settings.set_by["ignore"] = "--ignore"
+            check_selectors(settings.ignore, "--ignore")
+        if args.fail_on is not None:
+            settings.fail_on = Severity.parse(args.fail_on)
+        if args.exclude:
+            settings.exclude = (*settings.exclude, *args.exclude)
+        groups.append((members, settings))
+    return groups
 
 
 def _output_format(given: str | None, output_file: Path | None) -> str:
@@ -131,8 +148,7 @@ def _output_format(given: str | None, output_file: Path | None) -> str:
 class _Run:
     """One check over the same paths and settings; `--fix` runs it again after each round of edits."""
 
-    paths: list[str]
-    settings: Config
+    groups: list[tuple[list[str], Config]]  # paths, and the config that governs them
     input_format: str | None
     hook: ProgressHook
     skip_unknown: bool
@@ -140,21 +156,26 @@ class _Run:
     cache: bool
 
     def __call__(self) -> CheckResult:
-        from origins_lint.check import run_check
+        from origins_lint.check import merged, run_check
         from origins_lint.discover import PathError
 
         try:
-            return run_check(
-                self.paths,
-                self.settings,
-                self.input_format,
-                self.hook,
-                self.skip_unknown,
-                jobs=self.jobs,
-                cache=self.cache,
+            return merged(
+                [
+                    run_check(
+                        paths,
+                        settings,
+                        self.input_format,
+                        self.hook,
+                        self.skip_unknown,
+                        jobs=self.jobs,
+                        cache=self.cache,
+                    )
+                    for paths, settings in self.groups
+                ]
             )
         except PathError as error:
-            raise _fail(str(error)) from None
+            raise _fail(printable(str(error))) from None
 
 
 MAX_FIX_ROUNDS = 10  # one fix can expose another (a canonical origin turns out to be a duplicate)

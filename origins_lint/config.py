@@ -1,12 +1,15 @@
 """Settings from `.origins-lint.toml` or `[tool.origins-lint]` in `pyproject.toml`.
 
-The nearest file from the current directory upward wins (as with ruff);
-`--config` names one explicitly. Globs in a config are relative to its folder.
+The nearest file upward from each path being checked wins (as with ruff), never one found
+from the current folder: `origins-lint check ../their-repo` must not take its settings from
+here, nor theirs from a folder above their repository, so the search stops at the git work
+tree's root. `--config` names one explicitly. Globs in a config are relative to its folder.
 """
 
 from __future__ import annotations
 
 import difflib
+import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -65,6 +68,7 @@ def shown_path(path: Path) -> str:
 
 
 def find_config(start: Path) -> Path | None:
+    """The nearest config in ``start`` or a folder above it, up to the git work tree's root."""
     for folder in (start, *start.parents):
         candidate = folder / CONFIG_NAME
         if candidate.is_file():
@@ -72,7 +76,15 @@ def find_config(start: Path) -> Path | None:
         pyproject = folder / "pyproject.toml"
         if pyproject.is_file() and _has_tool_table(pyproject):
             return pyproject
+        if os.path.lexists(folder / ".git"):
+            return None
     return None
+
+
+def config_for(path: str) -> Path | None:
+    """The config that governs a path given on the command line (a file or a folder)."""
+    absolute = Path(os.path.abspath(path))
+    return find_config(absolute if absolute.is_dir() else absolute.parent)
 
 
 def _has_tool_table(pyproject: Path) -> bool:

@@ -312,3 +312,40 @@ def test_a_clean_run_says_nothing_about_disabled_rules(project: Path) -> None:
     write(project, "p.origins.yaml", RISKY.replace("http:", "https:"))
     assert run_cli("check", "p.origins.yaml").stdout == f"{CLEAN}\n"
     assert check_json("p.origins.yaml").report["disabled_rules"] == []
+
+
+# --- config is found from the paths being checked -------------------------------------------------
+
+
+def test_config_comes_from_the_checked_paths_not_the_current_folder(
+    project: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    tree = tmp_path_factory.mktemp("their-repo")
+    write(tree, "p.origins.yaml", RISKY)
+    write(project, ".origins-lint.toml", 'ignore = ["ALL"]\n')  # where the run starts: not theirs
+    assert check_json(tree / "p.origins.yaml").codes() == ["OL201"]
+    write(tree, ".origins-lint.toml", 'ignore = ["OL201"]\n')
+    assert check_json(tree / "p.origins.yaml").codes() == []
+    assert check_json(tree).codes() == []
+    # --config overrides
+    write(project, "mine.toml", "select = ['ALL']\n")
+    assert check_json(tree / "p.origins.yaml", extra=("--config", "mine.toml")).codes() == ["OL201"]
+
+
+def test_config_search_stops_at_the_git_root(project: Path) -> None:
+    write(project, ".origins-lint.toml", 'ignore = ["ALL"]\n')
+    write(project, "repo/sub/p.origins.yaml", RISKY)
+    assert check_json("repo/sub/p.origins.yaml").codes() == []
+    (project / "repo" / ".git").mkdir()
+    assert check_json("repo/sub/p.origins.yaml").codes() == ["OL201"]
+    write(project, "repo/pyproject.toml", '[tool.origins-lint]\nignore = ["OL201"]\n')
+    assert check_json("repo/sub/p.origins.yaml").codes() == []
+
+
+def test_each_path_gets_its_nearest_config(project: Path) -> None:
+    write(project, "a/.origins-lint.toml", 'ignore = ["OL201"]\n')
+    write(project, "a/p.origins.yaml", RISKY)
+    write(project, "b/p.origins.yaml", RISKY)
+    result = check_json("a", "b")
+    assert [(f["path"], f["code"]) for f in result.findings] == [("b/p.origins.yaml", "OL201")]
+    assert result.report["files_checked"] == 2
