@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from origins_lint import __version__
-from origins_lint.report.safe import encodable, printable
+from origins_lint.report.safe import encodable, line_start, printable
 
 if TYPE_CHECKING:
     from origins_lint.check import CheckResult, ProgressHook
@@ -207,7 +207,7 @@ def _fixed(run: _Run) -> CheckResult:
 
 def _say_declined(result: CheckResult) -> None:
     for loc, reason in sorted(result.declined_fixes, key=lambda d: (d[0].path, d[0].line, d[0].column)):
-        _warn(f"{printable(loc.path)}:{loc.line}:{loc.column}: not fixed: {reason}")
+        _warn(f"{line_start(loc.path)}:{loc.line}:{loc.column}: not fixed: {printable(reason)}")
 
 
 def _show_diff(run: _Run) -> int:

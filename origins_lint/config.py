@@ -39,7 +39,14 @@ LIST_KEYS = ("select", "ignore", "exclude", "allowed-domains", "denied-origins",
 
 
 class ConfigError(Exception):
-    """A config problem; the CLI prints it and exits 2."""
+    """A config problem; the CLI prints it and exits 2.
+
+    The message quotes the repository's own text (its path, keys, values, rule names), which can
+    carry terminal escapes or a newline followed by `::error ...::`, a GitHub Actions workflow
+    command: it is escaped here, once, as findings are, so no caller can print it raw."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(printable(message))
 
 
 @dataclass

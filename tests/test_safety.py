@@ -349,3 +349,69 @@ def test_each_path_gets_its_nearest_config(project: Path) -> None:
     result = check_json("a", "b")
     assert [(f["path"], f["code"]) for f in result.findings] == [("b/p.origins.yaml", "OL201")]
     assert result.report["files_checked"] == 2
+
+
+# --- everything from the repository is escaped ----------------------------------------------------
+
+HOSTILE = "\x1b[31m\r\n::error file=a.yaml,line=1::owned\x1b]0;title\x07"
+OUR_COMMANDS = ("::error file=", "::warning file=", "::notice file=", "::warning title=origins-lint")
+
+
+def _clean(output: str, github: bool = False) -> None:
+    """No ESC or CR anywhere, and no line a CI runner would take as a workflow command."""
+    assert "\x1b" not in output and "\r" not in output and "\x07" not in output, repr(output)
+    for line in output.splitlines():
+        if github and line.startswith(OUR_COMMANDS):
+            continue
+        assert not line.startswith("::"), repr(line)
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        (".origins-lint.toml", f"{json.dumps(HOSTILE)} = 1\n"),
+        (".origins-lint.toml", f"select = [{json.dumps(HOSTILE)}]\n"),
+        (".origins-lint.toml", f"[per-file-ignores]\n{json.dumps(HOSTILE)} = [{json.dumps(HOSTILE)}]\n"),
+        (".origins-lint.toml", f"fail-on = {json.dumps(HOSTILE)}\n"),
+        (".origins-lint.toml", f"max-nesting = {json.dumps(HOSTILE)}\n"),
+        ("pyproject.toml", f"[tool.origins-lint]\nignore = [{json.dumps(HOSTILE)}]\n"),
+        ("pyproject.toml", f"[tool.origins-lint]\n{json.dumps(HOSTILE)} = 1\n"),
+    ],
+)
+def test_a_hostile_config_is_reported_escaped(project: Path, name: str, text: str) -> None:
+    """The break: an unknown key or rule name went to stderr raw, escapes and `::error` included."""
+    write(project, "p.origins.yaml", RISKY)
+    (project / name).write_text(text, encoding="utf-8")
+    result = run_cli("check", "p.origins.yaml")
+    assert result.exit_code == 2 and "origins-lint: error:" in result.stderr
+    _clean(result.stderr)
+    assert "\\x1b[31m" in result.stderr  # shown, not interpreted
+
+
+@pytest.mark.parametrize("output_format", ["text", "json", "sarif", "github", "junit"])
+def test_hostile_names_never_reach_a_terminal_or_a_log(
+    project: Path, monkeypatch: pytest.MonkeyPatch, output_format: str
+) -> None:
+    """A folder and a file named with escapes and `::error`, a config that disables rules (its path is
+    in the summary), a malformed suppression quoting hostile text, a symlinked cache (a warning
+    naming the folder): stdout and stderr stay clean in every format."""
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    folder = project / f"d{HOSTILE.replace('/', '_')}"
+    write(folder, ".origins-lint.toml", 'ignore = ["OL3"]\n')
+    write(
+        folder,
+        "::error file=x::p.origins.yaml",
+        # YAML refuses control characters (OL001), so the quoted rule name carries only the command
+        "version: 1\norigins:\n  - origin: http://a.example.com  # origins-lint: ignore[::error file=a::x]\n",
+    )
+    (folder / CACHE_DIR).symlink_to(project, target_is_directory=True)
+    result = run_cli("check", "-f", output_format, folder.name)
+    assert result.exit_code == 1
+    assert "OL005" in result.stdout and "OL201" in result.stdout
+    _clean(result.stdout, github=output_format == "github")
+    _clean(result.stderr)
+    assert "is a symlink" in result.stderr
+    if output_format == "text":
+        assert "rules disabled by d\\x1b[31m\\r\\n::error" in result.stdout
+        inside = run_cli("check", "--no-cache", "::error file=x::p.origins.yaml", cwd=folder)
+        assert inside.stdout.startswith("./::error file=x::p.origins.yaml:3:13: OL201")

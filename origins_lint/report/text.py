@@ -14,7 +14,7 @@ from itertools import groupby
 from origins_lint.check import CheckResult
 from origins_lint.model import Finding, Severity
 from origins_lint.report import Style
-from origins_lint.report.safe import printable
+from origins_lint.report.safe import line_start, printable
 from origins_lint.source import Lines
 
 COLOURS = {
@@ -44,7 +44,7 @@ def render(result: CheckResult, style: Style) -> str:
     lines = []
     for finding in result.findings:
         loc = finding.location
-        where = paint(BOLD, f"{printable(loc.path)}:{loc.line}:{loc.column}:")
+        where = paint(BOLD, f"{line_start(loc.path)}:{loc.line}:{loc.column}:")
         tag = paint(COLOURS[finding.severity], f"{finding.code} [{finding.severity.label}]")
         fixable = " [*]" if finding.fix is not None else ""
         lines.append(f"{where} {tag}{fixable} {printable(finding.message)}")
@@ -125,7 +125,7 @@ def _pretty(result: CheckResult, style: Style) -> str:
         soft_wrap=False,
     )
     for path, group in groupby(result.findings, key=lambda f: f.location.path):
-        console.print(Text(printable(path), style="bold underline"))
+        console.print(Text(line_start(path), style="bold underline"))
         source = Lines(result.sources.get(path, ""))
         for finding in group:
             loc = finding.location
