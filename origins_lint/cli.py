@@ -112,8 +112,10 @@ def _configured(args: Namespace, paths: list[str]) -> list[tuple[list[str], Conf
     from origins_lint.model import Severity
 
     found: dict[Path | None, list[str]] = {}
+    seen: dict[Path, Path | None] = {}
     for path in paths:
-        found.setdefault(args.config if args.config is not None else config_for(path), []).append(path)
+        governing = args.config if args.config is not None else config_for(path, seen)
+        found.setdefault(governing, []).append(path)
     groups = []
     for config_path, members in found.items():
         settings = load_config(config_path)

@@ -88,10 +88,16 @@ def find_config(start: Path) -> Path | None:
     return None
 
 
-def config_for(path: str) -> Path | None:
-    """The config that governs a path given on the command line (a file or a folder)."""
+def config_for(path: str, seen: dict[Path, Path | None] | None = None) -> Path | None:
+    """The config that governs a path given on the command line (a file or a folder); ``seen``
+    remembers the answer per folder, for a pre-commit run naming thousands of files."""
     absolute = Path(os.path.abspath(path))
-    return find_config(absolute if absolute.is_dir() else absolute.parent)
+    start = absolute if absolute.is_dir() else absolute.parent
+    if seen is None:
+        return find_config(start)
+    if start not in seen:
+        seen[start] = find_config(start)
+    return seen[start]
 
 
 def _has_tool_table(pyproject: Path) -> bool:

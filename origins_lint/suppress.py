@@ -73,11 +73,14 @@ class Suppressions:
 
 Span = tuple[int, int]  # [start, end) of one comment, its marker included, its newline not
 
+# crossplane's lexer (crossplane/lexer.py `_lex_file_object`), as a regex: blanks and `;{}` end a
+# token, `#` at a token's start runs to the end of the line, a quote at a token's start opens a
+# quoted token, `${...}` inside a token is part of it, and `\x` is one escaped character
 _NGINX = re.compile(
     r"""(?P<space>[\s;{}]+)
     |(?P<comment>\#[^\n]*)
     |(?P<quoted>"(?:\\.|[^"\\])*"?|'(?:\\.|[^'\\])*'?)
-    |(?:\\.|[^\s;{}\\])+|\\""",
+    |(?:\\.|\$\{[^}\s]*\}?|[^\s;{}\\])+|\\""",
     re.VERBOSE | re.DOTALL,
 )
 _TOML = re.compile(

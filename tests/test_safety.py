@@ -461,3 +461,33 @@ def test_a_cut_tf_keeps_its_lines_and_reports_past_the_bound(
     write(project, "main.tf", text + 'resource "x" "y" {\n  a = "unclosed\n}\n')
     [broken] = check_json("main.tf").findings
     assert broken["code"] == "OL001" and "a string is not closed" in broken["message"]
+
+
+NGINX_COMMENT_CASES = [
+    'add_header X "a#b" always; # c\n',
+    "set $a a#b; #real\n",
+    "set $a 'x'#y;\n",
+    "set $a ${b}#c;\n",
+    'set $a \\"#x;\n',
+    'set $a "q\\"#not-a-comment";\n',
+    "location / {#c1\n}#c2\n",
+    "a;#x\n#y\n  # z\n",
+    "set $a x\\ #y;\n",
+]
+
+
+@pytest.mark.parametrize("text", NGINX_COMMENT_CASES)
+def test_nginx_comments_are_the_ones_crossplane_lexes(text: str, tmp_path: Path) -> None:
+    """Fidelity: the suppression scanner finds exactly the comments crossplane's lexer yields
+    (crossplane/lexer.py `_lex_file_object`: `#` at a token's start; quotes; `${...}`; escapes)."""
+    import crossplane
+
+    from origins_lint.suppress import comment_spans
+
+    path = tmp_path / "x.conf"
+    path.write_text(text, encoding="utf-8")
+    theirs = [
+        (token, line) for token, line, quoted in crossplane.lex(str(path)) if token[:1] == "#" and not quoted
+    ]
+    ours = [(text[start:end], text.count("\n", 0, start) + 1) for start, end in comment_spans(text, "nginx")]
+    assert ours == theirs
