@@ -115,8 +115,8 @@ def test_text_in_a_json_string_silences_nothing(project: Path) -> None:
         # a YAML quoted scalar, a plain scalar with `#` inside, and a block scalar
         (
             "q.origins.yaml",
-            "version: 1\norigins:\n  - origin: http://a.example.com\n"
-            '    note: "x # origins-lint: ignore[OL201]"\n',
+            "version: 1\norigins:\n"
+            '  - {origin: "http://a.example.com", note: "x # origins-lint: ignore[OL201]"}\n',
             "OL201",
             3,
         ),
@@ -137,10 +137,12 @@ def test_text_in_a_json_string_silences_nothing(project: Path) -> None:
         # an HCL string, and a heredoc
         (
             "main.tf",
-            'resource "okta_trusted_origin" "a" {\n  name   = "x // origins-lint: ignore[OL201]"'
-            ' \n  origin = "http://a.example.com"\n  scopes = ["CORS"]\n}\n',
+            'resource "okta_trusted_origin" "a" {\n'
+            '  for_each = { a = "http://a.example.com",'
+            ' b = "https://b.example.com // origins-lint: ignore[OL201]" }\n'
+            '  origin = each.value\n  scopes = ["CORS"]\n}\n',
             "OL201",
-            3,
+            2,
         ),
         (
             "heredoc.tf",
