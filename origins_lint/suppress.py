@@ -211,9 +211,12 @@ def _after_marker(text: str, start: int, at: int) -> bool:
     before = at
     while before > start and text[before - 1] in " \t":
         before -= 1
-    if before == start:
-        return text[start] in "#!" or text.startswith("//", start)
-    return text[before - 1] == "#" or (before - 2 >= start and text[before - 2 : before] == "//")
+    if before == start:  # a comment starts with its marker: nothing before `origins-lint` is none
+        return False
+    marker = text[before - 1]
+    if marker == "#" or (marker == "!" and before - 1 == start):  # `!` only opens a properties comment
+        return True
+    return before - 2 >= start and text[before - 2 : before] == "//"
 
 
 def _directive(

@@ -180,8 +180,22 @@ def test_real_comments_still_suppress_in_every_syntax(project: Path) -> None:
         "server {\n    # origins-lint: ignore[OL201] r\n"
         '    add_header Access-Control-Allow-Origin "http://a.example.com" always;\n}\n',
     )
-    for name in ("p.origins.yaml", "main.tf", "site.conf"):
+    write(
+        project,
+        "application.properties",
+        "! origins-lint: ignore[OL201] r\nmanagement.endpoints.web.cors.allowed-origins=http://a.example.com\n",
+    )
+    for name in ("p.origins.yaml", "main.tf", "site.conf", "application.properties"):
         assert "OL201" not in check_json(name).codes(), name
+    # in a properties file a `#` after the value is part of the value, and a continued value's next
+    # line is not a comment either
+    write(
+        project,
+        "application.properties",
+        "management.endpoints.web.cors.allowed-origins=https://b.example.com,\\\n"
+        "  # origins-lint: ignore[OL201]\\\n  ,http://a.example.com\n",
+    )
+    assert "OL201" in check_json("application.properties").codes()
 
 
 def test_the_suppression_scan_is_linear(project: Path) -> None:
