@@ -251,6 +251,8 @@ def _disabled(config: Config, filters: _Filters, paths: list[str]) -> list[Disab
                     )
     for path, suppressions in filters.suppressions.items():
         named = [s for directive in suppressions.whole_file for s in directive.selectors]
+        if not named:
+            continue
         codes = tuple(
             rule.code
             for rule in rules
