@@ -37,6 +37,23 @@ def test_a_planted_cachedir_tag_symlink_is_replaced_not_followed(
     assert (project / CACHE_DIR / ".gitignore").read_text(encoding="utf-8").splitlines()[-1] == "*"
 
 
+def test_a_planted_cache_file_symlink_is_neither_read_nor_written_through(
+    project: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from origins_lint import cache
+
+    monkeypatch.setattr(cache, "settings_key", lambda job: "planted")
+    victim = tmp_path_factory.mktemp("victim") / "precious.txt"
+    victim.write_text("keep me\n", encoding="utf-8")
+    (project / CACHE_DIR).mkdir()
+    (project / CACHE_DIR / "planted.json").symlink_to(victim)
+    write(project, "p.origins.yaml", RISKY)
+    assert check_json("p.origins.yaml").codes() == ["OL201"]
+    assert victim.read_text(encoding="utf-8") == "keep me\n"
+    assert not (project / CACHE_DIR / "planted.json").is_symlink()
+    assert check_json("p.origins.yaml").codes() == ["OL201"]  # and the real cache works
+
+
 def test_a_symlinked_cache_folder_is_not_used_and_the_run_says_so(
     project: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
