@@ -524,3 +524,28 @@ def test_nginx_comments_are_the_ones_crossplane_lexes(text: str, tmp_path: Path)
     ]
     ours = [(text[start:end], text.count("\n", 0, start) + 1) for start, end in comment_spans(text, "nginx")]
     assert ours == theirs
+
+
+HCL_TRICKY = [
+    'a "x" {\n  v = "${ {k = "}"}["k"] }"\n}\nb {\n}\n',
+    'a {\n  v = "$${not} %%{not} \\" } {"\n  w = "%{ if true }}%{ endif }"\n}\nb {}\n',
+    'a {\n  # } {\n  // } {\n  /* } " { */\n  v = 1\n}\nb {\n}\n',
+    'a {\n  v = <<-EOT\n    } " {\n    EOT\n  w = <<EOT\n${"}"}\nEOT\n}\nb {\n}\n',
+    'locals { a = { b = [for x in ["}"] : x] } }\nresource "okta_trusted_origin" "o" { origin = "x" }\n',
+]
+
+
+@pytest.mark.parametrize("text", HCL_TRICKY)
+def test_the_hcl_scan_finds_the_blocks_python_hcl2_parses(text: str) -> None:
+    """Braces in strings, interpolations, template directives, comments and heredocs never count."""
+    from origins_lint.formats.hcl_scan import scan
+    from origins_lint.formats.hcl_values import parse_hcl
+
+    blocks, error = parse_hcl("x.tf", text)
+    assert error is None
+    found = scan(text)
+    assert found.error is None
+    assert [b.header.split()[0] for b in found.blocks] == [b.type for b in blocks]
+    assert [text[b.start : b.end].count("\n") + 1 for b in found.blocks] == [
+        b.location.end_line - b.location.line + 1 for b in blocks
+    ]
