@@ -339,6 +339,14 @@ def test_a_file_wide_inline_ignore_is_said(project: Path) -> None:
     )
     [disabled] = check_json("p.origins.yaml").report["disabled_rules"]
     assert disabled["file"] == "p.origins.yaml" and "OL201" in disabled["rules"]
+    import jsonschema
+
+    sarif = json.loads(run_cli("check", "-f", "sarif", "p.origins.yaml").stdout)
+    jsonschema.validate(sarif, json.loads(SARIF_SCHEMA.read_text(encoding="utf-8")))
+    [invocation] = sarif["runs"][0]["invocations"]
+    assert "ruleConfigurationOverrides" not in invocation  # one file, not the run
+    [note] = invocation["toolConfigurationNotifications"]
+    assert note["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "p.origins.yaml"
 
 
 def test_a_clean_run_says_nothing_about_disabled_rules(project: Path) -> None:
