@@ -16,7 +16,9 @@ import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from origins_lint.exact import exact_admits
 from origins_lint.model import (
+    Compare,
     CorsContext,
     Location,
     MatcherKind,
@@ -24,7 +26,6 @@ from origins_lint.model import (
     ParsedFile,
     ProblemKind,
 )
-from origins_lint.origins import read_origin
 from origins_lint.rules.facts import analysis, regex
 
 # what a parser reports about text it did not read: such text may hold an entry that admits the origin
@@ -82,10 +83,11 @@ def decide(matcher: OriginMatcher, origin: str) -> bool | None:
     if kind in (MatcherKind.EXACT, MatcherKind.WILDCARD) and _PLACEHOLDER.search(matcher.raw):
         return _templated(matcher.raw, origin)
     if kind is MatcherKind.EXACT:
-        return _same_origin(matcher.raw, origin, matcher.engine.case_sensitive)
+        return exact_admits(matcher.raw, origin, matcher.engine)
     if kind is MatcherKind.WILDCARD:
-        parts = [re.escape(p) for p in matcher.raw.lower().split("*")]
-        return re.fullmatch("[^/:@]+".join(parts), origin.lower()) is not None
+        parts = [re.escape(p) for p in matcher.raw.split("*")]
+        icase = re.IGNORECASE if matcher.engine.compare is not Compare.BYTES else 0
+        return re.fullmatch("[^/:@]+".join(parts), origin, icase) is not None
     found = analysis(matcher)  # regexes, and prefix/suffix/contains as their regex
     return None if found is None else found.decides(origin)
 
@@ -101,13 +103,6 @@ def _templated(raw: str, origin: str) -> bool | None:
     pieces = _PLACEHOLDER.split(raw)
     shape = ".*".join(re.escape(piece) for piece in pieces)
     return None if re.fullmatch(shape, origin, re.DOTALL) else False
-
-
-def _same_origin(entry: str, origin: str, case_sensitive: bool) -> bool:
-    if entry == origin or (not case_sensitive and entry.lower() == origin.lower()):
-        return True
-    left, right = read_origin(entry), read_origin(origin)
-    return left.ok and right.ok and left.canonical is not None and left.canonical == right.canonical
 
 
 def _why_undecided(matcher: OriginMatcher) -> str:
