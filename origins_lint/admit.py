@@ -49,6 +49,11 @@ class Admission:
     context: CorsContext
     matcher: OriginMatcher
 
+    @property
+    def credentials(self) -> bool:
+        """Whether the origin reads credentialed responses: never through a literal `*`."""
+        return self.context.credentials_for(self.matcher)
+
 
 @dataclass(frozen=True, slots=True)
 class Undecided:
@@ -60,11 +65,18 @@ class Undecided:
     matcher: OriginMatcher | None = None
     kind: str = "not-analysed"  # the matcher's kind, or the problem's
 
+    @property
+    def credentials(self) -> bool | None:
+        if self.context is None or self.matcher is None:
+            return None
+        return self.context.credentials_for(self.matcher)
+
 
 @dataclass(slots=True)
 class Answer:
     admitted: list[Admission] = field(default_factory=list)
     undecided: list[Undecided] = field(default_factory=list)
+    refused: list[CorsContext] = field(default_factory=list)  # the engine refuses them: they admit nothing
 
     @property
     def verdict(self) -> Verdict:
@@ -129,9 +141,10 @@ def answer(files: list[ParsedFile], origin: str) -> Answer:
             if problem.kind in UNREAD:
                 result.undecided.append(Undecided(problem.location, problem.message, kind=problem.kind.value))
         for document in parsed.documents:
+            result.refused.extend(c for c in document.contexts if c.rejected is not None)
             for context, matcher in document.matchers():
-                key = (matcher.location, matcher.raw, context.with_credentials)
-                if key in seen:
+                key = (matcher.location, matcher.raw, context.credentials_for(matcher))
+                if key in seen or context.rejected is not None:
                     continue
                 decided = decide(matcher, origin)
                 if decided is True:

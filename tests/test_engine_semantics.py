@@ -111,6 +111,7 @@ def test_not_trusted_when_every_entry_was_analysed() -> None:
         "verdict": "not-trusted",
         "entries": [],
         "unknown": [],
+        "rejected": [],
     }
     text = match("https://evil.example.net", ENGINES / "envoy-exact.yaml")
     assert text.exit_code == 1
@@ -126,6 +127,18 @@ def test_a_file_no_format_reads_is_unknown(tmp_path: Path) -> None:
     assert result.exit_code == 3
     assert spots(result.report["unknown"]) == [(1, 1, "unknown-format")]
     assert "a file not read might admit it" in match("https://app.example.com", named).stdout
+
+
+def test_a_configuration_the_engine_refuses_admits_nothing_and_says_why() -> None:
+    """Envoy refuses a route whose regex RE2 cannot compile (i18-parse sets `CorsContext.rejected`)."""
+    path = ENGINES / "envoy-refused.yaml"
+    result = match("https://app.example.com", path, json=True)  # the exact entry would admit it
+    assert result.exit_code == 1
+    assert result.report["entries"] == []
+    assert [(row["line"], row["column"]) for row in result.report["rejected"]] == [(5, 7)]
+    assert result.report["rejected"][0]["reason"].startswith("Envoy rejects this configuration: RE2 cannot")
+    text = match("https://app.example.com", path)
+    assert "envoy-refused.yaml:5:7: this configuration admits nothing: Envoy rejects" in text.stdout
 
 
 @pytest.mark.parametrize(
@@ -264,3 +277,16 @@ def test_okta_keeps_comparing_serialized_origins() -> None:
     assert verdicts(path, "https://portal.example.com") == {"https://portal.example.com": "trusted"}
     assert found(path) == [("OL102", 5, 15)]
     assert "Okta does not document how it compares origins" in messages(path)[("OL102", 5, 15)]
+
+
+def test_a_star_sent_with_credentials_is_read_without_them() -> None:
+    """ingress-nginx sends `*` with `Access-Control-Allow-Credentials: true` by default; browsers
+    refuse credentialed reads of that pair (`CorsContext.credentials_for`), so `match` says without."""
+    path = ENGINES / "ingress-star.yaml"
+    result = match("https://evil.example.net", path, json=True)
+    assert result.exit_code == 0
+    assert spots(result.report["entries"]) == [(6, 5, "any")]
+    assert result.report["entries"][0]["credentials"] is False
+    assert "ingress-star.yaml:6:5: any `*` (Ingress/api) admits it, without credentials" in (
+        match("https://evil.example.net", path).stdout
+    )
