@@ -290,3 +290,44 @@ def test_a_star_sent_with_credentials_is_read_without_them() -> None:
     assert "ingress-star.yaml:6:5: any `*` (Ingress/api) admits it, without credentials" in (
         match("https://evil.example.net", path).stdout
     )
+
+
+# --- severity follows the effect (issue 18 item 7) ----------------------------------------------
+
+
+def severities(path: Path) -> list[tuple[str, str, int, int]]:
+    result = check_json(path)
+    return [(f["code"], f["severity"], f["line"], f["column"]) for f in result.findings]
+
+
+def test_an_echo_of_every_origin_without_credentials_is_what_star_gives() -> None:
+    """Envoy answers a matcher that matches `*` by echoing every origin (`prefix: "*"`, `exact: "*"`,
+    `.*`): without credentials that is `*`, at OL301's level; with credentials it stays critical."""
+    path = ENGINES / "envoy-echo.yaml"
+    assert severities(path) == [
+        ("OL304", "low", 6, 19),
+        ("OL304", "low", 7, 18),
+        ("OL304", "low", 9, 20),
+        ("OL402", "critical", 14, 19),
+    ]
+    said = messages(path)
+    assert said[("OL304", 6, 19)].startswith(
+        "`*` echoes the request's `Origin` without checking it, without credentials: that is what `*` gives"
+    )
+    assert said[("OL304", 9, 20)].startswith("`.*` echoes the request's `Origin`")
+
+
+def test_an_nginx_echo_without_allow_credentials_is_low() -> None:
+    path = ENGINES / "nginx-echo.conf"
+    assert severities(path) == [("OL304", "low", 4, 48), ("OL402", "critical", 8, 48)]
+    assert "without credentials: that is what `*` gives" in messages(path)[("OL304", 4, 48)]
+
+
+def test_a_regex_that_matches_everything_says_the_match_is_echoed(tmp_path: Path) -> None:
+    policy = tmp_path / "open.origins.yaml"
+    policy.write_text("version: 1\norigins:\n  - regex: '.*'\n", encoding="utf-8")
+    assert severities(policy) == [("OL304", "low", 3, 12)]
+    assert messages(policy)[("OL304", 3, 12)].startswith(
+        "`.*` matches every origin (`https://attacker.net` gets in), and the origin that matched is echoed, "
+        "without credentials: that is what `*` gives"
+    )

@@ -276,12 +276,17 @@ def reflection_text(matcher: OriginMatcher) -> str:
 
 
 def _reflected(context: CorsContext, matcher: OriginMatcher, _doc: Document) -> Hit | None:
+    """Severity follows the effect: without credentials, echoing every origin is what `*` gives
+    (OL301's level); with credentials it is OL402, critical."""
     if context.with_credentials or not reflects_every_origin(matcher):
         return None
+    echoed = "" if matcher.kind is MatcherKind.REFLECTED else ", and the origin that matched is echoed"
     return Hit(
         matcher.location,
-        f"{reflection_text(matcher)}: every site can read these responses; validate the origin "
-        "against a list (an anchored regex or exact entries)",
+        f"{reflection_text(matcher)}{echoed}, without credentials: that is what `*` gives, every site "
+        "can read these responses; fine for a public API that needs no login (suppress this finding "
+        "with that reason), otherwise validate the origin against a list (an anchored regex or exact "
+        "entries). With credentials this would be OL402",
     )
 
 
@@ -299,9 +304,9 @@ rule("OL301", "any-origin", Severity.LOW, "`*`: every origin, without credential
 rule("OL303", "shared-host-origin", Severity.CRITICAL, "Origin on a host where anyone can publish")(
     per_matcher(_shared_host)
 )
-rule("OL304", "reflected-origin", Severity.HIGH, "Request Origin echoed without validation")(
-    per_matcher(_reflected)
-)
+rule(
+    "OL304", "reflected-origin", Severity.LOW, "Request Origin echoed without validation, without credentials"
+)(per_matcher(_reflected))
 rule("OL305", "null-origin", Severity.HIGH, "The `null` origin is trusted")(per_matcher(_null_origin))
 for _code in BREADTH_RULES:
     _breadth_rule(_code)
