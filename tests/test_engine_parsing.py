@@ -159,9 +159,7 @@ def test_spring_splits_each_element_at_its_own_column() -> None:
     """CorsConfiguration.parseCommaDelimitedOrigin (CorsConfigurationTests.checkOriginPatternAllowed)."""
     assert found(FIXTURES / "spring" / "application-split.yml") == [
         ("OL302", 5, 12),  # https://*.a1.com:[8080,8081]: the comma inside `[...]` does not split
-        ("OL405", 5, 12),
         ("OL302", 5, 41),  # https://*.a2.com, the second pattern of the same element
-        ("OL405", 5, 41),
         ("OL201", 6, 50),  # the second origin of a comma-separated scalar
         ("OL002", 14, 13),
     ]

@@ -331,3 +331,53 @@ def test_a_regex_that_matches_everything_says_the_match_is_echoed(tmp_path: Path
         "`.*` matches every origin (`https://attacker.net` gets in), and the origin that matched is echoed, "
         "without credentials: that is what `*` gives"
     )
+
+
+# --- one flaw, one finding (issue 18 item 8) ----------------------------------------------------
+
+CREDENTIALS = (
+    "This context allows credentials: every origin it admits can read your users' authenticated responses"
+)
+
+
+def test_the_breadth_finding_carries_the_credentials_and_ol405_is_not_beside_it() -> None:
+    path = ENGINES / "breadth-credentials.origins.yaml"
+    assert severities(path) == [
+        ("OL302", "high", 3, 13),  # medium alone, high with credentials
+        ("OL306", "high", 5, 12),
+        ("OL307", "high", 7, 12),
+        ("OL302", "medium", 9, 13),  # no credentials: as before
+        ("OL310", "high", 11, 13),  # medium alone
+    ]
+    said = messages(path)
+    for spot in (("OL302", 3, 13), ("OL306", 5, 12), ("OL307", 7, 12), ("OL310", 11, 13)):
+        assert said[spot].endswith(CREDENTIALS), spot
+    assert "credentials" not in said[("OL302", 9, 13)]
+
+
+def test_ol405_speaks_for_a_breadth_whose_rule_the_run_does_not_report(tmp_path: Path) -> None:
+    (tmp_path / ".origins-lint.toml").write_text('ignore = ["OL302", "regex-unanchored"]\n', encoding="utf-8")
+    path = tmp_path / "policy.origins.yaml"
+    path.write_text((ENGINES / "breadth-credentials.origins.yaml").read_text("utf-8"), encoding="utf-8")
+    result = check_json(path.name, cwd=tmp_path)
+    got = [(f["code"], f["severity"], f["line"], f["column"]) for f in result.findings]
+    assert got == [
+        ("OL405", "high", 3, 13),  # OL302 is not reported: OL405 carries the breadth and the credentials
+        ("OL405", "high", 5, 12),
+        ("OL307", "high", 7, 12),
+        ("OL310", "high", 11, 13),  # no OL302 for 9:13: no credentials there, so no OL405 either
+    ]
+    first = next(f["message"] for f in result.findings if f["line"] == 3)
+    assert first.startswith(
+        "`https://*.example.com` trusts every current and future subdomain of `example.com`"
+    )
+    assert "(OL302, not reported in this run). This context allows credentials" in first
+
+
+def test_credentials_from_a_platform_default_are_said_on_the_breadth_finding() -> None:
+    """ingress-nginx allows credentials by default: OL302 says where they come from."""
+    said = messages(FIXTURES / "ingress" / "multi-document.yaml")
+    assert said[("OL302", 20, 52)].endswith(
+        "This context allows credentials (credentials come from a platform default): every origin it "
+        "admits can read your users' authenticated responses"
+    )

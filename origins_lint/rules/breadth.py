@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from origins_lint.matchers import ATTACKER, RegexAnalysis, affix_text
-from origins_lint.model import CorsContext, Document, Engine, MatcherKind, OriginMatcher, Severity
+from origins_lint.model import CorsContext, Document, Engine, MatcherKind, OriginMatcher, Setting, Severity
 from origins_lint.origins import (
     HostClass,
     classify_host,
@@ -204,10 +204,24 @@ def _unanchored_message(raw: str, found: RegexAnalysis, origin: str) -> str:
     )
 
 
+def credentials_note(setting: Setting[bool | None]) -> str:
+    return " (credentials come from a platform default)" if setting.from_default else ""
+
+
 def _breadth_rule(code: str) -> None:
-    def inspect(_context: CorsContext, matcher: OriginMatcher, _doc: Document) -> Hit | None:
+    def inspect(context: CorsContext, matcher: OriginMatcher, _doc: Document) -> Hit | None:
         found = next((b for b in explain(matcher) if b.code == code), None)
-        return Hit(matcher.location, found.message) if found is not None else None
+        if found is None:
+            return None
+        if not context.credentials_for(matcher):
+            return Hit(matcher.location, found.message)
+        # one flaw, one finding: the breadth rule carries the credentials (OL405 is not said beside it)
+        return Hit(
+            matcher.location,
+            f"{found.message}. This context allows credentials{credentials_note(context.credentials)}: "
+            "every origin it admits can read your users' authenticated responses",
+            severity=max(meta[1], Severity.HIGH),
+        )
 
     meta = BREADTH_RULES[code]
     rule(code, meta[0], meta[1], meta[2])(per_matcher(inspect))
