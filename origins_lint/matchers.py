@@ -673,7 +673,11 @@ _PORT_LIST = re.compile(r"^(.*):\[([^\]]*)\]$")
 
 
 def _origin_pattern_regex(pattern: str) -> str:
-    """Spring's `OriginPattern`: `*` matches any text, a trailing `:[*]` or `:[8080,8081]` lists ports."""
+    """Spring's `OriginPattern`: `*` matches any text, a trailing `:[*]` or `:[8080,8081]` lists ports.
+
+    Spring trims one trailing `/` first (CorsConfiguration.addAllowedOriginPattern, trimTrailingSlash).
+    """
+    pattern = pattern.removesuffix("/")
     ports = None
     found = _PORT_LIST.match(pattern)
     if found is not None:

@@ -381,3 +381,42 @@ def test_credentials_from_a_platform_default_are_said_on_the_breadth_finding() -
         "This context allows credentials (credentials come from a platform default): every origin it "
         "admits can read your users' authenticated responses"
     )
+
+
+# --- ingress-nginx: the regex its template builds; Spring patterns trimmed -------------------------
+
+
+def test_ingress_nginx_items_are_its_template_regex() -> None:
+    """ingress-nginx internal/ingress/controller/template buildCorsOriginRegex/buildOriginRegex:
+    `$http_origin ~* ((https://App\\.example\\.com)|(https://[A-Za-z0-9\\-]+\\.example\\.net)|(null))$`:
+    case ignored, anchored at the end only, a `*` is one label."""
+    path = ENGINES / "ingress-items.yaml"
+    assert verdicts(
+        path,
+        "https://app.example.com",
+        "https://app.example.com:443",
+        "https://a.example.net",
+        "https://a.b.example.net",  # `*` is one label
+        "null",
+        "https://evil.null",  # no `^`: `(null)$` matches the end of any origin
+    ) == {
+        "https://app.example.com": "trusted",
+        "https://app.example.com:443": "not-trusted",
+        "https://a.example.net": "trusted",
+        "https://a.b.example.net": "not-trusted",
+        "null": "trusted",
+        "https://evil.null": "trusted",
+    }
+    assert spots(match("https://evil.null", path, json=True).report["entries"]) == [(7, 101, "null")]
+    assert spots(match("https://a.example.net", path, json=True).report["entries"]) == [(7, 78, "wildcard")]
+    # an upper-case item matches what browsers send: no OL102
+    assert ("OL102", 7, 53) not in found(path)
+
+
+def test_spring_trims_one_trailing_slash_from_a_pattern_too() -> None:
+    """spring-web CorsConfiguration.addAllowedOriginPattern: `trimTrailingSlash(originPattern)`."""
+    path = ENGINES / "application-patterns.yml"
+    result = match("https://a.example.com", path, json=True)
+    assert result.exit_code == 0
+    assert spots(result.report["entries"]) == [(4, 33, "regex")]
+    assert found(path) == [("OL302", 4, 33)]
