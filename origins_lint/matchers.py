@@ -515,6 +515,8 @@ class RegexAnalysis:
         origin = read_origin(candidate)
         if not origin.ok or origin.scheme not in ("http", "https"):
             return None
+        # only what a browser sends counts: its serialized Origin (lower-case host, no default port)
+        candidate = origin.canonical or candidate
         domain = registrable_domain(origin.host)
         if domain is not None and domain in self.intended_domains:
             return None

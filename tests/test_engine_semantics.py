@@ -420,3 +420,13 @@ def test_spring_trims_one_trailing_slash_from_a_pattern_too() -> None:
     assert result.exit_code == 0
     assert spots(result.report["entries"]) == [(4, 33, "regex")]
     assert found(path) == [("OL302", 4, 33)]
+
+
+def test_a_bypass_is_an_origin_a_browser_sends() -> None:
+    """A case-sensitive prefix with an upper-case host never matches a browser's (lower-case) Origin,
+    so no bypass exists; with `ignore_case` the bypass is quoted as browsers send it."""
+    path = ENGINES / "envoy-case.yaml"
+    assert found(path) == [("OL309", 7, 19)]
+    assert "`https://partner.example.org.attacker.net` gets in" in messages(path)[("OL309", 7, 19)]
+    assert match("https://partner.example.com.attacker.net", path).exit_code == 1
+    assert match("https://partner.example.org.attacker.net", path).exit_code == 0

@@ -184,8 +184,9 @@ def _affix_escape(matcher: OriginMatcher, found: RegexAnalysis) -> str | None:
         text = read_origin(candidate)
         if not text.ok or not text.host or not known_public_suffix(text.host):
             continue
-        if registrable_domain(text.host) != own and found.accepts(candidate):
-            return candidate
+        sent = text.canonical or candidate  # what a browser sends: lower-case host, no default port
+        if registrable_domain(text.host) != own and found.accepts(sent):
+            return sent
     return None
 
 
