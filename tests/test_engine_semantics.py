@@ -138,7 +138,7 @@ def test_a_configuration_the_engine_refuses_admits_nothing_and_says_why() -> Non
     assert [(row["line"], row["column"]) for row in result.report["rejected"]] == [(5, 7)]
     assert result.report["rejected"][0]["reason"].startswith("Envoy rejects this configuration: RE2 cannot")
     text = match("https://app.example.com", path)
-    assert "envoy-refused.yaml:5:7: this configuration admits nothing: Envoy rejects" in text.stdout
+    assert "envoy-refused.yaml:5:7: nothing gets in here: Envoy rejects" in text.stdout
 
 
 @pytest.mark.parametrize(
@@ -430,3 +430,20 @@ def test_a_bypass_is_an_origin_a_browser_sends() -> None:
     assert "`https://partner.example.org.attacker.net` gets in" in messages(path)[("OL309", 7, 19)]
     assert match("https://partner.example.com.attacker.net", path).exit_code == 1
     assert match("https://partner.example.org.attacker.net", path).exit_code == 0
+
+
+def test_a_response_the_browser_rejects_admits_nothing() -> None:
+    """The Fetch standard's CORS check compares the one `Access-Control-Allow-Origin` value with the
+    serialized Origin: a list of origins, or the header sent twice, never passes."""
+    path = ENGINES / "nginx-browser-refuses.conf"
+    for origin in ("https://app.example.com", "https://admin.example.com", "https://shop.example.com"):
+        result = match(origin, path, json=True)
+        assert result.exit_code == 1, origin
+        assert [(r["line"], r["column"]) for r in result.report["rejected"]] == [(4, 49), (8, 9)]
+    reasons = [r["reason"] for r in match("https://evil.example.com", path, json=True).report["rejected"]]
+    assert reasons == [
+        "`https://app.example.com, https://admin.example.com` lists 2 origins in one "
+        "`Access-Control-Allow-Origin`: browsers reject it",
+        "`Access-Control-Allow-Origin` is sent twice in this response: browsers reject it",
+    ]
+    assert spots(match("https://docs.example.com", path, json=True).report["entries"]) == [(11, 49, "exact")]
