@@ -12,7 +12,9 @@ from typing import Any
 import pytest
 
 from origins_lint.admit import Verdict, decide
-from origins_lint.model import EXACT_ENGINE, Location, MatcherKind, OriginMatcher
+from origins_lint.limits import Limits
+from origins_lint.matchers import analyse_regex
+from origins_lint.model import EXACT_ENGINE, POLICY_REGEX_ENGINE, Location, MatcherKind, OriginMatcher
 from tests.conftest import FIXTURES, Run, check_json, run_cli
 
 ENGINES = FIXTURES / "engines"
@@ -447,3 +449,22 @@ def test_a_response_the_browser_rejects_admits_nothing() -> None:
         "`Access-Control-Allow-Origin` is sent twice in this response: browsers reject it",
     ]
     assert spots(match("https://docs.example.com", path, json=True).report["entries"]) == [(11, 49, "exact")]
+
+
+def test_a_lookaround_regex_is_unknown() -> None:
+    path = ENGINES / "nginx-lookaround.conf"
+    result = match("https://app.example.com", path, json=True)
+    assert result.exit_code == 3
+    assert spots(result.report["unknown"]) == [(4, 30, "regex")]
+    assert result.report["unknown"][0]["reason"] == "lookaround assertions are not analysed"
+
+
+def test_an_origin_past_the_step_budget_is_unknown_not_refused() -> None:
+    """`accepts` says no past `max-regex-steps`; `decides` says it cannot tell, and `match` says unknown."""
+    found_regex = analyse_regex(
+        r"^https://([a-z0-9-]+\.)*example\.com$", POLICY_REGEX_ENGINE, Limits(regex_steps=2000)
+    )
+    assert found_regex.decides("https://app.example.com") is True
+    long_origin = "https://" + "a." * 3000 + "example.com"
+    assert found_regex.decides(long_origin) is None
+    assert found_regex.accepts(long_origin) is False
