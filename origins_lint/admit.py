@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from origins_lint.exact import exact_admits, null_admits, wildcard_admits
+from origins_lint.exact import exact_admits, null_admits, served, wildcard_admits
 from origins_lint.model import (
     CorsContext,
     Location,
@@ -97,6 +97,8 @@ def decide(matcher: OriginMatcher, origin: str) -> bool | None:
     kind = matcher.kind
     if kind in (MatcherKind.ANY, MatcherKind.REFLECTED):
         return True
+    if not served(matcher.raw, matcher.engine):
+        return False  # the engine skips the item (ingress-nginx: not `scheme://host[:port]`)
     if kind is MatcherKind.NULL:
         return null_admits(origin, matcher.engine)
     if kind in (MatcherKind.EXACT, MatcherKind.WILDCARD) and _PLACEHOLDER.search(matcher.raw):

@@ -91,3 +91,9 @@ def null_admits(origin: str, engine: Engine) -> bool:
     if engine.suffix_match:
         return _ascii_lower(origin).endswith("null")
     return origin == "null"
+
+
+def served(entry: str, engine: Engine) -> bool:
+    """Whether the engine uses the entry at all: ingress-nginx's Parse skips an item that does not
+    match corsOriginRegex (`origin.cors.com:8080` has no scheme), so it admits nothing."""
+    return engine.served is None or re.fullmatch(engine.served, entry.strip()) is not None

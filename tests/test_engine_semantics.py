@@ -468,3 +468,14 @@ def test_an_origin_past_the_step_budget_is_unknown_not_refused() -> None:
     long_origin = "https://" + "a." * 3000 + "example.com"
     assert found_regex.decides(long_origin) is None
     assert found_regex.accepts(long_origin) is False
+
+
+def test_an_ingress_item_the_controller_skips_admits_nothing() -> None:
+    """ingress-nginx annotations/cors Parse skips an item that does not match corsOriginRegex
+    (`^([a-z]+://(\\*\\.)?[A-Za-z0-9\\-.]*(:\\d+)?|\\*|null)?$`); test/e2e/annotations/cors.go
+    'should allow correct origins - single origin for multiple cors values' sends no header for it."""
+    path = ENGINES / "ingress-skipped.yaml"
+    assert match("http://origin.cors.com:8080", path).exit_code == 1
+    result = match("https://origin2.cors.com", path, json=True)
+    assert result.exit_code == 0
+    assert spots(result.report["entries"]) == [(7, 75, "exact")]
