@@ -25,7 +25,7 @@ from origins_lint.model import (
     ParsedFile,
     ProblemKind,
 )
-from origins_lint.rules.facts import analysis, regex
+from origins_lint.rules.facts import AFFIXES, analysis, regex
 
 # what a parser reports about text it did not read: such text may hold an entry that admits the origin
 UNREAD = (ProblemKind.NOT_ANALYSED, ProblemKind.UNKNOWN_FORMAT)
@@ -107,8 +107,10 @@ def decide(matcher: OriginMatcher, origin: str) -> bool | None:
         return exact_admits(matcher.raw, origin, matcher.engine)
     if kind is MatcherKind.WILDCARD:
         return wildcard_admits(matcher.raw, origin, matcher.engine)
-    found = analysis(matcher)  # regexes, and prefix/suffix/contains as their regex
-    return None if found is None else found.decides(origin)
+    if kind is MatcherKind.REGEX or kind in AFFIXES:
+        found = analysis(matcher)  # regexes, and prefix/suffix/contains as their regex
+        return None if found is None else found.decides(origin)
+    return False  # a kind that admits no origin (a request path sent where an origin belongs)
 
 
 def admits(matcher: OriginMatcher, origin: str) -> bool:
