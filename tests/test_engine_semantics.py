@@ -319,6 +319,16 @@ def test_an_echo_of_every_origin_without_credentials_is_what_star_gives() -> Non
     assert said[("OL304", 9, 20)].startswith("`.*` echoes the request's `Origin`")
 
 
+def test_istio_matchers_that_match_star_echo_like_envoy() -> None:
+    path = ENGINES / "istio-echo.yaml"
+    assert severities(path) == [
+        ("OL304", "low", 10, 21),  # prefix "*"
+        ("OL304", "low", 11, 20),  # regex ".*"
+        ("OL402", "critical", 17, 20),  # exact "*" with credentials
+    ]
+    assert "without credentials: that is what `*` gives" in messages(path)[("OL304", 10, 21)]
+
+
 def test_an_nginx_echo_without_allow_credentials_is_low() -> None:
     path = ENGINES / "nginx-echo.conf"
     assert severities(path) == [("OL304", "low", 4, 48), ("OL402", "critical", 8, 48)]
