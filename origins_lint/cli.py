@@ -429,7 +429,7 @@ def match(args: Namespace) -> None:
     from origins_lint import formats
     from origins_lint.admit import Verdict, answer
     from origins_lint.check import parse_files
-    from origins_lint.config import ConfigError, find_config, load_config
+    from origins_lint.config import ConfigError, config_for, load_config
     from origins_lint.discover import PathError
     from origins_lint.origins import read_origin
 
@@ -438,7 +438,9 @@ def match(args: Namespace) -> None:
     if origin != "null" and not text.ok:
         raise _fail(f"`{printable(origin)}` is not an origin: it has {', '.join(text.problems)}")
     try:
-        settings = load_config(args.config if args.config is not None else find_config(Path.cwd()))
+        # the config that governs the first path, as for `check` (never the current folder's)
+        first = (args.paths or ["."])[0]
+        settings = load_config(args.config if args.config is not None else config_for(first))
     except ConfigError as error:
         raise _fail(str(error)) from None
     if args.input_format is not None and args.input_format not in formats.NAMES:
