@@ -506,18 +506,18 @@ def match(args: Namespace) -> None:
             scopes = a.context.scopes
             written = f" for {', '.join(sorted(s.upper() for s in scopes.value))}" if scopes.location else ""
             _say(
-                f"{printable(loc.path)}:{loc.line}:{loc.column}: {a.matcher.kind.value} "
+                f"{line_start(loc.path)}:{loc.line}:{loc.column}: {a.matcher.kind.value} "
                 f"`{printable(a.matcher.raw)}`{named} admits it{written}, {credentials}"
             )
         for r in result.refused:
             loc = r.location
             why = printable(r.reason)
-            _say(f"{printable(loc.path)}:{loc.line}:{loc.column}: nothing gets in here: {why}")
+            _say(f"{line_start(loc.path)}:{loc.line}:{loc.column}: nothing gets in here: {why}")
         for u in result.undecided:
             loc = u.location
             what = f"{u.kind} `{printable(u.matcher.raw)}`" if u.matcher is not None else unread[u.kind]
             _say(
-                f"{printable(loc.path)}:{loc.line}:{loc.column}: {what} might admit it: {printable(u.reason)}"
+                f"{line_start(loc.path)}:{loc.line}:{loc.column}: {what} might admit it: {printable(u.reason)}"
             )
         entries = len(result.admitted)
         if verdict is Verdict.TRUSTED:

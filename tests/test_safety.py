@@ -458,6 +458,18 @@ def test_hostile_names_never_reach_a_terminal_or_a_log(
         assert inside.stdout.startswith("./::error file=x::p.origins.yaml:3:13: OL201")
 
 
+def test_match_never_starts_a_line_with_a_workflow_command(project: Path) -> None:
+    """`match` prints each entry's path at the start of a line, as `check` does: a file named
+    `::error file=x::...` is shown as `./::error ...`, never as a command the Actions log runs."""
+    write(
+        project, "::error file=x::p.origins.yaml", "version: 1\norigins:\n  - origin: https://a.example.com\n"
+    )
+    result = run_cli("match", "https://a.example.com", "::error file=x::p.origins.yaml", cwd=project)
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert result.stdout.startswith("./::error file=x::p.origins.yaml:3:")
+    _clean(result.stdout)
+
+
 # --- bounded work on a large .tf ------------------------------------------------------------------
 
 TF_FILES = [
