@@ -516,9 +516,8 @@ def match(args: Namespace) -> None:
         for u in result.undecided:
             loc = u.location
             what = f"{u.kind} `{printable(u.matcher.raw)}`" if u.matcher is not None else unread[u.kind]
-            _say(
-                f"{line_start(loc.path)}:{loc.line}:{loc.column}: {what} might admit it: {printable(u.reason)}"
-            )
+            where = f"{line_start(loc.path)}:{loc.line}:{loc.column}"
+            _say(f"{where}: {what} might admit it: {printable(u.reason)}")
         entries = len(result.admitted)
         if verdict is Verdict.TRUSTED:
             _say(f"`{printable(origin)}` is trusted by {entries} entr{'y' if entries == 1 else 'ies'}")
