@@ -7,6 +7,7 @@ a finding can name the exact line and column, whatever the input format.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import IntEnum, StrEnum
@@ -52,6 +53,11 @@ class Location:
         return cls(path, line, column, line, column + max(length, 1))
 
 
+# what a template engine fills in later: `{{ .Values.origin }}` (Helm, Jinja), `${DOMAIN}` (envsubst);
+# an entry holding one is known only by its fixed text
+PLACEHOLDER: Final = re.compile(r"\{\{.*?\}\}|\$\{[^}]*\}", re.DOTALL)
+
+
 class MatcherKind(StrEnum):
     EXACT = "exact"  # one origin, compared as a string
     WILDCARD = "wildcard"  # `https://*.example.com` style host wildcard
@@ -62,6 +68,7 @@ class MatcherKind(StrEnum):
     ANY = "any"  # the literal `*`
     NULL = "null"  # the literal `null` origin
     REFLECTED = "reflected"  # the request's Origin echoed without validation
+    PATH = "path"  # a request path sent where an origin belongs (nginx `$request_uri`): admits nothing
 
 
 class MatchMode(StrEnum):
@@ -78,6 +85,20 @@ class Dialect(StrEnum):
     ORIGIN_PATTERN = "origin-pattern"  # Spring `allowedOriginPatterns`: `*` is any text, `[8080,8081]` ports
 
 
+class Compare(StrEnum):
+    """How an engine compares an exact entry with the request's ``Origin``; none of them parses it.
+
+    The browser then compares the ``Access-Control-Allow-Origin`` it gets with its own serialized
+    Origin byte for byte; every engine here echoes the request's Origin once an entry matches, so
+    the engine's comparison is the one that decides.
+    """
+
+    BYTES = "bytes"  # Envoy/Istio `exact`, Traefik's list (Go `==`), nginx `if (=)`, a literal header
+    ASCII_CASE = "ascii-case"  # Envoy `ignore_case`, nginx `map` strings, ingress-nginx's `~*` regex
+    JAVA_CASE = "java-case"  # Spring: `String.equalsIgnoreCase`
+    SERIALIZED = "serialized"  # both read as origins and compared serialized: Okta (not documented)
+
+
 @dataclass(frozen=True, slots=True)
 class Engine:
     """How the system that reads the config matches a pattern against ``Origin``."""
@@ -86,6 +107,24 @@ class Engine:
     mode: MatchMode = MatchMode.FULL
     case_sensitive: bool = True
     dialect: Dialect = Dialect.PYTHON
+    # how an exact entry is compared; None: bytes when case-sensitive, else ASCII case folded
+    exact: Compare | None = None
+    # Spring trims one trailing `/` from the configured origin (and from the request's) first
+    trim_slash: bool = False
+    # an entry matches at the end of the Origin: ingress-nginx's `~* ((item)|...)$` has no `^`
+    suffix_match: bool = False
+    # what one `*` in a wildcard entry stands for, and how many `*` the engine expands (None: all;
+    # the others stay literal)
+    wildcard_label: str = "[^/:@]+"
+    wildcards: int | None = None
+    # an item the engine serves must match this (whole); the others are skipped, admitting nothing
+    served: str | None = None
+
+    @property
+    def compare(self) -> Compare:
+        if self.exact is not None:
+            return self.exact
+        return Compare.BYTES if self.case_sensitive else Compare.ASCII_CASE
 
 
 EXACT_ENGINE = Engine("string", MatchMode.FULL, case_sensitive=True)
@@ -93,9 +132,28 @@ POLICY_REGEX_ENGINE = Engine("policy-regex", MatchMode.SEARCH, case_sensitive=Fa
 NGINX_REGEX = Engine("nginx-pcre", MatchMode.SEARCH, case_sensitive=True, dialect=Dialect.PCRE)
 NGINX_REGEX_ICASE = Engine("nginx-pcre", MatchMode.SEARCH, case_sensitive=False, dialect=Dialect.PCRE)
 NGINX_MAP_STRING = Engine("nginx-map", MatchMode.FULL, case_sensitive=False)
-INGRESS_NGINX = Engine("ingress-nginx", MatchMode.FULL, case_sensitive=False)  # items become one `~*` regex
+# ingress-nginx builds `if ($http_origin ~* ((item)|(item))$)` (internal/ingress/controller/template
+# buildCorsOriginRegex, buildOriginRegex): each item QuoteMeta'd, its first `*` made `[A-Za-z0-9\-]+`,
+# searched ignoring case, anchored at the end only
+INGRESS_NGINX = Engine(
+    "ingress-nginx",
+    MatchMode.FULL,
+    case_sensitive=False,
+    suffix_match=True,
+    wildcard_label="[A-Za-z0-9-]+",
+    wildcards=1,
+    # annotations/cors corsOriginRegex: Parse skips an item that does not match it
+    served=r"[a-z]+://(\*\.)?[A-Za-z0-9\-.]*(:\d+)?|\*|null",
+)
 ENVOY_RE2 = Engine("envoy-re2", MatchMode.FULL, case_sensitive=True, dialect=Dialect.RE2)
 TRAEFIK_REGEX = Engine("traefik-go-regexp", MatchMode.SEARCH, case_sensitive=True, dialect=Dialect.RE2)
+# Spring's CorsConfiguration.checkOrigin: `originToCheck.equalsIgnoreCase(allowedOrigin)`, both
+# trimmed of one trailing `/` (setAllowedOrigins maps trimTrailingSlash), no port handling
+SPRING_EXACT = Engine(
+    "spring", MatchMode.FULL, case_sensitive=False, exact=Compare.JAVA_CASE, trim_slash=True
+)
+# Okta documents no comparison for trusted origins: compared as serialized origins, as before
+OKTA_EXACT = Engine("okta", MatchMode.FULL, case_sensitive=True, exact=Compare.SERIALIZED)
 SPRING_PATTERN = Engine(
     "spring-origin-pattern", MatchMode.FULL, case_sensitive=True, dialect=Dialect.ORIGIN_PATTERN
 )
@@ -134,6 +192,8 @@ class OriginMatcher:
     engine: Engine = EXACT_ENGINE
     status: Status = Status.ACTIVE
     note: str | None = None
+    # what a reflected entry sends back when it is not the request's Origin (nginx `$arg_origin`)
+    echoes: str | None = None
     from_default: bool = False  # the matcher itself comes from a platform default
     # entries in one list (a policy, an nginx map); None means the whole document is one list
     scope: str | None = None
@@ -165,6 +225,24 @@ class HeaderLine:
         return self.name.lower()
 
 
+class Gate(StrEnum):
+    """What an origin check that feeds no CORS header decides (nginx `if ($http_origin ...)`, `map`)."""
+
+    FRAME = "frame"  # X-Frame-Options or Content-Security-Policy: which sites may frame the page
+    GUARD = "guard"  # a `return` that turns other requests away: a CSRF check
+    BACKEND = "backend"  # a value something else reads (an upstream header, a parameter)
+    FLAG = "flag"  # a variable or header that nothing reads
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """The trust decision an origin check makes when it is not a CORS allow-list."""
+
+    gate: Gate
+    what: str  # for messages: "`X-Frame-Options` (line 4)"
+    location: Location  # the directive it gates
+
+
 @dataclass(slots=True)
 class CorsContext:
     """A set of origin matchers that share what they allow (one policy entry, one nginx location)."""
@@ -180,6 +258,13 @@ class CorsContext:
     scopes: Setting[frozenset[str]] = field(default_factory=lambda: Setting(frozenset({"cors"})))
     name: str | None = None
     private_network: Setting[bool] | None = None
+    # lists (`headers`, `methods`) that send back what the request asked for, and where
+    echoed: tuple[tuple[str, Location], ...] = ()
+    # set when these matchers are an origin check that decides something other than CORS
+    decision: Decision | None = None
+    # the response is an error or redirect page nginx writes from fixed text (`return 403`): these
+    # headers go out on it, but it holds nothing of the users' to read
+    own_page: Location | None = None
     # header-level formats: the CORS headers this response carries, and the inherited ones that
     # a nested `add_header` dropped (with the location of that nested directive)
     headers: tuple[HeaderLine, ...] = ()
@@ -218,9 +303,15 @@ class Document:
     # the system that enforces these entries, when its own rules apply (OL7xx: `OKTA`)
     platform: str | None = None
 
-    def matchers(self) -> Iterator[tuple[CorsContext, OriginMatcher]]:
-        """Active matchers only: an inactive entry is not enforced, so only its own rule sees it."""
+    def matchers(self, decisions: bool = False) -> Iterator[tuple[CorsContext, OriginMatcher]]:
+        """Active matchers only: an inactive entry is not enforced, so only its own rule sees it.
+
+        Origin checks that decide something other than CORS (``CorsContext.decision``) come only
+        with ``decisions``: rules read them, `match` (which answers for CORS responses) does not.
+        """
         for context in self.contexts:
+            if context.decision is not None and not decisions:
+                continue
             for matcher in context.matchers:
                 if matcher.status is Status.ACTIVE:
                     yield context, matcher
