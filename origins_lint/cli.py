@@ -455,7 +455,17 @@ def verify(args: Namespace) -> None:
     from origins_lint.config import ConfigError, find_config, load_config
     from origins_lint.discover import PathError
     from origins_lint.model import Severity
-    from origins_lint.verify import Options, UrlError, check_url, dry_run, load, run, summary, targets
+    from origins_lint.verify import (
+        Options,
+        UrlError,
+        check_url,
+        dry_run,
+        load,
+        requests,
+        run,
+        summary,
+        targets,
+    )
 
     try:
         urls = [check_url(url) for url in args.urls]
@@ -478,10 +488,7 @@ def verify(args: Namespace) -> None:
         for target in planned:
             for line in dry_run(target):
                 _say(printable(line))
-        _warn(
-            f"origins-lint: dry run: {sum(len(t.probes) * len(t.paths) * 2 for t in planned)} "
-            "request(s) listed, none sent"
-        )
+        _warn(f"origins-lint: dry run: {sum(len(requests(t)) for t in planned)} request(s) listed, none sent")
         raise Exit(0)
     done = run(
         planned,

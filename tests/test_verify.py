@@ -4,7 +4,9 @@ what is sent and what is not, every result a finding, and nothing but `verify` o
 from __future__ import annotations
 
 import json
+import os
 import re
+from collections.abc import Iterator
 from email.message import Message
 from pathlib import Path
 
@@ -13,6 +15,7 @@ import pytest
 from origins_lint.verify.client import USER_AGENT
 from tests.conftest import FIXTURES, Run, run_cli
 from tests.test_isolation import audited
+from tests.verify_nginx import NGINX_FIXTURES, verify_file
 from tests.verify_servers import Reply, closed_port, replay, serve, spring, traefik
 
 VERIFY = FIXTURES / "verify"
@@ -337,3 +340,93 @@ def test_only_verify_opens_a_socket(tmp_path: Path) -> None:
     port = server.url.rsplit(":", 1)[1].strip("/")
     connects = [r for r in records if r[0] == "socket.connect"]
     assert connects and all(f"'127.0.0.1', {port}" in r[1] for r in connects), connects
+
+
+# --- the real nginx -----------------------------------------------------------------------------
+
+# Static findings no request can show, and why (every other finding on a file nginx loads must be
+# confirmed): a finding not about which origins get in (a malformed or non-canonical literal, a
+# header without `always`, an `add_header` that drops others, echoed request headers, two values in
+# one header), an origin check that gates no CORS header, and a value nginx takes from the request
+# URL (verify puts origins only in the `Origin` header).
+NOT_ABOUT_ORIGINS = "it is not about which origins get in"
+NOT_CORS = "this origin check gates no CORS header"
+FROM_URL = "verify puts origins only in the `Origin` header, never in the URL"
+UNCHECKED: dict[tuple[str, str, int, int], str] = {
+    ("literal-origins.conf", "OL101", 27, 48): NOT_ABOUT_ORIGINS,
+    ("literal-origins.conf", "OL102", 30, 48): NOT_ABOUT_ORIGINS,
+    ("literal-origins.conf", "OL601", 39, 49): NOT_ABOUT_ORIGINS,
+    ("regex-bypasses.conf", "OL101", 24, 29): NOT_ABOUT_ORIGINS,
+    ("regex-bypasses.conf", "OL004", 29, 29): NOT_ABOUT_ORIGINS,
+    ("braces.conf", "OL603", 8, 9): NOT_ABOUT_ORIGINS,
+    ("compare.conf", "OL102", 8, 29): NOT_ABOUT_ORIGINS,
+    ("decisions-map.conf", "OL307", 4, 6): NOT_CORS,
+    ("decisions-map.conf", "OL202", 11, 6): NOT_CORS,
+    ("echoed-headers.conf", "OL404", 6, 49): NOT_ABOUT_ORIGINS,
+    ("echoed-headers.conf", "OL404", 7, 49): NOT_ABOUT_ORIGINS,
+    ("path-values.conf", "OL101", 4, 48): NOT_ABOUT_ORIGINS,
+    ("path-values.conf", "OL101", 7, 64): NOT_ABOUT_ORIGINS,
+    ("request-headers.conf", "OL604", 11, 9): NOT_ABOUT_ORIGINS,
+    ("return-responses.conf", "OL603", 5, 9): NOT_ABOUT_ORIGINS,
+    ("return-responses.conf", "OL603", 6, 9): NOT_ABOUT_ORIGINS,
+    ("trust-decisions.conf", "OL302", 6, 30): NOT_CORS,
+    ("trust-decisions.conf", "OL308", 6, 30): NOT_CORS,
+    ("trust-decisions.conf", "OL307", 10, 31): NOT_CORS,
+    ("trust-decisions.conf", "OL202", 17, 30): NOT_CORS,
+    ("trust-decisions.conf", "OL306", 17, 30): NOT_CORS,
+    ("trust-decisions.conf", "OL302", 22, 29): NOT_CORS,
+    ("url-values.conf", "OL402", 4, 56): FROM_URL,
+    ("url-values.conf", "OL304", 10, 48): FROM_URL,
+    ("url-values.conf", "OL304", 15, 52): FROM_URL,
+    ("url-values.conf", "OL304", 20, 48): FROM_URL,
+}
+
+# Files nginx 1.22 (Debian's nginx-light) refuses to load, with what `nginx -t` says.
+REFUSED = {
+    "map-allowlist.conf": 'conflicting parameter "https://app.example.com"',  # a duplicate key, on purpose
+    "response-headers.conf": 'unknown directive "add_header_inherit"',  # nginx 1.29.3
+    "foreign-code.conf": 'unknown directive "perl_set"',  # no perl module in nginx-light
+    "gixy-origins.conf": '"if" directive is not allowed here',  # a snippet of gixy's tests, not a config
+}
+
+
+@pytest.fixture(scope="module")
+def nginx_upstream() -> Iterator[tuple[str, int]]:
+    from tests.nginx_server import nginx_binary, stub_upstream
+
+    binary = nginx_binary()
+    if binary is None:
+        if os.environ.get("CI"):
+            pytest.fail("no nginx binary under CI (.ci/run installs Debian's nginx-light)")
+        pytest.skip("no nginx binary (Debian's nginx package); the test runs under CI")
+    with stub_upstream() as stub:
+        yield binary, stub
+
+
+@pytest.mark.nginx
+@pytest.mark.parametrize("path", NGINX_FIXTURES, ids=lambda p: p.name)
+def test_real_nginx_confirms_every_finding_it_exhibits(
+    path: Path, nginx_upstream: tuple[str, int], tmp_path: Path
+) -> None:
+    binary, stub = nginx_upstream
+    done = verify_file(path, binary, stub, tmp_path)
+    if path.name in REFUSED:
+        assert done.refused is not None and REFUSED[path.name] in done.refused, done.refused
+        return
+    assert done.refused is None, done.refused
+    for finding in done.static:
+        key = (path.name, finding["code"], finding["line"], finding["column"])
+        verdict, message = done.outcome(finding)
+        if key in UNCHECKED:
+            assert verdict == "not confirmed" and "not checked: " in message, message
+            assert UNCHECKED[key] in message, message
+        else:
+            assert verdict == "confirmed", (key, message)
+    # nothing the static check does not report: clean files confirm nothing, and no server admits
+    # more than its file (no drift) or sends a per-origin answer without Vary the check missed
+    assert done.unexplained == []
+    if not done.static:
+        assert [f for f in done.live if f["code"] in ("OL901", "OL903")] == []
+    listed = {key for key in UNCHECKED if key[0] == path.name}
+    found = {(path.name, f["code"], f["line"], f["column"]) for f in done.static}
+    assert listed <= found, listed - found

@@ -120,12 +120,16 @@ def targets(urls: list[str], plan: Plan | None, options: Options) -> list[Target
         target = Target(url, base, paths, insecure=options.insecure)
         budget = options.max_requests
         for probe in probes:
-            cost = len(paths) * len(METHODS)
+            # a finding's probe goes to its own `location` (and to the URL's path when one was given)
+            mine = [*([own] if own != "/" else []), *probe.paths, *(paths if probe.everywhere else [])]
+            routes = list(dict.fromkeys(mine))
+            cost = len(routes) * len(METHODS)
             if cost > budget:
                 target.left_out.append(probe)
                 continue
             budget -= cost
             target.probes.append(probe)
+            target.routes[probe.origin] = routes
         out.append(target)
     return out
 
@@ -134,7 +138,7 @@ def requests(target: Target) -> list[Request]:
     return [
         Request(method, target.base + path, probe.origin)
         for probe in target.probes
-        for path in target.paths
+        for path in target.routes[probe.origin]
         for method in METHODS
     ]
 
@@ -183,6 +187,7 @@ __all__ = [
     "check_url",
     "dry_run",
     "load",
+    "requests",
     "run",
     "targets",
 ]

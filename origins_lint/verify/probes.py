@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from origins_lint.admit import admits
 from origins_lint.model import Finding, MatcherKind, OriginMatcher, ParsedFile
@@ -43,6 +43,8 @@ class Probe:
     why: str
     arbitrary: bool = False  # any site at all, or `null`: the worst an answer can admit
     trusted: bool = False  # the config lists it: the server should admit it
+    paths: tuple[str, ...] = ()  # the nginx `location` paths of the findings it is sent for
+    everywhere: bool = True  # sent to every path too (an entry's or finding's path is not known)
 
 
 @dataclass(slots=True)
@@ -52,6 +54,7 @@ class Claim:
     finding: Finding
     origins: tuple[str, ...] = ()
     why_not: str = ""  # why no request can show it, when `origins` is empty
+    path: str | None = None  # the request path of the nginx `location` it is in; None: any path
 
 
 @dataclass(slots=True)
@@ -64,8 +67,15 @@ class Plan:
     built: dict[str, OriginMatcher] = field(default_factory=dict)
 
     def add(self, probe: Probe) -> None:
-        if all(p.origin != probe.origin for p in self.probes):
-            self.probes.append(probe)
+        """A probe once per origin; sent for several findings, it goes to each one's path."""
+        for index, known in enumerate(self.probes):
+            if known.origin == probe.origin:
+                paths = tuple(dict.fromkeys((*known.paths, *probe.paths)))
+                self.probes[index] = replace(
+                    known, paths=paths, everywhere=known.everywhere or probe.everywhere
+                )
+                return
+        self.probes.append(probe)
 
 
 def attacks(host: str) -> list[str]:
@@ -164,8 +174,18 @@ def from_config(findings: Iterable[Finding], files: list[ParsedFile], texts: dic
                 at.setdefault(key, (matcher, context.decision is not None))
                 if context.decision is None and matcher not in plan.matchers:
                     plan.matchers.append(matcher)
+    spans: dict[str, list[tuple[int, int, str]]] = {}
+    for parsed_file in files:
+        if parsed_file.format == "nginx":
+            for path in [parsed_file.path, *parsed_file.included]:
+                spans[path] = location_spans(texts.get(path, ""))
+                for _, _, known in spans[path]:
+                    if known not in plan.paths:
+                        plan.paths.append(known)
     for finding in findings:
         loc = finding.location
+        inside = [s for s in spans.get(loc.path, []) if s[0] <= loc.line <= s[1]]
+        where = max(inside, key=lambda s: s[0])[2] if inside else None  # the innermost: it starts last
         entry = at.get((loc.path, loc.line, loc.column))
         if finding.code == VARY:
             plan.claims.append(Claim(finding))
@@ -182,16 +202,23 @@ def from_config(findings: Iterable[Finding], files: list[ParsedFile], texts: dic
                     why_not="this origin check gates no CORS header, and a CORS answer is what verify reads",
                 )
             )
+        elif entry[0].echoes is not None:
+            plan.claims.append(
+                Claim(
+                    finding,
+                    why_not=f"the entry sends back {entry[0].echoes}, and verify puts origins only in the "
+                    "`Origin` header, never in the URL",
+                )
+            )
         else:
             origins = counterexamples(entry[0])
             why = "" if origins else "the analysis has no origin this entry admits that shows it"
-            plan.claims.append(Claim(finding, origins, why))
+            plan.claims.append(Claim(finding, origins, why, where))
             for origin in origins:
-                plan.add(
-                    Probe(
-                        origin, f"{finding.code} at line {loc.line}", arbitrary=origin in (ANY_SITE, "null")
-                    )
-                )
+                arbitrary = origin in (ANY_SITE, "null")
+                paths = (where,) if where is not None else ()
+                why = f"{finding.code} at line {loc.line}"
+                plan.add(Probe(origin, why, arbitrary, paths=paths, everywhere=where is None))
     for matcher in plan.matchers:
         text = parsed(matcher)
         if matcher.kind is MatcherKind.EXACT and text is not None and text.ok:
@@ -201,12 +228,6 @@ def from_config(findings: Iterable[Finding], files: list[ParsedFile], texts: dic
             for origin in attacks(named.host):
                 plan.built.setdefault(origin, matcher)
                 plan.add(Probe(origin, f"built from `{named.host}` (line {matcher.location.line})"))
-    for parsed_file in files:
-        if parsed_file.format == "nginx":
-            for path in [parsed_file.path, *parsed_file.included]:
-                for where in location_paths(texts.get(path, "")):
-                    if where not in plan.paths:
-                        plan.paths.append(where)
     return plan
 
 
@@ -215,18 +236,51 @@ _REGEX_META = re.compile(r"[()\[\]{}.*+?|\\$]")
 
 
 def location_paths(text: str) -> list[str]:
-    """A request path for each nginx `location` of a file: its prefix, or a regex's literal start.
+    return list(dict.fromkeys(path for _, _, path in location_spans(text)))
 
-    Only where to send requests is read here (the model has no request paths); the rules never
-    see it, so a location missed is a path not probed, never a finding missed.
+
+def location_spans(text: str) -> list[tuple[int, int, str]]:
+    """(first line, last line, request path) of each nginx `location` block of a file: its prefix, or
+    a regex's literal start (`~ ^/files/(.*)$` is `/files/`); a regex with none is left out.
+
+    Only where to send requests is read here (the model has no request paths), by counting braces
+    outside comments and quotes; the rules never see it, so a location missed is a path not
+    probed (its findings are then judged on every path), never a finding missed.
     """
-    out: list[str] = []
+    out: list[tuple[int, int, str]] = []
+    ends = _block_ends(text)
     for found in _LOCATION.finditer(text):
         modifier, path = found.group(1) or "", found.group(2).strip("\"'")
         if modifier.startswith("~"):
             if not path.startswith("^/"):
                 continue
             path = _REGEX_META.split(path[1:], maxsplit=1)[0]
-        if path.startswith("/") and path not in out:
-            out.append(path)
+        if not path.startswith("/"):
+            continue
+        opening = found.end() - 1
+        first = text.count("\n", 0, found.start(2)) + 1
+        out.append((first, text.count("\n", 0, ends.get(opening, len(text))) + 1, path))
     return out
+
+
+def _block_ends(text: str) -> dict[int, int]:
+    """The offset of each `{` and of the `}` that closes it."""
+    ends: dict[int, int] = {}
+    stack: list[int] = []
+    index, size = 0, len(text)
+    while index < size:
+        char = text[index]
+        if char == "#":
+            newline = text.find("\n", index)
+            index = size if newline < 0 else newline
+            continue
+        if char in "\"'":
+            index += 1
+            while index < size and text[index] != char:
+                index += 2 if text[index] == "\\" else 1
+        elif char == "{":
+            stack.append(index)
+        elif char == "}" and stack:
+            ends[stack.pop()] = index
+        index += 1
+    return ends

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from origins_lint.admit import admits
 from origins_lint.model import Finding, Location, Severity
@@ -28,6 +29,7 @@ class Target:
     base: str  # scheme://host[:port], where every path is sent
     paths: list[str]
     probes: list[Probe] = field(default_factory=list)  # sent
+    routes: dict[str, list[str]] = field(default_factory=dict)  # the paths each probe's origin is sent to
     left_out: list[Probe] = field(default_factory=list)  # over --max-requests
     answers: dict[str, list[Answer]] = field(default_factory=dict)  # by origin
     insecure: bool = False
@@ -68,9 +70,17 @@ def _tls(target: Target, message: str) -> str:
     )
 
 
-def _why_not(target: Target, origins: tuple[str, ...]) -> str:
+def _at(target: Target, origin: str, path: str | None) -> list[Answer]:
+    """The answers to one origin, at one request path (an nginx `location`'s) when it is known."""
+    found = target.answers.get(origin, [])
+    if path is None:
+        return found
+    return [a for a in found if urlsplit(a.request.url).path == path]
+
+
+def _why_not(target: Target, origins: tuple[str, ...], path: str | None = None) -> str:
     """What the server said instead, for an origin that was not admitted."""
-    sent = [a for origin in origins for a in target.answers.get(origin, [])]
+    sent = [a for origin in origins for a in _at(target, origin, path)]
     if not sent:
         return f"not sent: --max-requests was reached before these probes ({', '.join(origins)})"
     if all(a.error is not None for a in sent):
@@ -109,13 +119,13 @@ def claim_results(target: Target, plan: Plan) -> list[Finding]:
             continue
         best: tuple[Answer, str] | None = None
         for origin in claim.origins:
-            answer = _best(target.answers.get(origin, []), by_origin[origin].arbitrary)
+            answer = _best(_at(target, origin, claim.path), by_origin[origin].arbitrary)
             if answer is not None and (
                 best is None or _effect(answer, False)[0] > _effect(best[0], False)[0]
             ):
                 best = (answer, origin)
         if best is None:
-            out.append(_not_confirmed(target, claim, _why_not(target, claim.origins) + note))
+            out.append(_not_confirmed(target, claim, _why_not(target, claim.origins, claim.path) + note))
             continue
         answer, origin = best
         severity, how = _effect(answer, by_origin[origin].arbitrary)
@@ -199,19 +209,28 @@ def generic_results(target: Target) -> list[Finding]:
     return out
 
 
+def _hazard(target: Target) -> Answer | None:
+    """A GET answer naming the request's origin, without `Vary: Origin`, at a URL whose Allow-Origin
+    does change with the Origin (a fixed `https://app.example.com` sent to that origin is no hazard)."""
+    by_url: dict[str, list[Answer]] = {}
+    for found in target.answers.values():
+        for answer in found:
+            if answer.request.method == "GET" and answer.error is None:
+                by_url.setdefault(answer.request.url, []).append(answer)
+    for answers in by_url.values():
+        if len({a.allow_origin for a in answers}) < 2:
+            continue
+        for answer in answers:
+            if answer.per_origin and not answer.varies_on_origin:
+                return answer
+    return None
+
+
 def vary_results(target: Target, plan: Plan | None) -> list[Finding]:
     """OL903 where an answer names the request's origin without `Vary: Origin`; OL602 is confirmed by it."""
     # only a GET's answer: a shared cache never stores an OPTIONS answer (RFC 9110, 9.3.7), and Traefik,
     # for one, answers a preflight without the `Vary` it adds to other responses
-    hazard = next(
-        (
-            a
-            for found in target.answers.values()
-            for a in found
-            if a.request.method == "GET" and a.per_origin and not a.varies_on_origin
-        ),
-        None,
-    )
+    hazard = _hazard(target)
     claims = [c for c in plan.claims if c.finding.code == VARY] if plan is not None else []
     if hazard is None:
         named = any(
