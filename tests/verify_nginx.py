@@ -12,12 +12,15 @@ from pathlib import Path
 from typing import Any
 
 from origins_lint.verify.probes import location_paths
-from tests.conftest import FIXTURES, run_cli
+from tests.conftest import FIXTURES, ROOT, run_cli
 from tests.nginx_server import nginx_binary, serving, stub_upstream
 
-NGINX_FIXTURES = sorted((FIXTURES / "nginx").glob("*.conf")) + sorted(
-    (FIXTURES / "nginx" / "semantics").glob("*.conf")
-)
+# our nginx fixtures and examples; not the whole /etc/nginx copies (layout/, files/), nor templates
+NGINX_FIXTURES = [
+    *sorted((FIXTURES / "nginx").glob("*.conf")),
+    *sorted((FIXTURES / "nginx" / "semantics").glob("*.conf")),
+    *sorted((ROOT / "examples" / "nginx").glob("*.conf")),
+]
 
 
 @dataclass
@@ -26,6 +29,7 @@ class FileResult:
     refused: str | None = None
     static: list[dict[str, Any]] = field(default_factory=list)
     live: list[dict[str, Any]] = field(default_factory=list)
+    stderr: str = ""  # verify's summary lines
 
     def outcome(self, finding: dict[str, Any]) -> tuple[str, str]:
         """("confirmed" | "not confirmed", the message) for one static finding, over every URL."""
@@ -73,6 +77,7 @@ def verify_file(path: Path, binary: str, stub: int, cwd: Path) -> FileResult:
         )
         assert live.exit_code in (0, 1), live.stdout + live.stderr
         result.live = live.findings
+        result.stderr = live.stderr
     return result
 
 

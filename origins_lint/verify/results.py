@@ -209,12 +209,19 @@ def generic_results(target: Target) -> list[Finding]:
     return out
 
 
-def _hazard(target: Target) -> Answer | None:
+def _hazard(target: Target, path: str | None = None, skip: frozenset[str] = frozenset()) -> Answer | None:
     """A GET answer naming the request's origin, without `Vary: Origin`, at a URL whose Allow-Origin
-    does change with the Origin (a fixed `https://app.example.com` sent to that origin is no hazard)."""
+    does change with the Origin (a fixed `https://app.example.com` sent to that origin is no hazard).
+
+    Only a GET's answer: a shared cache never stores an OPTIONS answer (RFC 9110, 9.3.7), and Traefik,
+    for one, answers a preflight without the `Vary` it adds to other responses.
+    """
     by_url: dict[str, list[Answer]] = {}
     for found in target.answers.values():
         for answer in found:
+            where = urlsplit(answer.request.url).path
+            if (path is not None and where != path) or where in skip:
+                continue
             if answer.request.method == "GET" and answer.error is None:
                 by_url.setdefault(answer.request.url, []).append(answer)
     for answers in by_url.values():
@@ -226,38 +233,52 @@ def _hazard(target: Target) -> Answer | None:
     return None
 
 
-def vary_results(target: Target, plan: Plan | None) -> list[Finding]:
-    """OL903 where an answer names the request's origin without `Vary: Origin`; OL602 is confirmed by it."""
-    # only a GET's answer: a shared cache never stores an OPTIONS answer (RFC 9110, 9.3.7), and Traefik,
-    # for one, answers a preflight without the `Vary` it adds to other responses
-    hazard = _hazard(target)
-    claims = [c for c in plan.claims if c.finding.code == VARY] if plan is not None else []
-    if hazard is None:
-        named = any(
-            a.per_origin for found in target.answers.values() for a in found if a.request.method == "GET"
+def _no_hazard(target: Target, path: str | None) -> str:
+    answers = [a for found in target.answers.values() for a in found if a.request.method == "GET"]
+    answers = [a for a in answers if path is None or urlsplit(a.request.url).path == path]
+    failed = [a for a in answers if a.error is not None]
+    if failed and len(failed) == len(answers):
+        return f"the server could not be asked: {failed[0].evidence()}"
+    if not answers:
+        return "not sent: --max-requests was reached first"
+    if any(a.per_origin for a in answers):
+        return (
+            "every answer that named the request's origin carried `Vary: Origin`, or named it "
+            "whatever the origin"
         )
-        failed = [a for found in target.answers.values() for a in found if a.error is not None]
-        reason = (
-            "every answer that named the request's origin carried `Vary: Origin`"
-            if named
-            else f"the server could not be asked: {failed[0].evidence()}"
-            if failed and len(failed) == target.sent
-            else "no answer named the request's origin, so there was nothing to cache per origin"
-        )
-        return [_not_confirmed(target, claim, reason) for claim in claims]
-    message = _tls(
+    return "no answer named the request's origin, so there was nothing to cache per origin"
+
+
+def _vary_message(target: Target, hazard: Answer) -> str:
+    return _tls(
         target,
         f"{target.base} answers `{hazard.request.origin}` with its own origin but no `Vary: Origin` "
         f"({hazard.evidence()}): a shared cache (CDN, proxy) can hand this answer to another site, "
         "which then fails, or to an attacker's page; send `Vary: Origin` with every such answer",
     )
-    if claims:
-        return [_finding(MISSING_VARY, None, c.finding.location, message) for c in claims]
-    where = Location.point(target.url, 1, 1)
-    if plan is not None:
-        entry = next((m for m in plan.matchers if admits(m, hazard.request.origin)), None)
-        where = entry.location if entry is not None else where
-    return [_finding(MISSING_VARY, None, where, message)]
+
+
+def vary_results(target: Target, plan: Plan | None) -> list[Finding]:
+    """OL903 where an answer names the request's origin without `Vary: Origin`: at each OL602 it
+    confirms (judged at that finding's `location` path), and once more where no OL602 expected it."""
+    claims = [c for c in plan.claims if c.finding.code == VARY] if plan is not None else []
+    out: list[Finding] = []
+    for claim in claims:
+        hazard = _hazard(target, claim.path)
+        if hazard is None:
+            out.append(_not_confirmed(target, claim, _no_hazard(target, claim.path)))
+        else:
+            out.append(_finding(MISSING_VARY, None, claim.finding.location, _vary_message(target, hazard)))
+    if any(c.path is None for c in claims):
+        return out
+    hazard = _hazard(target, None, frozenset(c.path for c in claims if c.path is not None))
+    if hazard is not None:
+        where = Location.point(target.url, 1, 1)
+        if plan is not None:
+            entry = next((m for m in plan.matchers if admits(m, hazard.request.origin)), None)
+            where = entry.location if entry is not None else where
+        out.append(_finding(MISSING_VARY, None, where, _vary_message(target, hazard)))
+    return out
 
 
 def results(target: Target, plan: Plan | None) -> list[Finding]:
