@@ -101,7 +101,8 @@ class Answer:
 
     def evidence(self) -> str:
         """One line a reader can check: `GET /path 200: Access-Control-Allow-Origin: ...`."""
-        path = urlsplit(self.request.url).path or "/"
+        where = urlsplit(self.request.url)
+        path = (where.path or "/") + (f"?{where.query}" if where.query else "")
         head = f"{self.request.method} {path}"
         if self.error is not None:
             return f"{head}: {self.error}"

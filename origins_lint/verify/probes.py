@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from urllib.parse import quote
 
 from origins_lint.admit import admits
 from origins_lint.model import Finding, MatcherKind, OriginMatcher, ParsedFile
@@ -202,12 +203,19 @@ def from_config(findings: Iterable[Finding], files: list[ParsedFile], texts: dic
                     why_not="this origin check gates no CORS header, and a CORS answer is what verify reads",
                 )
             )
+        elif entry[0].echoes is not None and where is not None and (name := _query_name(entry[0].raw)):
+            # `$arg_origin`: the value is the query parameter, so the attacker's origin goes there
+            query = f"{where}?{name}={quote(ANY_SITE, safe=':/')}"  # nginx does not decode `$arg_`
+            plan.claims.append(Claim(finding, (ANY_SITE,), path=where))
+            plan.add(
+                Probe(ANY_SITE, f"{finding.code} at line {loc.line}", True, paths=(query,), everywhere=False)
+            )
         elif entry[0].echoes is not None:
             plan.claims.append(
                 Claim(
                     finding,
                     why_not=f"the entry sends back {entry[0].echoes}, and verify puts origins only in the "
-                    "`Origin` header, never in the URL",
+                    "`Origin` header and in an `$arg_` query parameter, never in the URL's path",
                 )
             )
         else:
@@ -229,6 +237,15 @@ def from_config(findings: Iterable[Finding], files: list[ParsedFile], texts: dic
                 plan.built.setdefault(origin, matcher)
                 plan.add(Probe(origin, f"built from `{named.host}` (line {matcher.location.line})"))
     return plan
+
+
+_ARG = re.compile(r"^\$\{?arg_(\w+)\}?$")
+
+
+def _query_name(raw: str) -> str | None:
+    """The query parameter an nginx `$arg_NAME` (`${arg_NAME}`) value reads, when that is all it is."""
+    found = _ARG.match(raw.strip())
+    return found.group(1) if found else None
 
 
 _LOCATION = re.compile(r"^\s*location\s+(?:(=|\^~|~\*?)\s*)?([^\s{;]+)\s*\{", re.MULTILINE)
