@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 from collections.abc import Iterator
 from email.message import Message
 from pathlib import Path
@@ -16,7 +17,7 @@ from origins_lint.verify.client import USER_AGENT
 from tests.conftest import FIXTURES, Run, run_cli
 from tests.test_isolation import audited
 from tests.verify_nginx import NGINX_FIXTURES, verify_file
-from tests.verify_servers import Reply, closed_port, replay, serve, spring, traefik
+from tests.verify_servers import Reply, closed_port, replay, self_signed, serve, spring, traefik
 
 VERIFY = FIXTURES / "verify"
 WEAK = VERIFY / "traefik-weak.yml"
@@ -204,6 +205,25 @@ def test_max_requests_bounds_what_is_sent_and_says_what_was_left_out() -> None:
     assert "probe(s) left out by --max-requests" in found.stderr
     assert any("not sent: --max-requests" in str(f["message"]) for f in by_code(found, "OL902")) or by_code(
         found, "OL901"
+    )
+
+
+def test_tls_is_verified_unless_insecure_which_is_stated(tmp_path: Path) -> None:
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        if os.environ.get("CI"):
+            pytest.fail("no openssl command under CI")
+        pytest.skip("no openssl command to make a certificate with")
+    with serve(echo_all, tls=self_signed(tmp_path, openssl)) as server:
+        refused = verify(server.url)
+        insecure = verify("--insecure", server.url)
+    assert server.url.startswith("https://")
+    assert refused.exit_code == 2 and refused.findings == []
+    assert "TLS certificate not accepted" in refused.stderr and "--insecure skips this" in refused.stderr
+    assert insecure.exit_code == 1
+    assert "--insecure: TLS certificates and host names are NOT verified" in insecure.stderr
+    assert insecure.findings and all(
+        str(f["message"]).endswith("(TLS not verified: --insecure)") for f in insecure.findings
     )
 
 

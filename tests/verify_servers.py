@@ -9,6 +9,8 @@ from __future__ import annotations
 import contextlib
 import re
 import socket
+import ssl
+import subprocess
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -38,7 +40,8 @@ class Server:
 
 
 @contextlib.contextmanager
-def serve(responder: Responder) -> Iterator[Server]:
+def serve(responder: Responder, tls: tuple[Path, Path] | None = None) -> Iterator[Server]:
+    """The responder's server on 127.0.0.1; over TLS with `tls` (a certificate and its key)."""
     released = threading.Event()
     record: list[tuple[str, str, dict[str, str]]] = []
 
@@ -68,14 +71,48 @@ def serve(responder: Responder) -> Iterator[Server]:
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
+    scheme = "http"
+    if tls is not None:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(*tls)
+        server.socket = context.wrap_socket(server.socket, server_side=True)
+        scheme = "https"
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:
-        yield Server(f"http://127.0.0.1:{server.server_address[1]}/", record)
+        yield Server(f"{scheme}://127.0.0.1:{server.server_address[1]}/", record)
     finally:
         released.set()
         server.shutdown()
         server.server_close()
+
+
+def self_signed(folder: Path, openssl: str) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 that no authority signed, and its key (made by the openssl command)."""
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(
+        [
+            openssl,
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return cert, key
 
 
 def closed_port() -> int:
