@@ -471,7 +471,7 @@ def verify(args: Namespace) -> None:
         urls = [check_url(url) for url in args.urls]
         settings = load_config(args.config if args.config is not None else find_config(Path.cwd()))
     except (UrlError, ConfigError) as error:
-        raise _fail(str(error)) from None
+        raise _fail(printable(str(error))) from None
     if args.input_format is not None and args.input_format not in formats.NAMES:
         raise _fail(f"unknown input format `{args.input_format}`; known: {', '.join(formats.NAMES)}")
     plan, checked = None, None
@@ -662,6 +662,16 @@ def _jobs(text: str) -> int:
     return value
 
 
+def _requests(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise ArgumentTypeError(f"`{text}` is not a number of requests (1 or more)")
+    return value
+
+
 def _seconds(text: str) -> float:
     try:
         value = float(text)
@@ -815,7 +825,11 @@ def parser() -> _Parser:
         "-o", "--output-file", type=Path, metavar="FILE", help="write the report here instead of stdout"
     )
     live.add_argument(
-        "--max-requests", type=_jobs, default=200, metavar="N", help="requests per URL at most (default: 200)"
+        "--max-requests",
+        type=_requests,
+        default=200,
+        metavar="N",
+        help="requests per URL at most (default: 200)",
     )
     live.add_argument(
         "--timeout", type=_seconds, default=10.0, metavar="SECONDS", help="per request (default: 10)"

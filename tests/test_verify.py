@@ -227,6 +227,16 @@ def test_tls_is_verified_unless_insecure_which_is_stated(tmp_path: Path) -> None
     )
 
 
+def test_max_requests_and_timeout_must_be_sensible() -> None:
+    for option, value, said in (
+        ("--max-requests", "0", "is not a number of requests (1 or more)"),
+        ("--timeout", "0", "is not a number of seconds"),
+        ("--timeout", "soon", "is not a number of seconds"),
+    ):
+        found = verify(option, value, "http://127.0.0.1:9/")
+        assert found.exit_code == 2 and said in found.stderr, found.stderr
+
+
 def test_insecure_is_stated() -> None:
     with serve(spring([])) as server:
         found = verify("--insecure", server.url)
@@ -240,11 +250,15 @@ def test_insecure_is_stated() -> None:
         ("http://user:secret@127.0.0.1/", "verify never sends credentials"),
         ("http:///nohost", "is not an http:// or https:// URL"),
         ("http://127.0.0.1:port/", "port that is not a number"),
+        ("http://[::1", "is not a URL (Invalid IPv6 URL)"),
+        ("http://127.0.0.1/a b", "has spaces or control characters"),
+        ("http://127.0.0.1/\x1b[2J", "has spaces or control characters"),
     ],
 )
 def test_urls_it_will_not_send_to(url: str, said: str) -> None:
     found = verify(url)
     assert found.exit_code == 2 and said in found.stderr and "Traceback" not in found.stderr
+    assert "\x1b" not in found.stderr  # a URL cannot drive the terminal
 
 
 # --- misbehaving servers: each a clear result, never a traceback ---------------------------------

@@ -95,7 +95,12 @@ def summary(done: Verified) -> str:
 
 def check_url(url: str) -> str:
     """The URL if `verify` may send to it: http(s), a host, no user or password, no fragment."""
-    parts = urlsplit(url)
+    if any(char.isspace() or not char.isprintable() for char in url):
+        raise UrlError(f"`{url}` has spaces or control characters: percent-encode them")
+    try:
+        parts = urlsplit(url)
+    except ValueError as error:
+        raise UrlError(f"`{url}` is not a URL ({error})") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise UrlError(f"`{url}` is not an http:// or https:// URL with a host")
     if parts.username is not None or parts.password is not None:
