@@ -289,6 +289,15 @@ def test_a_redirect_to_another_host_is_not_followed() -> None:
     assert found.exit_code == 0
 
 
+@pytest.mark.parametrize("location", ["http://[::1", "http://127.0.0.1:port/", "http://\x1b[2J/"])
+def test_a_redirect_to_no_url_is_not_followed(location: str) -> None:
+    with serve(lambda *_: Reply(302, [("Location", location)])) as server:
+        found = verify(server.url, "--from", str(WEAK))
+    assert found.exit_code == 0 and "Traceback" not in found.stderr, found.stderr
+    message = next(str(f["message"]) for f in by_code(found, "OL902") if f["line"] == 10)
+    assert "(another origin: not followed)" in message
+
+
 def test_a_redirect_within_the_site_is_followed_for_get_only() -> None:
     def moved(method: str, path: str, request: Message) -> Reply:
         if path == "/":

@@ -160,8 +160,12 @@ class Client:
                 return Answer(request, error=f"cannot connect ({reason})")
             if location is None or request.method != "GET":
                 return answer
-            target = urljoin(url, location)
-            if not _same_origin(url, target):
+            try:
+                target = urljoin(url, location)
+                same = _same_origin(url, target)
+            except ValueError:  # `Location: http://[::1` or a port that is no number: not followed
+                return replace(answer, redirect=location)
+            if not same:
                 return replace(answer, redirect=target)
             url = target
         return Answer(request, error=f"more than {MAX_REDIRECTS} redirects within the site")
