@@ -231,6 +231,10 @@ def from_config(findings: Iterable[Finding], files: list[ParsedFile], texts: dic
         text = parsed(matcher)
         if matcher.kind is MatcherKind.EXACT and text is not None and text.ok:
             plan.add(Probe(matcher.raw, f"trusted at line {matcher.location.line}", trusted=True))
+    if plan.matchers:  # any site and `null`, which no list of origins means to admit
+        for origin, why in ((ANY_SITE, "any origin"), ("null", "the `null` origin")):
+            plan.built.setdefault(origin, plan.matchers[0])
+            plan.add(Probe(origin, why, arbitrary=True))
     for matcher in plan.matchers:
         for named in named_hosts(matcher):
             for origin in attacks(named.host):
