@@ -538,6 +538,81 @@ def match(args: Namespace) -> None:
     raise Exit(verdict.exit_code)
 
 
+def verify(args: Namespace) -> None:
+    """Send the origins findings name (or generic ones) to live URLs; report which get in."""
+    from origins_lint import formats
+    from origins_lint.config import ConfigError, find_config, load_config
+    from origins_lint.discover import PathError
+    from origins_lint.model import Severity
+    from origins_lint.verify import (
+        Options,
+        UrlError,
+        check_url,
+        dry_run,
+        load,
+        requests,
+        run,
+        summary,
+        targets,
+    )
+
+    try:
+        urls = [check_url(url) for url in args.urls]
+        settings = load_config(args.config if args.config is not None else find_config(Path.cwd()))
+    except (UrlError, ConfigError) as error:
+        raise _fail(printable(str(error))) from None
+    if args.input_format is not None and args.input_format not in formats.NAMES:
+        raise _fail(f"unknown input format `{args.input_format}`; known: {', '.join(formats.NAMES)}")
+    plan, checked = None, None
+    if args.from_paths:
+        try:
+            plan, checked = load(args.from_paths, settings, args.input_format)
+        except PathError as error:
+            raise _fail(str(error)) from None
+    options = Options(args.max_requests, args.timeout, args.insecure)
+    planned = targets(urls, plan, options)
+    if args.insecure:
+        _warn("origins-lint: --insecure: TLS certificates and host names are NOT verified")
+    if args.dry_run:
+        for target in planned:
+            for line in dry_run(target):
+                _say(printable(line))
+        _warn(f"origins-lint: dry run: {sum(len(requests(t)) for t in planned)} request(s) listed, none sent")
+        raise Exit(0)
+    done = run(
+        planned,
+        plan,
+        options,
+        checked.sources if checked else {},
+        checked.files_checked if checked else 0,
+        settings,
+    )
+    chosen, extra_outputs = _outputs(args.output_format, args.output_file)
+    _emit(_render(done.result, chosen, False, args.output_file is None, True), args.output_file)
+    for name, file in extra_outputs:
+        _emit(_render(done.result, name, False, False, True), file)
+    if not args.quiet:
+        _warn(f"origins-lint: verify: {summary(done)}")
+    for target in done.targets:
+        if not args.quiet:
+            _warn(
+                f"origins-lint: {printable(target.url)}: {target.sent} request(s) sent, {len(target.failed)} "
+                f"failed, {len(target.left_out)} probe(s) left out by --max-requests"
+            )
+    for target in done.unreachable:
+        _warn(
+            f"origins-lint: cannot verify {printable(target.url)}: every request failed "
+            f"({printable(target.failed[0].evidence())})"
+        )
+    errors = [*(checked.internal_errors if checked else []), *done.result.internal_errors]
+    for message in errors:
+        _warn(f"origins-lint: {printable(message)} (please report this bug)")
+    if errors or done.unreachable:
+        raise Exit(2)
+    fail_on = Severity.parse(args.fail_on) if args.fail_on is not None else settings.fail_on
+    raise Exit(1 if any(f.severity >= fail_on for f in done.result.findings) else 0)
+
+
 def list_rules(args: Namespace) -> None:
     """List every rule: code, slug, default severity, summary."""
     from origins_lint.rules import all_rules
@@ -676,6 +751,26 @@ def _jobs(text: str) -> int:
     return value
 
 
+def _requests(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise ArgumentTypeError(f"`{text}` is not a number of requests (1 or more)")
+    return value
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not 0 < value <= 600:
+        raise ArgumentTypeError(f"`{text}` is not a number of seconds (more than 0, at most 600)")
+    return value
+
+
 def _config_and_input(command: ArgumentParser) -> None:
     """The options `check` and `match` share: where settings come from, and how files are read."""
     command.add_argument(
@@ -796,6 +891,52 @@ def parser() -> _Parser:
         "-f", "--output-format", choices=LIST_FORMATS, default="text", metavar="FORMAT", help="text or json"
     )
     _config_and_input(admits)
+
+    live = command("verify", verify)
+    live.add_argument("urls", nargs="+", metavar="URL", help="base URLs or full URLs to send requests to")
+    live.add_argument(
+        "--from",
+        dest="from_paths",
+        nargs="+",
+        action="extend",
+        metavar="PATH",
+        help="config files or folders: probe their findings' origins, trusted origins and paths",
+    )
+    live.add_argument(
+        "-f",
+        "--output-format",
+        type=_output_spec,
+        action="append",
+        metavar="FORMAT[:FILE]",
+        help="text, json, sarif, github, junit or gitlab; FORMAT:FILE writes that report to FILE as well",
+    )
+    live.add_argument(
+        "-o", "--output-file", type=Path, metavar="FILE", help="write the report here instead of stdout"
+    )
+    live.add_argument(
+        "--max-requests",
+        type=_requests,
+        default=200,
+        metavar="N",
+        help="requests per URL at most (default: 200)",
+    )
+    live.add_argument(
+        "--timeout", type=_seconds, default=10.0, metavar="SECONDS", help="per request (default: 10)"
+    )
+    live.add_argument(
+        "--insecure", action="store_true", help="do not verify TLS certificates (said in the output)"
+    )
+    live.add_argument("--dry-run", action="store_true", help="list the requests; send nothing")
+    live.add_argument(
+        "--fail-on",
+        choices=SEVERITIES,
+        metavar="SEVERITY",
+        help="lowest severity that makes the exit code 1 (default: low)",
+    )
+    live.add_argument(
+        "-q", "--quiet", action="store_true", help="print the findings only, without the summary lines"
+    )
+    _config_and_input(live)
 
     listing = command("rules", list_rules)
     listing.add_argument(

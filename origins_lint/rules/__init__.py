@@ -12,10 +12,11 @@ from origins_lint.rules import (
     organization,
     syntax,
     transport,
+    verify,
 )
 from origins_lint.rules.registry import RULES, Rule, RuleSettings
 
-_GROUPS = (input, syntax, transport, breadth, credentials, environment, headers, okta, organization)
+_GROUPS = (input, syntax, transport, breadth, credentials, environment, headers, okta, organization, verify)
 
 
 def all_rules() -> list[Rule]:
