@@ -62,6 +62,20 @@ def load(paths: list[str], settings: Config, input_format: str | None) -> tuple[
     return from_config(checked.findings, files, checked.sources), checked
 
 
+def _syntaxes(texts: dict[str, str]) -> dict[str, tuple[str, str]]:
+    """Each `--from` file's comment syntax and format, so its suppressions are read as `check` reads
+    them: only in the format's real comments."""
+    from origins_lint import formats
+    from origins_lint.suppress import syntax_of
+
+    out: dict[str, tuple[str, str]] = {}
+    for path, text in texts.items():
+        found = formats.detect(path, text)
+        name = found.name if found is not None else ""
+        out[path] = (syntax_of(path, name), name)
+    return out
+
+
 def _dropped(
     finding: Finding, settings: Config | None, filters: _Filters | None, texts: dict[str, str]
 ) -> bool:
@@ -171,7 +185,7 @@ def run(
         for request, answer in zip(requests(target), client.send_all(requests(target)), strict=True):
             target.answers.setdefault(request.origin, []).append(answer)
         findings.extend(results(target, plan))
-    filters = _Filters(settings, texts) if settings is not None else None
+    filters = _Filters(settings, texts, _syntaxes(texts)) if settings is not None else None
     kept = [f for f in findings if not _dropped(f, settings, filters, texts)]
     unique = {(f.code, f.location, f.message): f for f in kept}
     ordered = sorted(unique.values(), key=Finding.sort_key)
