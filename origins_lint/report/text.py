@@ -64,7 +64,7 @@ def disabled_text(result: CheckResult) -> str:
     """`12 of 41 rules disabled by .origins-lint.toml`, one clause per cause; empty when none."""
     from origins_lint.rules import all_rules
 
-    total = sum(not rule.opt_in for rule in all_rules())
+    total = sum(not rule.opt_in and not rule.live for rule in all_rules())  # the rules `check` runs
     everywhere = [d for d in result.disabled if not d.scope]
     clauses = [f"{len(d.rules)} of {total} rules disabled by {printable(d.by)}" for d in everywhere]
     scoped = [d for d in result.disabled if d.scope]

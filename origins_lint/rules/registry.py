@@ -51,6 +51,7 @@ class Rule:
     summary: str
     check: Check | None = field(default=None, compare=False)
     opt_in: bool = False  # off unless `select` names it exactly (like ruff's RUF100)
+    live: bool = False  # reported by `verify` from a server's answers, never by `check`
 
     def findings(self, document: Document, settings: RuleSettings) -> Iterator[Finding]:
         if self.check is None:
@@ -81,9 +82,11 @@ def rule(code: str, slug: str, severity: Severity, summary: str) -> Callable[[Ch
     return register
 
 
-def declare(code: str, slug: str, severity: Severity, summary: str, *, opt_in: bool = False) -> None:
-    """A rule the pipeline itself reports (input problems), with no check over documents."""
-    RULES[code] = Rule(code, slug, severity, summary, opt_in=opt_in)
+def declare(
+    code: str, slug: str, severity: Severity, summary: str, *, opt_in: bool = False, live: bool = False
+) -> None:
+    """A rule the pipeline itself reports (input problems, live results), with no check over documents."""
+    RULES[code] = Rule(code, slug, severity, summary, opt_in=opt_in, live=live)
 
 
 def per_matcher(

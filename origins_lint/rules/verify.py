@@ -19,16 +19,19 @@ declare(
     "confirmed-origin-admitted",
     Severity.HIGH,
     "The live server admits an origin it should not (confirmed by a request)",
+    live=True,
 )
 declare(
     NOT_CONFIRMED,
     "not-confirmed",
     Severity.INFO,
     "A static finding the live server did not show",
+    live=True,
 )
 declare(
     MISSING_VARY,
     "missing-vary-on-live",
     Severity.MEDIUM,
     "The live server sends a per-origin allow-origin without `Vary: Origin`",
+    live=True,
 )
