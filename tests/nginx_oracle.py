@@ -1,0 +1,529 @@
+"""The differential oracle: a real nginx answers which origins a config admits, `match` must agree.
+
+Each nginx file runs in its own nginx (one process, `master_process off`,
+`daemon off`) on 127.0.0.1, in a temporary prefix with its own pid, error log and
+temp paths, the headers-more module loaded when Debian's package installed it.
+The file is copied there line for line (so nginx's messages name the file's own
+lines) with only these rewrites, each keeping the line count:
+
+- every `listen` becomes a comment, and each `server {` gets
+  `listen 127.0.0.1:PORT;` on its own line;
+- `proxy_pass`, `fastcgi_pass`, `uwsgi_pass`, `grpc_pass` and `scgi_pass` go to a
+  standard-library stub upstream on 127.0.0.1 that answers 200 with no CORS header;
+- `root`/`alias` point into the prefix, where every probed path exists as a file;
+- `ssl_*` directives become comments (no certificates in a test).
+
+A file whose top level is `server`/`map`/`upstream` is included in `http {}`; a
+file of `location`/`add_header`/`if` lines is included in a `server {}`; the
+snippets it includes are copied beside it. Every server is probed through its
+`server_name` (Host header), every prefix or exact `location` by its path, and
+paths a regex location needs come from `# oracle-paths:` comments in the file
+(`{origin}` is replaced by the probe origin, `{origin_q}` by it percent-encoded).
+
+For each (server, path, origin) a GET and an OPTIONS preflight are sent with
+http.client. nginx admits the origin when the response carries exactly one
+`Access-Control-Allow-Origin` equal to the origin byte for byte, or `*`: that is
+what a browser compares (two headers, or a list in one, it rejects).
+
+Run `python -m tests.nginx_oracle [FILES...]` for the table and the summary.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+ROOT = Path(__file__).parent.parent
+FIXTURES_NGINX = Path(__file__).parent / "fixtures" / "nginx"
+ORACLE = FIXTURES_NGINX / "oracle"
+NGINX_CANDIDATES = ("/usr/sbin/nginx", "/usr/local/sbin/nginx", "/usr/local/nginx/sbin/nginx")
+MODULES = Path("/usr/lib/nginx/modules")
+MAX_ORIGINS = 48  # bounded request counts: origins per file
+MAX_TARGETS = 8  # (server, path) pairs per file
+TIMEOUT = 5.0  # seconds, per request and for nginx to start listening
+
+TRUSTED, NOT_TRUSTED, UNKNOWN = "trusted", "not trusted", "unknown"
+MATCH_EXIT = {0: TRUSTED, 1: NOT_TRUSTED, 3: UNKNOWN}
+
+
+def nginx_binary() -> str | None:
+    found = shutil.which("nginx")
+    if found:
+        return found
+    return next((c for c in NGINX_CANDIDATES if os.access(c, os.X_OK)), None)
+
+
+# --- probe origins ----------------------------------------------------------------------------
+
+_ORIGIN = re.compile(r"\b(?:https?)://[A-Za-z0-9.-]+(?::\d+)?\.?(?=[\s\"';,`/]|$)")
+_QUOTED = re.compile(r"`((?:https?://[^`\s/]+)|null)`")
+_HOST = re.compile(r"(?<![A-Za-z0-9_$-])((?:[a-z0-9-]+(?:\\?\.))+[a-z]{2,})(?![A-Za-z0-9_-])", re.IGNORECASE)
+_NOT_HOSTS = {"index.html", "50x.html", "nginx.pid", "error.log"}
+
+
+def host_names(text: str) -> list[str]:
+    """Host names written in the file: literal, or inside a regex with `\\.` escapes."""
+    out: dict[str, None] = {}
+    for found in _HOST.finditer(text):
+        host = found.group(1).replace("\\.", ".").lower()
+        if host.count(".") >= 1 and host not in _NOT_HOSTS and not host.endswith((".conf", ".so", ".map")):
+            out.setdefault(host, None)
+    return list(out)
+
+
+def attacks(host: str) -> list[str]:
+    """Origins built from one host name that a weak check lets in: suffix, prefix, dot replaced, ..."""
+    labels = host.split(".")
+    parent = ".".join(labels[1:]) if len(labels) > 2 else host
+    out = [
+        f"https://{host}",
+        f"http://{host}",
+        f"https://{host}.evil.test",
+        f"https://evil{host}",
+        f"https://evil.{host}",
+        f"https://{host}:8443",
+        f"https://{host}:443",
+        f"https://{host}.",
+        f"https://{host.upper()}",
+        f"https://{parent}",
+        f"https://evil.{parent}",
+        f"https://evil-{host}",
+    ]
+    for index in range(host.count(".")):
+        parts = host.split(".")
+        out.append("https://" + ".".join(parts[: index + 1]) + "x" + ".".join(parts[index + 1 :]))
+    return out
+
+
+def probe_origins(text: str, quoted: list[str]) -> list[str]:
+    """Counterexamples the findings quote, literal origins, attacks on each host, `null`: bounded."""
+    ordered: dict[str, None] = {}
+    for origin in quoted:
+        ordered.setdefault(origin, None)
+    for found in _ORIGIN.finditer(text):
+        host = found.group(0).split("://", 1)[1]
+        if "." in host or host.startswith("localhost"):  # not `proxy_pass http://backend`
+            ordered.setdefault(found.group(0), None)
+    ordered.setdefault("null", None)
+    ordered.setdefault("https://evil.test", None)
+    per_host = [attacks(h) for h in host_names(text)]
+    for round_ in range(max((len(a) for a in per_host), default=0)):
+        for made in per_host:
+            if round_ < len(made):
+                ordered.setdefault(made[round_], None)
+    return list(ordered)[:MAX_ORIGINS]
+
+
+def quoted_origins(messages: list[str]) -> list[str]:
+    return [m.group(1) for message in messages for m in _QUOTED.finditer(message)]
+
+
+# --- wrapping ---------------------------------------------------------------------------------
+
+_LISTEN = re.compile(r"^(\s*)listen\b[^;]*;", re.MULTILINE)
+_SERVER_OPEN = re.compile(r"^(\s*server\s*\{)", re.MULTILINE)
+_PASS = re.compile(r"\b(?:proxy_pass|fastcgi_pass|uwsgi_pass|grpc_pass|scgi_pass)\s+[^;]*;")
+_ROOT = re.compile(r"\b(root|alias)\s+[^;]*;")
+_SSL = re.compile(r"^(\s*)(ssl_\w+\s[^;]*;)", re.MULTILINE)
+_PATHS = re.compile(r"#\s*oracle-paths:\s*(.+)$", re.MULTILINE)
+_SERVER_LEVEL = {"server", "map", "upstream", "geo", "split_clients", "log_format", "limit_req_zone"}
+
+
+def rewrite(text: str, port: int, stub: int, html: Path) -> str:
+    """The file with the rewrites above, line for line."""
+    text = _LISTEN.sub(lambda m: m.group(1) + "#" + m.group(0)[len(m.group(1)) :], text)
+    text = _SERVER_OPEN.sub(lambda m: f"{m.group(1)} listen 127.0.0.1:{port};", text)
+    text = _PASS.sub(f"proxy_pass http://127.0.0.1:{stub};", text)
+    text = _ROOT.sub(lambda m: f"{m.group(1)} {html}/;", text)
+    return _SSL.sub(lambda m: m.group(1) + "# " + m.group(2), text)
+
+
+_TOKEN = re.compile(r"""#[^\n]*|"(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*'|[{};]|[^\s{};"'#]+""")
+
+
+def structure(text: str) -> list[dict[str, Any]]:
+    """The file's directives as a tree, by a small lexer of our own (crossplane's is patched by the
+    code under test, and the oracle must not read files through the code it checks)."""
+    root: list[dict[str, Any]] = []
+    stack = [root]
+    words: list[str] = []
+    for token in _TOKEN.findall(text):
+        if token.startswith("#"):
+            continue
+        if token in (";", "{"):
+            if words:
+                node: dict[str, Any] = {"directive": words[0], "args": [_unquote(w) for w in words[1:]]}
+                stack[-1].append(node)
+                if token == "{":
+                    node["block"] = []
+                    stack.append(node["block"])
+            words = []
+        elif token == "}":
+            words = []
+            if len(stack) > 1:
+                stack.pop()
+        else:
+            words.append(token)
+    return root
+
+
+def _unquote(word: str) -> str:
+    return word[1:-1] if len(word) >= 2 and word[0] == word[-1] and word[0] in "\"'" else word
+
+
+@dataclass(frozen=True)
+class Target:
+    host: str
+    path: str  # may hold {origin}, {origin_q} (percent-encoded) or {host} (the origin after `://`)
+
+    def url(self, origin: str) -> str:
+        host = origin.split("://", 1)[-1]
+        return (
+            self.path.replace("{origin_q}", quote(origin, safe=""))
+            .replace("{origin}", origin)
+            .replace("{host}", host)
+        )
+
+    def __str__(self) -> str:
+        return f"{self.host}{self.path}"
+
+
+def _locations(block: list[dict[str, Any]]) -> Iterator[str]:
+    for directive in block:
+        if directive["directive"] == "location":
+            args = directive["args"]
+            if len(args) == 1 and args[0].startswith("/"):
+                yield args[0]
+            elif len(args) == 2 and args[0] in ("=", "^~") and args[1].startswith("/"):
+                yield args[1]
+            yield from _locations(directive.get("block", []))
+        elif directive["directive"] == "if":
+            continue
+
+
+def targets(path: Path, text: str, top: list[dict[str, Any]]) -> list[Target]:
+    """(Host, path) to probe: each server by its name, each prefix/exact location, `oracle-paths`."""
+    extra = [p for line in _PATHS.findall(text) for p in line.split()]
+    servers = [d for d in top if d["directive"] == "server"]
+    blocks: list[tuple[str, list[dict[str, Any]]]] = []
+    if servers:
+        for server in servers:
+            names = [
+                a
+                for d in server.get("block", [])
+                if d["directive"] == "server_name"
+                for a in d["args"]
+                if a and a != "_" and "*" not in a and not a.startswith("~") and not a.startswith(".")
+            ]
+            blocks.append((names[0] if names else "localhost", server.get("block", [])))
+    else:
+        blocks.append(("localhost", top))
+    out: dict[Target, None] = {}
+    for host, block in blocks:
+        for where in ["/", *_locations(block), *extra]:
+            out.setdefault(Target(host, where), None)
+    return list(out)[:MAX_TARGETS]
+
+
+# --- running nginx ----------------------------------------------------------------------------
+
+
+class _Stub(BaseHTTPRequestHandler):
+    """The upstream every `proxy_pass` goes to: 200, a short body, no CORS header of its own."""
+
+    protocol_version = "HTTP/1.1"
+
+    def _answer(self) -> None:
+        body = b"upstream\n"
+        self.send_response(200)
+        self.send_header("Content-Type", "text/plain")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    do_GET = do_POST = do_OPTIONS = do_HEAD = do_PUT = do_DELETE = _answer
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Quiet."""
+
+
+@contextlib.contextmanager
+def stub_upstream() -> Iterator[int]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Stub)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield server.server_address[1]
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _main_config(prefix: Path, port: int, body: str) -> str:
+    module = MODULES / "ngx_http_headers_more_filter_module.so"
+    load = f"load_module {module};\n" if module.is_file() else ""
+    temp = "\n".join(
+        f"    {name}_temp_path {prefix}/tmp/{name};"
+        for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    return (
+        f"{load}daemon off;\nmaster_process off;\nworker_processes 1;\n"
+        f"pid {prefix}/nginx.pid;\nerror_log {prefix}/error.log warn;\n"
+        "events { worker_connections 64; }\n"
+        "http {\n    access_log off;\n    default_type text/plain;\n"
+        f"{temp}\n    server_names_hash_bucket_size 128;\n{body}\n}}\n"
+    )
+
+
+@dataclass
+class Exchange:
+    status: int
+    allow_origin: list[str]
+
+
+@dataclass
+class FileRun:
+    """What nginx did with one file: refused (with its message), or the answer to each probe."""
+
+    path: Path
+    refused: str | None = None
+    targets: list[Target] = field(default_factory=list)
+    origins: list[str] = field(default_factory=list)
+    # (target, origin) -> "2xx" (admitted on a 2xx), "other" (admitted only on another status), "no"
+    admitted: dict[tuple[Target, str], str] = field(default_factory=dict)
+    statuses: dict[tuple[Target, str], tuple[int, int]] = field(default_factory=dict)
+
+
+def _admits(exchange: Exchange, origin: str) -> bool:
+    values = exchange.allow_origin
+    return len(values) == 1 and values[0] in (origin, "*")
+
+
+def _send(conn: http.client.HTTPConnection, method: str, url: str, headers: dict[str, str]) -> Exchange:
+    conn.request(method, url, headers=headers)
+    response = conn.getresponse()
+    response.read()
+    return Exchange(response.status, response.msg.get_all("Access-Control-Allow-Origin") or [])
+
+
+def run_file(path: Path, quoted: list[str], binary: str, stub: int) -> FileRun:
+    """Load one file into a fresh nginx and send every probe; nginx is stopped before returning."""
+    text = path.read_text(encoding="utf-8")
+    result = FileRun(path)
+    top = structure(text)
+    names = {d["directive"] for d in top}
+    with tempfile.TemporaryDirectory(prefix="ol-nginx-") as folder:
+        prefix = Path(folder)
+        (prefix / "tmp").mkdir()
+        html = prefix / "html"
+        port = free_port()
+        result.targets = targets(path, text, top)
+        result.origins = probe_origins(text, quoted)
+        for target in result.targets:
+            where = html / target.path.split("?")[0].lstrip("/").split("{")[0]
+            page = where / "index.html" if target.path.endswith("/") else where
+            page.parent.mkdir(parents=True, exist_ok=True)
+            if not page.exists():
+                page.write_text("page\n")
+        (html / "index.html").write_text("page\n")
+        for item in path.parent.iterdir():  # the snippets it may include, rewritten the same way
+            if item.is_dir():
+                for inner in item.rglob("*"):
+                    if inner.is_file():
+                        copy = prefix / inner.relative_to(path.parent)
+                        copy.parent.mkdir(parents=True, exist_ok=True)
+                        copy.write_text(rewrite(inner.read_text(encoding="utf-8"), port, stub, html))
+        (prefix / "site.conf").write_text(rewrite(text, port, stub, html), encoding="utf-8")
+        if names & _SERVER_LEVEL:
+            body = f"    include {prefix}/site.conf;"
+        else:
+            listen = f"listen 127.0.0.1:{port};"
+            body = f"    server {{\n        {listen}\n        include {prefix}/site.conf;\n    }}"
+        config = prefix / "nginx.conf"
+        config.write_text(_main_config(prefix, port, body), encoding="utf-8")
+        command = [binary, "-p", str(prefix), "-c", str(config), "-e", str(prefix / "error.log")]
+        test = subprocess.run([*command, "-t", "-q"], capture_output=True, text=True, timeout=60, check=False)
+        if test.returncode != 0:
+            result.refused = _message(test.stderr, prefix, path)
+            return result
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        try:
+            if not _listening(port, process):
+                result.refused = _message(process.communicate(timeout=10)[1], prefix, path)
+                return result
+            _probe(result, port)
+        finally:
+            if process.poll() is None:
+                process.terminate()
+                try:
+                    process.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
+    return result
+
+
+def _message(stderr: str, prefix: Path, path: Path) -> str:
+    lines = [line for line in stderr.splitlines() if "[emerg]" in line or "[alert]" in line] or [stderr]
+    message = re.sub(r"^nginx: ", "", lines[0].strip())
+    return message.replace(f"{prefix}/site.conf", path.name).replace(f"{prefix}/", "")
+
+
+def _listening(port: int, process: subprocess.Popen[str]) -> bool:
+    deadline = time.monotonic() + TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            return False
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def _probe(result: FileRun, port: int) -> None:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=TIMEOUT)
+    try:
+        for target in result.targets:
+            for origin in result.origins:
+                base = {"Host": target.host, "Origin": origin}
+                preflight = {
+                    **base,
+                    "Access-Control-Request-Method": "PUT",
+                    "Access-Control-Request-Headers": "content-type",
+                }
+                answers = []
+                for method, headers in (("GET", base), ("OPTIONS", preflight)):
+                    try:
+                        answers.append(_send(conn, method, target.url(origin), headers))
+                    except (http.client.HTTPException, OSError):
+                        conn.close()
+                        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=TIMEOUT)
+                        answers.append(_send(conn, method, target.url(origin), headers))
+                ok = [a for a in answers if _admits(a, origin)]
+                verdict = "2xx" if any(200 <= a.status < 300 for a in ok) else "other" if ok else "no"
+                result.admitted[(target, origin)] = verdict
+                result.statuses[(target, origin)] = (answers[0].status, answers[1].status)
+    finally:
+        conn.close()
+
+
+# --- comparing with `match` -------------------------------------------------------------------
+
+
+@dataclass
+class Pair:
+    target: Target
+    origin: str
+    nginx: str  # "2xx", "other", "no"
+    match: str  # trusted, not trusted, unknown
+    agrees: bool
+    per_file: bool  # decided by the file as a whole: `match` answers per file, not per location
+
+
+def compare(run: FileRun, answers: dict[str, str]) -> list[Pair]:
+    """(target, origin) pairs with whether `match` agrees with nginx.
+
+    nginx admits on a 2xx: `match` must say trusted or unknown. nginx admits at no
+    path of the file on any status: `match` must not say trusted. `match` answers for
+    the file, so a location that refuses what another location admits is no claim
+    either way, nor is an admission only on a non-2xx response.
+    """
+    anywhere: dict[str, str] = {}
+    for (_, origin), verdict in run.admitted.items():
+        if verdict == "2xx" or (anywhere.get(origin) != "2xx" and verdict == "other"):
+            anywhere[origin] = verdict
+    pairs = []
+    for (target, origin), verdict in run.admitted.items():
+        if origin.lower() == f"http://{target.host}":
+            continue  # the server's own origin here (`$scheme://$host`): same-origin, CORS plays no part
+        said = answers[origin]
+        if verdict == "2xx":
+            pairs.append(Pair(target, origin, verdict, said, said in (TRUSTED, UNKNOWN), False))
+        elif origin not in anywhere:
+            pairs.append(Pair(target, origin, verdict, said, said != TRUSTED, False))
+        else:
+            pairs.append(Pair(target, origin, verdict, said, True, True))
+    return pairs
+
+
+def match_answers(path: Path, origins: list[str], cwd: Path) -> dict[str, str]:
+    """`origins-lint match ORIGIN FILE` for each origin, by its exit code (0, 1, 3)."""
+    from tests.conftest import run_cli
+
+    out = {}
+    for origin in origins:
+        ran = run_cli("match", "--output-format", "json", origin, str(path.resolve()), cwd=cwd)
+        if ran.exit_code not in MATCH_EXIT:
+            raise AssertionError(f"match {origin} {path}: exit {ran.exit_code}\n{ran.stdout}{ran.stderr}")
+        out[origin] = MATCH_EXIT[ran.exit_code]
+    return out
+
+
+def findings(path: Path, cwd: Path) -> list[dict[str, Any]]:
+    """`origins-lint check` of one file, as JSON findings (those in the snippets it includes too)."""
+    from tests.conftest import check_json
+
+    ran = check_json(path.resolve(), cwd=cwd)
+    assert ran.exit_code in (0, 1), ran.stdout + ran.stderr
+    return ran.findings
+
+
+def fixtures() -> list[Path]:
+    """The oracle's own nginx files (the snippets they include live in folders beside them)."""
+    return sorted(ORACLE.glob("*.conf"))
+
+
+def main(argv: list[str]) -> int:
+    binary = nginx_binary()
+    if binary is None:
+        print("no nginx binary", file=sys.stderr)
+        return 2
+    paths = [Path(a) for a in argv] or fixtures()
+    total = agree = 0
+    with tempfile.TemporaryDirectory() as cwd, stub_upstream() as stub:
+        for path in paths:
+            found = findings(path, Path(cwd))
+            run = run_file(path, quoted_origins([f["message"] for f in found]), binary, stub)
+            if run.refused is not None:
+                print(f"{path.name}: nginx refuses: {run.refused}")
+                continue
+            pairs = compare(run, match_answers(path, run.origins, Path(cwd)))
+            ok = sum(p.agrees for p in pairs)
+            total, agree = total + len(pairs), agree + ok
+            print(f"{path.name}: {ok}/{len(pairs)}")
+            for p in pairs:
+                if not p.agrees:
+                    print(
+                        f"    {p.target} {p.origin}: nginx {p.nginx} {run.statuses[(p.target, p.origin)]}, "
+                        f"match {p.match}"
+                    )
+    print(f"files {len(paths)}, pairs {total}, agreement {100 * agree / max(total, 1):.1f}%")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
