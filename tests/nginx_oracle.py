@@ -315,7 +315,7 @@ class FileRun:
     origins: list[str] = field(default_factory=list)
     # (target, origin) -> "2xx" (admitted on a 2xx), "other" (admitted only on another status), "no"
     admitted: dict[tuple[Target, str], str] = field(default_factory=dict)
-    statuses: dict[tuple[Target, str], tuple[int, int]] = field(default_factory=dict)
+    sent: dict[tuple[Target, str], str] = field(default_factory=dict)  # what nginx answered, in words
 
 
 def _admits(exchange: Exchange, origin: str) -> bool:
@@ -426,7 +426,10 @@ def _probe(result: FileRun, port: int) -> None:
                 ok = [a for a in answers if _admits(a, origin)]
                 verdict = "2xx" if any(200 <= a.status < 300 for a in ok) else "other" if ok else "no"
                 result.admitted[(target, origin)] = verdict
-                result.statuses[(target, origin)] = (answers[0].status, answers[1].status)
+                result.sent[(target, origin)] = "; ".join(
+                    f"{method} {a.status} " + (" + ".join(f"ACAO `{v}`" for v in a.allow_origin) or "no ACAO")
+                    for method, a in zip(("GET", "OPTIONS"), answers, strict=True)
+                )
     finally:
         conn.close()
 
@@ -498,12 +501,15 @@ def fixtures() -> list[Path]:
 
 
 def main(argv: list[str]) -> int:
+    """`python -m tests.nginx_oracle [--markdown] [FILES...]`: the table, or the notes' disagreement rows."""
+    markdown = "--markdown" in argv
+    argv = [a for a in argv if a != "--markdown"]
     binary = nginx_binary()
     if binary is None:
         print("no nginx binary", file=sys.stderr)
         return 2
     paths = [Path(a) for a in argv] or fixtures()
-    total = agree = 0
+    total = agree = loaded = 0
     with tempfile.TemporaryDirectory() as cwd, stub_upstream() as stub:
         for path in paths:
             found = findings(path, Path(cwd))
@@ -511,18 +517,33 @@ def main(argv: list[str]) -> int:
             if run.refused is not None:
                 print(f"{path.name}: nginx refuses: {run.refused}")
                 continue
+            loaded += 1
             pairs = compare(run, match_answers(path, run.origins, Path(cwd)))
-            ok = sum(p.agrees for p in pairs)
-            total, agree = total + len(pairs), agree + ok
-            print(f"{path.name}: {ok}/{len(pairs)}")
-            for p in pairs:
-                if not p.agrees:
+            decided = [p for p in pairs if not p.per_file]
+            ok = sum(p.agrees for p in decided)
+            total, agree = total + len(decided), agree + ok
+            wrong = _one_per_origin([p for p in pairs if not p.agrees])
+            if markdown:
+                for p in wrong:
                     print(
-                        f"    {p.target} {p.origin}: nginx {p.nginx} {run.statuses[(p.target, p.origin)]}, "
-                        f"match {p.match}"
+                        f"| {path.name} | `{p.target.url(p.origin)}` | `{p.origin}` | "
+                        f"{run.sent[(p.target, p.origin)]} | {p.match} |"
                     )
-    print(f"files {len(paths)}, pairs {total}, agreement {100 * agree / max(total, 1):.1f}%")
+                continue
+            print(f"{path.name}: {ok}/{len(decided)}")
+            for p in wrong:
+                print(f"    {p.target} | {p.origin} | {run.sent[(p.target, p.origin)]} | match {p.match}")
+    print(f"files {len(paths)}, loaded {loaded}, pairs {total}, agreement {100 * agree / max(total, 1):.1f}%")
     return 0
+
+
+def _one_per_origin(pairs: list[Pair]) -> list[Pair]:
+    """One disagreement per origin, at a location of the file rather than the catch-all `/`."""
+    best: dict[str, Pair] = {}
+    for pair in pairs:
+        if pair.origin not in best or best[pair.origin].target.path == "/":
+            best[pair.origin] = pair
+    return list(best.values())
 
 
 if __name__ == "__main__":
