@@ -62,6 +62,7 @@ class MatcherKind(StrEnum):
     ANY = "any"  # the literal `*`
     NULL = "null"  # the literal `null` origin
     REFLECTED = "reflected"  # the request's Origin echoed without validation
+    PATH = "path"  # a request path sent where an origin belongs (nginx `$request_uri`): admits nothing
 
 
 class MatchMode(StrEnum):
@@ -137,6 +138,8 @@ class OriginMatcher:
     from_default: bool = False  # the matcher itself comes from a platform default
     # entries in one list (a policy, an nginx map); None means the whole document is one list
     scope: str | None = None
+    # what a reflected entry sends back when it is not the request's Origin (nginx `$arg_origin`)
+    echoes: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,6 +158,24 @@ class HeaderLine:
     @property
     def key(self) -> str:
         return self.name.lower()
+
+
+class Gate(StrEnum):
+    """What an origin check that feeds no CORS header decides (nginx `if ($http_origin ...)`, `map`)."""
+
+    FRAME = "frame"  # X-Frame-Options or Content-Security-Policy: which sites may frame the page
+    GUARD = "guard"  # a `return` that turns other requests away: a CSRF check
+    BACKEND = "backend"  # a value something else reads (an upstream header, a parameter)
+    FLAG = "flag"  # a variable or header that nothing reads
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """The trust decision an origin check makes when it is not a CORS allow-list."""
+
+    gate: Gate
+    what: str  # for messages: "`X-Frame-Options` (line 4)"
+    location: Location  # the directive it gates
 
 
 @dataclass(slots=True)
@@ -177,6 +198,10 @@ class CorsContext:
     headers: tuple[HeaderLine, ...] = ()
     dropped: tuple[HeaderLine, ...] = ()
     dropped_by: Location | None = None
+    # lists (`headers`, `methods`) that send back what the request asked for, and where
+    echoed: tuple[tuple[str, Location], ...] = ()
+    # set when these matchers are an origin check that decides something other than CORS
+    decision: Decision | None = None
 
     @property
     def with_credentials(self) -> bool:

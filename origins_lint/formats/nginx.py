@@ -18,15 +18,16 @@ from origins_lint.formats.base import FormatOptions
 from origins_lint.formats.nginx_flow import (
     MAX_PARTS,
     MAX_TEXT,
+    SAFE_STATUSES,
     UNCONDITIONAL,
     Alt,
     Env,
     Evaluator,
     Flow,
     Guard,
-    IfRecord,
     Paths,
     Program,
+    Trace,
     merge_guards,
 )
 from origins_lint.formats.nginx_syntax import Directive, parse_tree
@@ -64,6 +65,11 @@ _DIRECTIVE_LINE = re.compile(
 _FOREIGN = re.compile(r"^\s*(?:<\w+[^>]*>|\[[^\]\n]+\]\s*$)", re.MULTILINE)  # Apache tags, INI sections
 _ITEMS = re.compile(r"[\s,]+")
 _LEVELS = ("http", "server", "location")
+_SETTERS = ("add_header", "more_set_headers")
+_PER_REQUEST = frozenset({"origin", "request", "capture", "unknown"})
+# the CORS headers a server sends; `Access-Control-Request-*` are the browser's, not a response's
+_CORS_PREFIX = "access-control-"
+_REQUEST_PREFIX = "access-control-request-"
 
 
 def wants(path: str) -> bool:
@@ -112,10 +118,19 @@ class _Sent:
     directive: Directive
     value_location: Location
     always: bool
+    statuses: frozenset[int] | None = None  # headers-more `-s`: only these; None: every status
 
     @property
     def key(self) -> str:
         return self.name.lower()
+
+    def sent_with(self, status: int | None) -> bool:
+        """Whether nginx adds it to a response of this status (None: not known, so assumed)."""
+        if status is None:
+            return True
+        if self.statuses is not None:
+            return status in self.statuses
+        return self.always or status in SAFE_STATUSES
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,10 +152,12 @@ def _enter(parent: _Headers, block: list[Directive]) -> tuple[_Headers, tuple[_S
     dropped: tuple[_Sent, ...] = ()
     if own_add and mode == "on":
         kept = {s.key for s in _sent(own_add)}
-        dropped = tuple(
-            s for s in _sent(parent.add) if s.key.startswith("access-control-") and s.key not in kept
-        )
+        dropped = tuple(s for s in _sent(parent.add) if _is_cors(s.key) and s.key not in kept)
     return _Headers(add, parent.more + own_more, mode), dropped, own_add[0] if own_add else None
+
+
+def _is_cors(key: str) -> bool:
+    return key.startswith(_CORS_PREFIX) and not key.startswith(_REQUEST_PREFIX)
 
 
 def _sent(directives: tuple[Directive, ...]) -> list[_Sent]:
@@ -153,9 +170,14 @@ def _sent(directives: tuple[Directive, ...]) -> list[_Sent]:
                 out.append(_Sent(args[0], args[1], directive, directive.arg_location(1), always))
             continue
         index = 0
+        statuses: frozenset[int] | None = None
         while index < len(args):
             arg = args[index]
             if arg in ("-s", "-t"):
+                if arg == "-s" and index + 1 < len(args):
+                    codes = [c for c in _ITEMS.split(args[index + 1]) if c]
+                    if codes and all(c.isascii() and c.isdigit() for c in codes):
+                        statuses = frozenset(int(c) for c in codes)
                 index += 2
                 continue
             name, colon, value = arg.partition(":")
@@ -163,7 +185,7 @@ def _sent(directives: tuple[Directive, ...]) -> list[_Sent]:
                 offset = len(arg) - len(value.lstrip())
                 where = directive.arg_location(index)
                 shifted = replace(where, column=where.column + offset, end_column=where.column + len(arg))
-                out.append(_Sent(name.strip(), value.strip(), directive, shifted, True))
+                out.append(_Sent(name.strip(), value.strip(), directive, shifted, True, statuses))
             index += 1
     return out
 
@@ -182,25 +204,30 @@ class _Builder:
         self, block: list[Directive], kind: str, parent: _Headers, server: tuple[Env, Paths] | None
     ) -> None:
         headers, dropped, dropped_by = _enter(parent, block)
-        records: list[IfRecord] = []
+        trace = Trace()
         env: Env = {}
         paths: Paths = UNCONDITIONAL
         if kind in ("top", "server"):
-            env, paths = self.flow.run(block, {}, UNCONDITIONAL, records)
+            env, paths = self.flow.run(block, {}, UNCONDITIONAL, trace)
             server = (env, paths)
         elif kind == "location" and server is not None:
-            env, paths = self.flow.run(block, dict(server[0]), server[1], records)
+            env, paths = self.flow.run(block, dict(server[0]), server[1], trace)
         serves = kind in ("server", "location") or (kind == "top" and (headers.add or headers.more))
         if serves and paths:
             self.serve(headers, env, paths, dropped, dropped_by)
-        for record in records:
+        for record in trace.ifs:
             own = record.directive.block or []
-            sets_headers = any(d.name in ("add_header", "more_set_headers") for d in own)
-            if record.paths and (record.answers or (sets_headers and not record.returns)):
+            if record.paths and not record.returns and any(d.name in _SETTERS for d in own):
                 inner, inner_dropped, inner_by = _enter(headers, own)
-                self.serve(
-                    inner, record.env if record.returns else env, record.paths, inner_dropped, inner_by
-                )
+                self.serve(inner, env, record.paths, inner_dropped, inner_by)
+        for exit in trace.exits:
+            if not exit.readable:
+                continue  # an error page or a redirect: no page reads it
+            if exit.inside is None:
+                self.serve(headers, exit.env, exit.paths, dropped, dropped_by, exit.status)
+            else:
+                inner, inner_dropped, inner_by = _enter(headers, exit.inside.block or [])
+                self.serve(inner, exit.env, exit.paths, inner_dropped, inner_by, exit.status)
         for child in block:
             if child.name in _LEVELS and child.block is not None:
                 self.level(child.block, child.name, headers, server)
@@ -212,9 +239,11 @@ class _Builder:
         paths: Paths,
         dropped: tuple[_Sent, ...],
         dropped_by: Directive | None,
+        status: int | None = None,
     ) -> None:
-        every = _sent(headers.add) + _sent(headers.more)
-        sent = [s for s in every if s.key.startswith("access-control-")]
+        """One response: the headers nginx adds to it (by its status when a `return` sets one)."""
+        every = [s for s in _sent(headers.add) + _sent(headers.more) if s.sent_with(status)]
+        sent = [s for s in every if _is_cors(s.key)]
         vary = [s for s in every if s.key == "vary"]
         if not sent and not dropped:
             return
@@ -246,6 +275,7 @@ class _Builder:
             headers=tuple(_line(s, values[s]) for s in sent),
             dropped=tuple(_line(s, ()) for s in dropped),
             dropped_by=dropped_by.location if dropped_by is not None else None,
+            echoed=_echoed(sent, values),
         )
         self.contexts.append(context)
 
@@ -255,21 +285,36 @@ class _Builder:
         return self.evaluator.bounded(combined, header.value_location)
 
     def _matchers(self, alt: Alt, header: _Sent) -> list[OriginMatcher]:
+        if any(g.op == "=" and g.operand == "" for g in alt.guards):
+            return []  # sent only to requests that carry no Origin: no other site's page reads it
         kinds = {part.kind for part in alt.parts}
         if "unknown" in kinds:
             return []  # reported once per variable by problems()
-        if kinds & {"origin", "capture"}:
+        path = next((p for p in alt.parts if p.kind == "path"), None)
+        if path is not None:  # `$request_uri` starts with `/`: whatever is around it, never an origin
+            return [OriginMatcher(MatcherKind.PATH, path.text, path.location, note=header.value)]
+        origin = next((p for p in alt.parts if p.kind == "origin"), None)
+        if origin is not None:
             guard = next((g for g in reversed(alt.guards) if g.positive), None)
             if guard is not None:
                 return [_guarded(guard)]
-            origin = next((p for p in alt.parts if p.kind == "origin"), None)
-            if origin is None:
-                return []  # a capture of a path regex: not about origins
             return [OriginMatcher(MatcherKind.REFLECTED, origin.text, origin.location)]
+        capture = next((p for p in alt.parts if p.kind == "capture"), None)
+        if capture is not None:
+            # `$1`, `$name`: of the origin regex that guards the value, or else of a regex on the
+            # request URL (`location ~`, `rewrite`, `if ($request_uri ~ ...)`), which the sender writes
+            guard = next((g for g in reversed(alt.guards) if g.positive and g.op in ("~", "~*")), None)
+            if guard is not None:
+                return [_guarded(guard)]
+            echoes = "a capture of a regex on the request URL (the sender writes the URL)"
+            return [OriginMatcher(MatcherKind.REFLECTED, capture.text, capture.location, echoes=echoes)]
         request = next((p for p in alt.parts if p.kind == "request"), None)
         if request is not None:
             note = f"`{request.text}` comes from the request, so the sender chooses it"
-            return [OriginMatcher(MatcherKind.REFLECTED, request.text, request.location, note=note)]
+            echoes = "text from the request (the sender chooses it)"
+            return [
+                OriginMatcher(MatcherKind.REFLECTED, request.text, request.location, note=note, echoes=echoes)
+            ]
         if kinds & {"self", "server"}:
             return []  # the server's own origin, or data that is not about origins
         text = (alt.literal or "").strip()
@@ -286,14 +331,19 @@ class _Builder:
 
     def problems(self) -> list[InputProblem]:
         out = [
-            InputProblem(
-                ProblemKind.NOT_ANALYSED,
-                f"`{name}` is not set in this file or in the files it includes, so the origins it "
-                "carries were not analysed: check the file that includes this one, or set it here",
-                location,
-            )
+            InputProblem(ProblemKind.NOT_ANALYSED, self._unknown_message(name), location)
             for name, location in self.program.unknown.items()
         ]
+        out.extend(
+            InputProblem(
+                ProblemKind.NOT_ANALYSED,
+                f"`{name}` runs code origins-lint does not analyse, and that code can set response "
+                "headers (`Access-Control-Allow-Origin` among them) or the variables they are made "
+                "of: review which origins it admits by hand",
+                location,
+            )
+            for name, location in self.program.foreign_code
+        )
         out.extend(
             InputProblem(
                 ProblemKind.NOT_ANALYSED,
@@ -314,8 +364,30 @@ class _Builder:
         )
         return out
 
+    def _unknown_message(self, written: str) -> str:
+        name = written.lstrip("$").strip("{}").lower()
+        foreign = self.program.foreign.get(name)
+        if foreign is not None:
+            directive, where = foreign
+            return (
+                f"`{written}` is set by `{directive}` (line {where.line}), code origins-lint does not "
+                "run, so the origins it carries were not analysed: review that code by hand"
+            )
+        if self.program.template:
+            return (
+                f"`{written}` is a template placeholder, filled in when the template is rendered, so "
+                "what depends on it was not analysed: check the rendered file"
+            )
+        return (
+            f"`{written}` is not set in this file or in the files it includes, so the origins it "
+            "carries were not analysed: check the file that includes this one, or set it here"
+        )
+
 
 def _guarded(guard: Guard) -> OriginMatcher:
+    """The check a guard makes, with nginx's comparison: `if (=)` compares bytes, a `map` string
+    key ignores case (nginx lowercases both: `ngx_hash_add_key` in src/core/ngx_hash.c and
+    `ngx_http_map_find` in src/http/ngx_http_variables.c), regexes are PCRE searches."""
     if guard.op in ("~", "~*"):
         engine = NGINX_REGEX_ICASE if guard.op == "~*" else NGINX_REGEX
         return OriginMatcher(MatcherKind.REGEX, guard.operand, guard.location, engine, scope=guard.scope)
@@ -323,12 +395,16 @@ def _guarded(guard: Guard) -> OriginMatcher:
         kind = MatcherKind.SUFFIX if guard.op == "suffix" else MatcherKind.PREFIX
         return OriginMatcher(kind, guard.operand, guard.location, NGINX_MAP_STRING, scope=guard.scope)
     engine = NGINX_MAP_STRING if guard.scope is not None else EXACT_ENGINE
-    return OriginMatcher(MatcherKind.EXACT, guard.operand, guard.location, engine, scope=guard.scope)
+    # `null` is what sandboxed frames and `file:` pages send: a check that admits it trusts them
+    folded = guard.operand if engine.case_sensitive else guard.operand.lower()
+    kind = MatcherKind.NULL if folded == "null" else MatcherKind.EXACT
+    return OriginMatcher(kind, guard.operand, guard.location, engine, scope=guard.scope)
 
 
 def _line(header: _Sent, alts: tuple[Alt, ...]) -> HeaderLine:
     literals = {alt.literal for alt in alts if alt.literal}
-    dynamic = any(alt.literal is None for alt in alts) or len(literals) > 1
+    # per request: what the sender controls; the path and the Host are in every cache's key already
+    dynamic = any(p.kind in _PER_REQUEST for alt in alts for p in alt.parts) or len(literals) > 1
     items = tuple(i for i in _ITEMS.split(next(iter(literals)).strip()) if i) if len(literals) == 1 else ()
     return HeaderLine(
         header.name,
@@ -391,6 +467,19 @@ def _vary(vary: list[_Sent], values: dict[_Sent, tuple[Alt, ...]]) -> Setting[bo
             if text is None or "origin" in (i.lower() for i in _ITEMS.split(text)) or text.strip() == "*":
                 return Setting(True, header.value_location)
     return Setting(False, vary[-1].value_location)
+
+
+def _echoed(sent: list[_Sent], values: dict[_Sent, tuple[Alt, ...]]) -> tuple[tuple[str, Location], ...]:
+    """Allow lists that send back request data (`$http_access_control_request_headers`): they allow
+    whatever the page asks for."""
+    out = []
+    for name in ("headers", "methods"):
+        header = _find(sent, f"access-control-allow-{name}")
+        if header is not None and any(
+            part.kind in ("request", "origin") for alt in values[header] for part in alt.parts
+        ):
+            out.append((name, header.value_location))
+    return tuple(out)
 
 
 def _private_network(sent: list[_Sent], values: dict[_Sent, tuple[Alt, ...]]) -> Setting[bool] | None:

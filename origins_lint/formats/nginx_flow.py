@@ -32,9 +32,22 @@ ORIGIN: Final = "http_origin"
 SELF_VARIABLES: Final = frozenset(
     {"host", "http_host", "server_name", "scheme", "server_port", "https", "server_addr", "hostname"}
 )
-REQUEST_VARIABLES: Final = frozenset(
-    {"args", "query_string", "request_uri", "uri", "document_uri", "request", "request_body"}
+REQUEST_VARIABLES: Final = frozenset({"args", "query_string", "request", "request_body"})
+# the request's path: it always starts with `/`, so a header made of it is never an origin
+PATH_VARIABLES: Final = frozenset({"request_uri", "uri", "document_uri"})
+# variables set by code origins-lint does not run (Lua, Perl, njs): what they carry is unknown
+FOREIGN_SETTERS: Final = frozenset(
+    {"set_by_lua", "set_by_lua_block", "set_by_lua_file", "perl_set", "js_set"}
 )
+# code that runs per request and can set response headers or variables; a `*_file` or a filter
+# that exists to change headers is never seen, the others only when their text touches them
+FOREIGN_CODE: Final = re.compile(r"^\w+_by_lua(?:_block|_file)?$|^js_header_filter$")
+HEADER_FILTERS: Final = ("header_filter_by_lua_file", "js_header_filter")
+_FOREIGN_TOUCH = re.compile(r"ngx\.header|access-control|ngx\.var\.|ngx\.var\[", re.IGNORECASE)
+_FOREIGN_ASSIGN = re.compile(r"""ngx\.var(?:\.(\w+)|\[["'](\w+)["']\])\s*=(?!=)""")
+# the statuses `add_header` without `always` is added to: `ngx_http_headers_filter` in nginx's
+# src/http/modules/ngx_http_headers_filter_module.c (its `safe_status` switch)
+SAFE_STATUSES: Final = frozenset({200, 201, 204, 206, 301, 302, 303, 304, 307, 308})
 REQUEST_PREFIXES: Final = ("http_", "arg_", "cookie_")
 # nginx's own variables that say nothing about the origin (connection, server, upstream, time)
 BUILTIN_VARIABLES: Final = frozenset(
@@ -96,7 +109,9 @@ class Guard:
 
 @dataclass(frozen=True, slots=True)
 class Part:
-    kind: str  # text, origin, request, self (the server's own origin), server, capture, unknown
+    # text, origin, request, path (the request's path), self (the server's own origin), server,
+    # capture (of a regex: on the URL unless an origin regex guards it), unknown
+    kind: str
     text: str
     location: Location
 
@@ -140,8 +155,42 @@ class IfRecord:
     directive: Directive
     paths: Paths  # the guards under which its body runs
     returns: bool
-    answers: bool  # returns a 2xx response (a preflight's 204): one a page can read
     env: Env  # at the end of its body
+
+
+@dataclass
+class Exit:
+    """A `return` some requests reach: the response nginx sends there, and under which guards."""
+
+    directive: Directive
+    inside: Directive | None  # the `if` whose body holds it (its `add_header` apply), or None
+    paths: Paths
+    env: Env
+
+    @property
+    def status(self) -> int | None:
+        """`return 204`, `return 301 URL`, `return URL` (302); None for what nginx refuses to load
+        (`ngx_http_rewrite_return`: a number, or a URL starting with http://, https:// or $scheme)."""
+        code = self.directive.args[0] if self.directive.args else ""
+        if len(code) == 3 and code.isascii() and code.isdigit():
+            return int(code)
+        if code.startswith(("http://", "https://", "$scheme")):
+            return 302
+        return None
+
+    @property
+    def readable(self) -> bool:
+        """A 2xx is what a page reads (a preflight's 204 too); an error or a redirect is not."""
+        status = self.status
+        return status is not None and 200 <= status < 300
+
+
+@dataclass
+class Trace:
+    """What running a level's rewrite statements found: `if` bodies and the `return`s reached."""
+
+    ifs: list[IfRecord] = field(default_factory=list)
+    exits: list[Exit] = field(default_factory=list)
 
 
 @dataclass
@@ -150,10 +199,16 @@ class Program:
 
     maps: dict[str, MapDefinition] = field(default_factory=dict)
     declared: set[str] = field(default_factory=set)
-    captures: set[str] = field(default_factory=lambda: {str(n) for n in range(10)})
+    # named captures, and what they capture: "self" from `server_name` or the Host, else "capture"
+    captures: dict[str, str] = field(default_factory=dict)
     truncated: list[Location] = field(default_factory=list)
     clipped: list[Location] = field(default_factory=list)  # values past MAX_PARTS or MAX_TEXT
     unknown: dict[str, Location] = field(default_factory=dict)  # variable -> first use
+    # variables set by code that is not analysed (Lua, Perl, njs): name -> the directive, and where
+    foreign: dict[str, tuple[str, Location]] = field(default_factory=dict)
+    # code that can set response headers: the directive, and where
+    foreign_code: list[tuple[str, Location]] = field(default_factory=list)
+    template: bool = False  # a template: an unknown variable is a placeholder filled in at deploy
 
     @classmethod
     def of(cls, directives: list[Directive]) -> Program:
@@ -167,12 +222,29 @@ class Program:
                 continue
             if name == "set" and directive.args:
                 program.declared.add(_variable_name(directive.args[0]))
-            if name in ("if", "location") or (name == "server_name" and directive.args):
+            if name in FOREIGN_SETTERS and directive.args:
+                program.foreign[_variable_name(directive.args[0])] = (name, directive.location)
+            elif FOREIGN_CODE.match(name):
+                program._add_code(directive)
+            if name in ("if", "location", "server_name", "rewrite"):
+                subject = _variable_name(directive.args[0]) if directive.args else ""
+                own = name == "server_name" or (name == "if" and subject in SELF_VARIABLES)
                 for arg in directive.args:
-                    program.captures.update(g.lower() for g in _NAMED_GROUP.findall(arg))
+                    for group in _NAMED_GROUP.findall(arg):
+                        program.captures.setdefault(group.lower(), "self" if own else "capture")
             if directive.block is not None:
                 pending.extend(directive.block)
         return program
+
+    def _add_code(self, directive: Directive) -> None:
+        """Lua or njs that runs per request: said when it can set a header or a variable."""
+        code = " ".join(directive.args)
+        for first, second in _FOREIGN_ASSIGN.findall(code):
+            self.foreign.setdefault((first or second).lower(), (directive.name, directive.location))
+        if directive.name in HEADER_FILTERS or (
+            not directive.name.endswith("_file") and _FOREIGN_TOUCH.search(code)
+        ):
+            self.foreign_code.append((directive.name, directive.location))
 
     def _add_map(self, directive: Directive) -> None:
         entries: list[tuple[Directive, str, Location]] = []
@@ -188,7 +260,7 @@ class Program:
             elif entry.args:
                 entries.append((entry, entry.args[0], entry.arg_location(0)))
                 for group in _NAMED_GROUP.findall(entry.name):
-                    self.captures.add(group.lower())
+                    self.captures.setdefault(group.lower(), "capture")
         self.maps[_variable_name(directive.args[1])] = MapDefinition(
             directive.args[0],
             directive.arg_location(0),
@@ -249,6 +321,9 @@ class Evaluator:
         return Alt((Part("unknown", "…", location),), alt.guards)
 
     def _variable(self, name: str, written: str, location: Location, env: Env) -> tuple[Alt, ...]:
+        if name in self.program.foreign:  # whatever `set` says, the code sets it last
+            self.program.unknown.setdefault(written, location)
+            return (Alt((Part("unknown", written, location),)),)
         if name in env:
             return env[name]
         if name in self.program.maps and name not in self._in_maps:
@@ -262,11 +337,13 @@ class Evaluator:
         if name in self.program.declared:
             return (Alt(()),)  # declared but not set on this path: nginx sends an empty value
         if name in self.program.captures or name.isdigit():
-            return (Alt((Part("capture", written, location),)),)
+            return (Alt((Part(self.program.captures.get(name, "capture"), written, location),)),)
         if name in SELF_VARIABLES:
             return (Alt((Part("self", written, location),)),)
         if name in BUILTIN_VARIABLES or name.startswith(BUILTIN_PREFIXES):
             return (Alt((Part("server", written, location),)),)
+        if name in PATH_VARIABLES:
+            return (Alt((Part("path", written, location),)),)
         if name in REQUEST_VARIABLES or name.startswith(REQUEST_PREFIXES):
             return (Alt((Part("request", written, location),)),)
         self.program.unknown.setdefault(written, location)
@@ -364,9 +441,13 @@ class Flow:
         self.evaluator = evaluator
 
     def run(
-        self, block: list[Directive], env: Env, paths: Paths, records: list[IfRecord]
+        self, block: list[Directive], env: Env, paths: Paths, trace: Trace, inside: Directive | None = None
     ) -> tuple[Env, Paths]:
-        """The environment and the surviving guard sets at the end; no paths means every request returned."""
+        """The environment and the surviving guard sets at the end; no paths means every request returned.
+
+        Each `return` reached is kept in the trace with its environment: nginx sends a response
+        there, with the `add_header` of the level (or of the `if`) it is in.
+        """
         for directive in block:
             name = directive.name
             if name == "set" and len(directive.args) >= 2:
@@ -376,25 +457,26 @@ class Flow:
                     **env,
                     _variable_name(directive.args[0]): self.evaluator.bounded(combined, directive.location),
                 }
-            elif name == "if" and directive.block is not None:
-                env, paths = self._if(directive, env, paths, records)
+            elif name == "if" and directive.block is not None and inside is None:
+                env, paths = self._if(directive, env, paths, trace)
                 if not paths:
                     return env, paths
             elif name == "return":
+                if paths:
+                    trace.exits.append(Exit(directive, inside, paths, env))
                 return env, ()
         return env, paths
 
-    def _if(self, directive: Directive, env: Env, paths: Paths, records: list[IfRecord]) -> tuple[Env, Paths]:
+    def _if(self, directive: Directive, env: Env, paths: Paths, trace: Trace) -> tuple[Env, Paths]:
         subject, op, operand = split_condition(directive.args)
         where = directive.arg_location(len(directive.args) - 1)
         holds = list(self.evaluator.conditions(subject, op, operand, where, env))
         body_paths = _combine(paths, holds)
         returns = any(d.name == "return" for d in directive.block or [])
-        answers = any(_success(d) for d in directive.block or [] if d.name == "return")
         body_env = env
         if body_paths:
-            body_env, _ = self.run(directive.block or [], dict(env), body_paths, records)
-        records.append(IfRecord(directive, body_paths, returns, answers, body_env))
+            body_env, _ = self.run(directive.block or [], dict(env), body_paths, trace, directive)
+        trace.ifs.append(IfRecord(directive, body_paths, returns, body_env))
         if returns:
             negated = NEGATED.get(op or "", op)
             fails = list(self.evaluator.conditions(subject, negated, operand, where, env))
@@ -404,12 +486,6 @@ class Flow:
             if merged.get(name) != alts:
                 merged[name] = self.evaluator.bounded((*alts, *env.get(name, (Alt(()),))), directive.location)
         return merged, paths
-
-
-def _success(directive: Directive) -> bool:
-    """`return 204;` or `return 200 "ok";`: a response whose CORS headers matter (an error page's do not)."""
-    code = directive.args[0] if directive.args else ""
-    return len(code) == 3 and code.isascii() and code.isdigit() and 200 <= int(code) < 300
 
 
 def _combine(paths: Paths, conditions: list[tuple[Guard, ...]]) -> Paths:

@@ -49,6 +49,15 @@ def _wildcard_headers(document: Document, _settings: RuleSettings) -> Iterator[H
     for context in document.contexts:
         if not context.with_credentials or not any(m.kind is not MatcherKind.NULL for m in context.matchers):
             continue
+        for name, where in context.echoed:  # nginx `$http_access_control_request_headers`
+            asked = {"headers": "Access-Control-Request-Headers"}.get(name, "Access-Control-Request-Method")
+            yield Hit(
+                where,
+                f"allowed {name} echo the request's `{asked}` with credentials: every {name[:-1]} a "
+                f"page asks for is allowed on credentialed requests (`Authorization` included), so "
+                f"a check that relies on a custom {name[:-1]} no longer tells your pages apart; list "
+                f"the {name}",
+            )
         for name, setting in (("headers", context.allow_headers), ("methods", context.allow_methods)):
             if setting is None or "*" not in setting.value or setting.location is None:
                 continue

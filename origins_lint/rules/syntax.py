@@ -31,6 +31,16 @@ def _join(parts: tuple[str, ...]) -> str:
 
 
 def _malformed(_context: CorsContext, matcher: OriginMatcher, _doc: Document) -> Hit | None:
+    if matcher.kind is MatcherKind.PATH:
+        whole = matcher.note if matcher.note and matcher.note != matcher.raw else None
+        value = f"`{whole}` holds" if whole else f"`{matcher.raw}` is"
+        value += f" the request's path `{matcher.raw}`" if whole else " the request's path"
+        return Hit(
+            matcher.location,
+            f"{value}, which always starts with `/`: it is never an "
+            "origin, so browsers reject this header on every cross-origin request (no site gets in, "
+            "yours neither); send an origin, such as `$http_origin` checked against a `map`",
+        )
     found = analysis(matcher) if matcher.kind is MatcherKind.REGEX else None
     example = found.path_only() if found is not None else None
     if example is not None:
