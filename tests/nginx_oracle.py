@@ -62,6 +62,10 @@ MATCH_EXIT = {0: TRUSTED, 1: NOT_TRUSTED, 3: UNKNOWN}
 
 
 def nginx_binary() -> str | None:
+    """`$NGINX` when set (a path that is not an executable means "no nginx"), else PATH, else Debian's."""
+    chosen = os.environ.get("NGINX")
+    if chosen is not None:
+        return chosen if os.access(chosen, os.X_OK) else None
     found = shutil.which("nginx")
     if found:
         return found
@@ -490,7 +494,7 @@ def findings(path: Path, cwd: Path) -> list[dict[str, Any]]:
     """`origins-lint check` of one file, as JSON findings (those in the snippets it includes too)."""
     from tests.conftest import check_json
 
-    ran = check_json(path.resolve(), cwd=cwd)
+    ran = check_json(path.resolve(), extra=("--no-cache",), cwd=cwd)
     assert ran.exit_code in (0, 1), ran.stdout + ran.stderr
     return ran.findings
 
