@@ -15,6 +15,7 @@ from pathlib import PurePath
 from typing import Final
 
 from origins_lint.formats.base import FormatOptions
+from origins_lint.formats.nginx_decisions import origin_checks
 from origins_lint.formats.nginx_flow import (
     MAX_PARTS,
     MAX_TEXT,
@@ -97,6 +98,7 @@ def parse(source: Source, options: FormatOptions) -> ParsedFile:
         return result
     builder = _Builder(Program.of(tree.directives))
     builder.level(tree.directives, "top", _Headers(), None)
+    builder.decisions(tree.directives)
     document = Document(source.path, NAME, Location.point(source.path, 1, 1), contexts=builder.contexts)
     result.documents.append(document)
     result.problems.extend(builder.problems())
@@ -278,6 +280,16 @@ class _Builder:
             echoed=_echoed(sent, values),
         )
         self.contexts.append(context)
+
+    def decisions(self, directives: list[Directive]) -> None:
+        """Origin checks that feed no CORS header, each a context of its own that says what it gates."""
+        in_cors = {m.location for context in self.contexts for m in context.matchers}
+        for check in origin_checks(directives, self.program):
+            if check.guard.location in in_cors:
+                continue
+            matcher = _guarded(check.guard)
+            self.contexts.append(CorsContext([matcher], check.guard.location, decision=check.decision))
+            in_cors.add(check.guard.location)
 
     def _values(self, header: _Sent, env: Env, paths: Paths) -> tuple[Alt, ...]:
         alts = self.evaluator.evaluate(header.value, header.value_location, env)

@@ -29,12 +29,12 @@ MAX_ALTERNATIVES: Final = 64
 MAX_PARTS: Final = 64
 MAX_TEXT: Final = 8192
 ORIGIN: Final = "http_origin"
-SELF_VARIABLES: Final = frozenset(
+SELFVARIABLES: Final = frozenset(
     {"host", "http_host", "server_name", "scheme", "server_port", "https", "server_addr", "hostname"}
 )
-REQUEST_VARIABLES: Final = frozenset({"args", "query_string", "request", "request_body"})
+REQUESTVARIABLES: Final = frozenset({"args", "query_string", "request", "request_body"})
 # the request's path: it always starts with `/`, so a header made of it is never an origin
-PATH_VARIABLES: Final = frozenset({"request_uri", "uri", "document_uri"})
+PATHVARIABLES: Final = frozenset({"request_uri", "uri", "document_uri"})
 # variables set by code origins-lint does not run (Lua, Perl, njs): what they carry is unknown
 FOREIGN_SETTERS: Final = frozenset(
     {"set_by_lua", "set_by_lua_block", "set_by_lua_file", "perl_set", "js_set"}
@@ -50,7 +50,7 @@ _FOREIGN_ASSIGN = re.compile(r"""ngx\.var(?:\.(\w+)|\[["'](\w+)["']\])\s*=(?!=)"
 SAFE_STATUSES: Final = frozenset({200, 201, 204, 206, 301, 302, 303, 304, 307, 308})
 REQUEST_PREFIXES: Final = ("http_", "arg_", "cookie_")
 # nginx's own variables that say nothing about the origin (connection, server, upstream, time)
-BUILTIN_VARIABLES: Final = frozenset(
+BUILTINVARIABLES: Final = frozenset(
     {
         "request_method",
         "remote_addr",
@@ -89,7 +89,7 @@ BUILTIN_PREFIXES: Final = ("sent_http_", "upstream_", "ssl_", "geoip", "jwt_", "
 REGEX_OPS: Final = {"~": "~", "~*": "~*", "!~": "~", "!~*": "~*"}
 NEGATED: Final = {"~": "!~", "~*": "!~*", "=": "!=", "!~": "~", "!~*": "~*", "!=": "="}
 
-_VARIABLE = re.compile(r"\$(?:\{(\w+)\}|(\w+))")
+VARIABLE = re.compile(r"\$(?:\{(\w+)\}|(\w+))")
 _NAMED_GROUP = re.compile(r"\(\?(?:P?<|')([A-Za-z_]\w*)[>']")
 
 
@@ -221,14 +221,14 @@ class Program:
                 program._add_map(directive)
                 continue
             if name == "set" and directive.args:
-                program.declared.add(_variable_name(directive.args[0]))
+                program.declared.add(variable_name(directive.args[0]))
             if name in FOREIGN_SETTERS and directive.args:
-                program.foreign[_variable_name(directive.args[0])] = (name, directive.location)
+                program.foreign[variable_name(directive.args[0])] = (name, directive.location)
             elif FOREIGN_CODE.match(name):
                 program._add_code(directive)
             if name in ("if", "location", "server_name", "rewrite"):
-                subject = _variable_name(directive.args[0]) if directive.args else ""
-                own = name == "server_name" or (name == "if" and subject in SELF_VARIABLES)
+                subject = variable_name(directive.args[0]) if directive.args else ""
+                own = name == "server_name" or (name == "if" and subject in SELFVARIABLES)
                 for arg in directive.args:
                     for group in _NAMED_GROUP.findall(arg):
                         program.captures.setdefault(group.lower(), "self" if own else "capture")
@@ -261,7 +261,7 @@ class Program:
                 entries.append((entry, entry.args[0], entry.arg_location(0)))
                 for group in _NAMED_GROUP.findall(entry.name):
                     self.captures.setdefault(group.lower(), "capture")
-        self.maps[_variable_name(directive.args[1])] = MapDefinition(
+        self.maps[variable_name(directive.args[1])] = MapDefinition(
             directive.args[0],
             directive.arg_location(0),
             entries,
@@ -271,7 +271,7 @@ class Program:
         )
 
 
-def _variable_name(text: str) -> str:
+def variable_name(text: str) -> str:
     return text.strip().lstrip("$").strip("{}").lower()
 
 
@@ -285,7 +285,7 @@ class Evaluator:
     def evaluate(self, expr: str, location: Location, env: Env) -> tuple[Alt, ...]:
         segments: list[tuple[Alt, ...]] = []
         last = 0
-        for match in _VARIABLE.finditer(expr):
+        for match in VARIABLE.finditer(expr):
             if match.start() > last:
                 segments.append((Alt((Part("text", expr[last : match.start()], location),)),))
             name = (match.group(1) or match.group(2)).lower()
@@ -338,29 +338,29 @@ class Evaluator:
             return (Alt(()),)  # declared but not set on this path: nginx sends an empty value
         if name in self.program.captures or name.isdigit():
             return (Alt((Part(self.program.captures.get(name, "capture"), written, location),)),)
-        if name in SELF_VARIABLES:
+        if name in SELFVARIABLES:
             return (Alt((Part("self", written, location),)),)
-        if name in BUILTIN_VARIABLES or name.startswith(BUILTIN_PREFIXES):
+        if name in BUILTINVARIABLES or name.startswith(BUILTIN_PREFIXES):
             return (Alt((Part("server", written, location),)),)
-        if name in PATH_VARIABLES:
+        if name in PATHVARIABLES:
             return (Alt((Part("path", written, location),)),)
-        if name in REQUEST_VARIABLES or name.startswith(REQUEST_PREFIXES):
+        if name in REQUESTVARIABLES or name.startswith(REQUEST_PREFIXES):
             return (Alt((Part("request", written, location),)),)
         self.program.unknown.setdefault(written, location)
         return (Alt((Part("unknown", written, location),)),)
 
     def _map(self, definition: MapDefinition, env: Env) -> tuple[Alt, ...]:
         out: list[Alt] = []
-        on_origin = _variable_name(definition.source) == ORIGIN and definition.source.count("$") == 1
+        on_origin = variable_name(definition.source) == ORIGIN and definition.source.count("$") == 1
         for key_directive, value, value_location in definition.entries:
             key = key_directive.name
             if on_origin:
-                op, operand = _map_key(key, definition.hostnames)
+                op, operand = map_key(key, definition.hostnames)
                 conditions: list[tuple[Guard, ...]] = [
                     (Guard(op, operand, key_directive.location, definition.scope),)
                 ]
             else:
-                op, operand = _map_key(key, hostnames=False)
+                op, operand = map_key(key, hostnames=False)
                 conditions = list(
                     self.conditions(definition.source, op, operand, key_directive.location, env)
                 )
@@ -382,7 +382,7 @@ class Evaluator:
         if op not in NEGATED:  # file tests (`-f`, `!-e`...) say nothing about the origin
             yield ()
             return
-        match = _VARIABLE.fullmatch(subject.strip('"'))
+        match = VARIABLE.fullmatch(subject.strip('"'))
         if match is not None and (match.group(1) or match.group(2)).lower() == ORIGIN:
             yield (Guard(op, operand, location),)
             return
@@ -401,7 +401,7 @@ def _join(left: tuple[Part, ...], right: tuple[Part, ...]) -> tuple[Part, ...]:
     return left + right
 
 
-def _map_key(key: str, hostnames: bool) -> tuple[str, str]:
+def map_key(key: str, hostnames: bool) -> tuple[str, str]:
     if key.startswith("~*"):
         return "~*", key[2:]
     if key.startswith("~"):
@@ -455,7 +455,7 @@ class Flow:
                 combined = [Alt(alt.parts, merge_guards(alt.guards, path)) for alt in alts for path in paths]
                 env = {
                     **env,
-                    _variable_name(directive.args[0]): self.evaluator.bounded(combined, directive.location),
+                    variable_name(directive.args[0]): self.evaluator.bounded(combined, directive.location),
                 }
             elif name == "if" and directive.block is not None and inside is None:
                 env, paths = self._if(directive, env, paths, trace)

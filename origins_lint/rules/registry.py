@@ -5,7 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
-from origins_lint.model import CorsContext, Document, Finding, Fix, Location, OriginMatcher, Severity
+from origins_lint.model import CorsContext, Document, Finding, Fix, Gate, Location, OriginMatcher, Severity
+
+# an origin check that is not a CORS allow-list weighs what it gates (nginx `if`/`map` on the Origin):
+# who may frame the page or pass a CSRF guard is high, a value a backend reads medium, a flag low
+GATE_SEVERITY = {
+    Gate.FRAME: Severity.HIGH,
+    Gate.GUARD: Severity.HIGH,
+    Gate.BACKEND: Severity.MEDIUM,
+    Gate.FLAG: Severity.LOW,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +33,8 @@ class Hit:
     message: str
     severity: Severity | None = None
     fix: Fix | None = None
+    # the weight of what the entry gates, for a rule about admitting too much (medium and above)
+    gated: Severity | None = None
 
 
 Check = Callable[[Document, RuleSettings], Iterable[Hit]]
@@ -41,10 +52,13 @@ class Rule:
         if self.check is None:
             return
         for hit in self.check(document, settings):
+            severity = hit.severity or self.severity
+            if hit.gated is not None and severity >= Severity.MEDIUM:
+                severity = hit.gated
             yield Finding(
                 self.code,
                 self.slug,
-                hit.severity or self.severity,
+                severity,
                 hit.location,
                 hit.message,
                 document.format,
@@ -78,6 +92,12 @@ def per_matcher(
             hit = inspect(context, matcher, document)
             if hit is not None and matcher.from_default and matcher.note:
                 hit = replace(hit, message=f"{hit.message} (a platform default: {matcher.note})")
+            decision = context.decision
+            if hit is not None and decision is not None:
+                gated = GATE_SEVERITY[decision.gate]
+                hit = replace(
+                    hit, message=f"{hit.message} (this origin check decides {decision.what})", gated=gated
+                )
             if hit is not None:
                 yield hit
 
