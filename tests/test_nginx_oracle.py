@@ -98,7 +98,9 @@ EXPECTED: dict[str, list[Expected]] = {
     "return-200-echo-always.conf": [("OL402", 11, 48)],
     "return-204-echo.conf": [("OL402", 11, 48), ("OL603", 11, 9), ("OL603", 12, 9)],
     "return-204-literal.conf": [("OL603", 11, 9), ("OL603", 12, 9)],
+    "return-204-echo-always.conf": [("OL402", 11, 48)],
     "return-301-echo.conf": [("OL402", 11, 48), ("OL603", 11, 9), ("OL603", 12, 9)],
+    "return-302-echo-always.conf": [("OL402", 11, 48)],
     # without `always` nginx sends no CORS header on a 403/404: nothing to report
     "return-403-echo.conf": [],
     "return-404-echo.conf": [],
@@ -209,6 +211,7 @@ PENDING_FINDINGS: dict[str, str] = {
         "weak regex itself is not reported (item 5)"
     ),
     "return-301-echo.conf": _RETURN,
+    "return-302-echo-always.conf": _RETURN,
     "return-403-echo-always.conf": _RETURN,
     "return-404-echo-always.conf": _RETURN,
 }
