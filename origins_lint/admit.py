@@ -53,8 +53,6 @@ def admissions(files: list[ParsedFile], origin: str) -> Iterator[Admission]:
     for parsed in files:
         for document in parsed.documents:
             for context, matcher in document.matchers():
-                if context.decision is not None:
-                    continue  # an nginx origin check that gates no CORS header: not who reads responses
                 key = (matcher.location, matcher.raw, context.with_credentials)
                 if key not in seen and admits(matcher, origin):
                     seen.add(key)

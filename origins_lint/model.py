@@ -7,6 +7,7 @@ a finding can name the exact line and column, whatever the input format.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import IntEnum, StrEnum
@@ -50,6 +51,11 @@ class Location:
     @classmethod
     def point(cls, path: str, line: int, column: int, length: int = 1) -> Location:
         return cls(path, line, column, line, column + max(length, 1))
+
+
+# what a template engine fills in later: `{{ .Values.origin }}` (Helm, Jinja), `${DOMAIN}` (envsubst);
+# an entry holding one is known only by its fixed text
+PLACEHOLDER: Final = re.compile(r"\{\{.*?\}\}|\$\{[^}]*\}", re.DOTALL)
 
 
 class MatcherKind(StrEnum):
@@ -202,6 +208,9 @@ class CorsContext:
     echoed: tuple[tuple[str, Location], ...] = ()
     # set when these matchers are an origin check that decides something other than CORS
     decision: Decision | None = None
+    # the response is an error or redirect page nginx writes from fixed text (`return 403`): these
+    # headers go out on it, but it holds nothing of the users' to read
+    own_page: Location | None = None
 
     @property
     def with_credentials(self) -> bool:
@@ -222,9 +231,15 @@ class Document:
     # the system that enforces these entries, when its own rules apply (OL7xx: `OKTA`)
     platform: str | None = None
 
-    def matchers(self) -> Iterator[tuple[CorsContext, OriginMatcher]]:
-        """Active matchers only: an inactive entry is not enforced, so only its own rule sees it."""
+    def matchers(self, decisions: bool = False) -> Iterator[tuple[CorsContext, OriginMatcher]]:
+        """Active matchers only: an inactive entry is not enforced, so only its own rule sees it.
+
+        Origin checks that decide something other than CORS (``CorsContext.decision``) come only
+        with ``decisions``: rules read them, `match` (which answers for CORS responses) does not.
+        """
         for context in self.contexts:
+            if context.decision is not None and not decisions:
+                continue
             for matcher in context.matchers:
                 if matcher.status is Status.ACTIVE:
                     yield context, matcher

@@ -26,17 +26,21 @@ from origins_lint.formats.nginx_flow import (
     Evaluator,
     Flow,
     Guard,
+    Part,
     Paths,
     Program,
     Trace,
     merge_guards,
 )
 from origins_lint.formats.nginx_syntax import Directive, parse_tree
+from origins_lint.formats.nginx_templates import SUFFIXES as TEMPLATE_SUFFIXES
+from origins_lint.formats.nginx_templates import detemplated, is_template
 from origins_lint.model import (
     EXACT_ENGINE,
     NGINX_MAP_STRING,
     NGINX_REGEX,
     NGINX_REGEX_ICASE,
+    PLACEHOLDER,
     CorsContext,
     Document,
     HeaderLine,
@@ -51,7 +55,7 @@ from origins_lint.model import (
 from origins_lint.source import Source
 
 NAME = "nginx"
-EXTENSIONS = (".conf", ".nginx", ".vhost", ".conf.template")
+EXTENSIONS = (".conf", ".nginx", ".vhost", *TEMPLATE_SUFFIXES)
 FOLDERS: Final = frozenset(
     {"sites-available", "sites-enabled", "snippets", "conf.d", "vhosts.d", "http.d", "nginx", "servers"}
 )
@@ -67,6 +71,7 @@ _FOREIGN = re.compile(r"^\s*(?:<\w+[^>]*>|\[[^\]\n]+\]\s*$)", re.MULTILINE)  # A
 _ITEMS = re.compile(r"[\s,]+")
 _LEVELS = ("http", "server", "location")
 _SETTERS = ("add_header", "more_set_headers")
+_TEMPLATE_VARIABLE = re.compile(r"\$\{(_\d+_*)\}")
 _PER_REQUEST = frozenset({"origin", "request", "capture", "unknown"})
 # the CORS headers a server sends; `Access-Control-Request-*` are the browser's, not a response's
 _CORS_PREFIX = "access-control-"
@@ -92,11 +97,12 @@ def detect(path: str, text: str) -> bool:
 
 
 def parse(source: Source, options: FormatOptions) -> ParsedFile:
+    source, placeholders = detemplated(source)
     tree = parse_tree(source, options.roots)
     result = ParsedFile(source.path, NAME, problems=tree.problems, included=tree.included)
     if any(p.location.path == source.path and p.kind is ProblemKind.PARSE for p in tree.problems):
         return result
-    builder = _Builder(Program.of(tree.directives))
+    builder = _Builder(Program.of(tree.directives, is_template(source.path)), placeholders)
     builder.level(tree.directives, "top", _Headers(), None)
     builder.decisions(tree.directives)
     document = Document(source.path, NAME, Location.point(source.path, 1, 1), contexts=builder.contexts)
@@ -196,8 +202,9 @@ def _sent(directives: tuple[Directive, ...]) -> list[_Sent]:
 
 
 class _Builder:
-    def __init__(self, program: Program) -> None:
+    def __init__(self, program: Program, placeholders: dict[str, str]) -> None:
         self.program = program
+        self.placeholders = placeholders  # `{{ }}` placeholders of a template, by the variable read for each
         self.evaluator = Evaluator(program)
         self.flow = Flow(self.evaluator)
         self.contexts: list[CorsContext] = []
@@ -223,13 +230,14 @@ class _Builder:
                 inner, inner_dropped, inner_by = _enter(headers, own)
                 self.serve(inner, env, record.paths, inner_dropped, inner_by)
         for exit in trace.exits:
-            if not exit.readable:
-                continue  # an error page or a redirect: no page reads it
+            if exit.status is None:
+                continue  # not a status nginx accepts: it refuses to load the file
+            at = exit.directive.location if exit.own_page else None
             if exit.inside is None:
-                self.serve(headers, exit.env, exit.paths, dropped, dropped_by, exit.status)
+                self.serve(headers, exit.env, exit.paths, dropped, dropped_by, exit.status, at)
             else:
                 inner, inner_dropped, inner_by = _enter(headers, exit.inside.block or [])
-                self.serve(inner, exit.env, exit.paths, inner_dropped, inner_by, exit.status)
+                self.serve(inner, exit.env, exit.paths, inner_dropped, inner_by, exit.status, at)
         for child in block:
             if child.name in _LEVELS and child.block is not None:
                 self.level(child.block, child.name, headers, server)
@@ -242,6 +250,7 @@ class _Builder:
         dropped: tuple[_Sent, ...],
         dropped_by: Directive | None,
         status: int | None = None,
+        own_page: Location | None = None,
     ) -> None:
         """One response: the headers nginx adds to it (by its status when a `return` sets one)."""
         every = [s for s in _sent(headers.add) + _sent(headers.more) if s.sent_with(status)]
@@ -256,7 +265,7 @@ class _Builder:
                 for alt in values[header]:
                     for matcher in self._matchers(alt, header):
                         matchers.setdefault((matcher.kind, matcher.raw, matcher.location), matcher)
-        if not matchers and not dropped:
+        if not matchers and not dropped and not any(s.key == ALLOW_ORIGIN for s in sent):
             return
         context = CorsContext(
             matchers=list(matchers.values()),
@@ -274,10 +283,11 @@ class _Builder:
             max_age=_max_age(sent, values),
             vary_origin=_vary(vary, values),
             private_network=_private_network(sent, values),
-            headers=tuple(_line(s, values[s]) for s in sent),
-            dropped=tuple(_line(s, ()) for s in dropped),
+            headers=tuple(self._line(s, values[s]) for s in sent),
+            dropped=tuple(self._line(s, ()) for s in dropped),
             dropped_by=dropped_by.location if dropped_by is not None else None,
             echoed=_echoed(sent, values),
+            own_page=own_page,
         )
         self.contexts.append(context)
 
@@ -286,6 +296,8 @@ class _Builder:
         in_cors = {m.location for context in self.contexts for m in context.matchers}
         for check in origin_checks(directives, self.program):
             if check.guard.location in in_cors:
+                continue
+            if self._placeholder(check.guard):
                 continue
             matcher = _guarded(check.guard)
             self.contexts.append(CorsContext([matcher], check.guard.location, decision=check.decision))
@@ -301,7 +313,7 @@ class _Builder:
             return []  # sent only to requests that carry no Origin: no other site's page reads it
         kinds = {part.kind for part in alt.parts}
         if "unknown" in kinds:
-            return []  # reported once per variable by problems()
+            return self._templated(alt)  # the unknown variables are reported by problems()
         path = next((p for p in alt.parts if p.kind == "path"), None)
         if path is not None:  # `$request_uri` starts with `/`: whatever is around it, never an origin
             return [OriginMatcher(MatcherKind.PATH, path.text, path.location, note=header.value)]
@@ -309,7 +321,7 @@ class _Builder:
         if origin is not None:
             guard = next((g for g in reversed(alt.guards) if g.positive), None)
             if guard is not None:
-                return [_guarded(guard)]
+                return [] if self._placeholder(guard) else [_guarded(guard)]
             return [OriginMatcher(MatcherKind.REFLECTED, origin.text, origin.location)]
         capture = next((p for p in alt.parts if p.kind == "capture"), None)
         if capture is not None:
@@ -317,7 +329,7 @@ class _Builder:
             # request URL (`location ~`, `rewrite`, `if ($request_uri ~ ...)`), which the sender writes
             guard = next((g for g in reversed(alt.guards) if g.positive and g.op in ("~", "~*")), None)
             if guard is not None:
-                return [_guarded(guard)]
+                return [] if self._placeholder(guard) else [_guarded(guard)]
             echoes = "a capture of a regex on the request URL (the sender writes the URL)"
             return [OriginMatcher(MatcherKind.REFLECTED, capture.text, capture.location, echoes=echoes)]
         request = next((p for p in alt.parts if p.kind == "request"), None)
@@ -340,6 +352,41 @@ class _Builder:
                 kind = {"*": MatcherKind.ANY, "null": MatcherKind.NULL}.get(item, MatcherKind.EXACT)
                 out.append(OriginMatcher(kind, item, where, scope=scope))
         return out
+
+    def _templated(self, alt: Alt) -> list[OriginMatcher]:
+        """What a template's fixed text decides whatever its placeholders become: an `http://` origin.
+        The entry keeps its placeholders as written; rules and `match` read only its fixed text."""
+        parts = alt.parts
+        if not self.program.template or not parts or parts[0].kind != "text":
+            return []
+        if not parts[0].text.lower().startswith("http://") or any(
+            p.kind not in ("text", "unknown") for p in parts
+        ):
+            return []
+        raw = "".join(self._written(p) for p in parts)
+        return [OriginMatcher(MatcherKind.EXACT, raw, parts[0].location)]
+
+    def _placeholder(self, guard: Guard) -> bool:
+        """A template's check that holds a placeholder (`~* "^https://${DOMAIN}$"`) is not known until
+        it is rendered: said (OL004) at the check, not analysed as the regex it is not yet."""
+        found = PLACEHOLDER.search(guard.operand) if self.program.template else None
+        if found is not None:
+            self.program.unknown.setdefault(found.group(), guard.location)
+        return found is not None
+
+    def _line(self, header: _Sent, alts: tuple[Alt, ...]) -> HeaderLine:
+        line = _line(header, alts, self.program.template)
+        if not self.placeholders:
+            return line
+        return replace(line, value=_TEMPLATE_VARIABLE.sub(self._shown, line.value))
+
+    def _shown(self, match: re.Match[str]) -> str:
+        return self.placeholders.get(match.group(1).lower(), match.group())
+
+    def _written(self, part: Part) -> str:
+        if part.kind != "unknown":
+            return part.text
+        return self.placeholders.get(part.text.lstrip("$").strip("{}").lower(), part.text)
 
     def problems(self) -> list[InputProblem]:
         out = [
@@ -386,8 +433,9 @@ class _Builder:
                 "run, so the origins it carries were not analysed: review that code by hand"
             )
         if self.program.template:
+            shown = self.placeholders.get(name, written)
             return (
-                f"`{written}` is a template placeholder, filled in when the template is rendered, so "
+                f"`{shown}` is a template placeholder, filled in when the template is rendered, so "
                 "what depends on it was not analysed: check the rendered file"
             )
         return (
@@ -413,10 +461,12 @@ def _guarded(guard: Guard) -> OriginMatcher:
     return OriginMatcher(kind, guard.operand, guard.location, engine, scope=guard.scope)
 
 
-def _line(header: _Sent, alts: tuple[Alt, ...]) -> HeaderLine:
+def _line(header: _Sent, alts: tuple[Alt, ...], template: bool) -> HeaderLine:
     literals = {alt.literal for alt in alts if alt.literal}
-    # per request: what the sender controls; the path and the Host are in every cache's key already
-    dynamic = any(p.kind in _PER_REQUEST for alt in alts for p in alt.parts) or len(literals) > 1
+    # per request: what the sender controls; the path and the Host are in every cache's key already,
+    # and a template's placeholder is filled in once
+    varies = _PER_REQUEST - {"unknown"} if template else _PER_REQUEST
+    dynamic = any(p.kind in varies for alt in alts for p in alt.parts) or len(literals) > 1
     items = tuple(i for i in _ITEMS.split(next(iter(literals)).strip()) if i) if len(literals) == 1 else ()
     return HeaderLine(
         header.name,

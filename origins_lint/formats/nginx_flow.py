@@ -179,10 +179,10 @@ class Exit:
         return None
 
     @property
-    def readable(self) -> bool:
-        """A 2xx is what a page reads (a preflight's 204 too); an error or a redirect is not."""
+    def own_page(self) -> bool:
+        """An error or a redirect whose text nginx writes from fixed text: nothing else to read."""
         status = self.status
-        return status is not None and 200 <= status < 300
+        return status is not None and not 200 <= status < 300 and "$" not in " ".join(self.directive.args)
 
 
 @dataclass
@@ -211,8 +211,8 @@ class Program:
     template: bool = False  # a template: an unknown variable is a placeholder filled in at deploy
 
     @classmethod
-    def of(cls, directives: list[Directive]) -> Program:
-        program = cls()
+    def of(cls, directives: list[Directive], template: bool = False) -> Program:
+        program = cls(template=template)
         pending = list(directives)
         while pending:
             directive = pending.pop()
@@ -289,7 +289,7 @@ class Evaluator:
             if match.start() > last:
                 segments.append((Alt((Part("text", expr[last : match.start()], location),)),))
             name = (match.group(1) or match.group(2)).lower()
-            segments.append(self._variable(name, match.group(), location, env))
+            segments.append(self._variable(name, match.group(), _within(location, match), env))
             last = match.end()
         if last < len(expr) or not segments:
             segments.append((Alt((Part("text", expr[last:], location),)),))
@@ -394,6 +394,16 @@ class Evaluator:
                 yield alt.guards
 
 
+def _within(location: Location, match: re.Match[str]) -> Location:
+    """Where a variable is written inside a value (`https://$1`), when the value is on one line."""
+    start, end = match.span()
+    if start == 0 or location.line != location.end_line or location.end_column - location.column < end:
+        return location
+    return Location(
+        location.path, location.line, location.column + start, location.line, location.column + end
+    )
+
+
 def _join(left: tuple[Part, ...], right: tuple[Part, ...]) -> tuple[Part, ...]:
     if left and right and left[-1].kind == "text" and right[0].kind == "text":
         joined = Part("text", left[-1].text + right[0].text, left[-1].location)
@@ -481,10 +491,18 @@ class Flow:
             negated = NEGATED.get(op or "", op)
             fails = list(self.evaluator.conditions(subject, negated, operand, where, env))
             return env, _combine(paths, fails)
+        # a variable the body changed holds the body's value, or its old one where the check failed
+        negated = NEGATED.get(op or "", op)
+        fails = list(self.evaluator.conditions(subject, negated, operand, where, env)) if op else [()]
         merged = dict(env)
         for name, alts in body_env.items():
             if merged.get(name) != alts:
-                merged[name] = self.evaluator.bounded((*alts, *env.get(name, (Alt(()),))), directive.location)
+                kept = [
+                    Alt(alt.parts, merge_guards(alt.guards, failed))
+                    for alt in env.get(name, (Alt(()),))
+                    for failed in fails
+                ]
+                merged[name] = self.evaluator.bounded((*alts, *kept), directive.location)
         return merged, paths
 
 

@@ -88,10 +88,18 @@ def per_matcher(
     """Most rules look at one active matcher at a time."""
 
     def check(document: Document, _settings: RuleSettings) -> Iterator[Hit]:
-        for context, matcher in document.matchers():
+        for context, matcher in document.matchers(decisions=True):
             hit = inspect(context, matcher, document)
             if hit is not None and matcher.from_default and matcher.note:
                 hit = replace(hit, message=f"{hit.message} (a platform default: {matcher.note})")
+            if hit is not None and context.own_page is not None:
+                hit = replace(
+                    hit,
+                    message=f"{hit.message} (only on the `return` at line {context.own_page.line}, which "
+                    "nginx answers with a fixed page of its own: nothing of your users' to read there, so "
+                    "low; `always` is what puts the header on it)",
+                    gated=Severity.LOW,
+                )
             decision = context.decision
             if hit is not None and decision is not None:
                 gated = GATE_SEVERITY[decision.gate]

@@ -83,7 +83,7 @@ def _duplicates(document: Document, _settings: RuleSettings) -> Iterator[Hit]:
     """Within each list (a policy, one nginx map or header); one entry seen from two contexts is one."""
     lists: dict[str | None, list[tuple[frozenset[str], OriginMatcher]]] = {}
     placed: set[tuple[str | None, Location]] = set()
-    for context, matcher in document.matchers():
+    for context, matcher in document.matchers(decisions=True):
         if (matcher.scope, matcher.location) not in placed:
             placed.add((matcher.scope, matcher.location))
             lists.setdefault(matcher.scope, []).append((context.scopes.value, matcher))
