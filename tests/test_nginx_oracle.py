@@ -80,8 +80,8 @@ EXPECTED: dict[str, list[Expected]] = {
     # item 5: a negated check decides too; the echo is set first and cleared for other origins
     "if-negated-regex.conf": [],
     "if-negated-regex-weak.conf": [("OL306", 12, 30), ("OL405", 12, 30)],
-    # item 3: `*` only for requests without an Origin, which no cross-origin page sends: nothing to say
-    "if-empty-origin-star.conf": [],
+    # item 3: `*` only for requests without an Origin, which no cross-origin page sends: no OL301
+    "if-empty-origin-star.conf": [("OL603", 12, 13)],
     "if-flag-concat.conf": [],
     "if-flag-weak.conf": [("OL202", 12, 30), ("OL306", 12, 30), ("OL405", 12, 30)],
     # --- echo --------------------------------------------------------------------------------
@@ -116,9 +116,9 @@ EXPECTED: dict[str, list[Expected]] = {
     "request-header-dropped.conf": [],
     # --- values from the request URL (item 3: attacker-controlled, like $arg_origin) -----------
     "arg-origin.conf": [("OL402", 12, 48)],
-    "location-regex-capture.conf": [("OL402", 12, 48)],
+    "location-regex-capture.conf": [("OL402", 12, 56)],
     "location-regex-positional.conf": [("OL402", 14, 48)],
-    "rewrite-capture.conf": [("OL402", 13, 48)],
+    "rewrite-capture.conf": [("OL402", 13, 56)],
     "if-request-uri-capture.conf": [("OL402", 14, 30)],
     # item 3: `$request_uri`/`$uri` alone can only be a path: a broken header, never an origin
     "request-uri-value.conf": [("OL101", 7, 48), ("OL101", 12, 48)],
@@ -203,17 +203,6 @@ PENDING_FINDINGS: dict[str, str] = {
     "broken-quote.conf": _REFUSED,
     "set-arg-count.conf": _REFUSED,
     "map-duplicate-key.conf": _REFUSED + "; today OL103 low",
-    "if-negated-regex.conf": (
-        "the negated check that clears the echo is not modelled: OL402 at `set` (item 5)"
-    ),
-    "if-negated-regex-weak.conf": (
-        "the negated check that clears the echo is not modelled: OL402 at the `set`, and the "
-        "weak regex itself is not reported (item 5)"
-    ),
-    "return-301-echo.conf": _RETURN,
-    "return-302-echo-always.conf": _RETURN,
-    "return-403-echo-always.conf": _RETURN,
-    "return-404-echo-always.conf": _RETURN,
 }
 
 # Files where `match` and nginx still disagree: file -> diagnosis (see /work/notes/nginx-oracle.md).
@@ -247,6 +236,7 @@ KNOWN_DISAGREEMENTS: dict[str, str] = {
             "nested-more-set-headers.conf",
             "preflight-204.conf",
             "request-header-dropped.conf",
+            "return-204-literal.conf",
             "examples/nginx/storefront.conf",
             "tests/fixtures/nginx/true-negatives.conf",
         ],
@@ -256,12 +246,6 @@ KNOWN_DISAGREEMENTS: dict[str, str] = {
     + _BYTES,
     "two-acao-headers.conf": "two Allow-Origin headers are rejected by the browser; `match` admits each "
     "(item 8). " + _BYTES,
-    "if-negated-regex.conf": (
-        '`set $cors_origin $http_origin` then `if ($http_origin !~* ...) { set $cors_origin ""; }`: '
-        "the negated check clears the echo for every other origin; `match` says every origin (item 5)"
-    ),
-    "if-negated-regex-weak.conf": "as if-negated-regex.conf: `match` says every origin, nginx echoes only "
-    "`^https://app\\.example\\.com`-prefixed ones (item 5)",
     "location-regex-capture.conf": (
         "nginx sends `https://` + a capture of `[a-z0-9.-]+`: never `null`, a port or upper case; `match` "
         "takes the capture as any origin and says trusted for those (the safe side; item 3)"
@@ -270,7 +254,6 @@ KNOWN_DISAGREEMENTS: dict[str, str] = {
         "nginx sends `https://` + the rewrite capture, never `null`; `match` takes the capture as any "
         "origin and says trusted for `null` (the safe side; item 3)"
     ),
-    "return-204-literal.conf": "nginx sends the literal on `return 204`; `match` says not trusted (item 3)",
 }
 
 OTHER_FILES = sorted(
