@@ -141,11 +141,11 @@ class OriginMatcher:
     engine: Engine = EXACT_ENGINE
     status: Status = Status.ACTIVE
     note: str | None = None
+    # what a reflected entry sends back when it is not the request's Origin (nginx `$arg_origin`)
+    echoes: str | None = None
     from_default: bool = False  # the matcher itself comes from a platform default
     # entries in one list (a policy, an nginx map); None means the whole document is one list
     scope: str | None = None
-    # what a reflected entry sends back when it is not the request's Origin (nginx `$arg_origin`)
-    echoes: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,11 +199,6 @@ class CorsContext:
     scopes: Setting[frozenset[str]] = field(default_factory=lambda: Setting(frozenset({"cors"})))
     name: str | None = None
     private_network: Setting[bool] | None = None
-    # header-level formats: the CORS headers this response carries, and the inherited ones that
-    # a nested `add_header` dropped (with the location of that nested directive)
-    headers: tuple[HeaderLine, ...] = ()
-    dropped: tuple[HeaderLine, ...] = ()
-    dropped_by: Location | None = None
     # lists (`headers`, `methods`) that send back what the request asked for, and where
     echoed: tuple[tuple[str, Location], ...] = ()
     # set when these matchers are an origin check that decides something other than CORS
@@ -211,6 +206,11 @@ class CorsContext:
     # the response is an error or redirect page nginx writes from fixed text (`return 403`): these
     # headers go out on it, but it holds nothing of the users' to read
     own_page: Location | None = None
+    # header-level formats: the CORS headers this response carries, and the inherited ones that
+    # a nested `add_header` dropped (with the location of that nested directive)
+    headers: tuple[HeaderLine, ...] = ()
+    dropped: tuple[HeaderLine, ...] = ()
+    dropped_by: Location | None = None
 
     @property
     def with_credentials(self) -> bool:

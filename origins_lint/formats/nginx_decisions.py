@@ -118,6 +118,7 @@ class _Index:
 
     def __init__(self, directives: list[Directive]) -> None:
         self.all: list[Directive] = []
+        self._read: dict[str, list[tuple[Directive, str | None]]] | None = None  # variable -> readers
         pending = list(reversed(directives))
         while pending:
             directive = pending.pop()
@@ -125,19 +126,26 @@ class _Index:
             if directive.block is not None:
                 pending.extend(reversed(directive.block))
 
-    def readers(self, name: str) -> Iterator[tuple[Directive, str | None]]:
+    def readers(self, name: str) -> list[tuple[Directive, str | None]]:
         """Directives that read `$name`, and for `set`/`map` the variable they pass it on to."""
-        pattern = re.compile(r"\$(?:\{" + re.escape(name) + r"\}|" + re.escape(name) + r"(?!\w))", re.I)
-        for directive in self.all:
-            args = directive.args
-            if directive.name == "set" and len(args) >= 2:
-                if pattern.search(args[1]):
-                    yield directive, variable_name(args[0])
-            elif directive.name == "map" and len(args) >= 2:
-                if pattern.search(args[0]):
-                    yield directive, variable_name(args[1])
-            elif any(pattern.search(arg) for arg in args):
-                yield directive, None
+        if self._read is None:
+            self._read = {}
+            for directive in self.all:
+                args = directive.args
+                if directive.name == "set" and len(args) >= 2:
+                    passed: str | None = variable_name(args[0])
+                    read = args[1:2]
+                elif directive.name == "map" and len(args) >= 2:
+                    passed, read = variable_name(args[1]), args[:1]
+                else:
+                    passed, read = None, args
+                for arg in read:
+                    for match in VARIABLE.finditer(arg):
+                        used = (match.group(1) or match.group(2)).lower()
+                        entries = self._read.setdefault(used, [])
+                        if (directive, passed) not in entries:
+                            entries.append((directive, passed))
+        return self._read.get(name, [])
 
     def variable(self, name: str, depth: int, seen: set[str]) -> _Gated:
         """What the value of `$name` gates: the weightiest of its readers, or a flag nothing reads."""
@@ -218,7 +226,7 @@ def _header(directive: Directive) -> _Gated:
             found.append(_Gated(None, "", where))
         else:
             found.append(_Gated(Gate.FLAG, f"the header `{name}` at line {where.line}", where))
-    return _weightiest(found) if found else _Gated(Gate.FLAG, "", where)
+    return _weightiest(found) if found else _Gated(Gate.FLAG, f"the header at line {where.line}", where)
 
 
 def _weightiest(found: list[_Gated]) -> _Gated:

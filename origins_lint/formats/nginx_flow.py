@@ -487,20 +487,24 @@ class Flow:
         if body_paths:
             body_env, _ = self.run(directive.block or [], dict(env), body_paths, trace, directive)
         trace.ifs.append(IfRecord(directive, body_paths, returns, body_env))
-        if returns:
-            negated = NEGATED.get(op or "", op)
-            fails = list(self.evaluator.conditions(subject, negated, operand, where, env))
-            return env, _combine(paths, fails)
-        # a variable the body changed holds the body's value, or its old one where the check failed
         negated = NEGATED.get(op or "", op)
-        fails = list(self.evaluator.conditions(subject, negated, operand, where, env)) if op else [()]
+        if returns:
+            return env, _combine(
+                paths, list(self.evaluator.conditions(subject, negated, operand, where, env))
+            )
+        # a variable the body changed holds the body's value, or its old one where the check failed
         merged = dict(env)
+        failed_guards: list[tuple[Guard, ...]] | None = None
         for name, alts in body_env.items():
             if merged.get(name) != alts:
+                if failed_guards is None:
+                    failed_guards = (
+                        list(self.evaluator.conditions(subject, negated, operand, where, env)) if op else [()]
+                    )
                 kept = [
                     Alt(alt.parts, merge_guards(alt.guards, failed))
                     for alt in env.get(name, (Alt(()),))
-                    for failed in fails
+                    for failed in failed_guards
                 ]
                 merged[name] = self.evaluator.bounded((*alts, *kept), directive.location)
         return merged, paths

@@ -169,10 +169,10 @@ class _Reader:
             name: str = stmt["directive"]
             if index == 0 and name.startswith("\ufeff"):
                 name = name[1:]
+            stmt["args"] = _unglued(stmt["args"], locator)
             where = locator.find(name, stmt["line"]) or Location.point(locator.path, stmt["line"], 1)
-            raw_args = _unglued(stmt["args"], locator)
-            args = [unescape(arg) for arg in raw_args]
-            arg_locations = [locator.find(arg) or where for arg in raw_args]
+            args = [unescape(arg) for arg in stmt["args"]]
+            arg_locations = [locator.find(arg) or where for arg in stmt["args"]]
             if name == "include" and args:
                 yield from self._include(args[0], where, source, top_dir, stack)
                 continue

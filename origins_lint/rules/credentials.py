@@ -8,6 +8,11 @@ from origins_lint.model import CorsContext, Document, MatcherKind, OriginMatcher
 from origins_lint.rules.breadth import explain, reflection_text, reflects_every_origin
 from origins_lint.rules.registry import Hit, RuleSettings, per_matcher, rule
 
+ECHOED = {
+    "headers": ("Access-Control-Request-Headers", "`Authorization`, an anti-CSRF header"),
+    "methods": ("Access-Control-Request-Method", "`DELETE`, `PUT`"),
+}
+
 
 def _default_note(setting: Setting[bool | None]) -> str:
     return " (credentials come from a platform default)" if setting.from_default else ""
@@ -50,13 +55,12 @@ def _wildcard_headers(document: Document, _settings: RuleSettings) -> Iterator[H
         if not context.with_credentials or not any(m.kind is not MatcherKind.NULL for m in context.matchers):
             continue
         for name, where in context.echoed:  # nginx `$http_access_control_request_headers`
-            asked = {"headers": "Access-Control-Request-Headers"}.get(name, "Access-Control-Request-Method")
+            asked, examples = ECHOED[name]
             yield Hit(
                 where,
                 f"allowed {name} echo the request's `{asked}` with credentials: every {name[:-1]} a "
-                f"page asks for is allowed on credentialed requests (`Authorization` included), so "
-                f"a check that relies on a custom {name[:-1]} no longer tells your pages apart; list "
-                f"the {name}",
+                f"page asks for ({examples}) is allowed on credentialed requests, so the preflight "
+                f"no longer limits what the origins you trust can send; list the {name}",
             )
         for name, setting in (("headers", context.allow_headers), ("methods", context.allow_methods)):
             if setting is None or "*" not in setting.value or setting.location is None:
