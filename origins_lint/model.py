@@ -85,6 +85,20 @@ class Dialect(StrEnum):
     ORIGIN_PATTERN = "origin-pattern"  # Spring `allowedOriginPatterns`: `*` is any text, `[8080,8081]` ports
 
 
+class Compare(StrEnum):
+    """How an engine compares an exact entry with the request's ``Origin``; none of them parses it.
+
+    The browser then compares the ``Access-Control-Allow-Origin`` it gets with its own serialized
+    Origin byte for byte; every engine here echoes the request's Origin once an entry matches, so
+    the engine's comparison is the one that decides.
+    """
+
+    BYTES = "bytes"  # Envoy/Istio `exact`, Traefik's list (Go `==`), nginx `if (=)`, a literal header
+    ASCII_CASE = "ascii-case"  # Envoy `ignore_case`, nginx `map` strings, ingress-nginx's `~*` regex
+    JAVA_CASE = "java-case"  # Spring: `String.equalsIgnoreCase`
+    SERIALIZED = "serialized"  # both read as origins and compared serialized: Okta (not documented)
+
+
 @dataclass(frozen=True, slots=True)
 class Engine:
     """How the system that reads the config matches a pattern against ``Origin``."""
@@ -93,6 +107,24 @@ class Engine:
     mode: MatchMode = MatchMode.FULL
     case_sensitive: bool = True
     dialect: Dialect = Dialect.PYTHON
+    # how an exact entry is compared; None: bytes when case-sensitive, else ASCII case folded
+    exact: Compare | None = None
+    # Spring trims one trailing `/` from the configured origin (and from the request's) first
+    trim_slash: bool = False
+    # an entry matches at the end of the Origin: ingress-nginx's `~* ((item)|...)$` has no `^`
+    suffix_match: bool = False
+    # what one `*` in a wildcard entry stands for, and how many `*` the engine expands (None: all;
+    # the others stay literal)
+    wildcard_label: str = "[^/:@]+"
+    wildcards: int | None = None
+    # an item the engine serves must match this (whole); the others are skipped, admitting nothing
+    served: str | None = None
+
+    @property
+    def compare(self) -> Compare:
+        if self.exact is not None:
+            return self.exact
+        return Compare.BYTES if self.case_sensitive else Compare.ASCII_CASE
 
 
 EXACT_ENGINE = Engine("string", MatchMode.FULL, case_sensitive=True)
@@ -100,9 +132,28 @@ POLICY_REGEX_ENGINE = Engine("policy-regex", MatchMode.SEARCH, case_sensitive=Fa
 NGINX_REGEX = Engine("nginx-pcre", MatchMode.SEARCH, case_sensitive=True, dialect=Dialect.PCRE)
 NGINX_REGEX_ICASE = Engine("nginx-pcre", MatchMode.SEARCH, case_sensitive=False, dialect=Dialect.PCRE)
 NGINX_MAP_STRING = Engine("nginx-map", MatchMode.FULL, case_sensitive=False)
-INGRESS_NGINX = Engine("ingress-nginx", MatchMode.FULL, case_sensitive=False)  # items become one `~*` regex
+# ingress-nginx builds `if ($http_origin ~* ((item)|(item))$)` (internal/ingress/controller/template
+# buildCorsOriginRegex, buildOriginRegex): each item QuoteMeta'd, its first `*` made `[A-Za-z0-9\-]+`,
+# searched ignoring case, anchored at the end only
+INGRESS_NGINX = Engine(
+    "ingress-nginx",
+    MatchMode.FULL,
+    case_sensitive=False,
+    suffix_match=True,
+    wildcard_label="[A-Za-z0-9-]+",
+    wildcards=1,
+    # annotations/cors corsOriginRegex: Parse skips an item that does not match it
+    served=r"[a-z]+://(\*\.)?[A-Za-z0-9\-.]*(:\d+)?|\*|null",
+)
 ENVOY_RE2 = Engine("envoy-re2", MatchMode.FULL, case_sensitive=True, dialect=Dialect.RE2)
 TRAEFIK_REGEX = Engine("traefik-go-regexp", MatchMode.SEARCH, case_sensitive=True, dialect=Dialect.RE2)
+# Spring's CorsConfiguration.checkOrigin: `originToCheck.equalsIgnoreCase(allowedOrigin)`, both
+# trimmed of one trailing `/` (setAllowedOrigins maps trimTrailingSlash), no port handling
+SPRING_EXACT = Engine(
+    "spring", MatchMode.FULL, case_sensitive=False, exact=Compare.JAVA_CASE, trim_slash=True
+)
+# Okta documents no comparison for trusted origins: compared as serialized origins, as before
+OKTA_EXACT = Engine("okta", MatchMode.FULL, case_sensitive=True, exact=Compare.SERIALIZED)
 SPRING_PATTERN = Engine(
     "spring-origin-pattern", MatchMode.FULL, case_sensitive=True, dialect=Dialect.ORIGIN_PATTERN
 )
@@ -146,6 +197,10 @@ class OriginMatcher:
     from_default: bool = False  # the matcher itself comes from a platform default
     # entries in one list (a policy, an nginx map); None means the whole document is one list
     scope: str | None = None
+    # whether a credentialed request can read a response this entry admits: None when its context
+    # says (`CorsContext.with_credentials`); False when the engine answers it with the literal `*`
+    # (ingress-nginx sends `*` with `Access-Control-Allow-Credentials: true`, which browsers refuse)
+    credentialed: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,11 +266,24 @@ class CorsContext:
     headers: tuple[HeaderLine, ...] = ()
     dropped: tuple[HeaderLine, ...] = ()
     dropped_by: Location | None = None
+    # the engine refuses this configuration (why, naming the engine): it admits no origin at all
+    rejected: str | None = None
 
     @property
     def with_credentials(self) -> bool:
         """Unknown credentials count as possible: a linter should not assume the safe case."""
         return self.credentials.value is not False
+
+    def credentials_for(self, matcher: OriginMatcher) -> bool:
+        """Whether an origin this entry admits can read credentialed responses, as browsers decide.
+
+        Browsers refuse a credentialed response whose allow-origin is the literal `*`, so a `*`
+        entry admits every origin without credentials even where the context sends
+        `Access-Control-Allow-Credentials: true`.
+        """
+        if matcher.credentialed is not None:
+            return matcher.credentialed and self.with_credentials
+        return self.with_credentials and matcher.kind is not MatcherKind.ANY
 
 
 @dataclass(slots=True)
