@@ -50,19 +50,19 @@ Expected = tuple[str, int, int] | tuple[str, str, int, int]  # (code, line, colu
 EXPECTED: dict[str, list[Expected]] = {
     # --- map ---------------------------------------------------------------------------------
     "map-exact.conf": [],
-    "map-regex-anchored.conf": [("OL302", 8, 6), ("OL405", 8, 6)],
-    "map-regex-no-dollar.conf": [("OL306", 8, 6), ("OL405", 8, 6)],
-    "map-regex-no-caret.conf": [("OL202", 8, 6), ("OL306", 8, 6), ("OL405", 8, 6)],
-    "map-regex-unescaped-dot.conf": [("OL307", 8, 6), ("OL405", 8, 6)],
+    "map-regex-anchored.conf": [("OL302", 8, 6)],
+    "map-regex-no-dollar.conf": [("OL306", 8, 6)],
+    "map-regex-no-caret.conf": [("OL202", 8, 6), ("OL306", 8, 6)],
+    "map-regex-unescaped-dot.conf": [("OL307", 8, 6)],
     "map-regex-icase.conf": [],
     "map-regex-http.conf": [("OL202", 8, 6)],
-    "map-regex-too-broad.conf": [("OL302", 8, 6), ("OL308", 8, 6), ("OL405", 8, 6)],
+    "map-regex-too-broad.conf": [("OL302", 8, 6), ("OL308", 8, 6)],
     "map-default-echo.conf": [("OL402", 7, 13)],
     # item 6: `null` is an origin browsers send; with credentials that is OL403, not OL101
     "map-null-key.conf": [("OL403", 9, 6)],
     # item 8: map string keys ignore case, so this key admits https://app.example.com
     "map-uppercase-key.conf": [],
-    "map-capture-value.conf": [("OL302", 8, 6), ("OL405", 8, 6)],
+    "map-capture-value.conf": [("OL302", 8, 6)],
     "map-literal-values.conf": [],
     "map-no-vary.conf": [("OL602", 17, 9)],
     # item 4: nginx refuses a duplicate exact key ("conflicting parameter") at that key
@@ -70,8 +70,8 @@ EXPECTED: dict[str, list[Expected]] = {
     # --- if ----------------------------------------------------------------------------------
     "if-regex-anchored.conf": [],
     "if-regex-icase.conf": [],
-    "if-regex-unanchored.conf": [("OL202", 12, 30), ("OL306", 12, 30), ("OL405", 12, 30)],
-    "if-regex-unescaped-dot.conf": [("OL307", 12, 29), ("OL405", 12, 29)],
+    "if-regex-unanchored.conf": [("OL202", 12, 30), ("OL306", 12, 30)],
+    "if-regex-unescaped-dot.conf": [("OL307", 12, 29)],
     "if-equals.conf": [],
     "if-equals-uppercase.conf": [("OL102", 12, 29)],
     # item 6: `= "null"` admits the null origin (no credentials here)
@@ -79,11 +79,11 @@ EXPECTED: dict[str, list[Expected]] = {
     "if-not-equals-return.conf": [("OL603", 14, 9), ("OL603", 15, 9)],
     # item 5: a negated check decides too; the echo is set first and cleared for other origins
     "if-negated-regex.conf": [],
-    "if-negated-regex-weak.conf": [("OL306", 12, 30), ("OL405", 12, 30)],
+    "if-negated-regex-weak.conf": [("OL306", 12, 30)],
     # item 3: `*` only for requests without an Origin, which no cross-origin page sends: no OL301
     "if-empty-origin-star.conf": [("OL603", 12, 13)],
     "if-flag-concat.conf": [],
-    "if-flag-weak.conf": [("OL202", 12, 30), ("OL306", 12, 30), ("OL405", 12, 30)],
+    "if-flag-weak.conf": [("OL202", 12, 30), ("OL306", 12, 30)],
     # --- echo --------------------------------------------------------------------------------
     "echo-credentials.conf": [("OL402", 11, 48)],
     "echo-no-credentials.conf": [("OL304", 11, 48)],
@@ -143,10 +143,7 @@ EXPECTED: dict[str, list[Expected]] = {
     # --- includes ----------------------------------------------------------------------------
     "include-snippet-echo.conf": [("snippets/cors-echo.conf", "OL402", 2, 40)],
     "include-snippet-literal.conf": [],
-    "include-map-entries.conf": [
-        ("snippets/origins.map", "OL302", 3, 2),
-        ("snippets/origins.map", "OL405", 3, 2),
-    ],
+    "include-map-entries.conf": [("snippets/origins.map", "OL302", 3, 2)],
     # --- other headers and trust decisions (items 5 and 7) -------------------------------------
     "allow-headers-echo.conf": [("OL404", 13, 49)],
     "allow-headers-echo-no-credentials.conf": [],
@@ -206,46 +203,7 @@ PENDING_FINDINGS: dict[str, str] = {
 }
 
 # Files where `match` and nginx still disagree: file -> diagnosis (see /work/notes/nginx-oracle.md).
-_BYTES = (
-    "`match` canonicalises a literal origin (`:443`, a trailing dot, upper case) where nginx `=` and the "
-    "browser compare bytes, so it says trusted for origins nginx never admits "
-    "(item 8; admit.py `_same_origin`)"
-)
 KNOWN_DISAGREEMENTS: dict[str, str] = {
-    **dict.fromkeys(
-        [
-            "allow-headers-echo-no-credentials.conf",
-            "allow-headers-echo.conf",
-            "if-equals.conf",
-            "if-not-equals-return.conf",
-            "literal-exact.conf",
-            "literal-port-443.conf",
-            "literal-trailing-dot.conf",
-            "literal-uppercase.conf",
-            "if-equals-uppercase.conf",
-            "map-exact.conf",
-            "map-literal-values.conf",
-            "map-no-vary.conf",
-            "map-null-key.conf",
-            "map-uppercase-key.conf",
-            "max-age-excessive.conf",
-            "more-set-headers-literal.conf",
-            "more-set-headers-map.conf",
-            "nested-if-drop.conf",
-            "nested-location-drop.conf",
-            "nested-more-set-headers.conf",
-            "preflight-204.conf",
-            "request-header-dropped.conf",
-            "return-204-literal.conf",
-            "examples/nginx/storefront.conf",
-            "tests/fixtures/nginx/true-negatives.conf",
-        ],
-        _BYTES,
-    ),
-    "acao-list.conf": "a list in one header is rejected by the browser; `match` admits each item (item 8). "
-    + _BYTES,
-    "two-acao-headers.conf": "two Allow-Origin headers are rejected by the browser; `match` admits each "
-    "(item 8). " + _BYTES,
     "location-regex-capture.conf": (
         "nginx sends `https://` + a capture of `[a-z0-9.-]+`: never `null`, a port or upper case; `match` "
         "takes the capture as any origin and says trusted for those (the safe side; item 3)"
