@@ -335,7 +335,19 @@ def _send(conn: http.client.HTTPConnection, method: str, url: str, headers: dict
 
 
 def run_file(path: Path, quoted: list[str], binary: str, stub: int) -> FileRun:
-    """Load one file into a fresh nginx and send every probe; nginx is stopped before returning."""
+    """Load one file into a fresh nginx and send every probe; nginx is stopped before returning.
+
+    The free port is found before nginx binds it; if another process took it meanwhile, the file
+    runs again on another port (three tries).
+    """
+    for _ in range(3):
+        result = _run_once(path, quoted, binary, stub)
+        if result.refused is None or "Address already in use" not in result.refused:
+            break
+    return result
+
+
+def _run_once(path: Path, quoted: list[str], binary: str, stub: int) -> FileRun:
     text = path.read_text(encoding="utf-8")
     result = FileRun(path)
     top = structure(text)

@@ -20,6 +20,7 @@ Without an nginx binary the nginx tests skip, with the reason, except under `CI`
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -255,7 +256,9 @@ def binary() -> str:
 
 
 @pytest.fixture(scope="module")
-def oracle(binary: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Outcome]]:
+def oracle(
+    binary: str, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> Iterator[dict[str, Outcome]]:
     """Every file through nginx and `match` once; the tests below read the outcomes."""
     cwd = tmp_path_factory.mktemp("oracle-cwd")  # no origins-lint config from this repository
     out: dict[str, Outcome] = {}
@@ -266,21 +269,26 @@ def oracle(binary: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[di
             pairs = [] if run.refused else compare(run, match_answers(path, run.origins, cwd))
             out[_key(path)] = Outcome(run, pairs)
     yield out
-    _summary(out)
+    capture = request.config.pluginmanager.get_plugin("capturemanager")
+    with capture.global_and_fixture_disabled() if capture is not None else contextlib.nullcontext():
+        print("\n" + "\n".join(summary(out)))  # shown without -s
 
 
-def _summary(out: dict[str, Outcome]) -> None:
+def summary(out: dict[str, Outcome]) -> list[str]:
+    """Files, (file, path, origin) pairs, agreement; and each file nginx refuses, with its message."""
     loaded = [o for o in out.values() if o.run.refused is None]
     pairs = [p for o in loaded for p in o.pairs]
     decided = [p for p in pairs if not p.per_file]
     agree = sum(p.agrees for p in decided)
-    print(
-        f"\nnginx oracle: {len(out)} files ({len(ORACLE_FILES)} oracle files), "
-        f"{len(loaded)} loaded by nginx, "
-        f"{len(out) - len(loaded)} refused; {len(pairs)} (file, path, origin) pairs, {len(decided)} decided "
-        f"per location; agreement {agree}/{len(decided)} = {100 * agree / max(len(decided), 1):.1f}%; "
+    share = 100 * agree / max(len(decided), 1)
+    lines = [
+        f"nginx oracle: {len(out)} files ({len(ORACLE_FILES)} oracle files), {len(loaded)} loaded by nginx, "
+        f"{len(out) - len(loaded)} refused; {len(pairs)} (file, path, origin) pairs, {len(decided)} "
+        f"decided per location; agreement {agree}/{len(decided)} = {share:.1f}%, "
         f"files in full agreement {sum(not o.disagreements() for o in loaded)}/{len(loaded)}"
-    )
+    ]
+    lines.extend(f"nginx refuses {name}: {o.run.refused}" for name, o in out.items() if o.run.refused)
+    return lines
 
 
 def test_every_oracle_file_has_expectations() -> None:
