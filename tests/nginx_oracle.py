@@ -322,7 +322,8 @@ class FileRun:
     sent: dict[tuple[Target, str], str] = field(default_factory=dict)  # what nginx answered, in words
 
 
-def _admits(exchange: Exchange, origin: str) -> bool:
+def admits(exchange: Exchange, origin: str) -> bool:
+    """What the browser accepts: one Allow-Origin, equal to the origin byte for byte, or `*`."""
     values = exchange.allow_origin
     return len(values) == 1 and values[0] in (origin, "*")
 
@@ -439,7 +440,7 @@ def _probe(result: FileRun, port: int) -> None:
                         conn.close()
                         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=TIMEOUT)
                         answers.append(_send(conn, method, target.url(origin), headers))
-                ok = [a for a in answers if _admits(a, origin)]
+                ok = [a for a in answers if admits(a, origin)]
                 verdict = "2xx" if any(200 <= a.status < 300 for a in ok) else "other" if ok else "no"
                 result.admitted[(target, origin)] = verdict
                 result.sent[(target, origin)] = "; ".join(

@@ -30,16 +30,21 @@ import pytest
 
 from tests.nginx_oracle import (
     FIXTURES_NGINX,
+    MAX_ORIGINS,
     ORACLE,
     ROOT,
+    Exchange,
     FileRun,
     Pair,
+    admits,
     compare,
     findings,
     fixtures,
     match_answers,
     nginx_binary,
+    probe_origins,
     quoted_origins,
+    rewrite,
     run_file,
     stub_upstream,
 )
@@ -356,3 +361,44 @@ def test_the_oracle_covers_sixty_of_our_files(oracle: dict[str, Outcome]) -> Non
         if p.name not in REFUSED and p.name not in KNOWN_DISAGREEMENTS and not oracle[p.name].disagreements()
     ]
     assert len(passing) >= 60, f"{len(passing)} oracle files pass: {sorted(passing)}"
+
+
+# --- the harness itself (no nginx needed) ----------------------------------------------------------
+
+
+def test_rewrite_keeps_every_line_and_reaches_only_the_test_ports(tmp_path: Path) -> None:
+    """nginx's messages name the file's own lines, and nothing leaves 127.0.0.1."""
+    text = (ORACLE / "echo-server-level.conf").read_text(encoding="utf-8")
+    out = rewrite(text, 8081, 8082, tmp_path)
+    assert len(out.splitlines()) == len(text.splitlines())
+    assert "listen 127.0.0.1:8081;" in out and "#listen 80;" in out
+    assert "proxy_pass http://127.0.0.1:8082;" in out and "10.0.0.5" not in out.replace("server 10.0.0.5", "")
+
+
+def test_probes_cover_the_attacks_on_each_host_and_stay_bounded() -> None:
+    text = (ORACLE / "map-regex-unescaped-dot.conf").read_text(encoding="utf-8")
+    probes = probe_origins(text, ["https://appxexample.com"])
+    assert probes[0] == "https://appxexample.com"  # the counterexample the finding quotes comes first
+    for origin in (
+        "null",
+        "https://app.example.com",
+        "http://app.example.com",
+        "https://app.example.com.evil.test",
+        "https://evilapp.example.com",
+        "https://app.example.com:8443",
+        "https://app.example.com.",
+        "https://APP.EXAMPLE.COM",
+    ):
+        assert origin in probes
+    assert len(probes) <= MAX_ORIGINS
+
+
+def test_a_browser_admits_one_value_equal_byte_for_byte_or_star() -> None:
+    assert admits(Exchange(200, ["https://a.example.com"]), "https://a.example.com")
+    assert admits(Exchange(200, ["*"]), "https://a.example.com")
+    assert not admits(Exchange(200, ["https://A.example.com"]), "https://a.example.com")
+    assert not admits(
+        Exchange(200, ["https://a.example.com", "https://a.example.com"]), "https://a.example.com"
+    )
+    assert not admits(Exchange(200, ["https://a.example.com https://b.example.com"]), "https://a.example.com")
+    assert not admits(Exchange(200, []), "https://a.example.com")
