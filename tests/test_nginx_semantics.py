@@ -67,6 +67,8 @@ EXPECTED: dict[str, list[tuple[str, int, int]]] = {
         ("OL306", 17, 30),
         ("OL302", 22, 29),
     ],
+    # item 5: gixy's own `$http_origin` cases, with empty blocks: reported, at low
+    "gixy-origins.conf": [("OL101", 5, 26), ("OL202", 8, 26), ("OL306", 8, 26)],
     # item 5: map keys gated by CSP (the `1` side) and by a `return 403` (the `0` side)
     "decisions-map.conf": [("OL307", 4, 6), ("OL202", 11, 6)],
     # item 6: `null` admitted is OL403 with credentials, OL305 without; refused, nothing

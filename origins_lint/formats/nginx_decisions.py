@@ -77,10 +77,14 @@ def origin_checks(directives: list[Directive], program: Program) -> Iterator[Ori
         subject, op, operand = split_condition(directive.args)
         if op not in NEGATED or not _is_origin(subject):
             continue
-        gated = index.body(directive.block, 0, set())
-        if gated is None or gated.gate is None:
+        gated = index.body(directive.block, 0, set()) or _Gated(
+            Gate.FLAG, f"nothing (the block at line {directive.location.line} is empty)", directive.location
+        )
+        if gated.gate is None:
             continue
-        admitted = NEGATED[op] if gated.restricts else op
+        # the side the body turns away is refused; where no one can say (a flag), the check is read
+        # as the allow-list it spells, as gixy reads it
+        admitted = NEGATED[op] if gated.restricts else op.lstrip("!") if gated.restricts is None else op
         if admitted.startswith("!") or operand == "":
             continue  # a deny-list, or the requests without an Origin
         where = directive.arg_location(len(directive.args) - 1)
@@ -188,9 +192,9 @@ class _Index:
             if target in seen or depth >= _MAX_DEPTH:
                 return _Gated(Gate.FLAG, f"`${target}`", where)
             gated = self.variable(target, depth + 1, seen)
-            # the body sets a value the variable's reader turns away
-            restricts = gated.restricts is not None and _truthy(directive.args[1]) is gated.restricts
-            return _Gated(gated.gate, gated.what, gated.location, restricts)
+            # the body sets a value the variable's reader turns away (None: no reader turns any away)
+            refused = None if gated.restricts is None else _truthy(directive.args[1]) is gated.restricts
+            return _Gated(gated.gate, gated.what, gated.location, refused)
         return _Gated(Gate.BACKEND, f"`{name}` at line {where.line}", where)
 
 
