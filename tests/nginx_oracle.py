@@ -7,18 +7,22 @@ The file is copied there line for line (so nginx's messages name the file's own
 lines) with only these rewrites, each keeping the line count:
 
 - every `listen` becomes a comment, and each `server {` gets
-  `listen 127.0.0.1:PORT;` on its own line;
+  `listen 127.0.0.1:PORT;` on its line, a free port of its own for each server;
 - `proxy_pass`, `fastcgi_pass`, `uwsgi_pass`, `grpc_pass` and `scgi_pass` go to a
   standard-library stub upstream on 127.0.0.1 that answers 200 with no CORS header;
 - `root`/`alias` point into the prefix, where every probed path exists as a file;
 - `ssl_*` directives become comments (no certificates in a test).
 
 A file whose top level is `server`/`map`/`upstream` is included in `http {}`; a
-file of `location`/`add_header`/`if` lines is included in a `server {}`; the
-snippets it includes are copied beside it. Every server is probed through its
-`server_name` (Host header), every prefix or exact `location` by its path, and
-paths a regex location needs come from `# oracle-paths:` comments in the file
-(`{origin}` is replaced by the probe origin, `{origin_q}` by it percent-encoded).
+file of `location`/`add_header`/`if` lines is included in a `server {}`; a whole
+`nginx.conf` (an `http` block of its own) gets only our main-level settings, and
+its `http {` includes the temp paths; the snippets a file includes are copied
+beside it. Every server is probed through its `server_name` (Host header), every
+prefix or exact `location` by its path, a regex location `^/literal/...` as
+`/literal/{host}`, every path once more with the origin in the query when the
+file reads one (`$arg_NAME`, `NAME=(...)`), and further paths from
+`# oracle-paths:` comments in the file (`{origin}` is replaced by the probe
+origin, `{origin_q}` by it percent-encoded, `{host}` by what follows `://`).
 
 For each (server, path, origin) a GET and an OPTIONS preflight are sent with
 http.client. nginx admits the origin when the response carries exactly one
@@ -54,7 +58,7 @@ ORACLE = FIXTURES_NGINX / "oracle"
 NGINX_CANDIDATES = ("/usr/sbin/nginx", "/usr/local/sbin/nginx", "/usr/local/nginx/sbin/nginx")
 MODULES = Path("/usr/lib/nginx/modules")
 MAX_ORIGINS = 48  # bounded request counts: origins per file
-MAX_TARGETS = 8  # (server, path) pairs per file
+MAX_TARGETS = 16  # (server, path) pairs per file
 TIMEOUT = 5.0  # seconds, per request and for nginx to start listening
 
 TRUSTED, NOT_TRUSTED, UNKNOWN = "trusted", "not trusted", "unknown"
@@ -148,10 +152,13 @@ _PATHS = re.compile(r"#\s*oracle-paths:\s*(.+)$", re.MULTILINE)
 _SERVER_LEVEL = {"server", "map", "upstream", "geo", "split_clients", "log_format", "limit_req_zone"}
 
 
-def rewrite(text: str, port: int, stub: int, html: Path) -> str:
-    """The file with the rewrites above, line for line."""
+def rewrite(text: str, ports: list[int], stub: int, html: Path) -> str:
+    """The file with the rewrites above, line for line; the n-th `server {` listens on ports[n]."""
+    count = iter(range(1 << 30))
     text = _LISTEN.sub(lambda m: m.group(1) + "#" + m.group(0)[len(m.group(1)) :], text)
-    text = _SERVER_OPEN.sub(lambda m: f"{m.group(1)} listen 127.0.0.1:{port};", text)
+    text = _SERVER_OPEN.sub(
+        lambda m: f"{m.group(1)} listen 127.0.0.1:{ports[min(next(count), len(ports) - 1)]};", text
+    )
     text = _PASS.sub(f"proxy_pass http://127.0.0.1:{stub};", text)
     text = _ROOT.sub(lambda m: f"{m.group(1)} {html}/;", text)
     return _SSL.sub(lambda m: m.group(1) + "# " + m.group(2), text)
@@ -203,26 +210,41 @@ class Target:
             .replace("{host}", host)
         )
 
+    server: int = 0  # which server of the file: each listens on its own port
+
     def __str__(self) -> str:
         return f"{self.host}{self.path}"
 
 
+_META = re.compile(r"[()\[\]{}.*+?|\\$]")
+_QUERY = re.compile(r"\$arg_(\w+)|[?&](\w+)=\(")
+
+
 def _locations(block: list[dict[str, Any]]) -> Iterator[str]:
+    """A path for each location: its prefix, or for a regex `^/literal/...`, `/literal/{host}`."""
     for directive in block:
-        if directive["directive"] == "location":
-            args = directive["args"]
-            if len(args) == 1 and args[0].startswith("/"):
-                yield args[0]
-            elif len(args) == 2 and args[0] in ("=", "^~") and args[1].startswith("/"):
-                yield args[1]
-            yield from _locations(directive.get("block", []))
-        elif directive["directive"] == "if":
+        if directive["directive"] != "location":
             continue
+        args = directive["args"]
+        if len(args) == 1 and args[0].startswith("/"):
+            yield args[0]
+        elif len(args) == 2 and args[0] in ("=", "^~") and args[1].startswith("/"):
+            yield args[1]
+        elif len(args) == 2 and args[0] in ("~", "~*") and args[1].startswith("^/"):
+            literal = _META.split(args[1][1:], maxsplit=1)[0]
+            if literal.endswith("/"):
+                yield literal + "{host}"
+        yield from _locations(directive.get("block", []))
 
 
 def targets(path: Path, text: str, top: list[dict[str, Any]]) -> list[Target]:
-    """(Host, path) to probe: each server by its name, each prefix/exact location, `oracle-paths`."""
+    """(Host, path) to probe: each server by its name, each location, `oracle-paths`.
+
+    A value read from the query string (`$arg_origin`, `origin=(...)` in a regex) gets the
+    probe origin there too, at every path.
+    """
     extra = [p for line in _PATHS.findall(text) for p in line.split()]
+    queries = sorted({a or b for a, b in _QUERY.findall(text)})
     servers = [d for d in top if d["directive"] == "server"]
     blocks: list[tuple[str, list[dict[str, Any]]]] = []
     if servers:
@@ -238,9 +260,10 @@ def targets(path: Path, text: str, top: list[dict[str, Any]]) -> list[Target]:
     else:
         blocks.append(("localhost", top))
     out: dict[Target, None] = {}
-    for host, block in blocks:
-        for where in ["/", *_locations(block), *extra]:
-            out.setdefault(Target(host, where), None)
+    for server, (host, block) in enumerate(blocks):
+        paths = ["/", *_locations(block), *extra]
+        for where in paths + [f"{p}?{q}={{origin}}" for p in paths if "?" not in p for q in queries]:
+            out.setdefault(Target(host, where, server), None)
     return list(out)[:MAX_TARGETS]
 
 
@@ -280,27 +303,54 @@ def stub_upstream() -> Iterator[int]:
         server.server_close()
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
+def free_ports(count: int) -> list[int]:
+    """Distinct ports nothing listens on now (all held open together, then released)."""
+    with contextlib.ExitStack() as stack:
+        socks = [stack.enter_context(socket.socket()) for _ in range(count)]
+        for sock in socks:
+            sock.bind(("127.0.0.1", 0))
+        return [int(sock.getsockname()[1]) for sock in socks]
 
 
-def _main_config(prefix: Path, port: int, body: str) -> str:
+_MAIN_ONLY = re.compile(
+    r"^(?:user|pid|daemon|master_process|worker_processes|error_log)\b[^;]*;", re.MULTILINE
+)
+_HTTP_OPEN = re.compile(r"^(\s*http\s*\{)", re.MULTILINE)
+
+
+def _prelude(prefix: Path, events: bool = True) -> str:
+    """The main-level directives of every run: one foreground process, everything in the prefix."""
     module = MODULES / "ngx_http_headers_more_filter_module.so"
     load = f"load_module {module};\n" if module.is_file() else ""
-    temp = "\n".join(
-        f"    {name}_temp_path {prefix}/tmp/{name};"
-        for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
-    )
     return (
         f"{load}daemon off;\nmaster_process off;\nworker_processes 1;\n"
         f"pid {prefix}/nginx.pid;\nerror_log {prefix}/error.log warn;\n"
-        "events { worker_connections 64; }\n"
-        "http {\n    access_log off;\n    default_type text/plain;\n"
-        f"{temp}\n    server_names_hash_bucket_size 128;\n{body}\n}}\n"
+        + ("events { worker_connections 64; }\n" if events else "")
     )
+
+
+def _http_settings(prefix: Path) -> str:
+    temp = "".join(
+        f"    {name}_temp_path {prefix}/tmp/{name};\n"
+        for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    return (
+        f"    access_log off;\n    default_type text/plain;\n{temp}    server_names_hash_bucket_size 128;\n"
+    )
+
+
+def _wrapped(names: set[str], prefix: Path, port: int) -> str:
+    """The http-level text that loads site.conf: as is, beside a bare server, or inside one."""
+    include = f"    include {prefix}/site.conf;"
+    if "server" in names:
+        return include
+    if names & _SERVER_LEVEL:  # maps and upstreams only: a server that serves nothing listens
+        return f"{include}\n    server {{ listen 127.0.0.1:{port}; }}"
+    return f"    server {{\n        listen 127.0.0.1:{port};\n    {include}\n    }}"
+
+
+def _main_config(prefix: Path, body: str) -> str:
+    return _prelude(prefix) + "http {\n" + _http_settings(prefix) + body + "\n}\n"
 
 
 @dataclass
@@ -357,8 +407,11 @@ def _run_once(path: Path, quoted: list[str], binary: str, stub: int) -> FileRun:
         prefix = Path(folder)
         (prefix / "tmp").mkdir()
         html = prefix / "html"
-        port = free_port()
-        result.targets = targets(path, text, top)
+        full = "http" in names  # a whole nginx.conf: its own http block, inside our main level
+        level = next((d.get("block", []) for d in top if d["directive"] == "http"), []) if full else top
+        ports = free_ports(max(1, sum(d["directive"] == "server" for d in level)))
+        port = ports[0]
+        result.targets = targets(path, text, level)
         result.origins = probe_origins(text, quoted)
         for target in result.targets:
             where = html / target.path.split("?")[0].lstrip("/").split("{")[0]
@@ -373,15 +426,21 @@ def _run_once(path: Path, quoted: list[str], binary: str, stub: int) -> FileRun:
                     if inner.is_file():
                         copy = prefix / inner.relative_to(path.parent)
                         copy.parent.mkdir(parents=True, exist_ok=True)
-                        copy.write_text(rewrite(inner.read_text(encoding="utf-8"), port, stub, html))
-        (prefix / "site.conf").write_text(rewrite(text, port, stub, html), encoding="utf-8")
-        if names & _SERVER_LEVEL:
-            body = f"    include {prefix}/site.conf;"
-        else:
-            listen = f"listen 127.0.0.1:{port};"
-            body = f"    server {{\n        {listen}\n        include {prefix}/site.conf;\n    }}"
+                        copy.write_text(rewrite(inner.read_text(encoding="utf-8"), ports[:1], stub, html))
+        site = rewrite(text, ports, stub, html)
         config = prefix / "nginx.conf"
-        config.write_text(_main_config(prefix, port, body), encoding="utf-8")
+        if full:
+            site = _MAIN_ONLY.sub(lambda m: "#" + m.group(0), site)
+            site = _HTTP_OPEN.sub(lambda m: f"{m.group(1)} include {prefix}/oracle-http.conf;", site, count=1)
+            settings = _http_settings(prefix)
+            if not any(d["directive"] == "server" for d in level):
+                settings += f"    server {{ listen 127.0.0.1:{port}; }}\n"
+            (prefix / "oracle-http.conf").write_text(settings, encoding="utf-8")
+            main = _prelude(prefix, events="events" not in names) + f"include {prefix}/site.conf;\n"
+        (prefix / "site.conf").write_text(site, encoding="utf-8")
+        if not full:
+            main = _main_config(prefix, _wrapped(names, prefix, port))
+        config.write_text(main, encoding="utf-8")
         command = [binary, "-p", str(prefix), "-c", str(config), "-e", str(prefix / "error.log")]
         test = subprocess.run([*command, "-t", "-q"], capture_output=True, text=True, timeout=60, check=False)
         if test.returncode != 0:
@@ -392,7 +451,7 @@ def _run_once(path: Path, quoted: list[str], binary: str, stub: int) -> FileRun:
             if not _listening(port, process):
                 result.refused = _message(process.communicate(timeout=10)[1], prefix, path)
                 return result
-            _probe(result, port)
+            _probe(result, ports)
         finally:
             if process.poll() is None:
                 process.terminate()
@@ -421,10 +480,11 @@ def _listening(port: int, process: subprocess.Popen[str]) -> bool:
     return False
 
 
-def _probe(result: FileRun, port: int) -> None:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=TIMEOUT)
+def _probe(result: FileRun, ports: list[int]) -> None:
+    conns: dict[int, http.client.HTTPConnection] = {}
     try:
         for target in result.targets:
+            port = ports[min(target.server, len(ports) - 1)]
             for origin in result.origins:
                 base = {"Host": target.host, "Origin": origin}
                 preflight = {
@@ -434,11 +494,14 @@ def _probe(result: FileRun, port: int) -> None:
                 }
                 answers = []
                 for method, headers in (("GET", base), ("OPTIONS", preflight)):
+                    conn = conns.setdefault(
+                        port, http.client.HTTPConnection("127.0.0.1", port, timeout=TIMEOUT)
+                    )
                     try:
                         answers.append(_send(conn, method, target.url(origin), headers))
                     except (http.client.HTTPException, OSError):
                         conn.close()
-                        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=TIMEOUT)
+                        conns[port] = conn = http.client.HTTPConnection("127.0.0.1", port, timeout=TIMEOUT)
                         answers.append(_send(conn, method, target.url(origin), headers))
                 ok = [a for a in answers if admits(a, origin)]
                 verdict = "2xx" if any(200 <= a.status < 300 for a in ok) else "other" if ok else "no"
@@ -448,7 +511,8 @@ def _probe(result: FileRun, port: int) -> None:
                     for method, a in zip(("GET", "OPTIONS"), answers, strict=True)
                 )
     finally:
-        conn.close()
+        for conn in conns.values():
+            conn.close()
 
 
 # --- comparing with `match` -------------------------------------------------------------------
