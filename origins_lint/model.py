@@ -337,6 +337,9 @@ class ParsedFile:
     problems: list[InputProblem] = field(default_factory=list)
     # other files this one pulled in (nginx `include`), by path, with their text for suppressions
     included: dict[str, str] = field(default_factory=dict)
+    # what it says depends on more than its text and those files (an nginx `include` glob, or one
+    # not found): never taken from the result cache
+    uncached: bool = False
 
 
 @dataclass(frozen=True, slots=True)
