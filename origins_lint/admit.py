@@ -12,10 +12,12 @@ as a template placeholder, or what a parser reported as not analysed or unread).
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from origins_lint import formats
 from origins_lint.exact import exact_admits, null_admits, served, wildcard_admits
 from origins_lint.model import (
     CorsContext,
@@ -25,7 +27,7 @@ from origins_lint.model import (
     ParsedFile,
     ProblemKind,
 )
-from origins_lint.rules.facts import analysis, regex
+from origins_lint.rules.facts import AFFIXES, analysis, regex
 
 # what a parser reports about text it did not read: such text may hold an entry that admits the origin
 UNREAD = (ProblemKind.NOT_ANALYSED, ProblemKind.UNKNOWN_FORMAT)
@@ -107,8 +109,10 @@ def decide(matcher: OriginMatcher, origin: str) -> bool | None:
         return exact_admits(matcher.raw, origin, matcher.engine)
     if kind is MatcherKind.WILDCARD:
         return wildcard_admits(matcher.raw, origin, matcher.engine)
-    found = analysis(matcher)  # regexes, and prefix/suffix/contains as their regex
-    return None if found is None else found.decides(origin)
+    if kind is MatcherKind.REGEX or kind in AFFIXES:
+        found = analysis(matcher)  # regexes, and prefix/suffix/contains as their regex
+        return None if found is None else found.decides(origin)
+    return False  # a kind that admits no origin (a request path sent where an origin belongs)
 
 
 def admits(matcher: OriginMatcher, origin: str) -> bool:
@@ -162,18 +166,28 @@ def answer(files: list[ParsedFile], origin: str) -> Answer:
     """Every active entry that admits the origin, and every one (or unread text) that might.
 
     One nginx entry serves several locations; it is listed again only when it is used there
-    with different credentials.
+    with different credentials. A file another one includes is answered for there, where its
+    variables are set (as `check` reports it), not again on its own.
     """
     result = Answer()
     seen: set[tuple[object, ...]] = set()
+    covered = {
+        real for parsed in files for path in parsed.included if (real := _real(path)) != _real(parsed.path)
+    }
     for parsed in files:
+        if _real(parsed.path) in covered:
+            continue
         for problem in parsed.problems:
-            if problem.kind in UNREAD:
+            where = problem.location
+            spot = (_real(where.path), where.line, where.column, problem.message)
+            if problem.kind in UNREAD and spot not in seen:
+                seen.add(spot)
                 result.undecided.append(Undecided(problem.location, problem.message, kind=problem.kind.value))
         for document in parsed.documents:
             result.refused.extend(Refusal(c.location, c.rejected) for c in document.contexts if c.rejected)
             for context, matcher in document.matchers():
-                key = (matcher.location, matcher.raw, context.credentials_for(matcher))
+                at = matcher.location
+                key = (_real(at.path), at.line, at.column, matcher.raw, context.credentials_for(matcher))
                 if key in seen or context.rejected is not None:
                     continue
                 refused = browser_refuses(context, matcher)
@@ -193,3 +207,8 @@ def answer(files: list[ParsedFile], origin: str) -> Answer:
                         )
                     )
     return result
+
+
+def _real(path: str) -> str:
+    """The file a path stands for, as `check` resolves it (symlinks, a copy of /etc/nginx)."""
+    return os.path.realpath(formats.stand_in(path) or path)
