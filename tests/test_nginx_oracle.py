@@ -202,9 +202,6 @@ _URL = (
 )
 _REFUSED = "nginx refuses this file; our check does not say so (item 4, OL001 at the line nginx names)"
 PENDING_FINDINGS: dict[str, str] = {
-    "add-header-arg-count.conf": _REFUSED,
-    "broken-quote.conf": _REFUSED,
-    "set-arg-count.conf": _REFUSED,
     "map-duplicate-key.conf": (
         _REFUSED + "; today OL103 low (on i17-files: OL001 and OL103 on the same key, one flaw twice)"
     ),
@@ -222,12 +219,24 @@ KNOWN_DISAGREEMENTS: dict[str, str] = {
     ),
 }
 
-# Every other nginx fixture and example. Not the Debian-like tree under layout/ (a whole
-# /etc/nginx with absolute includes: test_nginx_files runs it through `nginx -t` in its own
-# prefix), nor templates (nginx never loads one before envsubst fills it in).
+
+def _in_a_tree(path: Path) -> bool:
+    """Inside a whole /etc/nginx copy (a folder with its own nginx.conf, below the fixtures' root)."""
+    return any(
+        (folder / "nginx.conf").is_file() for folder in path.parents if FIXTURES_NGINX in folder.parents
+    )
+
+
+# Every other nginx fixture and example. Not the files of a whole /etc/nginx copy (layout/,
+# files/debian-etc-nginx/: absolute includes; test_nginx_files runs that tree through
+# `nginx -t` in its own prefix), nor templates (nginx never loads one before envsubst).
 OTHER_FILES = sorted(
     [
-        *(p for p in FIXTURES_NGINX.rglob("*.conf") if not {"oracle", "layout", "templates"} & set(p.parts)),
+        *(
+            p
+            for p in FIXTURES_NGINX.rglob("*.conf")
+            if not {"oracle", "templates"} & set(p.parts) and not _in_a_tree(p)
+        ),
         *(ROOT / "examples" / "nginx").glob("*.conf"),
     ]
 )
