@@ -12,7 +12,7 @@ Where today's code is known to be wrong, the file is listed in
 `KNOWN_DISAGREEMENTS` (nginx and `match` disagree) or `PENDING_FINDINGS` (the
 findings are not yet the correct ones) with the diagnosis; the test asserts that
 each still differs, so a fix forces the entry out of the list and the file back
-into the strict check. Details per file: /work/notes/nginx-oracle.md.
+into the strict check. `python -m tests.nginx_oracle FILE` shows every disagreement of a file.
 
 Without an nginx binary the nginx tests skip, with the reason, except under `CI`
 (`.ci/run` installs `nginx-light` and the headers-more module), where they fail.
@@ -207,7 +207,7 @@ PENDING_FINDINGS: dict[str, str] = {
     ),
 }
 
-# Files where `match` and nginx still disagree: file -> diagnosis (see /work/notes/nginx-oracle.md).
+# Files where `match` and nginx still disagree: file -> diagnosis (`python -m tests.nginx_oracle FILE`).
 KNOWN_DISAGREEMENTS: dict[str, str] = {
     "location-regex-capture.conf": (
         "nginx sends `https://` + a capture of `[a-z0-9.-]+`: never `null`, a port or upper case; `match` "
