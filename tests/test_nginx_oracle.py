@@ -191,19 +191,10 @@ REFUSED: dict[str, str] = {
 }
 
 # Oracle files whose findings are not yet the correct ones above: file -> diagnosis.
-_RETURN = (
-    "item 3: add_header applies to a `return` of 301/302/303/307/308 too, and with `always` to every status "
-    "(a 403/404 sent with the echo and credentials is readable by the sender's page); today only a `return` "
-    "with a 2xx carries the headers"
-)
-_URL = (
-    "a value taken from the request URL is attacker-controlled; today a capture is dropped as "
-    "'a capture of a path regex' (item 3)"
-)
-_REFUSED = "nginx refuses this file; our check does not say so (item 4, OL001 at the line nginx names)"
 PENDING_FINDINGS: dict[str, str] = {
     "map-duplicate-key.conf": (
-        _REFUSED + "; today OL103 low (on i17-files: OL001 and OL103 on the same key, one flaw twice)"
+        "nginx refuses the duplicate key (item 4): OL001 at the key, and today OL103 on the same key "
+        "too (one flaw, two findings)"
     ),
 }
 
