@@ -31,6 +31,8 @@ from origins_lint.rules.facts import AFFIXES, analysis, regex
 
 # what a parser reports about text it did not read: such text may hold an entry that admits the origin
 UNREAD = (ProblemKind.NOT_ANALYSED, ProblemKind.UNKNOWN_FORMAT)
+# entries written as list items, which an engine may skip (Engine.served)
+LISTED = (MatcherKind.EXACT, MatcherKind.WILDCARD, MatcherKind.NULL)
 # placeholders a template engine fills in later: `{{ .Values.origin }}`, `${domain}`
 _PLACEHOLDER = re.compile(r"\{\{.*?\}\}|\$\{[^}]*\}", re.DOTALL)
 
@@ -99,12 +101,12 @@ def decide(matcher: OriginMatcher, origin: str) -> bool | None:
     kind = matcher.kind
     if kind in (MatcherKind.ANY, MatcherKind.REFLECTED):
         return True
-    if not served(matcher.raw, matcher.engine):
+    if kind in (MatcherKind.EXACT, MatcherKind.WILDCARD) and _PLACEHOLDER.search(matcher.raw):
+        return _templated(matcher.raw, origin)
+    if kind in LISTED and not served(matcher.raw, matcher.engine):
         return False  # the engine skips the item (ingress-nginx: not `scheme://host[:port]`)
     if kind is MatcherKind.NULL:
         return null_admits(origin, matcher.engine)
-    if kind in (MatcherKind.EXACT, MatcherKind.WILDCARD) and _PLACEHOLDER.search(matcher.raw):
-        return _templated(matcher.raw, origin)
     if kind is MatcherKind.EXACT:
         return exact_admits(matcher.raw, origin, matcher.engine)
     if kind is MatcherKind.WILDCARD:

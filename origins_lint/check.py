@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
 from origins_lint import formats
@@ -12,13 +12,14 @@ from origins_lint.config import Config, selector_matches
 from origins_lint.discover import Candidate, discover, glob_match, relative_to
 from origins_lint.file_check import PROBLEM_RULES, FileOutcome, Job, parse_source
 from origins_lint.fingerprint import with_fingerprints
+from origins_lint.formats.base import UNCLAIMED
 from origins_lint.model import Finding, InputProblem, Location, ParsedFile, ProblemKind
 from origins_lint.source import Source, read_source
 from origins_lint.suppress import Suppressions, scan
 from origins_lint.workers import Work, check_all, jobs_for
 
 NOT_ANALYSED = PROBLEM_RULES[ProblemKind.NOT_ANALYSED]
-UNKNOWN = PROBLEM_RULES[ProblemKind.UNKNOWN_FORMAT]  # a file another includes was read there
+UNKNOWN_FORMAT = PROBLEM_RULES[ProblemKind.UNKNOWN_FORMAT]
 
 
 ProgressHook = Callable[[int, int], None]  # (files done, files in all), after each file
@@ -58,7 +59,20 @@ def parse_files(
 
 def _candidates(paths: list[str], config: Config, input_format: str | None) -> list[Candidate]:
     wanted = formats.BY_NAME[input_format].wants if input_format else formats.wanted
-    return list(discover(paths, config.exclude, config.root, wanted, formats.claimed, formats.stand_in))
+    discovered = discover(paths, config.exclude, config.root, wanted, formats.claimed, formats.stand_in)
+    if not config.respect_gitignore or not any(os.path.isdir(path) for path in paths):
+        return list(discovered)
+    from origins_lint.ignore_files import IgnoreFiles
+
+    ignore = IgnoreFiles()  # a walk skips what git ignores; a file named on the command line is checked
+    return [
+        candidate
+        for given in paths
+        for candidate in discover(
+            [given], config.exclude, config.root, wanted, formats.claimed, formats.stand_in
+        )
+        if candidate.explicit or not ignore.ignored(candidate.path, given)
+    ]
 
 
 def _read(candidate: Candidate, config: Config) -> Source | InputProblem:
@@ -91,6 +105,7 @@ def run_check(
     skip_unknown: bool = False,
     jobs: int | None = 1,
     cache: bool = False,
+    given: Mapping[str, Source | InputProblem] | None = None,
 ) -> CheckResult:
     """Check every file (from the cache where its text is unchanged, else in `jobs` processes), then filter.
 
@@ -100,14 +115,16 @@ def run_check(
     """
     result = CheckResult()
     job = Job(config, input_format, _roots(paths), skip_unknown)
-    candidates = _candidates(paths, config, input_format)
+    given = given or {}  # texts read already (stdin, under the name `--stdin-filename` gives it)
+    found = _candidates([path for path in paths if path not in given], config, input_format)
+    candidates = [*(Candidate(path, explicit=True) for path in given), *found]
     store = ResultCache.open(config.root, job) if cache else None
     texts: dict[str, str] = {}
     outcomes: list[FileOutcome | bool | None] = []
     work: list[tuple[int, Work, str]] = []  # (position, the file, its text's hash) of files to check
     read = _reader(texts, config)
     for candidate in candidates:
-        source = _read(candidate, config)
+        source = given.get(candidate.path) or _read(candidate, config)
         if isinstance(source, Source):
             texts[candidate.path] = source.text
         digest = ""
@@ -182,12 +199,13 @@ def _filtered(
             result.internal_errors.append(outcome.error)
         if not outcome.counted:
             continue
-        result.files_checked += 1
-        result.paths.append(outcome.path)
+        if _claimed(outcome):  # a file no format claims was not checked: not counted, no JUnit case
+            result.files_checked += 1
+            result.paths.append(outcome.path)
         found = [*outcome.problems, *outcome.findings]
         # an included file keeps its read errors; its analysis (and its format) is the includer's
         if covered and _real(outcome.path) in covered:
-            found = [f for f in outcome.problems if f.code not in (NOT_ANALYSED, UNKNOWN)]
+            found = [f for f in outcome.problems if f.code not in (NOT_ANALYSED, UNKNOWN_FORMAT)]
         for finding in found:
             if filters.drops(finding):
                 continue
@@ -199,6 +217,11 @@ def _filtered(
 def _real(path: str) -> str:
     """The file a path stands for: symlinks resolved, and a copy's link to /etc/nginx/... mapped."""
     return os.path.realpath(formats.stand_in(path) or path)
+
+
+def _claimed(outcome: FileOutcome) -> bool:
+    """Whether some format read the file (or tried to: a file that cannot be read was meant to be)."""
+    return outcome.format != UNCLAIMED or any(f.code != UNKNOWN_FORMAT for f in outcome.problems)
 
 
 def _fixable(

@@ -28,6 +28,7 @@ KEYS: dict[str, str] = {
     "allowed-domains": "list of domains",
     "denied-origins": "list of origin globs",
     "development-files": "list of globs",
+    "respect-gitignore": "true or false",
     **dict.fromkeys(LIMIT_KEYS, "a positive whole number"),
     "max-file-size": "a number of bytes",
 }
@@ -50,6 +51,7 @@ class Config:
     development_files: tuple[str, ...] = ()
     limits: Limits = DEFAULT_LIMITS
     root: Path = field(default_factory=Path.cwd)
+    respect_gitignore: bool = True  # folder walks skip what git ignores (`ignore_files.py`)
 
 
 def find_config(start: Path) -> Path | None:
@@ -114,6 +116,10 @@ def _convert(key: str, value: Any, path: Path) -> Any:
         if key in ("select", "ignore"):
             check_selectors(value, f"{path}: `{key}`")
         return tuple(value)
+    if key == "respect-gitignore":
+        if not isinstance(value, bool):
+            raise wrong()
+        return value
     if key == "fail-on":
         if not isinstance(value, str):
             raise wrong()

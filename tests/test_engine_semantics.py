@@ -523,3 +523,21 @@ def test_an_included_file_is_answered_for_where_it_is_included(tmp_path: Path) -
     app = match("https://app.example.com", tmp_path, json=True)
     assert app.exit_code == 0
     assert spots(app.report["entries"]) == [(5, 10, "exact")]  # listed once, though two files reach it
+
+
+def test_an_entry_that_never_matches_is_not_a_duplicate_of_the_one_that_does(tmp_path: Path) -> None:
+    """Traefik compares with Go `==`: `https://App.example.com` is not a second copy of
+    `https://app.example.com` (removing the latter would lock the site out); it is OL102."""
+    path = tmp_path / "dynamic.yml"
+    path.write_text(
+        "http:\n"
+        "  middlewares:\n"
+        "    cors:\n"
+        "      headers:\n"
+        "        accessControlAllowOriginList:\n"
+        "          - https://app.example.com\n"
+        "          - https://App.example.com\n"
+        "          - https://app.example.com\n",
+        encoding="utf-8",
+    )
+    assert [spot for spot in found(path) if spot[0] != "OL602"] == [("OL102", 7, 13), ("OL103", 8, 13)]

@@ -209,7 +209,7 @@ def test_statistics_text_and_json(project: Path) -> None:
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
         "2  OL102  [*] non-canonical-origin  [low]",
-        "2  OL201  insecure-origin  [medium]",
+        "2  OL201  insecure-origin  [high]",  # counted at the severity the findings have (issue 20)
         "2  OL303  shared-host-origin  [critical]",
         "Found 6 findings (2 critical, 2 high, 2 low) in 2 files. 2 fixable with `--fix` (marked [*]).",
     ]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from origins_lint.formats.base import FormatOptions
+from origins_lint.formats.base import UNCLAIMED, FormatOptions
 from origins_lint.formats.hcl_values import Attribute, Block, Each, Evaluator, Unresolved, Value, parse_hcl
 from origins_lint.formats.okta import ScopeEntry, trusted_origin_context
 from origins_lint.model import (
@@ -40,9 +40,9 @@ def detect(path: str, _text: str) -> bool:
 
 
 def parse(source: Source, options: FormatOptions) -> ParsedFile:
+    if RESOURCE not in source.text:  # no file of ours: not counted as checked, no JUnit case
+        return ParsedFile(source.path, UNCLAIMED)
     result = ParsedFile(source.path, NAME)
-    if RESOURCE not in source.text:
-        return result
     blocks, error = parse_hcl(source.path, source.text)
     if error is not None:
         result.problems.append(error)

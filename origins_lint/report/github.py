@@ -32,7 +32,7 @@ def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def render(result: CheckResult, _style: Style) -> str:
+def render(result: CheckResult, style: Style) -> str:
     lines = []
     for finding in result.findings:
         loc = finding.location
@@ -46,5 +46,6 @@ def render(result: CheckResult, _style: Style) -> str:
         }
         written = ",".join(f"{key}={escape_property(value)}" for key, value in properties.items())
         lines.append(f"::{COMMANDS[finding.severity]} {written}::{escape_data(finding.message)}")
-    lines.append(escape_data(summary(result)))
-    return "\n".join(lines) + "\n"
+    if style.summary:
+        lines.append(escape_data(summary(result)))
+    return "".join(f"{line}\n" for line in lines)

@@ -48,8 +48,9 @@ def render(result: CheckResult, style: Style) -> str:
         tag = paint(COLOURS[finding.severity], f"{finding.code} [{finding.severity.label}]")
         fixable = " [*]" if finding.fix is not None else ""
         lines.append(f"{where} {tag}{fixable} {printable(finding.message)}")
-    lines.append(summary(result))
-    return "\n".join(lines) + "\n"
+    if style.summary:
+        lines.append(summary(result))
+    return "".join(f"{line}\n" for line in lines)
 
 
 def summary(result: CheckResult) -> str:
@@ -139,5 +140,6 @@ def _pretty(result: CheckResult, style: Style) -> str:
                     overflow="ellipsis",
                 )
         console.print()
-    console.print(Text(summary(result), style="bold"))
+    if style.summary:
+        console.print(Text(summary(result), style="bold"))
     return out.getvalue()

@@ -90,16 +90,22 @@ def _engine_text(matcher: OriginMatcher) -> OriginText | None:
     return parsed(matcher)
 
 
+def _matches_as_sent(matcher: OriginMatcher, canonical: str) -> bool:
+    """Whether the engine's own comparison matches the entry with the Origin browsers send for it."""
+    return matcher.engine.compare is Compare.SERIALIZED or exact_admits(
+        matcher.raw, canonical, matcher.engine
+    )
+
+
 def _non_canonical(_context: CorsContext, matcher: OriginMatcher, _doc: Document) -> Hit | None:
     text = _engine_text(matcher)
     if text is None or not text.ok or text.canonical is None:
         return None
     compare = matcher.engine.compare
-    serialized = compare is Compare.SERIALIZED
     if (
         matcher.kind is MatcherKind.EXACT
-        and not serialized
-        and exact_admits(matcher.raw, text.canonical, matcher.engine)
+        and compare is not Compare.SERIALIZED
+        and _matches_as_sent(matcher, text.canonical)
     ):
         return None  # the engine matches what browsers send, and echoes the browser's own Origin
     # an engine that ignores case (ingress-nginx, Envoy `ignore_case`) still matches upper-case entries
@@ -137,6 +143,8 @@ def _duplicates_in(entries: list[tuple[frozenset[str], OriginMatcher]]) -> Itera
         if text is None or not text.ok or text.canonical is None:
             continue
         key = text.canonical
+        if matcher.kind is MatcherKind.EXACT and not _matches_as_sent(matcher, key):
+            continue  # it never matches what browsers send (OL102): not a second copy of the one that does
         if key in seen:
             first = seen[key]
             yield Hit(
