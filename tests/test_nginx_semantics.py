@@ -306,3 +306,33 @@ def test_real_nginx_sends_what_the_model_says(real_nginx: Path) -> None:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+NASTY = {
+    "return-without-status.conf": (
+        "server { location / { return; add_header Access-Control-Allow-Origin $http_origin; } }\n"
+    ),
+    "more-set-headers-empty-status.conf": (
+        'server { location / { more_set_headers -s; more_set_headers -s "x y" '
+        '"Access-Control-Allow-Origin: $1"; return 200; } }\n'
+    ),
+    "lua-without-variable.conf": "set_by_lua_block { return 1 }\nserver { }\n",
+    "if-without-operand.conf": "server { if ($http_origin) { } if ($http_origin ~) { return 403; } }\n",
+    "unclosed-placeholder.conf.j2": "server {\n add_header X {{ broken ;\n}\n",
+    "placeholder-keys.conf.template": (
+        'map $http_origin $x { "{{ a }}" 1; ~^https://${D}$ 0; }\nserver { if ($x) { return 403; } }\n'
+    ),
+    "self-reference.conf": (
+        'server { location / { if ($http_origin !~ "^https://a\\.example\\.com$") { set $a $a; set $b $a; } '
+        'add_header Access-Control-Allow-Origin "${http_origin}x ${b}" always; return 301; } }\n'
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(NASTY))
+def test_odd_input_is_reported_never_a_traceback(project: Path, name: str) -> None:
+    write(project, name, NASTY[name])
+    result = check_json(name, extra=("--no-cache",))
+    assert result.exit_code in (0, 1), result.stdout + result.stderr
+    assert result.stderr == ""
+    assert all(f["line"] >= 1 and f["column"] >= 1 for f in result.findings)
