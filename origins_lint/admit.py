@@ -20,6 +20,7 @@ from enum import StrEnum
 from origins_lint import formats
 from origins_lint.exact import exact_admits, null_admits, served, wildcard_admits
 from origins_lint.model import (
+    PLACEHOLDER,
     CorsContext,
     Location,
     MatcherKind,
@@ -34,7 +35,6 @@ UNREAD = (ProblemKind.NOT_ANALYSED, ProblemKind.UNKNOWN_FORMAT)
 # entries written as list items, which an engine may skip (Engine.served)
 LISTED = (MatcherKind.EXACT, MatcherKind.WILDCARD, MatcherKind.NULL)
 # placeholders a template engine fills in later: `{{ .Values.origin }}`, `${domain}`
-_PLACEHOLDER = re.compile(r"\{\{.*?\}\}|\$\{[^}]*\}", re.DOTALL)
 
 
 class Verdict(StrEnum):
@@ -101,7 +101,7 @@ def decide(matcher: OriginMatcher, origin: str) -> bool | None:
     kind = matcher.kind
     if kind in (MatcherKind.ANY, MatcherKind.REFLECTED):
         return True
-    if kind in (MatcherKind.EXACT, MatcherKind.WILDCARD) and _PLACEHOLDER.search(matcher.raw):
+    if kind in (MatcherKind.EXACT, MatcherKind.WILDCARD) and PLACEHOLDER.search(matcher.raw):
         return _templated(matcher.raw, origin)
     if kind in LISTED and not served(matcher.raw, matcher.engine):
         return False  # the engine skips the item (ingress-nginx: not `scheme://host[:port]`)
@@ -125,7 +125,7 @@ def admits(matcher: OriginMatcher, origin: str) -> bool:
 def _templated(raw: str, origin: str) -> bool | None:
     """A value with placeholders: its fixed text can rule an origin out (`http://${domain}` never
     admits an `https://` origin), never in."""
-    pieces = _PLACEHOLDER.split(raw)
+    pieces = PLACEHOLDER.split(raw)
     shape = ".*".join(re.escape(piece) for piece in pieces)
     return None if re.fullmatch(shape, origin, re.DOTALL) else False
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from origins_lint import __version__
-from origins_lint.report.safe import encodable, printable
+from origins_lint.report.safe import encodable, line_start, printable
 
 if TYPE_CHECKING:
     from origins_lint.check import CheckResult, ProgressHook
@@ -82,30 +82,17 @@ def _fail(message: str) -> Exit:
 def check(args: Namespace) -> None:
     """Check files and folders for risky CORS and trusted-origin entries."""
     from origins_lint import formats
-    from origins_lint.config import ConfigError, check_selectors, find_config, load_config
-    from origins_lint.model import Severity
+    from origins_lint.config import ConfigError
 
     try:
-        settings = load_config(args.config if args.config is not None else find_config(Path.cwd()))
-        if args.select:
-            settings.select = tuple(_split(args.select))
-            check_selectors(settings.select, "--select")
-        if args.ignore:
-            settings.ignore = tuple(_split(args.ignore))
-            check_selectors(settings.ignore, "--ignore")
-        _extend(settings, args)
+        paths = _paths(args)
+        groups = _configured(args, paths)
     except ConfigError as error:
         raise _fail(str(error)) from None
-    if args.no_respect_gitignore:
-        settings.respect_gitignore = False
-    if args.fail_on is not None:
-        settings.fail_on = Severity.parse(args.fail_on)
-    if args.exclude:
-        settings.exclude = (*settings.exclude, *args.exclude)
     if args.input_format is not None and args.input_format not in formats.NAMES:
         raise _fail(f"unknown input format `{args.input_format}`; known: {', '.join(formats.NAMES)}")
     chosen, extra_outputs = _outputs(args.output_format, args.output_file)
-    paths, given = _stdin(args, settings)
+    given = _stdin(args, groups)
     if args.statistics and chosen not in ("text", "json"):
         raise _fail("--statistics prints text or json; drop --output-format or pick one of those")
     if args.fix and args.diff:
@@ -115,8 +102,7 @@ def check(args: Namespace) -> None:
     if given and (args.fix or args.diff):
         raise _fail("--fix and --diff change files on disk; they cannot be used on stdin (`-`)")
     run = _Run(
-        paths,
-        settings,
+        groups,
         args.input_format,
         _progress_hook(),
         args.skip_unknown,
@@ -138,11 +124,14 @@ def check(args: Namespace) -> None:
         _apply_baseline(result, args.baseline)
     _emit(_render(result, chosen, args.statistics, args.output_file is None, args.quiet), args.output_file)
     _write_outputs(result, extra_outputs, args)
+    for message in result.warnings:
+        _warn(f"origins-lint: warning: {printable(message)}")
     for message in result.internal_errors:
         _warn(f"origins-lint: {printable(message)} (please report this bug)")
     if result.internal_errors:
         raise Exit(2)
-    failing = any(f.severity >= settings.fail_on for f in result.findings)
+    fail_on = min(settings.fail_on for _, settings in groups)  # the strictest, when configs differ
+    failing = any(f.severity >= fail_on for f in result.findings)
     raise Exit(1 if failing and not args.exit_zero else 0)
 
 
@@ -184,30 +173,70 @@ def _write_outputs(result: CheckResult, outputs: list[tuple[str, Path]], args: N
         _warn(summary(result))
 
 
-def _stdin(args: Namespace, settings: Config) -> tuple[list[str], dict[str, Source | InputProblem]]:
-    """The paths to check; `-` (or `--stdin-filename` alone) reads stdin, named as `--stdin-filename` says.
-
-    That name picks the format, the config's per-file settings apply to it, and messages show it: how
-    editors and pre-commit-style tools pass a buffer that is not saved yet.
-    """
+def _paths(args: Namespace) -> list[str]:
+    """The paths to check; `-` (or `--stdin-filename` alone) stands for stdin, under the name
+    `--stdin-filename` gives it, so that name picks the format and the config that governs it."""
     paths = list(args.paths) or ([STDIN] if args.stdin_filename is not None else ["."])
     if STDIN not in paths:
         if args.stdin_filename is not None:
             raise _fail("--stdin-filename names what `-` reads; give `-` as the path")
-        return paths, {}
+        return paths
     if paths.count(STDIN) > 1:
         raise _fail("`-` (stdin) can be given once")
+    name: str = args.stdin_filename or STDIN
+    return [name if path == STDIN else path for path in paths]
+
+
+def _stdin(args: Namespace, groups: list[tuple[list[str], Config]]) -> dict[str, Source | InputProblem]:
+    """What `-` reads, named as `--stdin-filename` says: how editors and pre-commit-style tools pass a
+    buffer that is not saved yet. Its config's per-file settings apply to it, and messages show it."""
+    if STDIN not in args.paths and not (not args.paths and args.stdin_filename is not None):
+        return {}
     from origins_lint.source import decode, problem
 
     name: str = args.stdin_filename or STDIN
-    limit = settings.limits.file_size
+    limit = next(settings for paths, settings in groups if name in paths).limits.file_size
     data = sys.stdin.buffer.read(limit + 1)
     source = (
         problem(name, f"stdin is too large to check (the limit is {limit:,} bytes: raise `max-file-size`)")
         if len(data) > limit
         else decode(name, data)
     )
-    return [name if path == STDIN else path for path in paths], {name: source}
+    return {name: source}
+
+
+def _configured(args: Namespace, paths: list[str]) -> list[tuple[list[str], Config]]:
+    """The paths grouped by the config that governs them (the nearest one upward from each, or
+    `--config`), each config with the command line's `--select`, `--ignore`, `--fail-on` and
+    `--exclude` applied. Raises ConfigError."""
+    from origins_lint.config import check_selectors, config_for, load_config
+    from origins_lint.model import Severity
+
+    found: dict[Path | None, list[str]] = {}
+    seen: dict[Path, Path | None] = {}
+    for path in paths:
+        governing = args.config if args.config is not None else config_for(path, seen)
+        found.setdefault(governing, []).append(path)
+    groups = []
+    for config_path, members in found.items():
+        settings = load_config(config_path)
+        if args.select:
+            settings.select = tuple(_split(args.select))
+            settings.set_by["select"] = "--select"
+            check_selectors(settings.select, "--select")
+        if args.ignore:
+            settings.ignore = tuple(_split(args.ignore))
+            settings.set_by["ignore"] = "--ignore"
+            check_selectors(settings.ignore, "--ignore")
+        _extend(settings, args)
+        if args.no_respect_gitignore:
+            settings.respect_gitignore = False
+        if args.fail_on is not None:
+            settings.fail_on = Severity.parse(args.fail_on)
+        if args.exclude:
+            settings.exclude = (*settings.exclude, *args.exclude)
+        groups.append((members, settings))
+    return groups
 
 
 def _output_format(given: str | None, output_file: Path | None) -> str:
@@ -225,8 +254,7 @@ def _output_format(given: str | None, output_file: Path | None) -> str:
 class _Run:
     """One check over the same paths and settings; `--fix` runs it again after each round of edits."""
 
-    paths: list[str]
-    settings: Config
+    groups: list[tuple[list[str], Config]]  # paths, and the config that governs them
     input_format: str | None
     hook: ProgressHook
     skip_unknown: bool
@@ -235,22 +263,27 @@ class _Run:
     given: dict[str, Source | InputProblem]
 
     def __call__(self) -> CheckResult:
-        from origins_lint.check import run_check
+        from origins_lint.check import merged, run_check
         from origins_lint.discover import PathError
 
         try:
-            return run_check(
-                self.paths,
-                self.settings,
-                self.input_format,
-                self.hook,
-                self.skip_unknown,
-                jobs=self.jobs,
-                cache=self.cache,
-                given=self.given,
+            return merged(
+                [
+                    run_check(
+                        paths,
+                        settings,
+                        self.input_format,
+                        self.hook,
+                        self.skip_unknown,
+                        jobs=self.jobs,
+                        cache=self.cache,
+                        given={path: source for path, source in self.given.items() if path in paths},
+                    )
+                    for paths, settings in self.groups
+                ]
             )
         except PathError as error:
-            raise _fail(str(error)) from None
+            raise _fail(printable(str(error))) from None
 
 
 MAX_FIX_ROUNDS = 10  # one fix can expose another (a canonical origin turns out to be a duplicate)
@@ -282,7 +315,7 @@ def _fixed(run: _Run) -> CheckResult:
 
 def _say_declined(result: CheckResult) -> None:
     for loc, reason in sorted(result.declined_fixes, key=lambda d: (d[0].path, d[0].line, d[0].column)):
-        _warn(f"{printable(loc.path)}:{loc.line}:{loc.column}: not fixed: {reason}")
+        _warn(f"{line_start(loc.path)}:{loc.line}:{loc.column}: not fixed: {printable(reason)}")
 
 
 def _show_diff(run: _Run) -> int:
@@ -396,7 +429,7 @@ def match(args: Namespace) -> None:
     from origins_lint import formats
     from origins_lint.admit import Verdict, answer
     from origins_lint.check import parse_files
-    from origins_lint.config import ConfigError, find_config, load_config
+    from origins_lint.config import ConfigError, config_for, load_config
     from origins_lint.discover import PathError
     from origins_lint.origins import read_origin
 
@@ -405,7 +438,9 @@ def match(args: Namespace) -> None:
     if origin != "null" and not text.ok:
         raise _fail(f"`{printable(origin)}` is not an origin: it has {', '.join(text.problems)}")
     try:
-        settings = load_config(args.config if args.config is not None else find_config(Path.cwd()))
+        # the config that governs the first path, as for `check` (never the current folder's)
+        first = (args.paths or ["."])[0]
+        settings = load_config(args.config if args.config is not None else config_for(first))
     except ConfigError as error:
         raise _fail(str(error)) from None
     if args.input_format is not None and args.input_format not in formats.NAMES:
@@ -471,19 +506,18 @@ def match(args: Namespace) -> None:
             scopes = a.context.scopes
             written = f" for {', '.join(sorted(s.upper() for s in scopes.value))}" if scopes.location else ""
             _say(
-                f"{printable(loc.path)}:{loc.line}:{loc.column}: {a.matcher.kind.value} "
+                f"{line_start(loc.path)}:{loc.line}:{loc.column}: {a.matcher.kind.value} "
                 f"`{printable(a.matcher.raw)}`{named} admits it{written}, {credentials}"
             )
         for r in result.refused:
             loc = r.location
             why = printable(r.reason)
-            _say(f"{printable(loc.path)}:{loc.line}:{loc.column}: nothing gets in here: {why}")
+            _say(f"{line_start(loc.path)}:{loc.line}:{loc.column}: nothing gets in here: {why}")
         for u in result.undecided:
             loc = u.location
             what = f"{u.kind} `{printable(u.matcher.raw)}`" if u.matcher is not None else unread[u.kind]
-            _say(
-                f"{printable(loc.path)}:{loc.line}:{loc.column}: {what} might admit it: {printable(u.reason)}"
-            )
+            where = f"{line_start(loc.path)}:{loc.line}:{loc.column}"
+            _say(f"{where}: {what} might admit it: {printable(u.reason)}")
         entries = len(result.admitted)
         if verdict is Verdict.TRUSTED:
             _say(f"`{printable(origin)}` is trusted by {entries} entr{'y' if entries == 1 else 'ies'}")

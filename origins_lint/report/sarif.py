@@ -138,11 +138,40 @@ def _result(finding: Finding, index: int, base: str, result: CheckResult) -> dic
     }
 
 
+def _disabled(invocation: dict[str, Any], result: CheckResult, index: dict[str, int], base: str) -> None:
+    """Rules switched off wholesale: `ruleConfigurationOverrides` for the whole run, and a notification
+    for each cause (with the file, for an `ignore-file` comment), so code scanning shows it."""
+    overrides = [
+        {"descriptor": {"id": code, "index": index[code]}, "configuration": {"enabled": False}}
+        for disabled in result.disabled
+        if not disabled.scope
+        for code in disabled.rules
+    ]
+    if overrides:
+        invocation["ruleConfigurationOverrides"] = overrides
+    notes = []
+    for disabled in result.disabled:
+        where = f" in {disabled.scope}" if disabled.scope else ""
+        note: dict[str, Any] = {
+            "level": "warning",
+            "message": {
+                "text": f"{len(disabled.rules)} rules disabled{where} by {disabled.by}: "
+                + ", ".join(disabled.rules)
+            },
+        }
+        if disabled.scope:
+            note["locations"] = [{"physicalLocation": {"artifactLocation": _uri(disabled.scope, base)}}]
+        notes.append(note)
+    if notes:
+        invocation["toolConfigurationNotifications"] = notes
+
+
 def render(result: CheckResult, _style: Style) -> str:
     base = os.getcwd()
     rules = all_rules()
     index = {rule.code: number for number, rule in enumerate(rules)}
     invocation: dict[str, Any] = {"executionSuccessful": not result.internal_errors}
+    _disabled(invocation, result, index, base)
     if result.internal_errors:
         invocation["toolExecutionNotifications"] = [
             {"level": "error", "message": {"text": message}} for message in result.internal_errors

@@ -50,6 +50,7 @@ class Rule:
     severity: Severity
     summary: str
     check: Check | None = field(default=None, compare=False)
+    opt_in: bool = False  # off unless `select` names it exactly (like ruff's RUF100)
 
     def findings(self, document: Document, settings: RuleSettings) -> Iterator[Finding]:
         if self.check is None:
@@ -80,9 +81,9 @@ def rule(code: str, slug: str, severity: Severity, summary: str) -> Callable[[Ch
     return register
 
 
-def declare(code: str, slug: str, severity: Severity, summary: str) -> None:
+def declare(code: str, slug: str, severity: Severity, summary: str, *, opt_in: bool = False) -> None:
     """A rule the pipeline itself reports (input problems), with no check over documents."""
-    RULES[code] = Rule(code, slug, severity, summary)
+    RULES[code] = Rule(code, slug, severity, summary, opt_in=opt_in)
 
 
 def per_matcher(
