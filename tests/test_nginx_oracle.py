@@ -73,6 +73,8 @@ EXPECTED: dict[str, list[Expected]] = {
     "map-no-vary.conf": [("OL602", 17, 9)],
     # item 4: nginx refuses a duplicate exact key ("conflicting parameter") at that key
     "map-duplicate-key.conf": [("OL001", 10, 6)],
+    # one map decides, a second one sends: the first map's regex key is the matcher
+    "chained-map.conf": [("OL302", 5, 6)],
     # --- if ----------------------------------------------------------------------------------
     "if-regex-anchored.conf": [],
     "if-regex-icase.conf": [],
@@ -99,6 +101,7 @@ EXPECTED: dict[str, list[Expected]] = {
     "echo-set-variable.conf": [("OL402", 11, 22)],
     "echo-no-always.conf": [("OL402", 11, 48), ("OL603", 11, 9), ("OL603", 12, 9)],
     "echo-server-level.conf": [("OL402", 6, 44)],
+    "http-level-echo.conf": [("OL402", 2, 40)],
     # --- return (item 3: add_header applies to 200/201/204/206/301/302/303/304/307/308) ------
     "return-200-echo.conf": [("OL402", 11, 48), ("OL603", 11, 9), ("OL603", 12, 9)],
     "return-200-echo-always.conf": [("OL402", 11, 48)],
