@@ -431,6 +431,7 @@ def match(args: Namespace) -> None:
     from origins_lint.check import parse_files
     from origins_lint.config import ConfigError, config_for, load_config
     from origins_lint.discover import PathError
+    from origins_lint.formats.base import UNCLAIMED
     from origins_lint.origins import read_origin
 
     origin: str = args.origin
@@ -452,6 +453,7 @@ def match(args: Namespace) -> None:
         raise _fail(str(error)) from None
     result = answer(checked, origin)
     verdict = result.verdict
+    read = sum(parsed.format != UNCLAIMED for parsed in checked)  # as `check` counts files checked
     unread = {"not-analysed": "a value not analysed", "unknown-format": "a file not read"}
     if args.output_format == "json":
         rows = [
@@ -524,11 +526,11 @@ def match(args: Namespace) -> None:
         elif verdict is Verdict.UNKNOWN:
             count = len(result.undecided)
             _say(
-                f"`{printable(origin)}` is unknown: no analysed entry in {len(checked)} file(s) admits it, "
+                f"`{printable(origin)}` is unknown: no analysed entry in {read} file(s) admits it, "
                 f"but {count} place{'' if count == 1 else 's'} not analysed might"
             )
         else:
-            _say(f"`{printable(origin)}` is not trusted by any entry in {len(checked)} file(s)")
+            _say(f"`{printable(origin)}` is not trusted by any entry in {read} file(s)")
     for message in errors:
         _warn(f"origins-lint: {message} (please report this bug)")
     if errors:

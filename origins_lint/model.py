@@ -201,6 +201,10 @@ class OriginMatcher:
     # says (`CorsContext.with_credentials`); False when the engine answers it with the literal `*`
     # (ingress-nginx sends `*` with `Access-Control-Allow-Credentials: true`, which browsers refuse)
     credentialed: bool | None = None
+    # the regex the engine builds from this entry and runs, with how it runs it, where that differs
+    # from what `kind` and `raw` say: ingress-nginx turns `null` into `(null)$`, searched without
+    # case, so `https://evil.null` gets in too (buildCorsOriginRegex in its nginx.tmpl's template.go)
+    runs: tuple[str, Engine] | None = None
 
 
 @dataclass(frozen=True, slots=True)

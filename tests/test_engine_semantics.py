@@ -172,7 +172,8 @@ def verdicts(path: Path, *origins: str) -> dict[str, str]:
 
 def test_envoy_exact_compares_bytes_and_ignore_case_folds_ascii() -> None:
     """envoy source/common/common/matchers.h StringMatcherImpl::match: `value == matcher_.exact()`,
-    `absl::StartsWithIgnoreCase` with `ignore_case`; `safe_regex` ignores it."""
+    `absl::StartsWithIgnoreCase` with `ignore_case`. (`ignore_case` on a `safe_regex` makes Envoy
+    refuse the configuration: test_engine_parsing.test_envoy_refuses_what_re2_cannot_compile.)"""
     path = ENGINES / "envoy-exact.yaml"
     assert verdicts(
         path,

@@ -144,6 +144,17 @@ def test_directory_of_mixed_formats(tmp_path: Path) -> None:
     assert result.report["files_checked"] == 1  # no-okta.tf is no file of ours (issue 20)
 
 
+def test_match_counts_only_the_files_a_format_reads(tmp_path: Path) -> None:
+    """As `check` counts files checked: a `.tf` with no Okta resource is no file of ours (issue 20)."""
+    for name in ("okta-v6.tf", "no-okta.tf"):
+        (tmp_path / "infra" / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "infra" / name).write_bytes((TF / name).read_bytes())
+    result = run_cli("match", "https://nobody.example.net", "infra/no-okta.tf", cwd=tmp_path)
+    assert result.exit_code == 1
+    last = result.stdout.splitlines()[-1]
+    assert last == "`https://nobody.example.net` is not trusted by any entry in 0 file(s)"
+
+
 def evaluate(source: str, name: str) -> Value | Unresolved:
     blocks, error = parse_hcl("x.tf", source)
     assert error is None

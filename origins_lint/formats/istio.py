@@ -35,7 +35,7 @@ IGNORED_NOTE = (
 
 
 def wants(path: str) -> bool:
-    return path.endswith(manifests.YAML_EXTENSIONS)
+    return path.endswith(manifests.READ_AS_YAML)
 
 
 def detect(path: str, text: str) -> bool:
@@ -81,6 +81,8 @@ def _policy(policy: Node, name: str | None, result: ParsedFile) -> CorsContext:
     values: dict[str, Node] = policy.value
     matchers: list[OriginMatcher] = []
     rejected: str | None = None
+    credentials = envoy.flag(policy, ("allowCredentials",), result)
+    on = credentials is not None and credentials.value is not False
     for key, kinds in (("allowOrigins", ("exact", "prefix", "regex")), ("allowOrigin", ())):
         items = values.get(key)
         if items is None:
@@ -92,20 +94,23 @@ def _policy(policy: Node, name: str | None, result: ParsedFile) -> CorsContext:
             continue
         for item in items.value:
             if not kinds:  # the deprecated list of exact strings
-                if isinstance(item.value, str):
+                ignored = _listed(values.get("allowOrigins"))
+                if isinstance(item.value, str) and manifests.template_expression(item.value) and not ignored:
+                    message = manifests.placeholder_origin(item.value, on)
+                    result.problems.append(InputProblem(ProblemKind.NOT_ANALYSED, message, item.location))
+                elif isinstance(item.value, str):
                     matcher = envoy.origin_matcher("exact", item.value, item.location, scope)
-                    if _listed(values.get("allowOrigins")):
+                    if ignored:
                         matcher.status = Status.INACTIVE
                         matcher.note = IGNORED_NOTE
                     matchers.append(matcher)
                 continue
-            matched = envoy.string_matcher(item, scope, kinds, NAME)
+            matched = envoy.string_matcher(item, scope, kinds, NAME, on)
             if matched.problem is not None:
                 result.problems.append(matched.problem)
                 rejected = matched.problem.message if matched.refused else rejected
             if matched.matcher is not None:
                 matchers.append(matched.matcher)
-    credentials = envoy.flag(policy, ("allowCredentials",), result)
     return CorsContext(
         matchers=matchers,
         location=policy.location,

@@ -183,6 +183,12 @@ def _properties(source: Source) -> list[tuple[str, Location, Node]]:
     return out
 
 
+def trim_trailing_slash(value: str) -> str:
+    """CorsConfiguration.trimTrailingSlash: addAllowedOrigin and addAllowedOriginPattern store
+    `https://domain.com/` as `https://domain.com` (CorsConfigurationTests.checkOriginAllowed)."""
+    return value[:-1] if value.endswith("/") else value
+
+
 def comma_delimited(raw: str) -> list[str]:
     """CorsConfiguration.parseCommaDelimitedOrigin: split on commas outside `[...]`, trim each part.
 
@@ -217,7 +223,8 @@ class _Reader:
         A scalar bound to a list is split on every comma by Spring Boot
         (DelimitedStringToCollectionConverter, spring-boot `convert/`), a `[8080,8081]` port list
         too; each element is then split again by CorsConfiguration.parseCommaDelimitedOrigin
-        (spring-web `cors/CorsConfiguration.java`), on commas outside `[...]` only.
+        (spring-web `cors/CorsConfiguration.java`), on commas outside `[...]` only, and one
+        trailing `/` is trimmed from each value Spring stores.
         """
         if name not in self.group.values:
             return []
@@ -230,22 +237,27 @@ class _Reader:
             if element.value is None or isinstance(element.value, dict | list):
                 continue
             text = str(element.value)
+            if manifests.template_expression(text) is not None:  # resolved by Spring, then split
+                out.append((text.strip(), element.location))
+                continue
             parts = [part.strip() for part in text.split(",")] if element is node else [text]
             values = [value for part in parts for value in comma_delimited(part) if value]
+            trimmed = [trim_trailing_slash(value) for value in values]
             if values == [text.strip()] and element is not node:
-                out.append((values[0], element.location))  # one list element: where it is written
+                out.append((trimmed[0], element.location))  # one list element: where it is written
                 continue
-            out.extend(zip(values, self.text.items(element, tuple(values)), strict=True))
+            out.extend(zip(trimmed, self.text.items(element, tuple(values)), strict=True))
         return out
 
     def context(self) -> CorsContext:
         scope = f"spring:{self.group.prefix}"
         matchers: list[OriginMatcher] = []
-        for raw, at in self.items("allowedorigins"):
+        credentials = self.credentials()
+        for raw, at in self.placeholders("allowedorigins", credentials):
             # a `*` inside an origin is literal here (patterns go in allowedOriginPatterns)
             kind = MatcherKind.ANY if is_any(raw) else MatcherKind.NULL if is_null(raw) else MatcherKind.EXACT
             matchers.append(OriginMatcher(kind, raw, at, SPRING_EXACT, scope=scope))
-        for raw, at in self.items("allowedoriginpatterns"):
+        for raw, at in self.placeholders("allowedoriginpatterns", credentials):
             if is_any(raw):
                 matchers.append(
                     OriginMatcher(
@@ -254,7 +266,6 @@ class _Reader:
                 )
             else:
                 matchers.append(OriginMatcher(MatcherKind.REGEX, raw, at, SPRING_PATTERN, scope=scope))
-        credentials = self.credentials()
         rejected = self.refused(matchers, credentials)
         return CorsContext(
             matchers=[m for m in matchers if m.kind is not MatcherKind.ANY] if rejected else matchers,
@@ -267,6 +278,18 @@ class _Reader:
             max_age=self.max_age(),
             name=self.group.prefix,
         )
+
+    def placeholders(self, name: str, credentials: Setting[bool | None]) -> list[tuple[str, Location]]:
+        """The items, less those holding a property placeholder (`${CORS_ORIGINS:...}`), which Spring
+        resolves at start-up: each is said not analysed, with what its fixed text decides."""
+        out = []
+        for raw, at in self.items(name):
+            if manifests.template_expression(raw) is None:
+                out.append((raw, at))
+                continue
+            message = manifests.placeholder_origin(raw, credentials.value is not False)
+            self.result.problems.append(InputProblem(ProblemKind.NOT_ANALYSED, message, at))
+        return out
 
     def refused(self, matchers: list[OriginMatcher], credentials: Setting[bool | None]) -> str | None:
         """`*` in allowedOrigins with credentials: CorsConfiguration.validateAllowCredentials throws.
