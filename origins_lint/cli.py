@@ -96,6 +96,7 @@ def check(args: Namespace) -> None:
         _extend(settings, args)
     except ConfigError as error:
         raise _fail(str(error)) from None
+    _use_policy(settings, args.policy)
     if args.no_respect_gitignore:
         settings.respect_gitignore = False
     if args.fail_on is not None:
@@ -158,6 +159,16 @@ def _extend(settings: Config, args: Namespace) -> None:
         added = tuple(_split(args.extend_ignore))
         check_selectors(added, "--extend-ignore")
         settings.ignore = (*settings.ignore, *added)
+
+
+def _use_policy(settings: Config, given: Path | None) -> None:
+    """`--policy FILE` over the config's `policy`; a policy that cannot be read is a usage error."""
+    from origins_lint.inventory.policy import problem
+
+    if given is not None:
+        settings.policy = str(given)
+    if (reason := problem(settings.policy)) is not None:
+        raise _fail(printable(reason))
 
 
 def _outputs(given: list[str] | None, output_file: Path | None) -> tuple[str, list[tuple[str, Path]]]:
@@ -651,6 +662,12 @@ def parser() -> _Parser:
     )
     _config_and_input(lint)
     lint.add_argument("--exclude", action="append", metavar="GLOB", help="glob of paths to skip; repeatable")
+    lint.add_argument(
+        "--policy",
+        type=Path,
+        metavar="FILE",
+        help="the policy file every trusted entry must be in (OL803-OL806)",
+    )
     lint.add_argument(
         "--statistics", action="store_true", help="count findings per rule instead of listing them"
     )

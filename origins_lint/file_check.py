@@ -9,13 +9,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cache
+from typing import TYPE_CHECKING
 
 from origins_lint import formats, limits
 from origins_lint.config import Config, selector_matches
 from origins_lint.discover import glob_match, relative_to
 from origins_lint.model import Environment, Finding, InputProblem, Location, ParsedFile, ProblemKind
 from origins_lint.rules import RULES, Rule, RuleSettings, all_rules
+from origins_lint.rules.registry import named
 from origins_lint.source import Source
+
+if TYPE_CHECKING:
+    from origins_lint.inventory.policy import Policy
 
 PROBLEM_RULES = {
     ProblemKind.PARSE: "OL001",
@@ -56,6 +61,7 @@ def _rules(select: tuple[str, ...], ignore: tuple[str, ...]) -> tuple[Rule, ...]
         rule
         for rule in all_rules()
         if any(selector_matches(s, rule.code, rule.slug) for s in select)
+        and (not rule.opt_in or named(rule, select))
         and not any(selector_matches(s, rule.code, rule.slug) for s in ignore)
     )
 
@@ -100,7 +106,7 @@ def outcome_of(job: Job, parsed: ParsedFile) -> FileOutcome:
             outcome.problems.append(
                 Finding(rule.code, rule.slug, rule.severity, problem.location, problem.message, parsed.format)
             )
-    settings = RuleSettings(config.allowed_domains, config.denied_origins)
+    settings = RuleSettings(config.allowed_domains, config.denied_origins, _policy(config))
     development = bool(config.development_files) and any(
         glob_match(glob, relative_to(parsed.path, config.root)) for glob in config.development_files
     )
@@ -114,6 +120,18 @@ def outcome_of(job: Job, parsed: ParsedFile) -> FileOutcome:
         outcome.findings = []
         outcome.error = f"{parsed.path}: internal error in a rule: {error!r}"
     return outcome
+
+
+def _policy(config: Config) -> Policy | None:
+    """The policy file, read once per process (the CLI has checked that it reads)."""
+    if config.policy is None:
+        return None
+    from origins_lint.inventory.policy import PolicyError, read
+
+    try:
+        return read(config.policy)
+    except PolicyError:
+        return None
 
 
 def unread(path: str, reason: str) -> InputProblem:
