@@ -395,7 +395,7 @@ def test_inventory_csv_and_markdown() -> None:
         "OL307 OL405 OL805 |"
     ) in markdown
     assert markdown[-1] == (
-        "19 trusted entries (16 exact, 3 patterns, 17 with credentials, 8 with findings) in 6 file(s)"
+        "19 trusted entries (16 exact, 3 patterns, 17 with credentials, 8 with findings) in 6 files"
     )
 
 
@@ -408,7 +408,7 @@ def test_inventory_text_is_a_table(tmp_path: Path) -> None:
     assert "│ https://status.example.com " in result.stdout
     assert (
         lines[-1]
-        == "19 trusted entries (16 exact, 3 patterns, 17 with credentials, 8 with findings) in 6 file(s)"
+        == "19 trusted entries (16 exact, 3 patterns, 17 with credentials, 8 with findings) in 6 files"
     )
     written = _inventory("-f", "markdown", "-o", str(tmp_path / "trust.md"))
     assert written.stdout == ""

@@ -141,10 +141,14 @@ def _problem_lines(inventory: Inventory) -> list[str]:
 
 def _summary_line(inventory: Inventory) -> str:
     counts = summary(inventory)
+
+    def many(count: int, one: str, more: str) -> str:
+        return f"{count} {one if count == 1 else more}"
+
     return (
-        f"{counts['entries']} trusted entries ({counts['exact']} exact, {counts['patterns']} patterns, "
-        f"{counts['with_credentials']} with credentials, {counts['with_findings']} with findings) "
-        f"in {counts['files']} file(s)"
+        f"{many(counts['entries'], 'trusted entry', 'trusted entries')} ({counts['exact']} exact, "
+        f"{many(counts['patterns'], 'pattern', 'patterns')}, {counts['with_credentials']} with credentials, "
+        f"{counts['with_findings']} with findings) in {many(counts['files'], 'file', 'files')}"
     )
 
 
