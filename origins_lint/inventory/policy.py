@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -55,6 +55,9 @@ class Policy:
 
     path: str  # as shown in messages
     entries: tuple[PolicyEntry, ...]
+    # exact entries by the origin they stand for: a 50,000-entry Okta export asks once per entry
+    exact: dict[str, tuple[PolicyEntry, ...]] = field(default_factory=dict)
+    patterns: tuple[PolicyEntry, ...] = ()  # the others, asked one by one
 
     def covers(self, document: Document) -> bool:
         """Whether the document is the policy itself (never checked against itself)."""
@@ -62,6 +65,11 @@ class Policy:
 
     def matchers(self, with_credentials: bool = False) -> list[OriginMatcher]:
         return [e.matcher for e in self.entries if e.credentials or not with_credentials]
+
+    def admitting(self, origin: str) -> list[PolicyEntry]:
+        """The entries that admit one origin (as `admit.admits` decides): exact ones first."""
+        patterns = [entry for entry in self.patterns if admits(entry.matcher, origin)]
+        return [*self.exact.get(origin, ()), *patterns]
 
 
 class PolicyError(Exception):
@@ -100,7 +108,12 @@ def _read(path: str, _mtime: int, _size: int) -> Policy:
     )
     if not entries:
         raise PolicyError(f"the policy {path} lists no origins")
-    return Policy(path, entries)
+    exact: dict[str, tuple[PolicyEntry, ...]] = {}
+    for entry in entries:
+        if entry.matcher.kind in EXACT_KINDS and not _placeholder(entry.matcher):
+            exact[_origin(entry.matcher)] = (*exact.get(_origin(entry.matcher), ()), entry)
+    patterns = tuple(entry for entry in entries if entry.matcher.kind not in EXACT_KINDS)
+    return Policy(path, entries, exact, patterns)
 
 
 def digest(path: str | None) -> str:
@@ -153,7 +166,8 @@ def _gaps(context: CorsContext, matcher: OriginMatcher, policy: Policy) -> Itera
     credentials = context.with_credentials and matcher.kind is not MatcherKind.ANY
     if matcher.kind in EXACT_KINDS and not _placeholder(matcher):
         origin = _origin(matcher)
-        allowing = [m for m in everything if admits(m, origin)]
+        admitting = policy.admitting(origin)
+        allowing = [entry.matcher for entry in admitting]
         if not allowing:
             yield Gap(
                 "OL803",
@@ -161,7 +175,7 @@ def _gaps(context: CorsContext, matcher: OriginMatcher, policy: Policy) -> Itera
                 f"`{matcher.raw}` is trusted here, but no entry of the policy `{name}` admits it; "
                 "add it to the policy once it is approved, or remove it here",
             )
-        elif credentials and not any(admits(m, origin) for m in policy.matchers(True)):
+        elif credentials and not any(entry.credentials for entry in admitting):
             yield Gap("OL804", matcher, _credentials_message(matcher.raw, origin, allowing, name))
         return
     if matcher.kind is MatcherKind.PATH:
@@ -186,7 +200,7 @@ def _gaps(context: CorsContext, matcher: OriginMatcher, policy: Policy) -> Itera
     if credentials:
         sent: Beyond = beyond(matcher, policy.matchers(True))
         if sent.origin is not None:
-            allowing = [m for m in everything if admits(m, sent.origin)]
+            allowing = [entry.matcher for entry in policy.admitting(sent.origin)]
             yield Gap("OL804", matcher, _credentials_message(matcher.raw, sent.origin, allowing, name))
         elif sent.reason is not None:
             yield Gap(
