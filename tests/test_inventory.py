@@ -540,3 +540,81 @@ def test_inventory_of_examples_lists_every_parsed_entry() -> None:
         "envoy", "traefik", "istio", "ingress-nginx", "nginx", "okta", "terraform", "policy", "spring"
     }  # fmt: skip
     assert all(r["path"] and r["line"] >= 1 and r["column"] >= 1 for r in rows)
+
+
+def test_what_cannot_be_compared_is_ol004_not_silence(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "policy.yaml",
+        "kind: OriginPolicy\nversion: 1\norigins:\n  - origin: https://a.example.com\n",
+    )
+    write(
+        tmp_path,
+        "api.conf",
+        """
+        map $http_origin $cors {
+            default "";
+            "~^https://(?!b)[a-z]+\\.example\\.com$" $http_origin;
+        }
+        server {
+            location / {
+                add_header Access-Control-Allow-Origin $cors always;
+                add_header Vary Origin always;
+            }
+        }
+        """,
+    )
+    result = check_json("--no-cache", "--policy", "policy.yaml", "api.conf", cwd=tmp_path)
+    said = [f["message"] for f in result.findings if f["code"] == "OL004" and "policy" in f["message"]]
+    assert result.at("OL004") == [(3, 6), (3, 6)]
+    assert len(said) == 1 and said[0].startswith(
+        "`^https://(?!b)[a-z]+\\.example\\.com$` could not be compared with the policy `policy.yaml`: "
+    )
+    assert "OL805" not in result.codes()
+
+
+def test_a_pattern_with_credentials_beyond_what_the_policy_allows(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "policy.yaml",
+        """
+        kind: OriginPolicy
+        version: 1
+        origins:
+          - origin: https://*.example.com
+          - origin: https://shop.example.com
+            credentials: true
+        """,
+    )
+    write(
+        tmp_path,
+        "application.yml",
+        """
+        management:
+          endpoints:
+            web:
+              cors:
+                allowed-origin-patterns: "https://*.example.com"
+                allow-credentials: true
+        """,
+    )
+    result = check_json("--no-cache", "--policy", "policy.yaml", "application.yml", cwd=tmp_path)
+    assert result.at("OL804") == [(5, 35)]  # the value, inside its quotes
+    assert "OL805" not in result.codes()
+    (message,) = [f["message"] for f in result.findings if f["code"] == "OL804"]
+    assert message.startswith(
+        "`https://*.example.com` admits `https://a.example.com` with credentials, but the policy "
+        "`policy.yaml` allows it only without them (`credentials: false`: `https://*.example.com` at line 4)"
+    )
+
+
+def test_the_policy_key_in_the_config(tmp_path: Path) -> None:
+    write(tmp_path, ".origins-lint.toml", "policy = 3\n")
+    write(tmp_path, "a.origins.yaml", "version: 1\norigins:\n  - origin: https://a.example.com\n")
+    wrong = check_json(cwd=tmp_path)
+    assert wrong.exit_code == 2
+    assert "`policy` must be the path of a policy file, relative to the config, not 3" in wrong.stderr
+    write(tmp_path, "sub/.origins-lint.toml", 'policy = "../a.origins.yaml"\n')
+    write(tmp_path, "sub/b.origins.yaml", "version: 1\norigins:\n  - origin: https://b.example.com\n")
+    found = check_json("--no-cache", "b.origins.yaml", cwd=tmp_path / "sub")
+    assert found.at("OL803") == [(3, 13)]
