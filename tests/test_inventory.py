@@ -618,3 +618,21 @@ def test_the_policy_key_in_the_config(tmp_path: Path) -> None:
     write(tmp_path, "sub/b.origins.yaml", "version: 1\norigins:\n  - origin: https://b.example.com\n")
     found = check_json("--no-cache", "b.origins.yaml", cwd=tmp_path / "sub")
     assert found.at("OL803") == [(3, 13)]
+
+
+def test_an_ignored_ol004_stays_ignored_when_a_policy_rule_reports_it(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "policy.yaml",
+        "kind: OriginPolicy\nversion: 1\norigins:\n  - origin: https://a.example.com\n",
+    )
+    write(
+        tmp_path,
+        "b.origins.yaml",
+        "version: 1\norigins:\n  - regex: '^https://(?!b)[a-z]+\\.example\\.com$'\n",
+    )
+    result = check_json(
+        "--no-cache", "--policy", "policy.yaml", "--ignore", "OL004", "b.origins.yaml", cwd=tmp_path
+    )
+    assert "OL004" not in result.codes()
+    assert "OL805" not in result.codes()
