@@ -636,3 +636,16 @@ def test_an_ignored_ol004_stays_ignored_when_a_policy_rule_reports_it(tmp_path: 
     )
     assert "OL004" not in result.codes()
     assert "OL805" not in result.codes()
+
+
+@pytest.mark.parametrize("width", [60, 100, 160])
+def test_the_table_fits_the_terminal(width: int) -> None:
+    from origins_lint.config import Config
+    from origins_lint.inventory.collect import collect
+    from origins_lint.inventory.render import to_text
+
+    errors: list[str] = []
+    text = to_text(collect([str(ROOT / "examples")], Config(), None, errors), width, colour=False)
+    assert not errors
+    table = [line for line in text.splitlines() if line[:1] in "┏┃┡│└"]
+    assert table and max(len(line) for line in table) <= width

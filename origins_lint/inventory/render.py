@@ -164,29 +164,20 @@ def to_text(inventory: Inventory, width: int, colour: bool) -> str:
         if not rows:
             continue
         table = Table(title=title, title_justify="left", show_lines=False, expand=False)
+        # a location is read whole: its column is as wide as the longest one, up to a quarter of the width
+        spots = max(len(f"{row.path}:{row.line}:{row.column}") for row in rows)
         for column in ("Entry", "Admits", "Where", "Creds", "Env", "Status", "Findings"):
-            table.add_column(column, overflow="fold")
+            wide = min(spots, width // 4) if column == "Where" else None
+            table.add_column(column, overflow="fold", min_width=wide)
         for row in rows:
             admits = row.admits + (f" (e.g. {row.counterexample})" if row.counterexample else "")
-            where = f"{row.path}:{row.line}:{row.column} {row.format}" + (
-                f" {row.place}" if row.place else ""
-            )
-            table.add_row(
-                *(
-                    Text(printable(cell))
-                    for cell in (
-                        row.entry,
-                        admits,
-                        where,
-                        _credentials(row.credentials),
-                        row.environment,
-                        row.status,
-                        " ".join(row.findings),
-                    )
-                )
-            )
+            place = " ".join(part for part in (row.format, row.place) if part)
+            cells = [row.entry, admits, "", _credentials(row.credentials), row.environment, row.status]
+            texts = [Text(printable(cell)) for cell in [*cells, " ".join(row.findings)]]
+            texts[2] = Text(f"{printable(row.path)}:{row.line}:{row.column}\n{printable(place)}")
+            table.add_row(*texts)
         console.print(table)
     for line in _problem_lines(inventory):
-        console.print(Text(line))
-    console.print(Text(_summary_line(inventory)))
+        console.print(Text(line), soft_wrap=True)
+    console.print(Text(_summary_line(inventory)), soft_wrap=True)
     return out.getvalue()
