@@ -649,3 +649,19 @@ def test_the_table_fits_the_terminal(width: int) -> None:
     assert not errors
     table = [line for line in text.splitlines() if line[:1] in "┏┃┡│└"]
     assert table and max(len(line) for line in table) <= width
+
+
+def test_a_huge_entry_is_said_not_a_crash() -> None:
+    huge = _entry("wildcard", "https://*." + "a" * 5000 + ".example.com")
+    # what the candidates decide needs no automaton of the huge entry
+    found = beyond(_entry("regex", r"^https://[a-z]+\.example\.com$", NGINX_REGEX), [huge])
+    assert found.origin == "https://a.example.com"
+    # what needs the walk says why it cannot be decided
+    walked = beyond(
+        _entry("regex", r"^https://[a-z]\.example\.com$", NGINX_REGEX),
+        [huge, _entry("wildcard", "https://*.example.com")],
+    )
+    assert walked.origin is None
+    assert walked.reason is not None
+    assert walked.reason.startswith("the policy entry `https://*.aaaa")
+    assert walked.reason.endswith("is too large to compare (the pattern is longer than 4096 characters)")

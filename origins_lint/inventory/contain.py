@@ -23,6 +23,7 @@ from functools import lru_cache
 
 from origins_lint import limits
 from origins_lint.admit import admits
+from origins_lint.limits import Limits
 from origins_lint.matchers import ATTACKER, Automaton, RegexAnalysis, analyse_regex
 from origins_lint.model import PLACEHOLDER, Engine, MatcherKind, MatchMode, OriginMatcher
 from origins_lint.origins import read_origin
@@ -64,10 +65,10 @@ def automaton_of(matcher: OriginMatcher) -> Automaton | str:
         text = parsed(matcher)
         if kind is MatcherKind.EXACT:
             target = text.canonical if text is not None and text.ok and text.canonical else matcher.raw
-            return _compiled(re.escape(target.lower()), _FULL)
+            return _entry(re.escape(target.lower()), matcher.raw)
         # as `admit.admits` compares wildcards: each `*` is one run of host characters
         parts = [re.escape(p) for p in matcher.raw.lower().split("*")]
-        return _compiled("[^/:@]+".join(parts), _FULL)
+        return _entry("[^/:@]+".join(parts), matcher.raw)
     found = analysis(matcher)
     if found is None or found.automaton is None:
         raw = matcher.raw
@@ -76,14 +77,23 @@ def automaton_of(matcher: OriginMatcher) -> Automaton | str:
 
 
 @lru_cache(maxsize=1024)
-def _analysed(pattern: str, engine: Engine) -> RegexAnalysis:
-    return analyse_regex(pattern, engine)
+def _analysed(pattern: str, engine: Engine, bounds: Limits) -> RegexAnalysis:
+    return analyse_regex(pattern, engine, bounds)
 
 
 def _compiled(pattern: str, engine: Engine) -> Automaton:
-    found = _analysed(pattern, engine).automaton
-    assert found is not None, pattern  # our own patterns always compile
+    """One of our own small patterns: compiled within the default bounds, whatever the run's are."""
+    found = _analysed(pattern, engine, limits.DEFAULT).automaton
+    assert found is not None, pattern
     return found
+
+
+def _entry(pattern: str, raw: str) -> Automaton | str:
+    """An exact or wildcard entry as a pattern, within the run's bounds (a huge entry can exceed them)."""
+    found = _analysed(pattern, _FULL, limits.active())
+    if found.automaton is None:
+        return f"`{raw}` is too large to compare ({found.unsupported or found.error})"
+    return found.automaton
 
 
 def candidates(matcher: OriginMatcher) -> list[str]:
