@@ -96,6 +96,8 @@ def _secret() -> bytes | None:
 
 def settings_key(job: Job) -> str:
     """Everything besides a file's own text that changes its unfiltered findings."""
+    from origins_lint.inventory.policy import digest as policy_digest
+
     config = job.config
     parts = [
         __version__,
@@ -105,6 +107,8 @@ def settings_key(job: Job) -> str:
         repr(config.allowed_domains),
         repr(config.denied_origins),
         repr(config.development_files),
+        repr(config.policy),
+        policy_digest(config.policy),  # OL803-OL806 change with the policy's text
         str(config.root),
         os.getcwd(),  # paths as written on the command line are relative to it
         repr(config.limits),

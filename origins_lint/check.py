@@ -161,6 +161,8 @@ def run_check(
             store.put(candidates[position].path, digest, outcome)
     done = [outcome for outcome in outcomes if isinstance(outcome, FileOutcome)]
     result.findings = _filtered(done, config, texts, result)
+    if config.policy is not None:
+        result.findings = _across_files(job, result, texts)
     fixable = _fixable(result.findings, texts, result.fixes, store)
     if store is not None:
         store.save()
@@ -187,6 +189,17 @@ def merged(results: list[CheckResult]) -> CheckResult:
         out.disabled.extend(result.disabled)
     out.findings.sort(key=Finding.sort_key)
     return out
+
+
+def _across_files(job: Job, result: CheckResult, texts: dict[str, str]) -> list[Finding]:
+    """OL806 (opt-in) looks at every checked file at once: the policy entries none of them uses."""
+    from origins_lint.inventory.policy import unused_findings
+
+    found = unused_findings(job, {path: texts[path] for path in result.paths if path in texts})
+    syntaxes = {f.location.path: (syntax_of(f.location.path, "policy"), "policy") for f in found}
+    filters = _Filters(job.config, texts, syntaxes)
+    kept = [finding for finding in found if not filters.drops(finding)]
+    return sorted([*result.findings, *kept], key=Finding.sort_key)
 
 
 def _reader(texts: dict[str, str], config: Config) -> Callable[[str], str | None]:

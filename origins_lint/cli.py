@@ -149,6 +149,16 @@ def _extend(settings: Config, args: Namespace) -> None:
         settings.ignore = (*settings.ignore, *added)
 
 
+def _use_policy(settings: Config, given: Path | None) -> None:
+    """`--policy FILE` over the config's `policy`; a policy that cannot be read is a usage error."""
+    from origins_lint.inventory.policy import problem
+
+    if given is not None:
+        settings.policy = str(given)
+    if (reason := problem(settings.policy)) is not None:
+        raise _fail(printable(reason))
+
+
 def _outputs(given: list[str] | None, output_file: Path | None) -> tuple[str, list[tuple[str, Path]]]:
     """The report for stdout (or `-o`), and the `FORMAT:FILE` reports written beside it."""
     plain = [value for value in given or [] if ":" not in value]
@@ -229,6 +239,7 @@ def _configured(args: Namespace, paths: list[str]) -> list[tuple[list[str], Conf
             settings.set_by["ignore"] = "--ignore"
             check_selectors(settings.ignore, "--ignore")
         _extend(settings, args)
+        _use_policy(settings, args.policy)
         if args.no_respect_gitignore:
             settings.respect_gitignore = False
         if args.fail_on is not None:
@@ -613,6 +624,46 @@ def verify(args: Namespace) -> None:
     raise Exit(1 if any(f.severity >= fail_on for f in done.result.findings) else 0)
 
 
+def inventory(args: Namespace) -> None:
+    """List every trusted entry: where, what it admits, credentials, environment, findings."""
+    from origins_lint import formats
+    from origins_lint.config import ConfigError, find_config, load_config
+    from origins_lint.discover import PathError
+    from origins_lint.inventory.collect import collect
+    from origins_lint.inventory.diff import differences, to_json, to_text
+    from origins_lint.inventory.render import render
+
+    try:
+        settings = load_config(args.config if args.config is not None else find_config(Path.cwd()))
+    except ConfigError as error:
+        raise _fail(str(error)) from None
+    _use_policy(settings, args.policy)
+    if args.input_format is not None and args.input_format not in formats.NAMES:
+        raise _fail(f"unknown input format `{args.input_format}`; known: {', '.join(formats.NAMES)}")
+    pairs = [tuple(p.split("=", 1)) for p in args.pair or []]
+    if any(len(p) != 2 or not all(p) for p in pairs):
+        raise _fail("--pair takes LEFT=RIGHT, two paths (files or folders)")
+    errors: list[str] = []
+    try:
+        found = collect(args.paths or ["."], settings, args.input_format, errors)
+    except PathError as error:
+        raise _fail(str(error)) from None
+    for message in errors:
+        _warn(f"origins-lint: {message} (please report this bug)")
+    if errors:
+        raise Exit(2)
+    if args.diff:
+        if args.output_format not in ("text", "json"):
+            raise _fail("--diff prints text or json")
+        changes = differences(found.rows, [(left, right) for left, right in pairs])
+        _emit(to_json(changes) if args.output_format == "json" else to_text(changes), args.output_file)
+        raise Exit(1 if changes.any else 0)
+    to_terminal = args.output_file is None and _isatty(sys.stdout)
+    width = shutil.get_terminal_size().columns if to_terminal else 160
+    text = render(found, args.output_format, width, to_terminal and _colour(sys.stdout))
+    _emit(text, args.output_file)
+
+
 def list_rules(args: Namespace) -> None:
     """List every rule: code, slug, default severity, summary."""
     from origins_lint.rules import all_rules
@@ -836,6 +887,12 @@ def parser() -> _Parser:
     _config_and_input(lint)
     lint.add_argument("--exclude", action="append", metavar="GLOB", help="glob of paths to skip; repeatable")
     lint.add_argument(
+        "--policy",
+        type=Path,
+        metavar="FILE",
+        help="the policy file every trusted entry must be in (OL803-OL806)",
+    )
+    lint.add_argument(
         "--statistics", action="store_true", help="count findings per rule instead of listing them"
     )
     lint.add_argument(
@@ -937,6 +994,36 @@ def parser() -> _Parser:
         "-q", "--quiet", action="store_true", help="print the findings only, without the summary lines"
     )
     _config_and_input(live)
+
+    trusted = command("inventory", inventory)
+    trusted.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: .)")
+    trusted.add_argument(
+        "-f",
+        "--output-format",
+        choices=("text", "json", "csv", "markdown"),
+        default="text",
+        metavar="FORMAT",
+        help="text (a table), json, csv or markdown",
+    )
+    trusted.add_argument(
+        "-o", "--output-file", type=Path, metavar="FILE", help="write the inventory here instead of stdout"
+    )
+    _config_and_input(trusted)
+    trusted.add_argument(
+        "--policy", type=Path, metavar="FILE", help="the policy file (its findings show on the entries)"
+    )
+    trusted.add_argument(
+        "--diff",
+        action="store_true",
+        help="list origins trusted in one place and not in its sibling, and development origins in "
+        "production (exit 1 when there are any)",
+    )
+    trusted.add_argument(
+        "--pair",
+        action="append",
+        metavar="LEFT=RIGHT",
+        help="compare everything under path LEFT with everything under RIGHT (with --diff); repeatable",
+    )
 
     listing = command("rules", list_rules)
     listing.add_argument(

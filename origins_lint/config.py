@@ -35,6 +35,7 @@ KEYS: dict[str, str] = {
     "respect-gitignore": "true or false",
     **dict.fromkeys(LIMIT_KEYS, "a positive whole number"),
     "max-file-size": "a number of bytes",
+    "policy": "the path of a policy file, relative to the config",
 }
 LIST_KEYS = ("select", "ignore", "exclude", "allowed-domains", "denied-origins", "development-files")
 
@@ -63,6 +64,7 @@ class Config:
     limits: Limits = DEFAULT_LIMITS
     root: Path = field(default_factory=Path.cwd)
     respect_gitignore: bool = True  # folder walks skip what git ignores (`ignore_files.py`)
+    policy: str | None = None  # the reviewed list of trusted origins (issue 25: OL803-OL806)
     # where `select`, `ignore` and `per-file-ignores` came from (a config file, or `--select`), so
     # that a report can say what switched rules off
     set_by: dict[str, str] = field(default_factory=dict)
@@ -154,6 +156,10 @@ def _convert(key: str, value: Any, path: Path) -> Any:
         if key in ("select", "ignore"):
             check_selectors(value, f"{path}: `{key}`")
         return tuple(value)
+    if key == "policy":
+        if not isinstance(value, str) or not value:
+            raise wrong()
+        return os.path.relpath(path.parent.resolve() / value)
     if key == "respect-gitignore":
         if not isinstance(value, bool):
             raise wrong()

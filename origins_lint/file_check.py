@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cache
+from typing import TYPE_CHECKING
 
 from origins_lint import formats, limits
 from origins_lint.config import Config, rule_enabled
@@ -16,6 +17,9 @@ from origins_lint.discover import glob_match, relative_to
 from origins_lint.model import Environment, Finding, InputProblem, Location, ParsedFile, ProblemKind
 from origins_lint.rules import RULES, Rule, RuleSettings, all_rules
 from origins_lint.source import Source
+
+if TYPE_CHECKING:
+    from origins_lint.inventory.policy import Policy
 
 PROBLEM_RULES = {
     ProblemKind.PARSE: "OL001",
@@ -97,7 +101,9 @@ def outcome_of(job: Job, parsed: ParsedFile) -> FileOutcome:
             outcome.problems.append(
                 Finding(rule.code, rule.slug, rule.severity, problem.location, problem.message, parsed.format)
             )
-    settings = RuleSettings(config.allowed_domains, config.denied_origins, frozenset(selected))
+    settings = RuleSettings(
+        config.allowed_domains, config.denied_origins, selected=frozenset(selected), policy=_policy(config)
+    )
     development = bool(config.development_files) and any(
         glob_match(glob, relative_to(parsed.path, config.root)) for glob in config.development_files
     )
@@ -106,11 +112,26 @@ def outcome_of(job: Job, parsed: ParsedFile) -> FileOutcome:
             if development:
                 document.environment = Environment.DEVELOPMENT
             for rule in rules:
-                outcome.findings.extend(rule.findings(document, settings))
+                # a check reports as another rule (OL004) only where the run selects that rule too
+                outcome.findings.extend(
+                    f for f in rule.findings(document, settings) if f.code == rule.code or f.code in selected
+                )
     except Exception as error:
         outcome.findings = []
         outcome.error = f"{parsed.path}: internal error in a rule: {error!r}"
     return outcome
+
+
+def _policy(config: Config) -> Policy | None:
+    """The policy file, read once per process (the CLI has checked that it reads)."""
+    if config.policy is None:
+        return None
+    from origins_lint.inventory.policy import PolicyError, read
+
+    try:
+        return read(config.policy)
+    except PolicyError:
+        return None
 
 
 def unread(path: str, reason: str) -> InputProblem:

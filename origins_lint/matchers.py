@@ -329,7 +329,25 @@ class Automaton:
                 return True
         return any(self.states[i].op == _MATCH for i in current)
 
+    # --- walks over an alphabet (pattern-versus-pattern containment, `inventory/contain.py`) ---
 
+    @property
+    def position_free(self) -> bool:
+        """Whether a step depends only on the character and on whether it is the last one."""
+        return not self._line_aware
+
+    def begin(self) -> tuple[frozenset[int], bool]:
+        """The states before the first character of a non-empty text, and whether they match."""
+        states, matched, _ = self._closure([self.start], (True, False, False, False, False, False))
+        return states, matched
+
+    def advance(self, current: frozenset[int], char: str, last: bool) -> tuple[frozenset[int], bool]:
+        """One character on from ``current`` (memoized as in `matches`); ``last``: it ends the text."""
+        states, matched, _ = self._move(current, char, _LAST if last else _MIDDLE)
+        return states, matched
+
+
+_LAST: Final[Context] = (False, False, True, False, False, False)
 _MIDDLE: Final[Context] = (False, False, False, False, False, False)
 _END_ASSERTIONS: Final = frozenset(
     {"AT_BEGINNING", "AT_BEGINNING_STRING", "AT_END", "AT_END_LINE", "AT_END_STRING"}
@@ -453,6 +471,11 @@ class RegexAnalysis:
     @property
     def analysed(self) -> bool:
         return self.error is None and self.unsupported is None and self._automaton is not None
+
+    @property
+    def automaton(self) -> Automaton | None:
+        """The compiled automaton, for walks that compare patterns; None when unanalysed."""
+        return self._automaton if self.analysed else None
 
     def accepts(self, text: str) -> bool:
         """Whether the engine would accept ``text``; False when unanalysed or over budget."""

@@ -101,7 +101,9 @@ def test_a_huge_quoted_value_is_shortened_in_every_format(hostile: Path) -> None
         "`https://" + "a" * 112 + "…" + "a" * 23 + ".example.com/path` (60,025 characters)"
     )
     for output_format in FORMATS:
-        assert len(run_cli("check", "--output-format", output_format, "d").stdout) < 200_000
+        # no output quotes the 60,025 characters (the SARIF rules' help alone is now ~200 KB, so
+        # the size of the whole report no longer tells)
+        assert "a" * 200 not in run_cli("check", "--output-format", output_format, "d").stdout
 
 
 def test_output_file_with_a_hostile_name_is_written(hostile: Path) -> None:

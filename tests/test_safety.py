@@ -294,12 +294,12 @@ CLEAN = "No findings in 1 file."
 @pytest.mark.parametrize(
     ("config", "count", "by"),
     [
-        ('ignore = ["ALL"]\n', 41, ".origins-lint.toml"),
-        ("select = []\n", 41, ".origins-lint.toml"),
+        ('ignore = ["ALL"]\n', 44, ".origins-lint.toml"),
+        ("select = []\n", 44, ".origins-lint.toml"),
         ('ignore = ["OL2", "insecure-origin"]\n', 2, ".origins-lint.toml"),
         (
             '[per-file-ignores]\n"*.yaml" = ["ALL"]\n',
-            41,
+            44,
             ".origins-lint.toml (per-file-ignores `*.yaml`, which matches every file)",
         ),
     ],
@@ -314,7 +314,7 @@ def test_rules_switched_off_by_the_config_are_said_in_every_report(
     write(project, ".origins-lint.toml", config)
     text = run_cli("check", "p.origins.yaml")
     assert text.exit_code == 0
-    assert text.stdout.splitlines()[-1] == f"{CLEAN} {count} of 41 rules disabled by {by}."
+    assert text.stdout.splitlines()[-1] == f"{CLEAN} {count} of 44 rules disabled by {by}."
     report = check_json("p.origins.yaml").report
     [disabled] = report["disabled_rules"]
     assert len(disabled["rules"]) == count and disabled["by"] == by and disabled["file"] is None
@@ -327,7 +327,7 @@ def test_rules_switched_off_by_the_config_are_said_in_every_report(
         f"{count} rules disabled by {by}: OL"
     )
     github = run_cli("check", "-f", "github", "p.origins.yaml").stdout
-    assert github.startswith(f"::warning title=origins-lint%3A rules disabled::{count} of 41 rules disabled")
+    assert github.startswith(f"::warning title=origins-lint%3A rules disabled::{count} of 44 rules disabled")
 
 
 def test_a_file_wide_inline_ignore_is_said(project: Path) -> None:
@@ -335,7 +335,7 @@ def test_a_file_wide_inline_ignore_is_said(project: Path) -> None:
     result = run_cli("check", "p.origins.yaml")
     assert result.exit_code == 0
     assert result.stdout == (
-        f"{CLEAN} 40 of 41 rules disabled in p.origins.yaml by an `ignore-file` comment.\n"
+        f"{CLEAN} 43 of 44 rules disabled in p.origins.yaml by an `ignore-file` comment.\n"
     )
     [disabled] = check_json("p.origins.yaml").report["disabled_rules"]
     assert disabled["file"] == "p.origins.yaml" and "OL201" in disabled["rules"]

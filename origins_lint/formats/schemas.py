@@ -8,10 +8,12 @@ from typing import Any
 
 from origins_lint.formats.okta_schema import okta_json_schema
 from origins_lint.formats.policy_schema import policy_json_schema
+from origins_lint.inventory.schema import inventory_json_schema
 
 SCHEMAS: dict[str, Callable[[], dict[str, Any]]] = {
     "origins-policy": policy_json_schema,
     "okta-trusted-origins": okta_json_schema,
+    "inventory": inventory_json_schema,  # what `inventory -f json` prints (no input format)
 }
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from origins_lint.model import Document, MatcherKind, Severity
 from origins_lint.rules.facts import named_hosts, parsed
@@ -58,3 +58,38 @@ rule("OL801", "origin-outside-allowed-domains", Severity.HIGH, "Origin outside t
     _outside_allowed
 )
 rule("OL802", "origin-denied", Severity.HIGH, "Origin matches a denied pattern")(_denied)
+
+
+# the policy file as the source of truth (issue 25); the comparisons live in `inventory/policy.py`
+
+
+def _policy_gaps(code: str) -> Callable[[Document, RuleSettings], Iterator[Hit]]:
+    def check(document: Document, settings: RuleSettings) -> Iterator[Hit]:
+        if settings.policy is None:
+            return
+        from origins_lint.inventory.policy import gaps
+
+        for gap in gaps(document, settings.policy):
+            if gap.code == code or (code == "OL805" and gap.code == "OL004"):
+                yield Hit(gap.matcher.location, gap.message, code=None if gap.code == code else gap.code)
+
+    return check
+
+
+def _unused_entries(_document: Document, _settings: RuleSettings) -> Iterator[Hit]:
+    """OL806 looks across every checked file: `check.py` asks `inventory.policy.unused` after the run."""
+    return iter(())
+
+
+rule("OL803", "origin-not-in-policy", Severity.HIGH, "Origin the policy file does not admit")(
+    _policy_gaps("OL803")
+)
+rule("OL804", "credentials-beyond-policy", Severity.HIGH, "Credentials the policy file does not allow")(
+    _policy_gaps("OL804")
+)
+rule("OL805", "pattern-beyond-policy", Severity.HIGH, "Pattern admits origins the policy file does not")(
+    _policy_gaps("OL805")
+)
+rule("OL806", "unused-policy-entry", Severity.INFO, "Policy entry no checked config uses", opt_in=True)(
+    _unused_entries
+)

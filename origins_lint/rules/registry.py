@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from origins_lint.model import CorsContext, Document, Finding, Fix, Gate, Location, OriginMatcher, Severity
+
+if TYPE_CHECKING:
+    from origins_lint.inventory.policy import Policy
 
 # an origin check that is not a CORS allow-list weighs what it gates (nginx `if`/`map` on the Origin):
 # who may frame the page or pass a CSRF guard is high, a value a backend reads medium, a flag low
@@ -26,6 +30,7 @@ class RuleSettings:
     # the codes this run reports (config `select`/`ignore`); None: every rule. OL405 reports a
     # breadth only when the rule that names it (OL302, OL306-OL310) is not reported
     selected: frozenset[str] | None = None
+    policy: Policy | None = None  # the reviewed list (`policy` in the config, `--policy`): OL803-OL806
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +43,8 @@ class Hit:
     fix: Fix | None = None
     # the weight of what the entry gates, for a rule about admitting too much (medium and above)
     gated: Severity | None = None
+    # another rule this is reported as: a check that could not decide says OL004, as every rule does
+    code: str | None = None
 
 
 Check = Callable[[Document, RuleSettings], Iterable[Hit]]
@@ -57,12 +64,13 @@ class Rule:
         if self.check is None:
             return
         for hit in self.check(document, settings):
-            severity = hit.severity or self.severity
+            reported = RULES[hit.code] if hit.code is not None else self
+            severity = hit.severity or reported.severity
             if hit.gated is not None and severity >= Severity.MEDIUM:
                 severity = hit.gated
             yield Finding(
-                self.code,
-                self.slug,
+                reported.code,
+                reported.slug,
                 severity,
                 hit.location,
                 hit.message,
@@ -74,9 +82,11 @@ class Rule:
 RULES: dict[str, Rule] = {}
 
 
-def rule(code: str, slug: str, severity: Severity, summary: str) -> Callable[[Check], Check]:
+def rule(
+    code: str, slug: str, severity: Severity, summary: str, opt_in: bool = False
+) -> Callable[[Check], Check]:
     def register(check: Check) -> Check:
-        RULES[code] = Rule(code, slug, severity, summary, check)
+        RULES[code] = Rule(code, slug, severity, summary, check, opt_in)
         return check
 
     return register
