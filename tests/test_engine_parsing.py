@@ -226,6 +226,7 @@ def test_ingress_nginx_lists_the_controller_rejects_become_star() -> None:
         ("OL605", 32, 5),  # `enable-cors: "T"` is on
         ("OL101", 33, 53),  # `example.com` is dropped ("Supplied incorrect origin ... Skipping.")
         ("OL302", 33, 66),  # `cors-allow-credentials: "no"` is not a Go bool: credentials on
+        ("OL309", 33, 88),  # item 2: `(null)$` admits `https://evil.null` too (low)
         ("OL403", 33, 88),
         # `enable-cors: "yes"` (line 41): not a Go bool, CORS stays off, nothing is sent
         ("OL605", 49, 5),  # "TRUE" is on, "F" is off: exact origins, nothing else to say
