@@ -45,3 +45,61 @@ def test_ingress_null_suffix_stays_low_with_credentials() -> None:
     assert findings[("OL403", 20, 75)][0] == "critical"
     without = said(path, "--ignore", "OL309")
     assert ("OL405", 20, 75) not in without
+
+
+# --- Okta: trusted origins the API refuses (conformance okta/api-invalid-origin, help-unsupported-scheme)
+
+OKTA_REFUSED = [
+    # developer.okta.com Trusted Origins API, Create Trusted Origin, invalid request example:
+    # `"origin": "example.com"` -> E0000001 "Api validation failed: origin"
+    ("example.com", "has no scheme"),
+    # help.okta.com "Configure Trusted Origins": the Origin URL must use HTTP, HTTPS, FTP, Ionic 2
+    # or Capacitor; another scheme is refused when the origin is created
+    ("chrome-extension://abcdefghijklmnop", "uses the `chrome-extension://` scheme"),
+]
+
+
+def test_okta_export_origins_okta_refuses_are_ol002_and_admit_nothing() -> None:
+    path = FIXTURES / "engines" / "okta-refused.json"
+    findings = said(path)
+    assert list(findings) == [
+        ("OL002", 4, 15),
+        ("OL002", 10, 15),
+        ("OL104", 16, 15),  # `capacitor://` is a scheme Okta accepts: OL104 as before, not OL002
+    ]
+    for (raw, why), spot in zip(OKTA_REFUSED, [("OL002", 4, 15), ("OL002", 10, 15)], strict=True):
+        severity, message = findings[spot]
+        assert severity == "high"
+        assert message.startswith(f"Okta rejects this origin: `{raw}` {why}")
+    for origin in ("https://example.com", "chrome-extension://abcdefghijklmnop"):
+        result = run_cli("match", origin, str(path))
+        assert result.exit_code == 1, result.stdout  # config rejected: nothing admits it
+        assert "nothing gets in here: Okta rejects this origin" in result.stdout
+    assert run_cli("match", "https://portal.example.com", str(path)).exit_code == 0
+
+
+def test_terraform_okta_trusted_origin_okta_refuses_is_ol002() -> None:
+    """The conformance rows are `okta_trusted_origin` resources: `terraform apply` fails on them."""
+    path = FIXTURES / "engines" / "okta-refused.tf"
+    findings = said(path)
+    assert list(findings) == [("OL002", 4, 12), ("OL002", 10, 12)]
+    assert findings[("OL002", 4, 12)][1].startswith("Okta rejects this origin: `example.com` has no scheme")
+    assert findings[("OL002", 10, 12)][0] == "high"
+    for origin in ("https://example.com", "chrome-extension://abcdefghijklmnop"):
+        assert run_cli("match", origin, str(path)).exit_code == 1
+
+
+def test_okta_fast_and_exact_readers_agree_on_refused_origins() -> None:
+    from origins_lint.formats import okta, okta_fast
+    from origins_lint.model import ParsedFile
+    from origins_lint.source import Source
+
+    path = FIXTURES / "engines" / "okta-refused.json"
+    source = Source(str(path), path.read_text(encoding="utf-8"))
+    fast = okta_fast.read_export(source.path, source.text)
+    assert fast is not None
+    exact = okta.read_exactly(source, ParsedFile(source.path, "okta"))
+    assert [okta._document(source.path, fast)] == exact.documents
+    assert okta.refusals(fast) == exact.problems
+    rejected = [c for c in exact.documents[0].contexts if c.rejected]
+    assert [(c.location.line, c.matchers) for c in rejected] == [(2, []), (8, [])]
