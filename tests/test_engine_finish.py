@@ -7,6 +7,7 @@ Every finding is asserted with its line and column.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from tests.conftest import FIXTURES, check_json, run_cli
@@ -103,3 +104,62 @@ def test_okta_fast_and_exact_readers_agree_on_refused_origins() -> None:
     assert okta.refusals(fast) == exact.problems
     rejected = [c for c in exact.documents[0].contexts if c.rejected]
     assert [(c.location.line, c.matchers) for c in rejected] == [(2, []), (8, [])]
+
+
+# --- item 10: the fixed text of a template decides -------------------------------------------
+
+
+def test_envoy_template_fixed_text_decides_ol201_and_ol101() -> None:
+    """Envoy `exact` compares bytes (StringMatcherImpl): `https://*.${DOMAIN}` never matches whatever
+    it becomes (OL101), `http://${DOMAIN}` is plain HTTP (OL201, high with credentials, medium
+    without); what depends on the placeholder stays OL004, a templated prefix too."""
+    path = FIXTURES / "templates" / "envoy-route.yaml.tpl"
+    findings = said(path)
+    assert [(key, findings[key][0]) for key in findings] == [
+        (("OL201", 6, 18), "high"),
+        (("OL101", 7, 18), "high"),
+        (("OL004", 8, 18), "info"),
+        (("OL004", 9, 19), "info"),  # a templated `prefix` is not read as an entry
+        (("OL201", 15, 18), "medium"),  # no credentials in this virtual host
+        (("OL004", 16, 18), "info"),  # `http://localhost:...` is loopback: OL5xx's, not OL201's
+    ]
+    assert findings[("OL101", 7, 18)][1].startswith(
+        "`https://*.${DOMAIN}` never matches, whatever `${DOMAIN}`"
+    )
+    assert "with your users' credentialed" not in findings[("OL201", 15, 18)][1]
+
+
+def test_templated_entries_are_unknown_to_match_unless_their_fixed_text_rules_the_origin_out() -> None:
+    path = FIXTURES / "templates" / "envoy-route.yaml.tpl"
+    result = run_cli("match", "--output-format", "json", "http://example.com", str(path))
+    assert result.exit_code == 3, result.stdout
+    unknown = json.loads(result.stdout)["unknown"]
+    # the templated prefix (not read) might admit anything; of the exact entries only `http://${DOMAIN}`
+    # might: `http://status.{{ ... }}` and `http://localhost:{{ ... }}` are ruled out by their fixed text
+    assert [(u["line"], u["column"], u["kind"]) for u in unknown] == [
+        (9, 19, "not-analysed"),
+        (6, 18, "exact"),
+    ]
+    # `https://example.com`: every templated exact entry's fixed text rules it out (OL004 at 8:18 is
+    # answered by its entry); only the templated prefix (not read) might admit it
+    result = run_cli("match", "--output-format", "json", "https://example.com", str(path))
+    assert result.exit_code == 3, result.stdout
+    unknown = json.loads(result.stdout)["unknown"]
+    assert [(u["line"], u["column"], u["kind"]) for u in unknown] == [(9, 19, "not-analysed")]
+
+
+def test_istio_exact_template_with_a_literal_star_never_matches(tmp_path: Path) -> None:
+    """Istio `exact` is Envoy's `exact` (TranslateCORSPolicy -> StringMatcher): bytes, `*` literal."""
+    path = tmp_path / "vs.yaml.tpl"
+    path.write_text(
+        "apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: web\nspec:\n"
+        "  http:\n    - corsPolicy:\n        allowOrigins:\n"
+        '          - exact: "https://*.{{ .Values.domain }}"\n'
+        '          - exact: "http://{{ .Values.domain }}"\n',
+        encoding="utf-8",
+    )
+    findings = said(path)
+    assert [(key, findings[key][0]) for key in findings] == [
+        (("OL101", 9, 20), "high"),
+        (("OL201", 10, 20), "medium"),  # no credentials: plain HTTP at OL201's own level
+    ]
