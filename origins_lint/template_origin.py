@@ -44,7 +44,8 @@ def decided(raw: str) -> Decided | None:
         return None
     scheme, separator, rest = raw.partition("://")
     host_port = rest.split("/")[0] if separator else ""
-    host = host_port.rsplit(":", 1)[0] if not host_port.startswith("[") else host_port
+    # the host without its port: `[::1]:${PORT}` keeps its brackets, `app.${DOMAIN}:8443` loses `:8443`
+    host = host_port[: host_port.find("]") + 1] if host_port.startswith("[") else host_port.rsplit(":", 1)[0]
     fixed_host = fixed_text(host)
     local = (placeholder(host) is None and classify_host(host) in _LOCAL) or fixed_host.lower().startswith(
         ("localhost", "127.")

@@ -10,6 +10,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
+from origins_lint.template_origin import Decided, decided
 from tests.conftest import FIXTURES, check_json, run_cli
 
 
@@ -163,3 +166,25 @@ def test_istio_exact_template_with_a_literal_star_never_matches(tmp_path: Path) 
         (("OL101", 9, 20), "high"),
         (("OL201", 10, 20), "medium"),  # no credentials: plain HTTP at OL201's own level
     ]
+
+
+@pytest.mark.parametrize(
+    ("raw", "plain_http", "literal_star"),
+    [
+        ("http://${domain}", True, False),
+        ("HTTP://{{ .Values.host }}:8080", True, False),
+        ("https://*.${domain}", False, True),
+        ("https://app.${domain}", False, False),
+        ("${SCHEME}://app.example.com", False, False),  # the scheme itself is filled in
+        ("http://localhost:${PORT}", False, False),  # loopback: OL5xx's, as without placeholders
+        ("http://127.0.0.1:{{ .Values.port }}", False, False),
+        ("http://[::1]:${PORT}", False, False),
+        ("http://${host}/*", True, False),  # a `*` in the path is not in the host
+    ],
+)
+def test_what_the_fixed_text_decides(raw: str, plain_http: bool, literal_star: bool) -> None:
+    assert decided(raw) == Decided(plain_http, literal_star)
+
+
+def test_a_value_without_placeholders_is_not_a_template() -> None:
+    assert decided("http://app.example.com") is None
