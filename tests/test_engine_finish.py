@@ -188,3 +188,25 @@ def test_what_the_fixed_text_decides(raw: str, plain_http: bool, literal_star: b
 
 def test_a_value_without_placeholders_is_not_a_template() -> None:
     assert decided("http://app.example.com") is None
+
+
+def test_ingress_templated_origin_list_keeps_its_plain_http_item() -> None:
+    """A templated `cors-allow-origin` is not read (OL004 at the value: the controller validates the
+    rendered list as a whole, and a `*` there is a one-label wildcard, not a literal), but an item
+    whose fixed text is `http://` is plain HTTP whatever is filled in: OL201, high with the
+    controller's default credentials."""
+    path = FIXTURES / "templates" / "ingress-origins.yaml.tpl"
+    findings = said(path)
+    assert [(key, findings[key][0]) for key in findings] == [
+        (("OL605", 6, 5), "info"),  # the controller's default max age
+        (("OL004", 7, 52), "info"),
+        (("OL201", 7, 87), "high"),
+    ]
+    assert findings[("OL201", 7, 87)][1].startswith("`http://{{ .Values.domain }}` is plain HTTP whatever")
+    result = run_cli("match", "--output-format", "json", "http://example.com", str(path))
+    assert result.exit_code == 3, result.stdout
+    unknown = json.loads(result.stdout)["unknown"]
+    assert [(u["line"], u["column"], u["kind"]) for u in unknown] == [
+        (7, 52, "not-analysed"),
+        (7, 87, "exact"),
+    ]
