@@ -179,10 +179,15 @@ def answer(files: list[ParsedFile], origin: str) -> Answer:
     for parsed in files:
         if _real(parsed.path) in covered:
             continue
+        # a templated entry kept as a matcher answers for itself (its fixed text can rule an origin
+        # out): the OL004 said at the same place is not read as text that might admit anything
+        templated = {
+            m.location for d in parsed.documents for _c, m in d.matchers() if PLACEHOLDER.search(m.raw)
+        }
         for problem in parsed.problems:
             where = problem.location
             spot = (_real(where.path), where.line, where.column, problem.message)
-            if problem.kind in UNREAD and spot not in seen:
+            if problem.kind in UNREAD and spot not in seen and where not in templated:
                 seen.add(spot)
                 result.undecided.append(Undecided(problem.location, problem.message, kind=problem.kind.value))
         for document in parsed.documents:

@@ -226,6 +226,7 @@ def test_ingress_nginx_lists_the_controller_rejects_become_star() -> None:
         ("OL605", 32, 5),  # `enable-cors: "T"` is on
         ("OL101", 33, 53),  # `example.com` is dropped ("Supplied incorrect origin ... Skipping.")
         ("OL302", 33, 66),  # `cors-allow-credentials: "no"` is not a Go bool: credentials on
+        ("OL309", 33, 88),  # item 2: `(null)$` admits `https://evil.null` too (low)
         ("OL403", 33, 88),
         # `enable-cors: "yes"` (line 41): not a Go bool, CORS stays off, nothing is sent
         ("OL605", 49, 5),  # "TRUE" is on, "F" is off: exact origins, nothing else to say
@@ -379,28 +380,31 @@ def test_only_values_files_have_their_snippet_keys_read(tmp_path: Path) -> None:
 
 def test_templates_are_read_as_their_format() -> None:
     """`*.yaml.tpl` and `*.yml.j2` are read as YAML, placeholders as unknown text: the fixed text
-    still decides that `https://*.${domain}` never matches in Traefik's exact list and that
-    `http://${domain}` is plain HTTP; the rest is OL004."""
+    still decides that `https://*.${domain}` never matches in Traefik's exact list (OL101) and that
+    `http://${domain}` is plain HTTP (OL201, high with credentials); the rest is OL004."""
     folder = FIXTURES / "templates"
     traefik = said(folder / "dynamic.yaml.tpl")
     assert list(traefik) == [
         ("OL602", 5, 9),  # `addVaryHeader: ${vary}` is unknown: not taken as sent
-        ("OL004", 6, 13),
-        ("OL004", 7, 13),
+        ("OL101", 6, 13),  # the fixed text decides: a literal `*` in Traefik's exact (Go `==`) list
+        ("OL201", 7, 13),  # the fixed text decides: plain HTTP, with credentials
         ("OL004", 8, 13),
         ("OL103", 10, 13),  # the fixed entries around them are checked as usual
         ("OL004", 12, 24),
     ]
-    assert traefik[("OL004", 6, 13)][1].startswith(
-        "`https://*.${domain}` never matches, whatever `${domain}` becomes: Traefik's "
-        "`accessControlAllowOriginList` compares these entries as exact strings"
+    assert traefik[("OL101", 6, 13)] == (
+        "high",
+        "`https://*.${domain}` never matches, whatever `${domain}` becomes: the engine compares this "
+        "entry as an exact string, so its `*` is a literal character no Origin has; list the hosts, or "
+        "use a pattern the engine expands (a regex)",
     )
     assert (
         traefik[("OL004", 8, 13)][1]
         == "`https://app.${domain}` is a template; render it first (`${domain}` is filled in later)"
     )
-    assert traefik[("OL004", 7, 13)][1].startswith(
-        "`http://${domain}` is plain HTTP whatever `${domain}` becomes, and it is trusted with credentials"
+    assert traefik[("OL201", 7, 13)][0] == "high"  # credentials: its real severity, not info
+    assert traefik[("OL201", 7, 13)][1].startswith(
+        "`http://${domain}` is plain HTTP whatever the template fills in"
     )
     ingress = said(folder / "ingress.yml.j2")
     assert list(ingress) == [
@@ -410,8 +414,9 @@ def test_templates_are_read_as_their_format() -> None:
         ("OL004", 15, 1),  # a line that inserts YAML
     ]
     legacy = said(folder / "legacy-virtual-service.yaml.tpl")  # the deprecated `allowOrigin` list
-    assert list(legacy) == [("OL004", 9, 13)]
-    assert legacy[("OL004", 9, 13)][1].startswith("`http://{{ .Values.host }}` is plain HTTP whatever")
+    assert list(legacy) == [("OL201", 9, 13)]
+    assert legacy[("OL201", 9, 13)][0] == "high"
+    assert legacy[("OL201", 9, 13)][1].startswith("`http://{{ .Values.host }}` is plain HTTP whatever")
     istio = said(folder / "virtual-service.yaml.tpl")
     assert [key for key in istio if key[0] not in SETTLED_ELSEWHERE] == [("OL004", 9, 20), ("OL302", 10, 20)]
 

@@ -87,18 +87,24 @@ def test_an_entry_that_admits_for_sure_makes_it_trusted_and_still_lists_the_unkn
 
 
 def test_a_template_value_is_unknown() -> None:
-    """Traefik's parser reports `{{ ... }}` as not analysed (OL004): it might be any origin."""
+    """Traefik's parser reports `{{ ... }}` as not analysed (OL004) and keeps it as the entry it is
+    (issue 18 item 10): that entry might be any origin, so `match` lists it as unknown."""
     path = ENGINES / "traefik-template.yaml"
     result = match("https://evil.example.net", path, json=True)
     assert result.exit_code == 3
     assert result.report["verdict"] == "unknown"
-    assert spots(result.report["unknown"]) == [(7, 13, "not-analysed")]
+    assert spots(result.report["unknown"]) == [(7, 13, "exact")]
     row = result.report["unknown"][0]
-    assert row["matcher"] is None and row["credentials"] is None and row["scopes"] is None
-    assert "is a template; render it first" in row["reason"]
+    assert row["matcher"] == "{{ .Values.partnerOrigin }}"
+    assert row["credentials"] is False and row["scopes"] == ["cors"]
+    assert row["reason"] == "it is a template placeholder, filled in later"
     text = match("https://evil.example.net", path)
     assert text.exit_code == 3
-    assert "traefik-template.yaml:7:13: a value not analysed might admit it: " in text.stdout
+    assert (
+        "traefik-template.yaml:7:13: exact `{{ .Values.partnerOrigin }}` might admit it: "
+        "it is a template placeholder, filled in later"
+    ) in text.stdout
+    assert ("OL004", 7, 13) in [(f["code"], f["line"], f["column"]) for f in check_json(path).findings]
     trusted = match("https://app.example.com", path, json=True)
     assert trusted.exit_code == 0
     assert spots(trusted.report["entries"]) == [(6, 13, "exact")]

@@ -226,6 +226,7 @@ def test_one_manifest_with_several_kinds(project: Path) -> None:
     result = check_json(project)
     assert [(f["code"], f["line"], f["format"]) for f in result.findings] == [
         ("OL605", 6, "ingress-nginx"),  # the default max age
+        ("OL309", 7, "ingress-nginx"),  # issue 18 item 2: `(null)$` admits `https://evil.null` (low)
         ("OL403", 7, "ingress-nginx"),
         ("OL304", 17, "istio"),
         ("OL301", 25, "traefik"),

@@ -38,6 +38,7 @@ def test_each_comma_item_is_located_in_its_annotation() -> None:
         ("OL201", 7, 78),  # second item of a quoted list, after ", "
         ("OL303", 7, 103),  # third item, after a bare ","
         ("OL302", 20, 52),  # plain (unquoted) scalar
+        ("OL309", 20, 75),  # issue 18 item 2: `(null)$` also admits `https://evil.null` (low)
         ("OL403", 20, 75),  # `null` is an item too
         ("OL404", 21, 53),
         ("OL301", 31, 53),  # `*` with credentials "false": a decision, not an error

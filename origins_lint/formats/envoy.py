@@ -35,6 +35,7 @@ from origins_lint.model import (
 )
 from origins_lint.origins import is_null
 from origins_lint.source import Source
+from origins_lint.template_origin import decides_exact
 
 NAME = "envoy"
 _MARKS = ("allow_origin_string_match", "allowOriginStringMatch")
@@ -90,9 +91,7 @@ def refused_regex(raw: str, location: Location, engine: str) -> InputProblem | N
     return InputProblem(ProblemKind.SCHEMA, message, location)
 
 
-def string_matcher(
-    node: Node, scope: str, kinds: tuple[str, ...], engine: str = NAME, credentials: bool = False
-) -> Matched:
+def string_matcher(node: Node, scope: str, kinds: tuple[str, ...], engine: str = NAME) -> Matched:
     """An Envoy `StringMatcher` or Istio `StringMatch` (`{exact|prefix|...: value}`) as a matcher."""
     values = node.value if isinstance(node.value, dict) else {}
     found = [(key, value) for key, value in values.items() if key in kinds]
@@ -114,8 +113,17 @@ def string_matcher(
         message = f"`{key}` must be a string, not {value.plain()!r}"
         return Matched(None, InputProblem(ProblemKind.SCHEMA, message, value.location))
     if manifests.template_expression(value.value) is not None:
-        message = manifests.placeholder_origin(value.value, credentials and key == "exact")
-        return Matched(None, InputProblem(ProblemKind.NOT_ANALYSED, message, value.location))
+        said = InputProblem(
+            ProblemKind.NOT_ANALYSED, manifests.placeholder_origin(value.value, False), value.location
+        )
+        if key != "exact":  # a templated prefix or regex is not read: said, and no entry
+            return Matched(None, said)
+        # an exact entry keeps its text: the rules report what its fixed text decides (OL101, OL201),
+        # `match` reads that text too; the rest is said not analysed
+        return Matched(
+            origin_matcher(key, value.value, value.location, scope, _ignore_case(node)),
+            None if decides_exact(value.value) else said,
+        )
     if engine == "istio" and not value.value:  # pkg/config/validation validateAllowOrigins
         message = (
             f"{REFUSERS['istio'][0]}: an empty `{key}` is not a valid CORS origin match "
@@ -128,7 +136,7 @@ def string_matcher(
         if problem is not None:
             return Matched(None, problem, refused=True)
     ignore = manifests.get(node, "ignore_case")
-    icase = ignore is not None and manifests.boolean(ignore[1]) is True
+    icase = _ignore_case(node)
     if ignore is not None and icase and key == "regex" and engine == NAME:
         message = (  # StringMatcherImpl in source/common/common/matchers.h
             f'{REFUSERS[NAME][0]}: Envoy refuses `ignore_case` on a `safe_regex` matcher ("ignore_case '
@@ -137,6 +145,11 @@ def string_matcher(
         )
         return Matched(None, InputProblem(ProblemKind.SCHEMA, message, ignore[1].location), refused=True)
     return Matched(origin_matcher(key, value.value, value.location, scope, icase))
+
+
+def _ignore_case(node: Node) -> bool:
+    ignore = manifests.get(node, "ignore_case")
+    return ignore is not None and manifests.boolean(ignore[1]) is True
 
 
 def origin_matcher(key: str, raw: str, location: Location, scope: str, icase: bool = False) -> OriginMatcher:
@@ -291,9 +304,8 @@ def _policy(
         inherited.update(policy.value)
         policy = Node(inherited, policy.location, {**parent.key_locations, **policy.key_locations})
     credentials = flag(policy, ("allow_credentials",), result)
-    on = credentials is not None and credentials.value is not False
     for item in origins.value if isinstance(origins.value, list) else []:
-        matched = string_matcher(item, scope, kinds, NAME, on)
+        matched = string_matcher(item, scope, kinds, NAME)
         if matched.problem is not None:
             result.problems.append(matched.problem)
             rejected = matched.problem.message if matched.refused else rejected

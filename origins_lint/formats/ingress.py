@@ -39,6 +39,7 @@ from origins_lint.model import (
 )
 from origins_lint.origins import matcher_kind
 from origins_lint.source import Source
+from origins_lint.template_origin import decided
 
 NAME = "ingress-nginx"
 PREFIX: Final = "nginx.ingress.kubernetes.io/"
@@ -248,7 +249,9 @@ class _Reader:
         origins = self.value("cors-allow-origin")
         scope = f"{PREFIX}cors-allow-origin@{at.line}"
         if origins is None and "cors-allow-origin" in self.found.items:
-            matchers = []  # written but not readable here (a placeholder): said, and not guessed as `*`
+            # written but not readable here (a placeholder): said (OL004), and not guessed as `*`;
+            # only what an item's fixed text decides is kept (an `http://` item is plain HTTP)
+            matchers = self.templated(self.found.items["cors-allow-origin"].value, scope)
         elif origins is None:
             matchers = [
                 OriginMatcher(
@@ -309,6 +312,19 @@ class _Reader:
                 )
             )
         return sorted(matchers, key=lambda m: (m.location.line, m.location.column))
+
+    def templated(self, node: Node, scope: str) -> list[OriginMatcher]:
+        """The items of a templated `cors-allow-origin` whose fixed text is plain HTTP whatever is
+        filled in (template_origin.decided); the rest of the value is OL004 and is not read."""
+        if not isinstance(node.value, str):
+            return []
+        parts = tuple(part.strip() for part in node.value.split(","))
+        spots = self.text.items(node, parts)
+        return [
+            OriginMatcher(MatcherKind.EXACT, item, spot, EXACT_ENGINE, scope=scope)
+            for item, spot in zip(parts, spots, strict=True)
+            if (fixed := decided(item)) is not None and fixed.plain_http
+        ]
 
     def fallback(self, read: controller.Origins, at: Location, scope: str) -> OriginMatcher:
         """The `*` the controller sends for a value it rejects, named as what it is."""

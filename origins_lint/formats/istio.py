@@ -25,6 +25,7 @@ from origins_lint.model import (
     Status,
 )
 from origins_lint.source import Source
+from origins_lint.template_origin import decides_exact
 
 NAME = "istio"
 _MARK = "corsPolicy"
@@ -82,7 +83,6 @@ def _policy(policy: Node, name: str | None, result: ParsedFile) -> CorsContext:
     matchers: list[OriginMatcher] = []
     rejected: str | None = None
     credentials = envoy.flag(policy, ("allowCredentials",), result)
-    on = credentials is not None and credentials.value is not False
     for key, kinds in (("allowOrigins", ("exact", "prefix", "regex")), ("allowOrigin", ())):
         items = values.get(key)
         if items is None:
@@ -95,17 +95,18 @@ def _policy(policy: Node, name: str | None, result: ParsedFile) -> CorsContext:
         for item in items.value:
             if not kinds:  # the deprecated list of exact strings
                 ignored = _listed(values.get("allowOrigins"))
-                if isinstance(item.value, str) and manifests.template_expression(item.value) and not ignored:
-                    message = manifests.placeholder_origin(item.value, on)
+                templated = isinstance(item.value, str) and manifests.template_expression(item.value)
+                if templated and not ignored and not decides_exact(item.value):
+                    message = manifests.placeholder_origin(item.value, False)
                     result.problems.append(InputProblem(ProblemKind.NOT_ANALYSED, message, item.location))
-                elif isinstance(item.value, str):
+                if isinstance(item.value, str):
                     matcher = envoy.origin_matcher("exact", item.value, item.location, scope)
                     if ignored:
                         matcher.status = Status.INACTIVE
                         matcher.note = IGNORED_NOTE
                     matchers.append(matcher)
                 continue
-            matched = envoy.string_matcher(item, scope, kinds, NAME, on)
+            matched = envoy.string_matcher(item, scope, kinds, NAME)
             if matched.problem is not None:
                 result.problems.append(matched.problem)
                 rejected = matched.problem.message if matched.refused else rejected

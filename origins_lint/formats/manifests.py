@@ -23,6 +23,7 @@ from origins_lint.formats.tree import Node
 from origins_lint.formats.yaml_tree import load_documents
 from origins_lint.model import InputProblem, Location, ProblemKind, Setting
 from origins_lint.source import Source, problem
+from origins_lint.template_origin import decided
 
 YAML_EXTENSIONS: Final = (".yaml", ".yml")
 # YAML kept as a template (`dynamic.yaml.tpl`, `values.yml.j2`): read with placeholders as unknown text
@@ -168,20 +169,12 @@ def placeholder_note(name: str, node: Node, problems: list[InputProblem]) -> boo
     return True
 
 
-def placeholder_origin(raw: str, credentials: bool, exact: str | None = None) -> str:
-    """What the fixed text around an origin's placeholder decides whatever it becomes, as a message.
-
-    ``exact`` names the engine when it compares the entry as an exact string (a `*` is literal).
-    """
+def placeholder_origin(raw: str, credentials: bool) -> str:
+    """What the fixed text around an origin's placeholder decides whatever it becomes, as a message,
+    for formats that keep no entry for it (Spring); the others keep the entry and the rules say it."""
     expression = template_expression(raw) or raw
-    scheme, separator, rest = raw.partition("://")
-    host = rest.split("/")[0] if separator else ""
-    if exact is not None and "*" in template_text(host):
-        return (
-            f"`{raw}` never matches, whatever `{expression}` becomes: {exact} compares these entries "
-            "as exact strings, so its `*` is a literal character no Origin has"
-        )
-    if separator and scheme == "http" and credentials and not template_text(host).startswith("localhost"):
+    fixed = decided(raw)
+    if fixed is not None and fixed.plain_http and credentials:
         return (
             f"`{raw}` is plain HTTP whatever `{expression}` becomes, and it is trusted with credentials: "
             "anyone on the network path can inject script into that page; use `https://`"
@@ -189,11 +182,6 @@ def placeholder_origin(raw: str, credentials: bool, exact: str | None = None) ->
     if expression == raw.strip():
         return f"`{raw}` is a template; render it first to check the origins it becomes"
     return f"`{raw}` is a template; render it first (`{expression}` is filled in later)"
-
-
-def template_text(value: str) -> str:
-    """The fixed text of a value, its placeholders removed."""
-    return _EXPRESSION.sub("", value)
 
 
 def read_flag(name: str, node: Node, problems: list[InputProblem]) -> Setting[bool | None]:

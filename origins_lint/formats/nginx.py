@@ -55,6 +55,7 @@ from origins_lint.model import (
     Setting,
 )
 from origins_lint.source import Source
+from origins_lint.template_origin import decided
 
 NAME = "nginx"
 EXTENSIONS = (".conf", ".nginx", ".vhost", *TEMPLATE_SUFFIXES)
@@ -377,11 +378,12 @@ class _Builder:
         parts = alt.parts
         if not self.program.template or not parts or parts[0].kind != "text":
             return []
-        if not parts[0].text.lower().startswith("http://") or any(
-            p.kind not in ("text", "unknown") for p in parts
-        ):
+        if any(p.kind not in ("text", "unknown") for p in parts):
             return []
         raw = "".join(self._written(p) for p in parts)
+        fixed = decided(raw)  # the same reading as the YAML formats' templated entries
+        if fixed is None or not fixed.plain_http:
+            return []
         return [OriginMatcher(MatcherKind.EXACT, raw, parts[0].location)]
 
     def _placeholder(self, guard: Guard) -> bool:

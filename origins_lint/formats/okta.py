@@ -41,6 +41,9 @@ _ORIGIN_KEY = re.compile(r'"origin"\s*:')
 _SCOPES_KEY = re.compile(r'"scopes"\s*:')
 _ERROR_KEYS = (re.compile(r'"errorCode"\s*:'), re.compile(r'"errorSummary"\s*:'))
 SHAPE = '[{"origin": "https://app.example.com", "scopes": [{"type": "CORS"}]}]'
+# help.okta.com "Configure Trusted Origins" (Add a Trusted Origin): "The Origin URL must use one of
+# the following schemes: HTTP, HTTPS, FTP, Ionic 2, Capacitor"; any other is refused when created
+OKTA_SCHEMES = frozenset({"http", "https", "ftp", "ionic", "capacitor"})
 
 
 def wants(path: str) -> bool:
@@ -71,6 +74,35 @@ def _scope_set(types: tuple[str, ...]) -> frozenset[str]:
     return frozenset(kind.lower() for kind in types)
 
 
+def okta_refusal(origin: str) -> str | None:
+    """Why Okta's API refuses to create this trusted origin, or None: such an entry never exists.
+
+    developer.okta.com Trusted Origins API, "Create Trusted Origin", invalid request example:
+    `"origin": "example.com"` -> E0000001 "Api validation failed: origin"; help.okta.com "Configure
+    Trusted Origins": only the schemes in OKTA_SCHEMES. (OL104 is for schemes Okta accepts.)
+    """
+    scheme, separator, _rest = origin.partition("://")
+    if not separator:
+        fix = f"; write `https://{origin.strip()}`" if origin.strip() else ""
+        return (
+            f"Okta rejects this origin: `{origin}` has no scheme, and the Trusted Origins API refuses it "
+            '(E0000001 "Api validation failed: origin"), so this trusted origin is never created' + fix
+        )
+    if scheme.lower() not in OKTA_SCHEMES:
+        return (
+            f"Okta rejects this origin: `{origin}` uses the `{scheme}://` scheme, and a trusted origin "
+            "must use http, https, ftp, ionic or capacitor (help.okta.com, Configure Trusted Origins), "
+            "so it is never created; trust the web origin that hosts the page instead"
+        )
+    return None
+
+
+def refused(origin: str, origin_at: Location) -> InputProblem | None:
+    """The OL002 for an origin Okta refuses, at the origin; its context admits nothing (``rejected``)."""
+    reason = okta_refusal(origin)
+    return InputProblem(ProblemKind.SCHEMA, reason, origin_at) if reason is not None else None
+
+
 def trusted_origin_context(
     origin: str,
     origin_at: Location,
@@ -82,6 +114,7 @@ def trusted_origin_context(
 ) -> CorsContext:
     """One Okta trusted origin in the model; the Terraform format builds the same."""
     cors = next((scope for scope in scopes if scope.type == "CORS"), None)
+    rejected = okta_refusal(origin)
     matcher = OriginMatcher(
         kind=matcher_kind(origin),
         raw=origin,
@@ -91,12 +124,13 @@ def trusted_origin_context(
         note=name,
     )
     return CorsContext(
-        matchers=[matcher],
+        matchers=[matcher] if rejected is None else [],  # refused: the OL002 says it, nothing else
         location=entry_at,
         # the Okta session cookie rides every CORS request to Okta's APIs
         credentials=Setting(True, cors.location) if cors is not None else Setting(False),
         scopes=Setting(_scope_set(tuple(scope.type for scope in scopes)), scopes_at),
         name=name,
+        rejected=rejected,
     )
 
 
@@ -109,8 +143,15 @@ def parse(source: Source, options: FormatOptions) -> ParsedFile:
     fast = read_export(path, source.text)
     if fast is not None:
         result.documents.append(_document(path, fast))
+        result.problems.extend(refusals(fast))
         return result
     return read_exactly(source, result)
+
+
+def refusals(export: FastExport) -> list[InputProblem]:
+    """The OL002 of each entry Okta refuses, as read_exactly reports them."""
+    found = (refused(entry.origin, entry.origin_at) for entry in export.entries)
+    return [each for each in found if each is not None]
 
 
 def _document(path: str, export: FastExport) -> Document:
@@ -212,6 +253,9 @@ def _context(
         ScopeEntry(scope.type, scope_node.value["type"].location)
         for scope, scope_node in zip(entry.scopes, scopes_node.value, strict=True)
     ]
+    rejection = refused(entry.origin, node.value["origin"].location)
+    if rejection is not None:
+        problems.append(rejection)
     return trusted_origin_context(
         origin=entry.origin,
         origin_at=node.value["origin"].location,

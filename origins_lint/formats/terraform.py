@@ -32,7 +32,7 @@ from origins_lint.formats.hcl_values import (
     parse_hcl,
     same_line,
 )
-from origins_lint.formats.okta import ScopeEntry, trusted_origin_context
+from origins_lint.formats.okta import ScopeEntry, refused, trusted_origin_context
 from origins_lint.model import (
     OKTA,
     CorsContext,
@@ -199,6 +199,9 @@ class _Resource:
             return None
         listed, scopes_at = scopes
         name = self.text("name", required=False)
+        rejection = refused(origin.data, origin.location)
+        if rejection is not None:
+            self.problems.append(rejection)
         return trusted_origin_context(
             origin=origin.data,
             origin_at=origin.location,

@@ -34,6 +34,7 @@ from origins_lint.model import (
 )
 from origins_lint.origins import is_any, is_null
 from origins_lint.source import Source
+from origins_lint.template_origin import decides_exact
 
 NAME = "traefik"
 ORIGIN_LIST = "accesscontrolalloworiginlist"
@@ -165,11 +166,11 @@ class _Reader:
         credentials = self.flag("accesscontrolallowcredentials")
         for raw, location in self.items(ORIGIN_LIST):
             if manifests.template_expression(raw) is not None:
-                on = credentials is None or credentials.value is not False
-                message = manifests.placeholder_origin(
-                    raw, on, exact="Traefik's `accessControlAllowOriginList`"
-                )
-                self.note(ProblemKind.NOT_ANALYSED, message, location)
+                # Go `==`: kept as the exact entry it is; the rules report what its fixed text
+                # decides (OL101, OL201), the rest is said not analysed
+                if not decides_exact(raw):
+                    self.note(ProblemKind.NOT_ANALYSED, manifests.placeholder_origin(raw, False), location)
+                matchers.append(OriginMatcher(MatcherKind.EXACT, raw, location, EXACT_ENGINE, scope=scope))
                 continue
             kind = MatcherKind.ANY if is_any(raw) else MatcherKind.NULL if is_null(raw) else MatcherKind.EXACT
             if kind is MatcherKind.ANY and credentials is not None and credentials.value is True:

@@ -56,9 +56,18 @@ def shared_description(suffix: str) -> str:
 class Breadth:
     code: str
     message: str
+    # a fixed weight that credentials do not raise: what gets in is a name nobody can register
+    severity: Severity | None = None
+
+
+# ingress-nginx's `(null)$` is searched without `^` (template.go buildOriginRegex): an origin whose
+# host ends in `null` gets in too; `.null` is no delegated top-level domain, so low (issue 18 item 2)
+NULL_SUFFIX_ORIGIN = "https://evil.null"
 
 
 def explain(matcher: OriginMatcher) -> tuple[Breadth, ...]:
+    if matcher.kind is MatcherKind.NULL:
+        return _explain_null(matcher)
     if matcher.kind is MatcherKind.REGEX:
         return _explain_regex(matcher.raw, matcher.engine)
     if matcher.kind in AFFIXES:
@@ -127,6 +136,22 @@ def _explain_regex(raw: str, engine: Engine) -> tuple[Breadth, ...]:
             )
         )
     return tuple(out)
+
+
+def _explain_null(matcher: OriginMatcher) -> tuple[Breadth, ...]:
+    """A `null` item the engine runs as a regex that also admits host names ending in `null`."""
+    if matcher.runs is None or not regex(*matcher.runs).accepts(NULL_SUFFIX_ORIGIN):
+        return ()
+    pattern = matcher.runs[0]
+    return (
+        Breadth(
+            "OL309",
+            f"`{matcher.raw}` is matched as the end of the Origin (`{pattern}`, searched without `^`): "
+            f"`{NULL_SUFFIX_ORIGIN}` gets in too, and any host that ends in `null`; `.null` is not a "
+            "top-level domain anyone can register today, so low; remove the `null` item",
+            severity=Severity.LOW,
+        ),
+    )
 
 
 AFFIX_FIX = {
@@ -214,6 +239,8 @@ def _breadth_rule(code: str) -> None:
         found = next((b for b in explain(matcher) if b.code == code), None)
         if found is None:
             return None
+        if found.severity is not None:
+            return Hit(matcher.location, found.message, severity=found.severity)
         if not context.credentials_for(matcher):
             return Hit(matcher.location, found.message)
         # one flaw, one finding: the breadth rule carries the credentials (OL405 is not said beside it)

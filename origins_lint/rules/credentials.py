@@ -81,7 +81,11 @@ def _broad_with_credentials(document: Document, settings: RuleSettings) -> Itera
     for context, matcher in document.matchers():
         if not context.credentials_for(matcher):
             continue
-        reasons = [reason for reason in explain(matcher) if reason.code not in settings.selected]
+        reasons = [
+            reason
+            for reason in explain(matcher)
+            if reason.code not in settings.selected and reason.severity is None  # a fixed weight stays
+        ]
         if not reasons:
             continue
         codes = ", ".join(reason.code for reason in reasons)

@@ -18,6 +18,7 @@ from origins_lint.model import (
 from origins_lint.origins import OriginText
 from origins_lint.rules.facts import analysis, origin_text, parsed, wildcard
 from origins_lint.rules.registry import Hit, RuleSettings, per_matcher, rule
+from origins_lint.template_origin import decided, placeholder
 
 SCHEME_MEANING = {
     "file": "`file://` pages send `Origin: null`, so this entry matches nothing a browser sends; "
@@ -51,6 +52,14 @@ def _malformed(_context: CorsContext, matcher: OriginMatcher, _doc: Document) ->
             f"{value}, which always starts with `/`: it is never an "
             "origin, so browsers reject this header on every cross-origin request (no site gets in, "
             "yours neither); send an origin, such as `$http_origin` checked against a `map`",
+        )
+    fixed = decided(matcher.raw) if matcher.kind is MatcherKind.EXACT else None
+    if fixed is not None and fixed.literal_star:
+        return Hit(
+            matcher.location,
+            f"`{matcher.raw}` never matches, whatever `{placeholder(matcher.raw)}` becomes: the engine "
+            "compares this entry as an exact string, so its `*` is a literal character no Origin has; "
+            "list the hosts, or use a pattern the engine expands (a regex)",
         )
     found = analysis(matcher) if matcher.kind is MatcherKind.REGEX else None
     example = found.path_only() if found is not None else None

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from origins_lint.model import PLACEHOLDER, CorsContext, Document, OriginMatcher, Severity
+from origins_lint.model import CorsContext, Document, OriginMatcher, Severity
 from origins_lint.origins import HostClass, classify_host
 from origins_lint.rules.facts import NamedHost, analysis, named_hosts
 from origins_lint.rules.registry import Hit, per_matcher, rule
+from origins_lint.template_origin import decided
 
 # loopback and private hosts get OL501/OL502 instead (rules.md, "Where a finding points")
 LOCAL = (HostClass.LOOPBACK, HostClass.PRIVATE)
@@ -21,7 +22,10 @@ def plain_http(matcher: OriginMatcher) -> NamedHost | None:
 
 def _insecure(context: CorsContext, matcher: OriginMatcher, _doc: Document) -> Hit | None:
     stake = "your users' credentialed responses" if context.with_credentials else "this trust"
-    if PLACEHOLDER.search(matcher.raw) and matcher.raw[:7].lower() == "http://":
+    fixed = decided(matcher.raw)  # a template: its fixed text decides, whatever is filled in
+    if fixed is not None:
+        if not fixed.plain_http:
+            return None
         return Hit(
             matcher.location,
             f"`{matcher.raw}` is plain HTTP whatever the template fills in: anyone on the network "
