@@ -24,9 +24,9 @@ if TYPE_CHECKING:
 DEFAULT_PORTS: Final = {"http": 80, "https": 443, "ws": 80, "wss": 443}
 # entries in each per-origin and per-host memo: rules ask about every origin rule by rule, so a
 # memo smaller than a file's origins misses on every question (at 65,536 entries a 200,000-origin
-# Okta export parsed each origin 16 times: 3.2M misses, 62 s). A million is five times the largest
-# export we measure; at 200,000 origins the memos hold 83 MiB more than the thrashing ones did
-# (697 vs 614 MiB peak) and the check takes 29 s instead of 62.
+# Okta export parsed each origin 16 times: 3.2M misses, 63 s of CPU). A million is five times the
+# largest export the benchmark makes; at 200,000 origins the memos hold 96 MiB more than the
+# thrashing ones did (718 vs 622 MiB peak, /usr/bin/time) and the check takes 30 s instead of 63.
 ORIGIN_CACHE: Final = 1 << 20
 
 # Hosts where anyone can publish script under the host itself and that are not
