@@ -48,6 +48,13 @@ def terraform(folder: str) -> None:
         hcl2.loads(text)
 
 
+def mixed(folder: str) -> None:
+    """A tree of every format (`gen.py` writes one folder per format): each folder's own floor."""
+    for sub in sorted(Path(folder).iterdir()):
+        if sub.is_dir():
+            FLOORS[sub.name](str(sub))
+
+
 FLOORS: dict[str, Callable[[str], None]] = {
     "nginx": nginx,
     "policy": yaml_c,
@@ -59,6 +66,7 @@ FLOORS: dict[str, Callable[[str], None]] = {
     "envoy": yaml_c,
     "traefik": yaml_c,
     "spring": yaml_c,
+    "mixed": mixed,
 }
 
 FLOOR_NAMES = {
@@ -66,6 +74,7 @@ FLOOR_NAMES = {
     "terraform": "hcl2.loads",
     "okta": "json.load",
     "okta-export": "json.load",
+    "mixed": "each format's floor",
 }
 
 

@@ -295,6 +295,30 @@ def generate(out: Path, files: int, okta_entries: int, seed: int, only: tuple[st
         _write(out / "okta-export" / "trusted-origins.json", json.dumps(entries, indent=2) + "\n")
 
 
+def big_terraform(out: Path, size: int, seed: int) -> None:
+    """One `.tf` file of at least `size` bytes: trusted origins among the other resources of an
+    Okta org's Terraform (apps, groups), as one generated module holds them."""
+    rng = random.Random(f"{seed}-big-terraform")
+    parts: list[str] = []
+    total = index = 0
+    while total < size:
+        h1, _h2, root = _hosts(rng)
+        roll = rng.random()
+        scheme = "http" if roll < 0.1 else "https"
+        host = f"*.{h1}{index}.{root}" if roll > 0.95 else f"{h1}{index}.{root}"
+        block = (
+            f'resource "okta_trusted_origin" "o{index}" {{\n'
+            f'  name   = "{h1} {index}"\n  origin = "{scheme}://{host}"\n'
+            '  scopes = ["CORS", "REDIRECT"]\n}\n\n'
+            f'resource "okta_group" "g{index}" {{\n  name        = "{h1}-{index}"\n'
+            f'  description = "users of {h1} {index}"\n}}\n\n'
+        )
+        parts.append(block)
+        total += len(block)
+        index += 1
+    _write(out, "".join(parts))
+
+
 def _write(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
