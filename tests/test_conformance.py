@@ -37,7 +37,7 @@ from ruamel.yaml import YAML
 from tests.conftest import run_cli
 
 CONFORMANCE = Path(__file__).parent / "conformance"
-ENGINES = ("ingress-nginx", "traefik")
+ENGINES = ("ingress-nginx", "traefik", "spring")
 ANSWERS = frozenset({"admitted", "admitted-with-credentials", "not-admitted", "config-rejected"})
 MIN_CASES = 25
 
