@@ -10,8 +10,11 @@ the file records what the engine does:
   which browsers refuse for credentialed requests);
 - `admitted-with-credentials`: the engine echoes the origin with `Allow-Credentials: true`;
 - `not-admitted`: the engine sends no `Access-Control-Allow-Origin` for it;
-- `config-rejected`: the engine refuses the configuration (it fails to load or start),
-  so nothing is admitted.
+- `config-rejected`: the engine refuses the configuration (it fails to load or start,
+  or its API or admission check refuses it), so nothing is admitted.
+
+An Okta case may name another `scope` (`redirect`, `iframe_embed`): the answer is then
+`admitted` or `not-admitted` for that use of the trusted origin.
 
 The test writes the configuration under its own file name, runs `origins-lint match` and
 `origins-lint check` on it, and derives our answer: `config-rejected` when `check` says
@@ -37,7 +40,7 @@ from ruamel.yaml import YAML
 from tests.conftest import run_cli
 
 CONFORMANCE = Path(__file__).parent / "conformance"
-ENGINES = ("ingress-nginx", "traefik", "spring")
+ENGINES = ("ingress-nginx", "istio", "envoy", "traefik", "spring", "okta")
 ANSWERS = frozenset({"admitted", "admitted-with-credentials", "not-admitted", "config-rejected"})
 MIN_CASES = 25
 
@@ -56,7 +59,8 @@ class Case:
 
     @property
     def id(self) -> str:
-        return f"{self.engine}/{self.config_id}/{self.origin}"
+        scope = "" if self.scope == "cors" else f"@{self.scope}"
+        return f"{self.engine}/{self.config_id}/{self.origin}{scope}"
 
 
 def _load(engine: str) -> list[Case]:
@@ -104,6 +108,8 @@ def our_answer(case: Case, folder: Path) -> tuple[str, list[str]]:
         entries = [e for e in json.loads(matched.stdout)["entries"] if case.scope in e["scopes"]]
         if not entries:
             said = "not-admitted"
+        elif case.scope != "cors":  # REDIRECT, IFRAME_EMBED (Okta): trusted or not, no credentials
+            said = "admitted"
         elif any(e["credentials"] for e in entries):
             said = "admitted-with-credentials"
         else:
@@ -139,7 +145,7 @@ def test_cases_are_complete_and_cited() -> None:
         assert len(cases) >= MIN_CASES, f"{engine} has {len(cases)} cases"
     for case in CASES:
         assert case.answer in ANSWERS, case.id
-        assert case.citation.get("repository") and case.citation.get("path"), case.id
+        assert (case.citation.get("repository") and case.citation.get("path")) or case.citation.get("url"), case.id
         assert case.citation.get("commit") or case.citation.get("stored"), case.id
         assert case.citation.get("test") or case.citation.get("section"), case.id
     ids = [case.id for case in CASES]
