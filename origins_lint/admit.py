@@ -2,17 +2,45 @@
 
 The `match` command answers "would https://evil.example.net get in?" with this;
 it runs the same bounded automata as the rules, never a backtracking engine.
+
+The answer has three values, so that a script never takes "could not tell" for
+"safe": trusted (an entry admits the origin for sure), not trusted (every entry
+was analysed and none admits it), unknown (none admits it for sure, but an entry
+that was not analysed might: a regex the analysis does not model, a value left
+as a template placeholder, or what a parser reported as not analysed or unread).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from enum import StrEnum
 
-from origins_lint.model import CorsContext, MatcherKind, OriginMatcher, ParsedFile
+from origins_lint.model import (
+    CorsContext,
+    Location,
+    MatcherKind,
+    OriginMatcher,
+    ParsedFile,
+    ProblemKind,
+)
 from origins_lint.origins import read_origin
-from origins_lint.rules.facts import analysis
+from origins_lint.rules.facts import analysis, regex
+
+# what a parser reports about text it did not read: such text may hold an entry that admits the origin
+UNREAD = (ProblemKind.NOT_ANALYSED, ProblemKind.UNKNOWN_FORMAT)
+# placeholders a template engine fills in later: `{{ .Values.origin }}`, `${domain}`
+_PLACEHOLDER = re.compile(r"\{\{.*?\}\}|\$\{[^}]*\}", re.DOTALL)
+
+
+class Verdict(StrEnum):
+    TRUSTED = "trusted"  # exit 0
+    NOT_TRUSTED = "not-trusted"  # exit 1
+    UNKNOWN = "unknown"  # exit 3
+
+    @property
+    def exit_code(self) -> int:
+        return {Verdict.TRUSTED: 0, Verdict.NOT_TRUSTED: 1, Verdict.UNKNOWN: 3}[self]
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,19 +49,58 @@ class Admission:
     matcher: OriginMatcher
 
 
-def admits(matcher: OriginMatcher, origin: str) -> bool:
+@dataclass(frozen=True, slots=True)
+class Undecided:
+    """An entry, or a piece of a file, that might admit the origin: we cannot tell."""
+
+    location: Location
+    reason: str
+    context: CorsContext | None = None  # None for text a parser did not read
+    matcher: OriginMatcher | None = None
+    kind: str = "not-analysed"  # the matcher's kind, or the problem's
+
+
+@dataclass(slots=True)
+class Answer:
+    admitted: list[Admission] = field(default_factory=list)
+    undecided: list[Undecided] = field(default_factory=list)
+
+    @property
+    def verdict(self) -> Verdict:
+        if self.admitted:
+            return Verdict.TRUSTED
+        return Verdict.UNKNOWN if self.undecided else Verdict.NOT_TRUSTED
+
+
+def decide(matcher: OriginMatcher, origin: str) -> bool | None:
+    """Whether the entry admits the origin; None when it was not analysed and so might."""
     kind = matcher.kind
     if kind in (MatcherKind.ANY, MatcherKind.REFLECTED):
         return True
     if kind is MatcherKind.NULL:
         return origin == "null"
+    if kind in (MatcherKind.EXACT, MatcherKind.WILDCARD) and _PLACEHOLDER.search(matcher.raw):
+        return _templated(matcher.raw, origin)
     if kind is MatcherKind.EXACT:
         return _same_origin(matcher.raw, origin, matcher.engine.case_sensitive)
     if kind is MatcherKind.WILDCARD:
         parts = [re.escape(p) for p in matcher.raw.lower().split("*")]
         return re.fullmatch("[^/:@]+".join(parts), origin.lower()) is not None
     found = analysis(matcher)  # regexes, and prefix/suffix/contains as their regex
-    return found is not None and found.accepts(origin)
+    return None if found is None else found.decides(origin)
+
+
+def admits(matcher: OriginMatcher, origin: str) -> bool:
+    """Whether the entry admits the origin for sure."""
+    return decide(matcher, origin) is True
+
+
+def _templated(raw: str, origin: str) -> bool | None:
+    """A value with placeholders: its fixed text can rule an origin out (`http://${domain}` never
+    admits an `https://` origin), never in."""
+    pieces = _PLACEHOLDER.split(raw)
+    shape = ".*".join(re.escape(piece) for piece in pieces)
+    return None if re.fullmatch(shape, origin, re.DOTALL) else False
 
 
 def _same_origin(entry: str, origin: str, case_sensitive: bool) -> bool:
@@ -43,17 +110,43 @@ def _same_origin(entry: str, origin: str, case_sensitive: bool) -> bool:
     return left.ok and right.ok and left.canonical is not None and left.canonical == right.canonical
 
 
-def admissions(files: list[ParsedFile], origin: str) -> Iterator[Admission]:
-    """Every active entry in the files that admits the origin, in file order, each once.
+def _why_undecided(matcher: OriginMatcher) -> str:
+    if matcher.kind in (MatcherKind.EXACT, MatcherKind.WILDCARD):
+        return "it is a template placeholder, filled in later"
+    if matcher.kind is MatcherKind.REGEX:
+        found = regex(matcher.raw, matcher.engine)
+        reason = found.unsupported or found.error
+        if reason is not None:
+            return reason
+    return "deciding it takes more than the analysis allows (`max-regex-steps`)"
 
-    One nginx entry serves several locations; it is listed again only when it
-    is used there with different credentials.
+
+def answer(files: list[ParsedFile], origin: str) -> Answer:
+    """Every active entry that admits the origin, and every one (or unread text) that might.
+
+    One nginx entry serves several locations; it is listed again only when it is used there
+    with different credentials.
     """
+    result = Answer()
     seen: set[tuple[object, ...]] = set()
     for parsed in files:
+        for problem in parsed.problems:
+            if problem.kind in UNREAD:
+                result.undecided.append(Undecided(problem.location, problem.message, kind=problem.kind.value))
         for document in parsed.documents:
             for context, matcher in document.matchers():
                 key = (matcher.location, matcher.raw, context.with_credentials)
-                if key not in seen and admits(matcher, origin):
+                if key in seen:
+                    continue
+                decided = decide(matcher, origin)
+                if decided is True:
                     seen.add(key)
-                    yield Admission(context, matcher)
+                    result.admitted.append(Admission(context, matcher))
+                elif decided is None:
+                    seen.add(key)
+                    result.undecided.append(
+                        Undecided(
+                            matcher.location, _why_undecided(matcher), context, matcher, matcher.kind.value
+                        )
+                    )
+    return result

@@ -286,9 +286,13 @@ def _colour(stream: object) -> bool:
 
 
 def match(args: Namespace) -> None:
-    """List every entry that would let ORIGIN in; exit 0 when trusted, 1 when not."""
+    """List every entry that would let ORIGIN in, and every one we could not analyse that might.
+
+    Exit 0 when trusted, 1 when not, 3 when unknown (no entry admits it for sure, but one we
+    could not analyse might), so that a script never takes "could not tell" for "safe".
+    """
     from origins_lint import formats
-    from origins_lint.admit import admissions
+    from origins_lint.admit import Verdict, answer
     from origins_lint.check import parse_files
     from origins_lint.config import ConfigError, find_config, load_config
     from origins_lint.discover import PathError
@@ -309,7 +313,9 @@ def match(args: Namespace) -> None:
         checked = parse_files(args.paths or ["."], settings, args.input_format, errors)
     except PathError as error:
         raise _fail(str(error)) from None
-    found = list(admissions(checked, origin))
+    result = answer(checked, origin)
+    verdict = result.verdict
+    unread = {"not-analysed": "a value not analysed", "unknown-format": "a file not read"}
     if args.output_format == "json":
         rows = [
             {
@@ -322,11 +328,32 @@ def match(args: Namespace) -> None:
                 "scopes": sorted(a.context.scopes.value),
                 "name": a.context.name,
             }
-            for a in found
+            for a in result.admitted
         ]
-        _say(json.dumps({"origin": origin, "trusted": bool(found), "entries": rows}, indent=2))
+        unknown = [
+            {
+                "path": u.location.path,
+                "line": u.location.line,
+                "column": u.location.column,
+                "kind": u.kind,
+                "matcher": u.matcher.raw if u.matcher is not None else None,
+                "reason": u.reason,
+                "credentials": u.context.with_credentials if u.context is not None else None,
+                "scopes": sorted(u.context.scopes.value) if u.context is not None else None,
+                "name": u.context.name if u.context is not None else None,
+            }
+            for u in result.undecided
+        ]
+        report = {
+            "origin": origin,
+            "trusted": verdict is Verdict.TRUSTED,
+            "verdict": verdict.value,
+            "entries": rows,
+            "unknown": unknown,
+        }
+        _say(json.dumps(report, indent=2))
     else:
-        for a in found:
+        for a in result.admitted:
             loc = a.matcher.location
             credentials = "with credentials" if a.context.with_credentials else "without credentials"
             named = f" ({printable(a.context.name)})" if a.context.name else ""
@@ -336,15 +363,28 @@ def match(args: Namespace) -> None:
                 f"{printable(loc.path)}:{loc.line}:{loc.column}: {a.matcher.kind.value} "
                 f"`{printable(a.matcher.raw)}`{named} admits it{written}, {credentials}"
             )
-        if found:
-            _say(f"`{printable(origin)}` is trusted by {len(found)} entr{'y' if len(found) == 1 else 'ies'}")
+        for u in result.undecided:
+            loc = u.location
+            what = f"{u.kind} `{printable(u.matcher.raw)}`" if u.matcher is not None else unread[u.kind]
+            _say(
+                f"{printable(loc.path)}:{loc.line}:{loc.column}: {what} might admit it: {printable(u.reason)}"
+            )
+        entries = len(result.admitted)
+        if verdict is Verdict.TRUSTED:
+            _say(f"`{printable(origin)}` is trusted by {entries} entr{'y' if entries == 1 else 'ies'}")
+        elif verdict is Verdict.UNKNOWN:
+            count = len(result.undecided)
+            _say(
+                f"`{printable(origin)}` is unknown: no analysed entry in {len(checked)} file(s) admits it, "
+                f"but {count} place{'' if count == 1 else 's'} not analysed might"
+            )
         else:
             _say(f"`{printable(origin)}` is not trusted by any entry in {len(checked)} file(s)")
     for message in errors:
         _warn(f"origins-lint: {message} (please report this bug)")
     if errors:
         raise Exit(2)
-    raise Exit(0 if found else 1)
+    raise Exit(verdict.exit_code)
 
 
 def list_rules(args: Namespace) -> None:

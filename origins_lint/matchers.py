@@ -463,6 +463,18 @@ class RegexAnalysis:
         except Budget:
             return False
 
+    def decides(self, text: str) -> bool | None:
+        """Whether the engine would accept ``text``; None when that cannot be told (unanalysed, over budget).
+
+        `match` answers "unknown" on None, where ``accepts`` would say "no".
+        """
+        if self._automaton is None:
+            return None
+        try:
+            return self._automaton.matches(text)
+        except Budget:
+            return None
+
     @cached_property
     def intended(self) -> list[tuple[str, str, str | None]]:
         """(origin, host, fixed host suffix) for each witness that reads as an origin."""

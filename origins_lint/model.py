@@ -137,6 +137,10 @@ class OriginMatcher:
     from_default: bool = False  # the matcher itself comes from a platform default
     # entries in one list (a policy, an nginx map); None means the whole document is one list
     scope: str | None = None
+    # whether a credentialed request can read a response this entry admits: None when its context
+    # says (`CorsContext.with_credentials`); False when the engine answers it with the literal `*`
+    # (ingress-nginx sends `*` with `Access-Control-Allow-Credentials: true`, which browsers refuse)
+    credentialed: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,11 +181,24 @@ class CorsContext:
     headers: tuple[HeaderLine, ...] = ()
     dropped: tuple[HeaderLine, ...] = ()
     dropped_by: Location | None = None
+    # the engine refuses this configuration (why, naming the engine): it admits no origin at all
+    rejected: str | None = None
 
     @property
     def with_credentials(self) -> bool:
         """Unknown credentials count as possible: a linter should not assume the safe case."""
         return self.credentials.value is not False
+
+    def credentials_for(self, matcher: OriginMatcher) -> bool:
+        """Whether an origin this entry admits can read credentialed responses, as browsers decide.
+
+        Browsers refuse a credentialed response whose allow-origin is the literal `*`, so a `*`
+        entry admits every origin without credentials even where the context sends
+        `Access-Control-Allow-Credentials: true`.
+        """
+        if matcher.credentialed is not None:
+            return matcher.credentialed and self.with_credentials
+        return self.with_credentials and matcher.kind is not MatcherKind.ANY
 
 
 @dataclass(slots=True)

@@ -168,7 +168,7 @@ def test_traefik_crd_with_vary_and_docker_labels() -> None:
 def test_spring_yaml_relaxed_keys_patterns_and_gateway() -> None:
     path = FIXTURES / "spring" / "application.yml"
     assert found(path) == [
-        ("OL401", 8, 11),  # allowed-origins "*" with allow-credentials: Spring refuses to start
+        ("OL002", 8, 11),  # allowed-origins "*" with allow-credentials: Spring refuses it (issue 18)
         ("OL302", 9, 33),  # pattern https://*.example.com
         ("OL405", 9, 33),
         ("OL302", 9, 55),  # https://*example.net: `*` is any text, so attackerexample.net

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from origins_lint.formats import manifests
 from origins_lint.formats.base import FormatOptions
+from origins_lint.formats.re2_syntax import refusal
 from origins_lint.formats.tree import Node
 from origins_lint.matchers import analyse_regex
 from origins_lint.model import (
@@ -60,9 +61,33 @@ class Matched:
 
     matcher: OriginMatcher | None
     problem: InputProblem | None = None
+    refused: bool = False  # the engine refuses the whole configuration because of this entry
 
 
-def string_matcher(node: Node, scope: str, kinds: tuple[str, ...]) -> Matched:
+ISTIO_MAX_REGEX = 1024
+REFUSERS = {  # who refuses a regex that does not compile, and with which compiler
+    NAME: ("Envoy rejects this configuration", "RE2"),
+    "istio": ("Istio rejects this VirtualService", "Go's regexp (Istio's validation)"),
+    "traefik": ("Traefik rejects this middleware", "Go's regexp"),
+}
+
+
+def refused_regex(raw: str, location: Location, engine: str) -> InputProblem | None:
+    """A schema problem when the engine cannot compile the regex: it then refuses the configuration."""
+    reason = refusal(raw)
+    if engine == "istio" and len(raw) > ISTIO_MAX_REGEX:  # validateStringRegexp, pkg/config/validation
+        reason = f"it is longer than {ISTIO_MAX_REGEX:,} characters, Istio's limit"
+    if reason is None:
+        return None
+    who, compiler = REFUSERS[engine]
+    message = (
+        f"{who}: {compiler} cannot compile the regex `{raw}`: {reason}; rewrite it with plain "
+        "groups, classes and anchors"
+    )
+    return InputProblem(ProblemKind.SCHEMA, message, location)
+
+
+def string_matcher(node: Node, scope: str, kinds: tuple[str, ...], engine: str = NAME) -> Matched:
     """An Envoy `StringMatcher` or Istio `StringMatch` (`{exact|prefix|...: value}`) as a matcher."""
     values = node.value if isinstance(node.value, dict) else {}
     found = [(key, value) for key, value in values.items() if key in kinds]
@@ -83,6 +108,10 @@ def string_matcher(node: Node, scope: str, kinds: tuple[str, ...]) -> Matched:
     if not isinstance(value.value, str):
         message = f"`{key}` must be a string, not {value.plain()!r}"
         return Matched(None, InputProblem(ProblemKind.SCHEMA, message, value.location))
+    if key == "regex":
+        problem = refused_regex(value.value, value.location, engine)
+        if problem is not None:
+            return Matched(None, problem, refused=True)
     ignore = manifests.get(node, "ignore_case")
     icase = ignore is not None and manifests.boolean(ignore[1]) is True
     return Matched(origin_matcher(key, value.value, value.location, scope, icase))
@@ -154,10 +183,12 @@ def _policy(policy: Node, origins: Node, name: str | None, result: ParsedFile) -
     scope = f"envoy@{origins.location.line}:{origins.location.column}"
     matchers: list[OriginMatcher] = []
     kinds = ("exact", "prefix", "suffix", "contains", "safe_regex", "safeRegex")
+    rejected: str | None = None
     for item in origins.value if isinstance(origins.value, list) else []:
         matched = string_matcher(item, scope, kinds)
         if matched.problem is not None:
             result.problems.append(matched.problem)
+            rejected = matched.problem.message if matched.refused else rejected
         if matched.matcher is not None:
             matchers.append(matched.matcher)
     if not isinstance(origins.value, list):
@@ -175,6 +206,7 @@ def _policy(policy: Node, origins: Node, name: str | None, result: ParsedFile) -
         max_age=max_age(policy, ("max_age",), result),
         private_network=manifests.known(private),
         name=name,
+        rejected=rejected,
     )
 
 

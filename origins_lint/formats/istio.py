@@ -3,7 +3,9 @@
 Istio compiles `allowOrigins` to Envoy string matchers, so an `exact`,
 `prefix` or `regex` item means what it means to Envoy (RE2 full match; a
 matcher that matches the literal `*` admits and echoes every origin). The
-deprecated `allowOrigin` list holds exact strings. `spec.hosts` and route
+deprecated `allowOrigin` list holds exact strings, and Istio reads it only when
+`allowOrigins` is not set (`TranslateCORSPolicy`): otherwise its entries are
+kept, inactive, so that `match` can say they are ignored. `spec.hosts` and route
 `match` are about where requests go, not who may read them: not origins.
 """
 
@@ -20,11 +22,16 @@ from origins_lint.model import (
     ParsedFile,
     ProblemKind,
     Setting,
+    Status,
 )
 from origins_lint.source import Source
 
 NAME = "istio"
 _MARK = "corsPolicy"
+IGNORED_NOTE = (
+    "Istio ignores the deprecated `allowOrigin` when `allowOrigins` is set "
+    "(TranslateCORSPolicy in pilot/pkg/networking/core/route/route.go)"
+)
 
 
 def wants(path: str) -> bool:
@@ -65,9 +72,15 @@ def _owner(root: Node) -> str | None:
     return f"VirtualService/{name.value}" if name is not None else None
 
 
+def _listed(items: Node | None) -> bool:
+    """`allowOrigins` as Istio sees it: set when it holds an item (an empty list decodes to nil in Go)."""
+    return items is not None and isinstance(items.value, list) and bool(items.value)
+
+
 def _policy(policy: Node, name: str | None, result: ParsedFile) -> CorsContext:
     values: dict[str, Node] = policy.value
     matchers: list[OriginMatcher] = []
+    rejected: str | None = None
     for key, kinds in (("allowOrigins", ("exact", "prefix", "regex")), ("allowOrigin", ())):
         items = values.get(key)
         if items is None:
@@ -80,11 +93,16 @@ def _policy(policy: Node, name: str | None, result: ParsedFile) -> CorsContext:
         for item in items.value:
             if not kinds:  # the deprecated list of exact strings
                 if isinstance(item.value, str):
-                    matchers.append(envoy.origin_matcher("exact", item.value, item.location, scope))
+                    matcher = envoy.origin_matcher("exact", item.value, item.location, scope)
+                    if _listed(values.get("allowOrigins")):
+                        matcher.status = Status.INACTIVE
+                        matcher.note = IGNORED_NOTE
+                    matchers.append(matcher)
                 continue
-            matched = envoy.string_matcher(item, scope, kinds)
+            matched = envoy.string_matcher(item, scope, kinds, NAME)
             if matched.problem is not None:
                 result.problems.append(matched.problem)
+                rejected = matched.problem.message if matched.refused else rejected
             if matched.matcher is not None:
                 matchers.append(matched.matcher)
     credentials = envoy.flag(policy, ("allowCredentials",), result)
@@ -97,4 +115,5 @@ def _policy(policy: Node, name: str | None, result: ParsedFile) -> CorsContext:
         expose_headers=envoy.listed(policy, ("exposeHeaders",)),
         max_age=envoy.max_age(policy, ("maxAge",), result),
         name=name,
+        rejected=rejected,
     )

@@ -26,11 +26,13 @@ from origins_lint.model import (
     Document,
     Engine,
     Environment,
+    InputProblem,
     Location,
     MatcherKind,
     MatchMode,
     OriginMatcher,
     ParsedFile,
+    ProblemKind,
     Setting,
 )
 from origins_lint.origins import is_any, is_null
@@ -183,6 +185,28 @@ def _properties(source: Source) -> list[tuple[str, Location, Node]]:
     return out
 
 
+def comma_delimited(raw: str) -> list[str]:
+    """CorsConfiguration.parseCommaDelimitedOrigin: split on commas outside `[...]`, trim each part.
+
+    `"https://*.a1.com:[8080,8081],https://*.a2.com"` is two patterns (CorsConfigurationTests
+    in spring-web).
+    """
+    if "," not in raw:
+        return [raw.strip()]
+    out, start, in_ports = [], 0, False
+    for index, char in enumerate(raw):
+        if char == "[":
+            in_ports = True
+        elif char == "]":
+            in_ports = False
+        elif char == "," and not in_ports:
+            out.append(raw[start:index].strip())
+            start = index + 1
+    if start < len(raw):
+        out.append(raw[start:].strip())
+    return out
+
+
 class _Reader:
     def __init__(self, group: _Group, text: manifests.Text, result: ParsedFile) -> None:
         self.group = group
@@ -190,15 +214,31 @@ class _Reader:
         self.result = result
 
     def items(self, name: str) -> list[tuple[str, Location]]:
+        """A list's elements as Spring binds them, each at its own column.
+
+        A scalar bound to a list is split on every comma by Spring Boot
+        (DelimitedStringToCollectionConverter, spring-boot `convert/`), a `[8080,8081]` port list
+        too; each element is then split again by CorsConfiguration.parseCommaDelimitedOrigin
+        (spring-web `cors/CorsConfiguration.java`), on commas outside `[...]` only.
+        """
         if name not in self.group.values:
             return []
         _at, node = self.group.values[name]
-        if isinstance(node.value, list):
-            return [(str(item.value).strip(), item.location) for item in node.value if item.value is not None]
         if node.value is None:
             return []
-        items = manifests.words(node.value)
-        return list(zip(items, self.text.items(node, items), strict=True))
+        elements = node.value if isinstance(node.value, list) else [node]
+        out: list[tuple[str, Location]] = []
+        for element in elements:
+            if element.value is None or isinstance(element.value, dict | list):
+                continue
+            text = str(element.value)
+            parts = [part.strip() for part in text.split(",")] if element is node else [text]
+            values = [value for part in parts for value in comma_delimited(part) if value]
+            if values == [text.strip()] and element is not node:
+                out.append((values[0], element.location))  # one list element: where it is written
+                continue
+            out.extend(zip(values, self.text.items(element, tuple(values)), strict=True))
+        return out
 
     def context(self) -> CorsContext:
         scope = f"spring:{self.group.prefix}"
@@ -216,16 +256,39 @@ class _Reader:
                 )
             else:
                 matchers.append(OriginMatcher(MatcherKind.REGEX, raw, at, SPRING_PATTERN, scope=scope))
+        credentials = self.credentials()
+        rejected = self.refused(matchers, credentials)
         return CorsContext(
-            matchers=matchers,
+            matchers=[m for m in matchers if m.kind is not MatcherKind.ANY] if rejected else matchers,
             location=self.group.location,
-            credentials=self.credentials(),
+            credentials=credentials,
+            rejected=rejected,
             allow_methods=self.listed("allowedmethods"),
             allow_headers=self.listed("allowedheaders"),
             expose_headers=self.listed("exposedheaders"),
             max_age=self.max_age(),
             name=self.group.prefix,
         )
+
+    def refused(self, matchers: list[OriginMatcher], credentials: Setting[bool | None]) -> str | None:
+        """`*` in allowedOrigins with credentials: CorsConfiguration.validateAllowCredentials throws.
+
+        It throws at start-up for `@CrossOrigin` and XML config and on every CORS request for a
+        configuration source built from these properties (AbstractHandlerMapping.getHandler):
+        either way no origin gets CORS (CorsConfigurationTests.checkOriginAllowed). The `*` entry
+        becomes this problem; the others stay, for what they admit once it is removed.
+        """
+        wildcard = next((m for m in matchers if m.kind is MatcherKind.ANY), None)
+        if wildcard is None or credentials.value is not True:
+            return None
+        message = (
+            "Spring refuses this: `*` in `allowed-origins` with `allow-credentials: true` makes "
+            "CorsConfiguration.validateAllowCredentials throw (at start-up for `@CrossOrigin`, on every "
+            "CORS request for these properties), so no origin gets CORS; list the origins that need "
+            "credentials instead of `*`"
+        )
+        self.result.problems.append(InputProblem(ProblemKind.SCHEMA, message, wildcard.location))
+        return message
 
     def credentials(self) -> Setting[bool | None]:
         if "allowcredentials" not in self.group.values:

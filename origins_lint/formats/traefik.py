@@ -4,7 +4,10 @@ Traefik compares `accessControlAllowOriginList` items as exact strings (`*`
 sends `*`), and runs `accessControlAllowOriginListRegex` with Go's regexp,
 which searches: an unanchored pattern matches anywhere in the origin. A match
 is echoed back, so the response varies with the request's Origin and needs
-`addVaryHeader: true`. Keys are compared without case, as Traefik does.
+`addVaryHeader: true`. With credentials on, Traefik echoes the request's
+Origin for a `*` item (it cannot send `*` with credentials), so that item is
+a reflection; a regex Go's regexp cannot compile makes Traefik refuse the
+middleware. Keys are compared without case, as Traefik does.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from origins_lint.formats import manifests
+from origins_lint.formats import envoy, manifests
 from origins_lint.formats.base import FormatOptions
 from origins_lint.formats.tree import Node
 from origins_lint.model import (
@@ -42,6 +45,10 @@ SPELLED = {  # settings read as flags or durations, as Traefik's docs spell them
     "accesscontrolmaxage": "accessControlMaxAge",
 }
 VARY_FIX = "set `addVaryHeader: true` on this middleware"
+ECHO_NOTE = (
+    "with `accessControlAllowCredentials: true`, Traefik answers `*` with the request's own Origin "
+    "(matchOrigin in pkg/middlewares/headers/header.go)"
+)
 
 
 def wants(path: str) -> bool:
@@ -155,16 +162,29 @@ class _Reader:
     def context(self) -> CorsContext:
         scope = f"traefik:{self.middleware.name}@{self.middleware.location.line}"
         matchers: list[OriginMatcher] = []
+        credentials = self.flag("accesscontrolallowcredentials")
         for raw, location in self.items(ORIGIN_LIST):
             expression = manifests.template_expression(raw)
             if expression is not None:
                 self.note(ProblemKind.NOT_ANALYSED, f"`{raw}` is a template; render it first", location)
                 continue
             kind = MatcherKind.ANY if is_any(raw) else MatcherKind.NULL if is_null(raw) else MatcherKind.EXACT
+            if kind is MatcherKind.ANY and credentials is not None and credentials.value is True:
+                matchers.append(
+                    OriginMatcher(
+                        MatcherKind.REFLECTED, raw, location, EXACT_ENGINE, note=ECHO_NOTE, scope=scope
+                    )
+                )
+                continue
             matchers.append(OriginMatcher(kind, raw, location, EXACT_ENGINE, scope=scope))
+        rejected: str | None = None
         for raw, location in self.items(ORIGIN_REGEX):
+            problem = envoy.refused_regex(raw, location, NAME)
+            if problem is not None:
+                self.result.problems.append(problem)
+                rejected = problem.message
+                continue
             matchers.append(OriginMatcher(MatcherKind.REGEX, raw, location, TRAEFIK_REGEX, scope=scope))
-        credentials = self.flag("accesscontrolallowcredentials")
         vary = self.flag("addvaryheader")
         return CorsContext(
             matchers=matchers,
@@ -177,6 +197,7 @@ class _Reader:
             vary_origin=manifests.known(vary),
             headers=self.origin_header(matchers),
             name=self.middleware.name,
+            rejected=rejected,
         )
 
     def listed(self, key: str) -> Setting[tuple[str, ...]] | None:

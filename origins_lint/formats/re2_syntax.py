@@ -1,0 +1,147 @@
+"""Which regexes RE2 (Envoy, Istio) and Go's `regexp` (Traefik, Istio's validation) refuse to compile.
+
+An engine that cannot compile an origin regex refuses the whole configuration
+(Envoy NACKs the route, Istio's validation rejects the VirtualService, Traefik
+fails to build the middleware: `regexp.Compile` in NewHeader of
+traefik pkg/middlewares/headers/header.go). That is a broken deployment, not a
+pattern we merely could not analyse, so the formats report it as a schema
+problem.
+
+The answer comes from syntax alone, never from running a pattern: the
+constructs RE2's syntax page marks NOT SUPPORTED (look-arounds,
+back-references, atomic groups, possessive quantifiers, conditionals, `\\Z`,
+`(?#...)`, flags other than `imsU`), repeat counts over 1000, and the syntax
+errors RE2 and CPython's parser both report (a missing `)`, an unterminated
+class, a repeat with nothing to repeat). A pattern CPython cannot parse for a
+reason RE2 does not share (`\\pL`, `(?U)`, flags mid-pattern) is not called
+refused: the analysis reports it as not analysed (OL004) instead.
+"""
+
+from __future__ import annotations
+
+import re
+import re._parser as sre_parse
+import warnings
+from typing import Final
+
+from origins_lint.matchers import translate
+from origins_lint.model import Dialect
+
+MAX_REPEAT: Final = 1000  # RE2 and Go: "invalid repeat count" above it
+# escapes of a letter or digit that RE2 and Go accept outside a class
+_ESCAPES: Final = frozenset("afnrtvxAzbBdDsSwWpPQE0")
+_OCTAL: Final = frozenset("01234567")
+_LOOKAROUND: Final = ("(?=", "(?!", "(?<=", "(?<!")
+_GROUP_STARTS: Final = {
+    "(?>": "an atomic group `(?>...)`",
+    "(?P=": "a back-reference `(?P=name)`",
+    "(?P>": "recursion `(?P>name)`",
+    "(?(": "a conditional group `(?(...)...)`",
+    "(?#": "a comment `(?#...)`",
+    "(?'": "a named group spelled `(?'name'...)`",
+    "(?|": "a branch-reset group `(?|...)`",
+}
+_FLAGS = re.compile(r"\(\?(?:P?<[A-Za-z_][A-Za-z0-9_]*>|[imsU]*(?:-[imsU]+)?[:)])")
+_REPEAT = re.compile(r"\{(\d+)(?:(,)(\d*))?\}")
+# CPython errors that RE2 reports too (its own wording in parentheses)
+_SHARED_ERRORS: Final = (
+    "missing )",  # missing closing )
+    "unbalanced parenthesis",  # unexpected )
+    "unterminated character set",  # missing closing ]
+    "nothing to repeat",  # missing argument to repetition operator
+    "multiple repeat",  # bad repetition operator
+    "bad character range",  # bad character class range
+    "min repeat greater than max repeat",  # bad repetition operator
+    "bad escape (end of pattern)",  # trailing \
+)
+
+
+def refusal(pattern: str) -> str | None:
+    """Why RE2 and Go's regexp would not compile ``pattern``; None when they would or we cannot tell."""
+    found = _unsupported(pattern)  # a noun phrase: "a back-reference `\\1`"
+    if found is not None:
+        return f"it uses {found}, which RE2 does not support"
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            sre_parse.parse(translate(pattern, Dialect.RE2))
+    except re.error as error:
+        if any(error.msg.startswith(shared) for shared in _SHARED_ERRORS):
+            where = f" at position {error.pos}" if error.pos is not None else ""
+            return f"{error.msg}{where}"  # the same error in RE2
+    except (RecursionError, OverflowError, ValueError):
+        return None
+    return None
+
+
+def _unsupported(pattern: str) -> str | None:
+    """The first construct RE2's syntax marks NOT SUPPORTED, scanned outside character classes."""
+    index, size, in_class, after_repeat, repeat_at = 0, len(pattern), False, 0, 0
+    while index < size:
+        char = pattern[index]
+        if char == "\\":
+            nxt = pattern[index + 1 : index + 2]
+            if nxt == "Q":  # quoted text runs to `\E`
+                end = pattern.find("\\E", index + 2)
+                index = size if end < 0 else end + 2
+                after_repeat = 0
+                continue
+            if not in_class and nxt.isdigit() and nxt != "0":
+                octal = nxt in _OCTAL and pattern[index + 2 : index + 3] in _OCTAL
+                if not octal:
+                    return f"a back-reference `\\{nxt}`"
+            elif (
+                not in_class and nxt.isalnum() and nxt.isascii() and nxt not in _ESCAPES and not nxt.isdigit()
+            ):
+                return f"the escape `\\{nxt}`"
+            index += 2
+            after_repeat = 0
+            continue
+        if in_class:
+            if char == "[" and pattern[index + 1 : index + 2] == ":":  # `[:alpha:]`
+                end = pattern.find(":]", index + 2)
+                index = size if end < 0 else end + 2
+                continue
+            if char == "]":
+                in_class = False
+            index += 1
+            continue
+        if char == "[":
+            in_class = True
+            index += 1
+            if pattern[index : index + 1] == "^":
+                index += 1
+            if pattern[index : index + 1] == "]":  # a `]` first in a class is literal
+                index += 1
+            after_repeat = 0
+            continue
+        if char == "(" and pattern[index + 1 : index + 2] == "?":
+            if pattern.startswith(_LOOKAROUND, index):
+                end = index + (4 if pattern[index + 2] == "<" else 3)
+                return f"a look-around assertion `{pattern[index:end]}...)`"
+            for start, what in _GROUP_STARTS.items():
+                if pattern.startswith(start, index):
+                    return what
+            if _FLAGS.match(pattern, index) is None:
+                return f"the group `{pattern[index : index + 4]}...` (flags other than i, m, s and U)"
+        repeat = _REPEAT.match(pattern, index) if char == "{" else None
+        if char in "*+?" or repeat is not None:
+            if after_repeat == 1 and char == "?":  # `*?`: the lazy form
+                after_repeat = 2
+                index += 1
+                continue
+            if after_repeat:
+                end = repeat.end() if repeat is not None else index + 1
+                shown = pattern[repeat_at:end]
+                return f"a quantifier on a quantifier `{shown}` (possessive or nested)"
+            if repeat is not None:
+                counts = [int(group) for group in (repeat.group(1), repeat.group(3)) if group]
+                if any(count > MAX_REPEAT for count in counts):
+                    return f"a repeat count over {MAX_REPEAT} (`{repeat.group(0)}`)"
+            repeat_at = index
+            index = repeat.end() if repeat is not None else index + 1
+            after_repeat = 1
+            continue
+        after_repeat = 0
+        index += 1
+    return None
