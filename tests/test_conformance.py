@@ -145,9 +145,31 @@ def test_cases_are_complete_and_cited() -> None:
         assert len(cases) >= MIN_CASES, f"{engine} has {len(cases)} cases"
     for case in CASES:
         assert case.answer in ANSWERS, case.id
-        assert (case.citation.get("repository") and case.citation.get("path")) or case.citation.get("url"), case.id
+        cited = case.citation
+        assert (cited.get("repository") and cited.get("path")) or cited.get("url"), case.id
         assert case.citation.get("commit") or case.citation.get("stored"), case.id
         assert case.citation.get("test") or case.citation.get("section"), case.id
     ids = [case.id for case in CASES]
     assert len(ids) == len(set(ids)), "case ids repeat"
     assert set(KNOWN_GAPS) <= set(ids), set(KNOWN_GAPS) - set(ids)
+
+
+def test_readme_states_each_engine() -> None:
+    """The README's table of matching semantics has a row for every engine the suite covers."""
+    readme = (CONFORMANCE.parent.parent / "README.md").read_text("utf-8")
+    header = (
+        "| Engine | Exact entries | Case | Wildcard | Regex: flavour, anchoring "
+        "| Credentials by default | What the engine rejects |"
+    )
+    assert header in readme
+    table = readme.split(header, 1)[1].split("\n\n", 1)[0]
+    names = {
+        "ingress-nginx": "ingress-nginx",
+        "istio": "Istio",
+        "envoy": "Envoy",
+        "traefik": "Traefik",
+        "spring": "Spring",
+        "okta": "Okta",
+    }
+    for engine in ENGINES:
+        assert f"\n| {names[engine]} |" in table, engine
