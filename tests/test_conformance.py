@@ -90,7 +90,215 @@ CASES = [case for engine in ENGINES for case in _load(engine)]
 
 # Cases where origins-lint still answers differently from the engine: id -> diagnosis.
 # The test asserts that each still disagrees; when a fix lands, remove the entry.
-KNOWN_GAPS: dict[str, str] = {}
+KNOWN_GAPS: dict[str, str] = {
+    "ingress-nginx/e2e-enable-cors/https://origin.com": (
+        "engine: admitted, origins-lint: admitted-with-credentials. issue 18 item 3: "
+        "ingress-nginx sends `*` with `Allow-Credentials: true`; browsers refuse credentialed "
+        "reads of that pair, so `match` must say 'without credentials' (the engine answer is `*`, "
+        "readable without credentials only). [i18-match]"
+    ),
+    "ingress-nginx/e2e-enable-cors/http://evil.example": (
+        "engine: admitted, origins-lint: admitted-with-credentials. issue 18 item 3: "
+        "ingress-nginx sends `*` with `Allow-Credentials: true`; browsers refuse credentialed "
+        "reads of that pair, so `match` must say 'without credentials' (the engine answer is `*`, "
+        "readable without credentials only). [i18-match]"
+    ),
+    "ingress-nginx/e2e-star/https://origin.com": (
+        "engine: admitted, origins-lint: admitted-with-credentials. issue 18 item 3: `*` with the "
+        "default credentials: `match` must say 'without credentials'. [i18-match]"
+    ),
+    "ingress-nginx/e2e-star-extra-domain/https://foo.bar.com": (
+        "engine: admitted, origins-lint: admitted-with-credentials. issue 18 item 3: `*` in the "
+        "list makes the controller send `*` (credentials on by default): `match` must say "
+        "'without credentials'. [i18-match]"
+    ),
+    "ingress-nginx/e2e-star-extra-domain/https://evil.example": (
+        "engine: admitted, origins-lint: admitted-with-credentials. issue 18 item 3: `*` in the "
+        "list makes the controller send `*` (credentials on by default): `match` must say "
+        "'without credentials'. [i18-match]"
+    ),
+    "ingress-nginx/e2e-wildcard-one-label/http://bar.foo.origin.cors.com": (
+        "engine: not-admitted, origins-lint: admitted-with-credentials. issue 18 item 2: `*` "
+        "inside a host is `[A-Za-z0-9-]+` (one label, template.go buildOriginRegex); admit.py's "
+        "WILDCARD uses `[^/:@]+`, which crosses dots. [i18-match]"
+    ),
+    "ingress-nginx/e2e-blank-origins/http://origin.com": (
+        "engine: admitted, origins-lint: not-admitted; check lacks OL401 (reported: OL605). issue "
+        "18 item 2: a whitespace-only `cors-allow-origin` makes the controller use `*` (e2e "
+        "'missing origins (should allow all origins)'); we model no entry at all. Expect `*` "
+        "(OL401, at the annotation). [i18-parse]"
+    ),
+    "ingress-nginx/e2e-blank-origins/http://book.origin.com": (
+        "engine: admitted, origins-lint: not-admitted. issue 18 item 2: a whitespace-only "
+        "`cors-allow-origin` makes the controller use `*` (e2e 'missing origins (should allow all "
+        "origins)'); we model no entry at all. Expect `*` (OL401, at the annotation). [i18-parse]"
+    ),
+    "ingress-nginx/unit-valid-null-no-credentials/https://evil.null": (
+        "engine: admitted, origins-lint: not-admitted. issue 18 item 2: items match as suffixes "
+        "(`(null))$` has no `^`), so `null` also admits `https://evil.null`; model it (low). "
+        "[i18-match]"
+    ),
+    "ingress-nginx/unit-invalid-values/https://origin123.test.com:4443": (
+        'engine: not-admitted, origins-lint: config-rejected. `enable-cors: "yes"`: the '
+        "controller logs 'enable-cors is invalid, defaulting to false' and accepts the Ingress "
+        "(CORS off); we report OL002 'must be true or false' as if the config were rejected. Say "
+        "it is off (OL002 wording aside, it must not read as a rejection; or use another code) -- "
+        "at least not OL002 high 'rejected'. [i18-parse]"
+    ),
+    "ingress-nginx/unit-invalid-credentials-default-true/https://origin123.test.com:4443": (
+        "engine: admitted-with-credentials, origins-lint: config-rejected, yet match says "
+        'admitted-with-credentials. `cors-allow-credentials: "no"`: ParseBool fails, the '
+        "controller defaults to credentials **true** and accepts the Ingress "
+        "(TestIngressCorsConfigInvalid asserts true); we report OL002 as a rejection. Model: "
+        "credentials true (from default), no rejection. [i18-parse]"
+    ),
+    "ingress-nginx/parsebool-1/https://app.example.com": (
+        "engine: admitted-with-credentials, origins-lint: config-rejected. issue 18 item 2: "
+        "`enable-cors` is read with Go strconv.ParseBool: `1` is true. We report OL002 and drop "
+        "the CORS entries. [i18-parse]"
+    ),
+    "ingress-nginx/parsebool-TRUE/https://app.example.com": (
+        "engine: admitted, origins-lint: config-rejected, yet match says "
+        "admitted-with-credentials. issue 18 item 2: strconv.ParseBool: `f` is false, so "
+        "credentials are off; we report OL002 and keep credentials on. [i18-parse]"
+    ),
+    "ingress-nginx/parsebool-0/https://app.example.com": (
+        "engine: not-admitted, origins-lint: config-rejected. issue 18 item 2: strconv.ParseBool: "
+        "`0` is false: CORS off, no rejection; we report OL002. [i18-parse]"
+    ),
+    "ingress-nginx/item-with-path-defaults-to-star/https://evil.example": (
+        "engine: admitted, origins-lint: not-admitted; check lacks OL401 (reported: OL605, "
+        "OL101). issue 18 item 2: an item with a path fails corsOriginRegexValidator, so the "
+        "whole value becomes `*` (credentials on): report OL401 at the annotation naming "
+        "`https://app.example.com/`; today the other items are kept as exact entries and the path "
+        "item is 'matches nothing'. [i18-parse]"
+    ),
+    "ingress-nginx/item-with-path-defaults-to-star/https://admin.example.com": (
+        "engine: admitted, origins-lint: admitted-with-credentials. issue 18 item 2: an item with "
+        "a path fails corsOriginRegexValidator, so the whole value becomes `*` (credentials on): "
+        "report OL401 at the annotation naming `https://app.example.com/`; today the other items "
+        "are kept as exact entries and the path item is 'matches nothing'. [i18-parse]"
+    ),
+    "ingress-nginx/block-scalar-defaults-to-star/https://evil.example": (
+        "engine: admitted, origins-lint: not-admitted; check lacks OL401 (reported: OL605). issue "
+        "18 item 2: a `|` block value has a newline; the validator removes spaces only, so the "
+        "value fails and becomes `*`. [i18-parse]"
+    ),
+    "ingress-nginx/uppercase-scheme-defaults-to-star/https://evil.example": (
+        "engine: admitted, origins-lint: not-admitted. corsOriginRegexValidator's scheme is "
+        "`[a-z]+://`: `HTTPS://app.example.com` fails it and the whole value becomes `*` (same "
+        "path as item 2's fallback). [i18-parse]"
+    ),
+    "ingress-nginx/wildcard-needs-a-label/https://a.b.example.com": (
+        "engine: not-admitted, origins-lint: admitted-with-credentials. issue 18 item 2: `*` "
+        "inside a host matches exactly one label `[A-Za-z0-9-]+`; `https://a.b.example.com` is "
+        "refused by the engine. [i18-match]"
+    ),
+    "ingress-nginx/exact-item-no-trailing-dot/https://app.example.com.": (
+        "engine: not-admitted, origins-lint: admitted-with-credentials. issue 18 item 1: the "
+        "engine matches `(https://app\\.example\\.com)$` case-insensitively, nothing more; "
+        "`_same_origin` canonicalises (`:443`, trailing dot) and admits what the regex refuses. "
+        "[i18-match]"
+    ),
+    "ingress-nginx/exact-item-no-trailing-dot/https://app.example.com:443": (
+        "engine: not-admitted, origins-lint: admitted-with-credentials. issue 18 item 1: the "
+        "engine matches `(https://app\\.example\\.com)$` case-insensitively, nothing more; "
+        "`_same_origin` canonicalises (`:443`, trailing dot) and admits what the regex refuses. "
+        "[i18-match]"
+    ),
+    "istio/exact-bytes/https://app.example.com.": (
+        "engine: not-admitted, origins-lint: admitted-with-credentials. issue 18 item 1: Istio "
+        "`exact` becomes Envoy `exact` (bytes): the trailing dot and `:443` are other strings. "
+        "[i18-match]"
+    ),
+    "istio/exact-bytes/https://app.example.com:443": (
+        "engine: not-admitted, origins-lint: admitted-with-credentials. issue 18 item 1: Istio "
+        "`exact` becomes Envoy `exact` (bytes): the trailing dot and `:443` are other strings. "
+        "[i18-match]"
+    ),
+    "istio/exact-case/https://app.example.com": (
+        "engine: not-admitted, origins-lint: admitted-with-credentials. issue 18 item 1: Istio "
+        "`exact` becomes Envoy `exact` with no ignore_case: `https://App.example.com` never "
+        "equals a browser's Origin. [i18-match]"
+    ),
+    "istio/validation-empty-match-rejected/https://app.example.com": (
+        "engine: config-rejected, origins-lint: not-admitted. Istio's validation rejects an empty "
+        "`exact`/`prefix`/`regex` in allowOrigins ('is not a valid match type for CORS allow "
+        "origins', TestValidateCORSPolicy 'empty matchType AllowOrigins'): OL002 high 'Istio "
+        "rejects this VirtualService'; today OL101 'matches nothing'. [i18-parse]"
+    ),
+    "istio/validation-empty-regex-rejected/https://app.example.com": (
+        'engine: config-rejected, origins-lint: not-admitted. as above for `regex: ""` (\'regex '
+        "string match should not be empty'); today no finding at all. [i18-parse]"
+    ),
+    "envoy/empty-origin-list/http://test-host": (
+        "engine: not-admitted, origins-lint: unknown. a CorsPolicy with no "
+        "`allow_origin_string_match` (CorsFilterTest.OptionsRequestEmptyOriginList: every origin "
+        "is invalid) is not recognised as Envoy (detect needs that key), so the file is OL003 and "
+        "`match` says unknown; the engine admits nothing. Either recognise a CORS policy by its "
+        "`@type`/`envoy.filters.http.cors` key, or accept this as unknown (then this case stays a "
+        "known gap). [i18-parse]"
+    ),
+    "envoy/exact-case-sensitive/https://app.example.com": (
+        "engine: not-admitted, origins-lint: admitted-with-credentials. issue 18 item 1: Envoy "
+        "`exact` compares bytes (matchers_test ExactMatchIgnoreCase: `EXACT` does not match "
+        "`exact` without ignore_case); `https://App.example.com` never equals a browser's "
+        "lower-case Origin. [i18-match]"
+    ),
+    "envoy/safe-regex-ignore-case-rejected/https://app.example.com": (
+        "engine: config-rejected, origins-lint: admitted. Envoy refuses `ignore_case: true` on a "
+        "`safe_regex` matcher: StringMatcherImpl throws 'ignore_case has no effect for "
+        "safe_regex.' when the config is loaded (matchers_test SafeRegexValueIgnoreCase; also in "
+        "source/common/common/matchers.h). OL002 high 'Envoy rejects this configuration', and "
+        "match admits nothing. (The issue's 'does not fold case for safe_regex' is what a config "
+        "that loads would do; a config with both never loads.) [i18-parse]"
+    ),
+    "envoy/exact-bytes/https://app.example.com.": (
+        "engine: not-admitted, origins-lint: admitted-with-credentials. issue 18 item 1: `exact` "
+        "compares bytes: `https://app.example.com.` and `https://app.example.com:443` are other "
+        "strings; `_same_origin` canonicalises them to the same origin. [i18-match]"
+    ),
+    "envoy/exact-bytes/https://app.example.com:443": (
+        "engine: not-admitted, origins-lint: admitted-with-credentials. issue 18 item 1: `exact` "
+        "compares bytes: `https://app.example.com.` and `https://app.example.com:443` are other "
+        "strings; `_same_origin` canonicalises them to the same origin. [i18-match]"
+    ),
+    "traefik/list-is-case-sensitive/https://foo.bar.org": (
+        "engine: not-admitted, origins-lint: admitted-with-credentials. issue 18 item 1: Traefik "
+        "list items use Go `==`: `https://Foo.bar.org` never equals a browser's "
+        "`https://foo.bar.org`; `match` must not admit it (OL102 stays right). [i18-match]"
+    ),
+    "traefik/list-default-port-is-another-string/https://foo.bar.org": (
+        "engine: not-admitted, origins-lint: admitted-with-credentials. issue 18 item 1: Go `==`: "
+        "`https://foo.bar.org:443` is not `https://foo.bar.org`. [i18-match]"
+    ),
+    "spring/specific-origin-trailing-slash/https://domain.com": (
+        "engine: admitted-with-credentials, origins-lint: not-admitted. issue 18 item 1: Spring "
+        "trims one trailing `/` from each allowed origin (addAllowedOrigin -> trimTrailingSlash) "
+        "and compares equalsIgnoreCase: `https://domain.com/` admits `https://domain.com` "
+        "(checkOriginAllowed). OL101 'matches nothing' is wrong for Spring. [i18-match]"
+    ),
+    "spring/specific-origin-no-credentials/https://domain.com": (
+        "engine: admitted, origins-lint: not-admitted. issue 18 item 1: as above, trailing `/` "
+        "trimmed (properties form). [i18-match]"
+    ),
+    "spring/origins-no-port-handling/https://domain.com": (
+        "engine: not-admitted, origins-lint: admitted-with-credentials. issue 18 item 1: Spring "
+        "compares with equalsIgnoreCase and no port handling: `https://domain.com:443` does not "
+        "admit `https://domain.com`. [i18-match]"
+    ),
+    "spring/pattern-trailing-slash/https://example.domain.com": (
+        "engine: admitted, origins-lint: not-admitted. addAllowedOriginPattern trims one trailing "
+        "`/` before building the pattern (trimTrailingSlash), so `https://*.domain.com/` admits "
+        "`https://example.domain.com`; we build the pattern with the `/`. [i18-parse]"
+    ),
+    "okta/api-invalid-origin/https://example.com": (
+        "engine: config-rejected, origins-lint: not-admitted. Okta's API refuses an origin "
+        "without a scheme (Trusted Origins API docs, 'Invalid request example': `example.com` -> "
+        "E0000001 Api validation failed), so `terraform apply` fails: OL002 high 'Okta rejects "
+        "this origin', not OL101 'matches nothing'. [i18-parse]"
+    ),
+}
 
 
 def our_answer(case: Case, folder: Path) -> tuple[str, list[str]]:
