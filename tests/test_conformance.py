@@ -30,6 +30,7 @@ for the helpers who own the fix.
 from __future__ import annotations
 
 import json
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -381,3 +382,28 @@ def test_readme_states_each_engine() -> None:
     }
     for engine in ENGINES:
         assert f"\n| {names[engine]} |" in table, engine
+
+
+def main(filters: list[str]) -> int:
+    """Print every case where the importable `origins_lint` differs from the engine.
+
+    Run it with another worktree's package: `cd /work/wt-X && PYTHONPATH=$PWD
+    /work/venv/bin/python /work/wt-i18-conformance/tests/test_conformance.py [id-part ...]`.
+    """
+    import tempfile
+
+    count = 0
+    for case in CASES:
+        if filters and not any(part in case.id for part in filters):
+            continue
+        with tempfile.TemporaryDirectory() as folder:
+            found = disagreement(case, Path(folder))
+        if found is not None:
+            count += 1
+            sys.stdout.write(f"{case.id}: {found}\n")
+    sys.stdout.write(f"{count} disagreement(s)\n")
+    return 1 if count else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
