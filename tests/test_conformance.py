@@ -407,3 +407,152 @@ def main(filters: list[str]) -> int:
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))
+
+
+# ---------------------------------------------------------------------------------------------
+# ingress-nginx answers checked against a real nginx.
+#
+# The controller side is ported line by line from kubernetes/ingress-nginx @ dbb11b92:
+# internal/ingress/annotations/cors/main.go (Parse, corsOriginRegexValidator, corsOriginRegex),
+# internal/ingress/annotations/parser (checkAnnotation, ValidateRegex with MaliciousRegex,
+# ValidateBool, parseString/normalizeString, parseBool = strconv.ParseBool) and
+# internal/ingress/controller/template/template.go (buildOriginRegex, buildCorsOriginRegex);
+# the nginx side is the "CORS" block of rootfs/etc/nginx/template/nginx.tmpl served by the
+# real nginx with headers-more. So every ingress-nginx answer in cases.yaml is what nginx sends.
+
+INGRESS_PREFIX = "nginx.ingress.kubernetes.io/"
+GO_TRUE = frozenset({"1", "t", "T", "TRUE", "true", "True"})
+GO_FALSE = frozenset({"0", "f", "F", "FALSE", "false", "False"})
+ORIGIN_VALIDATOR = r"((((([a-z]+://)?(\*\.)?[A-Za-z0-9\-.]*(:[0-9]+)?,?)|null)+)|\*)?"
+ORIGIN_ITEM = r"([a-z]+://(\*\.)?[A-Za-z0-9\-.]*(:[0-9]+)?|\*|null)?"
+NGINX = Path("/usr/sbin/nginx")
+HEADERS_MORE = Path("/usr/lib/nginx/modules/ngx_http_headers_more_filter_module.so")
+
+
+def _go_bool(value: str | None) -> bool | None:
+    """strconv.ParseBool: None when the annotation is missing or not a Go boolean."""
+    if value in GO_TRUE:
+        return True
+    if value in GO_FALSE:
+        return False
+    return None
+
+
+def _controller_cors(annotations: dict[str, str]) -> tuple[bool, list[str], bool]:
+    """(CorsEnabled, CorsAllowOrigin, CorsAllowCredentials) as cors.Parse computes them."""
+    import re
+
+    enabled = _go_bool(annotations.get(INGRESS_PREFIX + "enable-cors")) is True
+    raw = annotations.get(INGRESS_PREFIX + "cors-allow-origin")
+    origins: list[str]
+    if raw is None:
+        origins = ["*"]
+    else:
+        squeezed = raw.replace(" ", "")
+        valid = raw == "" or (
+            re.fullmatch(ORIGIN_VALIDATOR, squeezed) is not None and re.search("[\r\n]", squeezed) is None
+        )
+        normalized = "\n".join(line.strip() for line in raw.split("\n"))
+        if not valid or normalized == "":
+            origins = ["*"]
+        else:
+            origins = []
+            for piece in normalized.split(","):
+                item = piece.strip()
+                if item == "*":
+                    origins = ["*"]
+                    break
+                if item and re.fullmatch(ORIGIN_ITEM, item):
+                    origins.append(item)
+    credentials = _go_bool(annotations.get(INGRESS_PREFIX + "cors-allow-credentials"))
+    return enabled, origins, credentials is not False
+
+
+def _cors_block(origins: list[str], credentials: bool) -> str:
+    """The "CORS" template define with buildCorsOriginRegex's output, for a GET request."""
+    if not origins:
+        return ""
+    if origins == ["*"]:
+        check = "set $http_origin *;\nset $cors 'true';"
+    else:
+        quoted = ["".join("\\" + c if c in "\\.+*?()|[]{}^$" else c for c in item) for item in origins]
+        parts = ["(" + item.replace("\\*", "[A-Za-z0-9\\-]+", 1) + ")" for item in quoted]
+        check = f"if ($http_origin ~* ({'|'.join(parts)})$ ) {{ set $cors 'true'; }}"
+    allow = "more_set_headers 'Access-Control-Allow-Credentials: true';" if credentials else ""
+    return (
+        f"{check}\n"
+        'if ($cors = "true") {\n'
+        "    more_set_headers 'Access-Control-Allow-Origin: $http_origin';\n"
+        f"    {allow}\n"
+        "    more_set_headers 'Access-Control-Allow-Methods: GET';\n"
+        "}\n"
+    )
+
+
+def _nginx_answer(headers: dict[str, str], origin: str) -> str:
+    sent = headers.get("access-control-allow-origin")
+    if sent is None:
+        return "not-admitted"
+    if sent == "*":
+        return "admitted"  # browsers refuse `*` for credentialed reads, whatever Allow-Credentials says
+    assert sent == origin, (sent, origin)
+    return (
+        "admitted-with-credentials"
+        if headers.get("access-control-allow-credentials") == "true"
+        else "admitted"
+    )
+
+
+def test_ingress_nginx_answers_hold_in_real_nginx(tmp_path: Path) -> None:
+    import os
+    import socket
+    import subprocess
+    import time
+    import urllib.request
+
+    if not (NGINX.exists() and HEADERS_MORE.exists()):
+        if os.environ.get("CI"):
+            pytest.fail("CI needs nginx with headers-more to check the ingress-nginx cases")
+        pytest.skip("nginx with headers-more is not installed")
+    cases = [case for case in CASES if case.engine == "ingress-nginx"]
+    configs = {case.config_id: case.config for case in cases}
+    locations = []
+    for config_id, text in configs.items():
+        manifest: dict[str, Any] = YAML(typ="safe").load(text)
+        enabled, origins, credentials = _controller_cors(manifest["metadata"]["annotations"])
+        block = _cors_block(origins, credentials) if enabled else ""
+        locations.append(f"location = /{config_id} {{\nset $cors '';\n{block}return 200 'ok';\n}}\n")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    (tmp_path / "logs").mkdir()
+    (tmp_path / "nginx.conf").write_text(
+        f"load_module {HEADERS_MORE};\npid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/logs/error.log;\n"
+        "events {}\nhttp {\n"
+        f"access_log off;\nclient_body_temp_path {tmp_path};\nproxy_temp_path {tmp_path};\n"
+        f"fastcgi_temp_path {tmp_path};\nuwsgi_temp_path {tmp_path};\nscgi_temp_path {tmp_path};\n"
+        f"server {{\nlisten 127.0.0.1:{port};\n{''.join(locations)}}}\n}}\n",
+        encoding="utf-8",
+    )
+    command = [str(NGINX), "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf")]
+    subprocess.run([*command, "-t", "-q"], check=True, capture_output=True)
+    subprocess.run(command, check=True, capture_output=True)
+    try:
+        for _ in range(100):  # nginx daemonises; wait until it listens
+            with socket.socket() as client:
+                if client.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.05)
+        wrong = []
+        for case in cases:
+            request = urllib.request.Request(
+                f"http://127.0.0.1:{port}/{case.config_id}", headers={"Origin": case.origin}
+            )
+            with urllib.request.urlopen(request, timeout=10) as response:
+                headers = {key.lower(): value for key, value in response.headers.items()}
+            answer = _nginx_answer(headers, case.origin)
+            if answer != case.answer:
+                wrong.append(f"{case.id}: nginx {answer}, cases.yaml {case.answer}")
+        assert not wrong, "\n".join(wrong)
+    finally:
+        subprocess.run([*command, "-s", "stop"], check=False, capture_output=True)
