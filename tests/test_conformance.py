@@ -299,6 +299,14 @@ KNOWN_GAPS: dict[str, str] = {
         "E0000001 Api validation failed), so `terraform apply` fails: OL002 high 'Okta rejects "
         "this origin', not OL101 'matches nothing'. [i18-parse]"
     ),
+    "okta/help-unsupported-scheme/chrome-extension://abcdefghijklmnop": (
+        "engine: config-rejected, origins-lint: admitted-with-credentials. Okta accepts only the "
+        "schemes http, https, ftp, ionic (Ionic 2) and capacitor for a trusted origin "
+        "(help.okta.com 'Configure Trusted Origins': 'The Origin URL must use one of the "
+        "following schemes'); `chrome-extension://...` is refused when created: OL002 high 'Okta "
+        "refuses this scheme', and `match` admits nothing. Today OL104 is not even raised and "
+        "`match` admits it with credentials. [i18-parse]"
+    ),
 }
 
 
