@@ -16,7 +16,9 @@ import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from origins_lint.exact import exact_admits
 from origins_lint.model import (
+    Compare,
     CorsContext,
     Location,
     MatcherKind,
@@ -24,7 +26,6 @@ from origins_lint.model import (
     ParsedFile,
     ProblemKind,
 )
-from origins_lint.origins import read_origin
 from origins_lint.rules.facts import analysis, regex
 
 # what a parser reports about text it did not read: such text may hold an entry that admits the origin
@@ -48,6 +49,11 @@ class Admission:
     context: CorsContext
     matcher: OriginMatcher
 
+    @property
+    def credentials(self) -> bool:
+        """Whether the origin reads credentialed responses: never through a literal `*`."""
+        return self.context.credentials_for(self.matcher)
+
 
 @dataclass(frozen=True, slots=True)
 class Undecided:
@@ -59,11 +65,18 @@ class Undecided:
     matcher: OriginMatcher | None = None
     kind: str = "not-analysed"  # the matcher's kind, or the problem's
 
+    @property
+    def credentials(self) -> bool | None:
+        if self.context is None or self.matcher is None:
+            return None
+        return self.context.credentials_for(self.matcher)
+
 
 @dataclass(slots=True)
 class Answer:
     admitted: list[Admission] = field(default_factory=list)
     undecided: list[Undecided] = field(default_factory=list)
+    refused: list[CorsContext] = field(default_factory=list)  # the engine refuses them: they admit nothing
 
     @property
     def verdict(self) -> Verdict:
@@ -82,10 +95,11 @@ def decide(matcher: OriginMatcher, origin: str) -> bool | None:
     if kind in (MatcherKind.EXACT, MatcherKind.WILDCARD) and _PLACEHOLDER.search(matcher.raw):
         return _templated(matcher.raw, origin)
     if kind is MatcherKind.EXACT:
-        return _same_origin(matcher.raw, origin, matcher.engine.case_sensitive)
+        return exact_admits(matcher.raw, origin, matcher.engine)
     if kind is MatcherKind.WILDCARD:
-        parts = [re.escape(p) for p in matcher.raw.lower().split("*")]
-        return re.fullmatch("[^/:@]+".join(parts), origin.lower()) is not None
+        parts = [re.escape(p) for p in matcher.raw.split("*")]
+        icase = re.IGNORECASE if matcher.engine.compare is not Compare.BYTES else 0
+        return re.fullmatch("[^/:@]+".join(parts), origin, icase) is not None
     found = analysis(matcher)  # regexes, and prefix/suffix/contains as their regex
     return None if found is None else found.decides(origin)
 
@@ -101,13 +115,6 @@ def _templated(raw: str, origin: str) -> bool | None:
     pieces = _PLACEHOLDER.split(raw)
     shape = ".*".join(re.escape(piece) for piece in pieces)
     return None if re.fullmatch(shape, origin, re.DOTALL) else False
-
-
-def _same_origin(entry: str, origin: str, case_sensitive: bool) -> bool:
-    if entry == origin or (not case_sensitive and entry.lower() == origin.lower()):
-        return True
-    left, right = read_origin(entry), read_origin(origin)
-    return left.ok and right.ok and left.canonical is not None and left.canonical == right.canonical
 
 
 def _why_undecided(matcher: OriginMatcher) -> str:
@@ -134,9 +141,10 @@ def answer(files: list[ParsedFile], origin: str) -> Answer:
             if problem.kind in UNREAD:
                 result.undecided.append(Undecided(problem.location, problem.message, kind=problem.kind.value))
         for document in parsed.documents:
+            result.refused.extend(c for c in document.contexts if c.rejected is not None)
             for context, matcher in document.matchers():
-                key = (matcher.location, matcher.raw, context.with_credentials)
-                if key in seen:
+                key = (matcher.location, matcher.raw, context.credentials_for(matcher))
+                if key in seen or context.rejected is not None:
                     continue
                 decided = decide(matcher, origin)
                 if decided is True:

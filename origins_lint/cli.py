@@ -324,7 +324,7 @@ def match(args: Namespace) -> None:
                 "column": a.matcher.location.column,
                 "kind": a.matcher.kind.value,
                 "matcher": a.matcher.raw,
-                "credentials": a.context.with_credentials,
+                "credentials": a.credentials,
                 "scopes": sorted(a.context.scopes.value),
                 "name": a.context.name,
             }
@@ -338,7 +338,7 @@ def match(args: Namespace) -> None:
                 "kind": u.kind,
                 "matcher": u.matcher.raw if u.matcher is not None else None,
                 "reason": u.reason,
-                "credentials": u.context.with_credentials if u.context is not None else None,
+                "credentials": u.credentials,
                 "scopes": sorted(u.context.scopes.value) if u.context is not None else None,
                 "name": u.context.name if u.context is not None else None,
             }
@@ -350,12 +350,21 @@ def match(args: Namespace) -> None:
             "verdict": verdict.value,
             "entries": rows,
             "unknown": unknown,
+            "rejected": [
+                {
+                    "path": c.location.path,
+                    "line": c.location.line,
+                    "column": c.location.column,
+                    "reason": c.rejected,
+                }
+                for c in result.refused
+            ],
         }
         _say(json.dumps(report, indent=2))
     else:
         for a in result.admitted:
             loc = a.matcher.location
-            credentials = "with credentials" if a.context.with_credentials else "without credentials"
+            credentials = "with credentials" if a.credentials else "without credentials"
             named = f" ({printable(a.context.name)})" if a.context.name else ""
             scopes = a.context.scopes
             written = f" for {', '.join(sorted(s.upper() for s in scopes.value))}" if scopes.location else ""
@@ -363,6 +372,10 @@ def match(args: Namespace) -> None:
                 f"{printable(loc.path)}:{loc.line}:{loc.column}: {a.matcher.kind.value} "
                 f"`{printable(a.matcher.raw)}`{named} admits it{written}, {credentials}"
             )
+        for c in result.refused:
+            loc = c.location
+            why = printable(c.rejected or "")
+            _say(f"{printable(loc.path)}:{loc.line}:{loc.column}: this configuration admits nothing: {why}")
         for u in result.undecided:
             loc = u.location
             what = f"{u.kind} `{printable(u.matcher.raw)}`" if u.matcher is not None else unread[u.kind]

@@ -78,6 +78,20 @@ class Dialect(StrEnum):
     ORIGIN_PATTERN = "origin-pattern"  # Spring `allowedOriginPatterns`: `*` is any text, `[8080,8081]` ports
 
 
+class Compare(StrEnum):
+    """How an engine compares an exact entry with the request's ``Origin``; none of them parses it.
+
+    The browser then compares the ``Access-Control-Allow-Origin`` it gets with its own serialized
+    Origin byte for byte; every engine here echoes the request's Origin once an entry matches, so
+    the engine's comparison is the one that decides.
+    """
+
+    BYTES = "bytes"  # Envoy/Istio `exact`, Traefik's list (Go `==`), nginx `if (=)`, a literal header
+    ASCII_CASE = "ascii-case"  # Envoy `ignore_case`, nginx `map` strings, ingress-nginx's `~*` regex
+    JAVA_CASE = "java-case"  # Spring: `String.equalsIgnoreCase`
+    SERIALIZED = "serialized"  # both read as origins and compared serialized: Okta (not documented)
+
+
 @dataclass(frozen=True, slots=True)
 class Engine:
     """How the system that reads the config matches a pattern against ``Origin``."""
@@ -86,6 +100,16 @@ class Engine:
     mode: MatchMode = MatchMode.FULL
     case_sensitive: bool = True
     dialect: Dialect = Dialect.PYTHON
+    # how an exact entry is compared; None: bytes when case-sensitive, else ASCII case folded
+    exact: Compare | None = None
+    # Spring trims one trailing `/` from the configured origin (and from the request's) first
+    trim_slash: bool = False
+
+    @property
+    def compare(self) -> Compare:
+        if self.exact is not None:
+            return self.exact
+        return Compare.BYTES if self.case_sensitive else Compare.ASCII_CASE
 
 
 EXACT_ENGINE = Engine("string", MatchMode.FULL, case_sensitive=True)
@@ -96,6 +120,13 @@ NGINX_MAP_STRING = Engine("nginx-map", MatchMode.FULL, case_sensitive=False)
 INGRESS_NGINX = Engine("ingress-nginx", MatchMode.FULL, case_sensitive=False)  # items become one `~*` regex
 ENVOY_RE2 = Engine("envoy-re2", MatchMode.FULL, case_sensitive=True, dialect=Dialect.RE2)
 TRAEFIK_REGEX = Engine("traefik-go-regexp", MatchMode.SEARCH, case_sensitive=True, dialect=Dialect.RE2)
+# Spring's CorsConfiguration.checkOrigin: `originToCheck.equalsIgnoreCase(allowedOrigin)`, both
+# trimmed of one trailing `/` (setAllowedOrigins maps trimTrailingSlash), no port handling
+SPRING_EXACT = Engine(
+    "spring", MatchMode.FULL, case_sensitive=False, exact=Compare.JAVA_CASE, trim_slash=True
+)
+# Okta documents no comparison for trusted origins: compared as serialized origins, as before
+OKTA_EXACT = Engine("okta", MatchMode.FULL, case_sensitive=True, exact=Compare.SERIALIZED)
 SPRING_PATTERN = Engine(
     "spring-origin-pattern", MatchMode.FULL, case_sensitive=True, dialect=Dialect.ORIGIN_PATTERN
 )

@@ -111,6 +111,7 @@ def test_not_trusted_when_every_entry_was_analysed() -> None:
         "verdict": "not-trusted",
         "entries": [],
         "unknown": [],
+        "rejected": [],
     }
     text = match("https://evil.example.net", ENGINES / "envoy-exact.yaml")
     assert text.exit_code == 1
@@ -126,6 +127,18 @@ def test_a_file_no_format_reads_is_unknown(tmp_path: Path) -> None:
     assert result.exit_code == 3
     assert spots(result.report["unknown"]) == [(1, 1, "unknown-format")]
     assert "a file not read might admit it" in match("https://app.example.com", named).stdout
+
+
+def test_a_configuration_the_engine_refuses_admits_nothing_and_says_why() -> None:
+    """Envoy refuses a route whose regex RE2 cannot compile (i18-parse sets `CorsContext.rejected`)."""
+    path = ENGINES / "envoy-refused.yaml"
+    result = match("https://app.example.com", path, json=True)  # the exact entry would admit it
+    assert result.exit_code == 1
+    assert result.report["entries"] == []
+    assert [(row["line"], row["column"]) for row in result.report["rejected"]] == [(5, 7)]
+    assert result.report["rejected"][0]["reason"].startswith("Envoy rejects this configuration: RE2 cannot")
+    text = match("https://app.example.com", path)
+    assert "envoy-refused.yaml:5:7: this configuration admits nothing: Envoy rejects" in text.stdout
 
 
 @pytest.mark.parametrize(
@@ -146,3 +159,134 @@ def test_a_placeholder_in_an_entry_rules_out_what_its_fixed_text_excludes(
 
 def test_verdict_exit_codes() -> None:
     assert [v.exit_code for v in Verdict] == [0, 1, 3]
+
+
+# --- exact entries compared as each engine compares them (issue 18 item 1, issue 17 item 8) ------
+
+
+def verdicts(path: Path, *origins: str) -> dict[str, str]:
+    return {origin: match(origin, path, json=True).report["verdict"] for origin in origins}
+
+
+def test_envoy_exact_compares_bytes_and_ignore_case_folds_ascii() -> None:
+    """envoy source/common/common/matchers.h StringMatcherImpl::match: `value == matcher_.exact()`,
+    `absl::StartsWithIgnoreCase` with `ignore_case`; `safe_regex` ignores it."""
+    path = ENGINES / "envoy-exact.yaml"
+    assert verdicts(
+        path,
+        "https://app.example.com",
+        "https://admin.example.com",  # `https://Admin.example.com`: bytes differ
+        "https://shop.example.com",  # `:443` written out: bytes differ
+        "https://docs.example.com",  # trailing dot: bytes differ
+        "https://partner.example.com",  # prefix with ignore_case
+    ) == {
+        "https://app.example.com": "trusted",
+        "https://admin.example.com": "not-trusted",
+        "https://shop.example.com": "not-trusted",
+        "https://docs.example.com": "not-trusted",
+        "https://partner.example.com": "trusted",
+    }
+    assert spots(match("https://partner.example.com", path, json=True).report["entries"]) == [
+        (10, 19, "prefix")
+    ]
+    # the literal entries themselves are what they admit, byte for byte
+    assert match("https://shop.example.com:443", path).exit_code == 0
+
+
+def test_envoy_entries_that_never_match_say_so() -> None:
+    path = ENGINES / "envoy-exact.yaml"
+    assert [spot for spot in found(path) if spot[0] == "OL102"] == [
+        ("OL102", 7, 18),
+        ("OL102", 8, 18),
+        ("OL102", 9, 18),
+    ]
+    said = messages(path)
+    assert said[("OL102", 8, 18)] == (
+        "`https://shop.example.com:443` is not how a browser writes this origin (the default port "
+        "`:443` written out): it is compared byte for byte, so it never matches the `Origin` a browser "
+        "sends (`https://shop.example.com`); write `https://shop.example.com`"
+    )
+    assert "would match" not in " ".join(said.values())
+
+
+def test_traefik_list_items_compare_with_go_equality() -> None:
+    """traefik pkg/middlewares/headers/header.go isOriginAllowed: `item == "*" || item == origin`."""
+    path = ENGINES / "traefik-dynamic.yml"
+    assert verdicts(
+        path,
+        "https://app.example.com",
+        "https://admin.example.com",
+        "https://shop.example.com",
+        "https://docs.example.com",
+    ) == {
+        "https://app.example.com": "trusted",
+        "https://admin.example.com": "not-trusted",
+        "https://shop.example.com": "not-trusted",
+        "https://docs.example.com": "not-trusted",
+    }
+    assert [spot for spot in found(path) if spot[0] == "OL102"] == [
+        ("OL102", 7, 13),
+        ("OL102", 8, 13),
+        ("OL102", 9, 13),
+    ]
+    assert "it is compared byte for byte, so it never matches" in messages(path)[("OL102", 7, 13)]
+
+
+def test_spring_compares_with_equals_ignore_case_after_trimming_one_slash() -> None:
+    """spring-web CorsConfiguration.checkOrigin: `originToCheck.equalsIgnoreCase(allowedOrigin)`, both
+    trimmed of one trailing `/` (trimTrailingSlash, setAllowedOrigins); ports are not read."""
+    path = ENGINES / "application.yml"
+    assert verdicts(
+        path,
+        "https://app.example.com",  # `https://App.Example.com`: equalsIgnoreCase
+        "https://shop.example.com",  # `https://shop.example.com/`: trimmed
+        "https://docs.example.com",  # `:443` written out: Spring does not read ports
+        "https://kelvin.example.com",  # the Kelvin sign lower-cases to `k` in Java
+    ) == {
+        "https://app.example.com": "trusted",
+        "https://shop.example.com": "trusted",
+        "https://docs.example.com": "not-trusted",
+        "https://kelvin.example.com": "trusted",
+    }
+    assert spots(match("https://shop.example.com", path, json=True).report["entries"]) == [(6, 11, "exact")]
+    # the upper-case and the trailing `/` entries match what browsers send: no OL101, no OL102
+    assert found(path) == [("OL102", 7, 11)]
+    assert (
+        "Spring compares it with `equalsIgnoreCase` and reads no port, so it never matches"
+        in (messages(path)[("OL102", 7, 11)])
+    )
+
+
+def test_nginx_if_compares_bytes_and_map_strings_ignore_case() -> None:
+    """nginx `if ($http_origin = ...)` compares bytes; `map` string keys are matched lower-cased
+    (ngx_http_map_module); a literal header is compared by the browser, byte for byte."""
+    path = ENGINES / "nginx-compare.conf"
+    assert verdicts(
+        path, "https://app.example.com", "https://partner.example.com", "https://shop.example.com"
+    ) == {
+        "https://app.example.com": "not-trusted",
+        "https://partner.example.com": "trusted",
+        "https://shop.example.com": "not-trusted",
+    }
+    assert [spot for spot in found(path) if spot[0] == "OL102"] == [("OL102", 8, 29), ("OL102", 14, 49)]
+
+
+def test_okta_keeps_comparing_serialized_origins() -> None:
+    """Okta documents no comparison for trusted origins: kept as before (serialized origins)."""
+    path = ENGINES / "okta-trusted-origins.json"
+    assert verdicts(path, "https://portal.example.com") == {"https://portal.example.com": "trusted"}
+    assert found(path) == [("OL102", 5, 15)]
+    assert "Okta does not document how it compares origins" in messages(path)[("OL102", 5, 15)]
+
+
+def test_a_star_sent_with_credentials_is_read_without_them() -> None:
+    """ingress-nginx sends `*` with `Access-Control-Allow-Credentials: true` by default; browsers
+    refuse credentialed reads of that pair (`CorsContext.credentials_for`), so `match` says without."""
+    path = ENGINES / "ingress-star.yaml"
+    result = match("https://evil.example.net", path, json=True)
+    assert result.exit_code == 0
+    assert spots(result.report["entries"]) == [(6, 5, "any")]
+    assert result.report["entries"][0]["credentials"] is False
+    assert "ingress-star.yaml:6:5: any `*` (Ingress/api) admits it, without credentials" in (
+        match("https://evil.example.net", path).stdout
+    )

@@ -20,6 +20,7 @@ from origins_lint.formats.okta_fast import FastExport, read_export
 from origins_lint.formats.tree import Node, descend
 from origins_lint.model import (
     OKTA,
+    OKTA_EXACT,
     CorsContext,
     Document,
     InputProblem,
@@ -85,6 +86,7 @@ def trusted_origin_context(
         kind=matcher_kind(origin),
         raw=origin,
         location=origin_at,
+        engine=OKTA_EXACT,
         status=Status.ACTIVE if active else Status.INACTIVE,
         note=name,
     )

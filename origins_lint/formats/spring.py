@@ -21,15 +21,14 @@ from origins_lint.formats import manifests
 from origins_lint.formats.base import FormatOptions
 from origins_lint.formats.tree import Node
 from origins_lint.model import (
+    SPRING_EXACT,
     SPRING_PATTERN,
     CorsContext,
     Document,
-    Engine,
     Environment,
     InputProblem,
     Location,
     MatcherKind,
-    MatchMode,
     OriginMatcher,
     ParsedFile,
     ProblemKind,
@@ -40,7 +39,6 @@ from origins_lint.source import Source
 
 NAME = "spring"
 _NAMES = re.compile(r"^(application|bootstrap)([-_.][\w.-]+)?\.(ya?ml|properties)$")
-SPRING_EXACT: Final = Engine("spring", MatchMode.FULL, case_sensitive=False)
 PROPERTIES: Final = {
     "allowedorigins",
     "allowedoriginpatterns",

@@ -4,8 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from origins_lint.model import CorsContext, Document, Fix, Location, MatcherKind, OriginMatcher, Severity
-from origins_lint.rules.facts import analysis, parsed, wildcard
+from origins_lint.exact import exact_admits
+from origins_lint.model import (
+    Compare,
+    CorsContext,
+    Document,
+    Fix,
+    Location,
+    MatcherKind,
+    OriginMatcher,
+    Severity,
+)
+from origins_lint.origins import OriginText
+from origins_lint.rules.facts import analysis, origin_text, parsed, wildcard
 from origins_lint.rules.registry import Hit, RuleSettings, per_matcher, rule
 
 SCHEME_MEANING = {
@@ -39,7 +50,7 @@ def _malformed(_context: CorsContext, matcher: OriginMatcher, _doc: Document) ->
             f"`{matcher.raw}` only matches values with a path (`{example}`): a browser's Origin "
             "never has one, so this check admits nothing; end the pattern after the host (and port)",
         )
-    text = parsed(matcher)
+    text = _engine_text(matcher)
     if text is None or text.ok:
         return None
     fix = f"; write `{text.canonical}`" if text.canonical and text.canonical != matcher.raw else ""
@@ -53,19 +64,44 @@ def _malformed(_context: CorsContext, matcher: OriginMatcher, _doc: Document) ->
     )
 
 
+# how each engine compares an exact entry (see admit.exact_admits), said in OL102's message
+COMPARED = {
+    Compare.BYTES: "it is compared byte for byte, so it never matches",
+    Compare.ASCII_CASE: "it is compared ignoring only ASCII case, so it never matches",
+    Compare.JAVA_CASE: "Spring compares it with `equalsIgnoreCase` and reads no port, so it never matches",
+    Compare.SERIALIZED: "Okta does not document how it compares origins, and an exact comparison misses",
+}
+
+
+def _engine_text(matcher: OriginMatcher) -> OriginText | None:
+    """The origin text the engine compares: Spring trims one trailing `/` first."""
+    if matcher.engine.trim_slash and matcher.kind is MatcherKind.EXACT and matcher.raw.endswith("/"):
+        return origin_text(matcher.raw[:-1], False)
+    return parsed(matcher)
+
+
 def _non_canonical(_context: CorsContext, matcher: OriginMatcher, _doc: Document) -> Hit | None:
-    text = parsed(matcher)
-    if text is None or not text.ok:
+    text = _engine_text(matcher)
+    if text is None or not text.ok or text.canonical is None:
         return None
+    compare = matcher.engine.compare
+    serialized = compare is Compare.SERIALIZED
+    if (
+        matcher.kind is MatcherKind.EXACT
+        and not serialized
+        and exact_admits(matcher.raw, text.canonical, matcher.engine)
+    ):
+        return None  # the engine matches what browsers send, and echoes the browser's own Origin
     # an engine that ignores case (ingress-nginx, Envoy `ignore_case`) still matches upper-case entries
-    quirks = [q for q in text.quirks if matcher.engine.case_sensitive or "upper-case" not in q]
+    folds = compare is not Compare.BYTES and compare is not Compare.SERIALIZED
+    quirks = [q for q in text.quirks if not folds or "upper-case" not in q]
     if not quirks:
         return None
     return Hit(
         matcher.location,
         f"`{matcher.raw}` is not how a browser writes this origin ({', '.join(quirks)}): "
-        f"exact comparisons miss the real Origin; write `{text.canonical}`",
-        fix=Fix(f"write `{text.canonical}`", text.canonical) if text.canonical else None,
+        f"{COMPARED[compare]} the `Origin` a browser sends (`{text.canonical}`); write `{text.canonical}`",
+        fix=Fix(f"write `{text.canonical}`", text.canonical),
     )
 
 

@@ -1,0 +1,70 @@
+"""How each engine compares an exact entry with the request's ``Origin``, as data on ``Engine``.
+
+No engine here parses or normalises the origin; the browser then compares the
+``Access-Control-Allow-Origin`` it gets with its own serialized Origin byte for byte.
+Shared by `match` (admit.py) and the rules that say whether an entry ever matches (OL102).
+"""
+
+from __future__ import annotations
+
+from origins_lint.model import Compare, Engine
+from origins_lint.origins import read_origin
+
+
+def exact_admits(entry: str, origin: str, engine: Engine) -> bool:
+    """Whether an exact entry equals the request's Origin as the engine compares them; nothing parsed.
+
+    - bytes: Envoy/Istio `exact` (`value == matcher_.exact()`, envoy source/common/common/matchers.h
+      StringMatcherImpl::match), Traefik's `accessControlAllowOriginList` (`item == origin`,
+      traefik pkg/middlewares/headers/header.go isOriginAllowed), nginx `if ($http_origin = ...)`,
+      and a literal `Access-Control-Allow-Origin`, which the browser compares byte for byte;
+    - ASCII case: Envoy `ignore_case` (`absl::EqualsIgnoreCase`), nginx `map` strings (lower-cased
+      keys and value), ingress-nginx's `~*` regex;
+    - Java case: Spring, `originToCheck.equalsIgnoreCase(allowedOrigin)` after `trimTrailingSlash`
+      on both (spring-web CorsConfiguration.checkOrigin, setAllowedOrigins); no port handling;
+    - serialized: Okta, whose comparison is not documented: both read as origins, as before.
+    """
+    if engine.trim_slash:
+        entry, origin = entry.removesuffix("/"), origin.removesuffix("/")
+    compare = engine.compare
+    if compare is Compare.BYTES:
+        return entry == origin
+    if compare is Compare.ASCII_CASE:
+        return _ascii_lower(entry) == _ascii_lower(origin)
+    if compare is Compare.JAVA_CASE:
+        return _java_equals_ignore_case(entry, origin)
+    if entry == origin:
+        return True
+    left, right = read_origin(entry), read_origin(origin)
+    return left.ok and right.ok and left.canonical is not None and left.canonical == right.canonical
+
+
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def _ascii_lower(text: str) -> str:
+    return text.translate(_ASCII_LOWER)
+
+
+def _java_equals_ignore_case(left: str, right: str) -> bool:
+    """Java's `String.equalsIgnoreCase`: per character, equal, or equal upper-cased, or equal
+    lower-cased after upper-casing (so the Kelvin sign `K` equals `k`); a character never expands."""
+    if len(left) != len(right):
+        return False
+    for a, b in zip(left, right, strict=True):
+        if a == b:
+            continue
+        upper_a, upper_b = _java_upper(a), _java_upper(b)
+        if upper_a != upper_b and _java_lower(upper_a) != _java_lower(upper_b):
+            return False
+    return True
+
+
+def _java_upper(char: str) -> str:
+    upper = char.upper()
+    return upper if len(upper) == 1 else char
+
+
+def _java_lower(char: str) -> str:
+    lower = char.lower()
+    return lower if len(lower) == 1 else char
