@@ -92,32 +92,6 @@ CASES = [case for engine in ENGINES for case in _load(engine)]
 # Cases where origins-lint still answers differently from the engine: id -> diagnosis.
 # The test asserts that each still disagrees; when a fix lands, remove the entry.
 KNOWN_GAPS: dict[str, str] = {
-    "ingress-nginx/e2e-enable-cors/https://origin.com": (
-        "engine: admitted, origins-lint: admitted-with-credentials. issue 18 item 3: "
-        "ingress-nginx sends `*` with `Allow-Credentials: true`; browsers refuse credentialed "
-        "reads of that pair, so `match` must say 'without credentials' (the engine answer is `*`, "
-        "readable without credentials only). [i18-match]"
-    ),
-    "ingress-nginx/e2e-enable-cors/http://evil.example": (
-        "engine: admitted, origins-lint: admitted-with-credentials. issue 18 item 3: "
-        "ingress-nginx sends `*` with `Allow-Credentials: true`; browsers refuse credentialed "
-        "reads of that pair, so `match` must say 'without credentials' (the engine answer is `*`, "
-        "readable without credentials only). [i18-match]"
-    ),
-    "ingress-nginx/e2e-star/https://origin.com": (
-        "engine: admitted, origins-lint: admitted-with-credentials. issue 18 item 3: `*` with the "
-        "default credentials: `match` must say 'without credentials'. [i18-match]"
-    ),
-    "ingress-nginx/e2e-star-extra-domain/https://foo.bar.com": (
-        "engine: admitted, origins-lint: admitted-with-credentials. issue 18 item 3: `*` in the "
-        "list makes the controller send `*` (credentials on by default): `match` must say "
-        "'without credentials'. [i18-match]"
-    ),
-    "ingress-nginx/e2e-star-extra-domain/https://evil.example": (
-        "engine: admitted, origins-lint: admitted-with-credentials. issue 18 item 3: `*` in the "
-        "list makes the controller send `*` (credentials on by default): `match` must say "
-        "'without credentials'. [i18-match]"
-    ),
     "ingress-nginx/e2e-wildcard-one-label/http://bar.foo.origin.cors.com": (
         "engine: not-admitted, origins-lint: admitted-with-credentials. issue 18 item 2: `*` "
         "inside a host is `[A-Za-z0-9-]+` (one label, template.go buildOriginRegex); admit.py's "
@@ -195,33 +169,6 @@ KNOWN_GAPS: dict[str, str] = {
         "inside a host matches exactly one label `[A-Za-z0-9-]+`; `https://a.b.example.com` is "
         "refused by the engine. [i18-match]"
     ),
-    "ingress-nginx/exact-item-no-trailing-dot/https://app.example.com.": (
-        "engine: not-admitted, origins-lint: admitted-with-credentials. issue 18 item 1: the "
-        "engine matches `(https://app\\.example\\.com)$` case-insensitively, nothing more; "
-        "`_same_origin` canonicalises (`:443`, trailing dot) and admits what the regex refuses. "
-        "[i18-match]"
-    ),
-    "ingress-nginx/exact-item-no-trailing-dot/https://app.example.com:443": (
-        "engine: not-admitted, origins-lint: admitted-with-credentials. issue 18 item 1: the "
-        "engine matches `(https://app\\.example\\.com)$` case-insensitively, nothing more; "
-        "`_same_origin` canonicalises (`:443`, trailing dot) and admits what the regex refuses. "
-        "[i18-match]"
-    ),
-    "istio/exact-bytes/https://app.example.com.": (
-        "engine: not-admitted, origins-lint: admitted-with-credentials. issue 18 item 1: Istio "
-        "`exact` becomes Envoy `exact` (bytes): the trailing dot and `:443` are other strings. "
-        "[i18-match]"
-    ),
-    "istio/exact-bytes/https://app.example.com:443": (
-        "engine: not-admitted, origins-lint: admitted-with-credentials. issue 18 item 1: Istio "
-        "`exact` becomes Envoy `exact` (bytes): the trailing dot and `:443` are other strings. "
-        "[i18-match]"
-    ),
-    "istio/exact-case/https://app.example.com": (
-        "engine: not-admitted, origins-lint: admitted-with-credentials. issue 18 item 1: Istio "
-        "`exact` becomes Envoy `exact` with no ignore_case: `https://App.example.com` never "
-        "equals a browser's Origin. [i18-match]"
-    ),
     "istio/validation-empty-match-rejected/https://app.example.com": (
         "engine: config-rejected, origins-lint: not-admitted. Istio's validation rejects an empty "
         "`exact`/`prefix`/`regex` in allowOrigins ('is not a valid match type for CORS allow "
@@ -240,12 +187,6 @@ KNOWN_GAPS: dict[str, str] = {
         "`@type`/`envoy.filters.http.cors` key, or accept this as unknown (then this case stays a "
         "known gap). [i18-parse]"
     ),
-    "envoy/exact-case-sensitive/https://app.example.com": (
-        "engine: not-admitted, origins-lint: admitted-with-credentials. issue 18 item 1: Envoy "
-        "`exact` compares bytes (matchers_test ExactMatchIgnoreCase: `EXACT` does not match "
-        "`exact` without ignore_case); `https://App.example.com` never equals a browser's "
-        "lower-case Origin. [i18-match]"
-    ),
     "envoy/safe-regex-ignore-case-rejected/https://app.example.com": (
         "engine: config-rejected, origins-lint: admitted. Envoy refuses `ignore_case: true` on a "
         "`safe_regex` matcher: StringMatcherImpl throws 'ignore_case has no effect for "
@@ -253,40 +194,6 @@ KNOWN_GAPS: dict[str, str] = {
         "source/common/common/matchers.h). OL002 high 'Envoy rejects this configuration', and "
         "match admits nothing. (The issue's 'does not fold case for safe_regex' is what a config "
         "that loads would do; a config with both never loads.) [i18-parse]"
-    ),
-    "envoy/exact-bytes/https://app.example.com.": (
-        "engine: not-admitted, origins-lint: admitted-with-credentials. issue 18 item 1: `exact` "
-        "compares bytes: `https://app.example.com.` and `https://app.example.com:443` are other "
-        "strings; `_same_origin` canonicalises them to the same origin. [i18-match]"
-    ),
-    "envoy/exact-bytes/https://app.example.com:443": (
-        "engine: not-admitted, origins-lint: admitted-with-credentials. issue 18 item 1: `exact` "
-        "compares bytes: `https://app.example.com.` and `https://app.example.com:443` are other "
-        "strings; `_same_origin` canonicalises them to the same origin. [i18-match]"
-    ),
-    "traefik/list-is-case-sensitive/https://foo.bar.org": (
-        "engine: not-admitted, origins-lint: admitted-with-credentials. issue 18 item 1: Traefik "
-        "list items use Go `==`: `https://Foo.bar.org` never equals a browser's "
-        "`https://foo.bar.org`; `match` must not admit it (OL102 stays right). [i18-match]"
-    ),
-    "traefik/list-default-port-is-another-string/https://foo.bar.org": (
-        "engine: not-admitted, origins-lint: admitted-with-credentials. issue 18 item 1: Go `==`: "
-        "`https://foo.bar.org:443` is not `https://foo.bar.org`. [i18-match]"
-    ),
-    "spring/specific-origin-trailing-slash/https://domain.com": (
-        "engine: admitted-with-credentials, origins-lint: not-admitted. issue 18 item 1: Spring "
-        "trims one trailing `/` from each allowed origin (addAllowedOrigin -> trimTrailingSlash) "
-        "and compares equalsIgnoreCase: `https://domain.com/` admits `https://domain.com` "
-        "(checkOriginAllowed). OL101 'matches nothing' is wrong for Spring. [i18-match]"
-    ),
-    "spring/specific-origin-no-credentials/https://domain.com": (
-        "engine: admitted, origins-lint: not-admitted. issue 18 item 1: as above, trailing `/` "
-        "trimmed (properties form). [i18-match]"
-    ),
-    "spring/origins-no-port-handling/https://domain.com": (
-        "engine: not-admitted, origins-lint: admitted-with-credentials. issue 18 item 1: Spring "
-        "compares with equalsIgnoreCase and no port handling: `https://domain.com:443` does not "
-        "admit `https://domain.com`. [i18-match]"
     ),
     "spring/pattern-trailing-slash/https://example.domain.com": (
         "engine: admitted, origins-lint: not-admitted. addAllowedOriginPattern trims one trailing "
