@@ -16,9 +16,8 @@ import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from origins_lint.exact import exact_admits
+from origins_lint.exact import exact_admits, null_admits, wildcard_admits
 from origins_lint.model import (
-    Compare,
     CorsContext,
     Location,
     MatcherKind,
@@ -91,15 +90,13 @@ def decide(matcher: OriginMatcher, origin: str) -> bool | None:
     if kind in (MatcherKind.ANY, MatcherKind.REFLECTED):
         return True
     if kind is MatcherKind.NULL:
-        return origin == "null"
+        return null_admits(origin, matcher.engine)
     if kind in (MatcherKind.EXACT, MatcherKind.WILDCARD) and _PLACEHOLDER.search(matcher.raw):
         return _templated(matcher.raw, origin)
     if kind is MatcherKind.EXACT:
         return exact_admits(matcher.raw, origin, matcher.engine)
     if kind is MatcherKind.WILDCARD:
-        parts = [re.escape(p) for p in matcher.raw.split("*")]
-        icase = re.IGNORECASE if matcher.engine.compare is not Compare.BYTES else 0
-        return re.fullmatch("[^/:@]+".join(parts), origin, icase) is not None
+        return wildcard_admits(matcher.raw, origin, matcher.engine)
     found = analysis(matcher)  # regexes, and prefix/suffix/contains as their regex
     return None if found is None else found.decides(origin)
 

@@ -7,6 +7,8 @@ Shared by `match` (admit.py) and the rules that say whether an entry ever matche
 
 from __future__ import annotations
 
+import re
+
 from origins_lint.model import Compare, Engine
 from origins_lint.origins import read_origin
 
@@ -27,6 +29,8 @@ def exact_admits(entry: str, origin: str, engine: Engine) -> bool:
     if engine.trim_slash:
         entry, origin = entry.removesuffix("/"), origin.removesuffix("/")
     compare = engine.compare
+    if engine.suffix_match:  # ingress-nginx: a case-insensitive regex anchored at the end only
+        return _ascii_lower(origin).endswith(_ascii_lower(entry))
     if compare is Compare.BYTES:
         return entry == origin
     if compare is Compare.ASCII_CASE:
@@ -68,3 +72,22 @@ def _java_upper(char: str) -> str:
 def _java_lower(char: str) -> str:
     lower = char.lower()
     return lower if len(lower) == 1 else char
+
+
+def wildcard_admits(entry: str, origin: str, engine: Engine) -> bool:
+    """A `*` entry as the engine expands it: `engine.wildcard_label` for each of the first
+    `engine.wildcards` stars (the others stay literal), compared as its exact entries are."""
+    pieces = entry.split("*", -1 if engine.wildcards is None else engine.wildcards)
+    pattern = engine.wildcard_label.join(re.escape(piece) for piece in pieces)
+    flags = 0 if engine.compare is Compare.BYTES else re.IGNORECASE
+    if engine.suffix_match:
+        return re.search(f"(?:{pattern})\\Z", origin, flags) is not None
+    return re.fullmatch(pattern, origin, flags) is not None
+
+
+def null_admits(origin: str, engine: Engine) -> bool:
+    """The `null` entry: the opaque origin browsers send as `null`, and with ingress-nginx's
+    end-anchored search every origin ending in `null` (`https://evil.null`)."""
+    if engine.suffix_match:
+        return _ascii_lower(origin).endswith("null")
+    return origin == "null"

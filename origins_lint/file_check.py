@@ -96,7 +96,7 @@ def outcome_of(job: Job, parsed: ParsedFile) -> FileOutcome:
             outcome.problems.append(
                 Finding(rule.code, rule.slug, rule.severity, problem.location, problem.message, parsed.format)
             )
-    settings = RuleSettings(config.allowed_domains, config.denied_origins)
+    settings = RuleSettings(config.allowed_domains, config.denied_origins, frozenset(selected))
     development = bool(config.development_files) and any(
         glob_match(glob, relative_to(parsed.path, config.root)) for glob in config.development_files
     )

@@ -515,6 +515,8 @@ class RegexAnalysis:
         origin = read_origin(candidate)
         if not origin.ok or origin.scheme not in ("http", "https"):
             return None
+        # only what a browser sends counts: its serialized Origin (lower-case host, no default port)
+        candidate = origin.canonical or candidate
         domain = registrable_domain(origin.host)
         if domain is not None and domain in self.intended_domains:
             return None
@@ -673,7 +675,11 @@ _PORT_LIST = re.compile(r"^(.*):\[([^\]]*)\]$")
 
 
 def _origin_pattern_regex(pattern: str) -> str:
-    """Spring's `OriginPattern`: `*` matches any text, a trailing `:[*]` or `:[8080,8081]` lists ports."""
+    """Spring's `OriginPattern`: `*` matches any text, a trailing `:[*]` or `:[8080,8081]` lists ports.
+
+    Spring trims one trailing `/` first (CorsConfiguration.addAllowedOriginPattern, trimTrailingSlash).
+    """
+    pattern = pattern.removesuffix("/")
     ports = None
     found = _PORT_LIST.match(pattern)
     if found is not None:

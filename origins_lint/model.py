@@ -104,6 +104,12 @@ class Engine:
     exact: Compare | None = None
     # Spring trims one trailing `/` from the configured origin (and from the request's) first
     trim_slash: bool = False
+    # an entry matches at the end of the Origin: ingress-nginx's `~* ((item)|...)$` has no `^`
+    suffix_match: bool = False
+    # what one `*` in a wildcard entry stands for, and how many `*` the engine expands (None: all;
+    # the others stay literal)
+    wildcard_label: str = "[^/:@]+"
+    wildcards: int | None = None
 
     @property
     def compare(self) -> Compare:
@@ -117,7 +123,17 @@ POLICY_REGEX_ENGINE = Engine("policy-regex", MatchMode.SEARCH, case_sensitive=Fa
 NGINX_REGEX = Engine("nginx-pcre", MatchMode.SEARCH, case_sensitive=True, dialect=Dialect.PCRE)
 NGINX_REGEX_ICASE = Engine("nginx-pcre", MatchMode.SEARCH, case_sensitive=False, dialect=Dialect.PCRE)
 NGINX_MAP_STRING = Engine("nginx-map", MatchMode.FULL, case_sensitive=False)
-INGRESS_NGINX = Engine("ingress-nginx", MatchMode.FULL, case_sensitive=False)  # items become one `~*` regex
+# ingress-nginx builds `if ($http_origin ~* ((item)|(item))$)` (internal/ingress/controller/template
+# buildCorsOriginRegex, buildOriginRegex): each item QuoteMeta'd, its first `*` made `[A-Za-z0-9\-]+`,
+# searched ignoring case, anchored at the end only
+INGRESS_NGINX = Engine(
+    "ingress-nginx",
+    MatchMode.FULL,
+    case_sensitive=False,
+    suffix_match=True,
+    wildcard_label="[A-Za-z0-9-]+",
+    wildcards=1,
+)
 ENVOY_RE2 = Engine("envoy-re2", MatchMode.FULL, case_sensitive=True, dialect=Dialect.RE2)
 TRAEFIK_REGEX = Engine("traefik-go-regexp", MatchMode.SEARCH, case_sensitive=True, dialect=Dialect.RE2)
 # Spring's CorsConfiguration.checkOrigin: `originToCheck.equalsIgnoreCase(allowedOrigin)`, both
@@ -172,6 +188,10 @@ class OriginMatcher:
     # says (`CorsContext.with_credentials`); False when the engine answers it with the literal `*`
     # (ingress-nginx sends `*` with `Access-Control-Allow-Credentials: true`, which browsers refuse)
     credentialed: bool | None = None
+    # the regex the engine builds from this entry and runs, with how it runs it, where that differs
+    # from what `kind` and `raw` say: ingress-nginx turns `null` into `(null)$`, searched without
+    # case, so `https://evil.null` gets in too (buildCorsOriginRegex in its nginx.tmpl's template.go)
+    runs: tuple[str, Engine] | None = None
 
 
 @dataclass(frozen=True, slots=True)

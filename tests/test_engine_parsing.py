@@ -10,8 +10,14 @@ from pathlib import Path
 
 import pytest
 
+from origins_lint.formats import envoy, ingress, templated
+from origins_lint.formats import ingress_controller as controller
+from origins_lint.formats.base import FormatOptions
 from origins_lint.formats.re2_syntax import refusal
 from origins_lint.formats.spring import comma_delimited
+from origins_lint.matchers import analyse_regex
+from origins_lint.model import NGINX_REGEX_ICASE, MatcherKind
+from origins_lint.source import Source
 from tests.conftest import FIXTURES, check_json, run_cli
 
 
@@ -37,6 +43,9 @@ def test_istio_ignores_the_deprecated_list_when_the_new_one_is_set() -> None:
         # `allowOrigins: []` decodes to nil, so the deprecated list is what Istio sends
         ("OL201", 22, 13),
         ("OL002", 31, 20),  # item 6: the look-ahead
+        # validateAllowOrigins (pkg/config/validation): an empty match is refused
+        ("OL002", 38, 20),
+        ("OL002", 39, 20),
     ]
     result = run_cli("match", "https://evil.example.net", str(path))
     assert result.exit_code == 1, result.stdout  # the ignored `*` (line 13) admits nothing
@@ -48,7 +57,7 @@ def test_istio_ignores_the_deprecated_list_when_the_new_one_is_set() -> None:
 
 def test_envoy_refuses_what_re2_cannot_compile() -> None:
     path = FIXTURES / "envoy" / "refused-regex.yaml"
-    assert found(path) == [("OL002", 14, 22), ("OL002", 16, 22), ("OL002", 23, 22)]
+    assert found(path) == [("OL002", 14, 22), ("OL002", 16, 22), ("OL002", 23, 22), ("OL002", 30, 26)]
     findings = said(path)
     severity, message = findings[("OL002", 14, 22)]
     assert severity == "high"
@@ -58,6 +67,18 @@ def test_envoy_refuses_what_re2_cannot_compile() -> None:
     )
     assert "possessive or nested" in findings[("OL002", 16, 22)][1]
     assert "the escape `\\Z`" in findings[("OL002", 23, 22)][1]
+    # source/common/common/matchers.h StringMatcherImpl (matchers_test SafeRegexValueIgnoreCase)
+    assert findings[("OL002", 30, 26)][1].startswith(
+        "Envoy rejects this configuration: Envoy refuses `ignore_case` on a `safe_regex` matcher"
+    )
+    parsed = envoy.parse(Source(str(path), path.read_text(encoding="utf-8")), FormatOptions())
+    contexts = [context for document in parsed.documents for context in document.contexts]
+    # the refused context says so (`match` reports it); its compilable regex stays, for after the fix
+    assert [(c.location.line, c.rejected is not None, [m.raw for m in c.matchers]) for c in contexts] == [
+        (10, True, ["https://(app|www)\\.example\\.com"]),
+        (21, True, []),
+        (27, True, []),
+    ]
 
 
 def test_istio_and_traefik_refuse_look_arounds() -> None:
@@ -159,11 +180,10 @@ def test_spring_splits_each_element_at_its_own_column() -> None:
     """CorsConfiguration.parseCommaDelimitedOrigin (CorsConfigurationTests.checkOriginPatternAllowed)."""
     assert found(FIXTURES / "spring" / "application-split.yml") == [
         ("OL302", 5, 12),  # https://*.a1.com:[8080,8081]: the comma inside `[...]` does not split
-        ("OL405", 5, 12),
         ("OL302", 5, 41),  # https://*.a2.com, the second pattern of the same element
-        ("OL405", 5, 41),
         ("OL201", 6, 50),  # the second origin of a comma-separated scalar
         ("OL002", 14, 13),
+        ("OL302", 25, 37),  # `https://*.domain.com/`: Spring trims the `/` (trimTrailingSlash)
     ]
     result = run_cli("match", "https://x.a1.com:8081", str(FIXTURES / "spring" / "application-split.yml"))
     assert "application-split.yml:5:12:" in result.stdout
@@ -176,3 +196,206 @@ def test_comma_delimited_as_spring_splits() -> None:
     ]
     assert comma_delimited("https://a1.com, https://a2.com") == ["https://a1.com", "https://a2.com"]
     assert comma_delimited("https://a1.com") == ["https://a1.com"]
+
+
+# --- item 2: ingress-nginx as the controller parses it --------------------------------------
+
+
+def test_ingress_nginx_lists_the_controller_rejects_become_star() -> None:
+    """internal/ingress/annotations/cors/main.go Parse and corsOriginRegexValidator;
+    parser/validators.go ValidateRegex (spaces removed, `\\r`/`\\n` refused); parser/main.go
+    parseString (a blank value) and parseBool (strconv.ParseBool)."""
+    path = FIXTURES / "ingress" / "controller.yaml"
+    assert found(path) == [
+        ("OL605", 6, 5),
+        ("OL401", 7, 52),  # a path in one item: the whole value becomes `*`, credentials on
+        ("OL605", 14, 5),
+        ("OL301", 15, 52),  # a `|` block keeps a line break: `*`, credentials "false"
+        ("OL605", 24, 5),
+        ("OL401", 25, 52),  # blank: `*`; `enable-cors: "1"` is on
+        ("OL605", 32, 5),  # `enable-cors: "T"` is on
+        ("OL101", 33, 53),  # `example.com` is dropped ("Supplied incorrect origin ... Skipping.")
+        ("OL302", 33, 66),
+        ("OL405", 33, 66),  # `cors-allow-credentials: "no"` is not a Go bool: credentials on
+        ("OL403", 33, 88),
+        # `enable-cors: "yes"` (line 41): not a Go bool, CORS stays off, nothing is sent
+        ("OL605", 49, 5),  # "TRUE" is on, "F" is off: exact origins, nothing else to say
+    ]
+    findings = said(path)
+    assert findings[("OL401", 7, 52)][1].endswith(
+        "(a platform default: ingress-nginx rejects this `cors-allow-origin` because "
+        '`https://app.example.com/` has a path (`/`), logs "cors-allow-origin is invalid, '
+        "defaulting to '*'\" and sends `*` instead; write `https://app.example.com` for "
+        "`https://app.example.com/`)"
+    )
+    assert (
+        "because it ends with a line break (a YAML `|` or `>` block keeps one"
+        in findings[("OL301", 15, 52)][1]
+    )
+    assert findings[("OL401", 25, 52)][1].endswith(
+        "(a platform default: ingress-nginx sends `*` for this `cors-allow-origin` because it holds "
+        "only spaces)"
+    )
+    assert "(credentials come from a platform default)" in findings[("OL405", 33, 66)][1]
+
+
+def test_ingress_nginx_items_as_the_template_builds_them() -> None:
+    """template.go buildOriginRegex/buildCorsOriginRegex: `(QuoteMeta(item))$` with the first `*`
+    as `[A-Za-z0-9\\-]+`, one `~*` test with no `^`: `null` also admits `https://evil.null`."""
+    path = FIXTURES / "ingress" / "controller.yaml"
+    parsed = ingress.parse(Source(str(path), path.read_text(encoding="utf-8")), FormatOptions())
+    by_place = {
+        (m.location.line, m.location.column): (context, m)
+        for document in parsed.documents
+        for context in document.contexts
+        for m in context.matchers
+    }
+    _context, null = by_place[(33, 88)]
+    assert null.kind is MatcherKind.NULL
+    assert null.runs == ("(null)$", NGINX_REGEX_ICASE)
+    assert null.note is not None and "`https://evil.null`" in null.note
+    null_regex = analyse_regex(*null.runs)
+    assert null_regex.accepts("https://evil.null")
+    assert null_regex.accepts("null")
+    assert not null_regex.accepts("https://null.example.com")
+    _context, wildcard = by_place[(33, 66)]
+    assert wildcard.runs is not None
+    assert wildcard.runs[0] == "(https://[A-Za-z0-9\\-]+\\.example\\.com)$"
+    label = analyse_regex(*wildcard.runs)
+    assert label.accepts("https://App.example.com")  # `~*`: without case
+    assert not label.accepts("https://a.b.example.com")  # one label only
+    star_context, star = by_place[(7, 52)]
+    assert star.kind is MatcherKind.ANY
+    assert star_context.with_credentials
+    assert not star_context.credentials_for(star)  # browsers refuse `*` with credentials
+    assert [m.raw for m in star_context.matchers] == ["*"]  # the list is gone, not kept beside it
+
+
+@pytest.mark.parametrize(
+    ("value", "items", "fallback"),
+    [
+        # main_test.go TestIngressCorsConfigValid, ...WithTrailingComma, ...AllowOriginNull,
+        # ...WithNonHttpProtocol; the fallbacks from corsOriginRegexValidator
+        ("null, https://origin123.test.com:4443", ("null", "https://origin123.test.com:4443"), None),
+        (
+            "https://origin123.test.com:4443,    ,https://origin321.test.com:4443,",
+            ("https://origin123.test.com:4443", "https://origin321.test.com:4443"),
+            None,
+        ),
+        ("test://localhost", ("test://localhost",), None),
+        ("origin123.test.com:4443", (), None),  # TestIngressCorsConfigInvalid: skipped, nothing kept
+        ("*", ("*",), None),
+        ("https://a.example.com,*", (), "`*` is listed with other origins"),
+        ("HTTPS://a.example.com", (), "`HTTPS://a.example.com` has an upper-case scheme"),
+        ("http://[::1]:3000", (), "`http://[::1]:3000` holds a character the controller does not allow"),
+        ("https://a.example.com\n", (), "it ends with a line break"),
+        ("https://a.example.com,\nhttps://b.example.com", (), "it spans lines"),
+        ("\t", (), "`\t` has nothing in it"),
+        ("", (), "it is empty"),
+    ],
+)
+def test_ingress_nginx_origin_values(value: str, items: tuple[str, ...], fallback: str | None) -> None:
+    read = controller.origins(value)
+    assert tuple(item for _place, item in read.items) == items
+    assert (read.fallback is None) == (fallback is None)
+    if fallback is not None:
+        assert read.fallback is not None and read.fallback.startswith(fallback)
+
+
+def test_ingress_nginx_validator_runs_in_linear_time() -> None:
+    """RE2 runs corsOriginRegexValidator in linear time; its nested repeats would make a
+    backtracking engine hang on a long failing value, so a scan decides it."""
+    read = controller.origins("a" * 100_000 + "!")
+    assert read.fallback is not None and read.fallback.endswith("has no `scheme://`")
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        *[(text, True) for text in ("1", "t", "T", "TRUE", "true", "True")],
+        *[(text, False) for text in ("0", "f", "F", "FALSE", "false", "False")],
+        *[(text, None) for text in ("yes", "no", "tRuE", " true", "")],
+    ],
+)
+def test_go_parse_bool(text: str, value: bool | None) -> None:
+    """Go's strconv.ParseBool, as parser/main.go ingAnnotations.parseBool calls it."""
+    assert controller.parse_bool(text) is value
+
+
+def test_spring_trims_one_trailing_slash() -> None:
+    """CorsConfiguration.addAllowedOrigin/addAllowedOriginPattern trimTrailingSlash
+    (CorsConfigurationTests.checkOriginAllowed: `https://domain.com/` admits `https://domain.com`)."""
+    path = str(FIXTURES / "spring" / "application-split.yml")
+    exact = run_cli("match", "https://domain.com", path)
+    assert "application-split.yml:24:17: exact `https://domain.com`" in exact.stdout
+    pattern = run_cli("match", "https://example.domain.com", path)
+    assert "application-split.yml:25:37: regex `https://*.domain.com`" in pattern.stdout
+
+
+# --- item 10: Helm values snippets and templates ---------------------------------------------
+
+
+def test_helm_values_snippets_are_read_as_ingress_nginx_snippets() -> None:
+    """A values key ending in `snippet`/`Snippet` holding nginx is what the chart renders into a
+    `configuration-snippet`/`server-snippet` (ingress-nginx's own chart: `controller.config`)."""
+    path = FIXTURES / "ingress" / "helm" / "values.yaml"
+    assert found(path) == [
+        ("OL602", 8, 5),
+        ("OL402", 8, 52),  # `ingress.configurationSnippet` reflects `$http_origin` with credentials
+        ("OL305", 15, 60),  # a one-line quoted `serverSnippet`, at its column
+        # `docs.helpSnippet` (line 17) holds no nginx directive: not read
+    ]
+    result = check_json(path, extra=("--no-cache",))
+    assert {f["format"] for f in result.findings} == {"ingress-nginx"}
+
+
+def test_only_values_files_have_their_snippet_keys_read(tmp_path: Path) -> None:
+    text = 'ingress:\n  configurationSnippet: |\n    add_header Access-Control-Allow-Origin "*";\n'
+    (tmp_path / "values-prod.yaml").write_text(text, encoding="utf-8")
+    (tmp_path / "settings.yaml").write_text(text, encoding="utf-8")
+    result = check_json(tmp_path, extra=("--no-cache",))
+    assert [(Path(f["path"]).name, f["code"], f["line"], f["column"]) for f in result.findings] == [
+        ("values-prod.yaml", "OL603", 3, 5),  # no `always`
+        ("values-prod.yaml", "OL301", 3, 45),
+    ]
+
+
+def test_templates_are_read_as_their_format() -> None:
+    """`*.yaml.tpl` and `*.yml.j2` are read as YAML, placeholders as unknown text: the fixed text
+    still decides that `https://*.${domain}` never matches in Traefik's exact list and that
+    `http://${domain}` is plain HTTP; the rest is OL004."""
+    folder = FIXTURES / "templates"
+    traefik = said(folder / "dynamic.yaml.tpl")
+    assert list(traefik) == [
+        ("OL602", 5, 9),  # `addVaryHeader: ${vary}` is unknown: not taken as sent
+        ("OL004", 6, 13),
+        ("OL004", 7, 13),
+        ("OL004", 8, 13),
+        ("OL103", 10, 13),  # the fixed entries around them are checked as usual
+        ("OL004", 12, 24),
+    ]
+    assert traefik[("OL004", 6, 13)][1].startswith(
+        "`https://*.${domain}` never matches, whatever `${domain}` becomes: Traefik's "
+        "`accessControlAllowOriginList` compares these entries as exact strings"
+    )
+    assert traefik[("OL004", 7, 13)][1].startswith(
+        "`http://${domain}` is plain HTTP whatever `${domain}` becomes, and it is trusted with credentials"
+    )
+    ingress = said(folder / "ingress.yml.j2")
+    assert list(ingress) == [
+        ("OL004", 7, 52),  # the templated origin list is not guessed as the default `*`
+        ("OL602", 11, 7),  # the snippet between `{% if %}` and `{% endif %}` is read in place
+        ("OL304", 11, 54),
+        ("OL004", 15, 1),  # a line that inserts YAML
+    ]
+    istio = said(folder / "virtual-service.yaml.tpl")
+    assert list(istio) == [("OL004", 9, 20), ("OL302", 10, 20), ("OL405", 10, 20)]
+
+
+def test_template_placeholders_keep_columns() -> None:
+    masked = templated.mask(
+        "x.yaml.tpl", 'a: "{{ .Values.x }}-y"\n{{- if .Values.b }}\nb: ${c}\n{{- end }}\n'
+    )
+    assert masked.text.split("\n")[1] == "" and masked.text.split("\n")[3] == ""
+    assert len(masked.text.split("\n")[0]) == len('a: "{{ .Values.x }}-y"')
+    assert masked.problems == []  # control lines only steer

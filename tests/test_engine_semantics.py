@@ -290,3 +290,143 @@ def test_a_star_sent_with_credentials_is_read_without_them() -> None:
     assert "ingress-star.yaml:6:5: any `*` (Ingress/api) admits it, without credentials" in (
         match("https://evil.example.net", path).stdout
     )
+
+
+# --- severity follows the effect (issue 18 item 7) ----------------------------------------------
+
+
+def severities(path: Path) -> list[tuple[str, str, int, int]]:
+    result = check_json(path)
+    return [(f["code"], f["severity"], f["line"], f["column"]) for f in result.findings]
+
+
+def test_an_echo_of_every_origin_without_credentials_is_what_star_gives() -> None:
+    """Envoy answers a matcher that matches `*` by echoing every origin (`prefix: "*"`, `exact: "*"`,
+    `.*`): without credentials that is `*`, at OL301's level; with credentials it stays critical."""
+    path = ENGINES / "envoy-echo.yaml"
+    assert severities(path) == [
+        ("OL304", "low", 6, 19),
+        ("OL304", "low", 7, 18),
+        ("OL304", "low", 9, 20),
+        ("OL402", "critical", 14, 19),
+    ]
+    said = messages(path)
+    assert said[("OL304", 6, 19)].startswith(
+        "`*` echoes the request's `Origin` without checking it, without credentials: that is what `*` gives"
+    )
+    assert said[("OL304", 9, 20)].startswith("`.*` echoes the request's `Origin`")
+
+
+def test_an_nginx_echo_without_allow_credentials_is_low() -> None:
+    path = ENGINES / "nginx-echo.conf"
+    assert severities(path) == [("OL304", "low", 4, 48), ("OL402", "critical", 8, 48)]
+    assert "without credentials: that is what `*` gives" in messages(path)[("OL304", 4, 48)]
+
+
+def test_a_regex_that_matches_everything_says_the_match_is_echoed(tmp_path: Path) -> None:
+    policy = tmp_path / "open.origins.yaml"
+    policy.write_text("version: 1\norigins:\n  - regex: '.*'\n", encoding="utf-8")
+    assert severities(policy) == [("OL304", "low", 3, 12)]
+    assert messages(policy)[("OL304", 3, 12)].startswith(
+        "`.*` matches every origin (`https://attacker.net` gets in), and the origin that matched is echoed, "
+        "without credentials: that is what `*` gives"
+    )
+
+
+# --- one flaw, one finding (issue 18 item 8) ----------------------------------------------------
+
+CREDENTIALS = (
+    "This context allows credentials: every origin it admits can read your users' authenticated responses"
+)
+
+
+def test_the_breadth_finding_carries_the_credentials_and_ol405_is_not_beside_it() -> None:
+    path = ENGINES / "breadth-credentials.origins.yaml"
+    assert severities(path) == [
+        ("OL302", "high", 3, 13),  # medium alone, high with credentials
+        ("OL306", "high", 5, 12),
+        ("OL307", "high", 7, 12),
+        ("OL302", "medium", 9, 13),  # no credentials: as before
+        ("OL310", "high", 11, 13),  # medium alone
+    ]
+    said = messages(path)
+    for spot in (("OL302", 3, 13), ("OL306", 5, 12), ("OL307", 7, 12), ("OL310", 11, 13)):
+        assert said[spot].endswith(CREDENTIALS), spot
+    assert "credentials" not in said[("OL302", 9, 13)]
+
+
+def test_ol405_speaks_for_a_breadth_whose_rule_the_run_does_not_report(tmp_path: Path) -> None:
+    (tmp_path / ".origins-lint.toml").write_text('ignore = ["OL302", "regex-unanchored"]\n', encoding="utf-8")
+    path = tmp_path / "policy.origins.yaml"
+    path.write_text((ENGINES / "breadth-credentials.origins.yaml").read_text("utf-8"), encoding="utf-8")
+    result = check_json(path.name, cwd=tmp_path)
+    got = [(f["code"], f["severity"], f["line"], f["column"]) for f in result.findings]
+    assert got == [
+        ("OL405", "high", 3, 13),  # OL302 is not reported: OL405 carries the breadth and the credentials
+        ("OL405", "high", 5, 12),
+        ("OL307", "high", 7, 12),
+        ("OL310", "high", 11, 13),  # no OL302 for 9:13: no credentials there, so no OL405 either
+    ]
+    first = next(f["message"] for f in result.findings if f["line"] == 3)
+    assert first.startswith(
+        "`https://*.example.com` trusts every current and future subdomain of `example.com`"
+    )
+    assert "(OL302, not reported in this run). This context allows credentials" in first
+
+
+def test_credentials_from_a_platform_default_are_said_on_the_breadth_finding() -> None:
+    """ingress-nginx allows credentials by default: OL302 says where they come from."""
+    said = messages(FIXTURES / "ingress" / "multi-document.yaml")
+    assert said[("OL302", 20, 52)].endswith(
+        "This context allows credentials (credentials come from a platform default): every origin it "
+        "admits can read your users' authenticated responses"
+    )
+
+
+# --- ingress-nginx: the regex its template builds; Spring patterns trimmed -------------------------
+
+
+def test_ingress_nginx_items_are_its_template_regex() -> None:
+    """ingress-nginx internal/ingress/controller/template buildCorsOriginRegex/buildOriginRegex:
+    `$http_origin ~* ((https://App\\.example\\.com)|(https://[A-Za-z0-9\\-]+\\.example\\.net)|(null))$`:
+    case ignored, anchored at the end only, a `*` is one label."""
+    path = ENGINES / "ingress-items.yaml"
+    assert verdicts(
+        path,
+        "https://app.example.com",
+        "https://app.example.com:443",
+        "https://a.example.net",
+        "https://a.b.example.net",  # `*` is one label
+        "null",
+        "https://evil.null",  # no `^`: `(null)$` matches the end of any origin
+    ) == {
+        "https://app.example.com": "trusted",
+        "https://app.example.com:443": "not-trusted",
+        "https://a.example.net": "trusted",
+        "https://a.b.example.net": "not-trusted",
+        "null": "trusted",
+        "https://evil.null": "trusted",
+    }
+    assert spots(match("https://evil.null", path, json=True).report["entries"]) == [(7, 101, "null")]
+    assert spots(match("https://a.example.net", path, json=True).report["entries"]) == [(7, 78, "wildcard")]
+    # an upper-case item matches what browsers send: no OL102
+    assert ("OL102", 7, 53) not in found(path)
+
+
+def test_spring_trims_one_trailing_slash_from_a_pattern_too() -> None:
+    """spring-web CorsConfiguration.addAllowedOriginPattern: `trimTrailingSlash(originPattern)`."""
+    path = ENGINES / "application-patterns.yml"
+    result = match("https://a.example.com", path, json=True)
+    assert result.exit_code == 0
+    assert spots(result.report["entries"]) == [(4, 33, "regex")]
+    assert found(path) == [("OL302", 4, 33)]
+
+
+def test_a_bypass_is_an_origin_a_browser_sends() -> None:
+    """A case-sensitive prefix with an upper-case host never matches a browser's (lower-case) Origin,
+    so no bypass exists; with `ignore_case` the bypass is quoted as browsers send it."""
+    path = ENGINES / "envoy-case.yaml"
+    assert found(path) == [("OL309", 7, 19)]
+    assert "`https://partner.example.org.attacker.net` gets in" in messages(path)[("OL309", 7, 19)]
+    assert match("https://partner.example.com.attacker.net", path).exit_code == 1
+    assert match("https://partner.example.org.attacker.net", path).exit_code == 0

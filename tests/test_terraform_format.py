@@ -27,7 +27,6 @@ def test_provider_v7_scope_blocks_and_status() -> None:
     assert found(TF / "okta-v7.tf") == [
         ("OL201", 40, 12),  # REDIRECT-only over http
         ("OL302", 26, 12),
-        ("OL405", 26, 12),  # the wildcard has CORS: the Okta session rides along
         ("OL701", 26, 12),
         ("OL702", 49, 12),  # status = "INACTIVE": nothing else, though it is plain HTTP with CORS
         ("OL703", 40, 12),
@@ -40,7 +39,6 @@ def test_provider_v6_scope_list_and_active() -> None:
         ("OL201", 4, 12),
         ("OL302", 16, 12),
         ("OL303", 10, 12),
-        ("OL405", 16, 12),
         ("OL501", 22, 12),
         ("OL701", 10, 12),
         ("OL702", 28, 12),  # active = false

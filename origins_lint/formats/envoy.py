@@ -37,7 +37,7 @@ from origins_lint.source import Source
 
 NAME = "envoy"
 _MARKS = ("allow_origin_string_match", "allowOriginStringMatch")
-EXTENSIONS = (*manifests.YAML_EXTENSIONS, ".json")
+EXTENSIONS = (*manifests.READ_AS_YAML, ".json")
 _AFFIXES = {"prefix": MatcherKind.PREFIX, "suffix": MatcherKind.SUFFIX, "contains": MatcherKind.CONTAINS}
 _AFFIX_TESTS = {  # what Envoy runs: (value, matcher text) -> match
     "prefix": str.startswith,
@@ -87,7 +87,9 @@ def refused_regex(raw: str, location: Location, engine: str) -> InputProblem | N
     return InputProblem(ProblemKind.SCHEMA, message, location)
 
 
-def string_matcher(node: Node, scope: str, kinds: tuple[str, ...], engine: str = NAME) -> Matched:
+def string_matcher(
+    node: Node, scope: str, kinds: tuple[str, ...], engine: str = NAME, credentials: bool = False
+) -> Matched:
     """An Envoy `StringMatcher` or Istio `StringMatch` (`{exact|prefix|...: value}`) as a matcher."""
     values = node.value if isinstance(node.value, dict) else {}
     found = [(key, value) for key, value in values.items() if key in kinds]
@@ -108,12 +110,29 @@ def string_matcher(node: Node, scope: str, kinds: tuple[str, ...], engine: str =
     if not isinstance(value.value, str):
         message = f"`{key}` must be a string, not {value.plain()!r}"
         return Matched(None, InputProblem(ProblemKind.SCHEMA, message, value.location))
+    if manifests.template_expression(value.value) is not None:
+        message = manifests.placeholder_origin(value.value, credentials and key == "exact")
+        return Matched(None, InputProblem(ProblemKind.NOT_ANALYSED, message, value.location))
+    if engine == "istio" and not value.value:  # pkg/config/validation validateAllowOrigins
+        message = (
+            f"{REFUSERS['istio'][0]}: an empty `{key}` is not a valid CORS origin match "
+            '(validateAllowOrigins, TestValidateCORSPolicy "empty matchType AllowOrigins"); remove it '
+            "or write the origin"
+        )
+        return Matched(None, InputProblem(ProblemKind.SCHEMA, message, value.location), refused=True)
     if key == "regex":
         problem = refused_regex(value.value, value.location, engine)
         if problem is not None:
             return Matched(None, problem, refused=True)
     ignore = manifests.get(node, "ignore_case")
     icase = ignore is not None and manifests.boolean(ignore[1]) is True
+    if ignore is not None and icase and key == "regex" and engine == NAME:
+        message = (  # StringMatcherImpl in source/common/common/matchers.h
+            f'{REFUSERS[NAME][0]}: Envoy refuses `ignore_case` on a `safe_regex` matcher ("ignore_case '
+            'has no effect for safe_regex", matchers_test SafeRegexValueIgnoreCase); drop `ignore_case` '
+            "and put `(?i)` in the regex"
+        )
+        return Matched(None, InputProblem(ProblemKind.SCHEMA, message, ignore[1].location), refused=True)
     return Matched(origin_matcher(key, value.value, value.location, scope, icase))
 
 
@@ -184,8 +203,10 @@ def _policy(policy: Node, origins: Node, name: str | None, result: ParsedFile) -
     matchers: list[OriginMatcher] = []
     kinds = ("exact", "prefix", "suffix", "contains", "safe_regex", "safeRegex")
     rejected: str | None = None
+    credentials = flag(policy, ("allow_credentials",), result)
+    on = credentials is not None and credentials.value is not False
     for item in origins.value if isinstance(origins.value, list) else []:
-        matched = string_matcher(item, scope, kinds)
+        matched = string_matcher(item, scope, kinds, NAME, on)
         if matched.problem is not None:
             result.problems.append(matched.problem)
             rejected = matched.problem.message if matched.refused else rejected
@@ -194,7 +215,6 @@ def _policy(policy: Node, origins: Node, name: str | None, result: ParsedFile) -
     if not isinstance(origins.value, list):
         message = "`allow_origin_string_match` must be a list of string matchers"
         result.problems.append(InputProblem(ProblemKind.SCHEMA, message, origins.location))
-    credentials = flag(policy, ("allow_credentials",), result)
     private = flag(policy, ("allow_private_network_access",), result)
     return CorsContext(
         matchers=matchers,

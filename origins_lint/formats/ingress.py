@@ -12,9 +12,12 @@ positions are positions in this file.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
+from pathlib import PurePath
 from typing import Final
 
+from origins_lint.formats import ingress_controller as controller
 from origins_lint.formats import manifests, nginx
 from origins_lint.formats.base import FormatOptions
 from origins_lint.formats.tree import Node
@@ -38,6 +41,9 @@ PREFIX: Final = "nginx.ingress.kubernetes.io/"
 _MARK: Final = PREFIX[:-1]
 _PATCH_PATH: Final = "/metadata/annotations/"
 SNIPPETS: Final = ("configuration-snippet", "server-snippet")
+_VALUES: Final = re.compile(r"(^|[-_.])values([-_.][\w.-]+)?\.ya?ml$")
+_SNIPPET_KEY: Final = re.compile(r"[sS]nippet[\"']?[ \t]*:")
+_NGINX_TEXT: Final = re.compile(r"^[ \t]*[A-Za-z_][\w-]*[ \t][^;{}\n]*[;{]", re.MULTILINE)  # a directive
 DEFAULT_METHODS: Final = ("GET", "PUT", "POST", "DELETE", "PATCH", "OPTIONS")
 DEFAULT_HEADERS: Final = (
     "DNT",
@@ -51,14 +57,22 @@ DEFAULT_HEADERS: Final = (
     "Authorization",
 )
 DEFAULT_MAX_AGE: Final = 1_728_000
+SKIPPED: Final = "ingress-nginx drops this item from `cors-allow-origin` and logs it"
+NULL_NOTE: Final = (
+    "ingress-nginx matches each item as the end of the Origin (`(null)$`, searched without `^`), so "
+    "an origin whose host ends in `null`, such as `https://evil.null`, gets in too"
+)
 
 
 def wants(path: str) -> bool:
-    return path.endswith(manifests.YAML_EXTENSIONS)
+    return path.endswith(manifests.READ_AS_YAML)
 
 
 def detect(path: str, text: str) -> bool:
-    return wants(path) and _MARK in text  # also spelled `nginx.ingress.kubernetes.io~1` in JSON patches
+    if not wants(path):
+        return False
+    # the mark is also spelled `nginx.ingress.kubernetes.io~1` in JSON patches
+    return _MARK in text or (is_values(path) and _SNIPPET_KEY.search(text) is not None)
 
 
 @dataclass(slots=True)
@@ -74,6 +88,34 @@ class _Set:
     location: Location
     owner: str | None
     items: dict[str, _Annotation] = field(default_factory=dict)
+    snippets: tuple[str, ...] = SNIPPETS  # the items that hold nginx
+    prefix: str = PREFIX  # how messages name an item: annotations by their full key
+
+
+def is_values(path: str) -> bool:
+    """A Helm values file: `values.yaml`, `values-prod.yaml`, `prod.values.yml`..."""
+    return _VALUES.search(PurePath(path).name) is not None
+
+
+def _values_snippets(path: tuple[str, ...], mapping: Node, owner: str | None) -> list[_Set]:
+    """Helm values keys ending in `snippet`/`Snippet` whose string holds nginx: the chart renders
+    them into an ingress-nginx snippet (`configurationSnippet`, `controller.config.server-snippet`)."""
+    found = []
+    for key, value in mapping.value.items():
+        if key.startswith(PREFIX) or not key.endswith(("snippet", "Snippet")):
+            continue
+        if isinstance(value.value, str) and _NGINX_TEXT.search(value.value):
+            name = ".".join((*path, key))
+            found.append(
+                _Set(
+                    mapping.location,
+                    owner,
+                    {name: _Annotation(mapping.key_locations[key], value)},
+                    snippets=(name,),
+                    prefix="",
+                )
+            )
+    return found
 
 
 def parse(source: Source, options: FormatOptions) -> ParsedFile:
@@ -81,7 +123,7 @@ def parse(source: Source, options: FormatOptions) -> ParsedFile:
     result = ParsedFile(source.path, NAME, problems=list(loaded.problems))
     for root in loaded.documents:
         document = Document(source.path, NAME, root.location)
-        for found in _annotation_sets(root, loaded.text, result):
+        for found in _annotation_sets(root, loaded.text, result, helm_values=is_values(source.path)):
             reader = _Reader(found, loaded.text, options, result)
             document.contexts.extend(reader.contexts())
         if document.contexts:
@@ -89,7 +131,9 @@ def parse(source: Source, options: FormatOptions) -> ParsedFile:
     return result
 
 
-def _annotation_sets(root: Node, text: manifests.Text, result: ParsedFile, depth: int = 0) -> list[_Set]:
+def _annotation_sets(
+    root: Node, text: manifests.Text, result: ParsedFile, depth: int = 0, helm_values: bool = False
+) -> list[_Set]:
     owner = _owner(root)
     sets: list[_Set] = []
     patches: dict[tuple[str, ...], _Set] = {}
@@ -107,6 +151,8 @@ def _annotation_sets(root: Node, text: manifests.Text, result: ParsedFile, depth
                 found.items[key[len(PREFIX) :]] = _Annotation(mapping.key_locations[key], value)
         if found.items:
             sets.append(found)
+        if helm_values:
+            sets.extend(_values_snippets(path, mapping, owner))
         patch_path = values.get("path")
         if patch_path is None or not isinstance(patch_path.value, str) or "value" not in values:
             continue
@@ -160,18 +206,20 @@ class _Reader:
             shown = "true" if node.value is True else "false" if node.value is False else repr(node.value)
             self.note(
                 ProblemKind.SCHEMA,
-                f"annotation `{PREFIX}{name}` must be a string: Kubernetes rejects {shown} unquoted; "
-                f'write "{shown}"',
+                f"annotation `{self.found.prefix}{name}` must be a string: Kubernetes rejects {shown} "
+                f'unquoted; write "{shown}"',
                 node.location,
             )
             if node.value is None or isinstance(node.value, dict | list):
                 return None
             annotation = _Annotation(annotation.key_at, Node(str(node.value).lower(), node.location))
-        expression = manifests.template_expression(str(annotation.value.value), shell=name not in SNIPPETS)
+        expression = manifests.template_expression(
+            str(annotation.value.value), shell=name not in self.found.snippets
+        )
         if expression is not None:
             self.note(
                 ProblemKind.NOT_ANALYSED,
-                f"`{PREFIX}{name}` holds the template expression `{expression}`; render it first "
+                f"`{self.found.prefix}{name}` holds the template expression `{expression}`; render it first "
                 "(`helm template`, `kustomize build`) to check the value it gets",
                 node.location,
             )
@@ -180,19 +228,14 @@ class _Reader:
 
     def contexts(self) -> list[CorsContext]:
         out: list[CorsContext] = []
-        for snippet in SNIPPETS:
+        for snippet in self.found.snippets:
             out.extend(self.snippet(snippet))
         enable = self.value("enable-cors")
         if enable is None:
             return out
-        on = manifests.boolean(enable.value)
-        if on is None:
-            self.note(
-                ProblemKind.SCHEMA,
-                f'`{PREFIX}enable-cors` must be "true" or "false", not {enable.value.value!r}',
-                enable.value.location,
-            )
-        if on:
+        # Go's strconv.ParseBool; anything else is logged ("enable-cors is invalid, defaulting to
+        # 'false'") and the Ingress is served without CORS: nothing is sent, so nothing to report
+        if controller.parse_bool(str(enable.value.value)):
             out.append(self.cors(enable))
         return out
 
@@ -200,7 +243,9 @@ class _Reader:
         at = enable.key_at
         origins = self.value("cors-allow-origin")
         scope = f"{PREFIX}cors-allow-origin@{at.line}"
-        if origins is None:
+        if origins is None and "cors-allow-origin" in self.found.items:
+            matchers = []  # written but not readable here (a placeholder): said, and not guessed as `*`
+        elif origins is None:
             matchers = [
                 OriginMatcher(
                     MatcherKind.ANY,
@@ -218,8 +263,10 @@ class _Reader:
         credentials: Setting[bool | None] = Setting(True, at, from_default=True)
         written = self.value("cors-allow-credentials")
         if written is not None:
-            read = manifests.read_flag(f"{PREFIX}cors-allow-credentials", written.value, self.result.problems)
-            credentials = read if read.value is not None else credentials
+            # a value Go's strconv.ParseBool does not read is logged ("cors-allow-credentials is
+            # invalid, defaulting to 'true'") and credentials are on: the platform default, said so
+            flag = controller.parse_bool(str(written.value.value))
+            credentials = Setting(True if flag is None else flag, written.value.location, flag is None)
         return CorsContext(
             matchers=matchers,
             location=at,
@@ -232,14 +279,51 @@ class _Reader:
         )
 
     def origins(self, origins: _Annotation, scope: str) -> list[OriginMatcher]:
-        """One matcher per comma-separated item, located at the item's own column."""
-        items = tuple(item.strip() for item in str(origins.value.value).split(","))
-        spots = self.text.items(origins.value, items)
-        matchers = []
-        for item, spot in zip(items, spots, strict=True):
-            if item:
-                matchers.append(OriginMatcher(matcher_kind(item), item, spot, INGRESS_NGINX, scope=scope))
-        return matchers
+        """The origins the controller keeps, each at its own column, or the `*` it falls back to."""
+        node = origins.value
+        value = str(node.value)
+        read = controller.origins(value)
+        parts = tuple(part.strip() for part in value.split(","))
+        spots = self.text.items(node, parts)
+        # an item the controller drops ("Supplied incorrect origin ... Skipping.") matches nothing:
+        # kept as the exact text it is, which no browser sends (OL101 says why)
+        matchers = [
+            OriginMatcher(
+                MatcherKind.EXACT, item, spots[place], INGRESS_NGINX, note=f"{SKIPPED}: {why}", scope=scope
+            )
+            for place, item, why in read.skipped
+        ]
+        if read.fallback is not None:
+            return [*matchers, self.fallback(read, node.location, scope)]
+        for place, item in read.items:
+            kind = matcher_kind(item)
+            pattern, engine = controller.template_regex(item)
+            note = NULL_NOTE if kind is MatcherKind.NULL else None
+            matchers.append(
+                OriginMatcher(
+                    kind, item, spots[place], INGRESS_NGINX, note=note, scope=scope, runs=(pattern, engine)
+                )
+            )
+        return sorted(matchers, key=lambda m: (m.location.line, m.location.column))
+
+    def fallback(self, read: controller.Origins, at: Location, scope: str) -> OriginMatcher:
+        """The `*` the controller sends for a value it rejects, named as what it is."""
+        meant = controller.likely_meant(read.broken) if read.broken else None
+        fix = f"; write `{meant}` for `{read.broken}`" if meant else ""
+        return OriginMatcher(
+            MatcherKind.ANY,
+            "*",
+            at,
+            INGRESS_NGINX,
+            note=(
+                f"ingress-nginx rejects this `cors-allow-origin` because {read.fallback}, logs "
+                f"\"cors-allow-origin is invalid, defaulting to '*'\" and sends `*` instead{fix}"
+                if read.logged
+                else f"ingress-nginx sends `*` for this `cors-allow-origin` because {read.fallback}"
+            ),
+            from_default=True,
+            scope=scope,
+        )
 
     def listed(self, name: str, default: tuple[str, ...], at: Location) -> Setting[tuple[str, ...]] | None:
         annotation = self.value(name)

@@ -35,7 +35,7 @@ IGNORED_NOTE = (
 
 
 def wants(path: str) -> bool:
-    return path.endswith(manifests.YAML_EXTENSIONS)
+    return path.endswith(manifests.READ_AS_YAML)
 
 
 def detect(path: str, text: str) -> bool:
@@ -81,6 +81,8 @@ def _policy(policy: Node, name: str | None, result: ParsedFile) -> CorsContext:
     values: dict[str, Node] = policy.value
     matchers: list[OriginMatcher] = []
     rejected: str | None = None
+    credentials = envoy.flag(policy, ("allowCredentials",), result)
+    on = credentials is not None and credentials.value is not False
     for key, kinds in (("allowOrigins", ("exact", "prefix", "regex")), ("allowOrigin", ())):
         items = values.get(key)
         if items is None:
@@ -99,13 +101,12 @@ def _policy(policy: Node, name: str | None, result: ParsedFile) -> CorsContext:
                         matcher.note = IGNORED_NOTE
                     matchers.append(matcher)
                 continue
-            matched = envoy.string_matcher(item, scope, kinds, NAME)
+            matched = envoy.string_matcher(item, scope, kinds, NAME, on)
             if matched.problem is not None:
                 result.problems.append(matched.problem)
                 rejected = matched.problem.message if matched.refused else rejected
             if matched.matcher is not None:
                 matchers.append(matched.matcher)
-    credentials = envoy.flag(policy, ("allowCredentials",), result)
     return CorsContext(
         matchers=matchers,
         location=policy.location,

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Final, TypeVar
 
+from origins_lint.formats import templated
 from origins_lint.formats.json_tree import load_json
 from origins_lint.formats.tree import Node
 from origins_lint.formats.yaml_tree import load_documents
@@ -24,6 +25,8 @@ from origins_lint.model import InputProblem, Location, ProblemKind, Setting
 from origins_lint.source import Source, problem
 
 YAML_EXTENSIONS: Final = (".yaml", ".yml")
+# YAML kept as a template (`dynamic.yaml.tpl`, `values.yml.j2`): read with placeholders as unknown text
+READ_AS_YAML: Final = (*YAML_EXTENSIONS, *templated.EXTENSIONS)
 # a line that is template control (`{{- if ... }}`) or a value that starts with `{{` unquoted
 _TEMPLATE_LINE = re.compile(r"^[ \t]*(?:-[ \t]+)?(?:[^#'\"\n]*?:[ \t]+)?\{\{", re.MULTILINE)
 _HELM_EXPRESSION = re.compile(r"\{\{.*?\}\}")
@@ -55,6 +58,11 @@ def load(source: Source) -> Loaded:
 
 def _load(source: Source) -> Loaded:
     path, text = source.path, source.text
+    if templated.is_template(path):
+        masked = templated.mask(path, text)
+        loaded = load_documents(path, masked.text)
+        documents = [masked.restore(document) for document in loaded.documents]
+        return Loaded(documents, [*loaded.problems, *masked.problems], Text(path, masked.kept))
     template = _TEMPLATE_LINE.search(text)
     if template is not None:
         line = text.count("\n", 0, template.start()) + 1
@@ -150,11 +158,49 @@ def seconds(value: Any, unit: str = "s") -> int | None:
     return int(total) if text and position == len(text) and math.isfinite(total) else None
 
 
+def placeholder_note(name: str, node: Node, problems: list[InputProblem]) -> bool:
+    """A setting filled in later (`${creds}`, `{{ .Values.x }}`): said not analysed, read as unknown."""
+    expression = template_expression(str(node.value)) if isinstance(node.value, str) else None
+    if expression is None:
+        return False
+    message = f"`{name}` is the placeholder `{expression}`, filled in later; render the template to check it"
+    problems.append(InputProblem(ProblemKind.NOT_ANALYSED, message, node.location))
+    return True
+
+
+def placeholder_origin(raw: str, credentials: bool, exact: str | None = None) -> str:
+    """What the fixed text around an origin's placeholder decides whatever it becomes, as a message.
+
+    ``exact`` names the engine when it compares the entry as an exact string (a `*` is literal).
+    """
+    expression = template_expression(raw) or raw
+    scheme, separator, rest = raw.partition("://")
+    host = rest.split("/")[0] if separator else ""
+    if exact is not None and "*" in template_text(host):
+        return (
+            f"`{raw}` never matches, whatever `{expression}` becomes: {exact} compares these entries "
+            "as exact strings, so its `*` is a literal character no Origin has"
+        )
+    if separator and scheme == "http" and credentials and not template_text(host).startswith("localhost"):
+        return (
+            f"`{raw}` is plain HTTP whatever `{expression}` becomes, and it is trusted with credentials: "
+            "anyone on the network path can inject script into that page; use `https://`"
+        )
+    return f"`{raw}` holds the placeholder `{expression}`, filled in later; render the template to check it"
+
+
+def template_text(value: str) -> str:
+    """The fixed text of a value, its placeholders removed."""
+    return _EXPRESSION.sub("", value)
+
+
 def read_flag(name: str, node: Node, problems: list[InputProblem]) -> Setting[bool | None]:
     """A true/false setting where it is written; anything else is a schema problem and unknown (None).
 
     Unknown credentials count as possible, so a typo never reads as "off".
     """
+    if placeholder_note(name, node, problems):
+        return Setting(None, node.location)
     value = boolean(node)
     if value is None:
         message = f"`{name}` must be true or false, not {node.plain()!r}"
@@ -171,6 +217,8 @@ def known(setting: Setting[bool | None] | None) -> Setting[bool] | None:
 
 def read_seconds(name: str, node: Node, problems: list[InputProblem]) -> Setting[int] | None:
     """A max age (`600`, `"10m"`, `"1800s"`) where it is written; anything else is a schema problem."""
+    if placeholder_note(name, node, problems):
+        return None
     value = seconds(node.value)
     if value is None:
         message = f"`{name}` must be a number of seconds, not {node.plain()!r}"

@@ -183,6 +183,12 @@ def _properties(source: Source) -> list[tuple[str, Location, Node]]:
     return out
 
 
+def trim_trailing_slash(value: str) -> str:
+    """CorsConfiguration.trimTrailingSlash: addAllowedOrigin and addAllowedOriginPattern store
+    `https://domain.com/` as `https://domain.com` (CorsConfigurationTests.checkOriginAllowed)."""
+    return value[:-1] if value.endswith("/") else value
+
+
 def comma_delimited(raw: str) -> list[str]:
     """CorsConfiguration.parseCommaDelimitedOrigin: split on commas outside `[...]`, trim each part.
 
@@ -217,7 +223,8 @@ class _Reader:
         A scalar bound to a list is split on every comma by Spring Boot
         (DelimitedStringToCollectionConverter, spring-boot `convert/`), a `[8080,8081]` port list
         too; each element is then split again by CorsConfiguration.parseCommaDelimitedOrigin
-        (spring-web `cors/CorsConfiguration.java`), on commas outside `[...]` only.
+        (spring-web `cors/CorsConfiguration.java`), on commas outside `[...]` only, and one
+        trailing `/` is trimmed from each value Spring stores.
         """
         if name not in self.group.values:
             return []
@@ -232,10 +239,11 @@ class _Reader:
             text = str(element.value)
             parts = [part.strip() for part in text.split(",")] if element is node else [text]
             values = [value for part in parts for value in comma_delimited(part) if value]
+            trimmed = [trim_trailing_slash(value) for value in values]
             if values == [text.strip()] and element is not node:
-                out.append((values[0], element.location))  # one list element: where it is written
+                out.append((trimmed[0], element.location))  # one list element: where it is written
                 continue
-            out.extend(zip(values, self.text.items(element, tuple(values)), strict=True))
+            out.extend(zip(trimmed, self.text.items(element, tuple(values)), strict=True))
         return out
 
     def context(self) -> CorsContext:

@@ -52,7 +52,7 @@ ECHO_NOTE = (
 
 
 def wants(path: str) -> bool:
-    return path.endswith(manifests.YAML_EXTENSIONS)
+    return path.endswith(manifests.READ_AS_YAML)
 
 
 def detect(path: str, text: str) -> bool:
@@ -164,9 +164,12 @@ class _Reader:
         matchers: list[OriginMatcher] = []
         credentials = self.flag("accesscontrolallowcredentials")
         for raw, location in self.items(ORIGIN_LIST):
-            expression = manifests.template_expression(raw)
-            if expression is not None:
-                self.note(ProblemKind.NOT_ANALYSED, f"`{raw}` is a template; render it first", location)
+            if manifests.template_expression(raw) is not None:
+                on = credentials is None or credentials.value is not False
+                message = manifests.placeholder_origin(
+                    raw, on, exact="Traefik's `accessControlAllowOriginList`"
+                )
+                self.note(ProblemKind.NOT_ANALYSED, message, location)
                 continue
             kind = MatcherKind.ANY if is_any(raw) else MatcherKind.NULL if is_null(raw) else MatcherKind.EXACT
             if kind is MatcherKind.ANY and credentials is not None and credentials.value is True:
@@ -179,6 +182,9 @@ class _Reader:
             matchers.append(OriginMatcher(kind, raw, location, EXACT_ENGINE, scope=scope))
         rejected: str | None = None
         for raw, location in self.items(ORIGIN_REGEX):
+            if manifests.template_expression(raw) is not None:
+                self.note(ProblemKind.NOT_ANALYSED, manifests.placeholder_origin(raw, False), location)
+                continue
             problem = envoy.refused_regex(raw, location, NAME)
             if problem is not None:
                 self.result.problems.append(problem)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from origins_lint.matchers import ATTACKER, RegexAnalysis, affix_text
-from origins_lint.model import CorsContext, Document, Engine, MatcherKind, OriginMatcher, Severity
+from origins_lint.model import CorsContext, Document, Engine, MatcherKind, OriginMatcher, Setting, Severity
 from origins_lint.origins import (
     HostClass,
     classify_host,
@@ -184,8 +184,9 @@ def _affix_escape(matcher: OriginMatcher, found: RegexAnalysis) -> str | None:
         text = read_origin(candidate)
         if not text.ok or not text.host or not known_public_suffix(text.host):
             continue
-        if registrable_domain(text.host) != own and found.accepts(candidate):
-            return candidate
+        sent = text.canonical or candidate  # what a browser sends: lower-case host, no default port
+        if registrable_domain(text.host) != own and found.accepts(sent):
+            return sent
     return None
 
 
@@ -204,10 +205,24 @@ def _unanchored_message(raw: str, found: RegexAnalysis, origin: str) -> str:
     )
 
 
+def credentials_note(setting: Setting[bool | None]) -> str:
+    return " (credentials come from a platform default)" if setting.from_default else ""
+
+
 def _breadth_rule(code: str) -> None:
-    def inspect(_context: CorsContext, matcher: OriginMatcher, _doc: Document) -> Hit | None:
+    def inspect(context: CorsContext, matcher: OriginMatcher, _doc: Document) -> Hit | None:
         found = next((b for b in explain(matcher) if b.code == code), None)
-        return Hit(matcher.location, found.message) if found is not None else None
+        if found is None:
+            return None
+        if not context.credentials_for(matcher):
+            return Hit(matcher.location, found.message)
+        # one flaw, one finding: the breadth rule carries the credentials (OL405 is not said beside it)
+        return Hit(
+            matcher.location,
+            f"{found.message}. This context allows credentials{credentials_note(context.credentials)}: "
+            "every origin it admits can read your users' authenticated responses",
+            severity=max(meta[1], Severity.HIGH),
+        )
 
     meta = BREADTH_RULES[code]
     rule(code, meta[0], meta[1], meta[2])(per_matcher(inspect))
@@ -276,12 +291,17 @@ def reflection_text(matcher: OriginMatcher) -> str:
 
 
 def _reflected(context: CorsContext, matcher: OriginMatcher, _doc: Document) -> Hit | None:
+    """Severity follows the effect: without credentials, echoing every origin is what `*` gives
+    (OL301's level); with credentials it is OL402, critical."""
     if context.with_credentials or not reflects_every_origin(matcher):
         return None
+    echoed = "" if matcher.kind is MatcherKind.REFLECTED else ", and the origin that matched is echoed"
     return Hit(
         matcher.location,
-        f"{reflection_text(matcher)}: every site can read these responses; validate the origin "
-        "against a list (an anchored regex or exact entries)",
+        f"{reflection_text(matcher)}{echoed}, without credentials: that is what `*` gives, every site "
+        "can read these responses; fine for a public API that needs no login (suppress this finding "
+        "with that reason), otherwise validate the origin against a list (an anchored regex or exact "
+        "entries). With credentials this would be OL402",
     )
 
 
@@ -299,9 +319,9 @@ rule("OL301", "any-origin", Severity.LOW, "`*`: every origin, without credential
 rule("OL303", "shared-host-origin", Severity.CRITICAL, "Origin on a host where anyone can publish")(
     per_matcher(_shared_host)
 )
-rule("OL304", "reflected-origin", Severity.HIGH, "Request Origin echoed without validation")(
-    per_matcher(_reflected)
-)
+rule(
+    "OL304", "reflected-origin", Severity.LOW, "Request Origin echoed without validation, without credentials"
+)(per_matcher(_reflected))
 rule("OL305", "null-origin", Severity.HIGH, "The `null` origin is trusted")(per_matcher(_null_origin))
 for _code in BREADTH_RULES:
     _breadth_rule(_code)

@@ -4,13 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from origins_lint.model import CorsContext, Document, MatcherKind, OriginMatcher, Setting, Severity
-from origins_lint.rules.breadth import explain, reflection_text, reflects_every_origin
+from origins_lint.model import CorsContext, Document, MatcherKind, OriginMatcher, Severity
+from origins_lint.rules.breadth import credentials_note, explain, reflection_text, reflects_every_origin
 from origins_lint.rules.registry import Hit, RuleSettings, per_matcher, rule
-
-
-def _default_note(setting: Setting[bool | None]) -> str:
-    return " (credentials come from a platform default)" if setting.from_default else ""
 
 
 def _wildcard_with_credentials(context: CorsContext, matcher: OriginMatcher, _doc: Document) -> Hit | None:
@@ -18,7 +14,7 @@ def _wildcard_with_credentials(context: CorsContext, matcher: OriginMatcher, _do
         return None
     return Hit(
         matcher.location,
-        f"`*` with credentials{_default_note(context.credentials)}: browsers refuse this pair, so "
+        f"`*` with credentials{credentials_note(context.credentials)}: browsers refuse this pair, so "
         'every credentialed request fails. Do not "fix" it by echoing the request\'s Origin '
         "(that trusts every site with your users' sessions); list the origins that need credentials",
     )
@@ -29,7 +25,7 @@ def _reflected_with_credentials(context: CorsContext, matcher: OriginMatcher, _d
         return None
     return Hit(
         matcher.location,
-        f"{reflection_text(matcher)} and allows credentials{_default_note(context.credentials)}: "
+        f"{reflection_text(matcher)} and allows credentials{credentials_note(context.credentials)}: "
         "any site a user visits can read their authenticated responses; validate the origin "
         "against a list of exact origins",
     )
@@ -61,19 +57,27 @@ def _wildcard_headers(document: Document, _settings: RuleSettings) -> Iterator[H
             )
 
 
-def _broad_with_credentials(context: CorsContext, matcher: OriginMatcher, _doc: Document) -> Hit | None:
-    if not context.with_credentials:
-        return None
-    reasons = explain(matcher)
-    if not reasons:
-        return None
-    codes = ", ".join(reason.code for reason in reasons)
-    return Hit(
-        matcher.location,
-        f"`{matcher.raw}` admits more origins than it names ({codes}) and allows credentials"
-        f"{_default_note(context.credentials)}: every origin it admits can read your users' "
-        "authenticated responses; use exact origins for credentialed access",
-    )
+def _broad_with_credentials(document: Document, settings: RuleSettings) -> Iterator[Hit]:
+    """A broad match with credentials that no rule of this run names.
+
+    One flaw, one finding: where OL302 or OL306-OL310 reports the breadth, that finding carries
+    the credentials; this rule speaks only for a breadth whose rule the run does not report.
+    """
+    if settings.selected is None:
+        return
+    for context, matcher in document.matchers():
+        if not context.credentials_for(matcher):
+            continue
+        reasons = [reason for reason in explain(matcher) if reason.code not in settings.selected]
+        if not reasons:
+            continue
+        codes = ", ".join(reason.code for reason in reasons)
+        yield Hit(
+            matcher.location,
+            f"{reasons[0].message} ({codes}, not reported in this run). This context allows credentials"
+            f"{credentials_note(context.credentials)}: every origin it admits can read your users' "
+            "authenticated responses; use exact origins for credentialed access",
+        )
 
 
 rule("OL401", "wildcard-with-credentials", Severity.HIGH, "`*` together with credentials")(
@@ -88,6 +92,9 @@ rule("OL403", "null-origin-with-credentials", Severity.CRITICAL, "`null` origin 
 rule("OL404", "wildcard-headers-with-credentials", Severity.LOW, "`*` headers or methods with credentials")(
     _wildcard_headers
 )
-rule("OL405", "broad-origin-with-credentials", Severity.HIGH, "Broad origin match with credentials")(
-    per_matcher(_broad_with_credentials)
-)
+rule(
+    "OL405",
+    "broad-origin-with-credentials",
+    Severity.HIGH,
+    "Broad origin match with credentials that no reported rule names",
+)(_broad_with_credentials)

@@ -14,6 +14,9 @@ class RuleSettings:
 
     allowed_domains: tuple[str, ...] = ()
     denied_origins: tuple[str, ...] = ()
+    # the codes this run reports (config `select`/`ignore`); None: every rule. OL405 reports a
+    # breadth only when the rule that names it (OL302, OL306-OL310) is not reported
+    selected: frozenset[str] | None = None
 
 
 @dataclass(frozen=True, slots=True)

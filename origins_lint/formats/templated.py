@@ -1,0 +1,108 @@
+"""YAML written as a template (`*.yaml.tpl`, `*.yml.j2`...), read as YAML with placeholders as unknown text.
+
+Users run the linter on the templates they keep in the repository (a Traefik
+`dynamic.yaml.tpl` filled by `envsubst`, an Ansible `*.yml.j2`). Each
+placeholder on a line of YAML (`{{ ... }}`, `{% ... %}`, `{# ... #}`,
+`${...}`) is masked with as many private-use characters as it has, so the YAML
+parses and every line and column stays where it is written, then put back in
+the values: a parser sees `https://*.${domain}` as written and decides what its
+fixed text allows. A line that holds only template tags is blanked: control
+flow (`{% if %}`, `{{- end }}`) is read as if every branch were taken, and a
+line that inserts text (`{{ toYaml .Values.cors | nindent 4 }}`) is said not
+analysed; such lines are emptied (lines keep their numbers). Terraform
+`templatefile` sources are the Terraform format's business.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Final
+
+from origins_lint.formats.tree import Node
+from origins_lint.model import InputProblem, Location, ProblemKind
+
+EXTENSIONS: Final = (".yaml.tpl", ".yml.tpl", ".yaml.j2", ".yml.j2")
+MARK: Final = "\ue000"  # a private-use character: printable to YAML, in no real config
+_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}|\$\{[^}\n]*\}")
+_MARKS = re.compile(MARK + "+")
+# Go template actions and Jinja statements that only steer: no text of their own
+_CONTROL = re.compile(r"^\{\{-?\s*(?:if|else|end|range|with|define|block|/\*|break|continue)\b|^\{[%#]")
+
+
+def is_template(path: str) -> bool:
+    return path.endswith(EXTENSIONS)
+
+
+@dataclass(slots=True)
+class Masked:
+    """A template's text with its placeholders masked, and how to put them back."""
+
+    path: str
+    text: str = ""  # what YAML parses: placeholders masked, lines of tags alone emptied
+    kept: str = ""  # the same lines with the placeholders as written: to locate parts of values
+    tags: list[tuple[int, str]] = field(default_factory=list)  # (offset, placeholder as written)
+    problems: list[InputProblem] = field(default_factory=list)
+    _starts: list[int] = field(default_factory=list)
+
+    def restore(self, node: Node) -> Node:
+        """The node with every masked run in its strings (and keys) put back as written."""
+        if isinstance(node.value, str) and MARK in node.value:
+            return Node(self._restored(node.value, node.location), node.location, node.key_locations)
+        if isinstance(node.value, list):
+            return Node([self.restore(item) for item in node.value], node.location, node.key_locations)
+        if isinstance(node.value, dict):
+            values: dict[str, Node] = {}
+            keys: dict[str, Location] = {}
+            for key, child in node.value.items():
+                at = node.key_locations.get(key, child.location)
+                name = self._restored(key, at) if MARK in key else key
+                values[name] = self.restore(child)
+                if key in node.key_locations:
+                    keys[name] = at
+            return Node(values, node.location, keys)
+        return node
+
+    def _restored(self, value: str, at: Location) -> str:
+        """Runs of marks, in order, are the placeholders written in the value's span, in order."""
+        start, end = self._offset(at.line, at.column), self._offset(at.end_line, at.end_column)
+        inside = iter(tag for offset, tag in self.tags if start <= offset < end)
+        return _MARKS.sub(lambda found: next(inside, found.group(0)), value)
+
+    def _offset(self, line: int, column: int) -> int:
+        if not self._starts:
+            self._starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
+        line = min(max(line, 1), len(self._starts))
+        return self._starts[line - 1] + column - 1
+
+
+def mask(path: str, text: str) -> Masked:
+    """The template as YAML: placeholders masked in place, lines of tags alone blanked."""
+    out: list[str] = []
+    masked = Masked(path)
+    kept: list[str] = []
+    offset = 0
+    for number, line in enumerate(text.split("\n"), start=1):
+        found = list(_TAG.finditer(line))
+        if found and not _TAG.sub("", line).strip(" \t"):
+            inserting = [tag.group(0) for tag in found if _CONTROL.match(tag.group(0)) is None]
+            if inserting:
+                message = (
+                    f"this template line inserts text origins-lint cannot read (`{inserting[0]}`); "
+                    "render the template and check the result"
+                )
+                column = line.index(inserting[0]) + 1
+                masked.problems.append(
+                    InputProblem(ProblemKind.NOT_ANALYSED, message, Location.point(path, number, column))
+                )
+            out.append("")  # empty: spaces would be content inside a block scalar
+            kept.append("")
+        else:
+            for tag in found:
+                masked.tags.append((offset + tag.start(), tag.group(0)))
+            out.append(_TAG.sub(lambda tag: MARK * len(tag.group(0)), line))
+            kept.append(line)
+        offset += len(out[-1]) + 1
+    masked.text = "\n".join(out)
+    masked.kept = "\n".join(kept)
+    return masked
