@@ -92,92 +92,16 @@ CASES = [case for engine in ENGINES for case in _load(engine)]
 # Cases where origins-lint still answers differently from the engine: id -> diagnosis.
 # The test asserts that each still disagrees; when a fix lands, remove the entry.
 KNOWN_GAPS: dict[str, str] = {
-    "ingress-nginx/e2e-wildcard-one-label/http://bar.foo.origin.cors.com": (
-        "engine: not-admitted, origins-lint: admitted-with-credentials. issue 18 item 2: `*` "
-        "inside a host is `[A-Za-z0-9-]+` (one label, template.go buildOriginRegex); admit.py's "
-        "WILDCARD uses `[^/:@]+`, which crosses dots. [i18-match]"
-    ),
-    "ingress-nginx/e2e-blank-origins/http://origin.com": (
-        "engine: admitted, origins-lint: not-admitted; check lacks OL401 (reported: OL605). issue "
-        "18 item 2: a whitespace-only `cors-allow-origin` makes the controller use `*` (e2e "
-        "'missing origins (should allow all origins)'); we model no entry at all. Expect `*` "
-        "(OL401, at the annotation). [i18-parse]"
-    ),
-    "ingress-nginx/e2e-blank-origins/http://book.origin.com": (
-        "engine: admitted, origins-lint: not-admitted. issue 18 item 2: a whitespace-only "
-        "`cors-allow-origin` makes the controller use `*` (e2e 'missing origins (should allow all "
-        "origins)'); we model no entry at all. Expect `*` (OL401, at the annotation). [i18-parse]"
-    ),
-    "ingress-nginx/unit-valid-null-no-credentials/https://evil.null": (
-        "engine: admitted, origins-lint: not-admitted. issue 18 item 2: items match as suffixes "
-        "(`(null))$` has no `^`), so `null` also admits `https://evil.null`; model it (low). "
-        "[i18-match]"
-    ),
-    "ingress-nginx/unit-invalid-values/https://origin123.test.com:4443": (
-        'engine: not-admitted, origins-lint: config-rejected. `enable-cors: "yes"`: the '
-        "controller logs 'enable-cors is invalid, defaulting to false' and accepts the Ingress "
-        "(CORS off); we report OL002 'must be true or false' as if the config were rejected. Say "
-        "it is off (OL002 wording aside, it must not read as a rejection; or use another code) -- "
-        "at least not OL002 high 'rejected'. [i18-parse]"
-    ),
-    "ingress-nginx/unit-invalid-credentials-default-true/https://origin123.test.com:4443": (
-        "engine: admitted-with-credentials, origins-lint: config-rejected, yet match says "
-        'admitted-with-credentials. `cors-allow-credentials: "no"`: ParseBool fails, the '
-        "controller defaults to credentials **true** and accepts the Ingress "
-        "(TestIngressCorsConfigInvalid asserts true); we report OL002 as a rejection. Model: "
-        "credentials true (from default), no rejection. [i18-parse]"
-    ),
-    "ingress-nginx/parsebool-1/https://app.example.com": (
-        "engine: admitted-with-credentials, origins-lint: config-rejected. issue 18 item 2: "
-        "`enable-cors` is read with Go strconv.ParseBool: `1` is true. We report OL002 and drop "
-        "the CORS entries. [i18-parse]"
-    ),
-    "ingress-nginx/parsebool-TRUE/https://app.example.com": (
-        "engine: admitted, origins-lint: config-rejected, yet match says "
-        "admitted-with-credentials. issue 18 item 2: strconv.ParseBool: `f` is false, so "
-        "credentials are off; we report OL002 and keep credentials on. [i18-parse]"
-    ),
-    "ingress-nginx/parsebool-0/https://app.example.com": (
-        "engine: not-admitted, origins-lint: config-rejected. issue 18 item 2: strconv.ParseBool: "
-        "`0` is false: CORS off, no rejection; we report OL002. [i18-parse]"
-    ),
-    "ingress-nginx/item-with-path-defaults-to-star/https://evil.example": (
-        "engine: admitted, origins-lint: not-admitted; check lacks OL401 (reported: OL605, "
-        "OL101). issue 18 item 2: an item with a path fails corsOriginRegexValidator, so the "
-        "whole value becomes `*` (credentials on): report OL401 at the annotation naming "
-        "`https://app.example.com/`; today the other items are kept as exact entries and the path "
-        "item is 'matches nothing'. [i18-parse]"
-    ),
-    "ingress-nginx/item-with-path-defaults-to-star/https://admin.example.com": (
-        "engine: admitted, origins-lint: admitted-with-credentials. issue 18 item 2: an item with "
-        "a path fails corsOriginRegexValidator, so the whole value becomes `*` (credentials on): "
-        "report OL401 at the annotation naming `https://app.example.com/`; today the other items "
-        "are kept as exact entries and the path item is 'matches nothing'. [i18-parse]"
-    ),
-    "ingress-nginx/block-scalar-defaults-to-star/https://evil.example": (
-        "engine: admitted, origins-lint: not-admitted; check lacks OL401 (reported: OL605). issue "
-        "18 item 2: a `|` block value has a newline; the validator removes spaces only, so the "
-        "value fails and becomes `*`. [i18-parse]"
-    ),
-    "ingress-nginx/uppercase-scheme-defaults-to-star/https://evil.example": (
-        "engine: admitted, origins-lint: not-admitted. corsOriginRegexValidator's scheme is "
-        "`[a-z]+://`: `HTTPS://app.example.com` fails it and the whole value becomes `*` (same "
-        "path as item 2's fallback). [i18-parse]"
-    ),
-    "ingress-nginx/wildcard-needs-a-label/https://a.b.example.com": (
-        "engine: not-admitted, origins-lint: admitted-with-credentials. issue 18 item 2: `*` "
-        "inside a host matches exactly one label `[A-Za-z0-9-]+`; `https://a.b.example.com` is "
-        "refused by the engine. [i18-match]"
-    ),
-    "istio/validation-empty-match-rejected/https://app.example.com": (
-        "engine: config-rejected, origins-lint: not-admitted. Istio's validation rejects an empty "
-        "`exact`/`prefix`/`regex` in allowOrigins ('is not a valid match type for CORS allow "
-        "origins', TestValidateCORSPolicy 'empty matchType AllowOrigins'): OL002 high 'Istio "
-        "rejects this VirtualService'; today OL101 'matches nothing'. [i18-parse]"
-    ),
-    "istio/validation-empty-regex-rejected/https://app.example.com": (
-        'engine: config-rejected, origins-lint: not-admitted. as above for `regex: ""` (\'regex '
-        "string match should not be empty'); today no finding at all. [i18-parse]"
+    "ingress-nginx/e2e-schemeless-item-skipped/http://origin.cors.com:8080": (
+        "engine: not-admitted, origins-lint: admitted-with-credentials. REGRESSION after merging "
+        "bbb804f (i18-match) and 17c8dd2 (i18-parse): the controller skips `origin.cors.com:8080` "
+        "(corsOriginRegex needs `scheme://`; e2e 'should allow correct origins' expects no header "
+        "for it, and real nginx agrees), but the item stays an active exact matcher and admit.py "
+        "now runs the ingress-nginx template regex on it: `(origin\\.cors\\.com:8080)$` matches the "
+        "end of `http://origin.cors.com:8080`, so `match` admits it with credentials. A skipped "
+        "item must admit nothing: i18-parse, mark it as not served (it is not in CorsAllowOrigin, "
+        "so the template never sees it); i18-match, do not build the template regex for an item "
+        "the controller skipped. [i18-parse + i18-match]"
     ),
     "envoy/empty-origin-list/http://test-host": (
         "engine: not-admitted, origins-lint: unknown. a CorsPolicy with no "
@@ -186,19 +110,6 @@ KNOWN_GAPS: dict[str, str] = {
         "`match` says unknown; the engine admits nothing. Either recognise a CORS policy by its "
         "`@type`/`envoy.filters.http.cors` key, or accept this as unknown (then this case stays a "
         "known gap). [i18-parse]"
-    ),
-    "envoy/safe-regex-ignore-case-rejected/https://app.example.com": (
-        "engine: config-rejected, origins-lint: admitted. Envoy refuses `ignore_case: true` on a "
-        "`safe_regex` matcher: StringMatcherImpl throws 'ignore_case has no effect for "
-        "safe_regex.' when the config is loaded (matchers_test SafeRegexValueIgnoreCase; also in "
-        "source/common/common/matchers.h). OL002 high 'Envoy rejects this configuration', and "
-        "match admits nothing. (The issue's 'does not fold case for safe_regex' is what a config "
-        "that loads would do; a config with both never loads.) [i18-parse]"
-    ),
-    "spring/pattern-trailing-slash/https://example.domain.com": (
-        "engine: admitted, origins-lint: not-admitted. addAllowedOriginPattern trims one trailing "
-        "`/` before building the pattern (trimTrailingSlash), so `https://*.domain.com/` admits "
-        "`https://example.domain.com`; we build the pattern with the `/`. [i18-parse]"
     ),
     "okta/api-invalid-origin/https://example.com": (
         "engine: config-rejected, origins-lint: not-admitted. Okta's API refuses an origin "
