@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from origins_lint.exact import exact_admits, null_admits, wildcard_admits
+from origins_lint.exact import exact_admits, null_admits, served, wildcard_admits
 from origins_lint.model import (
     CorsContext,
     Location,
@@ -25,7 +25,7 @@ from origins_lint.model import (
     ParsedFile,
     ProblemKind,
 )
-from origins_lint.rules.facts import analysis, regex
+from origins_lint.rules.facts import AFFIXES, analysis, regex
 
 # what a parser reports about text it did not read: such text may hold an entry that admits the origin
 UNREAD = (ProblemKind.NOT_ANALYSED, ProblemKind.UNKNOWN_FORMAT)
@@ -71,11 +71,19 @@ class Undecided:
         return self.context.credentials_for(self.matcher)
 
 
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """A configuration the engine refuses, or a response the browser refuses: it admits nothing."""
+
+    location: Location
+    reason: str
+
+
 @dataclass(slots=True)
 class Answer:
     admitted: list[Admission] = field(default_factory=list)
     undecided: list[Undecided] = field(default_factory=list)
-    refused: list[CorsContext] = field(default_factory=list)  # the engine refuses them: they admit nothing
+    refused: list[Refusal] = field(default_factory=list)  # the engine or the browser refuses: nothing gets in
 
     @property
     def verdict(self) -> Verdict:
@@ -89,6 +97,8 @@ def decide(matcher: OriginMatcher, origin: str) -> bool | None:
     kind = matcher.kind
     if kind in (MatcherKind.ANY, MatcherKind.REFLECTED):
         return True
+    if not served(matcher.raw, matcher.engine):
+        return False  # the engine skips the item (ingress-nginx: not `scheme://host[:port]`)
     if kind is MatcherKind.NULL:
         return null_admits(origin, matcher.engine)
     if kind in (MatcherKind.EXACT, MatcherKind.WILDCARD) and _PLACEHOLDER.search(matcher.raw):
@@ -97,8 +107,10 @@ def decide(matcher: OriginMatcher, origin: str) -> bool | None:
         return exact_admits(matcher.raw, origin, matcher.engine)
     if kind is MatcherKind.WILDCARD:
         return wildcard_admits(matcher.raw, origin, matcher.engine)
-    found = analysis(matcher)  # regexes, and prefix/suffix/contains as their regex
-    return None if found is None else found.decides(origin)
+    if kind is MatcherKind.REGEX or kind in AFFIXES:
+        found = analysis(matcher)  # regexes, and prefix/suffix/contains as their regex
+        return None if found is None else found.decides(origin)
+    return False  # a kind that admits no origin (a request path sent where an origin belongs)
 
 
 def admits(matcher: OriginMatcher, origin: str) -> bool:
@@ -125,6 +137,29 @@ def _why_undecided(matcher: OriginMatcher) -> str:
     return "deciding it takes more than the analysis allows (`max-regex-steps`)"
 
 
+ALLOW_ORIGIN = "access-control-allow-origin"
+
+
+def browser_refuses(context: CorsContext, matcher: OriginMatcher) -> Refusal | None:
+    """A response the browser rejects whatever the Origin: `Access-Control-Allow-Origin` sent twice,
+    or one value that lists several origins (the Fetch standard's CORS check compares the one value
+    with the serialized Origin, byte for byte)."""
+    sent = [header for header in context.headers if header.key == ALLOW_ORIGIN]
+    if len(sent) > 1:
+        return Refusal(
+            sent[1].location,
+            "`Access-Control-Allow-Origin` is sent twice in this response: browsers reject it",
+        )
+    for header in sent:
+        if header.value_location == matcher.location and len(header.items) > 1:
+            return Refusal(
+                header.value_location,
+                f"`{header.value}` lists {len(header.items)} origins in one `Access-Control-Allow-Origin`: "
+                "browsers reject it",
+            )
+    return None
+
+
 def answer(files: list[ParsedFile], origin: str) -> Answer:
     """Every active entry that admits the origin, and every one (or unread text) that might.
 
@@ -138,10 +173,15 @@ def answer(files: list[ParsedFile], origin: str) -> Answer:
             if problem.kind in UNREAD:
                 result.undecided.append(Undecided(problem.location, problem.message, kind=problem.kind.value))
         for document in parsed.documents:
-            result.refused.extend(c for c in document.contexts if c.rejected is not None)
+            result.refused.extend(Refusal(c.location, c.rejected) for c in document.contexts if c.rejected)
             for context, matcher in document.matchers():
                 key = (matcher.location, matcher.raw, context.credentials_for(matcher))
                 if key in seen or context.rejected is not None:
+                    continue
+                refused = browser_refuses(context, matcher)
+                if refused is not None:
+                    if refused not in result.refused:
+                        result.refused.append(refused)
                     continue
                 decided = decide(matcher, origin)
                 if decided is True:

@@ -12,12 +12,13 @@ from origins_lint.config import Config, selector_matches
 from origins_lint.discover import Candidate, discover, glob_match, relative_to
 from origins_lint.file_check import PROBLEM_RULES, FileOutcome, Job, parse_source
 from origins_lint.fingerprint import with_fingerprints
-from origins_lint.model import Finding, Location, ParsedFile, ProblemKind
+from origins_lint.model import Finding, InputProblem, Location, ParsedFile, ProblemKind
 from origins_lint.source import Source, read_source
 from origins_lint.suppress import Suppressions, scan
 from origins_lint.workers import Work, check_all, jobs_for
 
 NOT_ANALYSED = PROBLEM_RULES[ProblemKind.NOT_ANALYSED]
+UNKNOWN = PROBLEM_RULES[ProblemKind.UNKNOWN_FORMAT]  # a file another includes was read there
 
 
 ProgressHook = Callable[[int, int], None]  # (files done, files in all), after each file
@@ -47,7 +48,7 @@ def parse_files(
     job = Job(config, input_format, _roots(paths), skip_unknown=False)
     out: list[ParsedFile] = []
     for candidate in _candidates(paths, config, input_format):
-        parsed = parse_source(job, read_source(candidate.path, config.limits.file_size), candidate.explicit)
+        parsed = parse_source(job, _read(candidate, config), candidate.explicit)
         if isinstance(parsed, str):
             errors.append(parsed)
         elif parsed is not None:
@@ -57,7 +58,20 @@ def parse_files(
 
 def _candidates(paths: list[str], config: Config, input_format: str | None) -> list[Candidate]:
     wanted = formats.BY_NAME[input_format].wants if input_format else formats.wanted
-    return list(discover(paths, config.exclude, config.root, wanted))
+    return list(discover(paths, config.exclude, config.root, wanted, formats.claimed, formats.stand_in))
+
+
+def _read(candidate: Candidate, config: Config) -> Source | InputProblem:
+    """The file's text, or why it is not read: a claimed file the walk passed over is OL003."""
+    if candidate.unread is not None:
+        return InputProblem(
+            ProblemKind.UNKNOWN_FORMAT, candidate.unread, Location.point(candidate.path, 1, 1)
+        )
+    mapped = formats.stand_in(candidate.path)
+    if mapped is None:
+        return read_source(candidate.path, config.limits.file_size)
+    source = read_source(mapped, config.limits.file_size)  # a copy's link to /etc/nginx/...: the copy's file
+    return replace(source, path=candidate.path) if isinstance(source, Source) else source
 
 
 def _roots(paths: list[str]) -> tuple[str, ...]:
@@ -93,7 +107,7 @@ def run_check(
     work: list[tuple[int, Work, str]] = []  # (position, the file, its text's hash) of files to check
     read = _reader(texts, config)
     for candidate in candidates:
-        source = read_source(candidate.path, config.limits.file_size)
+        source = _read(candidate, config)
         if isinstance(source, Source):
             texts[candidate.path] = source.text
         digest = ""
@@ -110,6 +124,8 @@ def run_check(
     checked = check_all(job, [item for _, item, _ in work], jobs_for(jobs, len(work)), tick)
     for (position, _, digest), outcome in zip(work, checked, strict=True):
         outcomes[position] = outcome
+        if outcome is not None and not outcome.cacheable:
+            continue  # a glob include may match other files next time
         if store is not None and digest:  # no digest: the file could not be read, nothing to key it by
             store.put(candidates[position].path, digest, outcome)
     done = [outcome for outcome in outcomes if isinstance(outcome, FileOutcome)]
@@ -157,7 +173,7 @@ def _filtered(
     for outcome in done:
         for path, text in outcome.included.items():
             texts.setdefault(path, text)
-            if path != outcome.path and (real := os.path.realpath(path)) != os.path.realpath(outcome.path):
+            if path != outcome.path and (real := _real(path)) != _real(outcome.path):
                 covered.add(real)
     kept: dict[tuple[str, str, int, int, str], Finding] = {}
     filters = _Filters(config, texts)
@@ -169,15 +185,20 @@ def _filtered(
         result.files_checked += 1
         result.paths.append(outcome.path)
         found = [*outcome.problems, *outcome.findings]
-        # an included file keeps its read errors; its analysis is the includer's
-        if covered and os.path.realpath(outcome.path) in covered:
-            found = [f for f in outcome.problems if f.code != NOT_ANALYSED]
+        # an included file keeps its read errors; its analysis (and its format) is the includer's
+        if covered and _real(outcome.path) in covered:
+            found = [f for f in outcome.problems if f.code not in (NOT_ANALYSED, UNKNOWN)]
         for finding in found:
             if filters.drops(finding):
                 continue
             loc = finding.location
             kept.setdefault((finding.code, loc.path, loc.line, loc.column, finding.message), finding)
     return sorted(kept.values(), key=Finding.sort_key)
+
+
+def _real(path: str) -> str:
+    """The file a path stands for: symlinks resolved, and a copy's link to /etc/nginx/... mapped."""
+    return os.path.realpath(formats.stand_in(path) or path)
 
 
 def _fixable(

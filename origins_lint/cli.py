@@ -352,12 +352,12 @@ def match(args: Namespace) -> None:
             "unknown": unknown,
             "rejected": [
                 {
-                    "path": c.location.path,
-                    "line": c.location.line,
-                    "column": c.location.column,
-                    "reason": c.rejected,
+                    "path": r.location.path,
+                    "line": r.location.line,
+                    "column": r.location.column,
+                    "reason": r.reason,
                 }
-                for c in result.refused
+                for r in result.refused
             ],
         }
         _say(json.dumps(report, indent=2))
@@ -372,10 +372,10 @@ def match(args: Namespace) -> None:
                 f"{printable(loc.path)}:{loc.line}:{loc.column}: {a.matcher.kind.value} "
                 f"`{printable(a.matcher.raw)}`{named} admits it{written}, {credentials}"
             )
-        for c in result.refused:
-            loc = c.location
-            why = printable(c.rejected or "")
-            _say(f"{printable(loc.path)}:{loc.line}:{loc.column}: this configuration admits nothing: {why}")
+        for r in result.refused:
+            loc = r.location
+            why = printable(r.reason)
+            _say(f"{printable(loc.path)}:{loc.line}:{loc.column}: nothing gets in here: {why}")
         for u in result.undecided:
             loc = u.location
             what = f"{u.kind} `{printable(u.matcher.raw)}`" if u.matcher is not None else unread[u.kind]

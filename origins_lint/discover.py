@@ -2,7 +2,11 @@
 
 Directory walks never follow symlinked folders (so a symlink loop cannot hang
 them), skip symlinked files that point outside the folder being walked, and
-skip anything that is not a regular file (FIFOs, devices, sockets).
+skip anything that is not a regular file (FIFOs, devices, sockets). A file that
+a format claims by its folder (nginx's `sites-enabled/`) is never skipped
+silently: it comes with the reason it is not read, or, for a symlink from one
+such folder to another (Debian's `sites-enabled/x -> ../sites-available/x`), it
+is read as nginx reads it.
 """
 
 from __future__ import annotations
@@ -43,6 +47,10 @@ class PathError(Exception):
 class Candidate:
     path: str
     explicit: bool  # named on the command line: an unknown format is reported, not skipped
+    unread: str | None = None  # why a file a format claims is not read (OL003)
+
+
+Claimed = Callable[[str], "str | None"]  # why a format would read a path whatever it holds, or None
 
 
 @lru_cache(maxsize=256)
@@ -82,14 +90,22 @@ def relative_to(path: str, root: Path) -> str:
 
 
 def discover(
-    paths: list[str], excludes: tuple[str, ...], root: Path, wanted: Callable[[str], bool]
+    paths: list[str],
+    excludes: tuple[str, ...],
+    root: Path,
+    wanted: Callable[[str], bool],
+    claimed: Claimed | None = None,
+    stand_in: Claimed | None = None,
 ) -> Iterator[Candidate]:
-    """Files to check; ``wanted`` sees each walked file's path relative to the folder walked."""
+    """Files to check; ``wanted`` sees each walked file's path from the walked folder's parent,
+    so that the folder's own name counts (`check sites-enabled/`). ``stand_in`` names the file
+    a symlink means when that is not its target (a copy of /etc/nginx with absolute links)."""
     for given in paths:
         if not os.path.lexists(given):
             raise PathError(f"{given}: no such file or directory")
         if os.path.isdir(given):
-            yield from _walk(given, excludes, root, wanted)
+            hooks = (claimed or _nothing_claimed, stand_in or _nothing_claimed)
+            yield from _walk(given, excludes, root, wanted, *hooks)
         elif not _excluded(given, excludes, root):
             yield Candidate(given, explicit=True)
 
@@ -101,10 +117,20 @@ def _excluded(path: str, excludes: tuple[str, ...], root: Path) -> bool:
     return any(glob_match(pattern, relative) or glob_match(pattern, path) for pattern in excludes)
 
 
+def _nothing_claimed(_path: str) -> str | None:
+    return None
+
+
 def _walk(
-    top: str, excludes: tuple[str, ...], root: Path, wanted: Callable[[str], bool]
+    top: str,
+    excludes: tuple[str, ...],
+    root: Path,
+    wanted: Callable[[str], bool],
+    claimed: Claimed,
+    stand_in: Claimed,
 ) -> Iterator[Candidate]:
     real_top = os.path.realpath(top)
+    walked = os.path.basename(real_top)
     for folder, dirs, files in os.walk(top, followlinks=False):
         dirs[:] = sorted(
             d
@@ -113,21 +139,33 @@ def _walk(
         )
         for name in sorted(files):
             path = os.path.normpath(os.path.join(folder, name))
-            if not wanted(os.path.relpath(path, top)):
+            if not wanted(os.path.join(walked, os.path.relpath(path, top))):
                 continue
-            if _excluded(path, excludes, root) or not _regular_inside(path, real_top):
+            if _excluded(path, excludes, root):
                 continue
-            yield Candidate(path, explicit=False)
+            skipped = None if stand_in(path) is not None else _skipped(path, real_top, claimed)
+            if skipped is None:
+                yield Candidate(path, explicit=False)
+            elif (claim := claimed(path)) is not None:
+                yield Candidate(path, explicit=False, unread=f"{claim}, but {skipped}")
 
 
-def _regular_inside(path: str, real_top: str) -> bool:
+def _skipped(path: str, real_top: str, claimed: Claimed) -> str | None:
+    """Why a walked file is not read, or None to read it."""
     try:
         info = os.stat(path)
     except OSError:
-        return not os.path.islink(path)  # unreadable files are reported when read
+        if os.path.islink(path):
+            return f"it is a symlink to `{os.readlink(path)}`, which does not exist: not read"
+        return None  # unreadable files are reported when read
     if not stat.S_ISREG(info.st_mode):
-        return False
+        return "it is not a regular file (a FIFO, socket or device): not read"
     if os.path.islink(path):
         target = os.path.realpath(path)
-        return os.path.commonpath([target, real_top]) == real_top
-    return True
+        if os.path.commonpath([target, real_top]) == real_top or claimed(target) is not None:
+            return None  # inside the walk, or nginx's own layout (sites-enabled -> sites-available)
+        return (
+            f"it is a symlink to `{target}`, outside the folder being checked: not read; "
+            "check the folder that holds both"
+        )
+    return None

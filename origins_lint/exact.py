@@ -24,7 +24,9 @@ def exact_admits(entry: str, origin: str, engine: Engine) -> bool:
       keys and value), ingress-nginx's `~*` regex;
     - Java case: Spring, `originToCheck.equalsIgnoreCase(allowedOrigin)` after `trimTrailingSlash`
       on both (spring-web CorsConfiguration.checkOrigin, setAllowedOrigins); no port handling;
-    - serialized: Okta, whose comparison is not documented: both read as origins, as before.
+    - serialized: Okta, whose comparison is not documented beyond "a Trusted Origin ... combines the URI
+      scheme, hostname, and port number of a page" (help.okta.com, Configure Trusted Origins): both
+      read as origins, as before.
     """
     if engine.trim_slash:
         entry, origin = entry.removesuffix("/"), origin.removesuffix("/")
@@ -91,3 +93,9 @@ def null_admits(origin: str, engine: Engine) -> bool:
     if engine.suffix_match:
         return _ascii_lower(origin).endswith("null")
     return origin == "null"
+
+
+def served(entry: str, engine: Engine) -> bool:
+    """Whether the engine uses the entry at all: ingress-nginx's Parse skips an item that does not
+    match corsOriginRegex (`origin.cors.com:8080` has no scheme), so it admits nothing."""
+    return engine.served is None or re.fullmatch(engine.served, entry.strip()) is not None

@@ -46,6 +46,7 @@ class FileOutcome:
     included: dict[str, str] = field(default_factory=dict)  # path -> text of each file it includes
     error: str | None = None  # a bug of ours, reported as an internal error (never cached)
     counted: bool = True  # false when the parser itself failed: the file was not checked
+    cacheable: bool = True  # false when the parse depended on more than the file and its includes
 
 
 @cache
@@ -68,6 +69,9 @@ def parse_source(job: Job, source: Source | InputProblem, explicit: bool) -> Par
     forced = formats.BY_NAME[job.input_format] if job.input_format else None
     fmt = forced or formats.detect(source.path, source.text)
     if fmt is None:
+        claim = formats.unread(source.path, source.text)
+        if claim is not None:  # a file nginx would load: said, even with --skip-unknown
+            return ParsedFile(source.path, "unknown", problems=[unread(source.path, claim)])
         if not explicit or job.skip_unknown:
             return None
         return ParsedFile(source.path, "unknown", problems=[unknown(source.path)])
@@ -89,7 +93,7 @@ def outcome_of(job: Job, parsed: ParsedFile) -> FileOutcome:
     config = job.config
     rules = _rules(config.select, config.ignore)
     selected = {rule.code for rule in rules}
-    outcome = FileOutcome(parsed.path, parsed.format, included=parsed.included)
+    outcome = FileOutcome(parsed.path, parsed.format, included=parsed.included, cacheable=not parsed.uncached)
     for problem in parsed.problems:
         rule = RULES[PROBLEM_RULES[problem.kind]]
         if rule.code in selected:
@@ -110,6 +114,10 @@ def outcome_of(job: Job, parsed: ParsedFile) -> FileOutcome:
         outcome.findings = []
         outcome.error = f"{parsed.path}: internal error in a rule: {error!r}"
     return outcome
+
+
+def unread(path: str, reason: str) -> InputProblem:
+    return InputProblem(ProblemKind.UNKNOWN_FORMAT, reason, Location.point(path, 1, 1))
 
 
 def unknown(path: str) -> InputProblem:

@@ -110,6 +110,8 @@ class Engine:
     # the others stay literal)
     wildcard_label: str = "[^/:@]+"
     wildcards: int | None = None
+    # an item the engine serves must match this (whole); the others are skipped, admitting nothing
+    served: str | None = None
 
     @property
     def compare(self) -> Compare:
@@ -133,6 +135,8 @@ INGRESS_NGINX = Engine(
     suffix_match=True,
     wildcard_label="[A-Za-z0-9-]+",
     wildcards=1,
+    # annotations/cors corsOriginRegex: Parse skips an item that does not match it
+    served=r"[a-z]+://(\*\.)?[A-Za-z0-9\-.]*(:\d+)?|\*|null",
 )
 ENVOY_RE2 = Engine("envoy-re2", MatchMode.FULL, case_sensitive=True, dialect=Dialect.RE2)
 TRAEFIK_REGEX = Engine("traefik-go-regexp", MatchMode.SEARCH, case_sensitive=True, dialect=Dialect.RE2)
@@ -297,6 +301,9 @@ class ParsedFile:
     problems: list[InputProblem] = field(default_factory=list)
     # other files this one pulled in (nginx `include`), by path, with their text for suppressions
     included: dict[str, str] = field(default_factory=dict)
+    # what it says depends on more than its text and those files (an nginx `include` glob, or one
+    # not found): never taken from the result cache
+    uncached: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,10 @@ with its line and column.
 
 from __future__ import annotations
 
+import os
+import random
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,15 +19,19 @@ from origins_lint.formats.base import FormatOptions
 from origins_lint.formats.re2_syntax import refusal
 from origins_lint.formats.spring import comma_delimited
 from origins_lint.matchers import analyse_regex
-from origins_lint.model import NGINX_REGEX_ICASE, MatcherKind
+from origins_lint.model import EXACT_ENGINE, NGINX_REGEX_ICASE, MatcherKind, Setting
 from origins_lint.source import Source
 from tests.conftest import FIXTURES, check_json, run_cli
 
+# OL405 beside OL302 on one entry is for issue 18 item 8 (one flaw, one finding; i18-match's
+# rules) to settle: these tests of parsing leave it out, so they hold on either side of that change
+SETTLED_ELSEWHERE = ("OL405",)
 
-def found(path: Path) -> list[tuple[str, int, int]]:
+
+def found(path: Path, skip: tuple[str, ...] = SETTLED_ELSEWHERE) -> list[tuple[str, int, int]]:
     result = check_json(path, extra=("--no-cache",))
     assert result.exit_code in (0, 1), result.stdout + result.stderr
-    return [(f["code"], f["line"], f["column"]) for f in result.findings]
+    return [(f["code"], f["line"], f["column"]) for f in result.findings if f["code"] not in skip]
 
 
 def said(path: Path) -> dict[tuple[str, int, int], tuple[str, str]]:
@@ -96,56 +103,59 @@ def test_istio_and_traefik_refuse_look_arounds() -> None:
     )
 
 
-@pytest.mark.parametrize(
-    ("pattern", "reason"),
-    [
-        # RE2's syntax page, NOT SUPPORTED rows; Go's regexp/syntax parse errors
-        (r"^https://(?=a)", "a look-around assertion `(?=...)`"),
-        (r"^https://(?<=a)b", "a look-around assertion `(?<=...)`"),
-        (r"^(a)\1$", "a back-reference `\\1`"),
-        (r"^(?P<n>a)(?P=n)$", "a back-reference `(?P=name)`"),
-        (r"^(?>a+)$", "an atomic group `(?>...)`"),
-        (r"^a*+$", "a quantifier on a quantifier `*+`"),
-        (r"^a{2}+$", "a quantifier on a quantifier `{2}+`"),
-        (r"^a**$", "a quantifier on a quantifier `**`"),
-        (r"^(?(1)a|b)$", "a conditional group"),
-        (r"(?#note)^a$", "a comment"),
-        (r"(?x)^a$", "flags other than i, m, s and U"),
-        (r"^a\Z", "the escape `\\Z`"),
-        (r"^a{1001}$", "a repeat count over 1000"),
-        (r"^(a$", "missing ), unterminated subpattern at position 1"),
-        (r"^[a-z$", "unterminated character set at position 1"),
-        (r"*a", "nothing to repeat at position 0"),
-        ("a\\", "bad escape (end of pattern) at position 1"),
-    ],
-)
+REFUSED = [
+    # RE2's syntax page, NOT SUPPORTED rows; Go's regexp/syntax parse errors
+    (r"^https://(?=a)", "a look-around assertion `(?=...)`"),
+    (r"^https://(?<=a)b", "a look-around assertion `(?<=...)`"),
+    (r"^(a)\1$", "a back-reference `\\1`"),
+    (r"^(?P<n>a)(?P=n)$", "a back-reference `(?P=name)`"),
+    (r"^(?>a+)$", "an atomic group `(?>...)`"),
+    (r"^a*+$", "a quantifier on a quantifier `*+`"),
+    (r"^a{2}+$", "a quantifier on a quantifier `{2}+`"),
+    (r"^a**$", "a quantifier on a quantifier `**`"),
+    (r"^(?(1)a|b)$", "a conditional group"),
+    (r"(?#note)^a$", "a comment"),
+    (r"(?x)^a$", "flags other than i, m, s and U"),
+    (r"^a\Z", "the escape `\\Z`"),
+    (r"^a{1001}$", "a repeat count over 1000"),
+    (r"^(a$", "missing ), unterminated subpattern at position 1"),
+    (r"^[a-z$", "unterminated character set at position 1"),
+    (r"*a", "a quantifier with nothing to repeat (`*` at position 0)"),
+    (r"^(|*a)$", "a quantifier with nothing to repeat (`*` at position 3)"),
+    (r"[\1]", "a back-reference `\\1`"),  # in a class too
+    ("a\\", "bad escape (end of pattern) at position 1"),
+]
+
+
+@pytest.mark.parametrize(("pattern", "reason"), REFUSED)
 def test_re2_refuses(pattern: str, reason: str) -> None:
     refused = refusal(pattern)
     assert refused is not None
     assert reason in refused
 
 
-@pytest.mark.parametrize(
-    "pattern",
-    [
-        r"^https://[a-z0-9-]+\.example\.com$",
-        r"^https://(app|www)\.example\.com(:\d+)?$",
-        r"a*?b",  # lazy
-        r"\12",  # an octal escape, not a back-reference
-        r"[\1]",
-        r"[]a]",  # `]` first in a class is literal
-        r"[[:alpha:]]+",
-        r"\Qa.b+\E+",
-        r"(?i)^https://a\.com$",
-        r"^a(?i)b$",  # RE2 takes flags anywhere; CPython refuses, so this is OL004, never "rejected"
-        r"\pL+",
-        r"(?U)a+",
-        r"\x{41}",
-        r"(?P<name>a)",
-        r"a{,3}",  # a literal to RE2
-        r"^a{1000}$",
-    ],
-)
+COMPILED = [
+    r"^https://[a-z0-9-]+\.example\.com$",
+    r"^https://(app|www)\.example\.com(:\d+)?$",
+    r"a*?b",  # lazy
+    r"\12",  # an octal escape, not a back-reference
+    r"[]a]",  # `]` first in a class is literal
+    r"[[:alpha:]]+",
+    r"\Qa.b+\E+",
+    r"(?i)^https://a\.com$",
+    r"^a(?i)b$",  # RE2 takes flags anywhere; CPython refuses, so this is OL004, never "rejected"
+    r"\pL+",
+    r"(?U)a+",
+    r"\x{41}",
+    r"(?P<name>a)",
+    r"a{,3}",  # a literal to RE2
+    r"^a{1000}$",
+    r"^[\d-z]$",  # `-` after a class escape is literal to RE2; CPython calls it a bad range
+    r"^a\C$",  # one byte: RE2 has it (Go's regexp does not; not claimed either way)
+]
+
+
+@pytest.mark.parametrize("pattern", COMPILED)
 def test_re2_compiles(pattern: str) -> None:
     assert refusal(pattern) is None
 
@@ -215,8 +225,7 @@ def test_ingress_nginx_lists_the_controller_rejects_become_star() -> None:
         ("OL401", 25, 52),  # blank: `*`; `enable-cors: "1"` is on
         ("OL605", 32, 5),  # `enable-cors: "T"` is on
         ("OL101", 33, 53),  # `example.com` is dropped ("Supplied incorrect origin ... Skipping.")
-        ("OL302", 33, 66),
-        ("OL405", 33, 66),  # `cors-allow-credentials: "no"` is not a Go bool: credentials on
+        ("OL302", 33, 66),  # `cors-allow-credentials: "no"` is not a Go bool: credentials on
         ("OL403", 33, 88),
         # `enable-cors: "yes"` (line 41): not a Go bool, CORS stays off, nothing is sent
         ("OL605", 49, 5),  # "TRUE" is on, "F" is off: exact origins, nothing else to say
@@ -236,7 +245,6 @@ def test_ingress_nginx_lists_the_controller_rejects_become_star() -> None:
         "(a platform default: ingress-nginx sends `*` for this `cors-allow-origin` because it holds "
         "only spaces)"
     )
-    assert "(credentials come from a platform default)" in findings[("OL405", 33, 66)][1]
 
 
 def test_ingress_nginx_items_as_the_template_builds_them() -> None:
@@ -264,6 +272,15 @@ def test_ingress_nginx_items_as_the_template_builds_them() -> None:
     label = analyse_regex(*wildcard.runs)
     assert label.accepts("https://App.example.com")  # `~*`: without case
     assert not label.accepts("https://a.b.example.com")  # one label only
+    bools_context, skipped = by_place[(33, 53)]
+    # `cors-allow-credentials: "no"`: the controller's default (true), located at the written value
+    assert bools_context.credentials == Setting(True, bools_context.credentials.location, from_default=True)
+    assert bools_context.credentials.location is not None
+    assert (bools_context.credentials.location.line, bools_context.credentials.location.column) == (
+        34,
+        57,
+    )  # `example.com`: dropped by the controller, in no regex
+    assert (skipped.kind, skipped.engine, skipped.runs) == (MatcherKind.EXACT, EXACT_ENGINE, None)
     star_context, star = by_place[(7, 52)]
     assert star.kind is MatcherKind.ANY
     assert star_context.with_credentials
@@ -378,6 +395,10 @@ def test_templates_are_read_as_their_format() -> None:
         "`https://*.${domain}` never matches, whatever `${domain}` becomes: Traefik's "
         "`accessControlAllowOriginList` compares these entries as exact strings"
     )
+    assert (
+        traefik[("OL004", 8, 13)][1]
+        == "`https://app.${domain}` is a template; render it first (`${domain}` is filled in later)"
+    )
     assert traefik[("OL004", 7, 13)][1].startswith(
         "`http://${domain}` is plain HTTP whatever `${domain}` becomes, and it is trusted with credentials"
     )
@@ -389,7 +410,7 @@ def test_templates_are_read_as_their_format() -> None:
         ("OL004", 15, 1),  # a line that inserts YAML
     ]
     istio = said(folder / "virtual-service.yaml.tpl")
-    assert list(istio) == [("OL004", 9, 20), ("OL302", 10, 20), ("OL405", 10, 20)]
+    assert [key for key in istio if key[0] not in SETTLED_ELSEWHERE] == [("OL004", 9, 20), ("OL302", 10, 20)]
 
 
 def test_template_placeholders_keep_columns() -> None:
@@ -399,3 +420,72 @@ def test_template_placeholders_keep_columns() -> None:
     assert masked.text.split("\n")[1] == "" and masked.text.split("\n")[3] == ""
     assert len(masked.text.split("\n")[0]) == len('a: "{{ .Values.x }}-y"')
     assert masked.problems == []  # control lines only steer
+
+
+def test_envoy_typed_policy_without_origins_admits_nothing() -> None:
+    """test/extensions/filters/http/cors/cors_filter_test.cc OptionsRequestEmptyOriginList: a
+    `CorsPolicy` with no `allow_origin_string_match` finds every origin invalid."""
+    path = FIXTURES / "envoy" / "typed-no-origins.yaml"
+    assert found(path) == []
+    parsed = envoy.parse(Source(str(path), path.read_text(encoding="utf-8")), FormatOptions())
+    contexts = [context for document in parsed.documents for context in document.contexts]
+    assert [(c.location.line, c.location.column, c.matchers) for c in contexts] == [(7, 11, [])]
+    result = run_cli("match", "http://test-host", str(path))
+    assert result.exit_code == 1, result.stdout  # read, and nothing admits it (not "unknown")
+
+
+def _re2() -> Any:
+    """google-re2, from the test extras: the exact oracle for what RE2 compiles. Outside CI a
+    machine without it skips; under CI (where the extras are installed) it must be there."""
+    try:
+        import re2  # type: ignore[import-not-found]
+    except ImportError:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip("google-re2 (a test extra) is not installed")
+    return re2
+
+
+def _compiles(re2: Any, pattern: str) -> bool:
+    try:
+        re2.compile(pattern)
+    except Exception:
+        return False
+    return True
+
+
+_TOKENS = (
+    *("a", ".", "\\.", "*", "+", "?", "{2}", "{1,3}", "{,3}", "{1001}", "(", ")", "(?:", "(?i)"),
+    *("(?P<n>", "[", "]", "[^", "-", "^", "$", "\\d", "\\1", "\\12", "\\Z", "\\z", "\\b", "(?="),
+    *("(?!", "(?<=", "(?>", "|", "\\Q", "\\E", "\\pL", "\\x{41}", "[:alpha:]", "\\C", "\\G", "\\0"),
+    *("{", "}", ",", "(?#", "(?U)", "(?-i)", "\\\\", "*+", "https://", "[a-z0-9-]", "\\.com"),
+    *("[\\d-z]", "[z-a]", "(?<!", "(?P=n)", "\\e", "\\K", "{3,}", "??"),
+)
+
+
+def test_re2_syntax_agrees_with_re2() -> None:
+    """Every refusal is RE2's own: a false "Envoy rejects this configuration" would be a high
+    finding on a config that loads. 4,000 patterns drawn from a fixed seed, and the cases above."""
+    re2 = _re2()
+    for pattern in [*(case[0] for case in REFUSED), *COMPILED]:
+        assert _compiles(re2, pattern) == (refusal(pattern) is None), pattern
+    draw = random.Random(18)
+    for _ in range(4000):
+        pattern = "".join(draw.choice(_TOKENS) for _ in range(draw.randint(1, 8)))
+        if refusal(pattern) is not None:
+            assert not _compiles(re2, pattern), pattern
+
+
+def test_spring_property_placeholders_are_not_analysed() -> None:
+    """Spring resolves `${NAME:default}` at start-up, before Boot splits the value on commas: the
+    entry is said not analysed (OL004), never "matches nothing" (OL101)."""
+    path = FIXTURES / "spring" / "application-placeholders.yml"
+    findings = said(path)
+    assert list(findings) == [("OL004", 4, 24), ("OL004", 6, 11), ("OL004", 7, 26)]
+    assert findings[("OL004", 4, 24)][1] == (
+        "`${CORS_ORIGINS:https://app.example.com}` is a template; render it first to check the "
+        "origins it becomes"
+    )
+    assert findings[("OL004", 6, 11)][1] == (
+        "`https://*.${BASE_DOMAIN}` is a template; render it first (`${BASE_DOMAIN}` is filled in later)"
+    )

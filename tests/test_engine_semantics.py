@@ -12,7 +12,9 @@ from typing import Any
 import pytest
 
 from origins_lint.admit import Verdict, decide
-from origins_lint.model import EXACT_ENGINE, Location, MatcherKind, OriginMatcher
+from origins_lint.limits import Limits
+from origins_lint.matchers import analyse_regex
+from origins_lint.model import EXACT_ENGINE, POLICY_REGEX_ENGINE, Location, MatcherKind, OriginMatcher
 from tests.conftest import FIXTURES, Run, check_json, run_cli
 
 ENGINES = FIXTURES / "engines"
@@ -138,7 +140,7 @@ def test_a_configuration_the_engine_refuses_admits_nothing_and_says_why() -> Non
     assert [(row["line"], row["column"]) for row in result.report["rejected"]] == [(5, 7)]
     assert result.report["rejected"][0]["reason"].startswith("Envoy rejects this configuration: RE2 cannot")
     text = match("https://app.example.com", path)
-    assert "envoy-refused.yaml:5:7: this configuration admits nothing: Envoy rejects" in text.stdout
+    assert "envoy-refused.yaml:5:7: nothing gets in here: Envoy rejects" in text.stdout
 
 
 @pytest.mark.parametrize(
@@ -430,3 +432,50 @@ def test_a_bypass_is_an_origin_a_browser_sends() -> None:
     assert "`https://partner.example.org.attacker.net` gets in" in messages(path)[("OL309", 7, 19)]
     assert match("https://partner.example.com.attacker.net", path).exit_code == 1
     assert match("https://partner.example.org.attacker.net", path).exit_code == 0
+
+
+def test_a_response_the_browser_rejects_admits_nothing() -> None:
+    """The Fetch standard's CORS check compares the one `Access-Control-Allow-Origin` value with the
+    serialized Origin: a list of origins, or the header sent twice, never passes."""
+    path = ENGINES / "nginx-browser-refuses.conf"
+    for origin in ("https://app.example.com", "https://admin.example.com", "https://shop.example.com"):
+        result = match(origin, path, json=True)
+        assert result.exit_code == 1, origin
+        assert [(r["line"], r["column"]) for r in result.report["rejected"]] == [(4, 49), (8, 9)]
+    reasons = [r["reason"] for r in match("https://evil.example.com", path, json=True).report["rejected"]]
+    assert reasons == [
+        "`https://app.example.com, https://admin.example.com` lists 2 origins in one "
+        "`Access-Control-Allow-Origin`: browsers reject it",
+        "`Access-Control-Allow-Origin` is sent twice in this response: browsers reject it",
+    ]
+    assert spots(match("https://docs.example.com", path, json=True).report["entries"]) == [(11, 49, "exact")]
+
+
+def test_a_lookaround_regex_is_unknown() -> None:
+    path = ENGINES / "nginx-lookaround.conf"
+    result = match("https://app.example.com", path, json=True)
+    assert result.exit_code == 3
+    assert spots(result.report["unknown"]) == [(4, 30, "regex")]
+    assert result.report["unknown"][0]["reason"] == "lookaround assertions are not analysed"
+
+
+def test_an_origin_past_the_step_budget_is_unknown_not_refused() -> None:
+    """`accepts` says no past `max-regex-steps`; `decides` says it cannot tell, and `match` says unknown."""
+    found_regex = analyse_regex(
+        r"^https://([a-z0-9-]+\.)*example\.com$", POLICY_REGEX_ENGINE, Limits(regex_steps=2000)
+    )
+    assert found_regex.decides("https://app.example.com") is True
+    long_origin = "https://" + "a." * 3000 + "example.com"
+    assert found_regex.decides(long_origin) is None
+    assert found_regex.accepts(long_origin) is False
+
+
+def test_an_ingress_item_the_controller_skips_admits_nothing() -> None:
+    """ingress-nginx annotations/cors Parse skips an item that does not match corsOriginRegex
+    (`^([a-z]+://(\\*\\.)?[A-Za-z0-9\\-.]*(:\\d+)?|\\*|null)?$`); test/e2e/annotations/cors.go
+    'should allow correct origins - single origin for multiple cors values' sends no header for it."""
+    path = ENGINES / "ingress-skipped.yaml"
+    assert match("http://origin.cors.com:8080", path).exit_code == 1
+    result = match("https://origin2.cors.com", path, json=True)
+    assert result.exit_code == 0
+    assert spots(result.report["entries"]) == [(7, 75, "exact")]

@@ -84,7 +84,11 @@ def test_no_socket_is_opened_in_process(project: Path, monkeypatch: pytest.Monke
         ROOT / "examples", ROOT / "tests" / "fixtures", extra=("--skip-unknown", "--jobs", "1")
     )
     assert result.exit_code == 1
-    assert len({f["format"] for f in result.findings}) == 9  # every format was read
+    read = {f["format"] for f in result.findings}
+    # every format was read; "unknown" is the OL003 of a file nginx would load that is not nginx
+    # (tests/fixtures/nginx/files/debian-etc-nginx/sites-available/NOTES.md, issue 17), said
+    # even with --skip-unknown
+    assert len(read - {"unknown"}) == 9 and "unknown" in read
     assert opened == []
 
 

@@ -38,6 +38,7 @@ EXPECTED = {
     "flag-commented.conf": [("OL304", 8, 52)],
     # shape 5: exact keys are fine; weak regex keys and a duplicate key are reported at the key
     "map-allowlist.conf": [
+        ("OL001", 8, 6),  # nginx -t: conflicting parameter "https://app.example.com" (issue 17)
         ("OL103", 8, 6),
         ("OL202", 7, 6),
         ("OL302", 5, 6),
@@ -129,6 +130,7 @@ def test_full_layout_follows_includes_and_reports_in_the_included_files() -> Non
     # the map's entries come from `include snippets/trusted-origins.map` inside `map {}`; the
     # snippet using `$cors_origin` is analysed where nginx.conf defines it, so no "not analysed"
     assert by_file == [
+        ("nginx.conf", "OL004", 7, 5),  # `include mime.types;`: not in the tree, said (issue 17)
         ("sites-enabled/legacy", "OL304", 4, 48),  # reached through an absolute include
         ("snippets/trusted-origins.map", "OL302", 2, 2),
         ("snippets/trusted-origins.map", "OL306", 2, 2),
@@ -331,7 +333,9 @@ def test_include_never_leaves_the_checked_tree(project: Path) -> None:
     write(project, "outside.conf", "add_header Access-Control-Allow-Origin $http_origin always;\n")
     write(project, "checked/site.conf", "server {\n    include ../outside.conf;\n}\n")
     result = check_json("checked")
-    assert result.codes() == []
+    assert result.codes() == ["OL004"]  # not followed, and said so at the include (issue 17)
+    assert result.at("OL004") == [(2, 5)]
+    assert "outside the folders being checked" in result.findings[0]["message"]
 
 
 def test_regex_with_catastrophic_shape_finishes(project: Path) -> None:

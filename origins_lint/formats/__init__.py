@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
-from origins_lint.formats import envoy, ingress, istio, nginx, okta, policy, spring, terraform, traefik
+from origins_lint.formats import (
+    envoy,
+    ingress,
+    istio,
+    nginx,
+    nginx_files,
+    nginx_include,
+    okta,
+    policy,
+    spring,
+    terraform,
+    traefik,
+)
 from origins_lint.formats.base import FixOutcome, Format, FormatOptions, register
 from origins_lint.model import ParsedFile
 
@@ -27,6 +39,21 @@ def wanted(path: str) -> bool:
     return any(fmt.wants(path) for fmt in FORMATS)
 
 
+def claimed(path: str) -> str | None:
+    """Why a format would read this file whatever it holds (nginx loads all of `sites-enabled/`)."""
+    return nginx_files.claimed(path)
+
+
+def stand_in(path: str) -> str | None:
+    """The file to read for ``path``, when it is a symlink that means another (see nginx_include)."""
+    return nginx_include.stand_in(path)
+
+
+def unread(path: str, text: str) -> str | None:
+    """Why a claimed file that no format recognizes is not checked: said as OL003, never skipped."""
+    return nginx.unread(path, text)
+
+
 def detect(path: str, text: str) -> Format | None:
     """The format of a file; several at once for a manifest that holds several kinds."""
     found = [fmt for fmt in FORMATS if fmt.detect(path, text)]
@@ -48,7 +75,20 @@ def _merged(results: list[ParsedFile]) -> ParsedFile:
         merged.documents.extend(result.documents)
         merged.problems.extend(p for p in result.problems if p not in merged.problems)
         merged.included.update(result.included)
+        merged.uncached = merged.uncached or result.uncached
     return merged
 
 
-__all__ = ["BY_NAME", "FORMATS", "NAMES", "FixOutcome", "Format", "FormatOptions", "detect", "wanted"]
+__all__ = [
+    "BY_NAME",
+    "FORMATS",
+    "NAMES",
+    "FixOutcome",
+    "Format",
+    "FormatOptions",
+    "claimed",
+    "detect",
+    "stand_in",
+    "unread",
+    "wanted",
+]

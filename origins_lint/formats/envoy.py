@@ -37,6 +37,8 @@ from origins_lint.source import Source
 
 NAME = "envoy"
 _MARKS = ("allow_origin_string_match", "allowOriginStringMatch")
+# a typed policy with no origin list admits no origin (cors_filter_test OptionsRequestEmptyOriginList)
+POLICY_TYPE = "envoy.extensions.filters.http.cors.v3.CorsPolicy"
 EXTENSIONS = (*manifests.READ_AS_YAML, ".json")
 _AFFIXES = {"prefix": MatcherKind.PREFIX, "suffix": MatcherKind.SUFFIX, "contains": MatcherKind.CONTAINS}
 _AFFIX_TESTS = {  # what Envoy runs: (value, matcher text) -> match
@@ -52,7 +54,7 @@ def wants(path: str) -> bool:
 
 
 def detect(path: str, text: str) -> bool:
-    return wants(path) and any(mark in text for mark in _MARKS)
+    return wants(path) and any(mark in text for mark in (*_MARKS, POLICY_TYPE))
 
 
 @dataclass(slots=True)
@@ -162,6 +164,9 @@ def parse(source: Source, options: FormatOptions) -> ParsedFile:
         document = Document(source.path, NAME, root.location)
         for path, mapping in manifests.mappings(root):
             found = manifests.get(mapping, *_MARKS)
+            typed = manifests.get(mapping, "@type")
+            if found is None and typed is not None and str(typed[1].value).endswith(POLICY_TYPE):
+                found = (typed[0], Node([], typed[1].location))  # no origin list: every origin refused
             if found is not None and _enabled(mapping):
                 document.contexts.append(_policy(mapping, found[1], _describe(root, path), result))
         if document.contexts:

@@ -22,6 +22,7 @@ from origins_lint.formats import manifests, nginx
 from origins_lint.formats.base import FormatOptions
 from origins_lint.formats.tree import Node
 from origins_lint.model import (
+    EXACT_ENGINE,
     INGRESS_NGINX,
     CorsContext,
     Document,
@@ -289,7 +290,7 @@ class _Reader:
         # kept as the exact text it is, which no browser sends (OL101 says why)
         matchers = [
             OriginMatcher(
-                MatcherKind.EXACT, item, spots[place], INGRESS_NGINX, note=f"{SKIPPED}: {why}", scope=scope
+                MatcherKind.EXACT, item, spots[place], EXACT_ENGINE, note=f"{SKIPPED}: {why}", scope=scope
             )
             for place, item, why in read.skipped
         ]

@@ -186,7 +186,9 @@ def placeholder_origin(raw: str, credentials: bool, exact: str | None = None) ->
             f"`{raw}` is plain HTTP whatever `{expression}` becomes, and it is trusted with credentials: "
             "anyone on the network path can inject script into that page; use `https://`"
         )
-    return f"`{raw}` holds the placeholder `{expression}`, filled in later; render the template to check it"
+    if expression == raw.strip():
+        return f"`{raw}` is a template; render it first to check the origins it becomes"
+    return f"`{raw}` is a template; render it first (`{expression}` is filled in later)"
 
 
 def template_text(value: str) -> str:

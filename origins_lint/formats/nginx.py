@@ -9,12 +9,14 @@ values are traced by ``nginx_flow`` to the origins they can carry.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, replace
 from pathlib import PurePath
 from typing import Final
 
 from origins_lint.formats.base import FormatOptions
+from origins_lint.formats.nginx_files import claimed, looks_like_nginx, nginx_folder, why_not
 from origins_lint.formats.nginx_flow import (
     MAX_PARTS,
     MAX_TEXT,
@@ -55,21 +57,21 @@ FOLDERS: Final = frozenset(
 )
 FOLDER_SUFFIXES: Final = frozenset({".inc", ".default", ".template", ".locations", ".snippet", ".cors"})
 ALLOW_ORIGIN: Final = "access-control-allow-origin"
-_DIRECTIVE_LINE = re.compile(
-    r"^\s*(?:server|location|http|upstream|map|add_header|more_set_headers|include|listen|server_name|"
-    r"proxy_pass|proxy_set_header|root|if|set|return|rewrite|try_files|error_page|fastcgi_pass|"
-    r"worker_processes|events|user|access_log|error_log|ssl_certificate|index|expires)\b[^\n]*[;{]",
-    re.MULTILINE,
-)
-_FOREIGN = re.compile(r"^\s*(?:<\w+[^>]*>|\[[^\]\n]+\]\s*$)", re.MULTILINE)  # Apache tags, INI sections
 _ITEMS = re.compile(r"[\s,]+")
 _LEVELS = ("http", "server", "location")
 
 
 def wants(path: str) -> bool:
-    """Files a directory walk sniffs: by extension, by name, or by the folders nginx layouts use."""
+    """Files a directory walk sniffs: by extension, by name, or by the folders nginx layouts use.
+
+    Every file of `sites-*/`, `conf.d/`, `snippets/`, `http.d/` and `vhosts.d/` (the folder
+    named on the command line counts: the walk gives paths from its parent) but dot files,
+    which nginx's `include folder/*` never matches.
+    """
     pure = PurePath(path)
     if pure.name.endswith(EXTENSIONS) or pure.name == "nginx.conf":
+        return True
+    if nginx_folder(path) and not pure.name.startswith("."):
         return True
     in_folder = any(part in FOLDERS for part in pure.parts[:-1])
     return in_folder and (not pure.suffix or pure.suffix in FOLDER_SUFFIXES)
@@ -79,14 +81,28 @@ def detect(path: str, text: str) -> bool:
     name = PurePath(path).name
     if name == "nginx.conf" or name.endswith(".nginx"):
         return True
-    if not wants(path):
+    in_folder = nginx_folder(os.path.abspath(path)) is not None and not name.startswith(".")
+    if not in_folder and not wants(path):
         return False
-    return bool(_DIRECTIVE_LINE.search(text)) and not _FOREIGN.search(text)
+    return looks_like_nginx(text, in_folder)
+
+
+def unread(path: str, text: str) -> str | None:
+    """Why a file nginx would load, that `detect` refused, is not checked (OL003); None when
+    nginx would not load it either."""
+    reason = claimed(path)
+    if reason is None:
+        return None
+    return (
+        f"{reason}, but {why_not(text)}: it is not checked, and nginx would refuse to start if "
+        "an `include` names it; remove it from the folder or fix its syntax"
+    )
 
 
 def parse(source: Source, options: FormatOptions) -> ParsedFile:
     tree = parse_tree(source, options.roots)
-    result = ParsedFile(source.path, NAME, problems=tree.problems, included=tree.included)
+    problems = [*tree.rejected, *tree.problems]
+    result = ParsedFile(source.path, NAME, problems=problems, included=tree.included, uncached=tree.uncached)
     if any(p.location.path == source.path and p.kind is ProblemKind.PARSE for p in tree.problems):
         return result
     builder = _Builder(Program.of(tree.directives))

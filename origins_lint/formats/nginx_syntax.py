@@ -4,7 +4,9 @@ crossplane parses (relaxed, one file at a time); it gives each directive's
 line but no column and drops the lines of arguments, so positions are found
 again in the source text with a cursor that only moves forward. `include` is
 followed here rather than by crossplane so that it stays inside the checked
-tree, never loops, and keeps each directive's own file for its location.
+tree, never loops, and keeps each directive's own file for its location; where
+it leads is worked out as nginx does by ``nginx_include``, and what nginx would
+refuse to load is found by ``nginx_reject``.
 """
 
 from __future__ import annotations
@@ -14,12 +16,14 @@ import glob
 import os
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
 from origins_lint import limits
-from origins_lint.model import InputProblem, Location
+from origins_lint.formats.nginx_include import Resolver, stand_in
+from origins_lint.formats.nginx_reject import first_rejection
+from origins_lint.model import InputProblem, Location, ProblemKind
 from origins_lint.source import Source, problem, read_source
 
 _ESCAPES = re.compile(r"\\([\"'\\tnr])")
@@ -48,6 +52,12 @@ class Tree:
     directives: list[Directive] = field(default_factory=list)
     problems: list[InputProblem] = field(default_factory=list)
     included: dict[str, str] = field(default_factory=dict)  # path -> text
+    # what nginx refuses in files that still read as intended (a duplicate `map` key): OL001,
+    # and the analysis goes on, to show what the file would send once it loads
+    rejected: list[InputProblem] = field(default_factory=list)
+    # an include was a glob or was not found: the result depends on which files exist, which
+    # the result cache does not see
+    uncached: bool = False
 
 
 def unescape(text: str) -> str:
@@ -84,7 +94,7 @@ class _Locator:
 def parse_tree(source: Source, roots: tuple[str, ...]) -> Tree:
     """The file's directives with includes expanded, and what could not be read."""
     tree = Tree()
-    tree.directives = _Reader(tree, roots).read(source, os.path.dirname(source.path), ())
+    tree.directives = _Reader(tree, Resolver(source.path, _real(roots))).read(source, ())
     return tree
 
 
@@ -94,14 +104,20 @@ def _real(roots: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(os.path.realpath(root) for root in roots)
 
 
+def _not_followed(where: Location, message: str) -> InputProblem:
+    return InputProblem(
+        ProblemKind.NOT_ANALYSED, message, Location.point(where.path, where.line, where.column)
+    )
+
+
 class _Reader:
-    def __init__(self, tree: Tree, roots: tuple[str, ...]) -> None:
+    def __init__(self, tree: Tree, resolver: Resolver) -> None:
         self.tree = tree
-        self.roots = _real(roots)
+        self.resolver = resolver
         self.files = 0
         self.limits = limits.active()
 
-    def read(self, source: Source, top_dir: str, stack: tuple[str, ...]) -> list[Directive]:
+    def read(self, source: Source, stack: tuple[str, ...]) -> list[Directive]:
         path = source.path
         if source.encoding.startswith(("utf-16", "utf-32")):
             self.tree.problems.append(
@@ -112,6 +128,19 @@ class _Reader:
                 )
             )
             return []
+        rejection = first_rejection(source.text)
+        if rejection is not None:
+            rejected = problem(
+                path,
+                f"nginx rejects this file ({rejection.message}): `nginx -t` fails at this line, and "
+                "nginx will not start or reload with it; fix this statement",
+                rejection.line,
+                rejection.column,
+            )
+            if rejection.fatal:  # crossplane reads the words otherwise: nothing after is certain
+                self.tree.problems.append(rejected)
+                return []
+            self.tree.rejected.append(rejected)
         try:
             payload = _crossplane_parse(path, source.text)
         except Exception as error:  # crossplane must not take the run down
@@ -134,15 +163,10 @@ class _Reader:
                 )
             )
             return []
-        return list(self._directives(parsed, locator, source, top_dir, (*stack, os.path.realpath(path))))
+        return list(self._directives(parsed, locator, source, (*stack, os.path.realpath(path))))
 
     def _directives(
-        self,
-        parsed: list[dict[str, Any]],
-        locator: _Locator,
-        source: Source,
-        top_dir: str,
-        stack: tuple[str, ...],
+        self, parsed: list[dict[str, Any]], locator: _Locator, source: Source, stack: tuple[str, ...]
     ) -> Iterator[Directive]:
         for index, stmt in enumerate(parsed):
             name: str = stmt["directive"]
@@ -151,29 +175,32 @@ class _Reader:
             where = locator.find(name, stmt["line"]) or Location.point(locator.path, stmt["line"], 1)
             args = [unescape(arg) for arg in stmt["args"]]
             arg_locations = [locator.find(arg) or where for arg in stmt["args"]]
-            if name == "include" and args:
-                yield from self._include(args[0], where, source, top_dir, stack)
+            if name == "include" and len(args) == 1 and "block" not in stmt:
+                yield from self._include(args[0], where, source, stack)
                 continue
             block = None
             if "block" in stmt:
-                block = list(self._directives(stmt["block"], locator, source, top_dir, stack))
+                block = list(self._directives(stmt["block"], locator, source, stack))
             yield Directive(name, args, where, arg_locations, block)
 
     def _include(
-        self, pattern: str, where: Location, source: Source, top_dir: str, stack: tuple[str, ...]
+        self, pattern: str, where: Location, source: Source, stack: tuple[str, ...]
     ) -> Iterator[Directive]:
         if len(stack) > self.limits.include_depth:
             self.tree.problems.append(
-                problem(
-                    where.path,
+                _not_followed(
+                    where,
                     f"includes nest more than {self.limits.include_depth} files deep; the rest is not "
                     "checked (the limit is `max-include-depth`)",
-                    where.line,
-                    where.column,
                 )
             )
             return
-        for path in self._resolve(pattern, os.path.dirname(source.path), top_dir):
+        resolved = self.resolver.resolve(pattern, source.path)
+        if glob.has_magic(pattern) or not resolved.files:
+            self.tree.uncached = True
+        if resolved.not_followed is not None:
+            self.tree.problems.append(_not_followed(where, resolved.not_followed))
+        for path in resolved.files:
             real = os.path.realpath(path)
             if real in stack:
                 chain = " -> ".join(os.path.basename(p) for p in (*stack[stack.index(real) :], real))
@@ -192,59 +219,27 @@ class _Reader:
                 if self.files > self.limits.included_files + 1:
                     return  # said once
                 self.tree.problems.append(
-                    problem(
-                        where.path,
+                    _not_followed(
+                        where,
                         f"includes pull in more than {self.limits.included_files:,} files; the rest is not "
                         "checked (the limit is `max-included-files`)",
-                        where.line,
-                        where.column,
                     )
                 )
                 return
-            included = read_source(path, self.limits.file_size)
+            included = read_source(stand_in(path) or path, self.limits.file_size)
+            if isinstance(included, Source):
+                included = replace(included, path=path)  # located where nginx reads it
             if isinstance(included, InputProblem):
-                continue  # the walk reports unreadable files where they are
+                self.tree.problems.append(
+                    _not_followed(
+                        where,
+                        f"`{pattern}` names `{self.resolver.shown(path)}`, which cannot be read: "
+                        + included.message,
+                    )
+                )
+                continue
             self.tree.included.setdefault(included.path, included.text)
-            yield from self.read(included, top_dir, stack)
-
-    def _resolve(self, pattern: str, here: str, top_dir: str) -> list[str]:
-        """Files the include names that lie inside the checked tree, in nginx's (sorted) order.
-
-        nginx resolves a relative include against its prefix; checked repositories
-        keep configs anywhere, so the including file's folder and the top file's
-        folder are tried, and an absolute path is tried as its tails under the top
-        folder (`/etc/nginx/snippets/cors.conf` finds `snippets/cors.conf`).
-        """
-        if os.path.isabs(pattern):
-            parts = pattern.strip("/").split("/")
-            candidates = [pattern] + ["/".join(parts[i:]) for i in range(1, len(parts))]
-            bases = [top_dir]
-        else:
-            candidates, bases = [pattern], [here, top_dir, *self._ancestors(here)]
-        for candidate in candidates:
-            for base in bases:
-                full = candidate if os.path.isabs(candidate) else os.path.join(base, candidate)
-                found = sorted(glob.glob(full)) if glob.has_magic(full) else [full]
-                inside = [p for p in found if os.path.isfile(p) and self._inside(p)]
-                if inside:
-                    return [os.path.normpath(p) for p in inside]
-        return []
-
-    def _ancestors(self, folder: str) -> list[str]:
-        """Folders above ``folder`` inside the checked tree: where nginx's prefix usually is."""
-        out = []
-        current = os.path.dirname(os.path.abspath(folder))
-        while self._inside(current) and current not in out:
-            out.append(current)
-            parent = os.path.dirname(current)
-            if parent == current:
-                break
-            current = parent
-        return out
-
-    def _inside(self, path: str) -> bool:
-        real = os.path.realpath(path)
-        return any(os.path.commonpath([real, root]) == root for root in self.roots)
+            yield from self.read(included, stack)
 
 
 _TEXTS: dict[str, str] = {}

@@ -29,7 +29,7 @@ from origins_lint.model import Dialect
 
 MAX_REPEAT: Final = 1000  # RE2 and Go: "invalid repeat count" above it
 # escapes of a letter or digit that RE2 and Go accept outside a class
-_ESCAPES: Final = frozenset("afnrtvxAzbBdDsSwWpPQE0")
+_ESCAPES: Final = frozenset("afnrtvxAzbBdDsSwWpPQEC0")  # `\C`: one byte (RE2; Go refuses it)
 _OCTAL: Final = frozenset("01234567")
 _LOOKAROUND: Final = ("(?=", "(?!", "(?<=", "(?<!")
 _GROUP_STARTS: Final = {
@@ -43,13 +43,12 @@ _GROUP_STARTS: Final = {
 }
 _FLAGS = re.compile(r"\(\?(?:P?<[A-Za-z_][A-Za-z0-9_]*>|[imsU]*(?:-[imsU]+)?[:)])")
 _REPEAT = re.compile(r"\{(\d+)(?:(,)(\d*))?\}")
+_LITERAL_BRACE = re.compile(r"(?<!\\)\{,(\d*)\}")  # `{,3}` is text to RE2, a repeat to CPython
 # CPython errors that RE2 reports too (its own wording in parentheses)
 _SHARED_ERRORS: Final = (
     "missing )",  # missing closing )
     "unbalanced parenthesis",  # unexpected )
     "unterminated character set",  # missing closing ]
-    "nothing to repeat",  # missing argument to repetition operator
-    "multiple repeat",  # bad repetition operator
     "bad character range",  # bad character class range
     "min repeat greater than max repeat",  # bad repetition operator
     "bad escape (end of pattern)",  # trailing \
@@ -64,9 +63,11 @@ def refusal(pattern: str) -> str | None:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            sre_parse.parse(translate(pattern, Dialect.RE2))
+            sre_parse.parse(_LITERAL_BRACE.sub(r"\\{,\1\\}", translate(pattern, Dialect.RE2)))
     except re.error as error:
-        if any(error.msg.startswith(shared) for shared in _SHARED_ERRORS):
+        # RE2 reads `[\\d-z]` as a class, `-` and `z`; CPython calls it a bad range
+        shared = any(error.msg.startswith(known) for known in _SHARED_ERRORS)
+        if shared and "[:" not in pattern and not error.msg.startswith("bad character range \\"):
             where = f" at position {error.pos}" if error.pos is not None else ""
             return f"{error.msg}{where}"  # the same error in RE2
     except (RecursionError, OverflowError, ValueError):
@@ -75,45 +76,45 @@ def refusal(pattern: str) -> str | None:
 
 
 def _unsupported(pattern: str) -> str | None:
-    """The first construct RE2's syntax marks NOT SUPPORTED, scanned outside character classes."""
-    index, size, in_class, after_repeat, repeat_at = 0, len(pattern), False, 0, 0
+    """The first construct RE2 refuses that CPython's parser would accept or misread.
+
+    One scan, outside character classes but for their escapes; ``atom`` says whether there is
+    something a quantifier could repeat (RE2 repeats an assertion such as `^` or `\\b`, not a
+    group opening or an alternation), ``repeated`` that a quantifier was just read (1) or its
+    lazy `?` too (2).
+    """
+    index, size, in_class, atom, repeated, repeat_at = 0, len(pattern), False, False, 0, 0
     while index < size:
         char = pattern[index]
         if char == "\\":
             nxt = pattern[index + 1 : index + 2]
-            if nxt == "Q":  # quoted text runs to `\E`
-                end = pattern.find("\\E", index + 2)
-                index = size if end < 0 else end + 2
-                after_repeat = 0
-                continue
-            if not in_class and nxt.isdigit() and nxt != "0":
-                octal = nxt in _OCTAL and pattern[index + 2 : index + 3] in _OCTAL
-                if not octal:
+            end = index + 2
+            if nxt in "xpP" and pattern[end : end + 1] == "{":  # `\\x{41}`, `\\p{Greek}`
+                close = pattern.find("}", end)
+                end = size if close < 0 else close + 1
+            elif nxt == "Q":  # quoted text runs to `\\E`
+                close = pattern.find("\\E", end)
+                end = size if close < 0 else close + 2
+            elif nxt.isdigit() and nxt != "0":
+                if not (nxt in _OCTAL and pattern[end : end + 1] in _OCTAL):
                     return f"a back-reference `\\{nxt}`"
-            elif (
-                not in_class and nxt.isalnum() and nxt.isascii() and nxt not in _ESCAPES and not nxt.isdigit()
-            ):
+            elif not in_class and nxt.isascii() and nxt.isalpha() and nxt not in _ESCAPES:
                 return f"the escape `\\{nxt}`"
-            index += 2
-            after_repeat = 0
+            index, atom, repeated = end, True, 0
             continue
         if in_class:
             if char == "[" and pattern[index + 1 : index + 2] == ":":  # `[:alpha:]`
-                end = pattern.find(":]", index + 2)
-                index = size if end < 0 else end + 2
+                close = pattern.find(":]", index + 2)
+                index = size if close < 0 else close + 2
                 continue
-            if char == "]":
-                in_class = False
+            in_class = char != "]"
             index += 1
             continue
         if char == "[":
-            in_class = True
+            in_class, atom, repeated = True, True, 0
             index += 1
-            if pattern[index : index + 1] == "^":
-                index += 1
-            if pattern[index : index + 1] == "]":  # a `]` first in a class is literal
-                index += 1
-            after_repeat = 0
+            index += 1 if pattern[index : index + 1] == "^" else 0
+            index += 1 if pattern[index : index + 1] == "]" else 0  # a `]` first in a class is literal
             continue
         if char == "(" and pattern[index + 1 : index + 2] == "?":
             if pattern.startswith(_LOOKAROUND, index):
@@ -122,26 +123,29 @@ def _unsupported(pattern: str) -> str | None:
             for start, what in _GROUP_STARTS.items():
                 if pattern.startswith(start, index):
                     return what
-            if _FLAGS.match(pattern, index) is None:
+            flags = _FLAGS.match(pattern, index)
+            if flags is None:
                 return f"the group `{pattern[index : index + 4]}...` (flags other than i, m, s and U)"
+            # `(?i)` alone changes flags and leaves what came before repeatable; `(?i:` opens a group
+            index, atom, repeated = flags.end(), atom and flags.group(0).endswith(")"), 0
+            continue
         repeat = _REPEAT.match(pattern, index) if char == "{" else None
         if char in "*+?" or repeat is not None:
-            if after_repeat == 1 and char == "?":  # `*?`: the lazy form
-                after_repeat = 2
-                index += 1
+            end = repeat.end() if repeat is not None else index + 1
+            if repeated == 1 and char == "?":  # `*?`: the lazy form
+                index, repeated = end, 2
                 continue
-            if after_repeat:
-                end = repeat.end() if repeat is not None else index + 1
+            if repeated:
                 shown = pattern[repeat_at:end]
                 return f"a quantifier on a quantifier `{shown}` (possessive or nested)"
+            if not atom:
+                return f"a quantifier with nothing to repeat (`{pattern[index:end]}` at position {index})"
             if repeat is not None:
                 counts = [int(group) for group in (repeat.group(1), repeat.group(3)) if group]
                 if any(count > MAX_REPEAT for count in counts):
                     return f"a repeat count over {MAX_REPEAT} (`{repeat.group(0)}`)"
-            repeat_at = index
-            index = repeat.end() if repeat is not None else index + 1
-            after_repeat = 1
+            index, repeat_at, repeated = end, index, 1
             continue
-        after_repeat = 0
+        atom, repeated = char not in "(|", 0
         index += 1
     return None

@@ -237,6 +237,9 @@ class _Reader:
             if element.value is None or isinstance(element.value, dict | list):
                 continue
             text = str(element.value)
+            if manifests.template_expression(text) is not None:  # resolved by Spring, then split
+                out.append((text.strip(), element.location))
+                continue
             parts = [part.strip() for part in text.split(",")] if element is node else [text]
             values = [value for part in parts for value in comma_delimited(part) if value]
             trimmed = [trim_trailing_slash(value) for value in values]
@@ -249,11 +252,12 @@ class _Reader:
     def context(self) -> CorsContext:
         scope = f"spring:{self.group.prefix}"
         matchers: list[OriginMatcher] = []
-        for raw, at in self.items("allowedorigins"):
+        credentials = self.credentials()
+        for raw, at in self.placeholders("allowedorigins", credentials):
             # a `*` inside an origin is literal here (patterns go in allowedOriginPatterns)
             kind = MatcherKind.ANY if is_any(raw) else MatcherKind.NULL if is_null(raw) else MatcherKind.EXACT
             matchers.append(OriginMatcher(kind, raw, at, SPRING_EXACT, scope=scope))
-        for raw, at in self.items("allowedoriginpatterns"):
+        for raw, at in self.placeholders("allowedoriginpatterns", credentials):
             if is_any(raw):
                 matchers.append(
                     OriginMatcher(
@@ -262,7 +266,6 @@ class _Reader:
                 )
             else:
                 matchers.append(OriginMatcher(MatcherKind.REGEX, raw, at, SPRING_PATTERN, scope=scope))
-        credentials = self.credentials()
         rejected = self.refused(matchers, credentials)
         return CorsContext(
             matchers=[m for m in matchers if m.kind is not MatcherKind.ANY] if rejected else matchers,
@@ -275,6 +278,18 @@ class _Reader:
             max_age=self.max_age(),
             name=self.group.prefix,
         )
+
+    def placeholders(self, name: str, credentials: Setting[bool | None]) -> list[tuple[str, Location]]:
+        """The items, less those holding a property placeholder (`${CORS_ORIGINS:...}`), which Spring
+        resolves at start-up: each is said not analysed, with what its fixed text decides."""
+        out = []
+        for raw, at in self.items(name):
+            if manifests.template_expression(raw) is None:
+                out.append((raw, at))
+                continue
+            message = manifests.placeholder_origin(raw, credentials.value is not False)
+            self.result.problems.append(InputProblem(ProblemKind.NOT_ANALYSED, message, at))
+        return out
 
     def refused(self, matchers: list[OriginMatcher], credentials: Setting[bool | None]) -> str | None:
         """`*` in allowedOrigins with credentials: CorsConfiguration.validateAllowCredentials throws.

@@ -1,0 +1,253 @@
+"""What nginx refuses to load, found as nginx finds it, at the line nginx names (OL001).
+
+crossplane reads more than nginx accepts: after a closing quote it goes on reading the
+same word, where nginx stops with `unexpected "*"`. So the text is read again here with a
+port of nginx's own tokenizer (src/core/ngx_conf_file.c, `ngx_conf_read_token`), and the
+statements nginx would refuse are checked in file order, as `ngx_conf_parse` meets them:
+
+- argument counts from the modules' command tables, checked by `ngx_conf_handler`
+  ("invalid number of arguments"): `add_header` NGX_CONF_TAKE23, its third argument only
+  `always` (src/http/modules/ngx_http_headers_filter_module.c, `ngx_http_headers_add`);
+  `map` NGX_CONF_TAKE2 and each entry two words, or one for `hostnames`/`volatile`
+  (src/http/modules/ngx_http_map_module.c, `ngx_http_map`); `set` NGX_CONF_TAKE2 with a
+  `$name` (src/http/modules/ngx_http_rewrite_module.c, `ngx_http_rewrite_set`); `if`
+  NGX_CONF_1MORE with the condition forms of `ngx_http_rewrite_if_condition`;
+- a `map` key given twice: `ngx_hash_add_key` lowercases exact keys (a leading `\\` is
+  dropped first), so `"https://A.example.com"` after `"https://a.example.com"` is
+  "conflicting parameter".
+
+nginx names the line its reader is on: the `;` or `{` that ends the statement. Only the
+first problem is reported, as nginx stops at it. Files with `*_by_lua_block` are left to
+crossplane: the Lua module reads those blocks with a lexer of its own.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Final
+
+_REGEX_OPS: Final = frozenset({"~", "~*", "!~", "!~*"})
+_FILE_OPS: Final = frozenset({"-f", "!-f", "-d", "!-d", "-e", "!-e", "-x", "!-x"})
+_TABLES: Final = frozenset({"map", "geo", "types", "split_clients", "charset_map"})  # blocks of entries
+_CHECKED: Final = frozenset({"add_header", "set", "map", "if"})
+
+# nginx's tokens, as `ngx_conf_read_token` splits them: a `\\` escapes the next character
+# everywhere, `${` does not open a block, a quote only opens a word at its start, and only
+# space, `;` and `{` end an unquoted word (a `}` or `#` inside one is text)
+TOKEN: Final = re.compile(
+    r"""[ \t\r\n]*(?:\#[^\n]*[ \t\r\n]*)*  # space and comments before the token
+    (?:(?P<quoted>"(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*')
+    |(?P<unclosed>["'])
+    |(?P<punct>[;{}])
+    |(?P<word>(?:\\.|\$\{?|[^ \t\r\n;{}\#"'\\$])(?:\\.|\$\{?|[^ \t\r\n;{\\$])*)
+    |(?P<escape>\\)
+    |(?P<end>\Z))  # only space and comments were left: every offset is some token's""",
+    re.S | re.X,
+)
+_AFTER_QUOTE: Final = frozenset(" \t\r\n;{)")  # what may follow a closing quote
+
+_Word = tuple[str, int]  # the word as written (without its quotes), and the offset of its text
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    """Why nginx refuses the text: its message, the line it names, and where to point."""
+
+    message: str
+    line: int
+    column: int
+    fatal: bool  # the words differ from what crossplane read: nothing else can be trusted
+
+
+@dataclass(slots=True)
+class _Statement:
+    words: list[_Word]
+    end: int  # offset of the `;` or `{`: nginx names its line
+    block: list[_Statement] | None = None
+    parent: str = ""  # the name of the enclosing block's directive
+
+
+class _Stop(Exception):
+    def __init__(self, message: str, offset: int) -> None:
+        super().__init__(message)
+        self.message, self.offset = message, offset
+
+
+def position(text: str, offset: int) -> tuple[int, int]:
+    """(line, column) of an offset, both from 1."""
+    return text.count("\n", 0, offset) + 1, offset - text.rfind("\n", 0, offset)
+
+
+def first_rejection(text: str) -> Rejection | None:
+    """The first reason nginx refuses ``text``, among those modelled here."""
+    if "_by_lua_block" in text:
+        return None
+    statements: list[_Statement] = []
+    stop: _Stop | None = None
+    try:
+        _read(text, statements)
+    except _Stop as error:
+        stop = error
+    for statement in _in_order(statements):
+        found = _check(text, statement)
+        if found is not None:
+            return found
+    if stop is not None and stop.message.startswith('unexpected "') and stop.message != 'unexpected "}"':
+        return Rejection(stop.message, *position(text, stop.offset), fatal=True)
+    return None  # end-of-file and brace errors: crossplane's reading locates them better
+
+
+def _in_order(statements: list[_Statement]) -> list[_Statement]:
+    """Statements as nginx handles them: a block's directive at its `{`, then its contents."""
+    out: list[_Statement] = []
+    pending = list(reversed(statements))
+    while pending:
+        statement = pending.pop()
+        out.append(statement)
+        pending.extend(reversed(statement.block or []))
+    return out
+
+
+def _read(text: str, into: list[_Statement]) -> None:
+    """``ngx_conf_read_token`` and ``ngx_conf_parse`` over a string: statements, blocks nested.
+
+    A stack, not recursion: the depth is the input's. Only statements this module checks
+    keep their words; the others keep their name, for the blocks they open.
+    """
+    open_blocks: list[tuple[list[_Statement], str]] = [(into, "")]
+    words: list[_Word] = []
+    for match in TOKEN.finditer(text):
+        kind = match.lastgroup
+        if kind == "word":
+            words.append((match.group(kind), match.start(kind)))
+        elif kind == "quoted":
+            words.append((match.group(kind)[1:-1], match.start(kind) + 1))
+            after = match.end()
+            if after < len(text) and text[after] not in _AFTER_QUOTE:
+                raise _Stop(f'unexpected "{text[after]}"', after)
+        elif kind == "punct":
+            char, at = match.group(kind), match.start(kind)
+            if char == "}":
+                if words or len(open_blocks) == 1:
+                    raise _Stop('unexpected "}"', at)
+                open_blocks.pop()
+                continue
+            if not words:
+                raise _Stop(f'unexpected "{char}"', at)
+            current, parent = open_blocks[-1]
+            statement = _Statement(words, at, parent=parent)
+            current.append(statement)
+            if char == "{":
+                statement.block = []
+                open_blocks.append((statement.block, words[0][0]))
+            words = []
+        else:  # the end, or a quote or a backslash that runs to it
+            break
+    if words:
+        raise _Stop('unexpected end of file, expecting ";" or "}"', len(text))
+    if len(open_blocks) > 1:
+        raise _Stop('unexpected end of file, expecting "}"', len(text))
+
+
+def _check(text: str, statement: _Statement) -> Rejection | None:
+    words = statement.words
+    name = words[0][0]
+    if name not in _CHECKED or (statement.parent in _TABLES and statement.block is None):
+        return None  # entries of a table are not directives (a `map` checks its own)
+    count = len(words) - 1
+    problem: str | None = None
+    at = words[0]
+    if name == "add_header" and statement.block is None:
+        if count not in (2, 3):
+            problem = 'invalid number of arguments in "add_header" directive'
+        elif count == 3 and words[3][0] != "always":
+            problem, at = f'invalid parameter "{words[3][0]}"', words[3]
+    elif name == "set" and statement.block is None:
+        if count != 2:
+            problem = 'invalid number of arguments in "set" directive'
+        elif not words[1][0].startswith("$"):
+            problem, at = f'invalid variable name "{words[1][0]}"', words[1]
+    elif name == "map" and statement.block is not None:
+        if count != 2:
+            problem = 'invalid number of arguments in "map" directive'
+        else:
+            return _check_map(text, statement)
+    elif name == "if" and statement.block is not None:
+        found = _if_condition(words)
+        if found is not None:
+            problem, at = found
+    if problem is None:
+        return None
+    return _at(text, problem, statement, at)
+
+
+def _at(text: str, message: str, statement: _Statement, word: _Word) -> Rejection:
+    """At the line nginx names (the statement's end), on the word to blame when it is there."""
+    line, column = position(text, statement.end)
+    word_line, word_column = position(text, word[1])
+    return Rejection(message, line, word_column if word_line == line else column, False)
+
+
+def _check_map(text: str, statement: _Statement) -> Rejection | None:
+    seen: dict[str, _Statement] = {}
+    hostnames, default = False, None
+    for entry in statement.block or []:
+        words = entry.words
+        first = words[0][0]
+        if entry.block is not None:
+            return None  # nginx refuses a block here too, with a message of its own: not modelled
+        if len(words) == 1 and first in ("hostnames", "volatile"):
+            hostnames = hostnames or first == "hostnames"
+            continue
+        if len(words) != 2:
+            return _at(text, "invalid number of the map parameters", entry, words[0])
+        if first == "default":
+            if default is not None:
+                line = position(text, default.end)[0]
+                return _at(
+                    text, f"duplicate default map parameter (the first is at line {line})", entry, words[0]
+                )
+            default = entry
+            continue
+        if first == "include" or first.startswith("~"):
+            continue
+        key = first[1:] if first.startswith("\\") else first
+        if hostnames and (key.startswith((".", "*")) or key.endswith(".*")):
+            continue  # wildcard keys conflict by rules of their own
+        key = key.lower()
+        if key in seen:
+            line = position(text, seen[key].end)[0]
+            message = f'conflicting parameter "{key}" (the same key as line {line}; map keys ignore case)'
+            return _at(text, message, entry, words[0])
+        seen[key] = entry
+    return None
+
+
+def _if_condition(words: list[_Word]) -> tuple[str, _Word] | None:
+    """`ngx_http_rewrite_if_condition`'s refusals: the forms `($v)`, `($v op value)`, `(-f path)`."""
+    args = [w[0] for w in words[1:]]
+    if not args or not args[0].startswith("("):
+        return f'invalid condition "{args[0] if args else ""}"', words[min(1, len(words) - 1)]
+    cur = 1 if args[0] == "(" else 0
+    if args[0] != "(":
+        args[0] = args[0][1:]
+    last = len(args) - 1
+    if not args[last].endswith(")"):
+        return f'invalid condition "{args[last]}"', words[last + 1]
+    if args[last] == ")":
+        last -= 1
+    else:
+        args[last] = args[last][:-1]
+    if cur > last:
+        return f'invalid condition "{args[min(cur, len(args) - 1)]}"', words[-1]
+    subject = args[cur]
+    if len(subject) > 1 and subject.startswith("$"):
+        if cur != last and cur + 2 != last:
+            return f'invalid condition "{subject}"', words[cur + 1]
+        if cur != last and args[cur + 1] not in ("=", "!=", *_REGEX_OPS):
+            return f'unexpected "{args[cur + 1]}" in condition', words[cur + 2]
+        return None
+    if subject in _FILE_OPS and cur + 1 == last:
+        return None
+    return f'invalid condition "{subject}"', words[cur + 1]
