@@ -92,25 +92,6 @@ CASES = [case for engine in ENGINES for case in _load(engine)]
 # Cases where origins-lint still answers differently from the engine: id -> diagnosis.
 # The test asserts that each still disagrees; when a fix lands, remove the entry.
 KNOWN_GAPS: dict[str, str] = {
-    "ingress-nginx/e2e-schemeless-item-skipped/http://origin.cors.com:8080": (
-        "engine: not-admitted, origins-lint: admitted-with-credentials. REGRESSION after merging "
-        "bbb804f (i18-match) and 17c8dd2 (i18-parse): the controller skips `origin.cors.com:8080` "
-        "(corsOriginRegex needs `scheme://`; e2e 'should allow correct origins' expects no header "
-        "for it, and real nginx agrees), but the item stays an active exact matcher and admit.py "
-        "now runs the ingress-nginx template regex on it: `(origin\\.cors\\.com:8080)$` matches the "
-        "end of `http://origin.cors.com:8080`, so `match` admits it with credentials. A skipped "
-        "item must admit nothing: i18-parse, mark it as not served (it is not in CorsAllowOrigin, "
-        "so the template never sees it); i18-match, do not build the template regex for an item "
-        "the controller skipped. [i18-parse + i18-match]"
-    ),
-    "envoy/empty-origin-list/http://test-host": (
-        "engine: not-admitted, origins-lint: unknown. a CorsPolicy with no "
-        "`allow_origin_string_match` (CorsFilterTest.OptionsRequestEmptyOriginList: every origin "
-        "is invalid) is not recognised as Envoy (detect needs that key), so the file is OL003 and "
-        "`match` says unknown; the engine admits nothing. Either recognise a CORS policy by its "
-        "`@type`/`envoy.filters.http.cors` key, or accept this as unknown (then this case stays a "
-        "known gap). [i18-parse]"
-    ),
     "okta/api-invalid-origin/https://example.com": (
         "engine: config-rejected, origins-lint: not-admitted. Okta's API refuses an origin "
         "without a scheme (Trusted Origins API docs, 'Invalid request example': `example.com` -> "
