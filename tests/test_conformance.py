@@ -14,7 +14,11 @@ the file records what the engine does:
   or its API or admission check refuses it), so nothing is admitted.
 
 An Okta case may name another `scope` (`redirect`, `iframe_embed`): the answer is then
-`admitted` or `not-admitted` for that use of the trusted origin.
+`admitted` or `not-admitted` for that use of the trusted origin. A `derived` note marks an
+answer that the cited test does not state itself but the cited code decides (the test's
+bare `localhost` written as a browser Origin, a bypass the code's regex admits); every
+ingress-nginx answer, derived or not, is also checked against a real nginx serving the
+controller's CORS block (`test_ingress_nginx_answers_hold_in_real_nginx`).
 
 The test writes the configuration under its own file name, runs `origins-lint match` and
 `origins-lint check` on it, and derives our answer: `config-rejected` when `check` says
