@@ -197,6 +197,7 @@ def file_holds(format_name: str, data: bytes, forced: bool) -> CheckResult:
         assert took < SECONDS_PER_INPUT, (format_name, f"{took:.1f} s")
     json.loads(outputs["json"])
     json.loads(outputs["sarif"])
+    json.loads(outputs["gitlab"])
     ET.fromstring(outputs["junit"])
     # the runner reads lines split at \n and \r: one command per finding, then the summary
     *annotations, summary, end = re.split("\r|\n", outputs["github"])

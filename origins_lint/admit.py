@@ -12,12 +12,15 @@ as a template placeholder, or what a parser reported as not analysed or unread).
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from origins_lint import formats
 from origins_lint.exact import exact_admits, null_admits, served, wildcard_admits
 from origins_lint.model import (
+    PLACEHOLDER,
     CorsContext,
     Location,
     MatcherKind,
@@ -29,8 +32,9 @@ from origins_lint.rules.facts import AFFIXES, analysis, regex
 
 # what a parser reports about text it did not read: such text may hold an entry that admits the origin
 UNREAD = (ProblemKind.NOT_ANALYSED, ProblemKind.UNKNOWN_FORMAT)
+# entries written as list items, which an engine may skip (Engine.served)
+LISTED = (MatcherKind.EXACT, MatcherKind.WILDCARD, MatcherKind.NULL)
 # placeholders a template engine fills in later: `{{ .Values.origin }}`, `${domain}`
-_PLACEHOLDER = re.compile(r"\{\{.*?\}\}|\$\{[^}]*\}", re.DOTALL)
 
 
 class Verdict(StrEnum):
@@ -97,12 +101,12 @@ def decide(matcher: OriginMatcher, origin: str) -> bool | None:
     kind = matcher.kind
     if kind in (MatcherKind.ANY, MatcherKind.REFLECTED):
         return True
-    if not served(matcher.raw, matcher.engine):
+    if kind in (MatcherKind.EXACT, MatcherKind.WILDCARD) and PLACEHOLDER.search(matcher.raw):
+        return _templated(matcher.raw, origin)
+    if kind in LISTED and not served(matcher.raw, matcher.engine):
         return False  # the engine skips the item (ingress-nginx: not `scheme://host[:port]`)
     if kind is MatcherKind.NULL:
         return null_admits(origin, matcher.engine)
-    if kind in (MatcherKind.EXACT, MatcherKind.WILDCARD) and _PLACEHOLDER.search(matcher.raw):
-        return _templated(matcher.raw, origin)
     if kind is MatcherKind.EXACT:
         return exact_admits(matcher.raw, origin, matcher.engine)
     if kind is MatcherKind.WILDCARD:
@@ -121,7 +125,7 @@ def admits(matcher: OriginMatcher, origin: str) -> bool:
 def _templated(raw: str, origin: str) -> bool | None:
     """A value with placeholders: its fixed text can rule an origin out (`http://${domain}` never
     admits an `https://` origin), never in."""
-    pieces = _PLACEHOLDER.split(raw)
+    pieces = PLACEHOLDER.split(raw)
     shape = ".*".join(re.escape(piece) for piece in pieces)
     return None if re.fullmatch(shape, origin, re.DOTALL) else False
 
@@ -164,18 +168,28 @@ def answer(files: list[ParsedFile], origin: str) -> Answer:
     """Every active entry that admits the origin, and every one (or unread text) that might.
 
     One nginx entry serves several locations; it is listed again only when it is used there
-    with different credentials.
+    with different credentials. A file another one includes is answered for there, where its
+    variables are set (as `check` reports it), not again on its own.
     """
     result = Answer()
     seen: set[tuple[object, ...]] = set()
+    covered = {
+        real for parsed in files for path in parsed.included if (real := _real(path)) != _real(parsed.path)
+    }
     for parsed in files:
+        if _real(parsed.path) in covered:
+            continue
         for problem in parsed.problems:
-            if problem.kind in UNREAD:
+            where = problem.location
+            spot = (_real(where.path), where.line, where.column, problem.message)
+            if problem.kind in UNREAD and spot not in seen:
+                seen.add(spot)
                 result.undecided.append(Undecided(problem.location, problem.message, kind=problem.kind.value))
         for document in parsed.documents:
             result.refused.extend(Refusal(c.location, c.rejected) for c in document.contexts if c.rejected)
             for context, matcher in document.matchers():
-                key = (matcher.location, matcher.raw, context.credentials_for(matcher))
+                at = matcher.location
+                key = (_real(at.path), at.line, at.column, matcher.raw, context.credentials_for(matcher))
                 if key in seen or context.rejected is not None:
                     continue
                 refused = browser_refuses(context, matcher)
@@ -195,3 +209,8 @@ def answer(files: list[ParsedFile], origin: str) -> Answer:
                         )
                     )
     return result
+
+
+def _real(path: str) -> str:
+    """The file a path stands for, as `check` resolves it (symlinks, a copy of /etc/nginx)."""
+    return os.path.realpath(formats.stand_in(path) or path)

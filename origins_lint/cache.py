@@ -8,15 +8,23 @@ could add `.origins-lint-cache/` with entries that say its risky file is clean. 
 file carries an HMAC made with a key that lives outside the checked tree, in the user's cache
 folder (`$XDG_CACHE_HOME/origins-lint/key`); a cache file written anywhere else, or edited,
 fails the check and is ignored. Entries are JSON, never pickle: reading them runs no code.
+
+The folder itself comes with the checked tree too, so nothing is written by path through it: the
+root of the tree is opened once, `.origins-lint-cache` under it with `O_NOFOLLOW | O_DIRECTORY`,
+and every file in it is created relative to that descriptor (`O_NOFOLLOW | O_EXCL`, then renamed
+over its name, which replaces a planted symlink instead of writing through it). A cache folder
+that is a symlink or belongs to another user is not used, and the run says so.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import json
 import os
 import secrets
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +38,25 @@ from origins_lint.model import Finding, Fix, Location, Severity
 CACHE_DIR = ".origins-lint-cache"
 KEY_BYTES = 32
 FORMAT_VERSION = 2  # 2: the body holds the fix dry runs too
+GITIGNORE = b"# made by origins-lint\n*\n"
+CACHEDIR_TAG = b"Signature: 8a477f597d28d172789f06886806bc55\n# origins-lint result cache\n"
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_DIRECTORY = getattr(os, "O_DIRECTORY", 0)
+_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+
+
+def cache_root(paths: list[str]) -> Path:
+    """Where the cache goes: the git work tree holding the first path, else that path's folder.
+
+    Never the current folder merely because the run started there: a check of `../other` must
+    not leave a cache here, nor read one from here.
+    """
+    first = paths[0] if paths else "."
+    folder = Path(os.path.realpath(first if os.path.isdir(first) else os.path.dirname(first) or "."))
+    for candidate in (folder, *folder.parents):
+        if os.path.lexists(candidate / ".git"):
+            return candidate
+    return folder
 
 
 def text_hash(text: str) -> str:
@@ -94,21 +121,30 @@ class ResultCache:
 
     path: Path
     secret: bytes
+    folder_fd: int = -1  # the opened `.origins-lint-cache`: every file in it is reached through this
     entries: dict[str, Any] = field(default_factory=dict)
     fixes: dict[str, Any] = field(default_factory=dict)  # fix dry runs by `fix_key`
     used_fixes: set[str] = field(default_factory=set)
     changed: bool = False
 
     @classmethod
-    def open(cls, folder: Path, job: Job) -> ResultCache | None:
+    def open(cls, root: Path, job: Job, warnings: list[str]) -> ResultCache | None:
+        """The cache under ``root``, or None (no caching) when it cannot be used safely.
+
+        A folder that is a symlink or is owned by someone else is refused with a warning in
+        ``warnings``; one that cannot be made at all (a read-only tree) only costs speed.
+        """
         secret = _secret()
         if secret is None:
             return None
-        cache = cls(folder / CACHE_DIR / f"{settings_key(job)}.json", secret)
-        try:
-            mac, _, body = cache.path.read_bytes().partition(b"\n")
-        except OSError:
+        folder_fd = _open_folder(root, warnings)
+        if folder_fd < 0:
+            return None
+        cache = cls(root / CACHE_DIR / f"{settings_key(job)}.json", secret, folder_fd)
+        data = _read_regular(cache.path.name, folder_fd)
+        if data is None:
             return cache
+        mac, _, body = data.partition(b"\n")
         expected = hmac.new(secret, body, hashlib.sha256).hexdigest().encode("ascii")
         if hmac.compare_digest(mac, expected):
             try:
@@ -117,6 +153,11 @@ class ResultCache:
             except (ValueError, KeyError, TypeError):
                 cache.entries, cache.fixes = {}, {}
         return cache
+
+    def close(self) -> None:
+        if self.folder_fd >= 0:
+            os.close(self.folder_fd)
+            self.folder_fd = -1
 
     def get(self, path: str, digest: str, read: Callable[[str], str | None]) -> FileOutcome | bool | None:
         """The cached outcome (None: skipped as unknown), or False when there is none that still holds.
@@ -182,26 +223,97 @@ class ResultCache:
         """Write the cache file atomically; a cache that cannot be written is only a slower next run."""
         if not self.changed:
             return
-        from origins_lint.writes import write_atomically
-
         files = {path: entry for path, entry in self.entries.items() if os.path.exists(path)}
         fixes = {key: self.fixes[key] for key in self.used_fixes}  # what this run asked for
         body = json.dumps({"files": files, "fixes": fixes}, separators=(",", ":"), sort_keys=True).encode(
             "utf-8", "surrogatepass"
         )
         mac = hmac.new(self.secret, body, hashlib.sha256).hexdigest().encode("ascii")
-        folder = self.path.parent
+        if self.folder_fd < 0:
+            return
         try:
-            folder.mkdir(parents=True, exist_ok=True)
-            if not (folder / ".gitignore").exists():
-                (folder / ".gitignore").write_text("# made by origins-lint\n*\n", encoding="utf-8")
-                (folder / "CACHEDIR.TAG").write_text(
-                    "Signature: 8a477f597d28d172789f06886806bc55\n# origins-lint result cache\n",
-                    encoding="utf-8",
-                )
-            write_atomically(self.path, mac + b"\n" + body)
+            for name, content in ((".gitignore", GITIGNORE), ("CACHEDIR.TAG", CACHEDIR_TAG)):
+                if _read_regular(name, self.folder_fd) != content:
+                    _write_in(self.folder_fd, name, content)
+            _write_in(self.folder_fd, self.path.name, mac + b"\n" + body)
         except OSError:
             pass
+
+
+def _open_folder(root: Path, warnings: list[str]) -> int:
+    """`.origins-lint-cache` under ``root``, made if missing and opened without following a symlink."""
+    shown = str(root / CACHE_DIR)
+    try:
+        root_fd = os.open(root, os.O_RDONLY | _DIRECTORY | _CLOEXEC)
+    except OSError:
+        return -1
+    try:
+        try:
+            os.mkdir(CACHE_DIR, 0o755, dir_fd=root_fd)
+        except FileExistsError:
+            pass
+        except OSError:
+            return -1
+        try:
+            info = os.stat(CACHE_DIR, dir_fd=root_fd, follow_symlinks=False)
+        except OSError:
+            return -1
+        if stat.S_ISLNK(info.st_mode):
+            warnings.append(f"{shown} is a symlink; the result cache is not used (remove it)")
+            return -1
+        if not stat.S_ISDIR(info.st_mode):
+            return -1  # a file where the folder would go: no cache, only a slower run
+        try:
+            folder_fd = os.open(CACHE_DIR, os.O_RDONLY | _DIRECTORY | _NOFOLLOW | _CLOEXEC, dir_fd=root_fd)
+        except OSError:
+            warnings.append(f"{shown} cannot be opened safely; the result cache is not used")
+            return -1
+        owner = os.fstat(folder_fd).st_uid
+        if hasattr(os, "getuid") and owner != os.getuid():
+            os.close(folder_fd)
+            warnings.append(
+                f"{shown} belongs to another user (uid {owner}); the result cache is not used (remove it)"
+            )
+            return -1
+        return folder_fd
+    finally:
+        os.close(root_fd)
+
+
+def _read_regular(name: str, folder_fd: int) -> bytes | None:
+    """A cache file's bytes; None when it is missing or not a regular file (a symlink, a FIFO)."""
+    try:
+        fd = os.open(name, os.O_RDONLY | _NOFOLLOW | os.O_NONBLOCK | _CLOEXEC, dir_fd=folder_fd)
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        with os.fdopen(os.dup(fd), "rb") as handle:
+            return handle.read()
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+def _write_in(folder_fd: int, name: str, data: bytes) -> None:
+    """Write ``name`` in the opened folder: a new file (never through a symlink), then renamed over
+    the name, so a symlink planted there is replaced, not followed; readers see old or new."""
+    temporary = f".{name}.{secrets.token_hex(8)}.tmp"
+    fd = os.open(
+        temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC, 0o644, dir_fd=folder_fd
+    )
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, name, src_dir_fd=folder_fd, dst_dir_fd=folder_fd)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary, dir_fd=folder_fd)
+        raise
 
 
 def fix_key(path: str, format_name: str, text: str, fixes: list[tuple[Location, Fix]]) -> str:

@@ -16,21 +16,24 @@ from argparse import ArgumentParser, ArgumentTypeError, Namespace
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from origins_lint import __version__
-from origins_lint.report.safe import encodable, printable
+from origins_lint.report.safe import encodable, line_start, printable
 
 if TYPE_CHECKING:
     from origins_lint.check import CheckResult, ProgressHook
     from origins_lint.config import Config
+    from origins_lint.model import InputProblem
+    from origins_lint.source import Source
 
-OUTPUT_FORMATS = ("text", "json", "sarif", "github", "junit")
+OUTPUT_FORMATS = ("text", "json", "sarif", "github", "junit", "gitlab")
 LIST_FORMATS = ("text", "json")
 SEVERITIES = ("critical", "high", "medium", "low", "info")
 
 # --output-file names that say which format they want when -f is not given
 SUFFIX_FORMATS = {".sarif": "sarif", ".json": "json", ".xml": "junit"}
+STDIN = "-"  # the path that reads stdin, as with ruff and yamllint
 
 
 class Exit(Exception):
@@ -41,8 +44,30 @@ class Exit(Exception):
         self.code = code
 
 
+def _out(text: str) -> None:
+    """Write to stdout; a reader that went away (`| head -1`) ends the output, not the run."""
+    try:
+        sys.stdout.write(encodable(text))
+    except BrokenPipeError:
+        stdout_closed()
+
+
+def stdout_closed() -> None:
+    """Point stdout at /dev/null, so that what is still buffered (flushed at exit) goes nowhere quietly.
+
+    Python's own advice for SIGPIPE (the `signal` module's documentation, "Note on SIGPIPE"): the exit
+    code stays the verdict (0 or 1) and no message or traceback is printed.
+    """
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # stdout is no file (a test's StringIO): nothing to do
+        pass
+
+
 def _say(text: str = "") -> None:
-    sys.stdout.write(encodable(f"{text}\n"))
+    _out(f"{text}\n")
 
 
 def _warn(text: str) -> None:
@@ -57,43 +82,37 @@ def _fail(message: str) -> Exit:
 def check(args: Namespace) -> None:
     """Check files and folders for risky CORS and trusted-origin entries."""
     from origins_lint import formats
-    from origins_lint.config import ConfigError, check_selectors, find_config, load_config
-    from origins_lint.model import Severity
+    from origins_lint.config import ConfigError
 
     try:
-        settings = load_config(args.config if args.config is not None else find_config(Path.cwd()))
-        if args.select:
-            settings.select = tuple(_split(args.select))
-            check_selectors(settings.select, "--select")
-        if args.ignore:
-            settings.ignore = tuple(_split(args.ignore))
-            check_selectors(settings.ignore, "--ignore")
+        paths = _paths(args)
+        groups = _configured(args, paths)
     except ConfigError as error:
         raise _fail(str(error)) from None
-    if args.fail_on is not None:
-        settings.fail_on = Severity.parse(args.fail_on)
-    if args.exclude:
-        settings.exclude = (*settings.exclude, *args.exclude)
     if args.input_format is not None and args.input_format not in formats.NAMES:
         raise _fail(f"unknown input format `{args.input_format}`; known: {', '.join(formats.NAMES)}")
-    chosen = _output_format(args.output_format, args.output_file)
+    chosen, extra_outputs = _outputs(args.output_format, args.output_file)
+    given = _stdin(args, groups)
     if args.statistics and chosen not in ("text", "json"):
         raise _fail("--statistics prints text or json; drop --output-format or pick one of those")
     if args.fix and args.diff:
         raise _fail("--fix writes the changes and --diff only shows them; pick one")
     if args.write_baseline is not None and args.baseline is not None:
         raise _fail("--write-baseline records every finding; it cannot be combined with --baseline")
+    if given and (args.fix or args.diff):
+        raise _fail("--fix and --diff change files on disk; they cannot be used on stdin (`-`)")
     run = _Run(
-        args.paths or ["."],
-        settings,
+        groups,
         args.input_format,
         _progress_hook(),
         args.skip_unknown,
         args.jobs,
-        not args.no_cache,
+        not args.no_cache and not given,
+        given,
     )
     if args.diff:
-        raise Exit(_show_diff(run))
+        code = _show_diff(run)
+        raise Exit(0 if code == 1 and args.exit_zero else code)
     result = _fixed(run) if args.fix else run()
     if args.write_baseline is not None:
         from origins_lint.baseline import write_baseline as record
@@ -103,13 +122,121 @@ def check(args: Namespace) -> None:
         raise Exit(2 if result.internal_errors else 0)
     if args.baseline is not None:
         _apply_baseline(result, args.baseline)
-    _emit(_render(result, chosen, args.statistics, args.output_file is None), args.output_file)
+    _emit(_render(result, chosen, args.statistics, args.output_file is None, args.quiet), args.output_file)
+    _write_outputs(result, extra_outputs, args)
+    for message in result.warnings:
+        _warn(f"origins-lint: warning: {printable(message)}")
     for message in result.internal_errors:
         _warn(f"origins-lint: {printable(message)} (please report this bug)")
     if result.internal_errors:
         raise Exit(2)
-    failing = any(f.severity >= settings.fail_on for f in result.findings)
-    raise Exit(1 if failing else 0)
+    fail_on = min(settings.fail_on for _, settings in groups)  # the strictest, when configs differ
+    failing = any(f.severity >= fail_on for f in result.findings)
+    raise Exit(1 if failing and not args.exit_zero else 0)
+
+
+def _extend(settings: Config, args: Namespace) -> None:
+    """`--extend-select` and `--extend-ignore` add to the config's lists (ruff's options of the same name)."""
+    from origins_lint.config import check_selectors
+
+    if args.extend_select:
+        added = tuple(_split(args.extend_select))
+        check_selectors(added, "--extend-select")
+        settings.select = (*settings.select, *added)
+    if args.extend_ignore:
+        added = tuple(_split(args.extend_ignore))
+        check_selectors(added, "--extend-ignore")
+        settings.ignore = (*settings.ignore, *added)
+
+
+def _outputs(given: list[str] | None, output_file: Path | None) -> tuple[str, list[tuple[str, Path]]]:
+    """The report for stdout (or `-o`), and the `FORMAT:FILE` reports written beside it."""
+    plain = [value for value in given or [] if ":" not in value]
+    pairs = [value.partition(":") for value in given or [] if ":" in value]
+    if len(plain) > 1:
+        raise _fail(
+            f"one --output-format goes to {output_file or 'stdout'}, not {len(plain)}; "
+            "write the others with FORMAT:FILE (`-f sarif:results.sarif`)"
+        )
+    return _output_format(plain[0] if plain else None, output_file), [
+        (name, Path(file)) for name, _, file in pairs
+    ]
+
+
+def _write_outputs(result: CheckResult, outputs: list[tuple[str, Path]], args: Namespace) -> None:
+    """Each `FORMAT:FILE` report; with `-o`, the summary on stderr, so a CI log is never empty."""
+    for name, file in outputs:
+        _emit(_render(result, name, False, False, args.quiet), file)
+    if args.output_file is not None and not args.quiet and not args.statistics:
+        from origins_lint.report.text import summary
+
+        _warn(summary(result))
+
+
+def _paths(args: Namespace) -> list[str]:
+    """The paths to check; `-` (or `--stdin-filename` alone) stands for stdin, under the name
+    `--stdin-filename` gives it, so that name picks the format and the config that governs it."""
+    paths = list(args.paths) or ([STDIN] if args.stdin_filename is not None else ["."])
+    if STDIN not in paths:
+        if args.stdin_filename is not None:
+            raise _fail("--stdin-filename names what `-` reads; give `-` as the path")
+        return paths
+    if paths.count(STDIN) > 1:
+        raise _fail("`-` (stdin) can be given once")
+    name: str = args.stdin_filename or STDIN
+    return [name if path == STDIN else path for path in paths]
+
+
+def _stdin(args: Namespace, groups: list[tuple[list[str], Config]]) -> dict[str, Source | InputProblem]:
+    """What `-` reads, named as `--stdin-filename` says: how editors and pre-commit-style tools pass a
+    buffer that is not saved yet. Its config's per-file settings apply to it, and messages show it."""
+    if STDIN not in args.paths and not (not args.paths and args.stdin_filename is not None):
+        return {}
+    from origins_lint.source import decode, problem
+
+    name: str = args.stdin_filename or STDIN
+    limit = next(settings for paths, settings in groups if name in paths).limits.file_size
+    data = sys.stdin.buffer.read(limit + 1)
+    source = (
+        problem(name, f"stdin is too large to check (the limit is {limit:,} bytes: raise `max-file-size`)")
+        if len(data) > limit
+        else decode(name, data)
+    )
+    return {name: source}
+
+
+def _configured(args: Namespace, paths: list[str]) -> list[tuple[list[str], Config]]:
+    """The paths grouped by the config that governs them (the nearest one upward from each, or
+    `--config`), each config with the command line's `--select`, `--ignore`, `--fail-on` and
+    `--exclude` applied. Raises ConfigError."""
+    from origins_lint.config import check_selectors, config_for, load_config
+    from origins_lint.model import Severity
+
+    found: dict[Path | None, list[str]] = {}
+    seen: dict[Path, Path | None] = {}
+    for path in paths:
+        governing = args.config if args.config is not None else config_for(path, seen)
+        found.setdefault(governing, []).append(path)
+    groups = []
+    for config_path, members in found.items():
+        settings = load_config(config_path)
+        if args.select:
+            settings.select = tuple(_split(args.select))
+            settings.set_by["select"] = "--select"
+            check_selectors(settings.select, "--select")
+        if args.ignore:
+            settings.ignore = tuple(_split(args.ignore))
+            settings.set_by["ignore"] = "--ignore"
+            check_selectors(settings.ignore, "--ignore")
+        _extend(settings, args)
+        if args.no_respect_gitignore:
+            settings.respect_gitignore = False
+        if args.fail_on is not None:
+            settings.fail_on = Severity.parse(args.fail_on)
+        if args.exclude:
+            settings.exclude = (*settings.exclude, *args.exclude)
+        groups.append((members, settings))
+    return groups
 
 
 def _output_format(given: str | None, output_file: Path | None) -> str:
@@ -127,30 +254,36 @@ def _output_format(given: str | None, output_file: Path | None) -> str:
 class _Run:
     """One check over the same paths and settings; `--fix` runs it again after each round of edits."""
 
-    paths: list[str]
-    settings: Config
+    groups: list[tuple[list[str], Config]]  # paths, and the config that governs them
     input_format: str | None
     hook: ProgressHook
     skip_unknown: bool
     jobs: int | None
     cache: bool
+    given: dict[str, Source | InputProblem]
 
     def __call__(self) -> CheckResult:
-        from origins_lint.check import run_check
+        from origins_lint.check import merged, run_check
         from origins_lint.discover import PathError
 
         try:
-            return run_check(
-                self.paths,
-                self.settings,
-                self.input_format,
-                self.hook,
-                self.skip_unknown,
-                jobs=self.jobs,
-                cache=self.cache,
+            return merged(
+                [
+                    run_check(
+                        paths,
+                        settings,
+                        self.input_format,
+                        self.hook,
+                        self.skip_unknown,
+                        jobs=self.jobs,
+                        cache=self.cache,
+                        given={path: source for path, source in self.given.items() if path in paths},
+                    )
+                    for paths, settings in self.groups
+                ]
             )
         except PathError as error:
-            raise _fail(str(error)) from None
+            raise _fail(printable(str(error))) from None
 
 
 MAX_FIX_ROUNDS = 10  # one fix can expose another (a canonical origin turns out to be a duplicate)
@@ -182,7 +315,7 @@ def _fixed(run: _Run) -> CheckResult:
 
 def _say_declined(result: CheckResult) -> None:
     for loc, reason in sorted(result.declined_fixes, key=lambda d: (d[0].path, d[0].line, d[0].column)):
-        _warn(f"{printable(loc.path)}:{loc.line}:{loc.column}: not fixed: {reason}")
+        _warn(f"{line_start(loc.path)}:{loc.line}:{loc.column}: not fixed: {printable(reason)}")
 
 
 def _show_diff(run: _Run) -> int:
@@ -192,7 +325,7 @@ def _show_diff(run: _Run) -> int:
     result = run()
     changes = plan(result)
     diff = "".join(unified_diff(change) for change in changes)
-    sys.stdout.write(encodable("\n".join(printable(line) for line in diff.split("\n"))))
+    _out("\n".join(printable(line) for line in diff.split("\n")))
     count = sum(len(change.applied) for change in changes)
     _say_declined(result)
     _warn(f"origins-lint: {count} fix(es) would be applied")
@@ -209,23 +342,25 @@ def _apply_baseline(result: CheckResult, path: Path) -> None:
     result.findings, result.baselined = new_findings(result.findings, accepted)
 
 
-def _render(result: CheckResult, chosen: str, statistics: bool, to_terminal: bool) -> str:
+def _render(
+    result: CheckResult, chosen: str, statistics: bool, to_terminal: bool, quiet: bool = False
+) -> str:
     from origins_lint.report import Style, renderer
 
     if statistics:
         from origins_lint.report.statistics import render_json, render_text
 
-        return render_json(result) if chosen == "json" else render_text(result)
+        return render_json(result) if chosen == "json" else render_text(result, not quiet)
     terminal = to_terminal and chosen == "text" and _isatty(sys.stdout)
     colour = to_terminal and chosen == "text" and _colour(sys.stdout)
-    style = Style(colour=colour, pretty=terminal, width=shutil.get_terminal_size().columns)
+    style = Style(colour=colour, pretty=terminal, width=shutil.get_terminal_size().columns, summary=not quiet)
     return renderer(chosen)(result, style)
 
 
 def _emit(report: str, output_file: Path | None) -> None:
     report = encodable(report)
     if output_file is None:
-        sys.stdout.write(report)
+        _out(report)
         return
     from origins_lint.writes import write_atomically
 
@@ -294,7 +429,7 @@ def match(args: Namespace) -> None:
     from origins_lint import formats
     from origins_lint.admit import Verdict, answer
     from origins_lint.check import parse_files
-    from origins_lint.config import ConfigError, find_config, load_config
+    from origins_lint.config import ConfigError, config_for, load_config
     from origins_lint.discover import PathError
     from origins_lint.origins import read_origin
 
@@ -303,7 +438,9 @@ def match(args: Namespace) -> None:
     if origin != "null" and not text.ok:
         raise _fail(f"`{printable(origin)}` is not an origin: it has {', '.join(text.problems)}")
     try:
-        settings = load_config(args.config if args.config is not None else find_config(Path.cwd()))
+        # the config that governs the first path, as for `check` (never the current folder's)
+        first = (args.paths or ["."])[0]
+        settings = load_config(args.config if args.config is not None else config_for(first))
     except ConfigError as error:
         raise _fail(str(error)) from None
     if args.input_format is not None and args.input_format not in formats.NAMES:
@@ -369,19 +506,18 @@ def match(args: Namespace) -> None:
             scopes = a.context.scopes
             written = f" for {', '.join(sorted(s.upper() for s in scopes.value))}" if scopes.location else ""
             _say(
-                f"{printable(loc.path)}:{loc.line}:{loc.column}: {a.matcher.kind.value} "
+                f"{line_start(loc.path)}:{loc.line}:{loc.column}: {a.matcher.kind.value} "
                 f"`{printable(a.matcher.raw)}`{named} admits it{written}, {credentials}"
             )
         for r in result.refused:
             loc = r.location
             why = printable(r.reason)
-            _say(f"{printable(loc.path)}:{loc.line}:{loc.column}: nothing gets in here: {why}")
+            _say(f"{line_start(loc.path)}:{loc.line}:{loc.column}: nothing gets in here: {why}")
         for u in result.undecided:
             loc = u.location
             what = f"{u.kind} `{printable(u.matcher.raw)}`" if u.matcher is not None else unread[u.kind]
-            _say(
-                f"{printable(loc.path)}:{loc.line}:{loc.column}: {what} might admit it: {printable(u.reason)}"
-            )
+            where = f"{line_start(loc.path)}:{loc.line}:{loc.column}"
+            _say(f"{where}: {what} might admit it: {printable(u.reason)}")
         entries = len(result.admitted)
         if verdict is Verdict.TRUSTED:
             _say(f"`{printable(origin)}` is trusted by {entries} entr{'y' if entries == 1 else 'ies'}")
@@ -435,7 +571,7 @@ def schema(args: Namespace) -> None:
     if args.name not in SCHEMAS:
         raise _fail(f"unknown schema `{args.name}`; known: {', '.join(SCHEMAS)}")
     if args.output is None:
-        sys.stdout.write(schema_text(args.name))
+        _out(schema_text(args.name))
         return
     output: Path = args.output
     output.mkdir(parents=True, exist_ok=True)
@@ -443,6 +579,89 @@ def schema(args: Namespace) -> None:
         target = output / f"{each}.schema.json"
         target.write_text(schema_text(each), encoding="utf-8")
         _say(f"wrote {target}")
+
+
+def list_formats(args: Namespace) -> None:
+    """List the input formats: the name `--input-format` takes, and the files each reads."""
+    from origins_lint import formats
+
+    if args.output_format == "json":
+        rows = [{"name": fmt.name, "reads": fmt.description} for fmt in formats.FORMATS]
+        _say(json.dumps(rows, indent=2))
+        return
+    width = max(len(fmt.name) for fmt in formats.FORMATS)
+    for fmt in formats.FORMATS:
+        _say(f"{fmt.name:<{width}}  {fmt.description}")
+
+
+def completion(args: Namespace) -> None:
+    """Print a shell completion script: `source <(origins-lint completion bash)`."""
+    from origins_lint.completion import script
+
+    _out(script(args.shell, parser()))
+
+
+class _Parser(ArgumentParser):
+    """argparse as ruff users expect it: no abbreviated options, and "did you mean" for a mistyped one.
+
+    argparse takes any unambiguous prefix by default, so `--no` silently meant `--no-cache`; a typo
+    (`--formt`) was only "unrecognized arguments".
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("allow_abbrev", False)
+        super().__init__(*args, **kwargs)
+
+    def error(self, message: str) -> NoReturn:
+        """argparse's message, with the closest choice for a mistyped command or value (`chek`)."""
+        import re
+
+        wrong = re.search(r"invalid choice: '([^']*)' \(choose from (.*)\)$", message)
+        if wrong is not None:
+            import difflib
+
+            choices = [choice.strip("'") for choice in wrong.group(2).split(", ")]
+            close = difflib.get_close_matches(wrong.group(1), choices, n=1)
+            message += f"; did you mean `{close[0]}`?" if close else ""
+        super().error(message)
+
+    def unrecognized(self, extras: list[str]) -> NoReturn:
+        hints = [hint for word in extras if word.startswith("-") and (hint := self._hint(word))]
+        self.error(f"unrecognized arguments: {' '.join(extras)}{''.join(hints)}")
+
+    def _hint(self, word: str) -> str:
+        """The options a prefix (`--no`) could have meant, or the two closest to a typo, by whole name
+        or by one of its words (`--formt` is close to the `format` of `--output-format`)."""
+        import difflib
+
+        name = word.split("=", 1)[0]
+        known = [option for action in self._actions for option in action.option_strings]
+        started = [option for option in known if option.startswith(name)] if name.startswith("--") else []
+
+        def score(option: str) -> float:
+            bare = name.lstrip("-")
+            words = [option.lstrip("-"), *option.lstrip("-").split("-")]
+            return max(difflib.SequenceMatcher(None, bare, each).ratio() for each in words)
+
+        ranked = sorted((option for option in known if score(option) >= 0.75), key=score, reverse=True)
+        close = started or ranked[:2]
+        if not close:
+            return ""
+        return f"; `{name}`: did you mean {' or '.join(f'`{option}`' for option in close)}?"
+
+
+def _output_spec(text: str) -> str:
+    """FORMAT, or FORMAT:FILE for a report written to FILE besides the one on stdout."""
+    name, colon, file = text.partition(":")
+    if name not in OUTPUT_FORMATS or (colon and not file):
+        import difflib
+
+        close = difflib.get_close_matches(name, OUTPUT_FORMATS, n=1)
+        hint = f"did you mean `{close[0]}`? " if close else ""
+        raise ArgumentTypeError(
+            f"`{text}` is not FORMAT or FORMAT:FILE; {hint}formats: {', '.join(OUTPUT_FORMATS)}"
+        )
+    return text
 
 
 def _jobs(text: str) -> int:
@@ -466,9 +685,9 @@ def _config_and_input(command: ArgumentParser) -> None:
     command.add_argument("--input-format", metavar="FORMAT", help="read every file as this format")
 
 
-def parser() -> ArgumentParser:
+def parser() -> _Parser:
     """The whole command line; each subcommand's function is its `handler` default."""
-    top = ArgumentParser(
+    top = _Parser(
         prog="origins-lint", description="Security linter for CORS and trusted-origin configuration."
     )
     top.add_argument("--version", action="version", version=f"origins-lint {__version__}")
@@ -477,18 +696,21 @@ def parser() -> ArgumentParser:
     def command(name: str, handler: Callable[[Namespace], None]) -> ArgumentParser:
         doc = (handler.__doc__ or "").strip()
         sub = commands.add_parser(name, help=doc, description=doc)
-        sub.set_defaults(handler=handler)
+        sub.set_defaults(handler=handler, parser=sub)
         return sub
 
     lint = command("check", check)
-    lint.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: .)")
+    lint.add_argument(
+        "paths", nargs="*", metavar="PATH", help="files or folders (default: .); `-` reads stdin"
+    )
     lint.add_argument(
         "-f",
         "--output-format",
-        choices=OUTPUT_FORMATS,
-        metavar="FORMAT",
-        help="text, json, sarif, github or junit (default: github in GitHub Actions, else text, "
-        "or from the --output-file suffix)",
+        type=_output_spec,
+        action="append",
+        metavar="FORMAT[:FILE]",
+        help="text, json, sarif, github, junit or gitlab (default: github in GitHub Actions, else text, "
+        "or from the --output-file suffix); FORMAT:FILE writes that report to FILE as well, repeatable",
     )
     lint.add_argument(
         "-o", "--output-file", type=Path, metavar="FILE", help="write the report here instead of stdout"
@@ -501,6 +723,12 @@ def parser() -> ArgumentParser:
     )
     lint.add_argument(
         "--ignore", action="append", metavar="RULES", help="rules to skip: codes, slugs or prefixes"
+    )
+    lint.add_argument(
+        "--extend-select", action="append", metavar="RULES", help="rules to run besides the config's select"
+    )
+    lint.add_argument(
+        "--extend-ignore", action="append", metavar="RULES", help="rules to skip besides the config's ignore"
     )
     lint.add_argument(
         "--fail-on",
@@ -541,6 +769,23 @@ def parser() -> ArgumentParser:
         action="store_true",
         help="neither read nor write the result cache (.origins-lint-cache/)",
     )
+    lint.add_argument(
+        "--exit-zero", action="store_true", help="exit 0 even with findings (2 still means an error)"
+    )
+    lint.add_argument(
+        "-q", "--quiet", action="store_true", help="print the findings only, without the summary line"
+    )
+    lint.add_argument(
+        "--stdin-filename",
+        metavar="PATH",
+        help="the path stdin (`-`) stands for: it picks the format, the config's per-file settings and "
+        "the name in messages",
+    )
+    lint.add_argument(
+        "--no-respect-gitignore",
+        action="store_true",
+        help="walk into what .gitignore, .git/info/exclude and the global excludes leave out",
+    )
 
     admits = command("match", match)
     admits.add_argument("origin", metavar="ORIGIN", help="the origin to test, e.g. https://evil.example.net")
@@ -568,14 +813,28 @@ def parser() -> ArgumentParser:
     schemas.add_argument(
         "--output", type=Path, metavar="DIR", help="write every JSON Schema into this folder"
     )
+
+    known = command("formats", list_formats)
+    known.add_argument(
+        "-f", "--output-format", choices=LIST_FORMATS, default="text", metavar="FORMAT", help="text or json"
+    )
+
+    shells = command("completion", completion)
+    shells.add_argument("shell", choices=SHELLS, metavar="SHELL", help=", ".join(SHELLS))
     return top
+
+
+SHELLS = ("bash", "zsh", "fish")
 
 
 def run(argv: Sequence[str] | None = None) -> int:
     """The exit code of one command line; the tests call this, the console script calls `main`."""
     top = parser()
     try:
-        args = top.parse_args(argv)
+        args, extras = top.parse_known_args(argv)
+        if extras:
+            chosen: _Parser = getattr(args, "parser", top)
+            chosen.unrecognized(extras)
     except SystemExit as done:  # --help, --version, or a usage error (argparse says which, exit 2)
         return done.code if isinstance(done.code, int) else 2
     handler: Callable[[Namespace], None] | None = getattr(args, "handler", None)
@@ -586,6 +845,9 @@ def run(argv: Sequence[str] | None = None) -> int:
         handler(args)
     except Exit as done:
         return done.code
+    except BrokenPipeError:  # a write `_out` does not guard; the verdict is unknown, the output is gone
+        stdout_closed()
+        return 0
     return 0
 
 
@@ -601,5 +863,8 @@ def main() -> None:
     except Exception as error:  # never a traceback for users; exit 2 says "not a verdict"
         print(f"origins-lint: internal error: {error!r} (please report this bug)", file=sys.stderr)
         code = 2
-    sys.stdout.flush()
+    try:
+        sys.stdout.flush()  # `| head -1` closes the pipe: the buffered rest fails here, quietly
+    except BrokenPipeError:
+        stdout_closed()
     sys.exit(code)

@@ -1,12 +1,15 @@
 """Settings from `.origins-lint.toml` or `[tool.origins-lint]` in `pyproject.toml`.
 
-The nearest file from the current directory upward wins (as with ruff);
-`--config` names one explicitly. Globs in a config are relative to its folder.
+The nearest file upward from each path being checked wins (as with ruff), never one found
+from the current folder: `origins-lint check ../their-repo` must not take its settings from
+here, nor theirs from a folder above their repository, so the search stops at the git work
+tree's root. `--config` names one explicitly. Globs in a config are relative to its folder.
 """
 
 from __future__ import annotations
 
 import difflib
+import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +19,7 @@ from origins_lint.limits import DEFAULT as DEFAULT_LIMITS
 from origins_lint.limits import KEYS as LIMIT_KEYS
 from origins_lint.limits import Limits
 from origins_lint.model import Severity
+from origins_lint.report.safe import printable
 
 CONFIG_NAME = ".origins-lint.toml"
 
@@ -28,6 +32,7 @@ KEYS: dict[str, str] = {
     "allowed-domains": "list of domains",
     "denied-origins": "list of origin globs",
     "development-files": "list of globs",
+    "respect-gitignore": "true or false",
     **dict.fromkeys(LIMIT_KEYS, "a positive whole number"),
     "max-file-size": "a number of bytes",
 }
@@ -35,7 +40,14 @@ LIST_KEYS = ("select", "ignore", "exclude", "allowed-domains", "denied-origins",
 
 
 class ConfigError(Exception):
-    """A config problem; the CLI prints it and exits 2."""
+    """A config problem; the CLI prints it and exits 2.
+
+    The message quotes the repository's own text (its path, keys, values, rule names), which can
+    carry terminal escapes or a newline followed by `::error ...::`, a GitHub Actions workflow
+    command: it is escaped here, once, as findings are, so no caller can print it raw."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(printable(message))
 
 
 @dataclass
@@ -50,9 +62,22 @@ class Config:
     development_files: tuple[str, ...] = ()
     limits: Limits = DEFAULT_LIMITS
     root: Path = field(default_factory=Path.cwd)
+    respect_gitignore: bool = True  # folder walks skip what git ignores (`ignore_files.py`)
+    # where `select`, `ignore` and `per-file-ignores` came from (a config file, or `--select`), so
+    # that a report can say what switched rules off
+    set_by: dict[str, str] = field(default_factory=dict)
+
+
+def shown_path(path: Path) -> str:
+    """A config's path as a report shows it: relative to the current folder when under it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
+        return str(path)
 
 
 def find_config(start: Path) -> Path | None:
+    """The nearest config in ``start`` or a folder above it, up to the git work tree's root."""
     for folder in (start, *start.parents):
         candidate = folder / CONFIG_NAME
         if candidate.is_file():
@@ -60,7 +85,21 @@ def find_config(start: Path) -> Path | None:
         pyproject = folder / "pyproject.toml"
         if pyproject.is_file() and _has_tool_table(pyproject):
             return pyproject
+        if os.path.lexists(folder / ".git"):
+            return None
     return None
+
+
+def config_for(path: str, seen: dict[Path, Path | None] | None = None) -> Path | None:
+    """The config that governs a path given on the command line (a file or a folder); ``seen``
+    remembers the answer per folder, for a pre-commit run naming thousands of files."""
+    absolute = Path(os.path.abspath(path))
+    start = absolute if absolute.is_dir() else absolute.parent
+    if seen is None:
+        return find_config(start)
+    if start not in seen:
+        seen[start] = find_config(start)
+    return seen[start]
 
 
 def _has_tool_table(pyproject: Path) -> bool:
@@ -97,6 +136,7 @@ def _from_table(data: dict[str, Any], path: Path) -> Config:
         if key in LIMIT_KEYS:
             bounds[LIMIT_KEYS[key]] = _convert(key, value, path)
         else:
+            config.set_by[key] = shown_path(path)
             setattr(config, key.replace("-", "_"), _convert(key, value, path))
     config.limits = Limits(**bounds)
     return config
@@ -114,6 +154,10 @@ def _convert(key: str, value: Any, path: Path) -> Any:
         if key in ("select", "ignore"):
             check_selectors(value, f"{path}: `{key}`")
         return tuple(value)
+    if key == "respect-gitignore":
+        if not isinstance(value, bool):
+            raise wrong()
+        return value
     if key == "fail-on":
         if not isinstance(value, str):
             raise wrong()
@@ -139,20 +183,47 @@ def _convert(key: str, value: Any, path: Path) -> Any:
 
 
 def check_selectors(selectors: list[str] | tuple[str, ...], where: str) -> None:
+    for selector in selectors:
+        problem = unknown_selector(selector)
+        if problem is not None:
+            raise ConfigError(f"{where}: {problem}")
+
+
+def unknown_selector(selector: str) -> str | None:
+    """Why ``selector`` names no rule (with the closest slug or code), or None when it names some.
+
+    A selector is `ALL`, an exact slug, or a code or code prefix (`OL201`, `OL3`); any case.
+    """
     from origins_lint.rules import RULES
 
     slugs = {rule.slug for rule in RULES.values()}
-    for selector in selectors:
-        wanted = selector.strip()
-        if wanted.upper() == "ALL" or wanted.lower() in slugs:
-            continue
-        if wanted.upper().startswith("OL") and any(code.startswith(wanted.upper()) for code in RULES):
-            continue
+    wanted = selector.strip()
+    if wanted.upper() == "ALL" or wanted.lower() in slugs:
+        return None
+    if wanted.upper().startswith("OL") and any(code.startswith(wanted.upper()) for code in RULES):
+        return None
+    if wanted.upper().startswith("OL"):
+        close = difflib.get_close_matches(wanted.upper(), sorted(RULES), n=1)
+    else:
         close = difflib.get_close_matches(wanted.lower(), sorted(slugs), n=1)
-        hint = f"; did you mean `{close[0]}`?" if close else ""
-        raise ConfigError(f"{where}: unknown rule `{selector}`{hint}")
+    hint = f"; did you mean `{close[0]}`?" if close else ""
+    return f"unknown rule `{printable(selector)}`{hint}"
 
 
 def selector_matches(selector: str, code: str, slug: str) -> bool:
+    """`ALL`, the exact slug, or a prefix of the code that starts `OL`: `o` or `insecure` match nothing."""
     wanted = selector.strip()
-    return wanted.upper() == "ALL" or wanted.lower() == slug or code.startswith(wanted.upper())
+    upper = wanted.upper()
+    return upper == "ALL" or wanted.lower() == slug or (upper.startswith("OL") and code.startswith(upper))
+
+
+def rule_enabled(
+    code: str, slug: str, opt_in: bool, select: tuple[str, ...], ignore: tuple[str, ...]
+) -> bool:
+    """Whether a run with these `select` and `ignore` runs the rule. An opt-in rule (off by default,
+    like ruff's RUF100) runs only when `select` names it exactly, by code or slug."""
+    if opt_in:
+        chosen = any(s.strip().upper() == code or s.strip().lower() == slug for s in select)
+    else:
+        chosen = any(selector_matches(s, code, slug) for s in select)
+    return chosen and not any(selector_matches(s, code, slug) for s in ignore)

@@ -8,9 +8,10 @@ Shared by `match` (admit.py) and the rules that say whether an entry ever matche
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from origins_lint.model import Compare, Engine
-from origins_lint.origins import read_origin
+from origins_lint.origins import ORIGIN_CACHE, read_origin
 
 
 def exact_admits(entry: str, origin: str, engine: Engine) -> bool:
@@ -41,8 +42,14 @@ def exact_admits(entry: str, origin: str, engine: Engine) -> bool:
         return _java_equals_ignore_case(entry, origin)
     if entry == origin:
         return True
-    left, right = read_origin(entry), read_origin(origin)
-    return left.ok and right.ok and left.canonical is not None and left.canonical == right.canonical
+    right = _serialized(origin)  # the same request origin against every entry: read once
+    return right is not None and right == _serialized(entry)
+
+
+@lru_cache(maxsize=ORIGIN_CACHE)
+def _serialized(text: str) -> str | None:
+    found = read_origin(text)
+    return found.canonical if found.ok else None
 
 
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")

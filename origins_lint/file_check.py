@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from origins_lint import formats, limits
-from origins_lint.config import Config, selector_matches
+from origins_lint.config import Config, rule_enabled
 from origins_lint.discover import glob_match, relative_to
 from origins_lint.model import Environment, Finding, InputProblem, Location, ParsedFile, ProblemKind
 from origins_lint.rules import RULES, Rule, RuleSettings, all_rules
@@ -53,10 +53,7 @@ class FileOutcome:
 def _rules(select: tuple[str, ...], ignore: tuple[str, ...]) -> tuple[Rule, ...]:
     """The rules a run's `select` and `ignore` leave, worked out once per process, not once a file."""
     return tuple(
-        rule
-        for rule in all_rules()
-        if any(selector_matches(s, rule.code, rule.slug) for s in select)
-        and not any(selector_matches(s, rule.code, rule.slug) for s in ignore)
+        rule for rule in all_rules() if rule_enabled(rule.code, rule.slug, rule.opt_in, select, ignore)
     )
 
 
@@ -121,9 +118,10 @@ def unread(path: str, reason: str) -> InputProblem:
 
 
 def unknown(path: str) -> InputProblem:
-    names = ", ".join(fmt.description for fmt in formats.FORMATS)
+    """One short line: the list of formats is `origins-lint formats`, not 900 characters a file."""
     return InputProblem(
         ProblemKind.UNKNOWN_FORMAT,
-        f"no known format recognizes this file (known: {names}); use `--input-format` to force one",
+        "no format recognizes this file, so nothing was checked; "
+        "force one with `--input-format` (`origins-lint formats` lists them)",
         Location.point(path, 1, 1),
     )

@@ -7,6 +7,7 @@ a finding can name the exact line and column, whatever the input format.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import IntEnum, StrEnum
@@ -52,6 +53,11 @@ class Location:
         return cls(path, line, column, line, column + max(length, 1))
 
 
+# what a template engine fills in later: `{{ .Values.origin }}` (Helm, Jinja), `${DOMAIN}` (envsubst);
+# an entry holding one is known only by its fixed text
+PLACEHOLDER: Final = re.compile(r"\{\{.*?\}\}|\$\{[^}]*\}", re.DOTALL)
+
+
 class MatcherKind(StrEnum):
     EXACT = "exact"  # one origin, compared as a string
     WILDCARD = "wildcard"  # `https://*.example.com` style host wildcard
@@ -62,6 +68,7 @@ class MatcherKind(StrEnum):
     ANY = "any"  # the literal `*`
     NULL = "null"  # the literal `null` origin
     REFLECTED = "reflected"  # the request's Origin echoed without validation
+    PATH = "path"  # a request path sent where an origin belongs (nginx `$request_uri`): admits nothing
 
 
 class MatchMode(StrEnum):
@@ -185,6 +192,8 @@ class OriginMatcher:
     engine: Engine = EXACT_ENGINE
     status: Status = Status.ACTIVE
     note: str | None = None
+    # what a reflected entry sends back when it is not the request's Origin (nginx `$arg_origin`)
+    echoes: str | None = None
     from_default: bool = False  # the matcher itself comes from a platform default
     # entries in one list (a policy, an nginx map); None means the whole document is one list
     scope: str | None = None
@@ -216,6 +225,24 @@ class HeaderLine:
         return self.name.lower()
 
 
+class Gate(StrEnum):
+    """What an origin check that feeds no CORS header decides (nginx `if ($http_origin ...)`, `map`)."""
+
+    FRAME = "frame"  # X-Frame-Options or Content-Security-Policy: which sites may frame the page
+    GUARD = "guard"  # a `return` that turns other requests away: a CSRF check
+    BACKEND = "backend"  # a value something else reads (an upstream header, a parameter)
+    FLAG = "flag"  # a variable or header that nothing reads
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """The trust decision an origin check makes when it is not a CORS allow-list."""
+
+    gate: Gate
+    what: str  # for messages: "`X-Frame-Options` (line 4)"
+    location: Location  # the directive it gates
+
+
 @dataclass(slots=True)
 class CorsContext:
     """A set of origin matchers that share what they allow (one policy entry, one nginx location)."""
@@ -231,6 +258,13 @@ class CorsContext:
     scopes: Setting[frozenset[str]] = field(default_factory=lambda: Setting(frozenset({"cors"})))
     name: str | None = None
     private_network: Setting[bool] | None = None
+    # lists (`headers`, `methods`) that send back what the request asked for, and where
+    echoed: tuple[tuple[str, Location], ...] = ()
+    # set when these matchers are an origin check that decides something other than CORS
+    decision: Decision | None = None
+    # the response is an error or redirect page nginx writes from fixed text (`return 403`): these
+    # headers go out on it, but it holds nothing of the users' to read
+    own_page: Location | None = None
     # header-level formats: the CORS headers this response carries, and the inherited ones that
     # a nested `add_header` dropped (with the location of that nested directive)
     headers: tuple[HeaderLine, ...] = ()
@@ -269,9 +303,15 @@ class Document:
     # the system that enforces these entries, when its own rules apply (OL7xx: `OKTA`)
     platform: str | None = None
 
-    def matchers(self) -> Iterator[tuple[CorsContext, OriginMatcher]]:
-        """Active matchers only: an inactive entry is not enforced, so only its own rule sees it."""
+    def matchers(self, decisions: bool = False) -> Iterator[tuple[CorsContext, OriginMatcher]]:
+        """Active matchers only: an inactive entry is not enforced, so only its own rule sees it.
+
+        Origin checks that decide something other than CORS (``CorsContext.decision``) come only
+        with ``decisions``: rules read them, `match` (which answers for CORS responses) does not.
+        """
         for context in self.contexts:
+            if context.decision is not None and not decisions:
+                continue
             for matcher in context.matchers:
                 if matcher.status is Status.ACTIVE:
                     yield context, matcher

@@ -50,7 +50,7 @@ def test_clean_summary(project: Path) -> None:
 def test_json_output_shape(project: Path) -> None:
     write(project, "risky.origins.yaml", RISKY)
     report = check_json("risky.origins.yaml").report
-    assert set(report) == {"version", "files_checked", "baselined", "findings"}
+    assert set(report) == {"version", "files_checked", "baselined", "findings", "disabled_rules"}
     assert report["files_checked"] == 1
     assert report["baselined"] == 0
     first = report["findings"][0]

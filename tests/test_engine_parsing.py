@@ -409,6 +409,9 @@ def test_templates_are_read_as_their_format() -> None:
         ("OL304", 11, 54),
         ("OL004", 15, 1),  # a line that inserts YAML
     ]
+    legacy = said(folder / "legacy-virtual-service.yaml.tpl")  # the deprecated `allowOrigin` list
+    assert list(legacy) == [("OL004", 9, 13)]
+    assert legacy[("OL004", 9, 13)][1].startswith("`http://{{ .Values.host }}` is plain HTTP whatever")
     istio = said(folder / "virtual-service.yaml.tpl")
     assert [key for key in istio if key[0] not in SETTLED_ELSEWHERE] == [("OL004", 9, 20), ("OL302", 10, 20)]
 
@@ -489,3 +492,47 @@ def test_spring_property_placeholders_are_not_analysed() -> None:
     assert findings[("OL004", 6, 11)][1] == (
         "`https://*.${BASE_DOMAIN}` is a template; render it first (`${BASE_DOMAIN}` is filled in later)"
     )
+
+
+def test_template_tags_are_found_in_one_pass() -> None:
+    assert templated.tags('a: "{{ .Values.x }}-y" ${b} {% if %} {# c #} {{ open') == [
+        (4, "{{ .Values.x }}"),
+        (23, "${b}"),
+        (28, "{% if %}"),
+        (37, "{# c #}"),
+    ]
+    # an opener with no closer, or far from the others, is not looked for again and again
+    assert templated.tags("{{" * 100_000) == []
+    assert len(templated.tags("{{}}" * 25_000 + "{#")) == 25_000
+
+
+@pytest.mark.parametrize(
+    "name", ["a.yaml.tpl", "a.yml.tpl", "a.yaml.tmpl", "a.yml.tmpl", "a.yaml.j2", "a.yml.j2"]
+)
+def test_template_names_are_read(tmp_path: Path, name: str) -> None:
+    text = "http:\n  middlewares:\n    c:\n      headers:\n        accessControlAllowOriginList: ['*']\n"
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    assert found(tmp_path) == [("OL301", 5, 40)]
+
+
+def test_envoy_route_policy_comes_before_its_virtual_host() -> None:
+    """source/extensions/filters/http/cors/cors_filter.cc: initializeCorsPolicies puts the route's
+    policy first; allowOrigins() takes the first policy that lists origins, allowCredentials() the
+    first that sets it. So the route's `http://` origin gets the virtual host's credentials, and the
+    virtual host's own origin is used by no route (its only route lists its own)."""
+    path = FIXTURES / "envoy" / "route-over-virtual-host.yaml"
+    findings = said(path)
+    assert list(findings) == [("OL201", 26, 42)]
+    assert "credentialed responses" in findings[("OL201", 26, 42)][1]  # the severity rule's credentials
+    unused = run_cli("match", "https://a.example.com", str(path))
+    assert unused.exit_code == 1, unused.stdout
+    route = run_cli("match", "http://b.example.com", str(path))
+    assert (
+        "route-over-virtual-host.yaml:26:42: exact `http://b.example.com` (api route /) admits it, "
+        "with credentials" in route.stdout
+    )
+
+
+def test_envoy_routes_of_odd_shapes_are_read_without_error() -> None:
+    """`routes` as a mapping or a number is not Envoy's schema; each policy is still read alone."""
+    assert found(FIXTURES / "envoy" / "odd-routes.yaml", skip=()) == [("OL304", 10, 49), ("OL309", 10, 49)]

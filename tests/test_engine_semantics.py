@@ -172,7 +172,8 @@ def verdicts(path: Path, *origins: str) -> dict[str, str]:
 
 def test_envoy_exact_compares_bytes_and_ignore_case_folds_ascii() -> None:
     """envoy source/common/common/matchers.h StringMatcherImpl::match: `value == matcher_.exact()`,
-    `absl::StartsWithIgnoreCase` with `ignore_case`; `safe_regex` ignores it."""
+    `absl::StartsWithIgnoreCase` with `ignore_case`. (`ignore_case` on a `safe_regex` makes Envoy
+    refuse the configuration: test_engine_parsing.test_envoy_refuses_what_re2_cannot_compile.)"""
     path = ENGINES / "envoy-exact.yaml"
     assert verdicts(
         path,
@@ -317,6 +318,16 @@ def test_an_echo_of_every_origin_without_credentials_is_what_star_gives() -> Non
         "`*` echoes the request's `Origin` without checking it, without credentials: that is what `*` gives"
     )
     assert said[("OL304", 9, 20)].startswith("`.*` echoes the request's `Origin`")
+
+
+def test_istio_matchers_that_match_star_echo_like_envoy() -> None:
+    path = ENGINES / "istio-echo.yaml"
+    assert severities(path) == [
+        ("OL304", "low", 10, 21),  # prefix "*"
+        ("OL304", "low", 11, 20),  # regex ".*"
+        ("OL402", "critical", 17, 20),  # exact "*" with credentials
+    ]
+    assert "without credentials: that is what `*` gives" in messages(path)[("OL304", 10, 21)]
 
 
 def test_an_nginx_echo_without_allow_credentials_is_low() -> None:
@@ -479,3 +490,55 @@ def test_an_ingress_item_the_controller_skips_admits_nothing() -> None:
     result = match("https://origin2.cors.com", path, json=True)
     assert result.exit_code == 0
     assert spots(result.report["entries"]) == [(7, 75, "exact")]
+
+
+def test_an_included_file_is_answered_for_where_it_is_included(tmp_path: Path) -> None:
+    """As `check` does: a snippet checked alone does not know `$cors_origin` (OL004), but the file
+    that includes it sets it; `match` over the folder answers once, from the includer."""
+    (tmp_path / "snippets").mkdir()
+    (tmp_path / "snippets" / "cors.conf").write_text(
+        "add_header Access-Control-Allow-Origin $cors_origin always;\n", encoding="utf-8"
+    )
+    (tmp_path / "nginx.conf").write_text(
+        "events {}\n"
+        "http {\n"
+        "    map $http_origin $cors_origin {\n"
+        '        default "";\n'
+        '        "https://app.example.com" $http_origin;\n'
+        "    }\n"
+        "    server {\n"
+        "        listen 80;\n"
+        "        location / {\n"
+        "            include snippets/cors.conf;\n"
+        "        }\n"
+        "    }\n"
+        "}\n",
+        encoding="utf-8",
+    )
+    alone = match("https://evil.example.net", tmp_path / "snippets" / "cors.conf", json=True)
+    assert alone.exit_code == 3  # the snippet alone: `$cors_origin` is not set there
+    assert spots(alone.report["unknown"]) == [(1, 40, "not-analysed")]
+    evil = match("https://evil.example.net", tmp_path, json=True)
+    assert evil.exit_code == 1, evil.stdout
+    assert evil.report["unknown"] == []
+    app = match("https://app.example.com", tmp_path, json=True)
+    assert app.exit_code == 0
+    assert spots(app.report["entries"]) == [(5, 10, "exact")]  # listed once, though two files reach it
+
+
+def test_an_entry_that_never_matches_is_not_a_duplicate_of_the_one_that_does(tmp_path: Path) -> None:
+    """Traefik compares with Go `==`: `https://App.example.com` is not a second copy of
+    `https://app.example.com` (removing the latter would lock the site out); it is OL102."""
+    path = tmp_path / "dynamic.yml"
+    path.write_text(
+        "http:\n"
+        "  middlewares:\n"
+        "    cors:\n"
+        "      headers:\n"
+        "        accessControlAllowOriginList:\n"
+        "          - https://app.example.com\n"
+        "          - https://App.example.com\n"
+        "          - https://app.example.com\n",
+        encoding="utf-8",
+    )
+    assert [spot for spot in found(path) if spot[0] != "OL602"] == [("OL102", 7, 13), ("OL103", 8, 13)]

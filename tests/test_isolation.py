@@ -27,16 +27,28 @@ OUTSIDE = ("socket.", "subprocess.", "os.exec", "os.posix_spawn", "os.spawn", "o
 CHANGES = ("os.remove", "os.rmdir", "os.mkdir", "os.chmod", "os.chown", "os.truncate", "os.utime",
            "shutil.rmtree", "shutil.copyfile", "shutil.move")
 
-def named(target):
-    return os.path.abspath(os.fsdecode(target)) if isinstance(target, (str, bytes)) else repr(target)
+def named(target, dir_fd=-1):
+    if not isinstance(target, (str, bytes)):
+        return repr(target)
+    if dir_fd is not None and dir_fd >= 0:  # relative to an open folder (the cache writes so)
+        return os.path.join(os.readlink(f"/proc/self/fd/{dir_fd}"), os.fsdecode(target))
+    return os.path.abspath(os.fsdecode(target))
 
 def hook(event, args):
     if event.startswith(OUTSIDE):
         record = [event, repr(args)[:300]]
     elif event == "open" and not isinstance(args[0], int) and args[2] & WRITE:  # an int: os.fdopen
-        record = ["write", named(args[0])]
-    elif event in ("os.rename", "os.replace", "os.link", "os.symlink"):
+        # the event does not carry `dir_fd`: a relative name is one opened in a folder's descriptor
+        relative = isinstance(args[0], (str, bytes)) and not os.path.isabs(os.fsdecode(args[0]))
+        record = ["write-at", os.fsdecode(args[0])] if relative else ["write", named(args[0])]
+    elif event in ("os.rename", "os.replace"):
+        record = ["write", named(args[1], args[3])]
+        if args[2] >= 0:  # renamed from inside an open folder: say which file
+            record.append(named(args[0], args[2]))
+    elif event in ("os.link", "os.symlink"):
         record = ["write", named(args[1])]
+    elif event == "os.mkdir":
+        record = [event, named(args[0], args[2])]
     elif event in CHANGES:
         record = [event, named(args[0])]
     else:
@@ -100,12 +112,16 @@ def test_a_full_check_opens_no_socket_starts_no_program_and_writes_only_its_cach
     subprocess.run(["cp", "-r", str(ROOT / "examples"), str(tree)], check=True)
     code, records = audited(tmp_path, "check", "--jobs", jobs, ".", cwd=tree)
     assert code == 1
-    outside = [r for r in records if r[0] not in ("write", *_CHANGES)]
+    outside = [r for r in records if r[0] not in ("write", "write-at", *_CHANGES)]
     assert outside == []
     cache = str(tree / ".origins-lint-cache")
     key = str(tmp_path / "xdg")
-    changed = {r[1] for r in records}
+    changed = {r[1] for r in records if r[0] != "write-at"}
     assert changed and all(path.startswith((cache, key)) for path in changed), changed
+    # the cache creates each file in its opened folder, then renames it over its name there
+    renamed_from = {r[2] for r in records if r[0] == "write" and len(r) > 2}
+    made_at = {r[1] for r in records if r[0] == "write-at"}
+    assert made_at and {os.path.join(cache, name) for name in made_at} <= renamed_from
 
 
 _CHANGES = ("os.remove", "os.rmdir", "os.mkdir", "os.chmod", "os.chown", "os.truncate", "os.utime")

@@ -159,9 +159,15 @@ def test_common_mistakes_get_specific_messages(project: Path) -> None:
     )
 
 
-def test_null_origin_unquoted_means_the_null_origin(project: Path) -> None:
+def test_null_origin_unquoted_is_a_schema_violation_as_in_the_schema(project: Path) -> None:
+    """Issue 20 changed this: the schema (what editors check) rejects YAML's null, so the checker does
+    too, saying how to write the `null` origin; quoted, it is OL305 as before."""
     write(project, "p.origins.yaml", "version: 1\norigins:\n  - origin: null\n")
-    assert check_json("p.origins.yaml").at("OL305") == [(3, 13)]
+    result = check_json("p.origins.yaml")
+    assert [(f["code"], f["line"], f["column"]) for f in result.findings] == [("OL002", 3, 13)]
+    assert 'write `"null"`' in result.findings[0]["message"]
+    write(project, "q.origins.yaml", 'version: 1\norigins:\n  - origin: "null"\n')
+    assert check_json("q.origins.yaml").at("OL305") == [(3, 13)]
 
 
 # --- the pydantic-free reader of plainly valid files (policy_fast) ------------------------------

@@ -172,6 +172,10 @@ def test_okta_schema_rejects_wrong_types_with_the_path() -> None:
     found = best_match(validator.iter_errors(wrong))
     assert found is not None
     assert (list(found.absolute_path), found.message) == ([0, "scopes"], "'CORS' is not of type 'array'")
-    found = best_match(validator.iter_errors([{"origin": 5, "scopes": []}]))
-    assert found is not None
-    assert (list(found.absolute_path), found.message) == ([0, "origin"], "5 is not of type 'string'")
+    # issue 20: the shape is chosen by type, so every error is reported at its own field (before, the
+    # `anyOf` gave one error at the root, and best_match had to guess the branch)
+    errors = {
+        (tuple(error.absolute_path), error.message)
+        for error in validator.iter_errors([{"origin": 5, "scopes": []}])
+    }
+    assert errors == {((0, "origin"), "5 is not of type 'string'"), ((0, "scopes"), "[] should be non-empty")}

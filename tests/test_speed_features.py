@@ -48,7 +48,9 @@ def test_second_run_reads_the_cache_and_gives_the_same_report(
 ) -> None:
     _tree(project)
     first = check_json("examples")
-    assert (project / CACHE_DIR / ".gitignore").read_text(encoding="utf-8").endswith("*\n")
+    # the cache lives at the root of the checked tree (issue 19), not in the folder the run started in
+    assert (project / "examples" / CACHE_DIR / ".gitignore").read_text(encoding="utf-8").endswith("*\n")
+    assert not (project / CACHE_DIR).exists()
     parsed: list[str] = []
     real = cache_module.ResultCache.put
 

@@ -87,4 +87,5 @@ def test_a_bare_ignore_silences_nothing(project: Path) -> None:
         "p.origins.yaml",
         "version: 1\norigins:\n  - origin: http://a.example.com  # origins-lint: ignore\n",
     )
-    assert check_json("p.origins.yaml").codes() == ["OL201"]
+    # since issue 19 the malformed directive is reported too (OL005 bad-suppression)
+    assert check_json("p.origins.yaml").codes() == ["OL201", "OL005"]

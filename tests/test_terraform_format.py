@@ -141,7 +141,7 @@ def test_directory_of_mixed_formats(tmp_path: Path) -> None:
         (tmp_path / "infra" / name).write_bytes((TF / name).read_bytes())
     result = check_json("infra", cwd=tmp_path)
     assert {f["path"] for f in result.findings} == {"infra/okta-v6.tf"}
-    assert result.report["files_checked"] == 2
+    assert result.report["files_checked"] == 1  # no-okta.tf is no file of ours (issue 20)
 
 
 def evaluate(source: str, name: str) -> Value | Unresolved:

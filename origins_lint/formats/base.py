@@ -26,6 +26,8 @@ class FixOutcome:
     declined: list[tuple[Location, str]]
 
 
+UNCLAIMED = "unknown"  # the format of a file no format reads: it is not counted as checked
+
 Fixer = Callable[[str, str, list[tuple[Location, Fix]]], FixOutcome]  # (path, text, fixes)
 
 

@@ -31,6 +31,7 @@ from origins_lint.model import (
     ParsedFile,
     ProblemKind,
     Setting,
+    Status,
 )
 from origins_lint.origins import is_null
 from origins_lint.source import Source
@@ -162,16 +163,88 @@ def parse(source: Source, options: FormatOptions) -> ParsedFile:
     result = ParsedFile(source.path, NAME, problems=list(loaded.problems))
     for root in loaded.documents:
         document = Document(source.path, NAME, root.location)
+        found: list[tuple[tuple[str, ...], Node, Node]] = []
         for path, mapping in manifests.mappings(root):
-            found = manifests.get(mapping, *_MARKS)
+            listed = manifests.get(mapping, *_MARKS)
             typed = manifests.get(mapping, "@type")
-            if found is None and typed is not None and str(typed[1].value).endswith(POLICY_TYPE):
-                found = (typed[0], Node([], typed[1].location))  # no origin list: every origin refused
-            if found is not None and _enabled(mapping):
-                document.contexts.append(_policy(mapping, found[1], _describe(root, path), result))
+            if listed is None and typed is not None and str(typed[1].value).endswith(POLICY_TYPE):
+                listed = (typed[0], Node([], typed[1].location))  # no origin list: every origin refused
+            if listed is not None:
+                found.append((path, mapping, listed[1]))
+        levels = {path: _level(path) for path, _mapping, _origins in found}
+        hosts = {
+            level[:2]: mapping for path, mapping, _o in found if (level := levels[path]) and level[2] is None
+        }
+        overridden = _overridden(root, found, levels)
+        for path, mapping, origins in found:
+            if not _enabled(mapping):
+                continue
+            level = levels[path]
+            parent = hosts.get(level[:2]) if level is not None and level[2] is not None else None
+            context = _policy(mapping, origins, _describe(root, path), result, parent)
+            if level is not None and level[2] is None and level[:2] in overridden:
+                for matcher in context.matchers:
+                    matcher.status, matcher.note = Status.INACTIVE, OVERRIDDEN_NOTE
+            document.contexts.append(context)
         if document.contexts:
             result.documents.append(document)
     return result
+
+
+OVERRIDDEN_NOTE = (
+    "every route of this virtual host lists its own origins, which Envoy uses instead "
+    "(CorsFilter::allowOrigins in source/extensions/filters/http/cors/cors_filter.cc)"
+)
+Level = tuple[tuple[str, ...], bool, int | None]  # (virtual host path, typed, route index or None)
+
+
+def _level(path: tuple[str, ...]) -> Level | None:
+    """Where a policy sits in a route configuration: on a virtual host or on one of its routes.
+
+    Envoy reads a route's policy first and its virtual host's after it, field by field; typed
+    per-filter policies (`typed_per_filter_config`) and the legacy `cors` fields are two sets,
+    the legacy one read only when no typed policy applies (CorsFilter::initializeCorsPolicies).
+    """
+    hosts = [i for i, part in enumerate(path[:-1]) if part in ("virtual_hosts", "virtualHosts")]
+    if not hosts:
+        return None
+    host = path[: hosts[-1] + 2]
+    rest = path[len(host) :]
+    typed = any(part in ("typed_per_filter_config", "typedPerFilterConfig") for part in rest)
+    if rest[:1] == ("routes",) and len(rest) > 1:
+        index = rest[1].strip("[]")
+        return (host, typed, int(index)) if rest[1].startswith("[") and index.isdigit() else None
+    return (host, typed, None) if len(rest) <= 2 else None
+
+
+def _overridden(
+    root: Node, found: list[tuple[tuple[str, ...], Node, Node]], levels: dict[tuple[str, ...], Level | None]
+) -> set[tuple[tuple[str, ...], bool]]:
+    """Virtual hosts (and policy kind) whose every route has a policy of that kind with origins."""
+    listing: dict[tuple[tuple[str, ...], bool], set[int]] = {}
+    for path, _mapping, origins in found:
+        level = levels[path]
+        if level is not None and level[2] is not None and isinstance(origins.value, list) and origins.value:
+            listing.setdefault(level[:2], set()).add(level[2])
+    out = set()
+    for (host, typed), routes in listing.items():
+        node = _at(root, host)
+        count = manifests.get(node, "routes") if node is not None else None
+        if count is not None and isinstance(count[1].value, list) and len(count[1].value) == len(routes):
+            out.add((host, typed))
+    return out
+
+
+def _at(root: Node, path: tuple[str, ...]) -> Node | None:
+    node = root
+    for part in path:
+        if isinstance(node.value, list) and part.startswith("["):
+            node = node.value[int(part.strip("[]"))]
+        elif isinstance(node.value, dict) and part in node.value:
+            node = node.value[part]
+        else:
+            return None
+    return node
 
 
 def _enabled(policy: Node) -> bool:
@@ -203,11 +276,20 @@ def _describe(root: Node, path: tuple[str, ...]) -> str | None:
     return " ".join(part for part in (name, route) if part) or None
 
 
-def _policy(policy: Node, origins: Node, name: str | None, result: ParsedFile) -> CorsContext:
+def _policy(
+    policy: Node, origins: Node, name: str | None, result: ParsedFile, parent: Node | None = None
+) -> CorsContext:
+    """One policy's context; a route's policy takes each field it leaves unset from its virtual
+    host's (`parent`), as CorsFilter reads the first policy that sets a field. A route policy
+    that lists no origins admits through its virtual host's list, which is that host's context."""
     scope = f"envoy@{origins.location.line}:{origins.location.column}"
     matchers: list[OriginMatcher] = []
     kinds = ("exact", "prefix", "suffix", "contains", "safe_regex", "safeRegex")
     rejected: str | None = None
+    if parent is not None:
+        inherited = dict(parent.value)
+        inherited.update(policy.value)
+        policy = Node(inherited, policy.location, {**parent.key_locations, **policy.key_locations})
     credentials = flag(policy, ("allow_credentials",), result)
     on = credentials is not None and credentials.value is not False
     for item in origins.value if isinstance(origins.value, list) else []:

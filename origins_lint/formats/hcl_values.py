@@ -63,8 +63,18 @@ class Each:
     value: Value
 
 
-def parse_hcl(path: str, text: str) -> tuple[list[Block], InputProblem | None]:
-    """The top-level blocks, or the syntax error at its line and column."""
+LineMap = Callable[[int], int]  # a line of the parsed text -> its line in the file
+
+
+def same_line(line: int) -> int:
+    return line
+
+
+def parse_hcl(path: str, text: str, line_of: LineMap = same_line) -> tuple[list[Block], InputProblem | None]:
+    """The top-level blocks, or the syntax error at its line and column.
+
+    ``text`` may be pieces cut from a larger file (`hcl_scan`), each at its own column; ``line_of``
+    then gives each parsed line's line in the file, so every location points into the file."""
     import hcl2
     from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
@@ -78,16 +88,16 @@ def parse_hcl(path: str, text: str) -> tuple[list[Block], InputProblem | None]:
         wanted = [_PUNCTUATION[name] for name in sorted(expected) if name in _PUNCTUATION]
         hint = f"; expected {' or '.join(wanted)}" if wanted and len(wanted) == len(expected) else ""
         message = what or f"unexpected `{shown[:40]}`{hint}"
-        return [], problem(path, f"invalid HCL: {message}", error.line, error.column)
+        return [], problem(path, f"invalid HCL: {message}", line_of(error.line), error.column)
     except UnexpectedCharacters as error:
         at = error.pos_in_stream or 0
         character = text[at] if at < len(text) else "end of file"
-        return [], problem(path, f"invalid HCL: unexpected `{character}`", error.line, error.column)
+        return [], problem(path, f"invalid HCL: unexpected `{character}`", line_of(error.line), error.column)
     except UnexpectedInput as error:
-        return [], problem(path, "invalid HCL: unexpected input", error.line, error.column)
+        return [], problem(path, "invalid HCL: unexpected input", line_of(error.line), error.column)
     except (LarkError, RecursionError) as error:
         return [], problem(path, f"invalid HCL: {error}")
-    reader = _Reader(path)
+    reader = _Reader(path, line_of)
     return reader.body(_children(tree)[0]), None
 
 
@@ -105,12 +115,14 @@ def _token(tree: Tree[Token]) -> str:
 
 
 class _Reader:
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, line_of: LineMap = same_line) -> None:
         self.path = path
+        self.line_of = line_of
 
     def location(self, tree: Tree[Token]) -> Location:
         meta = tree.meta
-        return Location(self.path, meta.line, meta.column, meta.end_line, meta.end_column)
+        line_of = self.line_of
+        return Location(self.path, line_of(meta.line), meta.column, line_of(meta.end_line), meta.end_column)
 
     def body(self, body: Tree[Token]) -> list[Block]:
         return [self.block(item) for item in _children(body) if item.data == "block"]
@@ -139,10 +151,10 @@ def _label(tree: Tree[Token]) -> str:
 class Evaluator:
     """Values of one file's expressions, with its `locals` and the current `each`."""
 
-    def __init__(self, path: str, text: str, blocks: list[Block]) -> None:
+    def __init__(self, path: str, text: str, blocks: list[Block], line_of: LineMap = same_line) -> None:
         self.path = path
-        self.text = text
-        self.reader = _Reader(path)
+        self.text = text  # the text that was parsed: `source` slices it by the tree's offsets
+        self.reader = _Reader(path, line_of)
         self.locals: dict[str, Attribute] = {
             name: attribute
             for block in blocks

@@ -5,9 +5,12 @@ multi-document files, Helm `values.yaml`, Kustomize `commonAnnotations` and
 patches) and in Kustomize JSON patches (`path: /metadata/annotations/...`).
 ingress-nginx's defaults count as if written: `enable-cors: "true"` alone means
 origin `*`, credentials `true` and a max age of 1728000, located at the
-`enable-cors` line and marked as defaults. `configuration-snippet` and
-`server-snippet` hold nginx, which the nginx format reads in place, so its
-positions are positions in this file.
+`enable-cors` line and marked as defaults. Values are read as the controller
+reads them (`ingress_controller`): a `cors-allow-origin` it rejects is the `*` it
+sends, flags are Go bools, and each kept item carries the regex the template
+builds. `configuration-snippet` and `server-snippet` hold nginx, which the nginx
+format reads in place, so its positions are positions in this file; so do keys
+ending in `snippet`/`Snippet` in a Helm values file, when they hold nginx.
 """
 
 from __future__ import annotations

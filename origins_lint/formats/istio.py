@@ -94,9 +94,13 @@ def _policy(policy: Node, name: str | None, result: ParsedFile) -> CorsContext:
             continue
         for item in items.value:
             if not kinds:  # the deprecated list of exact strings
-                if isinstance(item.value, str):
+                ignored = _listed(values.get("allowOrigins"))
+                if isinstance(item.value, str) and manifests.template_expression(item.value) and not ignored:
+                    message = manifests.placeholder_origin(item.value, on)
+                    result.problems.append(InputProblem(ProblemKind.NOT_ANALYSED, message, item.location))
+                elif isinstance(item.value, str):
                     matcher = envoy.origin_matcher("exact", item.value, item.location, scope)
-                    if _listed(values.get("allowOrigins")):
+                    if ignored:
                         matcher.status = Status.INACTIVE
                         matcher.note = IGNORED_NOTE
                     matchers.append(matcher)

@@ -16,27 +16,33 @@ from pathlib import PurePath
 from typing import Final
 
 from origins_lint.formats.base import FormatOptions
+from origins_lint.formats.nginx_decisions import origin_checks
 from origins_lint.formats.nginx_files import claimed, looks_like_nginx, nginx_folder, why_not
 from origins_lint.formats.nginx_flow import (
     MAX_PARTS,
     MAX_TEXT,
+    SAFE_STATUSES,
     UNCONDITIONAL,
     Alt,
     Env,
     Evaluator,
     Flow,
     Guard,
-    IfRecord,
+    Part,
     Paths,
     Program,
+    Trace,
     merge_guards,
 )
 from origins_lint.formats.nginx_syntax import Directive, parse_tree
+from origins_lint.formats.nginx_templates import SUFFIXES as TEMPLATE_SUFFIXES
+from origins_lint.formats.nginx_templates import detemplated, is_template
 from origins_lint.model import (
     EXACT_ENGINE,
     NGINX_MAP_STRING,
     NGINX_REGEX,
     NGINX_REGEX_ICASE,
+    PLACEHOLDER,
     CorsContext,
     Document,
     HeaderLine,
@@ -51,7 +57,7 @@ from origins_lint.model import (
 from origins_lint.source import Source
 
 NAME = "nginx"
-EXTENSIONS = (".conf", ".nginx", ".vhost", ".conf.template")
+EXTENSIONS = (".conf", ".nginx", ".vhost", *TEMPLATE_SUFFIXES)
 FOLDERS: Final = frozenset(
     {"sites-available", "sites-enabled", "snippets", "conf.d", "vhosts.d", "http.d", "nginx", "servers"}
 )
@@ -59,6 +65,12 @@ FOLDER_SUFFIXES: Final = frozenset({".inc", ".default", ".template", ".locations
 ALLOW_ORIGIN: Final = "access-control-allow-origin"
 _ITEMS = re.compile(r"[\s,]+")
 _LEVELS = ("http", "server", "location")
+_SETTERS = ("add_header", "more_set_headers")
+_TEMPLATE_VARIABLE = re.compile(r"\$\{(_\d+_*)\}")
+_PER_REQUEST = frozenset({"origin", "request", "capture", "unknown"})
+# the CORS headers a server sends; `Access-Control-Request-*` are the browser's, not a response's
+_CORS_PREFIX = "access-control-"
+_REQUEST_PREFIX = "access-control-request-"
 
 
 def wants(path: str) -> bool:
@@ -84,6 +96,8 @@ def detect(path: str, text: str) -> bool:
     in_folder = nginx_folder(os.path.abspath(path)) is not None and not name.startswith(".")
     if not in_folder and not wants(path):
         return False
+    if is_template(path):  # sniffed as nginx reads it once rendered: `{% if %}` and `{# #}` are blanks
+        text = detemplated(Source(path, text))[0].text
     return looks_like_nginx(text, in_folder)
 
 
@@ -100,13 +114,15 @@ def unread(path: str, text: str) -> str | None:
 
 
 def parse(source: Source, options: FormatOptions) -> ParsedFile:
+    source, placeholders = detemplated(source)
     tree = parse_tree(source, options.roots)
     problems = [*tree.rejected, *tree.problems]
     result = ParsedFile(source.path, NAME, problems=problems, included=tree.included, uncached=tree.uncached)
     if any(p.location.path == source.path and p.kind is ProblemKind.PARSE for p in tree.problems):
         return result
-    builder = _Builder(Program.of(tree.directives))
+    builder = _Builder(Program.of(tree.directives, is_template(source.path)), placeholders)
     builder.level(tree.directives, "top", _Headers(), None)
+    builder.decisions(tree.directives)
     document = Document(source.path, NAME, Location.point(source.path, 1, 1), contexts=builder.contexts)
     result.documents.append(document)
     result.problems.extend(builder.problems())
@@ -128,10 +144,19 @@ class _Sent:
     directive: Directive
     value_location: Location
     always: bool
+    statuses: frozenset[int] | None = None  # headers-more `-s`: only these; None: every status
 
     @property
     def key(self) -> str:
         return self.name.lower()
+
+    def sent_with(self, status: int | None) -> bool:
+        """Whether nginx adds it to a response of this status (None: not known, so assumed)."""
+        if status is None:
+            return True
+        if self.statuses is not None:
+            return status in self.statuses
+        return self.always or status in SAFE_STATUSES
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,10 +178,12 @@ def _enter(parent: _Headers, block: list[Directive]) -> tuple[_Headers, tuple[_S
     dropped: tuple[_Sent, ...] = ()
     if own_add and mode == "on":
         kept = {s.key for s in _sent(own_add)}
-        dropped = tuple(
-            s for s in _sent(parent.add) if s.key.startswith("access-control-") and s.key not in kept
-        )
+        dropped = tuple(s for s in _sent(parent.add) if _is_cors(s.key) and s.key not in kept)
     return _Headers(add, parent.more + own_more, mode), dropped, own_add[0] if own_add else None
+
+
+def _is_cors(key: str) -> bool:
+    return key.startswith(_CORS_PREFIX) and not key.startswith(_REQUEST_PREFIX)
 
 
 def _sent(directives: tuple[Directive, ...]) -> list[_Sent]:
@@ -169,9 +196,14 @@ def _sent(directives: tuple[Directive, ...]) -> list[_Sent]:
                 out.append(_Sent(args[0], args[1], directive, directive.arg_location(1), always))
             continue
         index = 0
+        statuses: frozenset[int] | None = None
         while index < len(args):
             arg = args[index]
             if arg in ("-s", "-t"):
+                if arg == "-s" and index + 1 < len(args):
+                    codes = [c for c in _ITEMS.split(args[index + 1]) if c]
+                    if codes and all(c.isascii() and c.isdigit() for c in codes):
+                        statuses = frozenset(int(c) for c in codes)
                 index += 2
                 continue
             name, colon, value = arg.partition(":")
@@ -179,7 +211,7 @@ def _sent(directives: tuple[Directive, ...]) -> list[_Sent]:
                 offset = len(arg) - len(value.lstrip())
                 where = directive.arg_location(index)
                 shifted = replace(where, column=where.column + offset, end_column=where.column + len(arg))
-                out.append(_Sent(name.strip(), value.strip(), directive, shifted, True))
+                out.append(_Sent(name.strip(), value.strip(), directive, shifted, True, statuses))
             index += 1
     return out
 
@@ -188,8 +220,9 @@ def _sent(directives: tuple[Directive, ...]) -> list[_Sent]:
 
 
 class _Builder:
-    def __init__(self, program: Program) -> None:
+    def __init__(self, program: Program, placeholders: dict[str, str]) -> None:
         self.program = program
+        self.placeholders = placeholders  # `{{ }}` placeholders of a template, by the variable read for each
         self.evaluator = Evaluator(program)
         self.flow = Flow(self.evaluator)
         self.contexts: list[CorsContext] = []
@@ -198,25 +231,31 @@ class _Builder:
         self, block: list[Directive], kind: str, parent: _Headers, server: tuple[Env, Paths] | None
     ) -> None:
         headers, dropped, dropped_by = _enter(parent, block)
-        records: list[IfRecord] = []
+        trace = Trace()
         env: Env = {}
         paths: Paths = UNCONDITIONAL
         if kind in ("top", "server"):
-            env, paths = self.flow.run(block, {}, UNCONDITIONAL, records)
+            env, paths = self.flow.run(block, {}, UNCONDITIONAL, trace)
             server = (env, paths)
         elif kind == "location" and server is not None:
-            env, paths = self.flow.run(block, dict(server[0]), server[1], records)
+            env, paths = self.flow.run(block, dict(server[0]), server[1], trace)
         serves = kind in ("server", "location") or (kind == "top" and (headers.add or headers.more))
         if serves and paths:
             self.serve(headers, env, paths, dropped, dropped_by)
-        for record in records:
+        for record in trace.ifs:
             own = record.directive.block or []
-            sets_headers = any(d.name in ("add_header", "more_set_headers") for d in own)
-            if record.paths and (record.answers or (sets_headers and not record.returns)):
+            if record.paths and not record.returns and any(d.name in _SETTERS for d in own):
                 inner, inner_dropped, inner_by = _enter(headers, own)
-                self.serve(
-                    inner, record.env if record.returns else env, record.paths, inner_dropped, inner_by
-                )
+                self.serve(inner, env, record.paths, inner_dropped, inner_by)
+        for exit in trace.exits:
+            if exit.status is None:
+                continue  # not a status nginx accepts: it refuses to load the file
+            at = exit.directive.location if exit.own_page else None
+            if exit.inside is None:
+                self.serve(headers, exit.env, exit.paths, dropped, dropped_by, exit.status, at)
+            else:
+                inner, inner_dropped, inner_by = _enter(headers, exit.inside.block or [])
+                self.serve(inner, exit.env, exit.paths, inner_dropped, inner_by, exit.status, at)
         for child in block:
             if child.name in _LEVELS and child.block is not None:
                 self.level(child.block, child.name, headers, server)
@@ -228,9 +267,12 @@ class _Builder:
         paths: Paths,
         dropped: tuple[_Sent, ...],
         dropped_by: Directive | None,
+        status: int | None = None,
+        own_page: Location | None = None,
     ) -> None:
-        every = _sent(headers.add) + _sent(headers.more)
-        sent = [s for s in every if s.key.startswith("access-control-")]
+        """One response: the headers nginx adds to it (by its status when a `return` sets one)."""
+        every = [s for s in _sent(headers.add) + _sent(headers.more) if s.sent_with(status)]
+        sent = [s for s in every if _is_cors(s.key)]
         vary = [s for s in every if s.key == "vary"]
         if not sent and not dropped:
             return
@@ -241,7 +283,7 @@ class _Builder:
                 for alt in values[header]:
                     for matcher in self._matchers(alt, header):
                         matchers.setdefault((matcher.kind, matcher.raw, matcher.location), matcher)
-        if not matchers and not dropped:
+        if not matchers and not dropped and not any(s.key == ALLOW_ORIGIN for s in sent):
             return
         context = CorsContext(
             matchers=list(matchers.values()),
@@ -259,11 +301,25 @@ class _Builder:
             max_age=_max_age(sent, values),
             vary_origin=_vary(vary, values),
             private_network=_private_network(sent, values),
-            headers=tuple(_line(s, values[s]) for s in sent),
-            dropped=tuple(_line(s, ()) for s in dropped),
+            headers=tuple(self._line(s, values[s]) for s in sent),
+            dropped=tuple(self._line(s, ()) for s in dropped),
             dropped_by=dropped_by.location if dropped_by is not None else None,
+            echoed=_echoed(sent, values),
+            own_page=own_page,
         )
         self.contexts.append(context)
+
+    def decisions(self, directives: list[Directive]) -> None:
+        """Origin checks that feed no CORS header, each a context of its own that says what it gates."""
+        in_cors = {m.location for context in self.contexts for m in context.matchers}
+        for check in origin_checks(directives, self.program):
+            if check.guard.location in in_cors:
+                continue
+            if self._placeholder(check.guard):
+                continue
+            matcher = _guarded(check.guard)
+            self.contexts.append(CorsContext([matcher], check.guard.location, decision=check.decision))
+            in_cors.add(check.guard.location)
 
     def _values(self, header: _Sent, env: Env, paths: Paths) -> tuple[Alt, ...]:
         alts = self.evaluator.evaluate(header.value, header.value_location, env)
@@ -271,21 +327,36 @@ class _Builder:
         return self.evaluator.bounded(combined, header.value_location)
 
     def _matchers(self, alt: Alt, header: _Sent) -> list[OriginMatcher]:
+        if any(g.op == "=" and g.operand == "" for g in alt.guards):
+            return []  # sent only to requests that carry no Origin: no other site's page reads it
         kinds = {part.kind for part in alt.parts}
         if "unknown" in kinds:
-            return []  # reported once per variable by problems()
-        if kinds & {"origin", "capture"}:
+            return self._templated(alt)  # the unknown variables are reported by problems()
+        path = next((p for p in alt.parts if p.kind == "path"), None)
+        if path is not None:  # `$request_uri` starts with `/`: whatever is around it, never an origin
+            return [OriginMatcher(MatcherKind.PATH, path.text, path.location, note=header.value)]
+        origin = next((p for p in alt.parts if p.kind == "origin"), None)
+        if origin is not None:
             guard = next((g for g in reversed(alt.guards) if g.positive), None)
             if guard is not None:
-                return [_guarded(guard)]
-            origin = next((p for p in alt.parts if p.kind == "origin"), None)
-            if origin is None:
-                return []  # a capture of a path regex: not about origins
+                return [] if self._placeholder(guard) else [_guarded(guard)]
             return [OriginMatcher(MatcherKind.REFLECTED, origin.text, origin.location)]
+        capture = next((p for p in alt.parts if p.kind == "capture"), None)
+        if capture is not None:
+            # `$1`, `$name`: of the origin regex that guards the value, or else of a regex on the
+            # request URL (`location ~`, `rewrite`, `if ($request_uri ~ ...)`), which the sender writes
+            guard = next((g for g in reversed(alt.guards) if g.positive and g.op in ("~", "~*")), None)
+            if guard is not None:
+                return [] if self._placeholder(guard) else [_guarded(guard)]
+            echoes = "a capture of a regex on the request URL (the sender writes the URL)"
+            return [OriginMatcher(MatcherKind.REFLECTED, capture.text, capture.location, echoes=echoes)]
         request = next((p for p in alt.parts if p.kind == "request"), None)
         if request is not None:
             note = f"`{request.text}` comes from the request, so the sender chooses it"
-            return [OriginMatcher(MatcherKind.REFLECTED, request.text, request.location, note=note)]
+            echoes = "text from the request (the sender chooses it)"
+            return [
+                OriginMatcher(MatcherKind.REFLECTED, request.text, request.location, note=note, echoes=echoes)
+            ]
         if kinds & {"self", "server"}:
             return []  # the server's own origin, or data that is not about origins
         text = (alt.literal or "").strip()
@@ -300,16 +371,56 @@ class _Builder:
                 out.append(OriginMatcher(kind, item, where, scope=scope))
         return out
 
+    def _templated(self, alt: Alt) -> list[OriginMatcher]:
+        """What a template's fixed text decides whatever its placeholders become: an `http://` origin.
+        The entry keeps its placeholders as written; rules and `match` read only its fixed text."""
+        parts = alt.parts
+        if not self.program.template or not parts or parts[0].kind != "text":
+            return []
+        if not parts[0].text.lower().startswith("http://") or any(
+            p.kind not in ("text", "unknown") for p in parts
+        ):
+            return []
+        raw = "".join(self._written(p) for p in parts)
+        return [OriginMatcher(MatcherKind.EXACT, raw, parts[0].location)]
+
+    def _placeholder(self, guard: Guard) -> bool:
+        """A template's check that holds a placeholder (`~* "^https://${DOMAIN}$"`) is not known until
+        it is rendered: said (OL004) at the check, not analysed as the regex it is not yet."""
+        found = PLACEHOLDER.search(guard.operand) if self.program.template else None
+        if found is not None:
+            self.program.unknown.setdefault(found.group(), guard.location)
+        return found is not None
+
+    def _line(self, header: _Sent, alts: tuple[Alt, ...]) -> HeaderLine:
+        line = _line(header, alts, self.program.template)
+        if not self.placeholders:
+            return line
+        return replace(line, value=_TEMPLATE_VARIABLE.sub(self._shown, line.value))
+
+    def _shown(self, match: re.Match[str]) -> str:
+        return self.placeholders.get(match.group(1).lower(), match.group())
+
+    def _written(self, part: Part) -> str:
+        if part.kind != "unknown":
+            return part.text
+        return self.placeholders.get(part.text.lstrip("$").strip("{}").lower(), part.text)
+
     def problems(self) -> list[InputProblem]:
         out = [
-            InputProblem(
-                ProblemKind.NOT_ANALYSED,
-                f"`{name}` is not set in this file or in the files it includes, so the origins it "
-                "carries were not analysed: check the file that includes this one, or set it here",
-                location,
-            )
+            InputProblem(ProblemKind.NOT_ANALYSED, self._unknown_message(name), location)
             for name, location in self.program.unknown.items()
         ]
+        out.extend(
+            InputProblem(
+                ProblemKind.NOT_ANALYSED,
+                f"`{name}` runs code origins-lint does not analyse, and that code can set response "
+                "headers (`Access-Control-Allow-Origin` among them) or the variables they are made "
+                "of: review which origins it admits by hand",
+                location,
+            )
+            for name, location in self.program.foreign_code
+        )
         out.extend(
             InputProblem(
                 ProblemKind.NOT_ANALYSED,
@@ -330,8 +441,31 @@ class _Builder:
         )
         return out
 
+    def _unknown_message(self, written: str) -> str:
+        name = written.lstrip("$").strip("{}").lower()
+        foreign = self.program.foreign.get(name)
+        if foreign is not None:
+            directive, where = foreign
+            return (
+                f"`{written}` is set by `{directive}` (line {where.line}), code origins-lint does not "
+                "run, so the origins it carries were not analysed: review that code by hand"
+            )
+        if self.program.template:
+            shown = self.placeholders.get(name, written)
+            return (
+                f"`{shown}` is a template placeholder, filled in when the template is rendered, so "
+                "what depends on it was not analysed: check the rendered file"
+            )
+        return (
+            f"`{written}` is not set in this file or in the files it includes, so the origins it "
+            "carries were not analysed: check the file that includes this one, or set it here"
+        )
+
 
 def _guarded(guard: Guard) -> OriginMatcher:
+    """The check a guard makes, with nginx's comparison: `if (=)` compares bytes, a `map` string
+    key ignores case (nginx lowercases both: `ngx_hash_add_key` in src/core/ngx_hash.c and
+    `ngx_http_map_find` in src/http/ngx_http_variables.c), regexes are PCRE searches."""
     if guard.op in ("~", "~*"):
         engine = NGINX_REGEX_ICASE if guard.op == "~*" else NGINX_REGEX
         return OriginMatcher(MatcherKind.REGEX, guard.operand, guard.location, engine, scope=guard.scope)
@@ -339,12 +473,18 @@ def _guarded(guard: Guard) -> OriginMatcher:
         kind = MatcherKind.SUFFIX if guard.op == "suffix" else MatcherKind.PREFIX
         return OriginMatcher(kind, guard.operand, guard.location, NGINX_MAP_STRING, scope=guard.scope)
     engine = NGINX_MAP_STRING if guard.scope is not None else EXACT_ENGINE
-    return OriginMatcher(MatcherKind.EXACT, guard.operand, guard.location, engine, scope=guard.scope)
+    # `null` is what sandboxed frames and `file:` pages send: a check that admits it trusts them
+    folded = guard.operand if engine.case_sensitive else guard.operand.lower()
+    kind = MatcherKind.NULL if folded == "null" else MatcherKind.EXACT
+    return OriginMatcher(kind, guard.operand, guard.location, engine, scope=guard.scope)
 
 
-def _line(header: _Sent, alts: tuple[Alt, ...]) -> HeaderLine:
+def _line(header: _Sent, alts: tuple[Alt, ...], template: bool) -> HeaderLine:
     literals = {alt.literal for alt in alts if alt.literal}
-    dynamic = any(alt.literal is None for alt in alts) or len(literals) > 1
+    # per request: what the sender controls; the path and the Host are in every cache's key already,
+    # and a template's placeholder is filled in once
+    varies = _PER_REQUEST - {"unknown"} if template else _PER_REQUEST
+    dynamic = any(p.kind in varies for alt in alts for p in alt.parts) or len(literals) > 1
     items = tuple(i for i in _ITEMS.split(next(iter(literals)).strip()) if i) if len(literals) == 1 else ()
     return HeaderLine(
         header.name,
@@ -407,6 +547,19 @@ def _vary(vary: list[_Sent], values: dict[_Sent, tuple[Alt, ...]]) -> Setting[bo
             if text is None or "origin" in (i.lower() for i in _ITEMS.split(text)) or text.strip() == "*":
                 return Setting(True, header.value_location)
     return Setting(False, vary[-1].value_location)
+
+
+def _echoed(sent: list[_Sent], values: dict[_Sent, tuple[Alt, ...]]) -> tuple[tuple[str, Location], ...]:
+    """Allow lists that send back request data (`$http_access_control_request_headers`): they allow
+    whatever the page asks for."""
+    out = []
+    for name in ("headers", "methods"):
+        header = _find(sent, f"access-control-allow-{name}")
+        if header is not None and any(
+            part.kind in ("request", "origin") for alt in values[header] for part in alt.parts
+        ):
+            out.append((name, header.value_location))
+    return tuple(out)
 
 
 def _private_network(sent: list[_Sent], values: dict[_Sent, tuple[Alt, ...]]) -> Setting[bool] | None:

@@ -26,7 +26,6 @@ MAIN_FILE: Final = "nginx.conf"
 FOLDERS: Final = frozenset(
     {"conf.d", "snippets", "http.d", "vhosts.d", "modules-enabled", "modules-available"}
 )
-SNIFFED: Final = 65536  # characters of a file the first statements are looked for in
 _STATEMENTS = 32  # statements looked at for a known directive
 _NAME = re.compile(r"[a-z_][a-z0-9_]*")
 _FOREIGN = re.compile(r"[<\[]|[A-Z]|.*:$")  # Apache `<Tag>` and `ServerName`, INI `[section]`, YAML `key:`
@@ -65,7 +64,9 @@ def statements(text: str, most: int = _STATEMENTS) -> list[tuple[str, str]]:
     terminator is `;`, `{`, `}` (a stray close) or empty (the text ended first)."""
     out: list[tuple[str, str]] = []
     name = ""
-    for match in TOKEN.finditer(text, 0, SNIFFED):
+    # the whole text, lazily: a window of the first characters would let a long leading comment hide
+    # every statement, and the file with them (the tokens skip comments in linear time)
+    for match in TOKEN.finditer(text):
         kind = match.lastgroup
         if kind == "punct":
             out.append((name, match.group(kind)))

@@ -29,15 +29,28 @@ MAX_ALTERNATIVES: Final = 64
 MAX_PARTS: Final = 64
 MAX_TEXT: Final = 8192
 ORIGIN: Final = "http_origin"
-SELF_VARIABLES: Final = frozenset(
+SELFVARIABLES: Final = frozenset(
     {"host", "http_host", "server_name", "scheme", "server_port", "https", "server_addr", "hostname"}
 )
-REQUEST_VARIABLES: Final = frozenset(
-    {"args", "query_string", "request_uri", "uri", "document_uri", "request", "request_body"}
+REQUESTVARIABLES: Final = frozenset({"args", "query_string", "request", "request_body"})
+# the request's path: it always starts with `/`, so a header made of it is never an origin
+PATHVARIABLES: Final = frozenset({"request_uri", "uri", "document_uri"})
+# variables set by code origins-lint does not run (Lua, Perl, njs): what they carry is unknown
+FOREIGN_SETTERS: Final = frozenset(
+    {"set_by_lua", "set_by_lua_block", "set_by_lua_file", "perl_set", "js_set"}
 )
+# code that runs per request and can set response headers or variables; a `*_file` or a filter
+# that exists to change headers is never seen, the others only when their text touches them
+FOREIGN_CODE: Final = re.compile(r"^\w+_by_lua(?:_block|_file)?$|^js_header_filter$")
+HEADER_FILTERS: Final = ("header_filter_by_lua_file", "js_header_filter")
+_FOREIGN_TOUCH = re.compile(r"ngx\.header|access-control|ngx\.var\.|ngx\.var\[", re.IGNORECASE)
+_FOREIGN_ASSIGN = re.compile(r"""ngx\.var(?:\.(\w+)|\[["'](\w+)["']\])\s*=(?!=)""")
+# the statuses `add_header` without `always` is added to: `ngx_http_headers_filter` in nginx's
+# src/http/modules/ngx_http_headers_filter_module.c (its `safe_status` switch)
+SAFE_STATUSES: Final = frozenset({200, 201, 204, 206, 301, 302, 303, 304, 307, 308})
 REQUEST_PREFIXES: Final = ("http_", "arg_", "cookie_")
 # nginx's own variables that say nothing about the origin (connection, server, upstream, time)
-BUILTIN_VARIABLES: Final = frozenset(
+BUILTINVARIABLES: Final = frozenset(
     {
         "request_method",
         "remote_addr",
@@ -76,7 +89,7 @@ BUILTIN_PREFIXES: Final = ("sent_http_", "upstream_", "ssl_", "geoip", "jwt_", "
 REGEX_OPS: Final = {"~": "~", "~*": "~*", "!~": "~", "!~*": "~*"}
 NEGATED: Final = {"~": "!~", "~*": "!~*", "=": "!=", "!~": "~", "!~*": "~*", "!=": "="}
 
-_VARIABLE = re.compile(r"\$(?:\{(\w+)\}|(\w+))")
+VARIABLE = re.compile(r"\$(?:\{(\w+)\}|(\w+))")
 _NAMED_GROUP = re.compile(r"\(\?(?:P?<|')([A-Za-z_]\w*)[>']")
 
 
@@ -96,7 +109,9 @@ class Guard:
 
 @dataclass(frozen=True, slots=True)
 class Part:
-    kind: str  # text, origin, request, self (the server's own origin), server, capture, unknown
+    # text, origin, request, path (the request's path), self (the server's own origin), server,
+    # capture (of a regex: on the URL unless an origin regex guards it), unknown
+    kind: str
     text: str
     location: Location
 
@@ -140,8 +155,42 @@ class IfRecord:
     directive: Directive
     paths: Paths  # the guards under which its body runs
     returns: bool
-    answers: bool  # returns a 2xx response (a preflight's 204): one a page can read
     env: Env  # at the end of its body
+
+
+@dataclass
+class Exit:
+    """A `return` some requests reach: the response nginx sends there, and under which guards."""
+
+    directive: Directive
+    inside: Directive | None  # the `if` whose body holds it (its `add_header` apply), or None
+    paths: Paths
+    env: Env
+
+    @property
+    def status(self) -> int | None:
+        """`return 204`, `return 301 URL`, `return URL` (302); None for what nginx refuses to load
+        (`ngx_http_rewrite_return`: a number, or a URL starting with http://, https:// or $scheme)."""
+        code = self.directive.args[0] if self.directive.args else ""
+        if len(code) == 3 and code.isascii() and code.isdigit():
+            return int(code)
+        if code.startswith(("http://", "https://", "$scheme")):
+            return 302
+        return None
+
+    @property
+    def own_page(self) -> bool:
+        """An error or a redirect whose text nginx writes from fixed text: nothing else to read."""
+        status = self.status
+        return status is not None and not 200 <= status < 300 and "$" not in " ".join(self.directive.args)
+
+
+@dataclass
+class Trace:
+    """What running a level's rewrite statements found: `if` bodies and the `return`s reached."""
+
+    ifs: list[IfRecord] = field(default_factory=list)
+    exits: list[Exit] = field(default_factory=list)
 
 
 @dataclass
@@ -150,14 +199,20 @@ class Program:
 
     maps: dict[str, MapDefinition] = field(default_factory=dict)
     declared: set[str] = field(default_factory=set)
-    captures: set[str] = field(default_factory=lambda: {str(n) for n in range(10)})
+    # named captures, and what they capture: "self" from `server_name` or the Host, else "capture"
+    captures: dict[str, str] = field(default_factory=dict)
     truncated: list[Location] = field(default_factory=list)
     clipped: list[Location] = field(default_factory=list)  # values past MAX_PARTS or MAX_TEXT
     unknown: dict[str, Location] = field(default_factory=dict)  # variable -> first use
+    # variables set by code that is not analysed (Lua, Perl, njs): name -> the directive, and where
+    foreign: dict[str, tuple[str, Location]] = field(default_factory=dict)
+    # code that can set response headers: the directive, and where
+    foreign_code: list[tuple[str, Location]] = field(default_factory=list)
+    template: bool = False  # a template: an unknown variable is a placeholder filled in at deploy
 
     @classmethod
-    def of(cls, directives: list[Directive]) -> Program:
-        program = cls()
+    def of(cls, directives: list[Directive], template: bool = False) -> Program:
+        program = cls(template=template)
         pending = list(directives)
         while pending:
             directive = pending.pop()
@@ -166,13 +221,30 @@ class Program:
                 program._add_map(directive)
                 continue
             if name == "set" and directive.args:
-                program.declared.add(_variable_name(directive.args[0]))
-            if name in ("if", "location") or (name == "server_name" and directive.args):
+                program.declared.add(variable_name(directive.args[0]))
+            if name in FOREIGN_SETTERS and directive.args:
+                program.foreign[variable_name(directive.args[0])] = (name, directive.location)
+            elif FOREIGN_CODE.match(name):
+                program._add_code(directive)
+            if name in ("if", "location", "server_name", "rewrite"):
+                subject = variable_name(directive.args[0]) if directive.args else ""
+                own = name == "server_name" or (name == "if" and subject in SELFVARIABLES)
                 for arg in directive.args:
-                    program.captures.update(g.lower() for g in _NAMED_GROUP.findall(arg))
+                    for group in _NAMED_GROUP.findall(arg):
+                        program.captures.setdefault(group.lower(), "self" if own else "capture")
             if directive.block is not None:
                 pending.extend(directive.block)
         return program
+
+    def _add_code(self, directive: Directive) -> None:
+        """Lua or njs that runs per request: said when it can set a header or a variable."""
+        code = " ".join(directive.args)
+        for first, second in _FOREIGN_ASSIGN.findall(code):
+            self.foreign.setdefault((first or second).lower(), (directive.name, directive.location))
+        if directive.name in HEADER_FILTERS or (
+            not directive.name.endswith("_file") and _FOREIGN_TOUCH.search(code)
+        ):
+            self.foreign_code.append((directive.name, directive.location))
 
     def _add_map(self, directive: Directive) -> None:
         entries: list[tuple[Directive, str, Location]] = []
@@ -188,8 +260,8 @@ class Program:
             elif entry.args:
                 entries.append((entry, entry.args[0], entry.arg_location(0)))
                 for group in _NAMED_GROUP.findall(entry.name):
-                    self.captures.add(group.lower())
-        self.maps[_variable_name(directive.args[1])] = MapDefinition(
+                    self.captures.setdefault(group.lower(), "capture")
+        self.maps[variable_name(directive.args[1])] = MapDefinition(
             directive.args[0],
             directive.arg_location(0),
             entries,
@@ -199,7 +271,7 @@ class Program:
         )
 
 
-def _variable_name(text: str) -> str:
+def variable_name(text: str) -> str:
     return text.strip().lstrip("$").strip("{}").lower()
 
 
@@ -213,11 +285,11 @@ class Evaluator:
     def evaluate(self, expr: str, location: Location, env: Env) -> tuple[Alt, ...]:
         segments: list[tuple[Alt, ...]] = []
         last = 0
-        for match in _VARIABLE.finditer(expr):
+        for match in VARIABLE.finditer(expr):
             if match.start() > last:
                 segments.append((Alt((Part("text", expr[last : match.start()], location),)),))
             name = (match.group(1) or match.group(2)).lower()
-            segments.append(self._variable(name, match.group(), location, env))
+            segments.append(self._variable(name, match.group(), _within(location, match), env))
             last = match.end()
         if last < len(expr) or not segments:
             segments.append((Alt((Part("text", expr[last:], location),)),))
@@ -249,6 +321,9 @@ class Evaluator:
         return Alt((Part("unknown", "…", location),), alt.guards)
 
     def _variable(self, name: str, written: str, location: Location, env: Env) -> tuple[Alt, ...]:
+        if name in self.program.foreign:  # whatever `set` says, the code sets it last
+            self.program.unknown.setdefault(written, location)
+            return (Alt((Part("unknown", written, location),)),)
         if name in env:
             return env[name]
         if name in self.program.maps and name not in self._in_maps:
@@ -262,28 +337,30 @@ class Evaluator:
         if name in self.program.declared:
             return (Alt(()),)  # declared but not set on this path: nginx sends an empty value
         if name in self.program.captures or name.isdigit():
-            return (Alt((Part("capture", written, location),)),)
-        if name in SELF_VARIABLES:
+            return (Alt((Part(self.program.captures.get(name, "capture"), written, location),)),)
+        if name in SELFVARIABLES:
             return (Alt((Part("self", written, location),)),)
-        if name in BUILTIN_VARIABLES or name.startswith(BUILTIN_PREFIXES):
+        if name in BUILTINVARIABLES or name.startswith(BUILTIN_PREFIXES):
             return (Alt((Part("server", written, location),)),)
-        if name in REQUEST_VARIABLES or name.startswith(REQUEST_PREFIXES):
+        if name in PATHVARIABLES:
+            return (Alt((Part("path", written, location),)),)
+        if name in REQUESTVARIABLES or name.startswith(REQUEST_PREFIXES):
             return (Alt((Part("request", written, location),)),)
         self.program.unknown.setdefault(written, location)
         return (Alt((Part("unknown", written, location),)),)
 
     def _map(self, definition: MapDefinition, env: Env) -> tuple[Alt, ...]:
         out: list[Alt] = []
-        on_origin = _variable_name(definition.source) == ORIGIN and definition.source.count("$") == 1
+        on_origin = variable_name(definition.source) == ORIGIN and definition.source.count("$") == 1
         for key_directive, value, value_location in definition.entries:
             key = key_directive.name
             if on_origin:
-                op, operand = _map_key(key, definition.hostnames)
+                op, operand = map_key(key, definition.hostnames)
                 conditions: list[tuple[Guard, ...]] = [
                     (Guard(op, operand, key_directive.location, definition.scope),)
                 ]
             else:
-                op, operand = _map_key(key, hostnames=False)
+                op, operand = map_key(key, hostnames=False)
                 conditions = list(
                     self.conditions(definition.source, op, operand, key_directive.location, env)
                 )
@@ -305,7 +382,7 @@ class Evaluator:
         if op not in NEGATED:  # file tests (`-f`, `!-e`...) say nothing about the origin
             yield ()
             return
-        match = _VARIABLE.fullmatch(subject.strip('"'))
+        match = VARIABLE.fullmatch(subject.strip('"'))
         if match is not None and (match.group(1) or match.group(2)).lower() == ORIGIN:
             yield (Guard(op, operand, location),)
             return
@@ -317,6 +394,16 @@ class Evaluator:
                 yield alt.guards
 
 
+def _within(location: Location, match: re.Match[str]) -> Location:
+    """Where a variable is written inside a value (`https://$1`), when the value is on one line."""
+    start, end = match.span()
+    if start == 0 or location.line != location.end_line or location.end_column - location.column < end:
+        return location
+    return Location(
+        location.path, location.line, location.column + start, location.line, location.column + end
+    )
+
+
 def _join(left: tuple[Part, ...], right: tuple[Part, ...]) -> tuple[Part, ...]:
     if left and right and left[-1].kind == "text" and right[0].kind == "text":
         joined = Part("text", left[-1].text + right[0].text, left[-1].location)
@@ -324,7 +411,7 @@ def _join(left: tuple[Part, ...], right: tuple[Part, ...]) -> tuple[Part, ...]:
     return left + right
 
 
-def _map_key(key: str, hostnames: bool) -> tuple[str, str]:
+def map_key(key: str, hostnames: bool) -> tuple[str, str]:
     if key.startswith("~*"):
         return "~*", key[2:]
     if key.startswith("~"):
@@ -364,9 +451,13 @@ class Flow:
         self.evaluator = evaluator
 
     def run(
-        self, block: list[Directive], env: Env, paths: Paths, records: list[IfRecord]
+        self, block: list[Directive], env: Env, paths: Paths, trace: Trace, inside: Directive | None = None
     ) -> tuple[Env, Paths]:
-        """The environment and the surviving guard sets at the end; no paths means every request returned."""
+        """The environment and the surviving guard sets at the end; no paths means every request returned.
+
+        Each `return` reached is kept in the trace with its environment: nginx sends a response
+        there, with the `add_header` of the level (or of the `if`) it is in.
+        """
         for directive in block:
             name = directive.name
             if name == "set" and len(directive.args) >= 2:
@@ -374,42 +465,49 @@ class Flow:
                 combined = [Alt(alt.parts, merge_guards(alt.guards, path)) for alt in alts for path in paths]
                 env = {
                     **env,
-                    _variable_name(directive.args[0]): self.evaluator.bounded(combined, directive.location),
+                    variable_name(directive.args[0]): self.evaluator.bounded(combined, directive.location),
                 }
-            elif name == "if" and directive.block is not None:
-                env, paths = self._if(directive, env, paths, records)
+            elif name == "if" and directive.block is not None and inside is None:
+                env, paths = self._if(directive, env, paths, trace)
                 if not paths:
                     return env, paths
             elif name == "return":
+                if paths:
+                    trace.exits.append(Exit(directive, inside, paths, env))
                 return env, ()
         return env, paths
 
-    def _if(self, directive: Directive, env: Env, paths: Paths, records: list[IfRecord]) -> tuple[Env, Paths]:
+    def _if(self, directive: Directive, env: Env, paths: Paths, trace: Trace) -> tuple[Env, Paths]:
         subject, op, operand = split_condition(directive.args)
         where = directive.arg_location(len(directive.args) - 1)
         holds = list(self.evaluator.conditions(subject, op, operand, where, env))
         body_paths = _combine(paths, holds)
         returns = any(d.name == "return" for d in directive.block or [])
-        answers = any(_success(d) for d in directive.block or [] if d.name == "return")
         body_env = env
         if body_paths:
-            body_env, _ = self.run(directive.block or [], dict(env), body_paths, records)
-        records.append(IfRecord(directive, body_paths, returns, answers, body_env))
+            body_env, _ = self.run(directive.block or [], dict(env), body_paths, trace, directive)
+        trace.ifs.append(IfRecord(directive, body_paths, returns, body_env))
+        negated = NEGATED.get(op or "", op)
         if returns:
-            negated = NEGATED.get(op or "", op)
-            fails = list(self.evaluator.conditions(subject, negated, operand, where, env))
-            return env, _combine(paths, fails)
+            return env, _combine(
+                paths, list(self.evaluator.conditions(subject, negated, operand, where, env))
+            )
+        # a variable the body changed holds the body's value, or its old one where the check failed
         merged = dict(env)
+        failed_guards: list[tuple[Guard, ...]] | None = None
         for name, alts in body_env.items():
             if merged.get(name) != alts:
-                merged[name] = self.evaluator.bounded((*alts, *env.get(name, (Alt(()),))), directive.location)
+                if failed_guards is None:
+                    failed_guards = (
+                        list(self.evaluator.conditions(subject, negated, operand, where, env)) if op else [()]
+                    )
+                kept = [
+                    Alt(alt.parts, merge_guards(alt.guards, failed))
+                    for alt in env.get(name, (Alt(()),))
+                    for failed in failed_guards
+                ]
+                merged[name] = self.evaluator.bounded((*alts, *kept), directive.location)
         return merged, paths
-
-
-def _success(directive: Directive) -> bool:
-    """`return 204;` or `return 200 "ok";`: a response whose CORS headers matter (an error page's do not)."""
-    code = directive.args[0] if directive.args else ""
-    return len(code) == 3 and code.isascii() and code.isdigit() and 200 <= int(code) < 300
 
 
 def _combine(paths: Paths, conditions: list[tuple[Guard, ...]]) -> Paths:

@@ -91,6 +91,27 @@ class _Locator:
         return Location(self.path, row, column, row, column + max(len(needle), 1))
 
 
+_GLUED = re.compile(r"\$\{\w+\}(\s)")
+
+
+def _unglued(args: list[str], locator: _Locator) -> list[str]:
+    """crossplane's lexer keeps going after an unquoted `${name}` and the one space that follows it
+    (`${http_origin} always` is one token); nginx's `ngx_conf_read_token` ends the token there."""
+    out: list[str] = []
+    for token in args:
+        rest = token
+        while "${" in rest and (glued := _GLUED.search(rest)) is not None and not _quoted(rest, locator):
+            out.append(rest[: glued.start(1)])
+            rest = rest[glued.end(1) :]
+        out.append(rest)
+    return out
+
+
+def _quoted(token: str, locator: _Locator) -> bool:
+    offset = locator.text.find(token, locator.cursor)
+    return offset > 0 and locator.text[offset - 1] in "\"'"
+
+
 def parse_tree(source: Source, roots: tuple[str, ...]) -> Tree:
     """The file's directives with includes expanded, and what could not be read."""
     tree = Tree()
@@ -172,6 +193,7 @@ class _Reader:
             name: str = stmt["directive"]
             if index == 0 and name.startswith("\ufeff"):
                 name = name[1:]
+            stmt["args"] = _unglued(stmt["args"], locator)
             where = locator.find(name, stmt["line"]) or Location.point(locator.path, stmt["line"], 1)
             args = [unescape(arg) for arg in stmt["args"]]
             arg_locations = [locator.find(arg) or where for arg in stmt["args"]]

@@ -83,8 +83,21 @@ class TrustedOrigin(_Export):
 Export = TrustedOrigin | list[TrustedOrigin | list[TrustedOrigin]]
 
 
+def _located(schema: dict[str, Any]) -> dict[str, Any]:
+    """The export's three shapes told apart by type (`if`/`then`/`else`), not by `anyOf`.
+
+    With `anyOf`, a validator that finds no branch valid reports one error at the document's
+    root, and editors underline the first line whatever field is wrong; choosing the branch by
+    type first leaves a single schema to apply, so each error sits at the bad field.
+    """
+    entry = {"$ref": "#/$defs/TrustedOrigin"}
+    item = {"if": {"type": "array"}, "then": {"items": entry}, "else": entry}
+    del schema["anyOf"]
+    return {**schema, "if": {"type": "array"}, "then": {"items": item}, "else": entry}
+
+
 def okta_json_schema() -> dict[str, Any]:
-    schema = TypeAdapter(Export).json_schema(by_alias=True)
+    schema = _located(TypeAdapter(Export).json_schema(by_alias=True))
     return {
         "$schema": SCHEMA_DIALECT,
         "$id": OKTA_SCHEMA_ID,

@@ -36,7 +36,10 @@ _NAMES = re.compile(r"(^|\.)origins\.ya?ml$")
 _KIND = re.compile(r"^kind:\s*[\"']?OriginPolicy\b", re.MULTILINE)
 _ORIGINS_KEY = re.compile(r"^origins:", re.MULTILINE)
 _ENTRY = re.compile(
-    r"^\s*-\s+[\"']?(origin|regex)[\"']?\s*:|[{,]\s*[\"']?(origin|regex)[\"']?\s*:", re.MULTILINE
+    r"^\s*-\s+[\"']?(origin|regex)[\"']?\s*:|[{,]\s*[\"']?(origin|regex)[\"']?\s*:"
+    # an entry that starts with a YAML merge key (`- <<: *defaults`), its `origin` on a later line of it
+    r"|^([ \t]*)-[ \t]+<<[ \t]*:.*(?:\n\3[ \t]+[^\n]*)*?\n\3[ \t]+[\"']?(origin|regex)[\"']?[ \t]*:",
+    re.MULTILINE,
 )
 
 
@@ -67,7 +70,7 @@ def parse(source: Source, options: FormatOptions) -> ParsedFile:
             message = f"a policy document must be a mapping with `origins:`, not {_kind(node.value)}"
             result.problems.append(InputProblem(ProblemKind.SCHEMA, message, node.location))
             continue
-        _restore_null_origins(node, source.text)
+        unquoted = _unquoted_null_origins(node, source.text, result.problems)
         data = _without_x_keys(node.plain())
         raw_entries = data.get("origins")
         if isinstance(raw_entries, list):
@@ -77,6 +80,8 @@ def parse(source: Source, options: FormatOptions) -> ParsedFile:
             continue
         entries = []
         for index, raw in enumerate(raw_entries or []):
+            if index in unquoted:
+                continue
             entry = read_entry(raw) or _validated_entry(raw, node, index, result.problems)
             if entry is not None:
                 entries.append((index, entry))
@@ -128,21 +133,29 @@ def _kind(value: Any) -> str:
     return "a list" if isinstance(value, list) else f"the value {value!r}"
 
 
-def _restore_null_origins(document: Node, text: str) -> None:
-    """`origin: null` is YAML's null, but the author meant the `null` origin."""
+def _unquoted_null_origins(document: Node, text: str, problems: list[InputProblem]) -> set[int]:
+    """The entries written `origin: null`: YAML's null, not the text `null`. One answer with the schema
+    (whose `origin` is a string, so editors reject it): OL002, with the quoted spelling to use."""
     origins = document.value.get("origins")
     if origins is None or not isinstance(origins.value, list):
-        return
+        return set()
     lines = text.split("\n")
-    for entry in origins.value:
+    found = set()
+    for index, entry in enumerate(origins.value):
         if not isinstance(entry.value, dict):
             continue
         origin = entry.value.get("origin")
         if origin is not None and origin.value is None:
             loc = origin.location
             line = lines[loc.line - 1] if loc.line <= len(lines) else ""
-            if line[loc.column - 1 : loc.column + 3] == "null":
-                origin.value = "null"
+            if line[loc.column - 1 : loc.column + 3].lower() == "null":
+                found.add(index)
+                message = (
+                    f"`origins[{index}].origin`: unquoted `null` is YAML's null, not an origin; "
+                    'write `"null"` if you mean the origin sandboxed pages send (OL305 flags it)'
+                )
+                problems.append(InputProblem(ProblemKind.SCHEMA, message, loc))
+    return found
 
 
 def _document(policy: Any, entries: list[tuple[int, Any]], node: Node, path: str) -> Document:

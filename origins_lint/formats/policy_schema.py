@@ -112,7 +112,14 @@ class Defaults(Allowances):
 class Entry(Allowances):
     """One trusted origin: exactly one of `origin` and `regex`."""
 
-    model_config = ConfigDict(title="Trusted origin")
+    model_config = ConfigDict(
+        title="Trusted origin",
+        json_schema_extra={
+            "patternProperties": {"^x-": {}},
+            # `_one_matcher` in the schema's words: an entry with both, or neither, is rejected by both
+            "oneOf": [{"required": ["origin"]}, {"required": ["regex"]}],
+        },
+    )
 
     origin: str | None = Field(
         None,

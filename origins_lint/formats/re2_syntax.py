@@ -24,7 +24,7 @@ import re._parser as sre_parse
 import warnings
 from typing import Final
 
-from origins_lint.matchers import translate
+from origins_lint.matchers import MAX_PATTERN_LENGTH, translate
 from origins_lint.model import Dialect
 
 MAX_REPEAT: Final = 1000  # RE2 and Go: "invalid repeat count" above it
@@ -60,6 +60,8 @@ def refusal(pattern: str) -> str | None:
     found = _unsupported(pattern)  # a noun phrase: "a back-reference `\\1`"
     if found is not None:
         return f"it uses {found}, which RE2 does not support"
+    if len(pattern) > MAX_PATTERN_LENGTH:  # the analysis reads no longer pattern either (OL004)
+        return None
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")

@@ -22,9 +22,9 @@ from typing import Final
 from origins_lint.formats.tree import Node
 from origins_lint.model import InputProblem, Location, ProblemKind
 
-EXTENSIONS: Final = (".yaml.tpl", ".yml.tpl", ".yaml.j2", ".yml.j2")
+EXTENSIONS: Final = (".yaml.tpl", ".yml.tpl", ".yaml.tmpl", ".yml.tmpl", ".yaml.j2", ".yml.j2")
 MARK: Final = "\ue000"  # a private-use character: printable to YAML, in no real config
-_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}|\$\{[^}\n]*\}")
+_PAIRS: Final = (("{{", "}}"), ("{%", "%}"), ("{#", "#}"), ("${", "}"))
 _MARKS = re.compile(MARK + "+")
 # Go template actions and Jinja statements that only steer: no text of their own
 _CONTROL = re.compile(r"^\{\{-?\s*(?:if|else|end|range|with|define|block|/\*|break|continue)\b|^\{[%#]")
@@ -76,6 +76,34 @@ class Masked:
         return self._starts[line - 1] + column - 1
 
 
+def tags(line: str) -> list[tuple[int, str]]:
+    """The placeholders of one line, left to right, as (column offset, text).
+
+    Linear in the line: the next opener of each kind is found once and looked for again only
+    when the scan has passed it; a kind with no opener, or no closer, to the right is dropped.
+    """
+    found: list[tuple[int, str]] = []
+    ahead = {pair: line.find(pair[0]) for pair in _PAIRS}
+    position = 0
+    while True:
+        for pair, seen in list(ahead.items()):
+            at = line.find(pair[0], position) if 0 <= seen < position else seen
+            if at < 0:
+                del ahead[pair]
+            else:
+                ahead[pair] = at
+        if not ahead:
+            return found
+        (opener, closer), start = min(ahead.items(), key=lambda item: item[1])
+        end = line.find(closer, start + len(opener))
+        if end < 0:
+            del ahead[(opener, closer)]
+            continue
+        end += len(closer)
+        found.append((start, line[start:end]))
+        position = end
+
+
 def mask(path: str, text: str) -> Masked:
     """The template as YAML: placeholders masked in place, lines of tags alone blanked."""
     out: list[str] = []
@@ -83,9 +111,14 @@ def mask(path: str, text: str) -> Masked:
     kept: list[str] = []
     offset = 0
     for number, line in enumerate(text.split("\n"), start=1):
-        found = list(_TAG.finditer(line))
-        if found and not _TAG.sub("", line).strip(" \t"):
-            inserting = [tag.group(0) for tag in found if _CONTROL.match(tag.group(0)) is None]
+        found = tags(line)
+        outside, cursor = [], 0
+        for start, tag in found:
+            outside.append(line[cursor:start])
+            cursor = start + len(tag)
+        outside.append(line[cursor:])
+        if found and not "".join(outside).strip(" \t"):
+            inserting = [tag for _start, tag in found if _CONTROL.match(tag) is None]
             if inserting:
                 message = (
                     f"this template line inserts text origins-lint cannot read (`{inserting[0]}`); "
@@ -98,9 +131,13 @@ def mask(path: str, text: str) -> Masked:
             out.append("")  # empty: spaces would be content inside a block scalar
             kept.append("")
         else:
-            for tag in found:
-                masked.tags.append((offset + tag.start(), tag.group(0)))
-            out.append(_TAG.sub(lambda tag: MARK * len(tag.group(0)), line))
+            pieces, cursor = [], 0
+            for start, tag in found:
+                masked.tags.append((offset + start, tag))
+                pieces += [line[cursor:start], MARK * len(tag)]
+                cursor = start + len(tag)
+            masked_line = "".join([*pieces, line[cursor:]])
+            out.append(masked_line)
             kept.append(line)
         offset += len(out[-1]) + 1
     masked.text = "\n".join(out)

@@ -5,14 +5,33 @@ Both provider shapes are read: `scopes { type = "CORS" }` blocks with `status`
 the file fixes them (literals, locals, a literal `for_each`); an input variable
 or a computed value is reported as not analysed, never guessed. Files with no
 `okta_trusted_origin` resource are skipped without a word, parse errors included.
+
+A large file is first cut by a linear scan (`hcl_scan`) to its `okta_trusted_origin`
+resources and `locals`, and only those are parsed: python-hcl2 on a whole multi-megabyte
+file takes minutes and gigabytes. A syntax error elsewhere in such a file is then not
+reported (Terraform would refuse the file); the scan still reports unbalanced braces,
+strings, comments and heredocs anywhere.
 """
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 
-from origins_lint.formats.base import FormatOptions
-from origins_lint.formats.hcl_values import Attribute, Block, Each, Evaluator, Unresolved, Value, parse_hcl
+from origins_lint import limits
+from origins_lint.formats.base import UNCLAIMED, FormatOptions
+from origins_lint.formats.hcl_scan import scan as scan_hcl
+from origins_lint.formats.hcl_values import (
+    Attribute,
+    Block,
+    Each,
+    Evaluator,
+    LineMap,
+    Unresolved,
+    Value,
+    parse_hcl,
+    same_line,
+)
 from origins_lint.formats.okta import ScopeEntry, trusted_origin_context
 from origins_lint.model import (
     OKTA,
@@ -23,11 +42,14 @@ from origins_lint.model import (
     ParsedFile,
     ProblemKind,
 )
-from origins_lint.source import Source
+from origins_lint.source import Source, problem
 
 NAME = "terraform"
 RESOURCE = "okta_trusted_origin"
 SCOPE_TYPES = ("CORS", "REDIRECT", "IFRAME_EMBED")
+# python-hcl2 parses a file this small whole (under a second); a larger one is cut to the blocks
+# the reader needs first (`_pieces`): 2.4 MB took 92 s and 1.3 GB whole (issue 19)
+FULL_PARSE_CHARACTERS = 256 * 1024
 
 
 def wants(path: str) -> bool:
@@ -40,14 +62,22 @@ def detect(path: str, _text: str) -> bool:
 
 
 def parse(source: Source, options: FormatOptions) -> ParsedFile:
+    if RESOURCE not in source.text:  # no file of ours: not counted as checked, no JUnit case
+        return ParsedFile(source.path, UNCLAIMED)
     result = ParsedFile(source.path, NAME)
-    if RESOURCE not in source.text:
-        return result
-    blocks, error = parse_hcl(source.path, source.text)
+    text: str = source.text
+    line_of: LineMap = same_line
+    if len(text) > FULL_PARSE_CHARACTERS:
+        pieces = _pieces(source.path, text)
+        if isinstance(pieces, InputProblem):
+            result.problems.append(pieces)
+            return result
+        text, line_of = pieces
+    blocks, error = parse_hcl(source.path, text, line_of)
     if error is not None:
         result.problems.append(error)
         return result
-    evaluator = Evaluator(source.path, source.text, blocks)
+    evaluator = Evaluator(source.path, text, blocks, line_of)
     document = Document(
         path=source.path, format=NAME, location=Location.point(source.path, 1, 1), platform=OKTA
     )
@@ -56,6 +86,60 @@ def parse(source: Source, options: FormatOptions) -> ParsedFile:
             _Resource(block, evaluator, result.problems).read(document.contexts)
     result.documents.append(document)
     return result
+
+
+def _wanted(header: str) -> bool:
+    """`locals`, or `resource "okta_trusted_origin" "name"`: the only blocks the reader looks at."""
+    words = header.split()
+    if words == ["locals"]:
+        return True
+    return len(words) > 1 and words[0] == "resource" and words[1].strip('"') == RESOURCE
+
+
+def _pieces(path: str, text: str) -> tuple[str, LineMap] | InputProblem:
+    """The `okta_trusted_origin` resources and `locals` of a large file, each at its own column, and
+    the map from their lines back to the file's: what python-hcl2 parses instead of the whole file.
+
+    Over `max-hcl-size` characters of them is OL001 naming the key: python-hcl2's time and memory
+    grow with what it parses (about 100 KB a second), and a bound must hold on every input."""
+    found = scan_hcl(text)
+    if found.error is not None:
+        offset, reason = found.error
+        line = text.count("\n", 0, offset) + 1
+        return problem(path, f"invalid HCL: {reason}", line, offset - text.rfind("\n", 0, offset))
+    parts: list[str] = []
+    firsts: list[int] = []  # the parsed text's line where each piece starts
+    lines: list[int] = []  # ... and the file's line there
+    parsed_line, file_line, position, line_start = 1, 1, 0, 0
+    for block in found.blocks:
+        if not _wanted(block.header):
+            continue
+        file_line += text.count("\n", position, block.start)
+        newline = text.rfind("\n", position, block.start)
+        line_start = newline + 1 if newline >= 0 else line_start
+        piece = " " * (block.start - line_start) + text[block.start : block.end] + "\n"
+        firsts.append(parsed_line)
+        lines.append(file_line)
+        parts.append(piece)
+        parsed_line += piece.count("\n")
+        file_line += text.count("\n", block.start, block.end)
+        newline = text.rfind("\n", block.start, block.end)
+        line_start = newline + 1 if newline >= 0 else line_start
+        position = block.end
+    size = sum(len(part) for part in parts)
+    bound = limits.active().hcl_size
+    if size > bound:
+        return problem(
+            path,
+            f"the file's `okta_trusted_origin` resources and `locals` are {size:,} characters; "
+            f"the limit is {bound:,}: raise `max-hcl-size` if this file is really a config",
+        )
+
+    def line_of(line: int) -> int:
+        index = bisect.bisect_right(firsts, line) - 1
+        return lines[index] + line - firsts[index] if index >= 0 else line
+
+    return "".join(parts), line_of
 
 
 @dataclass

@@ -18,12 +18,20 @@ class Style:
     colour: bool = False
     pretty: bool = False  # grouped by file, with the source line and a caret (a terminal)
     width: int = 100
+    summary: bool = True  # the closing "Found ..." line; `--quiet` leaves it out
 
 
 Renderer = Callable[["CheckResult", Style], str]
 
 # format name -> module under report/, imported on demand (SARIF and JUnit pull in more than text needs)
-MODULES = {"text": "text", "json": "json_report", "sarif": "sarif", "github": "github", "junit": "junit"}
+MODULES = {
+    "text": "text",
+    "json": "json_report",
+    "sarif": "sarif",
+    "github": "github",
+    "junit": "junit",
+    "gitlab": "gitlab",
+}
 
 
 def renderer(name: str) -> Renderer:

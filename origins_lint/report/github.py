@@ -11,7 +11,7 @@ from origins_lint.check import CheckResult
 from origins_lint.model import Severity
 from origins_lint.report import Style
 from origins_lint.report.safe import printable
-from origins_lint.report.text import summary
+from origins_lint.report.text import disabled_text, summary
 
 COMMANDS = {
     Severity.CRITICAL: "error",
@@ -32,7 +32,7 @@ def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def render(result: CheckResult, _style: Style) -> str:
+def render(result: CheckResult, style: Style) -> str:
     lines = []
     for finding in result.findings:
         loc = finding.location
@@ -46,5 +46,11 @@ def render(result: CheckResult, _style: Style) -> str:
         }
         written = ",".join(f"{key}={escape_property(value)}" for key, value in properties.items())
         lines.append(f"::{COMMANDS[finding.severity]} {written}::{escape_data(finding.message)}")
-    lines.append(escape_data(summary(result)))
-    return "\n".join(lines) + "\n"
+    disabled = disabled_text(result)
+    if disabled:  # an annotation, so a pull request shows it, not only the log
+        lines.append(
+            f"::warning title={escape_property('origins-lint: rules disabled')}::{escape_data(disabled)}"
+        )
+    if style.summary:
+        lines.append(escape_data(summary(result)))
+    return "".join(f"{line}\n" for line in lines)

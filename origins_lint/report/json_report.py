@@ -35,5 +35,9 @@ def render(result: CheckResult, _style: Style) -> str:
         "files_checked": result.files_checked,
         "baselined": result.baselined,
         "findings": findings,
+        # rules switched off wholesale (config, command line, `ignore-file` comments): never silent
+        "disabled_rules": [
+            {"rules": list(d.rules), "by": d.by, "file": d.scope or None} for d in result.disabled
+        ],
     }
     return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"

@@ -20,6 +20,9 @@ _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def xml_text(text: str) -> str:
+    """Characters XML cannot hold as escapes; a newline or CR inside a value too, so that no line of
+    the file starts with text from a checked file (`::add-mask::` in a CI log)."""
+    text = text.replace("\r", "\\r").replace("\n", "\\n")
     return _NOT_XML.sub(
         lambda m: m.group().encode("unicode_escape", "backslashreplace").decode("ascii"), text
     )

@@ -26,3 +26,10 @@ def encodable(text: str) -> str:
     """``text`` with any lone surrogate written as an escape, so that it encodes to UTF-8 whatever the
     stream's error handler; every report passes through here on its way out."""
     return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def line_start(path: str) -> str:
+    """A path printed at the start of a line: escaped, and never starting with `::` (a GitHub Actions
+    workflow command when the line reaches the log) or `-`: such a name is shown as `./::name`."""
+    shown = printable(path)
+    return f"./{shown}" if shown.startswith((":", "-")) else shown

@@ -14,7 +14,7 @@ from itertools import groupby
 from origins_lint.check import CheckResult
 from origins_lint.model import Finding, Severity
 from origins_lint.report import Style
-from origins_lint.report.safe import printable
+from origins_lint.report.safe import line_start, printable
 from origins_lint.source import Lines
 
 COLOURS = {
@@ -44,15 +44,39 @@ def render(result: CheckResult, style: Style) -> str:
     lines = []
     for finding in result.findings:
         loc = finding.location
-        where = paint(BOLD, f"{printable(loc.path)}:{loc.line}:{loc.column}:")
+        where = paint(BOLD, f"{line_start(loc.path)}:{loc.line}:{loc.column}:")
         tag = paint(COLOURS[finding.severity], f"{finding.code} [{finding.severity.label}]")
         fixable = " [*]" if finding.fix is not None else ""
         lines.append(f"{where} {tag}{fixable} {printable(finding.message)}")
-    lines.append(summary(result))
-    return "\n".join(lines) + "\n"
+    if style.summary:
+        lines.append(summary(result))
+    return "".join(f"{line}\n" for line in lines)
 
 
 def summary(result: CheckResult) -> str:
+    """One line; when rules were switched off wholesale it says how many and by what, so that such a
+    run never reads word for word like a clean one."""
+    disabled = disabled_text(result)
+    return _counts(result) + (f" {disabled}." if disabled else "")
+
+
+def disabled_text(result: CheckResult) -> str:
+    """`12 of 41 rules disabled by .origins-lint.toml`, one clause per cause; empty when none."""
+    from origins_lint.rules import all_rules
+
+    total = sum(not rule.opt_in for rule in all_rules())
+    everywhere = [d for d in result.disabled if not d.scope]
+    clauses = [f"{len(d.rules)} of {total} rules disabled by {printable(d.by)}" for d in everywhere]
+    scoped = [d for d in result.disabled if d.scope]
+    if len(scoped) == 1:
+        (one,) = scoped
+        clauses.append(f"{len(one.rules)} of {total} rules disabled in {printable(one.scope)} by {one.by}")
+    elif scoped:
+        clauses.append(f"rules disabled in {len(scoped)} files by `ignore-file` comments")
+    return "; ".join(clauses)
+
+
+def _counts(result: CheckResult) -> str:
     files = f"{result.files_checked} file{'s' if result.files_checked != 1 else ''}"
     baselined = f" ({result.baselined} more in the baseline)" if result.baselined else ""
     if not result.findings:
@@ -102,7 +126,7 @@ def _pretty(result: CheckResult, style: Style) -> str:
         soft_wrap=False,
     )
     for path, group in groupby(result.findings, key=lambda f: f.location.path):
-        console.print(Text(printable(path), style="bold underline"))
+        console.print(Text(line_start(path), style="bold underline"))
         source = Lines(result.sources.get(path, ""))
         for finding in group:
             loc = finding.location
@@ -139,5 +163,6 @@ def _pretty(result: CheckResult, style: Style) -> str:
                     overflow="ellipsis",
                 )
         console.print()
-    console.print(Text(summary(result), style="bold"))
+    if style.summary:
+        console.print(Text(summary(result), style="bold"))
     return out.getvalue()

@@ -286,7 +286,8 @@ def reflects_every_origin(matcher: OriginMatcher) -> bool:
 
 def reflection_text(matcher: OriginMatcher) -> str:
     if matcher.kind is MatcherKind.REFLECTED:
-        return f"`{matcher.raw}` echoes the request's `Origin` without checking it"
+        echoed = matcher.echoes or "the request's `Origin`"
+        return f"`{matcher.raw}` echoes {echoed} without checking it"
     return f"`{matcher.raw}` matches every origin (`https://attacker.net` gets in)"
 
 

@@ -8,6 +8,11 @@ from origins_lint.model import CorsContext, Document, MatcherKind, OriginMatcher
 from origins_lint.rules.breadth import credentials_note, explain, reflection_text, reflects_every_origin
 from origins_lint.rules.registry import Hit, RuleSettings, per_matcher, rule
 
+ECHOED = {
+    "headers": ("Access-Control-Request-Headers", "`Authorization`, an anti-CSRF header"),
+    "methods": ("Access-Control-Request-Method", "`DELETE`, `PUT`"),
+}
+
 
 def _wildcard_with_credentials(context: CorsContext, matcher: OriginMatcher, _doc: Document) -> Hit | None:
     if matcher.kind is not MatcherKind.ANY or not context.with_credentials:
@@ -45,6 +50,14 @@ def _wildcard_headers(document: Document, _settings: RuleSettings) -> Iterator[H
     for context in document.contexts:
         if not context.with_credentials or not any(m.kind is not MatcherKind.NULL for m in context.matchers):
             continue
+        for name, where in context.echoed:  # nginx `$http_access_control_request_headers`
+            asked, examples = ECHOED[name]
+            yield Hit(
+                where,
+                f"allowed {name} echo the request's `{asked}` with credentials: every {name[:-1]} a "
+                f"page asks for ({examples}) is allowed on credentialed requests, so the preflight "
+                f"no longer limits what the origins you trust can send; list the {name}",
+            )
         for name, setting in (("headers", context.allow_headers), ("methods", context.allow_methods)):
             if setting is None or "*" not in setting.value or setting.location is None:
                 continue

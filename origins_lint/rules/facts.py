@@ -13,7 +13,7 @@ from functools import lru_cache
 from origins_lint import limits
 from origins_lint.limits import Limits
 from origins_lint.matchers import RegexAnalysis, affix_pattern, analyse_regex
-from origins_lint.model import Engine, MatcherKind, MatchMode, OriginMatcher
+from origins_lint.model import PLACEHOLDER, Engine, MatcherKind, MatchMode, OriginMatcher
 from origins_lint.origins import (
     ORIGIN_CACHE,
     OriginText,
@@ -40,8 +40,8 @@ def _regex(raw: str, engine: Engine, bounds: Limits) -> RegexAnalysis:
 
 
 def parsed(matcher: OriginMatcher) -> OriginText | None:
-    """The origin text of an exact or wildcard matcher."""
-    if matcher.kind in (MatcherKind.EXACT, MatcherKind.WILDCARD):
+    """The origin text of an exact or wildcard matcher (none for a template's: it is not known yet)."""
+    if matcher.kind in (MatcherKind.EXACT, MatcherKind.WILDCARD) and not PLACEHOLDER.search(matcher.raw):
         return origin_text(matcher.raw, matcher.kind is MatcherKind.WILDCARD)
     return None
 

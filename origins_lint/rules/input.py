@@ -1,8 +1,10 @@
-"""OL0xx: files that cannot be read, validated, recognized or analysed.
+"""OL0xx: files that cannot be read, validated, recognized or analysed, and suppressions that do not work.
 
 OL001-OL003 are reported by the pipeline from parser problems; OL004 looks at
 matchers the analysis cannot model, so that "no finding" never silently means
-"not looked at".
+"not looked at". OL005 and OL006 are reported by the pipeline from the
+suppression comments it reads (`origins_lint.suppress`): a typo in one must not
+silently leave a finding in, nor a stale one silently wait to hide the next.
 """
 
 from __future__ import annotations
@@ -33,3 +35,6 @@ def _not_analysed(_context: CorsContext, matcher: OriginMatcher, _doc: Document)
 rule("OL004", "not-analysed", Severity.INFO, "Entry origins-lint cannot analyse statically")(
     per_matcher(_not_analysed)
 )
+
+declare("OL005", "bad-suppression", Severity.MEDIUM, "Suppression comment is malformed or names no rule")
+declare("OL006", "unused-suppression", Severity.LOW, "Suppression comment suppresses nothing", opt_in=True)

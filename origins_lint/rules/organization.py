@@ -19,7 +19,7 @@ def _outside_allowed(document: Document, settings: RuleSettings) -> Iterator[Hit
     if not settings.allowed_domains:
         return
     allowed = ", ".join(f"`{d}`" for d in settings.allowed_domains)
-    for _context, matcher in document.matchers():
+    for _context, matcher in document.matchers(decisions=True):
         for named in named_hosts(matcher):
             if not any(_under(named.host, domain) for domain in settings.allowed_domains):
                 yield Hit(
@@ -34,7 +34,7 @@ def _outside_allowed(document: Document, settings: RuleSettings) -> Iterator[Hit
 def _denied(document: Document, settings: RuleSettings) -> Iterator[Hit]:
     if not settings.denied_origins:
         return
-    for _context, matcher in document.matchers():
+    for _context, matcher in document.matchers(decisions=True):
         texts = {matcher.raw.lower()}
         text = parsed(matcher)
         if text is not None and text.canonical:

@@ -42,6 +42,16 @@ def _join(parts: tuple[str, ...]) -> str:
 
 
 def _malformed(_context: CorsContext, matcher: OriginMatcher, _doc: Document) -> Hit | None:
+    if matcher.kind is MatcherKind.PATH:
+        whole = matcher.note if matcher.note and matcher.note != matcher.raw else None
+        value = f"`{whole}` holds" if whole else f"`{matcher.raw}` is"
+        value += f" the request's path `{matcher.raw}`" if whole else " the request's path"
+        return Hit(
+            matcher.location,
+            f"{value}, which always starts with `/`: it is never an "
+            "origin, so browsers reject this header on every cross-origin request (no site gets in, "
+            "yours neither); send an origin, such as `$http_origin` checked against a `map`",
+        )
     found = analysis(matcher) if matcher.kind is MatcherKind.REGEX else None
     example = found.path_only() if found is not None else None
     if example is not None:
@@ -80,16 +90,22 @@ def _engine_text(matcher: OriginMatcher) -> OriginText | None:
     return parsed(matcher)
 
 
+def _matches_as_sent(matcher: OriginMatcher, canonical: str) -> bool:
+    """Whether the engine's own comparison matches the entry with the Origin browsers send for it."""
+    return matcher.engine.compare is Compare.SERIALIZED or exact_admits(
+        matcher.raw, canonical, matcher.engine
+    )
+
+
 def _non_canonical(_context: CorsContext, matcher: OriginMatcher, _doc: Document) -> Hit | None:
     text = _engine_text(matcher)
     if text is None or not text.ok or text.canonical is None:
         return None
     compare = matcher.engine.compare
-    serialized = compare is Compare.SERIALIZED
     if (
         matcher.kind is MatcherKind.EXACT
-        and not serialized
-        and exact_admits(matcher.raw, text.canonical, matcher.engine)
+        and compare is not Compare.SERIALIZED
+        and _matches_as_sent(matcher, text.canonical)
     ):
         return None  # the engine matches what browsers send, and echoes the browser's own Origin
     # an engine that ignores case (ingress-nginx, Envoy `ignore_case`) still matches upper-case entries
@@ -109,7 +125,7 @@ def _duplicates(document: Document, _settings: RuleSettings) -> Iterator[Hit]:
     """Within each list (a policy, one nginx map or header); one entry seen from two contexts is one."""
     lists: dict[str | None, list[tuple[frozenset[str], OriginMatcher]]] = {}
     placed: set[tuple[str | None, Location]] = set()
-    for context, matcher in document.matchers():
+    for context, matcher in document.matchers(decisions=True):
         if (matcher.scope, matcher.location) not in placed:
             placed.add((matcher.scope, matcher.location))
             lists.setdefault(matcher.scope, []).append((context.scopes.value, matcher))
@@ -127,6 +143,8 @@ def _duplicates_in(entries: list[tuple[frozenset[str], OriginMatcher]]) -> Itera
         if text is None or not text.ok or text.canonical is None:
             continue
         key = text.canonical
+        if matcher.kind is MatcherKind.EXACT and not _matches_as_sent(matcher, key):
+            continue  # it never matches what browsers send (OL102): not a second copy of the one that does
         if key in seen:
             first = seen[key]
             yield Hit(

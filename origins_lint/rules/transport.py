@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from origins_lint.model import CorsContext, Document, OriginMatcher, Severity
+from origins_lint.model import PLACEHOLDER, CorsContext, Document, OriginMatcher, Severity
 from origins_lint.origins import HostClass, classify_host
 from origins_lint.rules.facts import NamedHost, analysis, named_hosts
 from origins_lint.rules.registry import Hit, per_matcher, rule
@@ -20,6 +20,14 @@ def plain_http(matcher: OriginMatcher) -> NamedHost | None:
 
 
 def _insecure(context: CorsContext, matcher: OriginMatcher, _doc: Document) -> Hit | None:
+    stake = "your users' credentialed responses" if context.with_credentials else "this trust"
+    if PLACEHOLDER.search(matcher.raw) and matcher.raw[:7].lower() == "http://":
+        return Hit(
+            matcher.location,
+            f"`{matcher.raw}` is plain HTTP whatever the template fills in: anyone on the network "
+            f"path can inject script into that page and use {stake}; use `https://{matcher.raw[7:]}`",
+            Severity.HIGH if context.with_credentials else None,
+        )
     found = analysis(matcher)
     if found is not None and found.schemes() != (True, False):
         return None  # regexes that also accept https are OL202's
@@ -27,7 +35,6 @@ def _insecure(context: CorsContext, matcher: OriginMatcher, _doc: Document) -> H
     if example is None:
         return None
     secure = "https://" + example.origin.partition("://")[2]
-    stake = "your users' credentialed responses" if context.with_credentials else "this trust"
     return Hit(
         matcher.location,
         f"`{matcher.raw}` is plain HTTP: anyone on the network path (public Wi-Fi, a rogue "

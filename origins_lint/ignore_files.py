@@ -1,0 +1,173 @@
+"""Which walked files git would ignore: `.gitignore` files, `.git/info/exclude` and the global excludes.
+
+Read with `pathspec` (git's own wildmatch rules), never by running git: a check starts no
+program (see "Safety of the tool itself"). The rules are git's (gitignore(5)):
+
+- inside a work tree, every `.gitignore` from the top of the work tree down to the file's folder
+  applies, each relative to its own folder, a deeper file overriding a shallower one; before them
+  come `core.excludesFile` (default `$XDG_CONFIG_HOME/git/ignore`) and `.git/info/exclude`;
+- outside a work tree, the `.gitignore` files of the walked folder and below apply;
+- a file inside an ignored folder is ignored, whatever a later `!pattern` says, as git does;
+- a folder named on the command line is walked even if it is ignored, as ruff does: the
+  patterns that ignore it are set aside for that walk (`IgnoreFiles._named`).
+
+As with ruff (and unlike git itself) a tracked file that matches a pattern is skipped too:
+knowing what is tracked would mean reading git's binary index. Only folder walks are
+filtered; a file named on the command line is always checked (`check._candidates`).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from pathspec import GitIgnoreSpec
+
+_EXCLUDES_FILE = re.compile(r"^\s*excludesfile\s*=\s*(.*?)\s*$", re.IGNORECASE)
+_SECTION = re.compile(r"^\s*\[([^\]\s\"]+)")
+
+
+def _spec(path: Path) -> GitIgnoreSpec | None:
+    try:
+        text = path.read_text("utf-8", errors="replace")
+    except OSError:
+        return None
+    spec = GitIgnoreSpec.from_lines(text.splitlines())
+    return spec if len(spec) else None
+
+
+def _git_dir(top: Path) -> Path | None:
+    """The repository folder of a work tree: `.git`, or where a `.git` file points (a linked worktree,
+    whose `info/exclude` lives in the common folder named by its `commondir`)."""
+    dot_git = top / ".git"
+    if dot_git.is_dir():
+        return dot_git
+    try:
+        first = dot_git.read_text("utf-8", errors="replace").splitlines()[0]
+    except (OSError, IndexError):
+        return None
+    if not first.startswith("gitdir:"):
+        return None
+    git_dir = (top / first.removeprefix("gitdir:").strip()).resolve()
+    try:
+        common = (git_dir / "commondir").read_text("utf-8").strip()
+    except OSError:
+        return git_dir
+    return (git_dir / common).resolve()
+
+
+def _global_excludes(git_dir: Path | None) -> Path:
+    """`core.excludesFile` from the repository's, the user's and the XDG git config; git's default else."""
+    xdg = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+    configs = [xdg / "git" / "config", Path.home() / ".gitconfig"]
+    if git_dir is not None:
+        configs.append(git_dir / "config")
+    found: Path | None = None
+    for config in configs:  # later files win, as in git
+        try:
+            lines = config.read_text("utf-8", errors="replace").splitlines()
+        except OSError:
+            continue
+        section = ""
+        for line in lines:
+            if header := _SECTION.match(line):
+                section = header.group(1).lower()
+            elif section == "core" and (value := _EXCLUDES_FILE.match(line)):
+                found = Path(os.path.expanduser(value.group(1).strip('"')))
+    return found if found is not None else xdg / "git" / "ignore"
+
+
+def _work_tree(folder: str) -> str | None:
+    """The top of the git work tree holding ``folder`` (a folder with `.git`), or None."""
+    path = Path(folder)
+    for candidate in (path, *path.parents):
+        if (candidate / ".git").exists():
+            return str(candidate)
+    return None
+
+
+class IgnoreFiles:
+    """Answers "would git ignore this walked file?", reading each ignore file once."""
+
+    def __init__(self) -> None:
+        self._folder_specs: dict[str, GitIgnoreSpec | None] = {}
+        self._top_specs: dict[str, list[GitIgnoreSpec]] = {}
+        self._dirs: dict[tuple[str, tuple[str, ...]], bool] = {}
+        self._trees: dict[str, str | None] = {}
+        self._given: dict[tuple[str, str], tuple[str, ...]] = {}
+
+    def ignored(self, path: str, walked: str) -> bool:
+        """Whether ``path``, found by walking the folder ``walked``, is ignored."""
+        absolute = os.path.abspath(path)
+        folder = os.path.dirname(absolute)
+        if folder not in self._trees:
+            self._trees[folder] = _work_tree(folder)
+        top = self._trees[folder] or os.path.abspath(walked)
+        relative = os.path.relpath(absolute, top)
+        if relative.startswith(os.pardir):
+            return False
+        parts = Path(relative).parts
+        if (top, walked) not in self._given:
+            self._given[top, walked] = self._named(top, walked)
+        given = self._given[top, walked]
+        for depth in range(len(given) + 1, len(parts)):  # a file in an ignored folder is ignored
+            if self._folder_ignored(top, parts[:depth], given):
+                return True
+        return self._verdict(top, parts, False, given)
+
+    def _named(self, top: str, walked: str) -> tuple[str, ...]:
+        """The folder named on the command line when git ignores it (`bench/.corpus`), else ().
+
+        It is walked as asked, as ruff does: the patterns that ignore it (or a folder above it) are
+        set aside for the walk; every other pattern still applies beneath it."""
+        relative = os.path.relpath(os.path.abspath(walked), top)
+        if relative == os.curdir or relative.startswith(os.pardir):
+            return ()
+        given = Path(relative).parts
+        ignored = any(self._folder_ignored(top, given[:depth], ()) for depth in range(1, len(given) + 1))
+        return given if ignored else ()
+
+    def _folder_ignored(self, top: str, parts: tuple[str, ...], given: tuple[str, ...]) -> bool:
+        key = (os.path.join(top, *parts), given)
+        if key not in self._dirs:
+            self._dirs[key] = self._verdict(top, parts, True, given)
+        return self._dirs[key]
+
+    def _verdict(self, top: str, parts: tuple[str, ...], directory: bool, given: tuple[str, ...]) -> bool:
+        """The last matching pattern decides; deeper ignore files come later."""
+        suffix = "/" if directory else ""
+        levels = [(spec, 0) for spec in self._top(top)]
+        for depth in range(len(parts)):  # the .gitignore of each folder above the path
+            found = self._folder(os.path.join(top, *parts[:depth]))
+            if found is not None:
+                levels.append((found, depth))
+        decided: bool | None = None
+        for spec, depth in levels:
+            path = "/".join(parts[depth:]) + suffix
+            if not given or depth >= len(given):
+                include = spec.check_file(path).include
+                decided = include if include is not None else decided
+                continue
+            # set aside the patterns that match the named folder or a folder above it
+            above = ["/".join(given[depth:end]) + "/" for end in range(depth + 1, len(given) + 1)]
+            for pattern in spec.patterns:
+                if pattern.include is None or not pattern.match_file(path):
+                    continue
+                if not any(pattern.match_file(folder) for folder in above):
+                    decided = pattern.include
+        return bool(decided)
+
+    def _top(self, top: str) -> list[GitIgnoreSpec]:
+        if top not in self._top_specs:
+            git_dir = _git_dir(Path(top))
+            specs: list[GitIgnoreSpec | None] = []
+            if git_dir is not None:
+                specs = [_spec(_global_excludes(git_dir)), _spec(git_dir / "info" / "exclude")]
+            self._top_specs[top] = [spec for spec in specs if spec is not None]
+        return self._top_specs[top]
+
+    def _folder(self, folder: str) -> GitIgnoreSpec | None:
+        if folder not in self._folder_specs:
+            self._folder_specs[folder] = _spec(Path(folder) / ".gitignore")
+        return self._folder_specs[folder]
