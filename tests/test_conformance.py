@@ -96,23 +96,6 @@ CASES = [case for engine in ENGINES for case in _load(engine)]
 # Cases where origins-lint still answers differently from the engine: id -> diagnosis.
 # The test asserts that each still disagrees; when a fix lands, remove the entry.
 KNOWN_GAPS: dict[str, str] = {
-    "envoy/route-policy-over-vhost-policy/https://b.example.com": (
-        "engine: admitted-with-credentials, origins-lint: admitted. Envoy merges the route's and "
-        "the virtual host's CorsPolicy field by field, the route first (cors_filter.cc "
-        "initializeCorsPolicies reverses the per-filter configs; allowOrigins() takes the first "
-        "policy that lists origins, allowCredentials() the first that sets it). The route lists "
-        "only `https://b.example.com` and leaves allow_credentials unset, so the virtual host's "
-        "`allow_credentials: true` applies: b is echoed WITH credentials. We read the route "
-        "policy alone (without credentials): a credentialed origin reported as uncredentialed. "
-        "[i18-parse]"
-    ),
-    "envoy/route-policy-over-vhost-policy/https://a.example.com": (
-        "engine: not-admitted, origins-lint: admitted-with-credentials. same merge: on the only "
-        "route, allowOrigins() comes from the route's policy, so the virtual host's "
-        "`https://a.example.com` is never used; we still admit it (a context for the virtual host "
-        "that serves no route). When every route has its own origins, the virtual host's origins "
-        "admit nothing; model a context per route with the merged fields. [i18-parse]"
-    ),
     "okta/api-invalid-origin/https://example.com": (
         "engine: config-rejected, origins-lint: not-admitted. Okta's API refuses an origin "
         "without a scheme (Trusted Origins API docs, 'Invalid request example': `example.com` -> "
