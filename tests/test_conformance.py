@@ -95,22 +95,7 @@ CASES = [case for engine in ENGINES for case in _load(engine)]
 
 # Cases where origins-lint still answers differently from the engine: id -> diagnosis.
 # The test asserts that each still disagrees; when a fix lands, remove the entry.
-KNOWN_GAPS: dict[str, str] = {
-    "okta/api-invalid-origin/https://example.com": (
-        "engine: config-rejected, origins-lint: not-admitted. Okta's API refuses an origin "
-        "without a scheme (Trusted Origins API docs, 'Invalid request example': `example.com` -> "
-        "E0000001 Api validation failed), so `terraform apply` fails: OL002 high 'Okta rejects "
-        "this origin', not OL101 'matches nothing'. [i18-parse]"
-    ),
-    "okta/help-unsupported-scheme/chrome-extension://abcdefghijklmnop": (
-        "engine: config-rejected, origins-lint: admitted-with-credentials. Okta accepts only the "
-        "schemes http, https, ftp, ionic (Ionic 2) and capacitor for a trusted origin "
-        "(help.okta.com 'Configure Trusted Origins': 'The Origin URL must use one of the "
-        "following schemes'); `chrome-extension://...` is refused when created: OL002 high 'Okta "
-        "refuses this scheme', and `match` admits nothing. Today OL104 is not even raised and "
-        "`match` admits it with credentials. [i18-parse]"
-    ),
-}
+KNOWN_GAPS: dict[str, str] = {}  # none: the two Okta rejections are OL002 since i18-finish
 
 
 def our_answer(case: Case, folder: Path) -> tuple[str, list[str]]:
