@@ -76,6 +76,36 @@ def nginx_binary() -> str | None:
     return next((c for c in NGINX_CANDIDATES if os.access(c, os.X_OK)), None)
 
 
+HEADERS_MORE = MODULES / "ngx_http_headers_more_filter_module.so"
+
+
+def need_nginx(headers_more: bool = False) -> str:
+    """The nginx binary for a test that runs the engine itself (and headers-more when asked).
+
+    Without it the test is skipped with the reason, except under CI, where it fails: `.ci/run`
+    installs Debian's nginx-light and libnginx-mod-http-headers-more-filter.
+    """
+    import pytest
+
+    found = nginx_binary()
+    missing = (
+        "no nginx binary (PATH, /usr/sbin/nginx)"
+        if found is None
+        else "no headers-more module (libnginx-mod-http-headers-more-filter)"
+        if headers_more and not HEADERS_MORE.is_file()
+        else None
+    )
+    if missing is None and found is not None:
+        return found
+    if os.environ.get("CI"):
+        pytest.fail(
+            f"CI is set and there is {missing}; .ci/run installs Debian's nginx-light and headers-more"
+        )
+    raise pytest.skip.Exception(
+        f"{missing}: install nginx-light and libnginx-mod-http-headers-more-filter; CI runs this test"
+    )
+
+
 # --- probe origins ----------------------------------------------------------------------------
 
 _ORIGIN = re.compile(r"\b(?:https?)://[A-Za-z0-9.-]+(?::\d+)?\.?(?=[\s\"';,`/]|$)")

@@ -221,8 +221,6 @@ GO_TRUE = frozenset({"1", "t", "T", "TRUE", "true", "True"})
 GO_FALSE = frozenset({"0", "f", "F", "FALSE", "false", "False"})
 ORIGIN_VALIDATOR = r"((((([a-z]+://)?(\*\.)?[A-Za-z0-9\-.]*(:[0-9]+)?,?)|null)+)|\*)?"
 ORIGIN_ITEM = r"([a-z]+://(\*\.)?[A-Za-z0-9\-.]*(:[0-9]+)?|\*|null)?"
-NGINX = Path("/usr/sbin/nginx")
-HEADERS_MORE = Path("/usr/lib/nginx/modules/ngx_http_headers_more_filter_module.so")
 
 
 def _go_bool(value: str | None) -> bool | None:
@@ -300,16 +298,14 @@ def _nginx_answer(headers: dict[str, str], origin: str) -> str:
 
 
 def test_ingress_nginx_answers_hold_in_real_nginx(tmp_path: Path) -> None:
-    import os
     import socket
     import subprocess
     import time
     import urllib.request
 
-    if not (NGINX.exists() and HEADERS_MORE.exists()):
-        if os.environ.get("CI"):
-            pytest.fail("CI needs nginx with headers-more to check the ingress-nginx cases")
-        pytest.skip("nginx with headers-more is not installed")
+    from tests.nginx_oracle import HEADERS_MORE, need_nginx
+
+    nginx = need_nginx(headers_more=True)
     cases = [case for case in CASES if case.engine == "ingress-nginx"]
     configs = {case.config_id: case.config for case in cases}
     locations = []
@@ -330,7 +326,7 @@ def test_ingress_nginx_answers_hold_in_real_nginx(tmp_path: Path) -> None:
         f"server {{\nlisten 127.0.0.1:{port};\n{''.join(locations)}}}\n}}\n",
         encoding="utf-8",
     )
-    command = [str(NGINX), "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf")]
+    command = [nginx, "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf")]
     subprocess.run([*command, "-t", "-q"], check=True, capture_output=True)
     subprocess.run(command, check=True, capture_output=True)
     try:

@@ -24,6 +24,7 @@ from origins_lint.config import Config
 from origins_lint.formats import nginx, nginx_include
 from origins_lint.formats.nginx_include import Resolver
 from tests.conftest import FIXTURES, Run, check_json, write
+from tests.nginx_oracle import need_nginx
 
 DEBIAN = FIXTURES / "nginx" / "files" / "debian-etc-nginx"
 
@@ -335,7 +336,6 @@ def test_apache_folders_of_the_same_names_are_not_claimed(project: Path) -> None
 
 # --- what nginx refuses: OL001 at the line `nginx -t` names --------------------------
 
-NGINX = shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx",) if os.path.exists(p)), None)
 
 REJECTED = {
     # ngx_http_map_module.c, ngx_http_map: ngx_hash_add_key lowercases exact keys
@@ -425,15 +425,6 @@ server {
     }
 }
 """
-
-
-def need_nginx() -> str:
-    """The nginx binary; without one the test is skipped, except under CI where it fails."""
-    if NGINX is None:
-        if os.environ.get("CI"):
-            pytest.fail("under CI nginx must be installed (.ci/run installs it with apt-get)")
-        pytest.skip("nginx is not installed; CI runs this test against it")
-    return NGINX
 
 
 def nginx_verdict(tmp_path: Path, text: str) -> tuple[int, str] | None:

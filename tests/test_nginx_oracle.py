@@ -21,7 +21,6 @@ Without an nginx binary the nginx tests skip, with the reason, except under `CI`
 from __future__ import annotations
 
 import contextlib
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,7 +40,7 @@ from tests.nginx_oracle import (
     findings,
     fixtures,
     match_answers,
-    nginx_binary,
+    need_nginx,
     probe_origins,
     quoted_origins,
     rewrite,
@@ -253,16 +252,7 @@ class Outcome:
 
 @pytest.fixture(scope="module")
 def binary() -> str:
-    found = nginx_binary()
-    if found is None:
-        reason = (
-            "no nginx binary (PATH, /usr/sbin/nginx): install nginx-light and "
-            "libnginx-mod-http-headers-more-filter to run the oracle"
-        )
-        if os.environ.get("CI"):
-            pytest.fail(f"CI is set and there is {reason}; .ci/run installs them")
-        pytest.skip(reason)
-    return found
+    return need_nginx()
 
 
 @pytest.fixture(scope="module")

@@ -11,8 +11,6 @@ and the value looked up; gixy's `origins` plugin (gixy/plugins/origins.py) audit
 
 from __future__ import annotations
 
-import os
-import shutil
 import socket
 import subprocess
 import time
@@ -26,6 +24,7 @@ from origins_lint.formats.base import FormatOptions
 from origins_lint.model import Gate, MatcherKind, Severity
 from origins_lint.source import Source
 from tests.conftest import FIXTURES, check_json, write
+from tests.nginx_oracle import HEADERS_MORE, need_nginx
 
 SEMANTICS = FIXTURES / "nginx" / "semantics"
 
@@ -220,16 +219,10 @@ def test_a_template_placeholder_keeps_its_columns_and_its_text() -> None:
 
 # --- the real nginx, on 127.0.0.1 (the oracle helper's test covers the fixtures at large) --------
 
-NGINX_BINARY = shutil.which("nginx") or ("/usr/sbin/nginx" if os.path.exists("/usr/sbin/nginx") else None)
-HEADERS_MORE = "/usr/lib/nginx/modules/ngx_http_headers_more_filter_module.so"
-
 
 @pytest.fixture
 def real_nginx(tmp_path: Path) -> Path:
-    if NGINX_BINARY is None or not os.path.exists(HEADERS_MORE):
-        if os.environ.get("CI"):
-            pytest.fail("nginx with headers-more is required under CI")
-        pytest.skip("nginx with headers-more is not installed")
+    need_nginx(headers_more=True)
     return tmp_path
 
 
@@ -243,8 +236,9 @@ def _serve(prefix: Path, server: str) -> subprocess.Popen[bytes]:
         f"load_module {HEADERS_MORE};\nerror_log {logs}/error.log;\npid {logs}/nginx.pid;\n"
         f"daemon off;\nevents {{}}\nhttp {{\n access_log off;\n {temp}\n{server}\n}}\n"
     )
-    assert NGINX_BINARY is not None
-    return subprocess.Popen([NGINX_BINARY, "-p", str(prefix), "-c", str(prefix / "nginx.conf")])
+    return subprocess.Popen(
+        [need_nginx(headers_more=True), "-p", str(prefix), "-c", str(prefix / "nginx.conf")]
+    )
 
 
 def _headers(port: int, path: str, origin: str) -> tuple[int, list[str]]:

@@ -439,13 +439,9 @@ REFUSED = {
 
 @pytest.fixture(scope="module")
 def nginx_upstream() -> Iterator[tuple[str, int]]:
-    from tests.nginx_server import nginx_binary, stub_upstream
+    from tests.nginx_oracle import need_nginx, stub_upstream
 
-    binary = nginx_binary()
-    if binary is None:
-        if os.environ.get("CI"):
-            pytest.fail("no nginx binary under CI (.ci/run installs Debian's nginx-light)")
-        pytest.skip("no nginx binary (Debian's nginx package); the test runs under CI")
+    binary = need_nginx()
     with stub_upstream() as stub:
         yield binary, stub
 

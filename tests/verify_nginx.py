@@ -13,7 +13,8 @@ from typing import Any
 
 from origins_lint.verify.probes import location_paths
 from tests.conftest import FIXTURES, ROOT, run_cli
-from tests.nginx_server import nginx_binary, serving, stub_upstream
+from tests.nginx_oracle import nginx_binary, stub_upstream
+from tests.nginx_server import serving
 
 # our nginx fixtures and examples; not the whole /etc/nginx copies (layout/, files/), nor templates
 NGINX_FIXTURES = [
