@@ -627,14 +627,16 @@ def verify(args: Namespace) -> None:
 def inventory(args: Namespace) -> None:
     """List every trusted entry: where, what it admits, credentials, environment, findings."""
     from origins_lint import formats
-    from origins_lint.config import ConfigError, find_config, load_config
+    from origins_lint.config import ConfigError, config_for, load_config
     from origins_lint.discover import PathError
     from origins_lint.inventory.collect import collect
     from origins_lint.inventory.diff import differences, to_json, to_text
     from origins_lint.inventory.render import render
 
     try:
-        settings = load_config(args.config if args.config is not None else find_config(Path.cwd()))
+        # the config that governs the first path, as for `check` (never the current folder's)
+        first = (args.paths or ["."])[0]
+        settings = load_config(args.config if args.config is not None else config_for(first))
     except ConfigError as error:
         raise _fail(str(error)) from None
     _use_policy(settings, args.policy)
@@ -655,7 +657,8 @@ def inventory(args: Namespace) -> None:
     if args.diff:
         if args.output_format not in ("text", "json"):
             raise _fail("--diff prints text or json")
-        changes = differences(found.rows, [(left, right) for left, right in pairs])
+        given = [(left, right) for left, right in pairs]
+        changes = differences(found.rows, [*settings.sibling_pairs, *given])  # the config's, then --pair
         _emit(to_json(changes) if args.output_format == "json" else to_text(changes), args.output_file)
         raise Exit(1 if changes.any else 0)
     to_terminal = args.output_file is None and _isatty(sys.stdout)

@@ -36,6 +36,7 @@ KEYS: dict[str, str] = {
     **dict.fromkeys(LIMIT_KEYS, "a positive whole number"),
     "max-file-size": "a number of bytes",
     "policy": "the path of a policy file, relative to the config",
+    "sibling-pairs": 'a list of "LEFT=RIGHT" paths (relative to the config) that `inventory --diff` compares',
 }
 LIST_KEYS = ("select", "ignore", "exclude", "allowed-domains", "denied-origins", "development-files")
 
@@ -65,6 +66,8 @@ class Config:
     root: Path = field(default_factory=Path.cwd)
     respect_gitignore: bool = True  # folder walks skip what git ignores (`ignore_files.py`)
     policy: str | None = None  # the reviewed list of trusted origins (issue 25: OL803-OL806)
+    # places `inventory --diff` compares besides the folder layout's siblings (`--pair` adds more)
+    sibling_pairs: tuple[tuple[str, str], ...] = ()
     # where `select`, `ignore` and `per-file-ignores` came from (a config file, or `--select`), so
     # that a report can say what switched rules off
     set_by: dict[str, str] = field(default_factory=dict)
@@ -160,6 +163,14 @@ def _convert(key: str, value: Any, path: Path) -> Any:
         if not isinstance(value, str) or not value:
             raise wrong()
         return os.path.relpath(path.parent.resolve() / value)
+    if key == "sibling-pairs":
+        if not isinstance(value, list) or not all(isinstance(v, str) and _pair(v) for v in value):
+            raise wrong()
+        here = path.parent.resolve()
+        return tuple(
+            (os.path.relpath(here / left), os.path.relpath(here / right))
+            for left, right in (v.split("=", 1) for v in value)
+        )
     if key == "respect-gitignore":
         if not isinstance(value, bool):
             raise wrong()
@@ -186,6 +197,12 @@ def _convert(key: str, value: Any, path: Path) -> Any:
         check_selectors(rules, f"{path}: `per-file-ignores.{glob}`")
         table[glob] = tuple(rules)
     return table
+
+
+def _pair(text: str) -> bool:
+    """`LEFT=RIGHT`, two paths."""
+    left, sign, right = text.partition("=")
+    return bool(sign and left.strip() and right.strip())
 
 
 def check_selectors(selectors: list[str] | tuple[str, ...], where: str) -> None:

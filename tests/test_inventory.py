@@ -441,6 +441,27 @@ def test_diff_between_environments_and_development_origins_in_production() -> No
     ]
 
 
+def test_diff_pairs_from_the_config_are_the_same_as_from_the_command_line(tmp_path: Path) -> None:
+    """`sibling-pairs` in the config names the places `--diff` compares (relative to the config's
+    folder), as `--pair` does; the config's pairs come first, then the command line's."""
+    repo = tmp_path / "repo"
+    shutil.copytree(REPO, repo)
+    given = _inventory(
+        "--diff", "-f", "json", "--pair", "okta=spring", "--pair", "k8s=nginx/production", cwd=repo
+    )
+    config = repo / ".origins-lint.toml"
+    config.write_text(
+        config.read_text(encoding="utf-8") + 'sibling-pairs = ["okta=spring"]\n', encoding="utf-8"
+    )
+    from_config = _inventory("--diff", "-f", "json", "--pair", "k8s=nginx/production", cwd=repo)
+    assert from_config.exit_code == given.exit_code == 1
+    assert from_config.report["pairs"] == given.report["pairs"]
+    assert [(p["left"], p["right"]) for p in from_config.report["pairs"]][1] == ("okta", "spring")
+    config.write_text('sibling-pairs = ["okta"]\n', encoding="utf-8")
+    wrong = _inventory("--diff", cwd=repo)
+    assert wrong.exit_code == 2 and "`sibling-pairs` must be a list of" in wrong.stderr
+
+
 def test_diff_of_explicit_pairs_in_json() -> None:
     result = _inventory("--diff", "-f", "json", "--pair", "okta/=spring/", "--pair", "k8s=nginx/production")
     assert result.exit_code == 1
