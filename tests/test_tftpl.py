@@ -98,6 +98,29 @@ def test_terraform_tags_blank_directives_and_keep_escapes() -> None:
     assert templated.tags("a: {{ b }}", terraform=True) == []
 
 
+def test_a_directive_among_yaml_text_is_said_not_guessed(tmp_path: Path) -> None:
+    """`[%{ for o in origins ~}"${o}",%{ endfor ~}]` repeats part of a line: no YAML reading of it
+    is faithful (read as is, `%{ endfor ~}` would be an entry), so the line is OL004 at the
+    directive and `match` answers "unknown"."""
+    path = tmp_path / "dynamic.yaml.tftpl"
+    path.write_text(
+        "http:\n  middlewares:\n    c:\n      headers:\n"
+        '        accessControlAllowOriginList: [%{ for o in origins ~}"${o}",%{ endfor ~}]\n',
+        encoding="utf-8",
+    )
+    findings = check_json(path, extra=("--no-cache",)).findings
+    assert [(f["code"], f["line"], f["column"], f["message"]) for f in findings] == [
+        (
+            "OL004",
+            5,
+            40,
+            "this template line mixes a directive with text (`%{ for o in origins ~}`), which "
+            "origins-lint cannot read as YAML; render the template and check the result",
+        )
+    ]
+    assert run_cli("match", "https://evil.example", str(path)).exit_code == 3
+
+
 def test_terraform_nginx_text_keeps_lines_and_columns() -> None:
     text = "%{ if x ~}\nadd_header A ${domain_name} always;\nset $v $${host}x;\n%{ endif ~}\n"
     rendered, placeholders = nginx_templates.detemplated(Source("default.conf.tftpl", text))

@@ -17,9 +17,11 @@ Terraform's `templatefile(path, vars)` renders any text file, and HashiCorp name
 (developer.hashicorp.com/terraform/language/expressions/strings): an "Interpolation" `${ ... }`
 is a placeholder; a "Directive" `%{ if }`, `%{ else }`, `%{ endif }`, `%{ for }`, `%{ endfor }`
 (also with `~` strip markers, `%{~ if x ~}`) only steers, so its line is blanked and every branch
-read, as `{% %}` is; the "Escape Sequences" `$${` and `%%{` are a literal `${` and `%{`, so they
-are no placeholder of Terraform's: the value holds the text as rendered (`$${x}` becomes `${x}`,
-which some later step such as `envsubst` fills in, so it stays unknown text there).
+read, as `{% %}` is (a directive among text, `[%{ for o in list ~}"${o}",%{ endfor ~}]`, repeats
+part of a line: that line is said not analysed rather than guessed); the "Escape Sequences"
+`$${` and `%%{` are a literal `${` and `%{`, so they are no placeholder of Terraform's: the
+value holds the text as rendered (`$${x}` becomes `${x}`, which some later step such as
+`envsubst` fills in, so it stays unknown text there).
 """
 
 from __future__ import annotations
@@ -141,14 +143,24 @@ def mask(path: str, text: str) -> Masked:
             outside.append(line[cursor:start])
             cursor = start + len(tag)
         outside.append(line[cursor:])
-        if found and not "".join(outside).strip(" \t"):
-            inserting = [tag for _start, tag in found if _CONTROL.match(tag) is None]
+        alone = not "".join(outside).strip(" \t")
+        # a Terraform directive among text (`[%{ for o in list ~}"${o}",%{ endfor ~}]`) repeats or drops
+        # part of a line: no YAML reading of it is faithful, so the line is said and not read
+        inline = (
+            [] if alone else [(at, tag) for at, tag in found if tag.startswith("%{") and at not in escapes]
+        )
+        if found and (alone or inline):
+            inserting = inline or [(at, tag) for at, tag in found if _CONTROL.match(tag) is None]
             if inserting:
+                at, tag = inserting[0]
                 message = (
-                    f"this template line inserts text origins-lint cannot read (`{inserting[0]}`); "
+                    f"this template line mixes a directive with text (`{tag}`), which origins-lint "
+                    "cannot read as YAML; render the template and check the result"
+                    if inline
+                    else f"this template line inserts text origins-lint cannot read (`{tag}`); "
                     "render the template and check the result"
                 )
-                column = line.index(inserting[0]) + 1
+                column = at + 1
                 masked.problems.append(
                     InputProblem(ProblemKind.NOT_ANALYSED, message, Location.point(path, number, column))
                 )
