@@ -121,6 +121,25 @@ def test_a_directive_among_yaml_text_is_said_not_guessed(tmp_path: Path) -> None
     assert run_cli("match", "https://evil.example", str(path)).exit_code == 3
 
 
+def test_nginx_directives_among_text_are_one_placeholder(tmp_path: Path) -> None:
+    """Rendered, `"%{ if tls }https://a%{ else }http://a%{ endif }"` is one origin or the other,
+    never both: read with every branch at once it was two origins in one header (OL601) and
+    `match` said "not trusted" for `http://a.example.com`, which the `else` branch sends."""
+    path = tmp_path / "default.conf.tftpl"
+    value = '"%{ if tls }https://a.example.com%{ else }http://a.example.com%{ endif }"'
+    path.write_text(
+        "server {\n    location / {\n"
+        f"        add_header Access-Control-Allow-Origin {value} always;\n"
+        "        add_header Access-Control-Allow-Credentials true always;\n    }\n}\n",
+        encoding="utf-8",
+    )
+    findings = check_json(path, extra=("--no-cache",)).findings
+    assert [(f["code"], f["line"], f["column"]) for f in findings] == [("OL004", 3, 49)]
+    unquoted = value.strip('"')
+    assert findings[0]["message"].startswith(f"`{unquoted}` is a template placeholder")
+    assert run_cli("match", "http://a.example.com", str(path)).exit_code == 3
+
+
 def test_terraform_nginx_text_keeps_lines_and_columns() -> None:
     text = "%{ if x ~}\nadd_header A ${domain_name} always;\nset $v $${host}x;\n%{ endif ~}\n"
     rendered, placeholders = nginx_templates.detemplated(Source("default.conf.tftpl", text))
