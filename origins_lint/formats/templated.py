@@ -1,4 +1,4 @@
-"""YAML written as a template (`*.yaml.tpl`, `*.yml.j2`...), read as YAML with placeholders as unknown text.
+"""YAML templates (`*.yaml.tpl`, `*.yml.j2`, `*.yaml.tftpl`...), read as YAML, placeholders as unknown text.
 
 Users run the linter on the templates they keep in the repository (a Traefik
 `dynamic.yaml.tpl` filled by `envsubst`, an Ansible `*.yml.j2`). Each
@@ -9,8 +9,19 @@ the values: a parser sees `https://*.${domain}` as written and decides what its
 fixed text allows. A line that holds only template tags is blanked: control
 flow (`{% if %}`, `{{- end }}`) is read as if every branch were taken, and a
 line that inserts text (`{{ toYaml .Values.cors | nindent 4 }}`) is said not
-analysed; such lines are emptied (lines keep their numbers). Terraform
-`templatefile` sources are the Terraform format's business.
+analysed; such lines are emptied (lines keep their numbers).
+
+Terraform's `templatefile(path, vars)` renders any text file, and HashiCorp names such files
+`*.tftpl` (developer.hashicorp.com/terraform/language/functions/templatefile), so a
+`values.yaml.tftpl` is read the same way with Terraform's own template syntax only
+(developer.hashicorp.com/terraform/language/expressions/strings): an "Interpolation" `${ ... }`
+is a placeholder; a "Directive" `%{ if }`, `%{ else }`, `%{ endif }`, `%{ for }`, `%{ endfor }`
+(also with `~` strip markers, `%{~ if x ~}`) only steers, so its line is blanked and every branch
+read, as `{% %}` is (a directive among text, `[%{ for o in list ~}"${o}",%{ endfor ~}]`, repeats
+part of a line: that line is said not analysed rather than guessed); the "Escape Sequences"
+`$${` and `%%{` are a literal `${` and `%{`, so they are no placeholder of Terraform's: the
+value holds the text as rendered (`$${x}` becomes `${x}`, which some later step such as
+`envsubst` fills in, so it stays unknown text there).
 """
 
 from __future__ import annotations
@@ -22,12 +33,17 @@ from typing import Final
 from origins_lint.formats.tree import Node
 from origins_lint.model import InputProblem, Location, ProblemKind
 
-EXTENSIONS: Final = (".yaml.tpl", ".yml.tpl", ".yaml.tmpl", ".yml.tmpl", ".yaml.j2", ".yml.j2")
+TERRAFORM: Final = (".yaml.tftpl", ".yml.tftpl")  # Terraform `templatefile` sources
+EXTENSIONS: Final = (".yaml.tpl", ".yml.tpl", ".yaml.tmpl", ".yml.tmpl", ".yaml.j2", ".yml.j2", *TERRAFORM)
 MARK: Final = "\ue000"  # a private-use character: printable to YAML, in no real config
 _PAIRS: Final = (("{{", "}}"), ("{%", "%}"), ("{#", "#}"), ("${", "}"))
+_TERRAFORM_PAIRS: Final = (("${", "}"), ("%{", "}"))  # interpolations and directives
 _MARKS = re.compile(MARK + "+")
 # Go template actions and Jinja statements that only steer: no text of their own
-_CONTROL = re.compile(r"^\{\{-?\s*(?:if|else|end|range|with|define|block|/\*|break|continue)\b|^\{[%#]")
+_CONTROL = re.compile(
+    r"^\{\{-?\s*(?:if|else|end|range|with|define|block|/\*|break|continue)\b|^\{[%#]"
+    r"|^%\{~?\s*(?:if|else|endif|for|endfor)\b"  # Terraform's directives
+)
 
 
 def is_template(path: str) -> bool:
@@ -76,14 +92,19 @@ class Masked:
         return self._starts[line - 1] + column - 1
 
 
-def tags(line: str) -> list[tuple[int, str]]:
-    """The placeholders of one line, left to right, as (column offset, text).
+def is_terraform(path: str) -> bool:
+    return path.endswith(TERRAFORM)
+
+
+def tags(line: str, terraform: bool = False) -> list[tuple[int, str]]:
+    """The placeholders of one line, left to right, as (column offset, text): Terraform's
+    (`${ }`, `%{ }`) in a `*.tftpl`, the others' elsewhere.
 
     Linear in the line: the next opener of each kind is found once and looked for again only
     when the scan has passed it; a kind with no opener, or no closer, to the right is dropped.
     """
     found: list[tuple[int, str]] = []
-    ahead = {pair: line.find(pair[0]) for pair in _PAIRS}
+    ahead = {pair: line.find(pair[0]) for pair in (_TERRAFORM_PAIRS if terraform else _PAIRS)}
     position = 0
     while True:
         for pair, seen in list(ahead.items()):
@@ -110,21 +131,36 @@ def mask(path: str, text: str) -> Masked:
     masked = Masked(path)
     kept: list[str] = []
     offset = 0
+    terraform = is_terraform(path)
     for number, line in enumerate(text.split("\n"), start=1):
-        found = tags(line)
+        found = tags(line, terraform)
+        # Terraform's escapes `$${` and `%%{`: text, rendered as `${`/`%{` (the tag from the second character)
+        escapes = {start for start, tag in found if terraform and start > 0 and line[start - 1] == tag[0]}
         outside, cursor = [], 0
         for start, tag in found:
+            if start in escapes:
+                continue
             outside.append(line[cursor:start])
             cursor = start + len(tag)
         outside.append(line[cursor:])
-        if found and not "".join(outside).strip(" \t"):
-            inserting = [tag for _start, tag in found if _CONTROL.match(tag) is None]
+        alone = not "".join(outside).strip(" \t")
+        # a Terraform directive among text (`[%{ for o in list ~}"${o}",%{ endfor ~}]`) repeats or drops
+        # part of a line: no YAML reading of it is faithful, so the line is said and not read
+        inline = (
+            [] if alone else [(at, tag) for at, tag in found if tag.startswith("%{") and at not in escapes]
+        )
+        if found and (alone or inline):
+            inserting = inline or [(at, tag) for at, tag in found if _CONTROL.match(tag) is None]
             if inserting:
+                at, tag = inserting[0]
                 message = (
-                    f"this template line inserts text origins-lint cannot read (`{inserting[0]}`); "
+                    f"this template line mixes a directive with text (`{tag}`), which origins-lint "
+                    "cannot read as YAML; render the template and check the result"
+                    if inline
+                    else f"this template line inserts text origins-lint cannot read (`{tag}`); "
                     "render the template and check the result"
                 )
-                column = line.index(inserting[0]) + 1
+                column = at + 1
                 masked.problems.append(
                     InputProblem(ProblemKind.NOT_ANALYSED, message, Location.point(path, number, column))
                 )
@@ -133,8 +169,9 @@ def mask(path: str, text: str) -> Masked:
         else:
             pieces, cursor = [], 0
             for start, tag in found:
-                masked.tags.append((offset + start, tag))
-                pieces += [line[cursor:start], MARK * len(tag)]
+                written = start - 1 if start in escapes else start  # an escape: masked from its first `$`/`%`
+                masked.tags.append((offset + written, tag))
+                pieces += [line[cursor:written], MARK * (start - written + len(tag))]
                 cursor = start + len(tag)
             masked_line = "".join([*pieces, line[cursor:]])
             out.append(masked_line)
