@@ -272,6 +272,10 @@ class CorsContext:
     dropped_by: Location | None = None
     # the engine refuses this configuration (why, naming the engine): it admits no origin at all
     rejected: str | None = None
+    # the request paths whose responses these headers are on, as the format knows them: an nginx
+    # `location`'s path (a regex's literal start), an Ingress's `paths[].path`, an Istio route's
+    # `match[].uri`; empty: any path, or not known. `verify` sends its probes there; rules ignore it
+    paths: tuple[str, ...] = ()
 
     @property
     def with_credentials(self) -> bool:
@@ -302,6 +306,9 @@ class Document:
     service: str | None = None
     # the system that enforces these entries, when its own rules apply (OL7xx: `OKTA`)
     platform: str | None = None
+    # every request path the file routes (each nginx `location`'s, CORS or not): where `verify`
+    # also looks for a server that admits more than the file says; empty: none known
+    paths: tuple[str, ...] = ()
 
     def matchers(self, decisions: bool = False) -> Iterator[tuple[CorsContext, OriginMatcher]]:
         """Active matchers only: an inactive entry is not enforced, so only its own rule sees it.

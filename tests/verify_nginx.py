@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from origins_lint.verify.probes import location_paths
+from origins_lint.check import parse_files
+from origins_lint.config import Config
 from tests.conftest import FIXTURES, ROOT, run_cli
 from tests.nginx_oracle import nginx_binary, stub_upstream
 from tests.nginx_server import serving
@@ -64,12 +65,19 @@ class FileResult:
         ]
 
 
+def request_paths(path: Path) -> list[str]:
+    """The request paths the model knows for the file (`Document.paths`): each gets a page to serve."""
+    parsed = parse_files([str(path)], Config(), None, [])
+    known = (each for file in parsed for document in file.documents for each in document.paths)
+    return list(dict.fromkeys(known))
+
+
 def verify_file(path: Path, binary: str, stub: int, cwd: Path) -> FileResult:
     result = FileResult(path)
     checked = run_cli("check", "--output-format", "json", "--no-cache", str(path), cwd=cwd)
     assert checked.exit_code in (0, 1), checked.stdout + checked.stderr
     result.static = checked.findings
-    with serving(path, binary, stub, location_paths(path.read_text("utf-8"))) as served:
+    with serving(path, binary, stub, request_paths(path)) as served:
         if served.refused is not None:
             result.refused = served.refused
             return result

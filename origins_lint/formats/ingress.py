@@ -127,13 +127,48 @@ def parse(source: Source, options: FormatOptions) -> ParsedFile:
     loaded = manifests.load(source)
     result = ParsedFile(source.path, NAME, problems=list(loaded.problems))
     for root in loaded.documents:
-        document = Document(source.path, NAME, root.location)
+        paths = request_paths(root)
+        document = Document(source.path, NAME, root.location, paths=paths)
         for found in _annotation_sets(root, loaded.text, result, helm_values=is_values(source.path)):
-            reader = _Reader(found, loaded.text, options, result)
+            reader = _Reader(found, loaded.text, options, result, paths)
             document.contexts.extend(reader.contexts())
         if document.contexts:
             result.documents.append(document)
     return result
+
+
+def request_paths(root: Node) -> tuple[str, ...]:
+    """The request paths an Ingress routes (`spec.rules[].http.paths[].path`), which its annotations
+    apply to; () for anything else (Helm values, a Kustomize patch: no paths written there).
+
+    With `use-regex` or `rewrite-target`, ingress-nginx writes each path as a regex location
+    (`location ~* "^/api(/|$)(.*)"`, ingress-nginx docs "Ingress Path Matching"), so a regex path
+    counts by its literal start, as the nginx format reads a regex `location`.
+    """
+    if not isinstance(root.value, dict) or _text(root.value.get("kind")) != "Ingress":
+        return ()
+    metadata = root.value.get("metadata")
+    annotations = metadata.value.get("annotations") if metadata and isinstance(metadata.value, dict) else None
+    written = annotations.value if annotations is not None and isinstance(annotations.value, dict) else {}
+    regex = _text(written.get(f"{PREFIX}use-regex")) == "true" or f"{PREFIX}rewrite-target" in written
+    out: dict[str, None] = {}
+    spec = root.value.get("spec")
+    rules = spec.value.get("rules") if spec is not None and isinstance(spec.value, dict) else None
+    for rule in rules.value if rules is not None and isinstance(rules.value, list) else []:
+        http = rule.value.get("http") if isinstance(rule.value, dict) else None
+        paths = http.value.get("paths") if http is not None and isinstance(http.value, dict) else None
+        for item in paths.value if paths is not None and isinstance(paths.value, list) else []:
+            path = _text(item.value.get("path")) if isinstance(item.value, dict) else None
+            if path is None or not path.startswith("/"):
+                continue
+            known = nginx.location_path(["~*", "^" + path]) if regex else path
+            if known is not None:
+                out.setdefault(known, None)
+    return tuple(out)
+
+
+def _text(node: Node | None) -> str | None:
+    return node.value if node is not None and isinstance(node.value, str) else None
 
 
 def _annotation_sets(
@@ -192,8 +227,16 @@ def _owner(root: Node) -> str | None:
 
 
 class _Reader:
-    def __init__(self, found: _Set, text: manifests.Text, options: FormatOptions, result: ParsedFile) -> None:
+    def __init__(
+        self,
+        found: _Set,
+        text: manifests.Text,
+        options: FormatOptions,
+        result: ParsedFile,
+        paths: tuple[str, ...] = (),
+    ) -> None:
         self.found = found
+        self.paths = paths  # the Ingress's request paths, which its annotations apply to
         self.text = text
         self.options = options
         self.result = result
@@ -283,6 +326,7 @@ class _Reader:
             expose_headers=self.listed("cors-expose-headers", (), at),
             max_age=self.max_age(at),
             name=self.found.owner,
+            paths=self.paths,
         )
 
     def origins(self, origins: _Annotation, scope: str) -> list[OriginMatcher]:
@@ -372,4 +416,10 @@ class _Reader:
         for matcher in {id(m): m for context in contexts for m in context.matchers}.values():
             # lists are told apart by where they are; two snippets of one file both start at line 1
             matcher.scope = f"{name}@{annotation.key_at.line}: {matcher.scope}"
-        return [replace(context, name=self.found.owner) for context in contexts]
+        # a `configuration-snippet` goes into each location of the Ingress: it answers at its paths;
+        # a `server-snippet` goes into the server, at any path, but a `location` it writes has its own
+        inside = name == "configuration-snippet"
+        return [
+            replace(context, name=self.found.owner, paths=context.paths or (self.paths if inside else ()))
+            for context in contexts
+        ]

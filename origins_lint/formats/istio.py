@@ -6,12 +6,15 @@ matcher that matches the literal `*` admits and echoes every origin). The
 deprecated `allowOrigin` list holds exact strings, and Istio reads it only when
 `allowOrigins` is not set (`TranslateCORSPolicy`): otherwise its entries are
 kept, inactive, so that `match` can say they are ignored. `spec.hosts` and route
-`match` are about where requests go, not who may read them: not origins.
+`match` are about where requests go, not who may read them: not origins; a route's
+`match[].uri` gives the request paths its policy answers (`CorsContext.paths`).
 """
 
 from __future__ import annotations
 
-from origins_lint.formats import envoy, manifests
+from dataclasses import replace
+
+from origins_lint.formats import envoy, manifests, nginx
 from origins_lint.formats.base import FormatOptions
 from origins_lint.formats.tree import Node
 from origins_lint.model import (
@@ -59,10 +62,35 @@ def parse(source: Source, options: FormatOptions) -> ParsedFile:
                 continue
             route = mapping.value.get("name")
             name = " ".join(str(part) for part in (owner, route.value if route is not None else None) if part)
-            document.contexts.append(_policy(policy, name or None, result))
+            context = _policy(policy, name or None, result)
+            document.contexts.append(replace(context, paths=route_paths(mapping)))
         if document.contexts:
             result.documents.append(document)
     return result
+
+
+def route_paths(route: Node) -> tuple[str, ...]:
+    """The request paths an HTTP route answers, from its `match[].uri`: an `exact` or `prefix`
+    path, or a `regex`'s literal start (RE2, matched whole: `/files/.*` is `/files/`, as the nginx
+    format reads a regex `location`). () when a match (or the route, with no `match`) takes any
+    path, or when no path can be read from it."""
+    matches = route.value.get("match")
+    if matches is None or not isinstance(matches.value, list) or not matches.value:
+        return ()
+    out: dict[str, None] = {}
+    for match in matches.value:
+        uri = match.value.get("uri") if isinstance(match.value, dict) else None
+        if uri is None or not isinstance(uri.value, dict):
+            return ()  # this match takes every path
+        for kind in ("exact", "prefix", "regex"):
+            written = uri.value.get(kind)
+            text = written.value if written is not None and isinstance(written.value, str) else None
+            if text is None:
+                continue
+            known = nginx.location_path(["~", "^" + text.removeprefix("^")]) if kind == "regex" else text
+            if known is not None and known.startswith("/"):
+                out.setdefault(known, None)
+    return tuple(out)
 
 
 def _owner(root: Node) -> str | None:

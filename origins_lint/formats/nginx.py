@@ -124,7 +124,13 @@ def parse(source: Source, options: FormatOptions) -> ParsedFile:
     builder = _Builder(Program.of(tree.directives, is_template(source.path)), placeholders)
     builder.level(tree.directives, "top", _Headers(), None)
     builder.decisions(tree.directives)
-    document = Document(source.path, NAME, Location.point(source.path, 1, 1), contexts=builder.contexts)
+    document = Document(
+        source.path,
+        NAME,
+        Location.point(source.path, 1, 1),
+        contexts=builder.contexts,
+        paths=tuple(builder.paths),
+    )
     result.documents.append(document)
     result.problems.extend(builder.problems())
     return result
@@ -219,6 +225,31 @@ def _sent(directives: tuple[Directive, ...]) -> list[_Sent]:
 
 # --- contexts -------------------------------------------------------------------
 
+_REGEX_META = re.compile(r"[()\[\]{}.*+?|\\$]")
+_GLUED = re.compile(r"^(=|\^~|~\*?)(.+)$")
+
+
+def location_path(args: list[str]) -> str | None:
+    """The request path a `location` answers, where a request can be sent to reach it: its prefix
+    (`location /api/`, `= /exact`, `^~ /static/`), or a regex's literal start (`~ ^/files/(.*)$` is
+    `/files/`); None for a regex with no literal start (`~* \\.png$`) and a named `@location`.
+
+    A location without one answers requests its parent matched (nginx searches nested locations
+    only there, ngx_http_core_find_location), so its contexts keep the parent's path.
+    """
+    if not args:
+        return None
+    if len(args) > 1:
+        modifier, path = args[0], args[1]
+    else:  # nginx also reads `=/exact`, `^~/static/`, `~^/files/` as one word
+        glued = _GLUED.match(args[0])
+        modifier, path = (glued.group(1), glued.group(2)) if glued else ("", args[0])
+    if modifier.startswith("~"):
+        if not path.startswith("^/"):
+            return None
+        path = _REGEX_META.split(path[1:], maxsplit=1)[0]
+    return path if path.startswith("/") else None
+
 
 class _Builder:
     def __init__(self, program: Program, placeholders: dict[str, str]) -> None:
@@ -227,10 +258,17 @@ class _Builder:
         self.evaluator = Evaluator(program)
         self.flow = Flow(self.evaluator)
         self.contexts: list[CorsContext] = []
+        self.paths: dict[str, None] = {}  # every `location`'s request path, in file order
 
     def level(
-        self, block: list[Directive], kind: str, parent: _Headers, server: tuple[Env, Paths] | None
+        self,
+        block: list[Directive],
+        kind: str,
+        parent: _Headers,
+        server: tuple[Env, Paths] | None,
+        requests: tuple[str, ...] = (),
     ) -> None:
+        """One `http`, `server` or `location` block, answering `requests` (the innermost location's path)."""
         headers, dropped, dropped_by = _enter(parent, block)
         trace = Trace()
         env: Env = {}
@@ -242,24 +280,28 @@ class _Builder:
             env, paths = self.flow.run(block, dict(server[0]), server[1], trace)
         serves = kind in ("server", "location") or (kind == "top" and (headers.add or headers.more))
         if serves and paths:
-            self.serve(headers, env, paths, dropped, dropped_by)
+            self.serve(headers, env, paths, dropped, dropped_by, requests=requests)
         for record in trace.ifs:
             own = record.directive.block or []
             if record.paths and not record.returns and any(d.name in _SETTERS for d in own):
                 inner, inner_dropped, inner_by = _enter(headers, own)
-                self.serve(inner, env, record.paths, inner_dropped, inner_by)
+                self.serve(inner, env, record.paths, inner_dropped, inner_by, requests=requests)
         for exit in trace.exits:
             if exit.status is None:
                 continue  # not a status nginx accepts: it refuses to load the file
             at = exit.directive.location if exit.own_page else None
             if exit.inside is None:
-                self.serve(headers, exit.env, exit.paths, dropped, dropped_by, exit.status, at)
+                self.serve(headers, exit.env, exit.paths, dropped, dropped_by, exit.status, at, requests)
             else:
                 inner, inner_dropped, inner_by = _enter(headers, exit.inside.block or [])
-                self.serve(inner, exit.env, exit.paths, inner_dropped, inner_by, exit.status, at)
+                self.serve(inner, exit.env, exit.paths, inner_dropped, inner_by, exit.status, at, requests)
         for child in block:
             if child.name in _LEVELS and child.block is not None:
-                self.level(child.block, child.name, headers, server)
+                inner_requests = () if child.name == "server" else requests
+                if child.name == "location" and (found := location_path(child.args)) is not None:
+                    self.paths.setdefault(found, None)
+                    inner_requests = (found,)
+                self.level(child.block, child.name, headers, server, inner_requests)
 
     def serve(
         self,
@@ -270,8 +312,10 @@ class _Builder:
         dropped_by: Directive | None,
         status: int | None = None,
         own_page: Location | None = None,
+        requests: tuple[str, ...] = (),
     ) -> None:
-        """One response: the headers nginx adds to it (by its status when a `return` sets one)."""
+        """One response: the headers nginx adds to it (by its status when a `return` sets one), at
+        the request paths `requests` (empty: any)."""
         every = [s for s in _sent(headers.add) + _sent(headers.more) if s.sent_with(status)]
         sent = [s for s in every if _is_cors(s.key)]
         vary = [s for s in every if s.key == "vary"]
@@ -307,6 +351,7 @@ class _Builder:
             dropped_by=dropped_by.location if dropped_by is not None else None,
             echoed=_echoed(sent, values),
             own_page=own_page,
+            paths=requests,
         )
         self.contexts.append(context)
 

@@ -59,7 +59,7 @@ def load(paths: list[str], settings: Config, input_format: str | None) -> tuple[
     errors: list[str] = []
     files = parse_files(paths, settings, input_format, errors)
     checked.internal_errors.extend(errors)
-    return from_config(checked.findings, files, checked.sources), checked
+    return from_config(checked.findings, files), checked
 
 
 def _syntaxes(texts: dict[str, str]) -> dict[str, tuple[str, str]]:
@@ -139,7 +139,7 @@ def targets(urls: list[str], plan: Plan | None, options: Options) -> list[Target
         target = Target(url, base, paths, insecure=options.insecure)
         budget = options.max_requests
         for probe in probes:
-            # a finding's probe goes to its own `location` (and to the URL's path when one was given)
+            # a finding's probe goes to its context's paths (and to the URL's path when one was given)
             mine = [*([own] if own != "/" else []), *probe.paths, *(paths if probe.everywhere else [])]
             routes = list(dict.fromkeys(mine))
             cost = len(routes) * len(METHODS)

@@ -44,7 +44,7 @@ class Probe:
     why: str
     arbitrary: bool = False  # any site at all, or `null`: the worst an answer can admit
     trusted: bool = False  # the config lists it: the server should admit it
-    paths: tuple[str, ...] = ()  # the nginx `location` paths of the findings it is sent for
+    paths: tuple[str, ...] = ()  # the request paths of the findings' contexts it is sent for
     everywhere: bool = True  # sent to every path too (an entry's or finding's path is not known)
 
 
@@ -55,13 +55,13 @@ class Claim:
     finding: Finding
     origins: tuple[str, ...] = ()
     why_not: str = ""  # why no request can show it, when `origins` is empty
-    path: str | None = None  # the request path of the nginx `location` it is in; None: any path
+    paths: tuple[str, ...] = ()  # the request paths of its entry's contexts (`CorsContext.paths`); empty: any
 
 
 @dataclass(slots=True)
 class Plan:
     probes: list[Probe] = field(default_factory=list)
-    paths: list[str] = field(default_factory=list)  # request paths the config knows (nginx `location`)
+    paths: list[str] = field(default_factory=list)  # request paths the model knows (documents', contexts')
     claims: list[Claim] = field(default_factory=list)
     matchers: list[OriginMatcher] = field(default_factory=list)  # every active CORS entry
     # the attacks built from each entry's hosts: a server admitting one no entry admits has drifted
@@ -164,30 +164,40 @@ def _observable(code: str) -> bool:
     return code.startswith(ADMISSION) and not code.startswith(NOT_ADMISSION)
 
 
-def from_config(findings: Iterable[Finding], files: list[ParsedFile], texts: dict[str, str]) -> Plan:
-    """The probes and claims for the static findings and entries of the `--from` files."""
+def from_config(findings: Iterable[Finding], files: list[ParsedFile]) -> Plan:
+    """The probes and claims for the static findings and entries of the `--from` files.
+
+    Each finding is sent to, and judged at, the request paths of the contexts its entry is in (an
+    entry several contexts share is at all their paths; one in a context with no known path, at any).
+    """
     plan = Plan()
     at: dict[tuple[str, int, int], tuple[OriginMatcher, bool]] = {}
+    where_at: dict[tuple[str, int, int], tuple[str, ...] | None] = {}  # None: any path
     for parsed_file in files:
         for document in parsed_file.documents:
+            for known in document.paths:
+                if known not in plan.paths:
+                    plan.paths.append(known)
             for context, matcher in document.matchers(decisions=True):
                 key = (matcher.location.path, matcher.location.line, matcher.location.column)
                 at.setdefault(key, (matcher, context.decision is not None))
                 if context.decision is None and matcher not in plan.matchers:
                     plan.matchers.append(matcher)
-    spans: dict[str, list[tuple[int, int, str]]] = {}
-    for parsed_file in files:
-        if parsed_file.format == "nginx":
-            for path in [parsed_file.path, *parsed_file.included]:
-                spans[path] = location_spans(texts.get(path, ""))
-                for _, _, known in spans[path]:
+                for known in context.paths:
                     if known not in plan.paths:
                         plan.paths.append(known)
+                if context.decision is not None:
+                    continue  # no CORS answer: its paths show nothing
+                before = where_at.get(key, ())
+                if before is None or not context.paths:
+                    where_at[key] = None
+                else:
+                    where_at[key] = tuple(dict.fromkeys((*before, *context.paths)))
     for finding in findings:
         loc = finding.location
-        inside = [s for s in spans.get(loc.path, []) if s[0] <= loc.line <= s[1]]
-        where = max(inside, key=lambda s: s[0])[2] if inside else None  # the innermost: it starts last
-        entry = at.get((loc.path, loc.line, loc.column))
+        key = (loc.path, loc.line, loc.column)
+        entry = at.get(key)
+        where = where_at.get(key) or ()
         if finding.code == VARY:
             plan.claims.append(Claim(finding))
         elif not _observable(finding.code):
@@ -203,12 +213,13 @@ def from_config(findings: Iterable[Finding], files: list[ParsedFile], texts: dic
                     why_not="this origin check gates no CORS header, and a CORS answer is what verify reads",
                 )
             )
-        elif entry[0].echoes is not None and where is not None and (name := _query_name(entry[0].raw)):
+        elif entry[0].echoes is not None and where and (name := _query_name(entry[0].raw)):
             # `$arg_origin`: the value is the query parameter, so the attacker's origin goes there
-            query = f"{where}?{name}={quote(ANY_SITE, safe=':/')}"  # nginx does not decode `$arg_`
-            plan.claims.append(Claim(finding, (ANY_SITE,), path=where))
+            value = quote(ANY_SITE, safe=":/")  # nginx does not decode `$arg_`
+            queries = tuple(f"{path}?{name}={value}" for path in where)
+            plan.claims.append(Claim(finding, (ANY_SITE,), paths=where))
             plan.add(
-                Probe(ANY_SITE, f"{finding.code} at line {loc.line}", True, paths=(query,), everywhere=False)
+                Probe(ANY_SITE, f"{finding.code} at line {loc.line}", True, paths=queries, everywhere=False)
             )
         elif entry[0].echoes is not None:
             plan.claims.append(
@@ -224,9 +235,8 @@ def from_config(findings: Iterable[Finding], files: list[ParsedFile], texts: dic
             plan.claims.append(Claim(finding, origins, why, where))
             for origin in origins:
                 arbitrary = origin in (ANY_SITE, "null")
-                paths = (where,) if where is not None else ()
                 why = f"{finding.code} at line {loc.line}"
-                plan.add(Probe(origin, why, arbitrary, paths=paths, everywhere=where is None))
+                plan.add(Probe(origin, why, arbitrary, paths=where, everywhere=not where))
     for matcher in plan.matchers:
         text = parsed(matcher)
         if matcher.kind is MatcherKind.EXACT and text is not None and text.ok:
@@ -250,58 +260,3 @@ def _query_name(raw: str) -> str | None:
     """The query parameter an nginx `$arg_NAME` (`${arg_NAME}`) value reads, when that is all it is."""
     found = _ARG.match(raw.strip())
     return found.group(1) if found else None
-
-
-_LOCATION = re.compile(r"^\s*location\s+(?:(=|\^~|~\*?)\s*)?([^\s{;]+)\s*\{", re.MULTILINE)
-_REGEX_META = re.compile(r"[()\[\]{}.*+?|\\$]")
-
-
-def location_paths(text: str) -> list[str]:
-    return list(dict.fromkeys(path for _, _, path in location_spans(text)))
-
-
-def location_spans(text: str) -> list[tuple[int, int, str]]:
-    """(first line, last line, request path) of each nginx `location` block of a file: its prefix, or
-    a regex's literal start (`~ ^/files/(.*)$` is `/files/`); a regex with none is left out.
-
-    Only where to send requests is read here (the model has no request paths), by counting braces
-    outside comments and quotes; the rules never see it, so a location missed is a path not
-    probed (its findings are then judged on every path), never a finding missed.
-    """
-    out: list[tuple[int, int, str]] = []
-    ends = _block_ends(text)
-    for found in _LOCATION.finditer(text):
-        modifier, path = found.group(1) or "", found.group(2).strip("\"'")
-        if modifier.startswith("~"):
-            if not path.startswith("^/"):
-                continue
-            path = _REGEX_META.split(path[1:], maxsplit=1)[0]
-        if not path.startswith("/"):
-            continue
-        opening = found.end() - 1
-        first = text.count("\n", 0, found.start(2)) + 1
-        out.append((first, text.count("\n", 0, ends.get(opening, len(text))) + 1, path))
-    return out
-
-
-def _block_ends(text: str) -> dict[int, int]:
-    """The offset of each `{` and of the `}` that closes it."""
-    ends: dict[int, int] = {}
-    stack: list[int] = []
-    index, size = 0, len(text)
-    while index < size:
-        char = text[index]
-        if char == "#":
-            newline = text.find("\n", index)
-            index = size if newline < 0 else newline
-            continue
-        if char in "\"'":
-            index += 1
-            while index < size and text[index] != char:
-                index += 2 if text[index] == "\\" else 1
-        elif char == "{":
-            stack.append(index)
-        elif char == "}" and stack:
-            ends[stack.pop()] = index
-        index += 1
-    return ends

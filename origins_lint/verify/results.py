@@ -70,17 +70,17 @@ def _tls(target: Target, message: str) -> str:
     )
 
 
-def _at(target: Target, origin: str, path: str | None) -> list[Answer]:
-    """The answers to one origin, at one request path (an nginx `location`'s) when it is known."""
+def _at(target: Target, origin: str, paths: tuple[str, ...]) -> list[Answer]:
+    """The answers to one origin, at the request paths of a finding's contexts when they are known."""
     found = target.answers.get(origin, [])
-    if path is None:
+    if not paths:
         return found
-    return [a for a in found if urlsplit(a.request.url).path == path]
+    return [a for a in found if urlsplit(a.request.url).path in paths]
 
 
-def _why_not(target: Target, origins: tuple[str, ...], path: str | None = None) -> str:
+def _why_not(target: Target, origins: tuple[str, ...], paths: tuple[str, ...] = ()) -> str:
     """What the server said instead, for an origin that was not admitted."""
-    sent = [a for origin in origins for a in _at(target, origin, path)]
+    sent = [a for origin in origins for a in _at(target, origin, paths)]
     if not sent:
         return f"not sent: --max-requests was reached before these probes ({', '.join(origins)})"
     if all(a.error is not None for a in sent):
@@ -119,13 +119,13 @@ def claim_results(target: Target, plan: Plan) -> list[Finding]:
             continue
         best: tuple[Answer, str] | None = None
         for origin in claim.origins:
-            answer = _best(_at(target, origin, claim.path), by_origin[origin].arbitrary)
+            answer = _best(_at(target, origin, claim.paths), by_origin[origin].arbitrary)
             if answer is not None and (
                 best is None or _effect(answer, False)[0] > _effect(best[0], False)[0]
             ):
                 best = (answer, origin)
         if best is None:
-            out.append(_not_confirmed(target, claim, _why_not(target, claim.origins, claim.path) + note))
+            out.append(_not_confirmed(target, claim, _why_not(target, claim.origins, claim.paths) + note))
             continue
         answer, origin = best
         severity, how = _effect(answer, by_origin[origin].arbitrary)
@@ -209,7 +209,7 @@ def generic_results(target: Target) -> list[Finding]:
     return out
 
 
-def _hazard(target: Target, path: str | None = None, skip: frozenset[str] = frozenset()) -> Answer | None:
+def _hazard(target: Target, paths: tuple[str, ...] = (), skip: frozenset[str] = frozenset()) -> Answer | None:
     """A GET answer naming the request's origin, without `Vary: Origin`, at a URL whose Allow-Origin
     does change with the Origin (a fixed `https://app.example.com` sent to that origin is no hazard).
 
@@ -220,7 +220,7 @@ def _hazard(target: Target, path: str | None = None, skip: frozenset[str] = froz
     for found in target.answers.values():
         for answer in found:
             where = urlsplit(answer.request.url).path
-            if (path is not None and where != path) or where in skip:
+            if (paths and where not in paths) or where in skip:
                 continue
             if answer.request.method == "GET" and answer.error is None:
                 by_url.setdefault(answer.request.url, []).append(answer)
@@ -233,9 +233,9 @@ def _hazard(target: Target, path: str | None = None, skip: frozenset[str] = froz
     return None
 
 
-def _no_hazard(target: Target, path: str | None) -> str:
+def _no_hazard(target: Target, paths: tuple[str, ...]) -> str:
     answers = [a for found in target.answers.values() for a in found if a.request.method == "GET"]
-    answers = [a for a in answers if path is None or urlsplit(a.request.url).path == path]
+    answers = [a for a in answers if not paths or urlsplit(a.request.url).path in paths]
     failed = [a for a in answers if a.error is not None]
     if failed and len(failed) == len(answers):
         return f"the server could not be asked: {failed[0].evidence()}"
@@ -260,18 +260,18 @@ def _vary_message(target: Target, hazard: Answer) -> str:
 
 def vary_results(target: Target, plan: Plan | None) -> list[Finding]:
     """OL903 where an answer names the request's origin without `Vary: Origin`: at each OL602 it
-    confirms (judged at that finding's `location` path), and once more where no OL602 expected it."""
+    confirms (judged at that finding's context's paths), and once more where no OL602 expected it."""
     claims = [c for c in plan.claims if c.finding.code == VARY] if plan is not None else []
     out: list[Finding] = []
     for claim in claims:
-        hazard = _hazard(target, claim.path)
+        hazard = _hazard(target, claim.paths)
         if hazard is None:
-            out.append(_not_confirmed(target, claim, _no_hazard(target, claim.path)))
+            out.append(_not_confirmed(target, claim, _no_hazard(target, claim.paths)))
         else:
             out.append(_finding(MISSING_VARY, None, claim.finding.location, _vary_message(target, hazard)))
-    if any(c.path is None for c in claims):
+    if any(not c.paths for c in claims):
         return out
-    hazard = _hazard(target, None, frozenset(c.path for c in claims if c.path is not None))
+    hazard = _hazard(target, (), frozenset(path for c in claims for path in c.paths))
     if hazard is not None:
         where = Location.point(target.url, 1, 1)
         if plan is not None:
