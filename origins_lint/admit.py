@@ -22,6 +22,7 @@ from origins_lint.exact import exact_admits, null_admits, served, wildcard_admit
 from origins_lint.model import (
     PLACEHOLDER,
     CorsContext,
+    Engine,
     Location,
     MatcherKind,
     OriginMatcher,
@@ -99,6 +100,8 @@ class Answer:
 def decide(matcher: OriginMatcher, origin: str) -> bool | None:
     """Whether the entry admits the origin; None when it was not analysed and so might."""
     kind = matcher.kind
+    if kind is MatcherKind.REFLECTED and matcher.runs is not None:
+        return _echoed(matcher.runs, origin)
     if kind in (MatcherKind.ANY, MatcherKind.REFLECTED):
         return True
     if kind in (MatcherKind.EXACT, MatcherKind.WILDCARD) and PLACEHOLDER.search(matcher.raw):
@@ -120,6 +123,15 @@ def decide(matcher: OriginMatcher, origin: str) -> bool | None:
 def admits(matcher: OriginMatcher, origin: str) -> bool:
     """Whether the entry admits the origin for sure."""
     return decide(matcher, origin) is True
+
+
+def _echoed(runs: tuple[str, Engine], origin: str) -> bool:
+    """A value that sends request text inside fixed text (nginx `https://$1` of a URL capture): the
+    browser compares the whole value with its Origin byte for byte, so only what it can send gets
+    in; where that cannot be decided, every origin does (as for any reflected entry)."""
+    found = regex(*runs)
+    decided = found.decides(origin) if found.analysed else None
+    return True if decided is None else decided
 
 
 def _templated(raw: str, origin: str) -> bool | None:

@@ -201,16 +201,7 @@ PENDING_FINDINGS: dict[str, str] = {
 }
 
 # Files where `match` and nginx still disagree: file -> diagnosis (`python -m tests.nginx_oracle FILE`).
-KNOWN_DISAGREEMENTS: dict[str, str] = {
-    "location-regex-capture.conf": (
-        "nginx sends `https://` + a capture of `[a-z0-9.-]+`: never `null`, a port or upper case; `match` "
-        "takes the capture as any origin and says trusted for those (the safe side; item 3)"
-    ),
-    "rewrite-capture.conf": (
-        "nginx sends `https://` + the rewrite capture, never `null`; `match` takes the capture as any "
-        "origin and says trusted for `null` (the safe side; item 3)"
-    ),
-}
+KNOWN_DISAGREEMENTS: dict[str, str] = {}
 
 
 def _in_a_tree(path: Path) -> bool:

@@ -16,6 +16,7 @@ from pathlib import PurePath
 from typing import Final
 
 from origins_lint.formats.base import FormatOptions
+from origins_lint.formats.nginx_captures import HTTP_WHITESPACE, NGINX_ECHO, capture_text
 from origins_lint.formats.nginx_decisions import origin_checks
 from origins_lint.formats.nginx_files import claimed, looks_like_nginx, nginx_folder, why_not
 from origins_lint.formats.nginx_flow import (
@@ -33,6 +34,7 @@ from origins_lint.formats.nginx_flow import (
     Program,
     Trace,
     merge_guards,
+    variable_name,
 )
 from origins_lint.formats.nginx_syntax import Directive, parse_tree
 from origins_lint.formats.nginx_templates import SUFFIXES as TEMPLATE_SUFFIXES
@@ -45,6 +47,7 @@ from origins_lint.model import (
     PLACEHOLDER,
     CorsContext,
     Document,
+    Engine,
     HeaderLine,
     InputProblem,
     Location,
@@ -395,7 +398,10 @@ class _Builder:
             if guard is not None:
                 return [] if self._placeholder(guard) else [_guarded(guard)]
             echoes = "a capture of a regex on the request URL (the sender writes the URL)"
-            return [OriginMatcher(MatcherKind.REFLECTED, capture.text, capture.location, echoes=echoes)]
+            runs = self._echoed_regex(alt)
+            return [
+                OriginMatcher(MatcherKind.REFLECTED, capture.text, capture.location, echoes=echoes, runs=runs)
+            ]
         request = next((p for p in alt.parts if p.kind == "request"), None)
         if request is not None:
             note = f"`{request.text}` comes from the request, so the sender chooses it"
@@ -416,6 +422,22 @@ class _Builder:
                 kind = {"*": MatcherKind.ANY, "null": MatcherKind.NULL}.get(item, MatcherKind.EXACT)
                 out.append(OriginMatcher(kind, item, where, scope=scope))
         return out
+
+    def _echoed_regex(self, alt: Alt) -> tuple[str, Engine] | None:
+        """What a value of fixed text and URL captures can send, as a regex over the whole value
+        (`https://$1` never sends `null`); None when another part is in it."""
+        if any(part.kind not in ("text", "capture") for part in alt.parts):
+            return None
+        pieces = []
+        last = len(alt.parts) - 1
+        for index, part in enumerate(alt.parts):
+            if part.kind == "capture":
+                pieces.append(capture_text(self.program.regexes, variable_name(part.text)))
+                continue
+            text = part.text.lstrip(HTTP_WHITESPACE) if index == 0 else part.text
+            text = text.rstrip(HTTP_WHITESPACE) if index == last else text  # the browser trims the ends
+            pieces.append(re.escape(text))
+        return "".join(pieces), NGINX_ECHO
 
     def _templated(self, alt: Alt) -> list[OriginMatcher]:
         """What a template's fixed text decides whatever its placeholders become: an `http://` origin.

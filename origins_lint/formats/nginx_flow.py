@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Final
 
+from origins_lint.formats.nginx_captures import regexes
 from origins_lint.formats.nginx_syntax import Directive
 from origins_lint.matchers import analyse_regex
 from origins_lint.model import NGINX_REGEX, NGINX_REGEX_ICASE, Location
@@ -201,6 +202,8 @@ class Program:
     declared: set[str] = field(default_factory=set)
     # named captures, and what they capture: "self" from `server_name` or the Host, else "capture"
     captures: dict[str, str] = field(default_factory=dict)
+    # every regex that sets captures (pattern, caseless); None when one is in a directive not read
+    regexes: list[tuple[str, bool]] | None = field(default_factory=list)
     truncated: list[Location] = field(default_factory=list)
     clipped: list[Location] = field(default_factory=list)  # values past MAX_PARTS or MAX_TEXT
     unknown: dict[str, Location] = field(default_factory=dict)  # variable -> first use
@@ -232,9 +235,16 @@ class Program:
                 for arg in directive.args:
                     for group in _NAMED_GROUP.findall(arg):
                         program.captures.setdefault(group.lower(), "self" if own else "capture")
+            program._add_regexes(regexes(directive))
             if directive.block is not None:
                 pending.extend(directive.block)
         return program
+
+    def _add_regexes(self, found: list[tuple[str, bool]] | None) -> None:
+        if found is None or self.regexes is None:
+            self.regexes = None
+        else:
+            self.regexes.extend(found)
 
     def _add_code(self, directive: Directive) -> None:
         """Lua or njs that runs per request: said when it can set a header or a variable."""
@@ -261,6 +271,9 @@ class Program:
                 entries.append((entry, entry.args[0], entry.arg_location(0)))
                 for group in _NAMED_GROUP.findall(entry.name):
                     self.captures.setdefault(group.lower(), "capture")
+                if entry.name.startswith("~"):  # a regex key sets the captures when it matches
+                    caseless = entry.name.startswith("~*")
+                    self._add_regexes([(entry.name[2 if caseless else 1 :], caseless)])
         self.maps[variable_name(directive.args[1])] = MapDefinition(
             directive.args[0],
             directive.arg_location(0),
