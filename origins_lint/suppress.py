@@ -100,7 +100,7 @@ def _regex_comments(pattern: re.Pattern[str], text: str) -> Iterator[Span]:
 
 def _hcl_comments(text: str) -> Iterator[Span]:
     """`#` and `//` comments outside strings (with their `${...}`) and heredocs."""
-    from origins_lint.formats.hcl_scan import scan as scan_hcl
+    from origins_lint.formats.readers.hcl_scan import scan as scan_hcl
 
     return iter(scan_hcl(text).comments)
 

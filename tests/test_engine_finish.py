@@ -94,7 +94,8 @@ def test_terraform_okta_trusted_origin_okta_refuses_is_ol002() -> None:
 
 
 def test_okta_fast_and_exact_readers_agree_on_refused_origins() -> None:
-    from origins_lint.formats import okta, okta_fast
+    from origins_lint.formats import okta
+    from origins_lint.formats.okta import fast as okta_fast
     from origins_lint.model import ParsedFile
     from origins_lint.source import Source
 

@@ -13,10 +13,11 @@ from typing import Any
 
 import pytest
 
-from origins_lint.formats import envoy, ingress, templated
-from origins_lint.formats import ingress_controller as controller
 from origins_lint.formats.base import FormatOptions
-from origins_lint.formats.re2_syntax import refusal
+from origins_lint.formats.kubernetes import envoy, ingress
+from origins_lint.formats.kubernetes import ingress_controller as controller
+from origins_lint.formats.readers import templated
+from origins_lint.formats.readers.re2_syntax import refusal
 from origins_lint.formats.spring import comma_delimited
 from origins_lint.matchers import analyse_regex
 from origins_lint.model import EXACT_ENGINE, NGINX_REGEX_ICASE, MatcherKind, Setting

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from origins_lint.formats import ingress
+from origins_lint.formats.kubernetes import ingress
 from tests.conftest import FIXTURES, check_json, run_cli, write
 
 ING = FIXTURES / "ingress"

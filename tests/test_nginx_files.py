@@ -21,8 +21,9 @@ import pytest
 
 from origins_lint.check import run_check
 from origins_lint.config import Config
-from origins_lint.formats import nginx, nginx_include
-from origins_lint.formats.nginx_include import Resolver
+from origins_lint.formats import nginx
+from origins_lint.formats.nginx import include as nginx_include
+from origins_lint.formats.nginx.include import Resolver
 from tests.conftest import FIXTURES, Run, check_json, write
 from tests.nginx_oracle import need_nginx
 

@@ -318,7 +318,7 @@ OKTA_FILES = sorted(
 @pytest.mark.parametrize("fixture", OKTA_FILES, ids=lambda p: p.name)
 def test_the_fast_reader_gives_what_the_exact_loader_gives(fixture: Path) -> None:
     """Where the C-speed reader takes a file, its model is the exact loader's, location for location."""
-    from origins_lint.formats import okta_fast
+    from origins_lint.formats.okta import fast as okta_fast
     from origins_lint.model import ParsedFile
 
     source = decode(str(fixture), fixture.read_bytes())
@@ -336,7 +336,7 @@ LEFT_TO_THE_EXACT_LOADER = {"paged-export.json", "sdk-export.json", "single-orig
 
 
 def test_the_fast_reader_takes_the_usual_export() -> None:
-    from origins_lint.formats import okta_fast
+    from origins_lint.formats.okta import fast as okta_fast
 
     for name in ("trusted-origins.json", "minified-trusted-origins.json", "clean-trusted-origins.json"):
         fixture = FIXTURES / "okta" / name
@@ -365,13 +365,13 @@ def test_the_fast_reader_takes_the_usual_export() -> None:
     ],
 )
 def test_anything_unusual_is_left_to_the_exact_loader(text: str) -> None:
-    from origins_lint.formats import okta_fast
+    from origins_lint.formats.okta import fast as okta_fast
 
     assert okta_fast.read_export("t.json", text) is None
 
 
 def test_keys_in_any_order_with_escapes_and_brackets_in_strings_are_located() -> None:
-    from origins_lint.formats import okta_fast
+    from origins_lint.formats.okta import fast as okta_fast
     from origins_lint.model import ParsedFile
 
     text = (
@@ -392,7 +392,8 @@ def test_keys_in_any_order_with_escapes_and_brackets_in_strings_are_located() ->
 def test_the_fast_reader_keeps_to_the_schema_constants() -> None:
     from typing import get_args
 
-    from origins_lint.formats import okta_fast, okta_schema
+    from origins_lint.formats.okta import fast as okta_fast
+    from origins_lint.formats.okta import schema as okta_schema
 
     assert set(get_args(okta_schema.ScopeType)) == okta_fast.SCOPE_TYPES
     assert set(get_args(okta_schema.TrustedOrigin.model_fields["status"].annotation)) == okta_fast.STATUSES

@@ -176,8 +176,7 @@ POLICY_FILES = sorted([*POLICY.glob("*.yaml"), *(ROOT / "examples" / "policy").g
 
 
 def test_the_fast_reader_keeps_to_the_schema_constants() -> None:
-    from origins_lint.formats import policy_fast as fast
-    from origins_lint.formats import policy_schema as schema
+    from origins_lint.formats.policy import fast, schema
 
     assert set(get_args(schema.Scope)) == fast.SCOPES
     assert set(get_args(schema.Policy.model_fields["environment"].annotation)) == fast.ENVIRONMENTS
@@ -236,8 +235,8 @@ KEYS = st.sampled_from(
 def test_the_fast_reader_never_accepts_what_pydantic_rejects(raw: dict[str, object]) -> None:
     from pydantic import ValidationError
 
-    from origins_lint.formats.policy_fast import read_entry, read_policy
-    from origins_lint.formats.policy_schema import Entry, Policy
+    from origins_lint.formats.policy.fast import read_entry, read_policy
+    from origins_lint.formats.policy.schema import Entry, Policy
 
     entry = read_entry(raw)
     if entry is not None:

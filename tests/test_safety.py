@@ -485,7 +485,7 @@ def test_a_large_tf_is_cut_to_its_okta_blocks_with_the_same_findings(
     """Past 256 KiB a .tf is cut by a linear scan to its `okta_trusted_origin` resources and
     `locals` before python-hcl2 parses it (2.4 MB whole took 92 s and 1.3 GB): the same file read
     both ways gives the same findings, at the same lines and columns."""
-    from origins_lint.formats import terraform
+    from origins_lint.formats.okta import terraform
 
     whole = check_json(path, extra=("--no-cache",))
     monkeypatch.setattr(terraform, "FULL_PARSE_CHARACTERS", 0)
@@ -558,8 +558,8 @@ HCL_TRICKY = [
 @pytest.mark.parametrize("text", HCL_TRICKY)
 def test_the_hcl_scan_finds_the_blocks_python_hcl2_parses(text: str) -> None:
     """Braces in strings, interpolations, template directives, comments and heredocs never count."""
-    from origins_lint.formats.hcl_scan import scan
-    from origins_lint.formats.hcl_values import parse_hcl
+    from origins_lint.formats.readers.hcl_scan import scan
+    from origins_lint.formats.readers.hcl_values import parse_hcl
 
     blocks, error = parse_hcl("x.tf", text)
     assert error is None

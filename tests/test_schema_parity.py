@@ -23,7 +23,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 from origins_lint.formats import okta, policy
-from origins_lint.formats.policy_fast import regex_error
+from origins_lint.formats.policy.fast import regex_error
 from tests.conftest import FIXTURES, ROOT, check_json
 
 SCHEMAS = ROOT / "schemas"

@@ -134,7 +134,7 @@ def test_a_forged_fix_in_the_cache_is_never_written(project: Path) -> None:
 
 
 def test_a_second_run_reuses_the_fix_dry_run(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from origins_lint.formats import policy_fix
+    from origins_lint.formats.policy import fixer as policy_fix
 
     write(project, "p.origins.yaml", "version: 1\norigins:\n  - origin: HTTPS://App.Example.com\n")
     first = run_cli("check", "p.origins.yaml")

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from origins_lint.formats import nginx_templates, templated
+from origins_lint.formats.nginx import templates as nginx_templates
+from origins_lint.formats.readers import templated
 from origins_lint.source import Source
 from tests.conftest import FIXTURES, check_json, run_cli
 

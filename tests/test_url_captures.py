@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from origins_lint.formats.nginx_captures import ANY_TEXT, capture_text, groups, trimmed
+from origins_lint.formats.nginx.captures import ANY_TEXT, capture_text, groups, trimmed
 from tests.conftest import run_cli
 from tests.nginx_oracle import ORACLE
 

@@ -1,21 +1,20 @@
-"""The registry of input formats. Adding a format means adding a module and a line here."""
+"""The registry of input formats. Adding a format means adding a module and a line here.
+
+Formats are grouped by family, each family folder stating its engine's semantics:
+`readers/` (the shared syntax readers with positions: YAML, JSON, HCL, Kubernetes
+manifests, templates, RE2 syntax), `policy/`, `nginx/`, `okta/` (with Terraform's
+`okta_trusted_origin`), `kubernetes/` (ingress-nginx, Istio, Envoy, Traefik) and
+`spring.py`. A format's `NAME` is what output and the cache key show, not its path.
+"""
 
 from __future__ import annotations
 
-from origins_lint.formats import (
-    envoy,
-    ingress,
-    istio,
-    nginx,
-    nginx_files,
-    nginx_include,
-    okta,
-    policy,
-    spring,
-    terraform,
-    traefik,
-)
+from origins_lint.formats import nginx, okta, policy, spring
 from origins_lint.formats.base import FixOutcome, Format, FormatOptions, register
+from origins_lint.formats.kubernetes import envoy, ingress, istio, traefik
+from origins_lint.formats.nginx import files as nginx_files
+from origins_lint.formats.nginx import include as nginx_include
+from origins_lint.formats.okta import terraform
 from origins_lint.model import ParsedFile
 
 FORMATS: tuple[Format, ...] = (
@@ -45,7 +44,7 @@ def claimed(path: str) -> str | None:
 
 
 def stand_in(path: str) -> str | None:
-    """The file to read for ``path``, when it is a symlink that means another (see nginx_include)."""
+    """The file to read for ``path``, when it is a symlink that means another (see nginx/include.py)."""
     return nginx_include.stand_in(path)
 
 

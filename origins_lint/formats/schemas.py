@@ -6,8 +6,8 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from origins_lint.formats.okta_schema import okta_json_schema
-from origins_lint.formats.policy_schema import policy_json_schema
+from origins_lint.formats.okta.schema import okta_json_schema
+from origins_lint.formats.policy.schema import policy_json_schema
 from origins_lint.inventory.schema import inventory_json_schema
 
 SCHEMAS: dict[str, Callable[[], dict[str, Any]]] = {

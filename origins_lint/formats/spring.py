@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Final
 
-from origins_lint.formats import manifests
 from origins_lint.formats.base import FormatOptions
-from origins_lint.formats.tree import Node
+from origins_lint.formats.readers import manifests
+from origins_lint.formats.readers.tree import Node
 from origins_lint.model import (
     SPRING_EXACT,
     SPRING_PATTERN,

@@ -1,7 +1,7 @@
 """The policy file as the source of truth: every trusted entry of every config checked against it.
 
 `policy = "security/origins.yaml"` in the config (or `--policy FILE`) names one file in our
-policy format (`formats/policy.py`, `policy-format.md`). Its entries are what the organization
+policy format (`formats/policy/`, `policy-format.md`). Its entries are what the organization
 reviewed; the OL803-OL806 rules (registered in `rules/organization.py`) say where a config
 trusts more than that:
 

@@ -15,9 +15,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from origins_lint.formats import envoy, manifests
 from origins_lint.formats.base import FormatOptions
-from origins_lint.formats.tree import Node
+from origins_lint.formats.kubernetes import envoy
+from origins_lint.formats.readers import manifests
+from origins_lint.formats.readers.tree import Node
 from origins_lint.model import (
     EXACT_ENGINE,
     TRAEFIK_REGEX,

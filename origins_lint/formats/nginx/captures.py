@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from origins_lint.formats.nginx_syntax import Directive
+from origins_lint.formats.nginx.syntax import Directive
 from origins_lint.model import Dialect, Engine, MatchMode
 
 # what the browser compares the sent value with: the whole value, byte for byte

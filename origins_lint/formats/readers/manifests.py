@@ -17,10 +17,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Final, TypeVar
 
-from origins_lint.formats import templated
-from origins_lint.formats.json_tree import load_json
-from origins_lint.formats.tree import Node
-from origins_lint.formats.yaml_tree import load_documents
+from origins_lint.formats.readers import templated
+from origins_lint.formats.readers.json_tree import load_json
+from origins_lint.formats.readers.tree import Node
+from origins_lint.formats.readers.yaml_tree import load_documents
 from origins_lint.model import InputProblem, Location, ProblemKind, Setting
 from origins_lint.source import Source, problem
 from origins_lint.template_origin import decided

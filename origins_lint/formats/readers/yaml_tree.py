@@ -18,7 +18,7 @@ from ruamel.yaml.nodes import Node as YamlNode
 from ruamel.yaml.reader import ReaderError
 
 from origins_lint import limits
-from origins_lint.formats.tree import Node
+from origins_lint.formats.readers.tree import Node
 from origins_lint.model import InputProblem, Location, ProblemKind
 from origins_lint.source import problem
 

@@ -1,4 +1,11 @@
-"""The origins-lint policy file (``policy-format.md``): YAML in, model out, never a verdict."""
+"""The origins-lint policy file (``policy-format.md``): YAML in, model out, never a verdict.
+
+The family: this module reads a file; ``fast`` reads policy files whose every value is plainly
+valid without pydantic, by the same rules as ``schema`` and never accepting what those reject;
+``schema`` holds the pydantic models, the single source of truth, from which
+``schemas/origins-policy.schema.json`` is written; ``fixer`` applies `--fix` (an origin to its
+canonical form, an entry repeated word for word dropped) by splicing each edit into the text.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +15,9 @@ from pathlib import PurePath
 from typing import Any
 
 from origins_lint.formats.base import FixOutcome, FormatOptions
-from origins_lint.formats.policy_fast import read_entry, read_policy
-from origins_lint.formats.tree import Node, descend
-from origins_lint.formats.yaml_tree import load_documents
+from origins_lint.formats.policy.fast import read_entry, read_policy
+from origins_lint.formats.readers.tree import Node, descend
+from origins_lint.formats.readers.yaml_tree import load_documents
 from origins_lint.model import (
     EXACT_ENGINE,
     POLICY_REGEX_ENGINE,
@@ -90,12 +97,12 @@ def parse(source: Source, options: FormatOptions) -> ParsedFile:
 
 
 def _validated_policy(data: dict[str, Any], node: Node, problems: list[InputProblem]) -> Any:
-    """pydantic's reading of a document `policy_fast` left to it: the model, or None with its errors.
+    """pydantic's reading of a document `policy.fast` left to it: the model, or None with its errors.
 
     The bad top-level keys are reported, then the entries are checked with those keys left out."""
     from pydantic import ValidationError
 
-    from origins_lint.formats.policy_schema import Policy
+    from origins_lint.formats.policy.schema import Policy
 
     try:
         return Policy.model_validate(data)
@@ -111,7 +118,7 @@ def _validated_policy(data: dict[str, Any], node: Node, problems: list[InputProb
 def _validated_entry(raw: Any, node: Node, index: int, problems: list[InputProblem]) -> Any:
     from pydantic import ValidationError
 
-    from origins_lint.formats.policy_schema import Entry
+    from origins_lint.formats.policy.schema import Entry
 
     try:
         return Entry.model_validate(raw)
@@ -220,7 +227,7 @@ def _schema_problems(error: Any, document: Node, prefix: tuple[Any, ...] = ()) -
 
 
 def _describe(item: dict[str, Any], document: Node) -> tuple[Location, str]:
-    from origins_lint.formats.policy_schema import Defaults, Entry, Policy, field_names
+    from origins_lint.formats.policy.schema import Defaults, Entry, Policy, field_names
 
     loc = tuple(part for part in item["loc"] if not (isinstance(part, str) and part.startswith("function-")))
     kind = item["type"]
@@ -261,6 +268,6 @@ def _pattern_hint(loc: tuple[Any, ...]) -> str:
 
 
 def fix(path: str, text: str, fixes: list[tuple[Location, Fix]]) -> FixOutcome:
-    from origins_lint.formats.policy_fix import fix as apply
+    from origins_lint.formats.policy.fixer import fix as apply
 
     return apply(path, text, fixes)

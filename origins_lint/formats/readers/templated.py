@@ -30,7 +30,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Final
 
-from origins_lint.formats.tree import Node
+from origins_lint.formats.readers.tree import Node
 from origins_lint.model import InputProblem, Location, ProblemKind
 
 TERRAFORM: Final = (".yaml.tftpl", ".yml.tftpl")  # Terraform `templatefile` sources

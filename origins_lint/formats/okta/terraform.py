@@ -20,8 +20,9 @@ from dataclasses import dataclass
 
 from origins_lint import limits
 from origins_lint.formats.base import UNCLAIMED, FormatOptions
-from origins_lint.formats.hcl_scan import scan as scan_hcl
-from origins_lint.formats.hcl_values import (
+from origins_lint.formats.okta import ScopeEntry, refused, trusted_origin_context
+from origins_lint.formats.readers.hcl_scan import scan as scan_hcl
+from origins_lint.formats.readers.hcl_values import (
     Attribute,
     Block,
     Each,
@@ -32,7 +33,6 @@ from origins_lint.formats.hcl_values import (
     parse_hcl,
     same_line,
 )
-from origins_lint.formats.okta import ScopeEntry, refused, trusted_origin_context
 from origins_lint.model import (
     OKTA,
     CorsContext,

@@ -13,8 +13,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
-from origins_lint.formats.okta_fast import SNAKE_CASE
-from origins_lint.formats.policy_schema import SCHEMA_DIALECT, SCHEMA_ID
+from origins_lint.formats.okta.fast import SNAKE_CASE
+from origins_lint.formats.policy.schema import SCHEMA_DIALECT, SCHEMA_ID
 
 OKTA_SCHEMA_ID = SCHEMA_ID.replace("origins-policy", "okta-trusted-origins")
 

@@ -2,7 +2,7 @@
 
 Importing pydantic and building the policy models costs about 100 ms, more than everything else a
 one-file check does: on a pre-commit hook it is most of the wait. So the happy path is checked
-here, by the same rules as `policy_schema` and never accepting what those reject (tests hold the
+here, by the same rules as `policy.schema` and never accepting what those reject (tests hold the
 two to the same constants and feed both the same generated values). Anything else (an unknown
 key, a wrong type, an empty value, a pattern that does not compile) returns None, and pydantic
 validates it: its errors are what the messages are built from.
@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Final
 
-# the same values as the Literal types and patterns of `policy_schema` (a test compares them)
+# the same values as the Literal types and patterns of `policy.schema` (a test compares them)
 SCOPES: Final = frozenset({"cors", "redirect", "iframe_embed"})
 ENVIRONMENTS: Final = frozenset({"production", "staging", "development"})
 METHOD_PATTERN: Final = r"^([A-Z][A-Z0-9!#$%&'*+.^_`|~-]*|\*)$"

@@ -25,7 +25,7 @@ import os
 from dataclasses import dataclass
 from typing import Final
 
-from origins_lint.formats.nginx_files import MAIN_FILE, claimed
+from origins_lint.formats.nginx.files import MAIN_FILE, claimed
 
 # where packaged nginx builds keep their configuration (`--conf-path`'s folder): Debian,
 # Ubuntu, Alpine, RHEL and the official image use /etc/nginx; nginx's own default prefix

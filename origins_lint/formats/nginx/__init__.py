@@ -4,7 +4,15 @@ Levels (`http`, `server`, `location`, `if`) inherit `add_header` the way nginx
 does: a level with any `add_header` of its own inherits none (unless
 `add_header_inherit merge`), and headers-more's `more_set_headers` merges.
 Each level that can answer a request becomes one context, whose header
-values are traced by ``nginx_flow`` to the origins they can carry.
+values are traced by ``flow`` to the origins they can carry.
+
+The family: ``files`` says which files are nginx; ``syntax`` reads them with crossplane into
+located directives, following `include` where ``include`` says nginx would (src/core/
+ngx_conf_file.c, `ngx_conf_include`), and ``reject`` finds what nginx refuses to load with a
+port of its tokenizer (`ngx_conf_read_token`); ``templates`` reads config templates as nginx;
+``flow`` traces `set`, `if` and `map`; ``captures`` says what a URL capture sent as the origin
+can hold (PCRE groups, src/core/ngx_regex.c `ngx_regex_exec`); ``decisions`` describes origin
+checks that gate something other than CORS (gixy's `origins` plugin, gixy/plugins/origins.py).
 """
 
 from __future__ import annotations
@@ -16,10 +24,10 @@ from pathlib import PurePath
 from typing import Final
 
 from origins_lint.formats.base import FormatOptions
-from origins_lint.formats.nginx_captures import HTTP_WHITESPACE, NGINX_ECHO, capture_text
-from origins_lint.formats.nginx_decisions import origin_checks
-from origins_lint.formats.nginx_files import claimed, looks_like_nginx, nginx_folder, why_not
-from origins_lint.formats.nginx_flow import (
+from origins_lint.formats.nginx.captures import HTTP_WHITESPACE, NGINX_ECHO, capture_text
+from origins_lint.formats.nginx.decisions import origin_checks
+from origins_lint.formats.nginx.files import claimed, looks_like_nginx, nginx_folder, why_not
+from origins_lint.formats.nginx.flow import (
     MAX_PARTS,
     MAX_TEXT,
     SAFE_STATUSES,
@@ -36,9 +44,9 @@ from origins_lint.formats.nginx_flow import (
     merge_guards,
     variable_name,
 )
-from origins_lint.formats.nginx_syntax import Directive, parse_tree
-from origins_lint.formats.nginx_templates import SUFFIXES as TEMPLATE_SUFFIXES
-from origins_lint.formats.nginx_templates import detemplated, is_template
+from origins_lint.formats.nginx.syntax import Directive, parse_tree
+from origins_lint.formats.nginx.templates import SUFFIXES as TEMPLATE_SUFFIXES
+from origins_lint.formats.nginx.templates import detemplated, is_template
 from origins_lint.model import (
     EXACT_ENGINE,
     NGINX_MAP_STRING,

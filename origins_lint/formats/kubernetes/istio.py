@@ -14,9 +14,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from origins_lint.formats import envoy, manifests, nginx
+from origins_lint.formats import nginx
 from origins_lint.formats.base import FormatOptions
-from origins_lint.formats.tree import Node
+from origins_lint.formats.kubernetes import envoy
+from origins_lint.formats.readers import manifests
+from origins_lint.formats.readers.tree import Node
 from origins_lint.model import (
     CorsContext,
     Document,

@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Final
 
-from origins_lint.formats.nginx_flow import (
+from origins_lint.formats.nginx.flow import (
     NEGATED,
     ORIGIN,
     VARIABLE,
@@ -37,7 +37,7 @@ from origins_lint.formats.nginx_flow import (
     split_condition,
     variable_name,
 )
-from origins_lint.formats.nginx_syntax import Directive
+from origins_lint.formats.nginx.syntax import Directive
 from origins_lint.model import Decision, Gate, Location
 
 FRAMING: Final = frozenset({"x-frame-options", "content-security-policy"})

@@ -5,7 +5,7 @@ Debian names vhosts after their domain (`sites-enabled/example.com`) and its sto
 `http.d/` (Alpine) and `vhosts.d/` (SUSE) hold nginx under any suffix too. A file
 there is sniffed whatever its name, and one that is left unread is said (OL003).
 
-Sniffing reads the first statements with nginx's own tokens (nginx_reject.TOKEN), which
+Sniffing reads the first statements with nginx's own tokens (reject.TOKEN), which
 skip comments and keep a quoted string whole across lines, so a `return 200 '<html>...'` body, a
 directive split over lines or a commented-out block cannot mislead it. nginx
 directive names are lowercase words (ngx_conf_handler compares them byte for byte
@@ -20,7 +20,7 @@ import re
 from functools import lru_cache
 from typing import Final
 
-from origins_lint.formats.nginx_reject import TOKEN
+from origins_lint.formats.nginx.reject import TOKEN
 
 MAIN_FILE: Final = "nginx.conf"
 FOLDERS: Final = frozenset(

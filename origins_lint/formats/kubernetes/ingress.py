@@ -20,10 +20,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import PurePath
 from typing import Final
 
-from origins_lint.formats import ingress_controller as controller
-from origins_lint.formats import manifests, nginx
+from origins_lint.formats import nginx
 from origins_lint.formats.base import FormatOptions
-from origins_lint.formats.tree import Node
+from origins_lint.formats.kubernetes import ingress_controller as controller
+from origins_lint.formats.readers import manifests
+from origins_lint.formats.readers.tree import Node
 from origins_lint.model import (
     EXACT_ENGINE,
     INGRESS_NGINX,
@@ -206,7 +207,7 @@ def _annotation_sets(
 
 def _inline_patch(node: Node, text: manifests.Text, result: ParsedFile) -> list[_Set]:
     """A Kustomize `patch: |` string is YAML in YAML: read it where it is written."""
-    from origins_lint.formats.yaml_tree import load_documents
+    from origins_lint.formats.readers.yaml_tree import load_documents
 
     embedded = text.embedded(node)
     loaded = embedded.locate(load_documents(text.path, embedded.text))

@@ -20,10 +20,10 @@ from origins_lint import limits
 from origins_lint.model import Location
 
 # what the model needs of one entry; everything else in it is only validated
-# the same values as `okta_schema`'s Literal types (a test compares them)
+# the same values as `okta.schema`'s Literal types (a test compares them)
 SCOPE_TYPES: Final = frozenset({"CORS", "REDIRECT", "IFRAME_EMBED"})
 STATUSES: Final = frozenset({"ACTIVE", "INACTIVE"})
-# the Okta Python SDK's spelling -> the API's; `okta_schema` reads SDK exports with it
+# the Okta Python SDK's spelling -> the API's; `okta.schema` reads SDK exports with it
 SNAKE_CASE: Final = {
     "allowed_okta_apps": "allowedOktaApps",
     "created_by": "createdBy",

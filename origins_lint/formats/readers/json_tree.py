@@ -15,7 +15,7 @@ import json.scanner
 from typing import Any, Final
 
 from origins_lint import limits
-from origins_lint.formats.tree import Node
+from origins_lint.formats.readers.tree import Node
 from origins_lint.model import InputProblem, Location, ProblemKind
 from origins_lint.source import problem
 

@@ -5,8 +5,8 @@ line but no column and drops the lines of arguments, so positions are found
 again in the source text with a cursor that only moves forward. `include` is
 followed here rather than by crossplane so that it stays inside the checked
 tree, never loops, and keeps each directive's own file for its location; where
-it leads is worked out as nginx does by ``nginx_include``, and what nginx would
-refuse to load is found by ``nginx_reject``.
+it leads is worked out as nginx does by ``include``, and what nginx would
+refuse to load is found by ``reject``.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from functools import lru_cache
 from typing import Any
 
 from origins_lint import limits
-from origins_lint.formats.nginx_include import Resolver, stand_in
-from origins_lint.formats.nginx_reject import first_rejection
+from origins_lint.formats.nginx.include import Resolver, stand_in
+from origins_lint.formats.nginx.reject import first_rejection
 from origins_lint.model import InputProblem, Location, ProblemKind
 from origins_lint.source import Source, problem, read_source
 

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from origins_lint.formats.base import FixOutcome
-from origins_lint.formats.manifests import Text
-from origins_lint.formats.tree import Node
-from origins_lint.formats.yaml_tree import load_documents, safe_yaml
+from origins_lint.formats.readers.manifests import Text
+from origins_lint.formats.readers.tree import Node
+from origins_lint.formats.readers.yaml_tree import load_documents, safe_yaml
 from origins_lint.model import Fix, Location, ProblemKind
 
 

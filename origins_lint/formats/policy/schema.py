@@ -1,6 +1,6 @@
 """The policy file's schema: pydantic models, and the JSON Schema generated from them.
 
-These models are the single source of truth (`policy_fast` reads plainly valid files without
+These models are the single source of truth (`policy.fast` reads plainly valid files without
 them, by the same constants, and never accepts more): ``schemas/origins-policy.schema.json``
 is written from them (``origins-lint schema --output schemas/``) and a test fails
 when the checked-in copy is stale. Every field carries a title, a description
@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 from pydantic_core import core_schema
 
-from origins_lint.formats.policy_fast import HEADER_PATTERN, METHOD_PATTERN, regex_error
+from origins_lint.formats.policy.fast import HEADER_PATTERN, METHOD_PATTERN, regex_error
 
 SCHEMA_ID = (
     "https://raw.githubusercontent.com/origins-lint/origins-lint/main/schemas/origins-policy.schema.json"

@@ -4,6 +4,12 @@ Okta's semantics become model data here, so that the rules stay generic: a
 CORS-scope origin is always used with the Okta session cookie (credentials),
 `INACTIVE` entries are kept but not enforced, and the document is marked as
 enforced by Okta so that the OL7xx rules apply.
+
+The family: ``fast`` reads the usual export (a plain list of well-formed entries) with the C JSON
+decoder and leaves anything unusual to the exact reader here; ``schema`` holds the pydantic
+models of the API's camelCase shape (the Okta Python SDK's snake_case keys read as their twins)
+and the JSON Schema; ``terraform`` reads Terraform `okta_trusted_origin` resources (both
+provider shapes) into the same model as an export.
 """
 
 from __future__ import annotations
@@ -15,9 +21,9 @@ from pathlib import PurePath
 from typing import Any
 
 from origins_lint.formats.base import FormatOptions
-from origins_lint.formats.json_tree import load_json
-from origins_lint.formats.okta_fast import FastExport, read_export
-from origins_lint.formats.tree import Node, descend
+from origins_lint.formats.okta.fast import FastExport, read_export
+from origins_lint.formats.readers.json_tree import load_json
+from origins_lint.formats.readers.tree import Node, descend
 from origins_lint.model import (
     OKTA,
     OKTA_EXACT,
@@ -234,8 +240,8 @@ def _context(
 ) -> CorsContext | None:
     from pydantic import ValidationError
 
-    from origins_lint.formats.okta_fast import SNAKE_CASE
-    from origins_lint.formats.okta_schema import CAMEL_CASE, TrustedOrigin
+    from origins_lint.formats.okta.fast import SNAKE_CASE
+    from origins_lint.formats.okta.schema import CAMEL_CASE, TrustedOrigin
 
     where = "".join(f"[{i}]" for i in index_path) or "the document"
     if "origin" not in node.value and "scopes" not in node.value:

@@ -17,8 +17,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Final
 
-from origins_lint.formats.nginx_captures import regexes
-from origins_lint.formats.nginx_syntax import Directive
+from origins_lint.formats.nginx.captures import regexes
+from origins_lint.formats.nginx.syntax import Directive
 from origins_lint.matchers import analyse_regex
 from origins_lint.model import NGINX_REGEX, NGINX_REGEX_ICASE, Location
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from origins_lint.formats import manifests
 from origins_lint.formats.base import FormatOptions
-from origins_lint.formats.re2_syntax import refusal
-from origins_lint.formats.tree import Node
+from origins_lint.formats.readers import manifests
+from origins_lint.formats.readers.re2_syntax import refusal
+from origins_lint.formats.readers.tree import Node
 from origins_lint.matchers import analyse_regex
 from origins_lint.model import (
     ENVOY_RE2,

@@ -1,0 +1,21 @@
+"""Kubernetes and gateway CORS settings: ingress-nginx, Istio, Envoy, Traefik.
+
+Each reads its mappings out of larger YAML files through ``readers.manifests``, and each
+engine's semantics become model data:
+
+- ingress-nginx (``ingress``, ``ingress_controller``, from kubernetes/ingress-nginx
+  internal/ingress/annotations/cors/main.go and controller/template/template.go): a
+  `cors-allow-origin` the controller rejects is the `*` it sends; each kept item becomes
+  `(QuoteMeta(item))$` in one `~*` test, searched without case and with no `^`, so an item also
+  admits any origin that ends with it; `configuration-snippet` is read by the nginx format.
+- Envoy (``envoy``): a regex is an RE2 full match, and a matcher that matches the literal `*`
+  admits every origin, which Envoy echoes back.
+- Istio (``istio``): `allowOrigins` compiles to Envoy's string matchers; the deprecated
+  `allowOrigin` counts only when `allowOrigins` is not set (`TranslateCORSPolicy`).
+- Traefik (``traefik``): `accessControlAllowOriginList` items are exact strings, and
+  `accessControlAllowOriginListRegex` is Go's regexp, which searches (traefik
+  pkg/middlewares/headers/header.go); with credentials on, a `*` item echoes the Origin.
+
+A regex RE2 or Go cannot compile makes the engine refuse the configuration
+(``readers.re2_syntax``).
+"""
