@@ -20,10 +20,8 @@ from __future__ import annotations
 
 import contextlib
 import re
-import socket
 import subprocess
 import tempfile
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,14 +32,12 @@ from tests.nginx_oracle import (  # one harness: the oracle's runner, shared
     _SERVER_LEVEL,
     _SERVER_OPEN,
     _http_settings,
+    _listening,
     _message,
     _prelude,
     free_ports,
     rewrite,
 )
-
-START = 5.0  # seconds for nginx to start listening
-
 
 _TOP = re.compile(r"^(\w+)", re.MULTILINE)
 
@@ -120,14 +116,3 @@ def serving(path: Path, binary: str, stub: int, paths: list[str]) -> Iterator[Se
                 except subprocess.TimeoutExpired:
                     process.kill()
                     process.wait()
-
-
-def _listening(port: int, process: subprocess.Popen[str]) -> bool:
-    deadline = time.monotonic() + START
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            return False
-        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.5):
-            return True
-        time.sleep(0.02)
-    return False
