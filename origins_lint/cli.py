@@ -795,24 +795,19 @@ def _output_spec(text: str) -> str:
     return text
 
 
-def _jobs(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise ArgumentTypeError(f"`{text}` is not a number of processes (1 or more)")
-    return value
+def _count(of: str) -> Callable[[str], int]:
+    """An argument type for a whole number of `of`, 1 or more (`--jobs`, `--max-requests`)."""
 
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = 0
+        if value < 1:
+            raise ArgumentTypeError(f"`{text}` is not a number of {of} (1 or more)")
+        return value
 
-def _requests(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise ArgumentTypeError(f"`{text}` is not a number of requests (1 or more)")
-    return value
+    return parse
 
 
 def _seconds(text: str) -> float:
@@ -917,7 +912,7 @@ def parser() -> _Parser:
     lint.add_argument(
         "-j",
         "--jobs",
-        type=_jobs,
+        type=_count("processes"),
         metavar="N",
         help="processes to check with (default: one per core from a few hundred files)",
     )
@@ -975,7 +970,7 @@ def parser() -> _Parser:
     )
     live.add_argument(
         "--max-requests",
-        type=_requests,
+        type=_count("requests"),
         default=200,
         metavar="N",
         help="requests per URL at most (default: 200)",
