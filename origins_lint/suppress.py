@@ -153,15 +153,23 @@ def _hashes(text: str, start: int, end: int) -> Iterator[Span]:
         start = stop
 
 
+def _haproxy_comments(text: str) -> Iterator[Span]:
+    """`#` outside quotes, anywhere in a line (haproxy src/tools.c `parse_line`)."""
+    from origins_lint.formats.webservers.haproxy.lexer import comment_spans as haproxy_spans
+
+    return iter(haproxy_spans(text))
+
+
 _SCANNERS = {
     "nginx": lambda text: _regex_comments(_NGINX, text),
+    "haproxy": _haproxy_comments,
     "toml": lambda text: _regex_comments(_TOML, text),
     "hcl": _hcl_comments,
     "properties": _properties_comments,
     "yaml": _yaml_comments,
 }
 _BY_SUFFIX = {".json": "json", ".toml": "toml", ".properties": "properties", ".tf": "hcl"}
-_BY_FORMAT = {"nginx": "nginx", "okta": "json", "terraform": "hcl", "unknown": "json"}
+_BY_FORMAT = {"nginx": "nginx", "haproxy": "haproxy", "okta": "json", "terraform": "hcl", "unknown": "json"}
 
 
 def syntax_of(path: str, format_name: str) -> str:
