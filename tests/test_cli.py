@@ -172,6 +172,9 @@ def test_examples_folder_findings_a_reviewer_agrees_with() -> None:
     assert sorted(by_file["shop-api.conf"]) == sorted(
         ["OL306", "OL307", "OL604", "OL605", "OL602", "OL603", "OL402", "OL603", "OL202"]
     )
+    assert sorted(by_file["haproxy-risky.cfg"]) == sorted(["OL202", "OL309", "OL202", "OL306", "OL602"])
+    assert {("haproxy-risky.cfg", "OL309", 14, 44), ("haproxy-risky.cfg", "OL306", 16, 43)} <= located
+    assert "haproxy-clean.cfg" not in by_file
 
 
 def test_text_output_escapes_control_sequences_from_files(project: Path) -> None:
@@ -187,5 +190,5 @@ def test_text_output_escapes_control_sequences_from_files(project: Path) -> None
 
 def test_readme_quotes_the_examples_summary() -> None:
     summary = run_cli("check", "examples", cwd=ROOT).stdout.splitlines()[-1]
-    assert summary.startswith("Found 46 findings")
+    assert summary.startswith("Found 51 findings")
     assert f"\n{summary}\n" in (ROOT / "README.md").read_text(encoding="utf-8")
