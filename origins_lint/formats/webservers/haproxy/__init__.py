@@ -175,6 +175,8 @@ def parse(source: Source, options: FormatOptions) -> ParsedFile:
     document = Document(source.path, NAME, Location.point(source.path, 1, 1), contexts=reader.contexts())
     result.documents.append(document)
     result.problems.extend(reader.problems)
+    result.included.update(reader.included)
+    result.uncached = bool(reader.included) or reader.uncached
     return result
 
 
@@ -187,6 +189,8 @@ class _Reader:
         self.problems: list[InputProblem] = []
         self.variables: dict[str, list[tuple[Rule, Word, bool]]] = {}  # name -> (rule, value, is_format)
         self._said: set[tuple[int, int]] = set()
+        self.included: dict[str, str] = {}  # `-f` pattern files read, by path
+        self.uncached = False  # what it says depends on files besides this one
 
     # --- reading ----------------------------------------------------------------------------
 
@@ -363,6 +367,7 @@ class _Reader:
         return out
 
     def _responses(self, section: Section, sent: list[Sent]) -> list[CorsContext]:
+        sent = [s for s in sent if any(acl.possible(c) for c in s.rule.condition)]  # not `if FALSE`
         cors = [s for s in sent if s.key.startswith(_CORS_PREFIX) and not s.key.startswith(_REQUEST_PREFIX)]
         origins = [s for s in cors if s.key == ALLOW_ORIGIN]
         if not origins:
@@ -650,10 +655,12 @@ class _Reader:
         name = word.text
         base = os.path.dirname(os.path.abspath(self.path))
         full = os.path.realpath(os.path.join(base, name))
+        shown = os.path.normpath(os.path.join(os.path.dirname(self.path), name))
         roots = [os.path.realpath(r) for r in self.options.roots] or [os.path.realpath(base)]
         inside = any(os.path.commonpath([full, root]) == root for root in roots)
         if not inside or not os.path.isfile(full):
             why = "is outside the checked folders" if not inside else "was not found"
+            self.uncached = True
             self.say(
                 ProblemKind.NOT_ANALYSED,
                 f"`-f {name}` loads patterns from a file that {why}, so the origins they admit were "
@@ -663,17 +670,18 @@ class _Reader:
             return []
         try:
             with open(full, encoding="utf-8", errors="replace") as handle:
-                lines = handle.read().split("\n")
+                content = handle.read()
         except OSError as error:
             self.say(ProblemKind.NOT_ANALYSED, f"`-f {name}` could not be read ({error.strerror})", word)
             return []
+        self.included[shown] = content  # its `#` lines carry suppressions
         out = []
-        for number, line in enumerate(lines, start=1):
+        for number, line in enumerate(content.split("\n"), start=1):
             text = line.rstrip("\r").lstrip(" \t")  # pat_ref_read_from_file: leading blanks stripped
             if not text or text.startswith("#"):
                 continue
             column = len(line) - len(line.lstrip(" \t")) + 1
-            out.append((text, icase, Location(full, number, column, number, column + len(text))))
+            out.append((text, icase, Location(shown, number, column, number, column + len(text))))
         return out
 
 

@@ -262,9 +262,7 @@ def _negate(condition: Condition) -> Condition:
     for conjunction in condition:
         if not conjunction:
             return ()  # `unless TRUE`-like: an empty conjunction always holds, so never
-        result = [(*r, Literal(lit.test, not lit.negated)) for r in result for lit in conjunction][
-            :MAX_TERMS
-        ]
+        result = [(*r, Literal(lit.test, not lit.negated)) for r in result for lit in conjunction][:MAX_TERMS]
     return tuple(result)
 
 
