@@ -49,6 +49,9 @@ def test_every_way_a_proxy_sends_an_origin_at_line_and_column() -> None:
         ("haproxy.cfg", "OL605", 42, 53),
         ("haproxy.cfg", "OL309", 46, 28),  # hdr_beg: https://app.example.com.attacker.net
         ("haproxy.cfg", "OL602", 47, 5),  # the `return` response carries no Vary
+        # `{ capture.req.hdr(0) -m str ... }` on a captured Origin is an exact check: silent
+        ("haproxy.cfg", "OL202", 54, 105),  # `{ var(txn.origin) -m end .example.org }`
+        ("haproxy.cfg", "OL302", 54, 105),
     ]
     said = messages(HERE / "haproxy.cfg")
     assert "`https://example.org.attacker.net` gets in" in said[("OL306", 18, 101)]

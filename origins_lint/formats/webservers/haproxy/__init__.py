@@ -602,7 +602,7 @@ class _Reader:
                     hidden.where,
                 )
                 return []
-            test = acl.guard(alt.conjunction)
+            test = acl.guard(alt.conjunction, self._carries)
             if test is None:
                 return [OriginMatcher(MatcherKind.REFLECTED, f"%[{origin.text}]", self.where(origin.word))]
             return self._tested(test)
@@ -628,6 +628,19 @@ class _Reader:
                 kind = {"*": MatcherKind.ANY, "null": MatcherKind.NULL}.get(item, MatcherKind.EXACT)
                 out.append(OriginMatcher(kind, item, where, scope=scope))
         return out
+
+    def _carries(self, carrier: str) -> bool:
+        """Whether `var(txn.x)` or `capture.req.hdr(N)` holds nothing but the request's Origin."""
+        fetch, argument, _ = acl.origin_fetch(carrier) or ("", "", ())
+        if fetch == "var":
+            setters = self.variables.get(argument, [])
+            texts = [value.text for _rule, value, is_format in setters if not is_format]
+            return bool(setters) and len(texts) == len(setters) and all(_is_origin(t) for t in texts)
+        if fetch == "capture.req.hdr" and argument.isdigit():
+            slot = int(argument)
+            entries = [e for s in self.sections for e in (s.captures[slot : slot + 1] or [[]])[0]]
+            return bool(entries) and all(_is_origin(text) for text, _condition, _word in entries)
+        return False
 
     def _tested(self, test: Test) -> list[OriginMatcher]:
         """The origins an ACL test admits, one matcher per pattern, with its match method."""
@@ -683,6 +696,16 @@ class _Reader:
             column = len(line) - len(line.lstrip(" \t")) + 1
             out.append((text, icase, Location(shown, number, column, number, column + len(text))))
         return out
+
+
+def _is_origin(expression: str) -> bool:
+    fetched = acl.origin_fetch(expression)
+    return (
+        fetched is not None
+        and fetched[0] in acl.ORIGIN_FETCHES
+        and fetched[1] == "origin"
+        and all(c.split("(")[0].strip().lower() in acl.TRANSPARENT for c in fetched[2])
+    )
 
 
 def _matcher(method: str, text: str, icase: bool, where: Location, scope: str) -> OriginMatcher | None:

@@ -31,6 +31,7 @@ A condition (7.2) is a disjunction of conjunctions of `[!]acl` terms, `or`/`||` 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -54,6 +55,8 @@ DERIVED: Final = {
 ORIGIN_FETCHES: Final = frozenset({"hdr", "req.hdr", "req.fhdr", "fhdr"})
 # converters that keep an origin an origin: a browser's Origin is lower case already
 TRANSPARENT: Final = frozenset({"lower"})
+# fetches that hold what a rule stored: an Origin, when that is what was stored
+CARRIERS: Final = frozenset({"var", "capture.req.hdr"})
 _FETCH = re.compile(r"^([A-Za-z0-9_.]+)(?:\(([^)]*)\))?((?:,.*)?)$", re.DOTALL)
 METHODS: Final = frozenset(
     {"found", "bool", "int", "ip", "bin", "len", "str", "sub", "reg", "beg", "end", "dir", "dom"}
@@ -76,6 +79,7 @@ class Test:
     patterns: tuple[Pattern, ...]
     files: tuple[tuple[Word, bool], ...]  # `-f` arguments, with `-i` as it stood before each
     where: Word  # the criterion
+    carrier: str = ""  # `var(txn.x)` or `capture.req.hdr(0)`: origin tests when that holds the Origin
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +146,9 @@ def parse_test(words: list[Word], anchor: Word) -> Test:
     if name in ORIGIN_FETCHES:
         method = "str"
     on_origin = fetched is not None and fetched[1] == "origin" and (base in DERIVED or name in ORIGIN_FETCHES)
+    carrier = f"{name}({fetched[1]})" if fetched is not None and name in CARRIERS else ""
+    if carrier:
+        method = "str"  # a string fetch: 7.1's default for strings
     if fetched is not None and fetched[2]:
         if any(c.split("(")[0].strip().lower() not in TRANSPARENT for c in fetched[2]):
             if on_origin:  # a converter not modelled: the caller says it is not analysed
@@ -181,6 +188,8 @@ def parse_test(words: list[Word], anchor: Word) -> Test:
         flags = False
         patterns.append(Pattern(text, icase, word))
         index += 1
+    if carrier and not (fetched is not None and fetched[2]):
+        return Test("other", method, tuple(patterns), tuple(files), criterion, carrier)
     if not on_origin:
         return Test("other", method, tuple(patterns), tuple(files), criterion)
     return Test("origin", method, tuple(patterns), tuple(files), criterion)
@@ -275,14 +284,15 @@ def possible(conjunction: Conjunction) -> bool:
     return True
 
 
-def guard(conjunction: Conjunction) -> Test | None:
+def guard(conjunction: Conjunction, carries: Callable[[str], bool]) -> Test | None:
     """The test on the origin this conjunction requires, if any (the first; an AND of several
     admits at most what each admits, so any one is an over-approximation). Negated tests and
-    presence or length tests restrict nothing an attacker cannot meet."""
+    presence or length tests restrict nothing an attacker cannot meet. A test on a variable or
+    a capture counts when ``carries`` says it holds the Origin."""
     for literal in conjunction:
         test = literal.test
         if (
-            test.subject == "origin"
+            (test.subject == "origin" or (test.carrier and carries(test.carrier)))
             and not literal.negated
             and test.method not in ("found", "len", "int", "bool")
         ):
