@@ -303,7 +303,7 @@ class _Reader:
         if action.startswith(("set-var(", "set-var-fmt(")) and args:
             name = action.split("(", 1)[1].split(")", 1)[0].split(",")[0].strip()
             self.variables.setdefault(name, []).append((rule, args[0], action.startswith("set-var-fmt")))
-        elif action == "capture" and args:
+        elif action == "capture" and args and keyword == "http-request":
             slot = next(
                 (
                     int(args[i + 1].text)
@@ -372,7 +372,7 @@ class _Reader:
         origins = [s for s in cors if s.key == ALLOW_ORIGIN]
         if not origins:
             return []
-        values = {id(s): self._values(section, s.value, s.rule.condition) for s in sent}
+        values = {id(s): self._values(section, s.value, s.rule.condition, _responds(s.rule)) for s in sent}
         others = {s.key: s for s in cors if s.key != ALLOW_ORIGIN}
         out = []
         for index, header in enumerate(origins):
@@ -465,9 +465,10 @@ class _Reader:
     # --- values -----------------------------------------------------------------------------
 
     def _values(
-        self, section: Section, word: Word, condition: acl.Condition, depth: int = 0
+        self, section: Section, word: Word, condition: acl.Condition, response: bool, depth: int = 0
     ) -> tuple[Alt, ...]:
-        """A log-format value's alternatives, each under one conjunction of its rule's condition."""
+        """A log-format value's alternatives, each under one conjunction of its rule's condition;
+        ``response``: evaluated on the response, where `hdr()` is the response's header."""
         segments: list[tuple[Alt, ...]] = []
         text = word.text
         last = 0
@@ -478,7 +479,7 @@ class _Reader:
             if found.group() == "%%":
                 segments.append((Alt((Part("text", "%", word),)),))
             elif found.group(1) is not None:
-                segments.append(self._expression(section, found.group(1), word, depth))
+                segments.append(self._expression(section, found.group(1), word, response, depth))
             else:
                 segments.append((Alt((Part("server", found.group(), word),)),))
         if last < len(text) or not segments:
@@ -500,14 +501,20 @@ class _Reader:
             Alt(alt.parts, alt.conjunction + conjunction) for alt in result for conjunction in condition
         )[: acl.MAX_TERMS]
 
-    def _expression(self, section: Section, expression: str, word: Word, depth: int) -> tuple[Alt, ...]:
-        """What `%[<fetch>,<converters>]` (or a `set-var` expression) can be."""
+    def _expression(
+        self, section: Section, expression: str, word: Word, response: bool, depth: int
+    ) -> tuple[Alt, ...]:
+        """What `%[<fetch>,<converters>]` (or a `set-var` expression) can be. `hdr()`/`fhdr()` read
+        the request's headers in request rules and the response's in response rules
+        (src/http_fetch.c `smp_fetch_chn_hdr`: "relies on the sample direction")."""
         fetched = acl.origin_fetch(expression)
         if fetched is None:
             return self._unknown(expression, word)
         fetch, argument, converters = fetched
         if any(c.split("(")[0].strip().lower() not in acl.TRANSPARENT for c in converters):
             return self._unknown(expression, word)
+        if fetch in ("hdr", "fhdr") and response:
+            return (Alt((Part("server", expression, word),)),)  # the response's own header
         if fetch in acl.ORIGIN_FETCHES or fetch in ("req.hdr", "req.fhdr"):
             if argument == "origin":
                 return (Alt((Part("origin", expression, word),)),)
@@ -554,9 +561,9 @@ class _Reader:
         out: list[Alt] = []
         for rule, value, is_format in setters:
             if is_format:
-                out.extend(self._values(section, value, rule.condition, depth + 1))
+                out.extend(self._values(section, value, rule.condition, _responds(rule), depth + 1))
             else:
-                for alt in self._expression(section, value.text, value, depth + 1):
+                for alt in self._expression(section, value.text, value, _responds(rule), depth + 1):
                     out.extend(Alt(alt.parts, alt.conjunction + c) for c in rule.condition)
         return tuple(out[: acl.MAX_TERMS])
 
@@ -576,7 +583,7 @@ class _Reader:
             return (Alt((Part("unknown", expression, word),)),)
         out: list[Alt] = []
         for text, condition, at in entries:
-            for alt in self._expression(section, text, at, depth + 1):
+            for alt in self._expression(section, text, at, False, depth + 1):
                 out.extend(Alt(alt.parts, alt.conjunction + c) for c in condition)
         return tuple(out[: acl.MAX_TERMS])
 
@@ -634,8 +641,8 @@ class _Reader:
         fetch, argument, _ = acl.origin_fetch(carrier) or ("", "", ())
         if fetch == "var":
             setters = self.variables.get(argument, [])
-            texts = [value.text for _rule, value, is_format in setters if not is_format]
-            return bool(setters) and len(texts) == len(setters) and all(_is_origin(t) for t in texts)
+            texts = [(value.text, _responds(rule)) for rule, value, is_format in setters if not is_format]
+            return bool(setters) and len(texts) == len(setters) and all(_is_origin(*t) for t in texts)
         if fetch == "capture.req.hdr" and argument.isdigit():
             slot = int(argument)
             entries = [e for s in self.sections for e in (s.captures[slot : slot + 1] or [[]])[0]]
@@ -698,10 +705,16 @@ class _Reader:
         return out
 
 
-def _is_origin(expression: str) -> bool:
+def _responds(rule: Rule) -> bool:
+    """Whether a rule's samples are taken on the response (`http-response`, `http-after-response`)."""
+    return rule.verb != "http-request"
+
+
+def _is_origin(expression: str, response: bool = False) -> bool:
     fetched = acl.origin_fetch(expression)
     return (
         fetched is not None
+        and not (response and fetched[0] in ("hdr", "fhdr"))
         and fetched[0] in acl.ORIGIN_FETCHES
         and fetched[1] == "origin"
         and all(c.split("(")[0].strip().lower() in acl.TRANSPARENT for c in fetched[2])
