@@ -217,3 +217,19 @@ def test_every_rule_runs_on_every_fixture() -> None:
     for path in sorted(HERE.rglob("*.cfg")):
         parsed = haproxy.parse(Source(str(path), path.read_text("utf-8")), FormatOptions(roots=(str(HERE),)))
         run_every_rule(parsed)
+
+
+_PIECES = st.sampled_from(
+    [" ", "\t", "\n", "#", "'", '"', "\\", "{ ", " }", "%[", "]", "!", "||", " or ", "if ", "unless ",
+     "-m ", "-f ", "-i ", "acl a ", "req.hdr(origin)", "var(txn.a)", "capture.req.hdr(0)", "defaults",
+     "frontend x\n", "from ", "\\x4", "${A", "dom ", "end ", "http-response set-header ",
+     "Access-Control-Allow-Origin ", "http-request set-var(txn.a) ", "x"]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECES, max_size=40))
+def test_any_text_parses_without_raising(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    parsed = haproxy.parse(Source("x.cfg", text), FormatOptions())
+    run_every_rule(parsed)
