@@ -553,7 +553,8 @@ class _Reader:
         if not setters:
             self.say(
                 ProblemKind.NOT_ANALYSED,
-                f"`%[{expression}]`: no `set-var({name})` in this file sets it (Lua, another file or "
+                f"`%[{expression}]`: no `http-request`/`http-response` `set-var({name})` in this file sets "
+                "it (`tcp-request` rules, Lua, another file or "
                 "the runtime API may), so the origins it carries were not analysed",
                 word,
             )
@@ -748,7 +749,7 @@ def word_regex(pattern: str, delimiters: str) -> str | None:
     core = pattern.strip(delimiters)
     if not core:
         return None
-    klass = "[" + re.escape(delimiters) + "]"
+    klass = f"[{delimiters}]"  # `/ ? . :` are literal in a class: shown as HAProxy's users read them
     return f"(?:^|{klass}){re.escape(core)}(?:{klass}|$)"
 
 
