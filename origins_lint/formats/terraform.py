@@ -79,7 +79,7 @@ def parse(source: Source, options: FormatOptions) -> ParsedFile:
         if block.type != "resource" or not block.labels or block.labels[0] not in READERS:
             continue
         reader, platform = READERS[block.labels[0]]
-        resource = Resource(block, evaluator, result.problems)
+        resource = Resource(block, evaluator, result.problems, source.text)
         contexts: list[CorsContext] = []
         for each in resource.instances():
             evaluator.each = each

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from typing import Final
 
 from origins_lint.formats.cloud import aws, azure, gcp
+from origins_lint.formats.cloud import kubernetes_terraform as kubernetes
 from origins_lint.formats.cloud.service import Cors, Item, Read
 from origins_lint.formats.readers.hcl_resource import Resource
 from origins_lint.formats.readers.hcl_values import Block, Unresolved, Value
@@ -291,4 +292,7 @@ READERS: dict[str, Reader] = {
     "azurerm_storage_account_queue_properties": _storage_rules,
     "azurerm_storage_account_blob_properties": _storage_rules,
     "google_storage_bucket": _gcs,
+    "kubernetes_ingress_v1": kubernetes.ingress_resource,
+    "kubernetes_ingress": kubernetes.ingress_resource,
+    "kubernetes_manifest": kubernetes.manifest_resource,
 }

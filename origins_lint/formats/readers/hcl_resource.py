@@ -18,6 +18,7 @@ class Resource:
     block: Block
     evaluator: Evaluator
     problems: list[InputProblem]
+    source: str = ""  # the whole file, where an embedded value's items are found (Kubernetes annotations)
 
     @property
     def type(self) -> str:
