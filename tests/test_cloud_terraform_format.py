@@ -236,3 +236,22 @@ def test_aws_api_is_what_the_cloudformation_reader_calls() -> None:
     assert s3.context.credentials.value is False
     assert [m.kind for m in s3.context.matchers] == [MatcherKind.WILDCARD, MatcherKind.REGEX]
     assert aws.Cors is Cors and aws.Item is Item
+
+
+@pytest.mark.parametrize(
+    ("check", "line", "column", "code"),
+    [
+        ("checkov CKV_AZURE_57 (azurerm_linux_web_app `*`)", 6, 26, "OL301"),
+        ("checkov CKV_AZURE_62 (azurerm_function_app `*`)", 15, 26, "OL301"),
+        ("checkov CKV2_AWS_75 (aws_lambda_function_url `*` origins and methods)", 24, 22, "OL301"),
+    ],
+)
+def test_each_checkov_cors_check_maps_to_a_finding_we_give(
+    check: str, line: int, column: int, code: str
+) -> None:
+    """README "Coming from checkov or trivy": each of their checks has our finding on its fixture."""
+    assert (code, line, column) in found(TF / "checkov-trivy.tf"), check
+
+
+def test_what_checkov_passes_we_report() -> None:
+    assert {("OL303", 34, 30), ("OL201", 34, 61)} <= set(found(TF / "checkov-trivy.tf"))
