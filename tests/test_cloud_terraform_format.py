@@ -255,3 +255,32 @@ def test_each_checkov_cors_check_maps_to_a_finding_we_give(
 
 def test_what_checkov_passes_we_report() -> None:
     assert {("OL303", 34, 30), ("OL201", 34, 61)} <= set(found(TF / "checkov-trivy.tf"))
+
+
+@pytest.mark.parametrize(
+    "name", ["aws.tf", "azure.tf", "kubernetes.tf", "apply-time.tf", "refused.tf", "checkov-trivy.tf"]
+)
+def test_a_large_tf_is_cut_to_its_cors_blocks_with_the_same_findings(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past 256 KiB a .tf is cut to its CORS resources and `locals` (formats/terraform.py
+    `_pieces`): the same file read both ways gives the same findings at the same places."""
+    from origins_lint.formats import terraform
+
+    whole = check_json(TF / name, extra=("--no-cache",))
+    monkeypatch.setattr(terraform, "FULL_PARSE_CHARACTERS", 0)
+    cut = check_json(TF / name, extra=("--no-cache",))
+    assert cut.findings == whole.findings and whole.findings
+
+
+def test_a_cut_tf_skips_resources_that_declare_no_cors(tmp_path: Path) -> None:
+    """4,000 buckets without CORS are not parsed: the file stays within `max-hcl-size`."""
+    filler = 'resource "aws_s3_bucket" "b" {\n  bucket = "x"\n  tags = { Name = "x" }\n}\n' * 4000
+    rule = (
+        'resource "aws_s3_bucket_cors_configuration" "c" {\n  bucket = "x"\n  cors_rule {\n'
+        '    allowed_methods = ["GET"]\n    allowed_origins = ["http://a.example.com"]\n  }\n}\n'
+    )
+    path = write(tmp_path, "main.tf", filler + rule)
+    assert path.stat().st_size > 256 * 1024
+    write(tmp_path, ".origins-lint.toml", "max-hcl-size = 1000\n")
+    assert found("main.tf", cwd=tmp_path) == [("OL201", 4000 * 4 + 5, 24)]

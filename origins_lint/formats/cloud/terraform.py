@@ -35,6 +35,12 @@ def sniff(text: str) -> bool:
     return any(kind in text for kind in READERS) and ("cors" in text or "Cors" in text or "CORS" in text)
 
 
+def wanted(kind: str, body: str) -> bool:
+    """Whether a resource of ``kind`` written as ``body`` is read here: one with a CORS key, or
+    any `kubernetes_manifest` (its manifest may come from a file: said as OL004)."""
+    return kind in READERS and (kind == "kubernetes_manifest" or sniff(body))
+
+
 class _Values:
     """Reading one resource's CORS values, each with its location, saying what is not analysed."""
 
