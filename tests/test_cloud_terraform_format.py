@@ -7,12 +7,16 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from origins_lint.formats import detect
+from origins_lint.formats.base import FormatOptions
 from origins_lint.formats.cloud import aws
 from origins_lint.formats.cloud.service import Cors, Item
 from origins_lint.model import Location, MatcherKind, Setting
-from tests.conftest import FIXTURES, check_json, run_cli, write
+from origins_lint.source import Source, decode
+from tests.conftest import FIXTURES, check_json, mutate, run_cli, run_every_rule, write
 
 TF = FIXTURES / "cloud" / "terraform"
 
@@ -284,3 +288,22 @@ def test_a_cut_tf_skips_resources_that_declare_no_cors(tmp_path: Path) -> None:
     assert path.stat().st_size > 256 * 1024
     write(tmp_path, ".origins-lint.toml", "max-hcl-size = 1000\n")
     assert found("main.tf", cwd=tmp_path) == [("OL201", 4000 * 4 + 5, 24)]
+
+
+_SEEDS = [(TF / name).read_bytes() for name in ("aws.tf", "azure.tf", "kubernetes.tf", "refused.tf")]
+_PIECES = st.sampled_from(
+    [b"", b"{", b"}", b"[", b"]", b'"', b"${", b"=", b"\\", b"\n", b"\x00", b"\xff", b"#", b"*", b"cors {"]
+)
+
+
+@given(
+    seed=st.sampled_from(_SEEDS),
+    edits=st.lists(st.tuples(st.integers(0, 3000), st.integers(0, 6), _PIECES), max_size=6),
+)
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_mutated_cloud_terraform_never_raises(edits: list[tuple[int, int, bytes]], seed: bytes) -> None:
+    from origins_lint.formats import terraform
+
+    source = decode("main.tf", mutate(seed, edits))
+    if isinstance(source, Source):
+        run_every_rule(terraform.parse(source, FormatOptions()))
