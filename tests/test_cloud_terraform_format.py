@@ -262,7 +262,8 @@ def test_what_checkov_passes_we_report() -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["aws.tf", "azure.tf", "kubernetes.tf", "apply-time.tf", "refused.tf", "checkov-trivy.tf"]
+    "name",
+    ["aws.tf", "azure.tf", "kubernetes.tf", "apply-time.tf", "refused.tf", "checkov-trivy.tf", "apim.tf"],
 )
 def test_a_large_tf_is_cut_to_its_cors_blocks_with_the_same_findings(
     name: str, monkeypatch: pytest.MonkeyPatch
@@ -307,3 +308,17 @@ def test_mutated_cloud_terraform_never_raises(edits: list[tuple[int, int, bytes]
     source = decode("main.tf", mutate(seed, edits))
     if isinstance(source, Source):
         run_every_rule(terraform.parse(source, FormatOptions()))
+
+
+def test_api_management_cors_policy_in_xml_content() -> None:
+    """`<cors>` in a heredoc or a string: each `<origin>` at its line and column; a policy from a
+    file, or a policy expression in `allow-credentials`, is OL004 (and unknown credentials count)."""
+    assert found(TF / "apim.tf") == [
+        ("OL004", 36, 3),  # xml_content = file(...)
+        ("OL004", 42, 45),  # allow-credentials="@(...)"
+        ("OL201", 13, 17),  # allow-credentials="true": high
+        ("OL301", 28, 76),  # in a one-line string
+        ("OL302", 42, 125),  # credentials unknown: counted as possible
+    ]
+    result = run_cli("match", "https://app.example.com", str(TF / "apim.tf"))
+    assert result.exit_code == 0 and "admits it, with credentials" in result.stdout

@@ -16,6 +16,12 @@
   bearer token ("CORS is not an authorization mechanism"), never by a cookie: no ambient
   credential rides along with a cross-origin read, so these contexts are without credentials.
   A `*` inside an origin is not documented: read as any text, the widest reading.
+- **API Management** (`api_management`: the `<cors>` policy in `azurerm_api_management_api_policy`
+  and its siblings' `xml_content`): `<allowed-origins>` holds "either a single origin element
+  that specifies `*` to allow any origin, or one or more origin elements that contain a URI";
+  `allow-credentials` defaults to false, and "policy expressions are allowed" in it
+  (learn.microsoft.com/azure/api-management/cors-policy). How an origin is compared is not
+  documented: read ignoring ASCII case.
 """
 
 from __future__ import annotations
@@ -31,6 +37,23 @@ APP_SERVICE_ENGINE: Final = Engine(
     "azure-app-service", MatchMode.FULL, case_sensitive=False, exact=Compare.ASCII_CASE, wildcard_label=".*"
 )
 STORAGE_ENGINE: Final = Engine("azure-storage", MatchMode.FULL, case_sensitive=True, wildcard_label=".*")
+
+
+API_MANAGEMENT_ENGINE: Final = Engine(
+    "azure-api-management",
+    MatchMode.FULL,
+    case_sensitive=False,
+    exact=Compare.ASCII_CASE,
+    wildcard_label=".*",
+)
+
+
+def api_management(cors: Cors) -> Read:
+    """An API Management `<cors>` policy: exact origins or `*`; credentials as written (default off)."""
+    scope = f"azure-api-management@{cors.location.line}:{cors.location.column}"
+    matchers = [any_text(item, API_MANAGEMENT_ENGINE, scope, "API Management") for item in cors.origins]
+    problems: list[InputProblem] = []
+    return Read(build_context(cors, matchers, cors.credentials or Setting(False), problems), problems)
 
 
 def app_service(cors: Cors) -> Read:
