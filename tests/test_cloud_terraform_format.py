@@ -131,11 +131,14 @@ def test_kubernetes_objects_read_with_the_ingress_nginx_and_istio_semantics() ->
         ("OL004", 63, 14),  # manifest = yamldecode(file(...))
         ("OL103", 7, 58),
         ("OL201", 39, 83),  # Istio exact over http, credentials on
+        ("OL301", 72, 51),  # server-snippet in a `<<-EOT` heredoc: nginx read at its own lines
         ("OL302", 7, 84),  # ingress-nginx: credentials from its default
         ("OL302", 39, 41),  # Istio regex
         ("OL309", 7, 107),  # ingress-nginx's `(null)$`
         ("OL401", 25, 7),  # `enable-cors` alone: `*` with credentials, defaults
+        ("OL402", 69, 101),  # configuration-snippet: `$http_origin` with credentials
         ("OL403", 7, 107),
+        ("OL602", 69, 62),
         ("OL605", 6, 7),
         ("OL605", 25, 7),
         ("OL605", 54, 9),
@@ -322,3 +325,30 @@ def test_api_management_cors_policy_in_xml_content() -> None:
     ]
     result = run_cli("match", "https://app.example.com", str(TF / "apim.tf"))
     assert result.exit_code == 0 and "admits it, with credentials" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("locals {\n  a = <<EOT\nhttps://a.example.com\nEOT\n}\n", "https://a.example.com\n"),
+        ("locals {\n  a = <<-EOT\n    x\n      y\n    EOT\n}\n", "x\n  y\n"),
+        ("locals {\n  a = <<EOT\n$${literal}\nEOT\n}\n", "${literal}\n"),
+    ],
+)
+def test_heredocs_are_read_as_terraform_reads_them(source: str, expected: str) -> None:
+    from origins_lint.formats.readers.hcl_values import Evaluator, Value, parse_hcl
+
+    blocks, error = parse_hcl("x.tf", source)
+    assert error is None
+    evaluator = Evaluator("x.tf", source, blocks)
+    value = evaluator.evaluate(evaluator.locals["a"].expression)
+    assert isinstance(value, Value) and value.data == expected
+
+
+def test_a_heredoc_that_interpolates_is_not_guessed() -> None:
+    from origins_lint.formats.readers.hcl_values import Evaluator, Unresolved, parse_hcl
+
+    source = "locals {\n  a = <<EOT\nhttps://${var.host}\nEOT\n}\n"
+    blocks, _ = parse_hcl("x.tf", source)
+    evaluator = Evaluator("x.tf", source, blocks)
+    assert isinstance(evaluator.evaluate(evaluator.locals["a"].expression), Unresolved)

@@ -32,9 +32,13 @@ from origins_lint.model import CorsContext, Location, ProblemKind, Setting
 Reader = Callable[[Resource], list[CorsContext]]
 
 
+_MARKS: Final = ("cors", "Cors", "CORS", "nginx.ingress.kubernetes.io", "Access-Control-")
+
+
 def sniff(text: str) -> bool:
-    """A resource type read here and a CORS key: cheap, before any parse."""
-    return any(kind in text for kind in READERS) and ("cors" in text or "Cors" in text or "CORS" in text)
+    """A resource type read here and a CORS key (or an ingress-nginx annotation, whose snippets
+    may set CORS headers): cheap, before any parse."""
+    return any(kind in text for kind in READERS) and any(mark in text for mark in _MARKS)
 
 
 def wanted(kind: str, body: str) -> bool:
