@@ -31,6 +31,7 @@ _SIMPLE_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
 class Value:
     data: Any  # str, int, float, bool, None, list[Value] or dict[str, Value]
     location: Location
+    keys: dict[str, Location] | None = None  # an object's keys, where written
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,6 +210,24 @@ class Evaluator:
                 out.append(_ESCAPES.sub(_unescape, str(piece)))
         return Value("".join(out), self.reader.location(tree))
 
+    def _heredoc(self, tree: Tree[Token]) -> Result:
+        """`<<EOT` / `<<-EOT` text: the lines between the marker and the closing tag, the `-` form
+        with their common leading spaces removed (Terraform's "indented heredoc"); one holding an
+        interpolation or a directive is not evaluated."""
+        raw = _token(tree).rstrip("\n")  # the token runs past the closing tag's line
+        lines = raw.split("\n")
+        body = lines[1:-1]
+        text = "\n".join(body)
+        if re.search(r"(?<![$%])[$%]\{", text.replace("$${", "").replace("%%{", "")):
+            return Unresolved(
+                f"the heredoc interpolates (`{self.source(tree)[:60]}`)", self.reader.location(tree)
+            )
+        if tree.data == "heredoc_template_trim":
+            indent = min((len(line) - len(line.lstrip(" \t")) for line in body if line.strip()), default=0)
+            body = [line[indent:] for line in body]
+        value = "".join(line + "\n" for line in body)
+        return Value(value.replace("$${", "${").replace("%%{", "%{"), self.reader.location(tree))
+
     def _literal(self, tree: Tree[Token]) -> Result:
         word = _token(tree)
         return Value({"true": True, "false": False, "null": None}[word], self.reader.location(tree))
@@ -229,6 +248,7 @@ class Evaluator:
 
     def _object(self, tree: Tree[Token]) -> Result:
         entries: dict[str, Value] = {}
+        keys: dict[str, Location] = {}
         for element in _children(tree):
             key_tree, value_tree = _children(element)[0], _children(element)[-1]
             key_expression = _children(key_tree)[0]
@@ -243,7 +263,8 @@ class Evaluator:
             if isinstance(value, Unresolved):
                 return value
             entries[_text(key.data)] = value
-        return Value(entries, self.reader.location(tree))
+            keys[_text(key.data)] = key.location
+        return Value(entries, self.reader.location(tree), keys)
 
     def _reference(self, whole: Tree[Token]) -> Result:
         """`local.x["a"]`, `each.value.origin`: the root, then each step applied to its value."""
@@ -330,6 +351,8 @@ class Evaluator:
     _HANDLERS: Final[dict[str, Callable[[Evaluator, Tree[Token]], Result]]] = {
         "expr_term": _term,
         "string": _string,
+        "heredoc_template": _heredoc,
+        "heredoc_template_trim": _heredoc,
         "literal_value": _literal,
         "int_lit": _number,
         "float_lit": _number,
