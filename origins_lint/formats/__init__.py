@@ -3,7 +3,8 @@
 Formats are grouped by family, each family folder stating its engine's semantics:
 `readers/` (the shared syntax readers with positions: YAML, JSON, HCL, Kubernetes
 manifests, templates, RE2 syntax), `policy/`, `nginx/`, `okta/` (with Terraform's
-`okta_trusted_origin`), `kubernetes/` (ingress-nginx, Istio, Envoy, Traefik) and
+`okta_trusted_origin`), `kubernetes/` (ingress-nginx, Istio, Envoy, Traefik, Gateway API,
+Envoy Gateway, Contour) and
 `spring.py`. A format's `NAME` is what output and the cache key show, not its path.
 """
 
@@ -11,7 +12,15 @@ from __future__ import annotations
 
 from origins_lint.formats import nginx, okta, policy, spring
 from origins_lint.formats.base import FixOutcome, Format, FormatOptions, register
-from origins_lint.formats.kubernetes import envoy, ingress, istio, traefik
+from origins_lint.formats.kubernetes import (
+    contour,
+    envoy,
+    envoy_gateway,
+    gateway_api,
+    ingress,
+    istio,
+    traefik,
+)
 from origins_lint.formats.nginx import files as nginx_files
 from origins_lint.formats.nginx import include as nginx_include
 from origins_lint.formats.okta import terraform
@@ -26,6 +35,9 @@ FORMATS: tuple[Format, ...] = (
     register(istio, "Istio `VirtualService` `corsPolicy`"),
     register(envoy, "Envoy CORS policies (`allow_origin_string_match`, YAML or JSON)"),
     register(traefik, "Traefik `headers` middlewares (file provider, `Middleware` CRD, Docker labels)"),
+    register(gateway_api, "Gateway API `HTTPRoute` CORS filters (`type: CORS`, `gateway.networking.k8s.io`)"),
+    register(envoy_gateway, "Envoy Gateway `SecurityPolicy` `spec.cors` (`gateway.envoyproxy.io`)"),
+    register(contour, "Contour `HTTPProxy` `spec.virtualhost.corsPolicy` (`projectcontour.io`)"),
     register(spring, "Spring CORS properties (`application*.yml`, `application*.properties`)"),
 )
 
