@@ -174,6 +174,9 @@ def test_readme_states_each_engine() -> None:
         "istio": "Istio",
         "envoy": "Envoy",
         "traefik": "Traefik",
+        "gateway-api": "Gateway API",
+        "envoy-gateway": "Envoy Gateway",
+        "contour": "Contour",
         "spring": "Spring",
         "okta": "Okta",
     }
