@@ -35,10 +35,10 @@ FORMATS: tuple[Format, ...] = (
     register(istio, "Istio `VirtualService` `corsPolicy`"),
     register(envoy, "Envoy CORS policies (`allow_origin_string_match`, YAML or JSON)"),
     register(traefik, "Traefik `headers` middlewares (file provider, `Middleware` CRD, Docker labels)"),
+    register(spring, "Spring CORS properties (`application*.yml`, `application*.properties`)"),
     register(gateway_api, "Gateway API `HTTPRoute` CORS filters (`type: CORS`, `gateway.networking.k8s.io`)"),
     register(envoy_gateway, "Envoy Gateway `SecurityPolicy` `spec.cors` (`gateway.envoyproxy.io`)"),
     register(contour, "Contour `HTTPProxy` `spec.virtualhost.corsPolicy` (`projectcontour.io`)"),
-    register(spring, "Spring CORS properties (`application*.yml`, `application*.properties`)"),
 )
 
 BY_NAME = {fmt.name: fmt for fmt in FORMATS}
