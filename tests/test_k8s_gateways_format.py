@@ -82,6 +82,28 @@ def test_httproute_wildcard_is_several_labels_and_exact_items_compare_bytes() ->
     assert match("https://admin.example.com", clean) == 1
 
 
+def test_httproute_host_wildcard_spans_the_port_as_envoy_gateway_runs_it(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "route.yaml",
+        """
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata:
+          name: any-https
+        spec:
+          rules:
+            - filters:
+                - type: CORS
+                  cors:
+                    allowOrigins: ["https://*"]
+        """,
+    )
+    assert match("https://a.example.net", path) == 0
+    assert match("https://a.example.net:8443", path) == 0  # processCORSFilter: `https://.*`
+    assert match("http://a.example.net", path) == 1
+
+
 def test_httproute_paths_come_from_rule_matches() -> None:
     by_name = {context.name: context.paths for context in contexts(GATEWAYS / "httproutes.yaml")}
     assert by_name == {

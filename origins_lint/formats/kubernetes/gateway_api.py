@@ -7,8 +7,11 @@ apis/v1/shared_types.go (`CORSOrigin`), at 4564255ac2c35d582249b3cdf261bdf51c8bc
 - an `allowOrigins` item is `*`, or `http(s)://host[:port]` whose host may start with `*.`, or
   be `*` alone; the `*` is "a greedy match to the left, including any number of DNS labels", so
   `https://*.example.com` admits `https://a.b.example.com` (conformance HTTPRouteCORS "wildcard
-  matching any number of periods left to '*'"): one `*`, the leftmost, standing for a run of host
-  characters dots included (``GATEWAY_API``);
+  matching any number of periods left to '*'"): one `*`, the leftmost. The specification says
+  nothing of ports under a wildcard; Envoy Gateway, which runs the conformance suite, sends the
+  item as the RE2 full match of the item with `*` as `.*` (`processCORSFilter` in
+  internal/gatewayapi/filters.go), so `https://*` also admits `https://a.example.net:8443`: read
+  the widest way (``GATEWAY_API``), a linter's silence must hold on every implementation;
 - a matched Origin is echoed; `*` with `allowCredentials: true` must be answered with the
   request's own Origin, so it admits every origin with credentials; without, `*` is sent;
 - `*` methods and headers are echoed with credentials (so OL404 does not apply);
@@ -50,8 +53,11 @@ from origins_lint.template_origin import decides_exact
 NAME = "gateway-api"
 GROUP = "gateway.networking.k8s.io"
 KINDS = ("HTTPRoute",)
-# `*` is one run of host characters, dots included (several labels); exact items compare bytes
-GATEWAY_API: Final = Engine("gateway-api", MatchMode.FULL, case_sensitive=True, wildcards=1)
+# `*` is any text, dots (several labels) and a port included, as Envoy Gateway runs it; exact
+# items compare bytes
+GATEWAY_API: Final = Engine(
+    "gateway-api", MatchMode.FULL, case_sensitive=True, wildcard_label=".*", wildcards=1
+)
 # CORSOrigin's kubebuilder Pattern (ECMA `$` is the end of the text: `\Z` here), MaxLength 253
 ORIGIN_PATTERN = re.compile(
     r"(^\*\Z)|(^(http(s)?):\/\/(((\*\.)?([a-zA-Z0-9\-]+\.)*[a-zA-Z0-9-]+|\*)(:([0-9]{1,5}))?)\Z)"
