@@ -463,3 +463,37 @@ def test_mutated_gateway_manifests_never_raise(edits: list[tuple[int, int, bytes
         fmt = detect("manifest.yaml", source.text)
         if fmt is not None:
             run_every_rule(fmt.parse(source, FormatOptions()))
+
+
+def test_objects_in_a_kubectl_list_are_read(tmp_path: Path) -> None:
+    """`kubectl get httproutes,securitypolicies,httpproxies -o yaml` prints one `kind: List`."""
+    path = write(
+        tmp_path,
+        "dump.yaml",
+        """
+        apiVersion: v1
+        kind: List
+        items:
+          - apiVersion: gateway.networking.k8s.io/v1
+            kind: HTTPRoute
+            metadata:
+              name: web
+            spec:
+              rules:
+                - filters:
+                    - type: CORS
+                      cors:
+                        allowOrigins: ["http://a.example.com"]
+          - apiVersion: projectcontour.io/v1
+            kind: HTTPProxy
+            metadata:
+              name: web
+            spec:
+              virtualhost:
+                fqdn: web.example.com
+                corsPolicy:
+                  allowOrigin: ["http://c.example.com"]
+                  allowMethods: [GET]
+        """,
+    )
+    assert found(path) == [("OL201", 13, 32), ("OL201", 22, 25)]  # at the quoted value

@@ -27,7 +27,8 @@ engine's semantics become model data:
   (ASCII case ignored), any other item is an RE2 regex; one Go cannot compile makes the
   HTTPProxy invalid.
 
-The custom-resource formats read only objects of their kind (``manifests.kubernetes_object``).
+The custom-resource formats read only objects of their kind (``manifests.kubernetes_object``),
+also inside a `kind: List` (``manifests.objects``).
 A regex RE2 or Go cannot compile makes the engine refuse the configuration
 (``readers.re2_syntax``).
 """

@@ -86,7 +86,7 @@ def go_url_exact(entry: str) -> bool:
 def parse(source: Source, options: FormatOptions) -> ParsedFile:
     loaded = manifests.load(source)
     result = ParsedFile(source.path, NAME, problems=list(loaded.problems))
-    for root in loaded.documents:
+    for root in (obj for document in loaded.documents for obj in manifests.objects(document)):
         owner = manifests.kubernetes_object(root, GROUP, KINDS)
         policy = manifests.at(root, "spec", "virtualhost", "corsPolicy") if owner is not None else None
         if owner is None or policy is None:

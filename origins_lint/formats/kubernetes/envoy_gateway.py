@@ -81,7 +81,7 @@ def wildcard2regex(entry: str) -> str:
 def parse(source: Source, options: FormatOptions) -> ParsedFile:
     loaded = manifests.load(source)
     result = ParsedFile(source.path, NAME, problems=list(loaded.problems))
-    for root in loaded.documents:
+    for root in (obj for document in loaded.documents for obj in manifests.objects(document)):
         owner = manifests.kubernetes_object(root, GROUP, KINDS)
         policy = manifests.at(root, "spec", "cors") if owner is not None else None
         if owner is None or policy is None:

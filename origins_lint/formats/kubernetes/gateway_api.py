@@ -82,7 +82,7 @@ def detect(path: str, text: str) -> bool:
 def parse(source: Source, options: FormatOptions) -> ParsedFile:
     loaded = manifests.load(source)
     result = ParsedFile(source.path, NAME, problems=list(loaded.problems))
-    for root in loaded.documents:
+    for root in (obj for document in loaded.documents for obj in manifests.objects(document)):
         owner = manifests.kubernetes_object(root, GROUP, KINDS)
         rules = manifests.at(root, "spec", "rules") if owner is not None else None
         if owner is None or rules is None or not isinstance(rules.value, list):

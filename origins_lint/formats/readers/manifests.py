@@ -339,6 +339,17 @@ def kubernetes_object(root: Node, group: str, kinds: tuple[str, ...]) -> str | N
     return f"{kind.value}/{name.value}" if name is not None else str(kind.value)
 
 
+def objects(root: Node) -> Iterator[Node]:
+    """A document's Kubernetes objects: the document itself, or each of a `kind: List`'s `items`
+    (what `kubectl get -o yaml` prints for several objects)."""
+    kind = root.value.get("kind") if isinstance(root.value, dict) else None
+    items = root.value.get("items") if kind is not None and kind.value == "List" else None
+    if items is not None and isinstance(items.value, list):
+        yield from items.value
+    else:
+        yield root
+
+
 def at(node: Node, *keys: str) -> Node | None:
     """The node under nested mapping keys (`spec`, `virtualhost`, `corsPolicy`), or None."""
     for key in keys:
