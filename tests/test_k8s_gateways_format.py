@@ -166,6 +166,32 @@ def test_httproute_repeated_filter_and_cors_without_type(tmp_path: Path) -> None
     assert match("https://a.example.com", path) == 1
 
 
+def test_httproute_lists_are_sets(tmp_path: Path) -> None:
+    """`+listType=set` on allowOrigins: the API server refuses a repeated item (OL103 says it too)."""
+    path = write(
+        tmp_path,
+        "route.yaml",
+        """
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata:
+          name: twice
+        spec:
+          rules:
+            - filters:
+                - type: CORS
+                  cors:
+                    allowOrigins:
+                      - https://a.example.com
+                      - https://a.example.com
+        """,
+    )
+    codes = found(path)
+    assert ("OL002", 12, 17) in codes and ("OL103", 12, 17) in codes
+    assert "lists `https://a.example.com` twice" in messages(path)[("OL002", 12, 17)]
+    assert match("https://a.example.com", path) == 1
+
+
 # --- Envoy Gateway ----------------------------------------------------------------
 
 

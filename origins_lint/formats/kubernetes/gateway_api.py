@@ -16,8 +16,9 @@ apis/v1/shared_types.go (`CORSOrigin`), at 4564255ac2c35d582249b3cdf261bdf51c8bc
   request's own Origin, so it admits every origin with credentials; without, `*` is sent;
 - `*` methods and headers are echoed with credentials (so OL404 does not apply);
 - what the CRD's OpenAPI pattern and CEL rules refuse (an origin with a path, `*` among other
-  origins, more than 64 origins, a repeated CORS filter, `maxAge` below 1, `type: CORS` without
-  `cors`) makes the API server refuse the HTTPRoute: OL002, and the route admits nothing.
+  origins, more than 64 origins, an item listed twice in a `listType=set`, a repeated CORS
+  filter, `maxAge` below 1, `type: CORS` without `cors`) makes the API server refuse the
+  HTTPRoute: OL002, and the route admits nothing.
 
 A rule's `matches[].path` gives the request paths its filters answer (`CorsContext.paths`).
 """
@@ -173,6 +174,11 @@ def _items(policy: Node, key: str, result: ParsedFile, refusals: list[str]) -> l
     if len(found.value) > MAX_ITEMS[key]:
         _refuse(result, refusals, f"`{key}` holds more than {MAX_ITEMS[key]} items", found.location)
     texts = [item.value for item in found.value]
+    seen: set[object] = set()
+    for item in found.value:  # `+listType=set`: the API server refuses a repeated item
+        if isinstance(item.value, str | int) and item.value in seen:
+            _refuse(result, refusals, f"`{key}` lists `{item.value}` twice (a set)", item.location)
+        seen.add(item.value if isinstance(item.value, str | int) else id(item))
     star = next((item for item in found.value if item.value == "*"), None)
     if star is not None and len(texts) > 1:
         what = key.removeprefix("allow").lower()
