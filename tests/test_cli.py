@@ -169,6 +169,12 @@ def test_examples_folder_findings_a_reviewer_agrees_with() -> None:
     assert sorted(by_file["envoy.yaml"]) == sorted(["OL202", "OL309"])
     assert sorted(by_file["traefik.yml"]) == sorted(["OL302", "OL306"])
     assert sorted(by_file["application.yml"]) == sorted(["OL402", "OL302"])
+    assert sorted(by_file["httproute.yaml"]) == sorted(["OL302", "OL201"])
+    assert {("httproute.yaml", "OL302", 20, 17), ("httproute.yaml", "OL201", 21, 17)} <= located
+    assert sorted(by_file["securitypolicy.yaml"]) == ["OL302"]
+    assert sorted(by_file["httpproxy.yaml"]) == sorted(["OL101", "OL302", "OL307"])
+    for clean in ("httproute-clean.yaml", "securitypolicy-clean.yaml", "httpproxy-clean.yaml"):
+        assert clean not in by_file
     assert sorted(by_file["shop-api.conf"]) == sorted(
         ["OL306", "OL307", "OL604", "OL605", "OL602", "OL603", "OL402", "OL603", "OL202"]
     )
@@ -199,4 +205,5 @@ def test_readme_quotes_the_examples_summary() -> None:
     summary = run_cli("check", "examples", cwd=ROOT).stdout.splitlines()[-1]
     assert summary.startswith("Found 51 findings")
     assert summary.startswith("Found 56 findings")
+    assert summary.startswith("Found 52 findings")
     assert f"\n{summary}\n" in (ROOT / "README.md").read_text(encoding="utf-8")

@@ -7,13 +7,24 @@ manifests, templates, RE2 syntax), `policy/`, `nginx/`, `okta/` (with Terraform'
 `cloud/` (AWS, Azure, Google Cloud services and their Terraform readers), `spring.py`, and
 `terraform.py`, the one Terraform format that hands each resource to its family's reader.
 A format's `NAME` is what output and the cache key show, not its path.
+`okta_trusted_origin`), `kubernetes/` (ingress-nginx, Istio, Envoy, Traefik, Gateway API,
+Envoy Gateway, Contour) and
+`spring.py`. A format's `NAME` is what output and the cache key show, not its path.
 """
 
 from __future__ import annotations
 
 from origins_lint.formats import nginx, okta, policy, spring, terraform
 from origins_lint.formats.base import FixOutcome, Format, FormatOptions, register
-from origins_lint.formats.kubernetes import envoy, ingress, istio, traefik
+from origins_lint.formats.kubernetes import (
+    contour,
+    envoy,
+    envoy_gateway,
+    gateway_api,
+    ingress,
+    istio,
+    traefik,
+)
 from origins_lint.formats.nginx import files as nginx_files
 from origins_lint.formats.nginx import include as nginx_include
 from origins_lint.formats.webservers import haproxy
@@ -33,6 +44,9 @@ FORMATS: tuple[Format, ...] = (
     register(traefik, "Traefik `headers` middlewares (file provider, `Middleware` CRD, Docker labels)"),
     register(spring, "Spring CORS properties (`application*.yml`, `application*.properties`)"),
     register(haproxy, "HAProxy configs (`haproxy.cfg`, `*.cfg` with `frontend`/`backend`/`listen` sections)"),
+    register(gateway_api, "Gateway API `HTTPRoute` CORS filters (`type: CORS`, `gateway.networking.k8s.io`)"),
+    register(envoy_gateway, "Envoy Gateway `SecurityPolicy` `spec.cors` (`gateway.envoyproxy.io`)"),
+    register(contour, "Contour `HTTPProxy` `spec.virtualhost.corsPolicy` (`projectcontour.io`)"),
 )
 
 BY_NAME = {fmt.name: fmt for fmt in FORMATS}

@@ -1,4 +1,5 @@
-"""Kubernetes and gateway CORS settings: ingress-nginx, Istio, Envoy, Traefik.
+"""Kubernetes and gateway CORS settings: ingress-nginx, Istio, Envoy, Traefik, Gateway API,
+Envoy Gateway, Contour.
 
 Each reads its mappings out of larger YAML files through ``readers.manifests``, and each
 engine's semantics become model data:
@@ -15,7 +16,19 @@ engine's semantics become model data:
 - Traefik (``traefik``): `accessControlAllowOriginList` items are exact strings, and
   `accessControlAllowOriginListRegex` is Go's regexp, which searches (traefik
   pkg/middlewares/headers/header.go); with credentials on, a `*` item echoes the Origin.
+- Gateway API (``gateway_api``, from kubernetes-sigs/gateway-api apis/v1/httproute_types.go):
+  an `HTTPRoute` `type: CORS` filter's `*.` wildcard is any number of labels; `*` with
+  credentials echoes the Origin; what the CRD's pattern and CEL rules refuse is OL002.
+- Envoy Gateway (``envoy_gateway``, from envoyproxy/gateway internal/gatewayapi
+  securitypolicy.go `wildcard2regex`): a `SecurityPolicy` origin with `*` is the RE2 full
+  match of the item with each `*` as `.*`; `*` alone echoes every origin.
+- Contour (``contour``, from projectcontour/contour internal/dag/httpproxy_processor.go
+  `toCORSPolicy`): an item Go's `url.Parse` reads back as `scheme://host[:port]` is exact
+  (ASCII case ignored), any other item is an RE2 regex; one Go cannot compile makes the
+  HTTPProxy invalid.
 
+The custom-resource formats read only objects of their kind (``manifests.kubernetes_object``),
+also inside a `kind: List` (``manifests.objects``).
 A regex RE2 or Go cannot compile makes the engine refuse the configuration
 (``readers.re2_syntax``).
 """

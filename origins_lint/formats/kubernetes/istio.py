@@ -44,14 +44,20 @@ def wants(path: str) -> bool:
     return path.endswith(manifests.READ_AS_YAML)
 
 
+# Contour's `HTTPProxy` has a `corsPolicy` too (`spec.virtualhost.corsPolicy`, read by `contour`)
+_NOT_ISTIO = "projectcontour.io/"
+
+
 def detect(path: str, text: str) -> bool:
-    return wants(path) and _MARK in text
+    return wants(path) and _MARK in text and (_NOT_ISTIO not in text or "istio.io/" in text)
 
 
 def parse(source: Source, options: FormatOptions) -> ParsedFile:
     loaded = manifests.load(source)
     result = ParsedFile(source.path, NAME, problems=list(loaded.problems))
     for root in loaded.documents:
+        if _contour(root):
+            continue
         document = Document(source.path, NAME, root.location)
         document.contexts.extend(contexts_of(root, result))
         if document.contexts:
@@ -101,6 +107,11 @@ def route_paths(route: Node) -> tuple[str, ...]:
             if known is not None and known.startswith("/"):
                 out.setdefault(known, None)
     return tuple(out)
+
+
+def _contour(root: Node) -> bool:
+    api = root.value.get("apiVersion") if isinstance(root.value, dict) else None
+    return api is not None and isinstance(api.value, str) and api.value.startswith(_NOT_ISTIO)
 
 
 def _owner(root: Node) -> str | None:

@@ -325,3 +325,42 @@ def _shifted(value: Any, lines: int, done: dict[int, Any]) -> Any:
             done[id(value)] = dataclasses.replace(value, **changes)
         return done[id(value)]
     return value
+
+
+def kubernetes_object(root: Node, group: str, kinds: tuple[str, ...]) -> str | None:
+    """`Kind/name` when a document is a Kubernetes object of one of ``kinds`` in API ``group``
+    (any version: `gateway.networking.k8s.io/v1` and `/v1beta1` alike); None for anything else.
+
+    The custom-resource formats (Gateway API, Envoy Gateway, Contour) read only such objects, so
+    an unrelated mapping that happens to hold a `cors:` key is never taken for theirs.
+    """
+    if not isinstance(root.value, dict):
+        return None
+    api, kind = root.value.get("apiVersion"), root.value.get("kind")
+    if api is None or kind is None or not isinstance(api.value, str) or kind.value not in kinds:
+        return None
+    if api.value.split("/", 1)[0] != group:
+        return None
+    metadata = root.value.get("metadata")
+    name = metadata.value.get("name") if metadata is not None and isinstance(metadata.value, dict) else None
+    return f"{kind.value}/{name.value}" if name is not None else str(kind.value)
+
+
+def objects(root: Node) -> Iterator[Node]:
+    """A document's Kubernetes objects: the document itself, or each of a `kind: List`'s `items`
+    (what `kubectl get -o yaml` prints for several objects)."""
+    kind = root.value.get("kind") if isinstance(root.value, dict) else None
+    items = root.value.get("items") if kind is not None and kind.value == "List" else None
+    if items is not None and isinstance(items.value, list):
+        yield from items.value
+    else:
+        yield root
+
+
+def at(node: Node, *keys: str) -> Node | None:
+    """The node under nested mapping keys (`spec`, `virtualhost`, `corsPolicy`), or None."""
+    for key in keys:
+        if not isinstance(node.value, dict) or key not in node.value:
+            return None
+        node = node.value[key]
+    return node
