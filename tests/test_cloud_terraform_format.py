@@ -145,6 +145,16 @@ def test_kubernetes_objects_read_with_the_ingress_nginx_and_istio_semantics() ->
     ]
 
 
+def test_kubernetes_manifest_holding_an_httproute_is_read_as_the_gateway_api_reads_it() -> None:
+    """The HTTPRoute CORS filter through the Gateway API reader (formats/kubernetes/gateway_api.py),
+    at its line and column in the `.tf`, with its credentials and its rule's path."""
+    assert found(TF / "httproute.tf") == [("OL303", 13, 33)]
+    done = run_cli("match", "https://evil.github.io", str(TF / "httproute.tf"))
+    assert done.exit_code == 0 and "13:33: wildcard `https://*.github.io`" in done.stdout
+    assert "HTTPRoute/shop rule 1" in done.stdout and "with credentials" in done.stdout
+    assert run_cli("match", "https://shop.example.com.evil.net", str(TF / "httproute.tf")).exit_code == 1
+
+
 def test_kubernetes_annotation_true_is_text_as_terraform_makes_it(tmp_path: Path) -> None:
     """`annotations` is a map(string): Terraform turns `true` into "true", so no OL002 here."""
     result = check_json(TF / "kubernetes.tf")

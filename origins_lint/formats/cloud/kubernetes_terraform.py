@@ -8,7 +8,7 @@
   into `"true"` before Kubernetes sees it: such a value is read as its text.
 - `kubernetes_manifest` with `manifest = { kind = "Ingress" ... }` (ingress-nginx annotations)
   or `kind = "VirtualService"` (Istio `corsPolicy`, `kubernetes/istio.py`). Other kinds are
-  looked up in ``MANIFEST_READERS``: an `HTTPRoute` reader (Gateway API) plugs in there.
+  looked up in ``MANIFEST_READERS``: an Ingress, a VirtualService or a Gateway API `HTTPRoute`.
   A manifest the file does not fix (`yamldecode(file(...))`) is OL004.
 
 The HCL values become ``Node`` trees at their own lines and columns, so findings point into
@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from origins_lint.formats.base import FormatOptions
-from origins_lint.formats.kubernetes import ingress, istio
+from origins_lint.formats.kubernetes import gateway_api, ingress, istio
 from origins_lint.formats.readers import manifests
 from origins_lint.formats.readers.hcl_resource import Resource
 from origins_lint.formats.readers.hcl_values import Block, Unresolved, Value
@@ -38,10 +38,15 @@ def _virtual_service(root: Node, _text: manifests.Text, result: ParsedFile) -> l
     return istio.contexts_of(root, result)
 
 
-# by the manifest's `kind`; the Gateway API's HTTPRoute reader is added here when it exists
+def _http_route(root: Node, _text: manifests.Text, result: ParsedFile) -> list[CorsContext]:
+    return gateway_api.contexts_of(root, result)
+
+
+# by the manifest's `kind`
 MANIFEST_READERS: dict[str, ManifestReader] = {
     "Ingress": _ingress_manifest,
     "VirtualService": _virtual_service,
+    "HTTPRoute": _http_route,
 }
 
 
@@ -95,7 +100,7 @@ def ingress_resource(resource: Resource) -> list[CorsContext]:
 
 
 def manifest_resource(resource: Resource) -> list[CorsContext]:
-    """`kubernetes_manifest`: an Ingress or VirtualService (or a kind in ``MANIFEST_READERS``)."""
+    """`kubernetes_manifest`: an Ingress, a VirtualService or an HTTPRoute (``MANIFEST_READERS``)."""
     attribute = resource.block.attributes.get("manifest")
     if attribute is None:
         return []

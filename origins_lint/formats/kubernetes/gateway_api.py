@@ -84,31 +84,39 @@ def parse(source: Source, options: FormatOptions) -> ParsedFile:
     loaded = manifests.load(source)
     result = ParsedFile(source.path, NAME, problems=list(loaded.problems))
     for root in (obj for document in loaded.documents for obj in manifests.objects(document)):
-        owner = manifests.kubernetes_object(root, GROUP, KINDS)
-        rules = manifests.at(root, "spec", "rules") if owner is not None else None
-        if owner is None or rules is None or not isinstance(rules.value, list):
-            continue
         document = Document(source.path, NAME, root.location)
-        refusals: list[str] = []
-        for index, rule in enumerate(rules.value):
-            if not isinstance(rule.value, dict):
-                continue
-            named = rule.value.get("name")
-            name = f"{owner} rule {named.value if named is not None else index + 1}"
-            paths = rule_paths(rule)
-            lists = [rule.value.get("filters")]
-            refs = rule.value.get("backendRefs")
-            for ref in refs.value if refs is not None and isinstance(refs.value, list) else []:
-                lists.append(ref.value.get("filters") if isinstance(ref.value, dict) else None)
-            for filters in lists:
-                for context in _filters(filters, name, result, refusals):
-                    document.contexts.append(replace(context, paths=paths))
-        if refusals:  # the API server stores none of it: every filter of the route admits nothing
-            for context in document.contexts:
-                context.rejected = refusals[0]
+        document.contexts.extend(contexts_of(root, result))
         if document.contexts:
             result.documents.append(document)
     return result
+
+
+def contexts_of(root: Node, result: ParsedFile) -> list[CorsContext]:
+    """The CORS filters of one HTTPRoute read into a ``Node`` tree (a YAML manifest, or a
+    Terraform `kubernetes_manifest`), its problems added to ``result``."""
+    owner = manifests.kubernetes_object(root, GROUP, KINDS)
+    rules = manifests.at(root, "spec", "rules") if owner is not None else None
+    if owner is None or rules is None or not isinstance(rules.value, list):
+        return []
+    contexts: list[CorsContext] = []
+    refusals: list[str] = []
+    for index, rule in enumerate(rules.value):
+        if not isinstance(rule.value, dict):
+            continue
+        named = rule.value.get("name")
+        name = f"{owner} rule {named.value if named is not None else index + 1}"
+        paths = rule_paths(rule)
+        lists = [rule.value.get("filters")]
+        refs = rule.value.get("backendRefs")
+        for ref in refs.value if refs is not None and isinstance(refs.value, list) else []:
+            lists.append(ref.value.get("filters") if isinstance(ref.value, dict) else None)
+        for filters in lists:
+            for context in _filters(filters, name, result, refusals):
+                contexts.append(replace(context, paths=paths))
+    if refusals:  # the API server stores none of it: every filter of the route admits nothing
+        for context in contexts:
+            context.rejected = refusals[0]
+    return contexts
 
 
 def rule_paths(rule: Node) -> tuple[str, ...]:
