@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from origins_lint.formats import nginx, okta, policy, spring
 from origins_lint.formats.base import FixOutcome, Format, FormatOptions, register
-from origins_lint.formats.kubernetes import envoy, ingress, istio, traefik
+from origins_lint.formats.kubernetes import apisix, envoy, ingress, istio, kong, traefik
 from origins_lint.formats.nginx import files as nginx_files
 from origins_lint.formats.nginx import include as nginx_include
 from origins_lint.formats.okta import terraform
@@ -26,6 +26,8 @@ FORMATS: tuple[Format, ...] = (
     register(istio, "Istio `VirtualService` `corsPolicy`"),
     register(envoy, "Envoy CORS policies (`allow_origin_string_match`, YAML or JSON)"),
     register(traefik, "Traefik `headers` middlewares (file provider, `Middleware` CRD, Docker labels)"),
+    register(kong, "Kong `cors` plugin (`KongPlugin`/`KongClusterPlugin`, declarative `kong.yml`, decK)"),
+    register(apisix, "APISIX `cors` plugin (`apisix.yaml`, Admin API JSON, CRDs, Ingress annotations)"),
     register(spring, "Spring CORS properties (`application*.yml`, `application*.properties`)"),
 )
 
