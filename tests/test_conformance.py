@@ -176,6 +176,8 @@ def test_readme_states_each_engine() -> None:
         "traefik": "Traefik",
         "spring": "Spring",
         "okta": "Okta",
+        "kong": "Kong",
+        "apisix": "APISIX",
     }
     for engine in ENGINES:
         assert f"\n| {names[engine]} |" in table, engine

@@ -60,7 +60,8 @@ APISIX_REGEX: Final = Engine("apisix-pcre", MatchMode.SEARCH, case_sensitive=Tru
 # the schema's `pattern` for `allow_origins` (lua jsonschema: ngx.re.find, so `\w` is ASCII)
 ORIGINS_PATTERN: Final = re.compile(r"\*|\*\*|null|\w+://[^,]+(,\w+://[^,]+)*", re.ASCII)
 ANNOTATION: Final = "k8s.apisix.apache.org/"
-_MARKS: Final = ("allow_origins", "allow_credential", ANNOTATION + "enable-cors")
+# the plugin's own keys (Envoy's `allow_credentials` is not one)
+_KEYS: Final = re.compile(r"\ballow_(?:origins|credential)\b")
 _NAMES: Final = re.compile(r"(^|/)apisix[^/]*\.(ya?ml|json)$")
 ECHO_NOTE: Final = "`**` makes APISIX send back the request's own Origin (process_with_allow_origins)"
 META_ECHO_NOTE: Final = (
@@ -85,7 +86,9 @@ def detect(path: str, text: str) -> bool:
         return False
     if "_format_version" in text or "configuration.konghq.com" in text:
         return False  # Kong's declarative config and CRDs
-    return any(mark in text for mark in _MARKS) or "apisix.apache.org" in text or bool(_NAMES.search(path))
+    if ANNOTATION + "enable-cors" in text or "apisix.apache.org" in text or _NAMES.search(path):
+        return True
+    return "plugins" in text and _KEYS.search(text) is not None
 
 
 @dataclass(slots=True)
@@ -247,6 +250,15 @@ def _annotations(
     return _Plugin(config, named, enabled.location, crd, tuple(dict.fromkeys(paths)), annotations=True)
 
 
+_FIXES: Final = {
+    "allow_origins": "the origins, joined by `,`",
+    "allow_methods": "the methods (`GET,POST`), or `**` for all",
+    "allow_headers": "the headers (`Authorization,Content-Type`), or `**` to echo what is asked",
+    "expose_headers": "the headers",
+    "timing_allow_origins": "the origins",
+}
+
+
 class _Reader:
     def __init__(
         self, plugin: _Plugin, text: manifests.Text, metadata: dict[str, Node] | None, result: ParsedFile
@@ -297,9 +309,10 @@ class _Reader:
             self.note(ProblemKind.NOT_ANALYSED, message, plugin.secret.location)
         matchers = self.matchers(credentials.value is not False)
         self.check_credentials(credentials)
-        if plugin.disabled:
+        if plugin.disabled:  # kept for `match` to say so; its settings send nothing
             for matcher in matchers:
                 matcher.status, matcher.note = Status.INACTIVE, DISABLED_NOTE
+            return CorsContext(matchers, plugin.location, name=plugin.owner, rejected=self.rejected)
         headers = self.plugin.config.get("allow_headers")
         echoed = (("headers", headers.location),) if headers is not None and headers.value == "**" else ()
         max_age = config.get("max_age")
@@ -333,7 +346,7 @@ class _Reader:
             default = node is None and key in ("allow_origins", "allow_methods", "allow_headers")
             if default or (node is not None and node.value == "*"):
                 said = f"`{key}` is `*` (its default)" if default else f"`{key}` is `*`"
-                fix = "`**` (every origin, credentials included)" if key != "allow_origins" else "the origins"
+                fix = _FIXES[key]
                 message = (
                     f"{REFUSED}: {said} while `allow_credential` is true (\"you can not set '*' for other "
                     f"option when 'allow_credential' is true\", check_schema); set `{key}` to {fix}"

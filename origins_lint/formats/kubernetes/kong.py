@@ -266,9 +266,10 @@ class _Reader:
                 )
                 self.schema(message, item.location)
         self.flag("preflight_continue")  # said when it is not a boolean; it changes no origin
-        if plugin.disabled:
+        if plugin.disabled:  # kept for `match` to say so; its settings send nothing
             for matcher in matchers:
                 matcher.status, matcher.note = Status.INACTIVE, DISABLED_NOTE
+            return CorsContext(matchers, plugin.node.location, name=plugin.owner, rejected=self.rejected)
         max_age = self.config.get("max_age")
         return CorsContext(
             matchers=matchers,
