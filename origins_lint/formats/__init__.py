@@ -2,8 +2,8 @@
 
 Formats are grouped by family, each family folder stating its engine's semantics:
 `readers/` (the shared syntax readers with positions: YAML, JSON, HCL, Kubernetes
-manifests, templates, RE2 syntax), `policy/`, `nginx/`, `okta/` (with Terraform's
-`okta_trusted_origin`), `kubernetes/` (ingress-nginx, Istio, Envoy, Traefik) and
+manifests, templates, RE2 and PCRE syntax), `policy/`, `nginx/`, `okta/` (with Terraform's
+`okta_trusted_origin`), `kubernetes/` (ingress-nginx, Istio, Envoy, Traefik, Kong, APISIX) and
 `spring.py`. A format's `NAME` is what output and the cache key show, not its path.
 """
 

@@ -1,4 +1,4 @@
-"""Kubernetes and gateway CORS settings: ingress-nginx, Istio, Envoy, Traefik.
+"""Kubernetes and gateway CORS settings: ingress-nginx, Istio, Envoy, Traefik, Kong, APISIX.
 
 Each reads its mappings out of larger YAML files through ``readers.manifests``, and each
 engine's semantics become model data:
@@ -15,7 +15,15 @@ engine's semantics become model data:
 - Traefik (``traefik``): `accessControlAllowOriginList` items are exact strings, and
   `accessControlAllowOriginListRegex` is Go's regexp, which searches (traefik
   pkg/middlewares/headers/header.go); with credentials on, a `*` item echoes the Origin.
+- Kong (``kong``, from Kong/kong kong/plugins/cors/handler.lua): an `origins` entry with a
+  character outside `[A-Za-z0-9.:/-]` is a PCRE regex, `$` appended and anchored at the start,
+  run on the host alone when it has no `:` (``Dialect.KONG``); a lone plain entry is sent as
+  written, several are compared after `normalize_origin` (``Compare.KONG``); `*` with
+  credentials echoes the Origin.
+- APISIX (``apisix``, from apache/apisix apisix/plugins/cors.lua): `allow_origins` is one
+  comma-joined string compared as bytes, `**` echoes every Origin, `allow_origins_by_regex` is a
+  PCRE search; `check_schema` refuses `*` (written or default) with `allow_credential`.
 
 A regex RE2 or Go cannot compile makes the engine refuse the configuration
-(``readers.re2_syntax``).
+(``readers.re2_syntax``); one PCRE cannot compile, for Kong and APISIX (``readers.pcre_syntax``).
 """
