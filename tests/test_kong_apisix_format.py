@@ -85,10 +85,12 @@ def test_kong_list_entries_are_compared_after_normalize_origin() -> None:
 def test_kong_declarative_config_at_line_and_column() -> None:
     path = KONG / "kong.yml"
     assert found(path) == [
+        ("OL404", 10, 19),  # no `headers`: Kong echoes Access-Control-Request-Headers, with credentials
         ("OL202", 14, 19),  # `(.*\.)?example\.com` has no `:`: matched on the host, any scheme
         ("OL302", 14, 19),
         ("OL306", 15, 19),  # `a|b`: Kong's `$` closes `b` only
         ("OL402", 24, 15),  # no `origins` with credentials: Kong echoes every Origin
+        ("OL404", 24, 15),
         ("OL301", 34, 11),  # `*` among other entries sends `*`
     ]
     said = messages(path)
@@ -102,9 +104,10 @@ def test_kong_crds_and_json() -> None:
         ("OL201", 10, 7),
         ("OL403", 11, 7),
         ("OL606", 13, 20),  # private_network: true with `null`
+        ("OL404", 14, 9),
         ("OL004", 32, 3),  # configFrom: the config is in a Secret
     ]
-    assert found(KONG / "kong.json") == [("OL302", 7, 48), ("OL307", 7, 48)]
+    assert found(KONG / "kong.json") == [("OL404", 5, 15), ("OL302", 7, 48), ("OL307", 7, 48)]
 
 
 def test_kong_true_negatives() -> None:

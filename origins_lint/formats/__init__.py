@@ -26,9 +26,9 @@ FORMATS: tuple[Format, ...] = (
     register(istio, "Istio `VirtualService` `corsPolicy`"),
     register(envoy, "Envoy CORS policies (`allow_origin_string_match`, YAML or JSON)"),
     register(traefik, "Traefik `headers` middlewares (file provider, `Middleware` CRD, Docker labels)"),
+    register(spring, "Spring CORS properties (`application*.yml`, `application*.properties`)"),
     register(kong, "Kong `cors` plugin (`KongPlugin`/`KongClusterPlugin`, declarative `kong.yml`, decK)"),
     register(apisix, "APISIX `cors` plugin (`apisix.yaml`, Admin API JSON, CRDs, Ingress annotations)"),
-    register(spring, "Spring CORS properties (`application*.yml`, `application*.properties`)"),
 )
 
 BY_NAME = {fmt.name: fmt for fmt in FORMATS}

@@ -271,12 +271,17 @@ class _Reader:
                 matcher.status, matcher.note = Status.INACTIVE, DISABLED_NOTE
             return CorsContext(matchers, plugin.node.location, name=plugin.owner, rejected=self.rejected)
         max_age = self.config.get("max_age")
+        headers = self.listed("headers")
+        # no `headers`: Kong answers a preflight with the request's Access-Control-Request-Headers
+        # ("replies with request-headers if present in request")
+        echoed = (("headers", plugin.named),) if headers is None or not headers.value else ()
         return CorsContext(
             matchers=matchers,
             location=plugin.node.location,
             credentials=credentials if credentials is not None else Setting(False, plugin.named, True),
             allow_methods=methods,
-            allow_headers=self.listed("headers"),
+            allow_headers=headers,
+            echoed=echoed,
             expose_headers=self.listed("exposed_headers"),
             max_age=manifests.read_seconds("max_age", max_age, self.result.problems) if max_age else None,
             private_network=manifests.known(self.flag("private_network")),
