@@ -11,6 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from origins_lint.check import parse_files
 from origins_lint.config import Config
@@ -18,8 +20,8 @@ from origins_lint.exact import exact_admits, kong_domain
 from origins_lint.formats import FormatOptions, detect
 from origins_lint.formats.kubernetes import apisix, kong
 from origins_lint.matchers import analyse_regex, kong_regex
-from origins_lint.source import Source
-from tests.conftest import FIXTURES, check_json, run_cli, write
+from origins_lint.source import Source, decode
+from tests.conftest import FIXTURES, check_json, mutate, run_cli, run_every_rule, write
 
 KONG = FIXTURES / "kong"
 APISIX = FIXTURES / "apisix"
@@ -354,3 +356,25 @@ def test_formats_are_listed(name: str) -> None:
     result = run_cli("formats")
     assert result.exit_code == 0
     assert name.split(".", maxsplit=1)[0] in result.stdout
+
+
+_SEEDS = [
+    path.read_bytes() for folder in (KONG, APISIX) for path in sorted(folder.iterdir()) if path.is_file()
+]
+_PIECES = st.sampled_from(
+    [b"", b"*", b"'", b'"', b":", b"\n", b"- ", b"{{", b"[", b"{", b"  ", b"\\", b",", b".*", b"(", b"null"]
+)
+
+
+@given(
+    seed=st.sampled_from(_SEEDS),
+    edits=st.lists(st.tuples(st.integers(0, 3000), st.integers(0, 6), _PIECES), max_size=6),
+)
+@settings(max_examples=150, deadline=None)
+def test_mutated_kong_and_apisix_files_never_raise(edits: list[tuple[int, int, bytes]], seed: bytes) -> None:
+    for name in ("kong.yml", "apisix.yaml", "route.json", "kong.json"):
+        source = decode(name, mutate(seed, edits))
+        if isinstance(source, Source):
+            for module in (kong, apisix):
+                if module.detect(name, source.text):
+                    run_every_rule(module.parse(source, FormatOptions()))
