@@ -109,6 +109,13 @@ def test_kong_crds_and_json() -> None:
         ("OL404", 14, 9),
         ("OL004", 32, 3),  # configFrom: the config is in a Secret
     ]
+    parsed = kong.parse(_source(KONG / "kong-plugins.yaml"), FormatOptions())
+    attached = [(c.name, c.paths) for d in parsed.documents for c in d.contexts]
+    assert attached == [  # an Ingress in the file names `accounts-cors` in `konghq.com/plugins`
+        ("KongPlugin/accounts-cors", ("/api/accounts",)),
+        ("KongClusterPlugin/global-cors", ()),
+        ("KongPlugin/from-secret", ()),
+    ]
     assert found(KONG / "kong.json") == [("OL404", 5, 15), ("OL302", 7, 48), ("OL307", 7, 48)]
 
 

@@ -23,7 +23,7 @@ spec/03-plugins/13-cors/01-access_spec.lua:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from typing import Final
 
 from origins_lint.formats.base import FormatOptions
@@ -83,18 +83,19 @@ class _Plugin:
     paths: tuple[str, ...] = ()
     refused: str | None = None  # why Kong refuses it whatever its config (a consumer's plugin)
     disabled: bool = False
-    config: Node | None = field(default=None)
+    config: Node | None = None
 
 
 def parse(source: Source, options: FormatOptions) -> ParsedFile:
     loaded = manifests.load(source)
     result = ParsedFile(source.path, NAME, problems=list(loaded.problems))
+    attached = _attached(loaded.documents)
     for root in loaded.documents:
         if not isinstance(root.value, dict):
             continue
         document = Document(source.path, NAME, root.location)
-        for plugin in _crd(root) or _declarative(root):
-            document.contexts.append(_context(plugin, result))
+        for plugin in _crd(root, attached) or _declarative(root):
+            document.contexts.append(_Reader(plugin, result).context())
         if document.contexts:
             result.documents.append(document)
     return result
@@ -104,9 +105,42 @@ def _text(node: Node | None) -> str | None:
     return node.value if node is not None and isinstance(node.value, str) else None
 
 
-def _crd(root: Node) -> list[_Plugin]:
+ATTACH: Final = "konghq.com/plugins"
+
+
+def _attached(documents: list[Node]) -> dict[str, tuple[str, ...]]:
+    """The request paths of the objects in this file that name a plugin in `konghq.com/plugins`
+    (an Ingress's `paths[].path`, an HTTPRoute's `matches[].path.value`), by plugin name."""
+    out: dict[str, tuple[str, ...]] = {}
+    for root in documents:
+        metadata = root.value.get("metadata") if isinstance(root.value, dict) else None
+        annotations = (
+            metadata.value.get("annotations")
+            if metadata is not None and isinstance(metadata.value, dict)
+            else None
+        )
+        names = (
+            _text(annotations.value.get(ATTACH))
+            if annotations is not None and isinstance(annotations.value, dict)
+            else None
+        )
+        if not names:
+            continue
+        paths: list[str] = []
+        for _path, mapping in manifests.mappings(root.value.get("spec", Node(None, root.location))):
+            found = mapping.value.get("path")
+            value = found.value.get("value") if found is not None and isinstance(found.value, dict) else found
+            text = _text(value)
+            if text and text.startswith("/"):
+                paths.append(text)
+        for name in manifests.words(names):
+            out[name] = tuple(dict.fromkeys((*out.get(name, ()), *paths)))
+    return out
+
+
+def _crd(root: Node, attached: dict[str, tuple[str, ...]]) -> list[_Plugin]:
     """A `KongPlugin` or `KongClusterPlugin` whose `plugin` is `cors` (KIC's CRDs: `config`,
-    `configFrom`, `disabled` at the top level)."""
+    `configFrom`, `disabled` at the top level), with the paths of what attaches it here."""
     values: dict[str, Node] = root.value
     if _text(values.get("kind")) not in CRD_KINDS or _text(values.get("plugin")) != "cors":
         return []
@@ -124,7 +158,7 @@ def _crd(root: Node) -> list[_Plugin]:
         disabled=disabled is not None and manifests.boolean(disabled) is True,
         config=values.get("config"),
     )
-    return [plugin]
+    return [replace(plugin, paths=attached.get(name, ())) if name else plugin]
 
 
 def _items(node: Node | None, key: str) -> list[Node]:
@@ -204,11 +238,6 @@ def _plugin(node: Node, owner: str, paths: tuple[str, ...], refused: str | None 
         disabled=enabled is not None and manifests.boolean(enabled) is False,
         config=values.get("config"),
     )
-
-
-def _context(plugin: _Plugin, result: ParsedFile) -> CorsContext:
-    reader = _Reader(plugin, result)
-    return reader.context()
 
 
 class _Reader:
