@@ -384,7 +384,7 @@ class _Reader:
         if manifests.template_expression(value) is not None:
             self.note(ProblemKind.NOT_ANALYSED, manifests.placeholder_origin(value, False), at)
             return []
-        if ORIGINS_PATTERN.fullmatch(value) is None:
+        if ORIGINS_PATTERN.fullmatch(value.removesuffix("\n")) is None:  # PCRE `$`: before a last \n too
             self.refuse(
                 f"{REFUSED}: `{owner}` must be `*`, `**`, `null` or `scheme://host[:port]` origins joined by "
                 f"`,` with no spaces (the schema's pattern), not `{value}`; write "
