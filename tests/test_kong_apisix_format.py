@@ -289,6 +289,12 @@ def test_apisix_regex_makes_allow_origins_unread(tmp_path: Path) -> None:
     assert matched("https://a.test.com", path) == 0
 
 
+def test_apisix_plugin_config_must_be_an_object(tmp_path: Path) -> None:
+    path = write(tmp_path, "apisix.yaml", "routes:\n  - uri: /a\n    plugins:\n      cors: true\n#END\n")
+    assert found(path) == [("OL002", 4, 13)]
+    assert matched("https://evil.example.net", path) == 1
+
+
 def test_apisix_annotations_need_the_string_true(tmp_path: Path) -> None:
     path = write(
         tmp_path,

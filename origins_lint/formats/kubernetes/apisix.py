@@ -148,6 +148,12 @@ def _plugins(root: Node, problems: list[InputProblem]) -> list[_Plugin]:
         if plugins is not None and isinstance(plugins.value, dict) and "cors" in plugins.value:
             cors = plugins.value["cors"]
             config = cors.value if isinstance(cors.value, dict) else {}
+            if cors.value is not None and not isinstance(cors.value, dict):
+                message = (
+                    f"{REFUSED}: the `cors` plugin's config must be an object (`cors: {{}}` for the defaults)"
+                )
+                problems.append(InputProblem(ProblemKind.SCHEMA, message, cors.location))
+                continue
             meta = config.get("_meta")
             disable = meta.value.get("disable") if meta is not None and isinstance(meta.value, dict) else None
             named = plugins.key_locations.get("cors", cors.location)
