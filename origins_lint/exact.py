@@ -25,6 +25,9 @@ def exact_admits(entry: str, origin: str, engine: Engine) -> bool:
       keys and value), ingress-nginx's `~*` regex;
     - Java case: Spring, `originToCheck.equalsIgnoreCase(allowedOrigin)` after `trimTrailingSlash`
       on both (spring-web CorsConfiguration.checkOrigin, setAllowedOrigins); no port handling;
+    - Kong: a cors `origins` list (more than one entry) compares `normalize_origin` of both
+      (kong/plugins/cors/handler.lua): LuaSocket's url.parse, then `scheme://host[:port]` with the
+      port dropped when it is the scheme's default and the path dropped; case is kept;
     - serialized: Okta, whose comparison is not documented beyond "a Trusted Origin ... combines the URI
       scheme, hostname, and port number of a page" (help.okta.com, Configure Trusted Origins): both
       read as origins, as before.
@@ -40,10 +43,42 @@ def exact_admits(entry: str, origin: str, engine: Engine) -> bool:
         return _ascii_lower(entry) == _ascii_lower(origin)
     if compare is Compare.JAVA_CASE:
         return _java_equals_ignore_case(entry, origin)
+    if compare is Compare.KONG:
+        return kong_domain(entry) == kong_domain(origin)
     if entry == origin:
         return True
     right = _serialized(origin)  # the same request origin against every entry: read once
     return right is not None and right == _serialized(entry)
+
+
+_URL_SCHEME = re.compile(r"[A-Za-z0-9][A-Za-z0-9+\-.]*:")
+_DEFAULT_PORTS = {("http", "80"), ("https", "443")}
+
+
+@lru_cache(maxsize=ORIGIN_CACHE)
+def kong_domain(text: str) -> str:
+    """Kong's `normalize_origin(text).domain`: LuaSocket url.parse's scheme, host and port
+    (socket/url.lua `parse`), the default port of http and https dropped; the text itself when
+    url.parse finds no host (`null`, `example.com` without `//`)."""
+    rest, scheme = text, None
+    found = _URL_SCHEME.match(rest)
+    if found is not None:
+        scheme, rest = found.group(0)[:-1], rest[found.end() :]
+    if not rest.startswith("//"):
+        return text
+    authority = rest[2:].split("/", 1)[0]
+    authority = authority.split("@", 1)[1] if "@" in authority else authority
+    port = None
+    colon = re.search(r":([^:\]]*)$", authority)
+    if colon is not None:
+        port, authority = colon.group(1), authority[: colon.start()]
+    if not authority:
+        return text
+    bracketed = len(authority) > 2 and authority[0] == "[" and authority[-1] == "]"
+    host = authority[1:-1] if bracketed else authority  # url.parse: `^%[(.+)%]$` or the authority
+    if (scheme, port) in _DEFAULT_PORTS:
+        port = None
+    return (f"{scheme}://" if scheme is not None else "") + host + (f":{port}" if port is not None else "")
 
 
 @lru_cache(maxsize=ORIGIN_CACHE)

@@ -674,6 +674,8 @@ def translate(pattern: str, dialect: Dialect) -> str:
     """
     if dialect is Dialect.ORIGIN_PATTERN:
         return _origin_pattern_regex(pattern)
+    if dialect is Dialect.KONG:
+        pattern = kong_regex(pattern)
     if dialect is Dialect.PYTHON or ("\\" not in pattern and "(?" not in pattern and "[:" not in pattern):
         return pattern
     pattern = _PCRE_QUOTE.sub(lambda m: re.escape(m.group(1)), pattern)
@@ -712,6 +714,71 @@ def _origin_pattern_regex(pattern: str) -> str:
         listed = "|".join(re.escape(port.strip()) for port in ports.split(","))
         regex += "(:\\d+)?" if ports.strip() == "*" else f":({listed})"
     return regex
+
+
+# what LuaSocket's url.parse reads before the host: a scheme (`[%w][%w%+%-%.]*:`) and `//`
+_KONG_SCHEME = "(?:[A-Za-z0-9][A-Za-z0-9+.\\-]*://)?"
+_KONG_FLAGS = re.compile(r"^\(\?[A-Za-z]+\)")
+
+
+def kong_regex(entry: str) -> str:
+    """The regex Kong's cors plugin runs for an `origins` entry, over the whole request Origin.
+
+    configure_origin (kong/plugins/cors/handler.lua) appends `$` unless the entry ends with one,
+    drops one leading `^`, and runs it with `ngx.re.find(subject, entry, "ajo")`: PCRE anchored at
+    the start (`a`), case-sensitive. The subject is the request's normalized origin, or its host
+    alone (`by_host`) when the entry holds no `:`: such an entry admits any scheme and any port,
+    and `null` (url.parse finds no host in it, so the host is the whole text). Written over the
+    Origin: the optional scheme, then the entry with each `$` (end of the host) as an optional
+    port and the end, and `^` (the host's start, where the match starts anyway) dropped. Where
+    the entry itself can match a `:` (`.`), this admits a port it would not: never fewer origins.
+    """
+    flags = _KONG_FLAGS.match(entry)
+    lead = flags.group(0) if flags is not None else ""
+    entry = entry[len(lead) :]
+    body = entry if entry.endswith("$") else entry + "$"  # Kong looks at the last character only
+    body = body.removeprefix("^")
+    if ":" in entry:
+        return f"{lead}^(?:{body})"
+    host = _outside_classes(body, {"$": "(?::[0-9]*)?$", "^": ""})
+    return f"{lead}^{_KONG_SCHEME}(?:{host})"
+
+
+def _outside_classes(pattern: str, swap: dict[str, str]) -> str:
+    """``pattern`` with each character of ``swap`` written outside a class and unescaped replaced."""
+    out: list[str] = []
+    index, size = 0, len(pattern)
+    while index < size:
+        char = pattern[index]
+        if char == "\\":
+            if pattern.startswith("\\Q", index):
+                end = pattern.find("\\E", index + 2)
+                end = size if end < 0 else end + 2
+                out.append(pattern[index:end])
+                index = end
+                continue
+            out.append(pattern[index : index + 2])
+            index += 2
+            continue
+        if char == "[":
+            end = index + 1
+            if end < size and pattern[end] == "^":
+                end += 1
+            if end < size and pattern[end] == "]":
+                end += 1
+            while end < size and pattern[end] != "]":
+                if pattern[end] == "\\":
+                    end += 1
+                elif pattern.startswith("[:", end):
+                    close = pattern.find(":]", end + 2)
+                    end = close + 1 if close >= 0 else end
+                end += 1
+            out.append(pattern[index : end + 1])
+            index = end + 1
+            continue
+        out.append(swap.get(char, char))
+        index += 1
+    return "".join(out)
 
 
 def affix_pattern(kind: str, text: str) -> str:

@@ -83,6 +83,9 @@ class Dialect(StrEnum):
     PCRE = "pcre"  # nginx
     RE2 = "re2"  # Envoy and Istio `safe_regex`, Go's regexp (Traefik)
     ORIGIN_PATTERN = "origin-pattern"  # Spring `allowedOriginPatterns`: `*` is any text, `[8080,8081]` ports
+    # Kong's cors `origins` regex: PCRE, `$` appended, anchored at the start, on the host alone when
+    # the entry has no `:` (matchers._kong_regex)
+    KONG = "kong-pcre"
 
 
 class Compare(StrEnum):
@@ -97,6 +100,9 @@ class Compare(StrEnum):
     ASCII_CASE = "ascii-case"  # Envoy `ignore_case`, nginx `map` strings, ingress-nginx's `~*` regex
     JAVA_CASE = "java-case"  # Spring: `String.equalsIgnoreCase`
     SERIALIZED = "serialized"  # both read as origins and compared serialized: Okta (not documented)
+    # Kong's cors list: both through LuaSocket's url.parse, the default port and any path dropped,
+    # case kept (normalize_origin in kong/plugins/cors/handler.lua)
+    KONG = "kong-url"
 
 
 @dataclass(frozen=True, slots=True)

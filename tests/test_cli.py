@@ -168,6 +168,12 @@ def test_examples_folder_findings_a_reviewer_agrees_with() -> None:
     assert sorted(by_file["virtual-service.yaml"]) == sorted(["OL309", "OL302", "OL307"])
     assert sorted(by_file["envoy.yaml"]) == sorted(["OL202", "OL309"])
     assert sorted(by_file["traefik.yml"]) == sorted(["OL302", "OL306"])
+    # a host-only regex (any scheme); no `headers`: Kong echoes the requested ones
+    assert sorted(by_file["kong.yml"]) == sorted(["OL202", "OL302", "OL404"])
+    assert {("kong.yml", "OL202", 15, 19), ("apisix.yaml", "OL306", 9, 13)} <= located
+    assert sorted(by_file["apisix.yaml"]) == sorted(["OL302", "OL306"])  # searched, unanchored
+    assert "kong-plugin.yaml" not in by_file
+    assert "apisix-route.yaml" not in by_file
     assert sorted(by_file["application.yml"]) == sorted(["OL402", "OL302"])
     assert sorted(by_file["httproute.yaml"]) == sorted(["OL302", "OL201"])
     assert {("httproute.yaml", "OL302", 20, 17), ("httproute.yaml", "OL201", 21, 17)} <= located

@@ -187,6 +187,8 @@ def test_readme_states_each_engine() -> None:
         "azure-app-service": "Azure App Service",
         "azure-storage": "Azure Storage",
         "gcs": "Cloud Storage",
+        "kong": "Kong",
+        "apisix": "APISIX",
     }
     for engine in ENGINES:
         assert f"\n| {names[engine]} |" in table, engine

@@ -561,6 +561,7 @@ def test_inventory_of_examples_lists_every_parsed_entry() -> None:
         "envoy", "traefik", "istio", "ingress-nginx", "nginx", "okta", "terraform", "policy", "spring",
         "haproxy",
         "gateway-api", "envoy-gateway", "contour",
+        "kong", "apisix",
     }  # fmt: skip
     assert all(r["path"] and r["line"] >= 1 and r["column"] >= 1 for r in rows)
 

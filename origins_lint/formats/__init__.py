@@ -9,6 +9,8 @@ manifests, templates, RE2 syntax), `policy/`, `nginx/`, `okta/` (with Terraform'
 A format's `NAME` is what output and the cache key show, not its path.
 `okta_trusted_origin`), `kubernetes/` (ingress-nginx, Istio, Envoy, Traefik, Gateway API,
 Envoy Gateway, Contour) and
+manifests, templates, RE2 and PCRE syntax), `policy/`, `nginx/`, `okta/` (with Terraform's
+`okta_trusted_origin`), `kubernetes/` (ingress-nginx, Istio, Envoy, Traefik, Kong, APISIX) and
 `spring.py`. A format's `NAME` is what output and the cache key show, not its path.
 """
 
@@ -17,12 +19,14 @@ from __future__ import annotations
 from origins_lint.formats import nginx, okta, policy, spring, terraform
 from origins_lint.formats.base import FixOutcome, Format, FormatOptions, register
 from origins_lint.formats.kubernetes import (
+    apisix,
     contour,
     envoy,
     envoy_gateway,
     gateway_api,
     ingress,
     istio,
+    kong,
     traefik,
 )
 from origins_lint.formats.nginx import files as nginx_files
@@ -47,6 +51,8 @@ FORMATS: tuple[Format, ...] = (
     register(gateway_api, "Gateway API `HTTPRoute` CORS filters (`type: CORS`, `gateway.networking.k8s.io`)"),
     register(envoy_gateway, "Envoy Gateway `SecurityPolicy` `spec.cors` (`gateway.envoyproxy.io`)"),
     register(contour, "Contour `HTTPProxy` `spec.virtualhost.corsPolicy` (`projectcontour.io`)"),
+    register(kong, "Kong `cors` plugin (`KongPlugin`/`KongClusterPlugin`, declarative `kong.yml`, decK)"),
+    register(apisix, "APISIX `cors` plugin (`apisix.yaml`, Admin API JSON, CRDs, Ingress annotations)"),
 )
 
 BY_NAME = {fmt.name: fmt for fmt in FORMATS}

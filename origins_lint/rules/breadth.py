@@ -10,7 +10,16 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from origins_lint.matchers import ATTACKER, RegexAnalysis, affix_text
-from origins_lint.model import CorsContext, Document, Engine, MatcherKind, OriginMatcher, Setting, Severity
+from origins_lint.model import (
+    CorsContext,
+    Dialect,
+    Document,
+    Engine,
+    MatcherKind,
+    OriginMatcher,
+    Setting,
+    Severity,
+)
 from origins_lint.origins import (
     HostClass,
     classify_host,
@@ -216,6 +225,12 @@ def _affix_escape(matcher: OriginMatcher, found: RegexAnalysis) -> str | None:
 
 
 def _unanchored_message(raw: str, found: RegexAnalysis, origin: str) -> str:
+    if found.engine.dialect is Dialect.KONG:  # Kong anchors the start and appends `$` to the entry
+        return (
+            f"`{raw}` is anchored by Kong only where it starts and where it ends: the `$` Kong appends "
+            f"closes its last alternative alone, so `{origin}` gets in; group the alternatives, "
+            "as `(...|...)`"
+        )
     missing = [
         what
         for what, present in (

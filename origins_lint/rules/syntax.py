@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from origins_lint.exact import exact_admits
+from origins_lint.exact import exact_admits, kong_domain
 from origins_lint.model import (
     Compare,
     CorsContext,
@@ -89,13 +89,17 @@ COMPARED = {
     Compare.ASCII_CASE: "it is compared ignoring only ASCII case, so it never matches",
     Compare.JAVA_CASE: "Spring compares it with `equalsIgnoreCase` and reads no port, so it never matches",
     Compare.SERIALIZED: "Okta does not document how it compares origins, and an exact comparison misses",
+    Compare.KONG: "Kong drops only a default port and a path, and keeps case, so it never matches",
 }
 
 
 def _engine_text(matcher: OriginMatcher) -> OriginText | None:
-    """The origin text the engine compares: Spring trims one trailing `/` first."""
+    """The origin text the engine compares: Spring trims one trailing `/` first, Kong's list keeps
+    only the scheme, host and a port that is not the default (exact.kong_domain)."""
     if matcher.engine.trim_slash and matcher.kind is MatcherKind.EXACT and matcher.raw.endswith("/"):
         return origin_text(matcher.raw[:-1], False)
+    if matcher.engine.compare is Compare.KONG and matcher.kind is MatcherKind.EXACT:
+        return origin_text(kong_domain(matcher.raw), False)
     return parsed(matcher)
 
 
@@ -118,7 +122,7 @@ def _non_canonical(_context: CorsContext, matcher: OriginMatcher, _doc: Document
     ):
         return None  # the engine matches what browsers send, and echoes the browser's own Origin
     # an engine that ignores case (ingress-nginx, Envoy `ignore_case`) still matches upper-case entries
-    folds = compare is not Compare.BYTES and compare is not Compare.SERIALIZED
+    folds = compare in (Compare.ASCII_CASE, Compare.JAVA_CASE)
     quirks = [q for q in text.quirks if not folds or "upper-case" not in q]
     if not quirks:
         return None

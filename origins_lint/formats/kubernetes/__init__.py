@@ -1,5 +1,5 @@
 """Kubernetes and gateway CORS settings: ingress-nginx, Istio, Envoy, Traefik, Gateway API,
-Envoy Gateway, Contour.
+Envoy Gateway, Contour, Kong, APISIX.
 
 Each reads its mappings out of larger YAML files through ``readers.manifests``, and each
 engine's semantics become model data:
@@ -26,9 +26,17 @@ engine's semantics become model data:
   `toCORSPolicy`): an item Go's `url.Parse` reads back as `scheme://host[:port]` is exact
   (ASCII case ignored), any other item is an RE2 regex; one Go cannot compile makes the
   HTTPProxy invalid.
+- Kong (``kong``, from Kong/kong kong/plugins/cors/handler.lua): an `origins` entry with a
+  character outside `[A-Za-z0-9.:/-]` is a PCRE regex, `$` appended and anchored at the start,
+  run on the host alone when it has no `:` (``Dialect.KONG``); a lone plain entry is sent as
+  written, several are compared after `normalize_origin` (``Compare.KONG``); `*` with
+  credentials echoes the Origin.
+- APISIX (``apisix``, from apache/apisix apisix/plugins/cors.lua): `allow_origins` is one
+  comma-joined string compared as bytes, `**` echoes every Origin, `allow_origins_by_regex` is a
+  PCRE search; `check_schema` refuses `*` (written or default) with `allow_credential`.
 
 The custom-resource formats read only objects of their kind (``manifests.kubernetes_object``),
 also inside a `kind: List` (``manifests.objects``).
 A regex RE2 or Go cannot compile makes the engine refuse the configuration
-(``readers.re2_syntax``).
+(``readers.re2_syntax``); one PCRE cannot compile, for Kong and APISIX (``readers.pcre_syntax``).
 """
