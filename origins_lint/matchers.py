@@ -595,6 +595,15 @@ class RegexAnalysis:
             for index in range(start, start + len(host)):
                 if origin[index] == ".":
                     candidates.append(origin[:index] + "x" + origin[index + 1 :])
+        if not self.intended:
+            # no example reads as an origin because a dot that matches any character starts the
+            # host: `https://*.example.com` run as a regex (Kong) is `https:/`, `/*`, then any
+            # character, then `example.com`; `https://xexample.com` is what gets in
+            for witness in self.witnesses:
+                text = witness.text
+                for index, char in enumerate(text):
+                    if char == "." and "://" in text[:index]:
+                        candidates.append(text[:index] + "x" + text[index + 1 :])
         return self._first(candidates)
 
     def too_broad(self) -> Candidate | None:

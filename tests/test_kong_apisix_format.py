@@ -103,6 +103,7 @@ def test_kong_declarative_config_at_line_and_column() -> None:
 
 def test_kong_crds_and_json() -> None:
     assert found(KONG / "kong-plugins.yaml") == [
+        ("OL307", 9, 7),  # `https://*.example.com` is a regex to Kong: `https://xexample.com` gets in
         ("OL201", 10, 7),
         ("OL403", 11, 7),
         ("OL606", 13, 20),  # private_network: true with `null`
@@ -391,3 +392,16 @@ def test_mutated_kong_and_apisix_files_never_raise(edits: list[tuple[int, int, b
             for module in (kong, apisix):
                 if module.detect(name, source.text):
                     run_every_rule(module.parse(source, FormatOptions()))
+
+
+def test_kong_glob_looking_entry_is_a_regex_whose_dot_admits_a_registrable_name() -> None:
+    """`https://*.example.com` holds `*`, so Kong runs it as a regex (handler.lua
+    configure_origin): `https:/`, `/*`, any one character, `example.com$`. `https://xexample.com`
+    gets in, `https://api.example.com` does not: OL307 says so in Kong's terms."""
+    path = KONG / "glob-entry.yml"
+    assert found(path) == [("OL307", 9, 15), ("OL302", 10, 15)]
+    text = messages(path)[("OL307", 9, 15)]
+    assert text.startswith("Kong reads `https://*.example.com` as a regex, not a wildcard")
+    assert "`https://xexample.com` gets in" in text
+    assert run_cli("match", "https://xexample.com", str(path)).exit_code == 0
+    assert run_cli("match", "https://api.example.com", str(path)).exit_code == 1

@@ -115,13 +115,7 @@ def _explain_regex(raw: str, engine: Engine) -> tuple[Breadth, ...]:
         out.append(Breadth("OL306", _unanchored_message(raw, found, loose.origin)))
     dot = found.unescaped_dot()
     if dot is not None:
-        out.append(
-            Breadth(
-                "OL307",
-                f"`{raw}` leaves a `.` in the host unescaped, so it matches any character: "
-                f"`{dot.origin}` gets in, a name anyone can register; escape it as `\\.`",
-            )
-        )
+        out.append(Breadth("OL307", _unescaped_dot_message(raw, found, dot.origin)))
     if found.shared_host() is not None:
         return tuple(out)
     broad = found.too_broad()
@@ -222,6 +216,21 @@ def _affix_escape(matcher: OriginMatcher, found: RegexAnalysis) -> str | None:
         if registrable_domain(text.host) != own and found.accepts(sent):
             return sent
     return None
+
+
+def _unescaped_dot_message(raw: str, found: RegexAnalysis, origin: str) -> str:
+    if found.engine.dialect is Dialect.KONG and "*" in raw and not found.intended:
+        # the wildcard Kong does not have: an entry holding `*` is a regex (handler.lua)
+        return (
+            f"Kong reads `{raw}` as a regex, not a wildcard (an entry holding `*` is one): the `*` "
+            f"repeats the character before it and the unescaped `.` matches any character, so "
+            f"`{origin}` gets in, a name anyone can register, while the subdomains it was written "
+            "for do not; write the regex, as `https://[a-z0-9-]+\\.example\\.com`, or list the hosts"
+        )
+    return (
+        f"`{raw}` leaves a `.` in the host unescaped, so it matches any character: "
+        f"`{origin}` gets in, a name anyone can register; escape it as `\\.`"
+    )
 
 
 def _unanchored_message(raw: str, found: RegexAnalysis, origin: str) -> str:
