@@ -59,9 +59,7 @@ def _not_always(document: Document, _settings: RuleSettings) -> Iterator[Hit]:
             if not header.always:
                 yield Hit(
                     header.location,
-                    f"`add_header {header.name}` has no `always`: nginx leaves it off 4xx and 5xx "
-                    "responses, so the browser reports a CORS failure and hides the real error from "
-                    "the app; add `always`",
+                    f"`{header.directive} {header.name}` has no `always`: {header.not_always}",
                 )
 
 
