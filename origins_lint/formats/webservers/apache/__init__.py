@@ -344,7 +344,12 @@ class _Builder:
             if text.lower().startswith("env="):
                 negated = text[4:5] == "!"
                 env = (text[5:] if negated else text[4:]).lower(), not negated
-            elif text.lower().startswith("expr="):
+            elif text.lower() == "early":
+                pass  # run before the request is read: the same headers, sooner
+            elif not text.lower().startswith("expr="):
+                self._refused(clause.location, _unknown_clause(text))
+                return None
+            else:
                 own = condition(clause, 5)
                 if not own.analysed:
                     self._problem(
@@ -354,6 +359,14 @@ class _Builder:
                     )
                 found = Condition(around.guards + own.guards, reads or own.reads_origin, own.analysed)
                 reads = found.reads_origin
+        if len(rest) > takes + 1:
+            self._refused(
+                rest[takes + 1].location,
+                f"`Header` has too many arguments from `{rest[takes + 1].text}` on (httpd says `Header has "
+                "too many arguments` and does not start)"
+                + (": a `#` inside a line is no comment in Apache" if "#" in rest[takes + 1].text else ""),
+            )
+            return None
         if action not in ("unset", "echo", "note") and value is None and _is_cors(name.lower()):
             self._refused(
                 directive.location,
@@ -529,7 +542,7 @@ class _Builder:
             max_age=_max_age(sent),
             vary_origin=_vary(vary, reads, origin_lines),
             private_network=_private_network(sent),
-            headers=tuple(_line(e) for e in sent),
+            headers=tuple(_line(e, state.setters) for e in sent),
             echoed=_echoed(sent),
         )
         self.contexts.append(context)
@@ -640,6 +653,18 @@ class _Builder:
         if (location, message) not in self.said:
             self.said.add((location, message))
             self.problems.append(InputProblem(ProblemKind.SCHEMA, message, location))
+
+
+def _unknown_clause(text: str) -> str:
+    if text.startswith("#"):
+        return (
+            f"`{text}` is read as an argument, not a comment: Apache comments start a line, so httpd says "
+            f"`Unknown parameter: {text}` and does not start; put the comment on a line of its own"
+        )
+    return (
+        f"`{text}` is not `env=`, `expr=` or `early` (httpd says `Unknown parameter: {text}` and does "
+        "not start)"
+    )
 
 
 def _feature(
@@ -767,10 +792,25 @@ def _private_network(sent: list[_Entry]) -> Setting[bool] | None:
     return Setting(text is None or text.strip().lower() == "true", entry.value.location)
 
 
-def _line(entry: _Entry) -> HeaderLine:
+def _dynamic(entry: _Entry, setters: tuple[_Setter, ...]) -> bool:
+    """Whether the value changes from request to request (a `SetEnv` constant does not)."""
+    if entry.value is None:
+        return False
+    for piece in header_value(entry.value).pieces:
+        if piece.kind in ("origin", "unknown"):
+            return True
+        if piece.kind == "env":
+            found = [s for s in setters if s.name == piece.text.lower() and s.value is not None]
+            constant = all(s.capture is None and not s.request and s.unknown is None for s in found)
+            if not found or not constant or len({s.value for s in found}) > 1 or entry.env is None:
+                return True
+    return False
+
+
+def _line(entry: _Entry, setters: tuple[_Setter, ...]) -> HeaderLine:
     value = entry.value
     text = _text(entry)
-    dynamic = text is None
+    dynamic = _dynamic(entry, setters)
     items = tuple(i for i in _ITEMS.split(text.strip()) if i) if text is not None else ()
     written = "Header" + (" always" if entry.table == "always" else "") + f" {entry.action}"
     return HeaderLine(
