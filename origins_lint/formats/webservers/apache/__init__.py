@@ -281,7 +281,7 @@ class _Builder:
                         reads_origin=found.reads_origin or any(c.reads_origin for c in previous)
                     )
                 previous.append(found)
-                guards = state.condition.guards + found.guards
+                guards = found.guards or state.condition.guards  # the innermost check narrows most
                 inner = _State(
                     state.entries,
                     state.setters,
@@ -357,7 +357,7 @@ class _Builder:
                         f"`{text}` reads the Origin in a way origins-lint does not analyse: review which "
                         "origins get this header by hand",
                     )
-                found = Condition(around.guards + own.guards, reads or own.reads_origin, own.analysed)
+                found = Condition(own.guards or around.guards, reads or own.reads_origin, own.analysed)
                 reads = found.reads_origin
         if len(rest) > takes + 1:
             self._refused(
@@ -592,7 +592,7 @@ class _Builder:
         if not entry.condition.analysed:
             return []  # said where the condition is
         if guards:
-            return [_guarded(guards[-1])] if entry.condition.guards else [_guarded(g) for g in guards]
+            return [_guarded(guard) for guard in guards]
         return [OriginMatcher(MatcherKind.REFLECTED, piece.text, piece.location)]
 
     def _variable(self, entry: _Entry, state: _State, piece: Piece) -> list[OriginMatcher]:

@@ -79,7 +79,8 @@ class Guard:
 
 @dataclass(frozen=True, slots=True)
 class Condition:
-    """What an ap_expr says about the Origin: the checks it requires, and whether it was read."""
+    """What an ap_expr says about the Origin: the checks one of which every Origin it lets through
+    passes (the items of an `in {...}`; of `a && b`, the last check), and whether it was read."""
 
     guards: tuple[Guard, ...] = ()
     reads_origin: bool = False
@@ -113,7 +114,7 @@ def condition(word: Word, start: int = 0) -> Condition:
         found = _guards(inner, word, offset)
         if found is None:
             return Condition(reads_origin=True, analysed=False)
-        guards.extend(found)
+        guards = found  # each conjunct narrows: the last one is kept, a sound over-approximation
     return Condition(tuple(guards), reads_origin=True)
 
 
