@@ -172,6 +172,10 @@ def test_examples_folder_findings_a_reviewer_agrees_with() -> None:
     assert sorted(by_file["shop-api.conf"]) == sorted(
         ["OL306", "OL307", "OL604", "OL605", "OL602", "OL603", "OL402", "OL603", "OL202"]
     )
+    assert "apache-clean.conf" not in by_file
+    assert sorted(by_file["apache-risky.conf"]) == sorted(
+        ["OL302", "OL601", "OL602", "OL603", "OL603", "OL202", "OL306", "OL602", "OL402", "OL605"]
+    )
 
 
 def test_text_output_escapes_control_sequences_from_files(project: Path) -> None:
@@ -187,5 +191,5 @@ def test_text_output_escapes_control_sequences_from_files(project: Path) -> None
 
 def test_readme_quotes_the_examples_summary() -> None:
     summary = run_cli("check", "examples", cwd=ROOT).stdout.splitlines()[-1]
-    assert summary.startswith("Found 46 findings")
+    assert summary.startswith("Found 56 findings")  # 46, and 10 in examples/webservers/apache-risky.conf
     assert f"\n{summary}\n" in (ROOT / "README.md").read_text(encoding="utf-8")

@@ -501,7 +501,7 @@ class _Builder:
         every: list[_Entry] = []  # what can be the value of a header, alternatives included
         for entry in state.entries:
             table = lines[entry.table]
-            conditional = entry.env is not None or entry.condition.guards or entry.condition.reads_origin
+            conditional = _conditional(entry)
             if entry.action in ("set", "setifempty"):
                 if entry.action == "set":
                     table[:] = [e for e in table if e.key != entry.key]
@@ -519,22 +519,37 @@ class _Builder:
                     f"`Header {entry.action} {entry.name}` rewrites the header with a regex; what it then "
                     "holds is not analysed: review it by hand",
                 )
-        sent = [e for e in lines["always"] + lines["onsuccess"] if _is_cors(e.key)]
-        vary = [e for e in lines["always"] + lines["onsuccess"] if e.key == "vary"]
+        final = lines["always"] + lines["onsuccess"]
+        sent = [e for e in final if _is_cors(e.key)]
         if not sent:
             return
+        others = [e for e in sent if e.key != ALLOW_ORIGIN]
+        origin = [e for e in sent if e.key == ALLOW_ORIGIN]
+        replaced = [e for e in every if e.key == ALLOW_ORIGIN and e not in origin]
+        # allow-origin entries that run on every response of the scope go out together; each one
+        # that runs only under a condition goes out with them when it holds, and not otherwise
+        always_sent = [e for e in origin if not _conditional(e)]
+        groups = [[*always_sent, e] for e in origin if _conditional(e)]
+        if always_sent or replaced or not groups:
+            groups.append(always_sent)
+        vary = [e for e in final if e.key == "vary"]
+        for group in groups:
+            extra = replaced if group is groups[-1] else []
+            self._context(state, others + group, group + extra, vary)
+
+    def _context(self, state: _State, sent: list[_Entry], values: list[_Entry], vary: list[_Entry]) -> None:
+        """One response: the CORS headers ``sent`` together, and the matchers of ``values``."""
+        if not sent and not values:
+            return
         matchers: dict[tuple[object, ...], OriginMatcher] = {}
-        for entry in every:
-            if entry.key == ALLOW_ORIGIN:
-                for matcher in self._matchers(entry, state):
-                    matchers.setdefault(
-                        (matcher.kind, matcher.raw, matcher.location, matcher.engine), matcher
-                    )
+        for entry in values:
+            for matcher in self._matchers(entry, state):
+                matchers.setdefault((matcher.kind, matcher.raw, matcher.location, matcher.engine), matcher)
         origin_lines = [e for e in sent if e.key == ALLOW_ORIGIN]
         reads = any(e.condition.reads_origin for e in origin_lines)
         context = CorsContext(
             matchers=list(matchers.values()),
-            location=sent[0].directive.location,
+            location=(sent or values)[0].directive.location,
             credentials=_credentials(sent),
             allow_methods=_listed(sent, "access-control-allow-methods"),
             allow_headers=_listed(sent, "access-control-allow-headers"),
@@ -653,6 +668,11 @@ class _Builder:
         if (location, message) not in self.said:
             self.said.add((location, message))
             self.problems.append(InputProblem(ProblemKind.SCHEMA, message, location))
+
+
+def _conditional(entry: _Entry) -> bool:
+    """Whether an entry runs only for some requests: `env=`, `expr=` or an `<If>` on the Origin."""
+    return entry.env is not None or bool(entry.condition.guards) or entry.condition.reads_origin
 
 
 def _unknown_clause(text: str) -> str:
