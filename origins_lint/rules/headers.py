@@ -120,7 +120,7 @@ rule("OL601", "multiple-allow-origin-values", Severity.HIGH, "Several origins in
 rule("OL602", "missing-vary-origin", Severity.MEDIUM, "Per-request allow-origin without `Vary: Origin`")(
     _missing_vary
 )
-rule("OL603", "header-not-always", Severity.LOW, "nginx CORS header without `always`")(_not_always)
+rule("OL603", "header-not-always", Severity.LOW, "nginx or Apache CORS header without `always`")(_not_always)
 rule("OL604", "add-header-dropped", Severity.MEDIUM, "Nested `add_header` drops inherited CORS headers")(
     _dropped
 )
