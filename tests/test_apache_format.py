@@ -334,3 +334,51 @@ def test_broken_input_never_crashes() -> None:
     for text in ("<", "</", "<>", "<If", "Header", "Header always", 'Header set "', "\\", "\x00\n<A>\n</A>"):
         result = apache.parse(Source("x.conf", text), FormatOptions())
         assert result.format == "apache"
+
+
+def test_an_apache_file_in_an_nginx_tree_is_apache_not_ol003(project: Path) -> None:
+    """nginx claims every file of `sites-enabled/` next to an `nginx.conf` (nginx/files.py `claimed`):
+    an Apache file there is still read as Apache, not reported as an nginx file left unread."""
+    write(project, "nginx.conf", "events {}\nhttp { include conf.d/*.conf; }\n")
+    write(project, "conf.d/headers.conf", "add_header X-Content-Type-Options nosniff always;\n")
+    write(
+        project,
+        "sites-enabled/legacy",
+        '<VirtualHost *:443>\n    Header always set Access-Control-Allow-Origin "*"\n</VirtualHost>\n',
+    )
+    result = check_json(".", extra=("--no-cache",))
+    assert [(Path(f["path"]).name, f["format"], f["code"]) for f in result.findings] == [
+        ("legacy", "apache", "OL301")
+    ]
+
+
+def test_mod_headers_i_tag_is_not_the_request_header(project: Path) -> None:
+    """`%{Origin}i` is `header_request_idle`: `i=` and the idle-worker count, never the Origin."""
+    write(
+        project,
+        "idle.conf",
+        '<VirtualHost *:443>\n  Header always set Access-Control-Allow-Origin "%{Origin}i"\n</VirtualHost>\n',
+    )
+    assert found(project / "idle.conf") == []
+    assert run_cli("match", "https://attacker.net", "idle.conf").exit_code == 1
+
+
+def test_else_branches_and_unanalysed_conditions(project: Path) -> None:
+    write(
+        project,
+        "branches.conf",
+        """
+        <If "%{HTTP:Origin} == 'https://a.example.com'">
+            Header always set Access-Control-Allow-Origin "expr=%{HTTP:Origin}"
+        </If>
+        <Else>
+            Header always set Access-Control-Allow-Origin "expr=%{HTTP:Origin}"
+        </Else>
+        <If "%{HTTP:Origin} == 'https://b.example.com' || %{HTTP:Origin} =~ /x/">
+            Header always set Access-Control-Allow-Origin "https://b.example.com"
+        </If>
+        """,
+    )
+    # the `<Else>` echo admits every Origin; the `||` is said, not guessed
+    assert sorted(found(project / "branches.conf")) == [("OL004", 7, 5), ("OL304", 5, 57)]
+    assert run_cli("match", "https://attacker.net", "branches.conf").exit_code == 0  # the `<Else>` echo

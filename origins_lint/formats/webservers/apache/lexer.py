@@ -22,6 +22,7 @@ since 2020, does not keep columns, and reads `#` inside a line as a comment, whi
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -66,16 +67,20 @@ class ParseError(Exception):
 
 @dataclass(slots=True)
 class _Line:
-    """One logical line: its text, and the file position of each of its characters."""
+    """One logical line: its text, and where in the file each physical piece of it starts."""
 
     text: str
-    positions: list[tuple[int, int]]  # (line, column) of each character, 1-based
+    starts: list[int]  # index in `text` (before trimming: `left` on) where each physical line starts
+    places: list[tuple[int, int]]  # (line, column) of each such start, 1-based
+    left: int = 0  # blanks trimmed at the start
 
     def at(self, index: int, path: str, length: int = 1) -> Location:
-        if not self.positions:
+        if not self.starts:
             return Location.point(path, 1, 1)
-        line, column = self.positions[min(index, len(self.positions) - 1)]
-        return Location.point(path, line, column, length)
+        raw = index + self.left
+        piece = max(bisect.bisect_right(self.starts, raw) - 1, 0)
+        line, column = self.places[piece]
+        return Location.point(path, line, column + raw - self.starts[piece], length)
 
 
 def logical_lines(text: str) -> Iterator[tuple[int, int, _Line]]:
@@ -85,8 +90,10 @@ def logical_lines(text: str) -> Iterator[tuple[int, int, _Line]]:
     number = 0
     while number < len(physical):
         start = offset
-        chars: list[str] = []
-        positions: list[tuple[int, int]] = []
+        pieces: list[str] = []
+        starts: list[int] = []
+        places: list[tuple[int, int]] = []
+        size = 0
         while number < len(physical):
             raw = physical[number]
             last = number == len(physical) - 1
@@ -94,15 +101,17 @@ def logical_lines(text: str) -> Iterator[tuple[int, int, _Line]]:
             body = raw[:-1] if raw.endswith("\r") else raw
             continued = not last and body.endswith("\\")
             kept = body[:-1] if continued else body
-            chars.extend(kept)
-            positions.extend((number + 1, column + 1) for column in range(len(kept)))
+            starts.append(size)
+            places.append((number + 1, 1))
+            pieces.append(kept)
+            size += len(kept)
             number += 1
             if not continued:
                 break
-        joined = "".join(chars)
+        joined = "".join(pieces)
         left = len(joined) - len(joined.lstrip(_BLANKS))
         right = len(joined.rstrip(_BLANKS))
-        yield start, offset, _Line(joined[left:right], positions[left:right])
+        yield start, offset, _Line(joined[left:right], starts, places, left)
 
 
 def comment_spans(text: str) -> Iterator[tuple[int, int]]:
