@@ -382,3 +382,21 @@ def test_else_branches_and_unanalysed_conditions(project: Path) -> None:
     # the `<Else>` echo admits every Origin; the `||` is said, not guessed
     assert sorted(found(project / "branches.conf")) == [("OL004", 7, 5), ("OL304", 5, 57)]
     assert run_cli("match", "https://attacker.net", "branches.conf").exit_code == 0  # the `<Else>` echo
+
+
+def test_main_server_sections_apply_inside_each_virtual_host(project: Path) -> None:
+    """A `<Directory>` of the main server is merged into every host's requests (core's per-dir walk),
+    so the host's `Allow-Credentials` goes out with the section's echo."""
+    write(
+        project,
+        "site.conf",
+        """
+        <Directory /var/www/api>
+            Header always set Access-Control-Allow-Origin "expr=%{req:Origin}"
+        </Directory>
+        <VirtualHost *:443>
+            Header always set Access-Control-Allow-Credentials "true"
+        </VirtualHost>
+        """,
+    )
+    assert ("OL402", 2, 57) in found(project / "site.conf")

@@ -256,10 +256,15 @@ class _Builder:
         if relevant or top:
             self._serve(state)
         previous: list[Condition] = []
+        # the main server's `<Directory>`, `<Location>`... apply inside each virtual host too, on
+        # top of its entries (core's per-dir walk merges the main server's sections into every host)
+        shared = [d for d in own if top and d.block is not None and d.key in _SCOPES - {"virtualhost"}]
         for directive in own:
             if directive.block is None:
                 continue
-            if directive.key in _SCOPES:
+            if directive.key == "virtualhost":
+                self.scope(directive.block + shared, state)
+            elif directive.key in _SCOPES:
                 self.scope(directive.block, state)
             elif directive.key in _CONDITIONAL:
                 if directive.key == "if":
