@@ -274,7 +274,9 @@ class _Builder:
                 else:
                     expression = directive.args[0] if directive.args else Word("", directive.location)
                     found = condition(expression)
-                    if not found.analysed:
+                    if found.refused is not None:
+                        self._refused(expression.location, found.refused)
+                    elif not found.analysed:
                         self._problem(
                             expression.location,
                             f"the condition `{expression.text}` reads the Origin in a way origins-lint does "
@@ -356,7 +358,9 @@ class _Builder:
                 return None
             else:
                 own = condition(clause, 5)
-                if not own.analysed:
+                if own.refused is not None:
+                    self._refused(clause.location, own.refused)
+                elif not own.analysed:
                     self._problem(
                         clause.location,
                         f"`{text}` reads the Origin in a way origins-lint does not analyse: review which "

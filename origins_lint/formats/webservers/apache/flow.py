@@ -53,10 +53,12 @@ _ORIGIN_VARIABLE = (
     r"%\{\s*(?:HTTP|req|http|req_novary)\s*:\s*origin\s*\}|(?:req|http|req_novary)\(\s*['\"]origin['\"]\s*\)"
 )
 ORIGIN_READ: Final = re.compile(_ORIGIN_VARIABLE, re.IGNORECASE)
+# util_expr_scan.l: a regex runs to the first delimiter, with no escape for it (`\/` ends it)
 _REGEX_OP = re.compile(
-    rf"^\s*(?:{_ORIGIN_VARIABLE})\s*(=~|!~)\s*(?:/((?:\\.|[^/\\])*)/|m(.)((?:\\.|(?!\3).)*)\3)([a-z]*)\s*$",
+    rf"^\s*(?:{_ORIGIN_VARIABLE})\s*(=~|!~)\s*(?:/([^/]*)/|m(.)((?:(?!\3).)*)\3)([ismg]*)\s*$",
     re.IGNORECASE | re.DOTALL,
 )
+_REGEX_START = re.compile(r"(?:=~|!~)\s*(?:(/)|m([^\sA-Za-z0-9]))")
 _STRING_OP = re.compile(
     rf"^\s*(?:{_ORIGIN_VARIABLE})\s*(==|!=|-strmatch|-strcmatch|=|-eq)\s*('(?:[^']*)'|\"(?:[^\"]*)\")\s*$",
     re.IGNORECASE,
@@ -85,6 +87,7 @@ class Condition:
     guards: tuple[Guard, ...] = ()
     reads_origin: bool = False
     analysed: bool = True
+    refused: str | None = None  # why httpd refuses the expression
 
 
 def offset_location(word: Word, index: int, length: int) -> Location:
@@ -101,6 +104,17 @@ def condition(word: Word, start: int = 0) -> Condition:
     text = word.text[start:]
     if ORIGIN_READ.search(text) is None:
         return Condition()
+    escaped = _escaped_delimiter(text)
+    if escaped is not None:
+        return Condition(
+            reads_origin=True,
+            analysed=False,
+            refused=(
+                f"`{escaped}`: an ap_expr regex ends at its first delimiter, a `\\` does not escape it, "
+                "so the regex ends in `\\` and httpd says `Failed to compile regular expression` and "
+                "does not start; write `m#...#` to use `/` inside"
+            ),
+        )
     if "||" in text or re.search(r"(^|[\s(])!\s*[(%]", text):
         return Condition(reads_origin=True, analysed=False)
     guards: list[Guard] = []
@@ -118,6 +132,20 @@ def condition(word: Word, start: int = 0) -> Condition:
     return Condition(tuple(guards), reads_origin=True)
 
 
+def _escaped_delimiter(text: str) -> str | None:
+    """A regex whose text, up to its first delimiter (util_expr_scan.l: no escape), ends in an odd
+    number of backslashes: PCRE cannot compile it."""
+    for start in _REGEX_START.finditer(text):
+        delimiter = start.group(1) or start.group(2)
+        end = text.find(delimiter, start.end())
+        if end < 0:
+            continue
+        body = text[start.end() : end]
+        if (len(body) - len(body.rstrip("\\"))) % 2 == 1:
+            return text[start.start() : end + 1]
+    return None
+
+
 def _guards(text: str, word: Word, offset: int) -> list[Guard] | None:
     regex = _REGEX_OP.match(text)
     if regex is not None:
@@ -127,7 +155,6 @@ def _guards(text: str, word: Word, offset: int) -> list[Guard] | None:
         group = 2 if regex.group(2) is not None else 4
         flags = regex.group(5).lower()
         engine = APACHE_REGEX_ICASE if "i" in flags else APACHE_REGEX
-        pattern = pattern.replace("\\/", "/") if regex.group(2) is not None else pattern
         at = offset_location(word, offset + regex.start(group), len(pattern))
         return [Guard("regex", pattern, at, engine)]
     string = _STRING_OP.match(text)
