@@ -225,6 +225,7 @@ class _Setter:
     capture: tuple[str, Engine, Location] | None = None  # the regex `$0`..`$9` come from, on the Origin
     request: bool = False  # set from another request attribute (the sender chooses it)
     unknown: str | None = None  # why what it holds is not known
+    origin: bool = False  # it holds the request's Origin itself (`[E=NAME:%{HTTP:Origin}]`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -494,6 +495,9 @@ class _Builder:
             if unknown is not None:
                 out.append(_Setter(name.lower(), value, where, unknown=unknown))
                 continue
+            if ORIGIN_READ.fullmatch(value.strip()):  # mod_rewrite expands `%{HTTP:Origin}` itself
+                out.append(_Setter(name.lower(), value, where, guard, origin=True))
+                continue
             echoed = capture if _CAPTURE.match(value) and value.startswith("%") else None
             from_url = value.startswith("$") or ("$" in value)
             out.append(
@@ -644,6 +648,9 @@ class _Builder:
                 self._problem(
                     setter.location, f"`{piece.text}` is set here, but {setter.unknown}: review it by hand"
                 )
+            elif setter.origin:
+                guarded = [_guarded(setter.guard)] if setter.guard is not None else []
+                out.extend(guarded or [OriginMatcher(MatcherKind.REFLECTED, value, setter.location)])
             elif setter.capture is not None and _CAPTURE.match(value):
                 regex, engine, where = setter.capture
                 note = (
@@ -830,7 +837,9 @@ def _dynamic(entry: _Entry, setters: tuple[_Setter, ...]) -> bool:
             return True
         if piece.kind == "env":
             found = [s for s in setters if s.name == piece.text.lower() and s.value is not None]
-            constant = all(s.capture is None and not s.request and s.unknown is None for s in found)
+            constant = all(
+                s.capture is None and not s.request and s.unknown is None and not s.origin for s in found
+            )
             if not found or not constant or len({s.value for s in found}) > 1 or entry.env is None:
                 return True
     return False
