@@ -400,3 +400,15 @@ def test_main_server_sections_apply_inside_each_virtual_host(project: Path) -> N
         """,
     )
     assert ("OL402", 2, 57) in found(project / "site.conf")
+
+
+def test_location_prefixes_are_the_paths_verify_probes() -> None:
+    source = Source(str(APACHE / "echo.conf"), (APACHE / "echo.conf").read_text("utf-8"))
+    document = apache.parse(source, FormatOptions()).documents[0]
+    assert document.paths == ("/public", "/partners", "/listed", "/flagged", "/expr", "/cgi-bin")
+    entries = {(c.paths, m.raw) for c in document.contexts for m in c.matchers}
+    assert {
+        (("/public",), "%{req:Origin}"),
+        (("/flagged",), "^https://admin\\.example\\.com$"),
+        (("/expr",), "https://c.example.com"),
+    } <= entries

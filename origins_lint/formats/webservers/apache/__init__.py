@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import PurePath
 from typing import Final
 
@@ -188,7 +188,13 @@ def parse(source: Source, options: FormatOptions) -> ParsedFile:
             context.rejected = reason
     result.problems.extend(builder.problems)
     result.documents.append(
-        Document(source.path, NAME, Location.point(source.path, 1, 1), contexts=builder.contexts)
+        Document(
+            source.path,
+            NAME,
+            Location.point(source.path, 1, 1),
+            contexts=builder.contexts,
+            paths=tuple(builder.paths),
+        )
     )
     return result
 
@@ -234,6 +240,7 @@ class _State:
     setters: tuple[_Setter, ...] = ()
     condition: Condition = field(default_factory=Condition)
     rewrite: bool = False
+    paths: tuple[str, ...] = ()  # the `<Location>` prefix these responses answer (`verify` probes it)
 
 
 def _flatten(block: list[Directive]) -> Iterator[Directive]:
@@ -250,6 +257,7 @@ class _Builder:
         self.contexts: list[CorsContext] = []
         self.problems: list[InputProblem] = []
         self.said: set[tuple[Location, str]] = set()
+        self.paths: dict[str, None] = {}  # every `<Location>` prefix, in file order
 
     def scope(self, block: list[Directive], parent: _State, top: bool = False) -> None:
         own = list(_flatten(block))
@@ -265,6 +273,9 @@ class _Builder:
                 continue
             if directive.key == "virtualhost":
                 self.scope(directive.block + shared, state)
+            elif directive.key == "location" and directive.arg(0).startswith("/"):
+                self.paths.setdefault(directive.arg(0), None)
+                self.scope(directive.block, replace(state, paths=(directive.arg(0),)))
             elif directive.key in _SCOPES:
                 self.scope(directive.block, state)
             elif directive.key in _CONDITIONAL:
@@ -290,11 +301,11 @@ class _Builder:
                     )
                 previous.append(found)
                 guards = found.guards or state.condition.guards  # the innermost check narrows most
-                inner = _State(
-                    state.entries,
-                    state.setters,
-                    Condition(guards, state.condition.reads_origin or found.reads_origin, found.analysed),
-                    state.rewrite,
+                inner = replace(
+                    state,
+                    condition=Condition(
+                        guards, state.condition.reads_origin or found.reads_origin, found.analysed
+                    ),
                 )
                 self.scope(directive.block, inner)
 
@@ -327,7 +338,7 @@ class _Builder:
                     setters.extend(self._rewrite(directive, conditions))
                     relevant = True
                 conditions = []
-        return _State(tuple(entries), tuple(setters), parent.condition, rewrite), relevant
+        return replace(parent, entries=tuple(entries), setters=tuple(setters), rewrite=rewrite), relevant
 
     # --- directives -----------------------------------------------------------------------------
 
@@ -572,6 +583,7 @@ class _Builder:
             private_network=_private_network(sent),
             headers=tuple(_line(e, state.setters) for e in sent),
             echoed=_echoed(sent),
+            paths=state.paths,
         )
         self.contexts.append(context)
 
