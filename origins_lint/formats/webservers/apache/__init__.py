@@ -295,10 +295,9 @@ class _Builder:
                             "not analyse (`||`, a negation, or another operator): review which origins "
                             "reach the headers inside by hand",
                         )
-                if directive.key != "if":  # taken only when the earlier tests failed: no origin check
-                    found = Condition(
-                        reads_origin=found.reads_origin or any(c.reads_origin for c in previous)
-                    )
+                if directive.key != "if":  # taken only when the earlier tests failed: they check nothing
+                    earlier = any(c.reads_origin for c in previous)  # that narrows, their own test may
+                    found = Condition(found.guards, found.reads_origin or earlier, found.analysed)
                 previous.append(found)
                 guards = found.guards or state.condition.guards  # the innermost check narrows most
                 inner = replace(
