@@ -412,3 +412,20 @@ def test_location_prefixes_are_the_paths_verify_probes() -> None:
         (("/flagged",), "^https://admin\\.example\\.com$"),
         (("/expr",), "https://c.example.com"),
     } <= entries
+
+
+def test_define_is_substituted_and_the_environment_is_unknown(project: Path) -> None:
+    write(
+        project,
+        "defined.conf",
+        """
+        Define FRONT https://app.example.com
+        Header always set Access-Control-Allow-Origin "${FRONT}"
+        <Location /other>
+            Header always set Access-Control-Allow-Origin "${FROM_ENVIRONMENT}"
+        </Location>
+        """,
+    )
+    assert found(project / "defined.conf") == [("OL004", 4, 51)]
+    assert run_cli("match", "https://app.example.com", "defined.conf").exit_code == 0
+    assert run_cli("match", "https://evil.example.net", "defined.conf").exit_code == 3

@@ -112,6 +112,7 @@ _ACTIONS: Final = frozenset(
     {"set", "setifempty", "add", "append", "merge", "unset", "echo", "edit", "edit*", "note"}
 )
 _CAPTURE = re.compile(r"^[$%]\d$")
+_DEFINED = re.compile(r"\$\{([A-Za-z0-9_.:-]+)\}")
 # directives whose name alone says Apache (case-insensitive, as httpd looks them up)
 _KNOWN_WORDS = """
 header requestheader setenvif setenvifnocase setenvifexpr browsermatch browsermatchnocase setenv
@@ -179,7 +180,7 @@ def parse(source: Source, options: FormatOptions) -> ParsedFile:
     )
     if tree.failed:
         return result
-    builder = _Builder()
+    builder = _Builder(_defines(tree.directives))
     builder.scope(tree.directives, _State(), top=True)
     refused = [p for p in builder.problems if p.kind is ProblemKind.SCHEMA]
     if refused:
@@ -252,8 +253,20 @@ def _flatten(block: list[Directive]) -> Iterator[Directive]:
             yield directive
 
 
+def _defines(block: list[Directive]) -> dict[str, str]:
+    """`Define NAME value` anywhere in the files (core.c `set_define`, run while httpd reads)."""
+    out: dict[str, str] = {}
+    for directive in block:
+        if directive.block is not None:
+            out.update(_defines(directive.block))
+        elif directive.key == "define" and directive.args:
+            out[directive.args[0].text] = directive.arg(1)
+    return out
+
+
 class _Builder:
-    def __init__(self) -> None:
+    def __init__(self, defines: dict[str, str]) -> None:
+        self.defines = defines
         self.contexts: list[CorsContext] = []
         self.problems: list[InputProblem] = []
         self.said: set[tuple[Location, str]] = set()
@@ -589,7 +602,20 @@ class _Builder:
     def _matchers(self, entry: _Entry, state: _State) -> list[OriginMatcher]:
         if entry.value is None:
             return []
-        value = header_value(entry.value)
+        written = entry.value
+        if "${" in written.text:  # ap_resolve_env: a `Define`, else the environment httpd starts with
+            text = _DEFINED.sub(lambda m: self.defines.get(m.group(1), m.group()), written.text)
+            unresolved = _DEFINED.search(text)
+            if unresolved is not None:
+                self._problem(
+                    written.location,
+                    f"`{unresolved.group()}` is not `Define`d in these files, so httpd takes it from the "
+                    "environment it starts with: the origins it carries were not analysed; check that "
+                    "value by hand, or `Define` it here",
+                )
+                return []
+            written = replace(written, text=text)
+        value = header_value(written)
         if value.error is not None:
             self._refused(entry.value.location, value.error)
             return []
