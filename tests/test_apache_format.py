@@ -429,3 +429,10 @@ def test_define_is_substituted_and_the_environment_is_unknown(project: Path) -> 
     assert found(project / "defined.conf") == [("OL004", 4, 51)]
     assert run_cli("match", "https://app.example.com", "defined.conf").exit_code == 0
     assert run_cli("match", "https://evil.example.net", "defined.conf").exit_code == 3
+
+
+def test_a_capitalised_first_directive_needs_a_known_one_after_it() -> None:
+    ssl = "SSLSessionCache shmcb:/run/ssl(512000)\nHeader always set X-Frame-Options DENY\n"
+    assert apache.detect("conf.d/ssl.conf", ssl) and not nginx_format.detect("conf.d/ssl.conf", ssl)
+    assert not apache.detect("conf.d/notes.conf", "Foo bar\nBaz qux\n")
+    assert not apache.detect("deploy/app.conf", "Listen 80;\n")

@@ -131,6 +131,7 @@ languagepriority indexoptions defaultlanguage
 """
 KNOWN: Final = frozenset(_KNOWN_WORDS.split())
 _SNIFF_LINES = 64
+_CAPITALISED = re.compile(r"[A-Z][A-Za-z0-9_]*[a-z][A-Za-z0-9_]*")  # `SSLSessionCache`, not `FOO` or `foo`
 
 
 def wants(path: str) -> bool:
@@ -152,9 +153,12 @@ def detect(path: str, text: str) -> bool:
 
 
 def looks_like_apache(text: str, empty: bool = False) -> bool:
-    """Whether the first statement is an Apache section (`<VirtualHost`) or a directive httpd knows,
-    not ended by nginx's `;` or `{`; the next statements must not be ended so either."""
+    """Whether the first statement is an Apache section (`<VirtualHost`) or a directive httpd knows
+    (or a capitalised word, httpd's style, when a known directive follows), and no statement of
+    the first ones is ended by nginx's `;` or `{`."""
     seen = 0
+    first_known = False
+    capitalised = False
     for _start, _end, line in logical_lines(text):
         if not line.text or line.text.startswith("#"):
             continue
@@ -163,14 +167,19 @@ def looks_like_apache(text: str, empty: bool = False) -> bool:
             break
         if line.text.endswith((";", "{")) and not line.text.startswith("<"):
             return False
+        word = line.text.split(None, 1)[0]
+        name = word.lower()
+        known = name in KNOWN or (
+            name.startswith("<") and name.lstrip("</").rstrip(">") in _SCOPES | _TRANSPARENT | _CONDITIONAL
+        )
         if seen == 1:
-            first = line.text.split(None, 1)[0].lower()
-            if first.startswith("<"):
-                if first.lstrip("</").rstrip(">") not in _SCOPES | _TRANSPARENT | _CONDITIONAL:
-                    return False
-            elif first not in KNOWN:
+            first_known = known
+            capitalised = _CAPITALISED.fullmatch(word) is not None
+            if not known and not capitalised:
                 return False
-    return seen > 0 or empty
+        elif known and not first_known:
+            first_known = True  # a capitalised first word, and a directive httpd knows after it
+    return first_known if seen else empty
 
 
 def parse(source: Source, options: FormatOptions) -> ParsedFile:
