@@ -5,7 +5,7 @@ How httpd decides what it sends (apache/httpd, commit 0cb680442ecaa6118cc610b5ec
 - ``lexer`` reads the syntax as server/util.c and server/config.c do (`#` starts a comment only
   at the start of a line, `\\` continues one, `ap_getword_conf` quoting); ``tree`` expands
   `Include`/`IncludeOptional` where httpd reads them; ``flow`` says what a header value and a
-  condition can hold.
+  condition can hold; ``entries`` turns the entries of one response into model data.
 - mod_headers (modules/metadata/mod_headers.c) keeps two tables per scope: `Header always ...`
   goes to `fixup_err`, applied to `r->err_headers_out`, which httpd sends on every response;
   `Header [onsuccess] ...` to `fixup_out`, applied to `r->headers_out`, which httpd drops from
@@ -37,11 +37,28 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import PurePath
 from typing import Final
 
 from origins_lint.formats.base import FormatOptions
+from origins_lint.formats.webservers.apache.entries import (
+    ALLOW_ORIGIN,
+    Entry,
+    Setter,
+    State,
+    conditional,
+    credentials_setting,
+    echoed_lists,
+    guarded_matcher,
+    header_line,
+    is_cors,
+    listed_setting,
+    literal_matchers,
+    max_age_setting,
+    private_network_setting,
+    vary_setting,
+)
 from origins_lint.formats.webservers.apache.flow import (
     APACHE_ECHO,
     APACHE_ECHO_ICASE,
@@ -66,14 +83,12 @@ from origins_lint.model import (
     CorsContext,
     Document,
     Engine,
-    HeaderLine,
     InputProblem,
     Location,
     MatcherKind,
     OriginMatcher,
     ParsedFile,
     ProblemKind,
-    Setting,
 )
 from origins_lint.source import Source
 
@@ -81,16 +96,6 @@ NAME = "apache"
 MAIN_FILES: Final = frozenset({"httpd.conf", "apache2.conf", ".htaccess"})
 FOLDERS: Final = frozenset({"conf.d"})
 FOLDER_PREFIXES: Final = ("sites-", "conf-")
-ALLOW_ORIGIN: Final = "access-control-allow-origin"
-VARY_FIX: Final = "add `Header always merge Vary Origin` next to it"
-NOT_ALWAYS: Final = (
-    "httpd keeps it in the `onsuccess` table, which it leaves off the error pages it writes itself "
-    "(a 401, 403, 404 or 500), so the browser reports a CORS failure and hides the real error from "
-    "the app; write `Header always {action}`"
-)
-_CORS_PREFIX = "access-control-"
-_REQUEST_PREFIX = "access-control-request-"
-_ITEMS = re.compile(r"[\s,]+")
 _SCOPES: Final = frozenset(
     {
         "virtualhost",
@@ -190,7 +195,7 @@ def parse(source: Source, options: FormatOptions) -> ParsedFile:
     if tree.failed:
         return result
     builder = _Builder(_defines(tree.directives))
-    builder.scope(tree.directives, _State(), top=True)
+    builder.scope(tree.directives, State(), top=True)
     refused = [p for p in builder.problems if p.kind is ProblemKind.SCHEMA]
     if refused:
         reason = f"httpd refuses this configuration and does not start: {refused[0].message}"
@@ -210,47 +215,6 @@ def parse(source: Source, options: FormatOptions) -> ParsedFile:
 
 
 # --- what a scope holds ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class _Entry:
-    """One `Header` directive, with the origin checks around it."""
-
-    directive: Directive
-    table: str  # "always" or "onsuccess"
-    action: str
-    name: str
-    value: Word | None
-    env: tuple[str, bool] | None  # `env=NAME` (True) or `env=!NAME` (False)
-    condition: Condition  # `expr=...`, and the enclosing `<If>`
-    reads_origin: bool  # an ap_expr around it reads the Origin (it adds `Vary: Origin`)
-
-    @property
-    def key(self) -> str:
-        return self.name.lower()
-
-
-@dataclass(frozen=True, slots=True)
-class _Setter:
-    """One way a variable gets its value: `SetEnvIf`, `SetEnv`, `RewriteRule [E=...]`."""
-
-    name: str  # lower case: the environment is an apr table
-    value: str | None  # None: unset
-    location: Location  # of the value
-    guard: Guard | None = None  # the origin check that sets it
-    capture: tuple[str, Engine, Location] | None = None  # the regex `$0`..`$9` come from, on the Origin
-    request: bool = False  # set from another request attribute (the sender chooses it)
-    unknown: str | None = None  # why what it holds is not known
-    origin: bool = False  # it holds the request's Origin itself (`[E=NAME:%{HTTP:Origin}]`)
-
-
-@dataclass(frozen=True, slots=True)
-class _State:
-    entries: tuple[_Entry, ...] = ()
-    setters: tuple[_Setter, ...] = ()
-    condition: Condition = field(default_factory=Condition)
-    rewrite: bool = False
-    paths: tuple[str, ...] = ()  # the `<Location>` prefix these responses answer (`verify` probes it)
 
 
 def _flatten(block: list[Directive]) -> Iterator[Directive]:
@@ -281,7 +245,7 @@ class _Builder:
         self.said: set[tuple[Location, str]] = set()
         self.paths: dict[str, None] = {}  # every `<Location>` prefix, in file order
 
-    def scope(self, block: list[Directive], parent: _State, top: bool = False) -> None:
+    def scope(self, block: list[Directive], parent: State, top: bool = False) -> None:
         own = list(_flatten(block))
         state, relevant = self._own(own, parent)
         if relevant or top:
@@ -330,7 +294,7 @@ class _Builder:
                 )
                 self.scope(directive.block, inner)
 
-    def _own(self, own: list[Directive], parent: _State) -> tuple[_State, bool]:
+    def _own(self, own: list[Directive], parent: State) -> tuple[State, bool]:
         entries = list(parent.entries)
         setters = list(parent.setters)
         rewrite = parent.rewrite or any(d.key == "rewriteengine" and d.arg(0).lower() == "on" for d in own)
@@ -363,7 +327,7 @@ class _Builder:
 
     # --- directives -----------------------------------------------------------------------------
 
-    def _entry(self, directive: Directive, around: Condition) -> _Entry | None:
+    def _entry(self, directive: Directive, around: Condition) -> Entry | None:
         args = list(directive.args)
         table = "onsuccess"
         if args and args[0].text.lower() in ("always", "onsuccess"):
@@ -409,15 +373,15 @@ class _Builder:
                 + (": a `#` inside a line is no comment in Apache" if "#" in rest[takes + 1].text else ""),
             )
             return None
-        if action not in ("unset", "echo", "note") and value is None and _is_cors(name.lower()):
+        if action not in ("unset", "echo", "note") and value is None and is_cors(name.lower()):
             self._refused(
                 directive.location,
                 f"`Header {action} {name}` has no value (httpd says `Header requires three arguments`)",
             )
             return None
-        return _Entry(directive, table, action, name, value, env, found, reads)
+        return Entry(directive, table, action, name, value, env, found, reads)
 
-    def _setenvif(self, directive: Directive, icase: bool) -> list[_Setter]:
+    def _setenvif(self, directive: Directive, icase: bool) -> list[Setter]:
         if len(directive.args) < 3:
             return []
         attribute, pattern = directive.args[0], directive.args[1]
@@ -445,13 +409,13 @@ class _Builder:
             )
         return out
 
-    def _setenvifexpr(self, directive: Directive) -> list[_Setter]:
+    def _setenvifexpr(self, directive: Directive) -> list[Setter]:
         if len(directive.args) < 2:
             return []
         found = condition(directive.args[0])
         if not found.analysed:
             return [
-                _Setter(
+                Setter(
                     f.text.split("=", 1)[0].lstrip("!").lower(),
                     "",
                     f.location,
@@ -467,16 +431,16 @@ class _Builder:
         )
         return [_feature(f, guard, capture, False) for f in directive.args[1:]]
 
-    def _setenv(self, directive: Directive) -> list[_Setter]:
+    def _setenv(self, directive: Directive) -> list[Setter]:
         if not directive.args:
             return []
         name = directive.args[0].text.lower()
         if directive.key == "unsetenv":
-            return [_Setter(a.text.lower(), None, a.location) for a in directive.args]
+            return [Setter(a.text.lower(), None, a.location) for a in directive.args]
         value = directive.args[1] if len(directive.args) > 1 else None
-        return [_Setter(name, value.text if value else "", value.location if value else directive.location)]
+        return [Setter(name, value.text if value else "", value.location if value else directive.location)]
 
-    def _rewrite(self, rule: Directive, conditions: list[Directive]) -> list[_Setter]:
+    def _rewrite(self, rule: Directive, conditions: list[Directive]) -> list[Setter]:
         flags = (
             rule.args[2].text
             if len(rule.args) > 2
@@ -522,18 +486,18 @@ class _Builder:
             name, _, value = body.partition(":")
             where = offset_location(rule.args[-1], rule.args[-1].text.find(body), len(body))
             if name.startswith("!"):
-                out.append(_Setter(name[1:].lower(), None, where))
+                out.append(Setter(name[1:].lower(), None, where))
                 continue
             if unknown is not None:
-                out.append(_Setter(name.lower(), value, where, unknown=unknown))
+                out.append(Setter(name.lower(), value, where, unknown=unknown))
                 continue
             if ORIGIN_READ.fullmatch(value.strip()):  # mod_rewrite expands `%{HTTP:Origin}` itself
-                out.append(_Setter(name.lower(), value, where, guard, origin=True))
+                out.append(Setter(name.lower(), value, where, guard, origin=True))
                 continue
             echoed = capture if _CAPTURE.match(value) and value.startswith("%") else None
             from_url = value.startswith("$") or ("$" in value)
             out.append(
-                _Setter(
+                Setter(
                     name.lower(), value, where, guard, echoed, request=from_url or (request and "%" in value)
                 )
             )
@@ -541,12 +505,12 @@ class _Builder:
 
     # --- responses ------------------------------------------------------------------------------
 
-    def _serve(self, state: _State) -> None:
-        lines: dict[str, list[_Entry]] = {"always": [], "onsuccess": []}
-        every: list[_Entry] = []  # what can be the value of a header, alternatives included
+    def _serve(self, state: State) -> None:
+        lines: dict[str, list[Entry]] = {"always": [], "onsuccess": []}
+        every: list[Entry] = []  # what can be the value of a header, alternatives included
         for entry in state.entries:
             table = lines[entry.table]
-            conditional = _conditional(entry)
+            gated = conditional(entry)
             if entry.action in ("set", "setifempty"):
                 if entry.action == "set":
                     table[:] = [e for e in table if e.key != entry.key]
@@ -555,7 +519,7 @@ class _Builder:
             elif entry.action in ("add", "append", "merge"):
                 table.append(entry)
                 every.append(entry)
-            elif entry.action == "unset" and not conditional:
+            elif entry.action == "unset" and not gated:
                 table[:] = [e for e in table if e.key != entry.key]
                 every = [e for e in every if e.key != entry.key or e.table != entry.table]
             elif entry.action in ("edit", "edit*") and entry.key == ALLOW_ORIGIN:
@@ -565,7 +529,7 @@ class _Builder:
                     "holds is not analysed: review it by hand",
                 )
         final = lines["always"] + lines["onsuccess"]
-        sent = [e for e in final if _is_cors(e.key)]
+        sent = [e for e in final if is_cors(e.key)]
         if not sent:
             return
         others = [e for e in sent if e.key != ALLOW_ORIGIN]
@@ -573,8 +537,8 @@ class _Builder:
         replaced = [e for e in every if e.key == ALLOW_ORIGIN and e not in origin]
         # allow-origin entries that run on every response of the scope go out together; each one
         # that runs only under a condition goes out with them when it holds, and not otherwise
-        always_sent = [e for e in origin if not _conditional(e)]
-        groups = [[*always_sent, e] for e in origin if _conditional(e)]
+        always_sent = [e for e in origin if not conditional(e)]
+        groups = [[*always_sent, e] for e in origin if conditional(e)]
         if always_sent or replaced or not groups:
             groups.append(always_sent)
         vary = [e for e in final if e.key == "vary"]
@@ -582,7 +546,7 @@ class _Builder:
             extra = replaced if group is groups[-1] else []
             self._context(state, others + group, group + extra, vary)
 
-    def _context(self, state: _State, sent: list[_Entry], values: list[_Entry], vary: list[_Entry]) -> None:
+    def _context(self, state: State, sent: list[Entry], values: list[Entry], vary: list[Entry]) -> None:
         """One response: the CORS headers ``sent`` together, and the matchers of ``values``."""
         if not sent and not values:
             return
@@ -595,20 +559,20 @@ class _Builder:
         context = CorsContext(
             matchers=list(matchers.values()),
             location=(sent or values)[0].directive.location,
-            credentials=_credentials(sent),
-            allow_methods=_listed(sent, "access-control-allow-methods"),
-            allow_headers=_listed(sent, "access-control-allow-headers"),
-            expose_headers=_listed(sent, "access-control-expose-headers"),
-            max_age=_max_age(sent),
-            vary_origin=_vary(vary, reads, origin_lines),
-            private_network=_private_network(sent),
-            headers=tuple(_line(e, state.setters) for e in sent),
-            echoed=_echoed(sent),
+            credentials=credentials_setting(sent),
+            allow_methods=listed_setting(sent, "access-control-allow-methods"),
+            allow_headers=listed_setting(sent, "access-control-allow-headers"),
+            expose_headers=listed_setting(sent, "access-control-expose-headers"),
+            max_age=max_age_setting(sent),
+            vary_origin=vary_setting(vary, reads, origin_lines),
+            private_network=private_network_setting(sent),
+            headers=tuple(header_line(e, state.setters) for e in sent),
+            echoed=echoed_lists(sent),
             paths=state.paths,
         )
         self.contexts.append(context)
 
-    def _matchers(self, entry: _Entry, state: _State) -> list[OriginMatcher]:
+    def _matchers(self, entry: Entry, state: State) -> list[OriginMatcher]:
         if entry.value is None:
             return []
         written = entry.value
@@ -635,7 +599,7 @@ class _Builder:
             if any(p.kind == "server" for p in pieces):
                 return []  # a time or a load figure: never an origin
             text = "".join(p.text for p in pieces)
-            return _literal(text, pieces[0].location, entry.value.location)
+            return literal_matchers(text, pieces[0].location, entry.value.location)
         if len(pieces) > 1:
             if any(p.kind in ("origin", "env", "unknown") for p in pieces):
                 self._problem(
@@ -656,7 +620,7 @@ class _Builder:
             return self._echo(entry, state, piece)
         return self._variable(entry, state, piece)
 
-    def _echo(self, entry: _Entry, state: _State, piece: Piece) -> list[OriginMatcher]:
+    def _echo(self, entry: Entry, state: State, piece: Piece) -> list[OriginMatcher]:
         """The request's Origin sent back: admitted as far as the checks around it let it through."""
         guards = list(entry.condition.guards)
         if not guards and entry.env is not None and entry.env[1]:
@@ -666,10 +630,10 @@ class _Builder:
         if not entry.condition.analysed:
             return []  # said where the condition is
         if guards:
-            return [_guarded(guard) for guard in guards]
+            return [guarded_matcher(guard) for guard in guards]
         return [OriginMatcher(MatcherKind.REFLECTED, piece.text, piece.location)]
 
-    def _variable(self, entry: _Entry, state: _State, piece: Piece) -> list[OriginMatcher]:
+    def _variable(self, entry: Entry, state: State, piece: Piece) -> list[OriginMatcher]:
         """`%{NAME}e`: what each setter of the variable puts in it."""
         name = piece.text.lower()
         setters = [s for s in state.setters if s.name == name and s.value is not None]
@@ -695,7 +659,7 @@ class _Builder:
                     setter.location, f"`{piece.text}` is set here, but {setter.unknown}: review it by hand"
                 )
             elif setter.origin:
-                guarded = [_guarded(setter.guard)] if setter.guard is not None else []
+                guarded = [guarded_matcher(setter.guard)] if setter.guard is not None else []
                 out.extend(guarded or [OriginMatcher(MatcherKind.REFLECTED, value, setter.location)])
             elif setter.capture is not None and _CAPTURE.match(value):
                 regex, engine, where = setter.capture
@@ -718,7 +682,7 @@ class _Builder:
                     "not analysed: send `$0` of an anchored regex, or review it by hand",
                 )
             else:
-                out.extend(_literal(value, setter.location, setter.location))
+                out.extend(literal_matchers(value, setter.location, setter.location))
         return out
 
     def _problem(self, location: Location, message: str) -> None:
@@ -730,11 +694,6 @@ class _Builder:
         if (location, message) not in self.said:
             self.said.add((location, message))
             self.problems.append(InputProblem(ProblemKind.SCHEMA, message, location))
-
-
-def _conditional(entry: _Entry) -> bool:
-    """Whether an entry runs only for some requests: `env=`, `expr=` or an `<If>` on the Origin."""
-    return entry.env is not None or bool(entry.condition.guards) or entry.condition.reads_origin
 
 
 def _unknown_clause(text: str) -> str:
@@ -751,164 +710,17 @@ def _unknown_clause(text: str) -> str:
 
 def _feature(
     word: Word, guard: Guard | None, capture: tuple[str, Engine, Location] | None, request: bool
-) -> _Setter:
+) -> Setter:
     text = word.text
     if text.startswith("!"):
-        return _Setter(text[1:].lower(), None, word.location)
+        return Setter(text[1:].lower(), None, word.location)
     name, equals, value = text.partition("=")
     where = offset_location(word, len(name) + 1, len(value)) if equals else word.location
-    return _Setter(name.lower(), value if equals else "1", where, guard, capture, request)
+    return Setter(name.lower(), value if equals else "1", where, guard, capture, request)
 
 
 def _echo(engine: Engine) -> Engine:
     return APACHE_ECHO_ICASE if not engine.case_sensitive else APACHE_ECHO
-
-
-def _guarded(guard: Guard) -> OriginMatcher:
-    if guard.kind == "regex":
-        return OriginMatcher(MatcherKind.REGEX, guard.operand, guard.location, guard.engine)
-    if guard.kind == "contains":
-        return OriginMatcher(MatcherKind.CONTAINS, guard.operand, guard.location, guard.engine)
-    folded = guard.operand if guard.engine.case_sensitive else guard.operand.lower()
-    kind = MatcherKind.NULL if folded == "null" else MatcherKind.EXACT
-    return OriginMatcher(kind, guard.operand, guard.location, guard.engine)
-
-
-def _literal(text: str, where: Location, header: Location) -> list[OriginMatcher]:
-    out = []
-    scope = f"header at {header.path}:{header.line}:{header.column}"
-    for item in _ITEMS.split(text.strip()):
-        if item:
-            kind = {"*": MatcherKind.ANY, "null": MatcherKind.NULL}.get(item, MatcherKind.EXACT)
-            out.append(OriginMatcher(kind, item, where, scope=scope))
-    return out
-
-
-def _is_cors(key: str) -> bool:
-    return key.startswith(_CORS_PREFIX) and not key.startswith(_REQUEST_PREFIX)
-
-
-def _text(entry: _Entry) -> str | None:
-    """The fixed text an entry sends, or None when it depends on the request."""
-    if entry.value is None:
-        return None
-    value = header_value(entry.value)
-    if value.error is not None or any(p.kind != "text" for p in value.pieces):
-        return None
-    return "".join(p.text for p in value.pieces)
-
-
-def _find(sent: list[_Entry], key: str) -> _Entry | None:
-    return next((e for e in reversed(sent) if e.key == key), None)
-
-
-def _credentials(sent: list[_Entry]) -> Setting[bool | None]:
-    entries = [e for e in sent if e.key == "access-control-allow-credentials"]
-    if not entries:
-        return Setting(False)
-    texts = [_text(e) for e in entries]
-    where = entries[-1].value.location if entries[-1].value else entries[-1].directive.location
-    if any(t is not None and t.strip().lower() == "true" for t in texts):
-        return Setting(True, where)
-    if any(t is None for t in texts):
-        return Setting(None, where)
-    return Setting(False, where)
-
-
-def _listed(sent: list[_Entry], key: str) -> Setting[tuple[str, ...]] | None:
-    entry = _find(sent, key)
-    text = _text(entry) if entry is not None else None
-    if entry is None or text is None or entry.value is None:
-        return None
-    return Setting(tuple(i.strip() for i in text.split(",") if i.strip()), entry.value.location)
-
-
-def _max_age(sent: list[_Entry]) -> Setting[int] | None:
-    entry = _find(sent, "access-control-max-age")
-    text = _text(entry) if entry is not None else None
-    digits = text.strip() if text is not None else ""
-    if (
-        entry is None
-        or entry.value is None
-        or not (digits.isascii() and digits.isdigit())
-        or len(digits) > 18
-    ):
-        return None
-    return Setting(int(digits), entry.value.location)
-
-
-def _vary(vary: list[_Entry], reads: bool, origin_lines: list[_Entry]) -> Setting[bool] | None:
-    """`Vary: Origin` from a `Header ... Vary` entry, or added by ap_expr itself when an `<If>` or
-    `expr=` around the allow-origin header reads the Origin (util_expr_eval.c `req_table_func`)."""
-    for entry in vary:
-        text = _text(entry)
-        if text is None or "origin" in (i.lower() for i in _ITEMS.split(text)) or text.strip() == "*":
-            where = entry.value.location if entry.value else entry.directive.location
-            return Setting(True, where)
-    if reads and origin_lines:
-        return Setting(True, origin_lines[0].directive.location)
-    if vary:
-        last = vary[-1]
-        return Setting(False, last.value.location if last.value else last.directive.location)
-    return None
-
-
-def _echoed(sent: list[_Entry]) -> tuple[tuple[str, Location], ...]:
-    out = []
-    for name in ("headers", "methods"):
-        entry = _find(sent, f"access-control-allow-{name}")
-        if entry is not None and entry.value is not None:
-            value = header_value(entry.value)
-            if any(p.kind in ("origin", "unknown") for p in value.pieces) or (
-                entry.value.text.startswith("expr=") and "%{" in entry.value.text
-            ):
-                out.append((name, entry.value.location))
-    return tuple(out)
-
-
-def _private_network(sent: list[_Entry]) -> Setting[bool] | None:
-    entry = _find(sent, "access-control-allow-private-network")
-    if entry is None or entry.value is None:
-        return None
-    text = _text(entry)
-    return Setting(text is None or text.strip().lower() == "true", entry.value.location)
-
-
-def _dynamic(entry: _Entry, setters: tuple[_Setter, ...]) -> bool:
-    """Whether the value changes from request to request (a `SetEnv` constant does not)."""
-    if entry.value is None:
-        return False
-    for piece in header_value(entry.value).pieces:
-        if piece.kind in ("origin", "unknown"):
-            return True
-        if piece.kind == "env":
-            found = [s for s in setters if s.name == piece.text.lower() and s.value is not None]
-            constant = all(
-                s.capture is None and not s.request and s.unknown is None and not s.origin for s in found
-            )
-            if not found or not constant or len({s.value for s in found}) > 1 or entry.env is None:
-                return True
-    return False
-
-
-def _line(entry: _Entry, setters: tuple[_Setter, ...]) -> HeaderLine:
-    value = entry.value
-    text = _text(entry)
-    dynamic = _dynamic(entry, setters)
-    items = tuple(i for i in _ITEMS.split(text.strip()) if i) if text is not None else ()
-    written = "Header" + (" always" if entry.table == "always" else "") + f" {entry.action}"
-    return HeaderLine(
-        entry.name,
-        value.text if value is not None else "",
-        entry.directive.location,
-        value.location if value is not None else entry.directive.location,
-        always=entry.table == "always",
-        dynamic=dynamic,
-        items=items,
-        vary_fix=VARY_FIX,
-        directive=written,
-        not_always=NOT_ALWAYS.format(action=entry.action),
-    )
 
 
 __all__ = ["NAME", "detect", "parse", "wants"]
