@@ -57,6 +57,7 @@ FORMAT_FILES: Final = {
     "envoy": "envoy.yaml",
     "traefik": "traefik.yaml",
     "spring": "application.yaml",
+    "apache": "httpd.conf",
 }
 
 
@@ -253,6 +254,7 @@ SEED_GLOBS: Final = {
     "envoy": ["tests/fixtures/envoy/**/*", "examples/gateways/envoy.yaml"],
     "traefik": ["tests/fixtures/traefik/**/*", "examples/gateways/traefik.yml"],
     "spring": ["tests/fixtures/spring/**/*", "examples/spring/*"],
+    "apache": ["tests/fixtures/apache/**/*", "examples/webservers/apache-*"],
 }
 
 

@@ -225,6 +225,12 @@ class HeaderLine:
     dynamic: bool = False  # the value is computed per request
     items: tuple[str, ...] = ()  # a literal value split on commas and spaces
     vary_fix: str = "add `add_header Vary Origin always;` next to it"  # how this system sends `Vary`
+    directive: str = "add_header"  # how messages name the directive that sends it
+    # why a header without `always` is missing from error responses, and the fix (OL603)
+    not_always: str = (
+        "nginx leaves it off 4xx and 5xx responses, so the browser reports a CORS failure and hides "
+        "the real error from the app; add `always`"
+    )
 
     @property
     def key(self) -> str:

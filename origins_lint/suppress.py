@@ -1,7 +1,9 @@
 """Inline suppressions: `# origins-lint: ignore[OL201,insecure-origin] reason`.
 
 A directive counts only inside a real comment of the file's own syntax (`comment_spans`):
-`#` in nginx, YAML, TOML and properties files (`!` too in properties), `#` and `//` in HCL.
+`#` in nginx, YAML, TOML and properties files (`!` too in properties), `#` and `//` in HCL, `#` outside
+quotes in HAProxy, `#` at
+the start of a line in Apache.
 Text in a string is never a directive, whatever it looks like, and JSON has no comments at all:
 suppress findings in an Okta export from the config. (Before issue 19 any `#` or `//` on a line
 counted, so `"name": "x // origins-lint: ignore[ALL]"` silenced a whole one-line export.)
@@ -120,6 +122,14 @@ def _properties_comments(text: str) -> Iterator[Span]:
         offset += len(line) + 1
 
 
+def _apache_comments(text: str) -> Iterator[Span]:
+    """Apache: a logical line whose first non-blank character is `#` (a `#` later in a line is part
+    of an argument, and a comment ending in `\\` runs on), as httpd's ap_build_config_sub reads it."""
+    from origins_lint.formats.webservers.apache.lexer import comment_spans as apache_spans
+
+    return apache_spans(text)
+
+
 def _yaml_comments(text: str) -> Iterator[Span]:
     """libYAML's tokens cover every scalar, quoted or block; a `#` between tokens starts a comment.
 
@@ -167,9 +177,17 @@ _SCANNERS = {
     "hcl": _hcl_comments,
     "properties": _properties_comments,
     "yaml": _yaml_comments,
+    "apache": _apache_comments,
 }
 _BY_SUFFIX = {".json": "json", ".toml": "toml", ".properties": "properties", ".tf": "hcl"}
-_BY_FORMAT = {"nginx": "nginx", "haproxy": "haproxy", "okta": "json", "terraform": "hcl", "unknown": "json"}
+_BY_FORMAT = {
+    "nginx": "nginx",
+    "haproxy": "haproxy",
+    "apache": "apache",
+    "okta": "json",
+    "terraform": "hcl",
+    "unknown": "json",
+}
 
 
 def syntax_of(path: str, format_name: str) -> str:

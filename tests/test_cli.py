@@ -194,6 +194,10 @@ def test_examples_folder_findings_a_reviewer_agrees_with() -> None:
     azure = ["OL002", "OL401", "OL303", "OL501", "OL305"]
     assert sorted(by_file["terraform-azure-risky.tf"]) == sorted(azure)
     assert ("terraform-azure-risky.tf", "OL002", 11, 30) in located  # App Service refuses `*` + credentials
+    assert "apache-clean.conf" not in by_file
+    assert sorted(by_file["apache-risky.conf"]) == sorted(
+        ["OL302", "OL601", "OL602", "OL603", "OL603", "OL202", "OL306", "OL602", "OL402", "OL605"]
+    )
 
 
 def test_text_output_escapes_control_sequences_from_files(project: Path) -> None:
@@ -212,4 +216,5 @@ def test_readme_quotes_the_examples_summary() -> None:
     assert summary.startswith("Found 51 findings")
     assert summary.startswith("Found 56 findings")
     assert summary.startswith("Found 52 findings")
+    assert summary.startswith("Found 56 findings")  # 46, and 10 in examples/webservers/apache-risky.conf
     assert f"\n{summary}\n" in (ROOT / "README.md").read_text(encoding="utf-8")

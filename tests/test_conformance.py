@@ -189,6 +189,7 @@ def test_readme_states_each_engine() -> None:
         "gcs": "Cloud Storage",
         "kong": "Kong",
         "apisix": "APISIX",
+        "apache": "Apache httpd",
     }
     for engine in ENGINES:
         assert f"\n| {names[engine]} |" in table, engine

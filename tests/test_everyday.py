@@ -346,6 +346,7 @@ def test_gitlab_severities_cover_every_level() -> None:
     # the examples: OL405 no longer beside a breadth finding (issue 18 item 8); examples/cloud (issue 23)
     assert len(issues) == 56
     assert len(issues) == 52  # the examples: OL405 no longer beside a breadth finding (issue 18 item 8)
+    assert len(issues) == 56  # the examples (OL405 no longer beside a breadth finding; Apache, issue 22)
 
 
 def _apply(text: str, replacements: list[dict[str, Any]]) -> str:
@@ -406,6 +407,7 @@ def test_statistics_per_rule_and_severity() -> None:
     assert sum(r["count"] for r in data) == 56
     assert [(r["severity"], r["count"]) for r in data if r["code"] == "OL201"] == [("high", 4), ("medium", 1)]
     assert sum(r["count"] for r in data) == 52
+    assert sum(r["count"] for r in data) == 56
 
 
 # --- 8. shell completion ---------------------------------------------------------------------------

@@ -562,6 +562,7 @@ def test_inventory_of_examples_lists_every_parsed_entry() -> None:
         "haproxy",
         "gateway-api", "envoy-gateway", "contour",
         "kong", "apisix",
+        "apache",
     }  # fmt: skip
     assert all(r["path"] and r["line"] >= 1 and r["column"] >= 1 for r in rows)
 

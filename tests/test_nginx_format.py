@@ -251,7 +251,9 @@ def test_other_conf_files_are_not_taken_for_nginx(project: Path) -> None:
     )
     write(project, "README.md", "```nginx\nserver { add_header X y; }\n```\n")
     result = check_json(".")
-    assert result.exit_code == 0 and result.report["files_checked"] == 0
+    # issue 22: the Apache file is read as Apache (its own findings), never as nginx
+    assert result.report["files_checked"] == 1
+    assert {(f["path"], f["format"]) for f in result.findings} == {("apache.conf", "apache")}
 
 
 def test_sites_enabled_files_without_extension_are_read(project: Path) -> None:

@@ -31,7 +31,7 @@ from origins_lint.formats.kubernetes import (
 )
 from origins_lint.formats.nginx import files as nginx_files
 from origins_lint.formats.nginx import include as nginx_include
-from origins_lint.formats.webservers import haproxy
+from origins_lint.formats.webservers import apache, haproxy
 from origins_lint.model import ParsedFile
 
 FORMATS: tuple[Format, ...] = (
@@ -53,6 +53,7 @@ FORMATS: tuple[Format, ...] = (
     register(contour, "Contour `HTTPProxy` `spec.virtualhost.corsPolicy` (`projectcontour.io`)"),
     register(kong, "Kong `cors` plugin (`KongPlugin`/`KongClusterPlugin`, declarative `kong.yml`, decK)"),
     register(apisix, "APISIX `cors` plugin (`apisix.yaml`, Admin API JSON, CRDs, Ingress annotations)"),
+    register(apache, "Apache httpd configs and `.htaccess` (`Header`, `SetEnvIf`, `<If>`, `RewriteRule`)"),
 )
 
 BY_NAME = {fmt.name: fmt for fmt in FORMATS}

@@ -59,9 +59,7 @@ def _not_always(document: Document, _settings: RuleSettings) -> Iterator[Hit]:
             if not header.always:
                 yield Hit(
                     header.location,
-                    f"`add_header {header.name}` has no `always`: nginx leaves it off 4xx and 5xx "
-                    "responses, so the browser reports a CORS failure and hides the real error from "
-                    "the app; add `always`",
+                    f"`{header.directive} {header.name}` has no `always`: {header.not_always}",
                 )
 
 
@@ -122,7 +120,7 @@ rule("OL601", "multiple-allow-origin-values", Severity.HIGH, "Several origins in
 rule("OL602", "missing-vary-origin", Severity.MEDIUM, "Per-request allow-origin without `Vary: Origin`")(
     _missing_vary
 )
-rule("OL603", "header-not-always", Severity.LOW, "nginx CORS header without `always`")(_not_always)
+rule("OL603", "header-not-always", Severity.LOW, "nginx or Apache CORS header without `always`")(_not_always)
 rule("OL604", "add-header-dropped", Severity.MEDIUM, "Nested `add_header` drops inherited CORS headers")(
     _dropped
 )

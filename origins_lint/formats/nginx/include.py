@@ -22,6 +22,7 @@ from __future__ import annotations
 import fnmatch
 import glob
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
 
@@ -46,6 +47,7 @@ class Resolved:
 
     files: tuple[str, ...]
     not_followed: str | None = None
+    absent: bool = False  # a name (no glob) that is not in the checked tree, though its folder is
 
 
 def conf_prefix(path: str) -> str | None:
@@ -89,12 +91,27 @@ def stand_in(path: str) -> str | None:
     return None
 
 
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """What include resolution knows of one server: its name and main file (for messages), where
+    its packages install it, and the folder its relative includes start from (None: not shown)."""
+
+    server: str
+    main: str
+    prefixes: tuple[str, ...]
+    prefix: Callable[[str], str | None]
+
+
+NGINX: Final = Layout("nginx", "`nginx.conf`", INSTALL_PREFIXES, conf_prefix)
+
+
 class Resolver:
     """Resolves the includes of one checked file (and of the files it includes)."""
 
-    def __init__(self, top: str, roots: tuple[str, ...]) -> None:
+    def __init__(self, top: str, roots: tuple[str, ...], layout: Layout = NGINX) -> None:
         self.top_dir = os.path.dirname(os.path.abspath(top))
-        self.prefix = conf_prefix(top)
+        self.layout = layout
+        self.prefix = layout.prefix(top)
         self.roots = roots  # real paths
 
     def resolve(self, pattern: str, including: str) -> Resolved:
@@ -118,14 +135,15 @@ class Resolver:
                 f"`{pattern}` names files that are symlinks out of the folders being checked: not "
                 "followed, so what they add is not checked",
             )
-        return Resolved((), self._why_nothing(pattern, targets, magic))
+        absent = not magic and any(self.inside(t) for t in targets)
+        return Resolved((), self._why_nothing(pattern, targets, magic), absent)
 
     def _targets(self, pattern: str, including: str) -> list[str]:
         """Absolute names (or patterns) the include may stand for here, most faithful first."""
         if os.path.isabs(pattern):
             out = [pattern]
             bases = [self.prefix] if self.prefix else list(self.roots)
-            for known in INSTALL_PREFIXES:
+            for known in self.layout.prefixes:
                 if pattern.startswith(known):
                     out.extend(os.path.join(base, pattern[len(known) :]) for base in bases)
             if self.prefix:  # a repository's `deploy/nginx/` for `/srv/app/nginx/...`
@@ -174,23 +192,25 @@ class Resolver:
             where = "" if shown == pattern else f" (here `{shown}`)"
             if os.path.isabs(pattern) and not self.prefix and len(targets) == 1:
                 return (
-                    f"`{pattern}` is outside the folders being checked, and no `nginx.conf` here "
-                    "says where nginx's folder is: not followed, so what it adds is not checked"
+                    f"`{pattern}` is outside the folders being checked, and no {self.layout.main} here "
+                    f"says where {self.layout.server}'s folder is: not followed, so what it adds is not "
+                    "checked"
                 )
             return (
                 f"`{pattern}`{where} is outside the folders being checked: not followed, so what "
-                "it adds is not checked; check the folder that holds `nginx.conf` to follow it"
+                f"it adds is not checked; check the folder that holds {self.layout.main} to follow it"
             )
         if magic:
             if any(os.path.isdir(_literal_dir(t)) for t in inside):
-                return None  # nginx includes nothing, and says nothing
+                return None  # nginx (and `IncludeOptional`) includes nothing, and says nothing
             return (
                 f"`{pattern}` matches nothing: its folder is not in the checked tree "
-                f"(`{self.shown(_literal_dir(inside[0]))}`), so what nginx would include there is not checked"
+                f"(`{self.shown(_literal_dir(inside[0]))}`), so what {self.layout.server} would include "
+                "there is not checked"
             )
         return (
             f"`{pattern}` is not in the checked tree (`{self.shown(inside[0])}` does not exist): "
-            "nginx refuses to start without it, and what it adds is not checked"
+            f"{self.layout.server} refuses to start without it, and what it adds is not checked"
         )
 
     def shown(self, path: str) -> str:
