@@ -1,9 +1,8 @@
 """Inline suppressions: `# origins-lint: ignore[OL201,insecure-origin] reason`.
 
 A directive counts only inside a real comment of the file's own syntax (`comment_spans`):
-`#` in nginx, YAML, TOML and properties files (`!` too in properties), `#` and `//` in HCL, `#` outside
-quotes in HAProxy, `#` at
-the start of a line in Apache.
+`#` in nginx, YAML, TOML and properties files (`!` too in properties), `#` and `//` in HCL, `#`
+outside quotes in HAProxy, `#` at the start of a line in Apache.
 Text in a string is never a directive, whatever it looks like, and JSON has no comments at all:
 suppress findings in an Okta export from the config. (Before issue 19 any `#` or `//` on a line
 counted, so `"name": "x // origins-lint: ignore[ALL]"` silenced a whole one-line export.)
