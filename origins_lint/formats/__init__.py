@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from origins_lint.formats import nginx, okta, policy, spring
 from origins_lint.formats.base import FixOutcome, Format, FormatOptions, register
+from origins_lint.formats.cloud import cloudformation, openapi, serverless
 from origins_lint.formats.kubernetes import envoy, ingress, istio, traefik
 from origins_lint.formats.nginx import files as nginx_files
 from origins_lint.formats.nginx import include as nginx_include
@@ -27,6 +28,11 @@ FORMATS: tuple[Format, ...] = (
     register(envoy, "Envoy CORS policies (`allow_origin_string_match`, YAML or JSON)"),
     register(traefik, "Traefik `headers` middlewares (file provider, `Middleware` CRD, Docker labels)"),
     register(spring, "Spring CORS properties (`application*.yml`, `application*.properties`)"),
+    register(
+        cloudformation, "CloudFormation and SAM templates, CORS settings (YAML, JSON, CDK `*.template.json`)"
+    ),
+    register(serverless, "Serverless Framework `serverless.yml`/`.json`: http and httpApi CORS, `resources`"),
+    register(openapi, "OpenAPI documents with `x-amazon-apigateway-cors` (API Gateway HTTP API import)"),
 )
 
 BY_NAME = {fmt.name: fmt for fmt in FORMATS}

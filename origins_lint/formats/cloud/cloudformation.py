@@ -1,0 +1,307 @@
+"""CloudFormation and SAM templates (YAML or JSON, CDK's `cdk.out/*.template.json` too): the CORS
+settings of the resources that have one.
+
+- `AWS::Serverless::Api` `Cors` (and `Globals.Api.Cors`): a REST API; SAM writes `AllowOrigin`
+  verbatim as the static header of a generated `OPTIONS` mock (see `rest_api`), so it must be
+  quoted the SAM way (`"'https://x.com'"`). A string `Cors` is its `AllowOrigin`; an object's
+  `AllowOrigin` defaults to `'*'`. SAM refuses, at transform (deploy) time: `AllowCredentials:
+  true` with `AllowOrigin` `'*'` or unset, a key it does not know, and `Cors` without an inline
+  `DefinitionBody` (samtranslator/model/api/api_generator.py `ApiGenerator._add_cors`).
+- `AWS::Serverless::HttpApi` `CorsConfiguration` (and `Globals.HttpApi`): `true` means origin
+  `*`; an object's `AllowOrigins` has no default; SAM writes it as `x-amazon-apigateway-cors` and
+  refuses `AllowCredentials: true` with `AllowOrigins: ["*"]` (samtranslator/model/api/
+  http_api_generator.py `HttpApiGenerator._add_cors`). It is then an HTTP API's CORS.
+- `AWS::ApiGatewayV2::Api` `CorsConfiguration`, `AWS::S3::Bucket` `CorsConfiguration.CorsRules`,
+  `AWS::Lambda::Url` `Cors` (and SAM's `FunctionUrlConfig.Cors`), `AWS::CloudFront::
+  ResponseHeadersPolicy` `ResponseHeadersPolicyConfig.CorsConfig`: each service's semantics are
+  shared with the Terraform format (`aws`).
+- An inline OpenAPI body (`DefinitionBody`, `Body`) with `x-amazon-apigateway-cors` is read as
+  the OpenAPI format reads it.
+
+Intrinsic functions (`!Ref`, `!Sub`, `!If`...) are read, never run (`intrinsics`): what depends
+on a value known only at deploy time is OL004. A template without any of these settings is not
+counted as checked.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import Final
+
+from origins_lint.formats.base import UNCLAIMED, FormatOptions
+from origins_lint.formats.cloud import aws_standin, openapi, rest_api
+from origins_lint.formats.cloud.intrinsics import TAGS, TYPED, Reader, Text, function
+from origins_lint.formats.readers.json_tree import load_json
+from origins_lint.formats.readers.tree import Node
+from origins_lint.formats.readers.yaml_tree import load_documents
+from origins_lint.model import (
+    CorsContext,
+    Document,
+    InputProblem,
+    Location,
+    MatcherKind,
+    ParsedFile,
+    ProblemKind,
+    Setting,
+)
+from origins_lint.source import Source
+
+NAME = "cloudformation"
+_EXTENSIONS: Final = (".yaml", ".yml", ".json", ".template")
+_SAM_CORS_KEYS: Final = ("AllowMethods", "AllowHeaders", "AllowOrigin", "MaxAge", "AllowCredentials")
+_HTTP_CORS_KEYS: Final = (
+    "AllowMethods",
+    "AllowHeaders",
+    "AllowOrigins",
+    "MaxAge",
+    "ExposeHeaders",
+    "AllowCredentials",
+)
+SAM_DEFAULT_ORIGIN: Final = "'*'"
+
+
+def wants(path: str) -> bool:
+    name = os.path.basename(path).lower()
+    return name.endswith(_EXTENSIONS) and not is_serverless(name)
+
+
+def is_serverless(name: str) -> bool:
+    """The Serverless Framework's file, read by its own format (its `resources` with this module)."""
+    return name.startswith("serverless.") and name.count(".") == 1
+
+
+def sniff(text: str) -> bool:
+    """A template that may hold CORS: a resource typed `AWS::...` and the word `Cors` somewhere."""
+    return ("Cors" in text or openapi.EXTENSION in text) and TYPED.search(text) is not None
+
+
+def detect(path: str, text: str) -> bool:
+    return wants(path) and sniff(text)
+
+
+def load(path: str, text: str) -> tuple[list[Node], list[InputProblem]]:
+    """The template's documents: JSON, or YAML with CloudFormation's short tags read as functions."""
+    if path.endswith(".json") or (path.endswith(".template") and text.lstrip().startswith("{")):
+        node, problems = load_json(path, text)
+        return ([node] if node is not None else []), problems
+    loaded = load_documents(path, text, TAGS)
+    return loaded.documents, loaded.problems
+
+
+def parse(source: Source, options: FormatOptions) -> ParsedFile:
+    documents, problems = load(source.path, source.text)
+    result = ParsedFile(source.path, NAME, problems=list(problems))
+    for root in documents:
+        if not isinstance(root.value, dict):
+            continue
+        document = Document(source.path, NAME, root.location)
+        template = Template(root, result.problems)
+        document.contexts.extend(template.contexts())
+        if document.contexts:
+            result.documents.append(document)
+    if not result.documents and not result.problems:
+        return ParsedFile(source.path, UNCLAIMED)  # a template with no CORS: not counted as checked
+    return result
+
+
+def mapping(node: Node | None) -> dict[str, Node]:
+    return node.value if node is not None and isinstance(node.value, dict) else {}
+
+
+class Template:
+    """One template's resources, read for CORS."""
+
+    def __init__(self, root: Node, problems: list[InputProblem], system: str = "CloudFormation") -> None:
+        self.root = root
+        self.problems = problems
+        self.read = Reader(problems, system)
+        globals_ = mapping(mapping(root).get("Globals"))
+        self.globals_api = mapping(globals_.get("Api")).get("Cors")
+        self.globals_http = mapping(globals_.get("HttpApi")).get("CorsConfiguration")
+
+    def contexts(self, resources: Node | None = None) -> list[CorsContext]:
+        out: list[CorsContext] = []
+        if self.globals_api is not None:
+            out.extend(self.sam_rest(self.globals_api, None, "Globals.Api"))
+        if self.globals_http is not None:
+            out.extend(self.sam_http(self.globals_http, "Globals.HttpApi"))
+        found = resources if resources is not None else mapping(self.root).get("Resources")
+        for logical_id, resource in mapping(found).items():
+            kind = mapping(resource).get("Type")
+            reader = _READERS.get(str(kind.value)) if kind is not None else None
+            properties = mapping(resource).get("Properties")
+            if reader is not None and properties is not None and isinstance(properties.value, dict):
+                out.extend(reader(self, properties, f"{kind.value if kind else ''} {logical_id}"))
+        return out
+
+    def problem(self, kind: ProblemKind, message: str, location: Location) -> None:
+        self.problems.append(InputProblem(kind, message, location))
+
+    # --- SAM -------------------------------------------------------------------------------------
+    def serverless_api(self, properties: Node, name: str) -> list[CorsContext]:
+        values = mapping(properties)
+        out = list(self.body(values.get("DefinitionBody"), name))
+        cors = values.get("Cors")
+        if cors is None:
+            return out
+        if values.get("DefinitionBody") is None and values.get("DefinitionUri") is not None:
+            message = (
+                f"{rest_api.DEPLOY_REFUSED}: SAM adds `Cors` only to an inline `DefinitionBody` "
+                "(\"Cors works only with inline Swagger specified in 'DefinitionBody' property\"); "
+                "inline the definition, or write the `OPTIONS` method in it yourself"
+            )
+            self.problem(ProblemKind.SCHEMA, message, cors.location)
+        out.extend(self.sam_rest(cors, self.globals_api, name))
+        return out
+
+    def sam_rest(self, cors: Node, globals_cors: Node | None, name: str) -> list[CorsContext]:
+        """`Cors` of a SAM REST API: a string (its `AllowOrigin`) or an object, over `Globals`."""
+        if isinstance(cors.value, str) or function(cors) is not None:
+            values: dict[str, Node] = {"AllowOrigin": cors}
+            key_at = {"AllowOrigin": cors.location}
+        elif isinstance(cors.value, dict):
+            values = dict(mapping(globals_cors))  # SAM merges a `Globals` mapping under the resource's
+            key_at = dict(globals_cors.key_locations if globals_cors is not None else {})
+            values.update(cors.value)
+            key_at.update(cors.key_locations)
+            for key in cors.value:
+                if key not in _SAM_CORS_KEYS:
+                    message = (
+                        f'{rest_api.DEPLOY_REFUSED}: SAM knows no `{key}` in `Cors` ("Invalid key '
+                        f"'{key}' for 'Cors' property\"); use {', '.join(f'`{k}`' for k in _SAM_CORS_KEYS)}"
+                    )
+                    self.problem(ProblemKind.SCHEMA, message, cors.key_locations[key])
+        else:
+            message = "`Cors` must be a string (the allowed origin, `\"'https://x.com'\"`) or a mapping"
+            self.problem(ProblemKind.SCHEMA, message, cors.location)
+            return []
+        credentials = self._credentials(values.get("AllowCredentials"))
+        origin = values.get("AllowOrigin")
+        statics: list[rest_api.Static] = []
+        if origin is None:
+            at = cors.location
+            static = rest_api.static_header("*", at, at, f"rest-api@{at.line}")
+            for matcher in static.matchers:
+                matcher.from_default = True
+            statics.append(static)
+        else:
+            for text in self.read.texts("AllowOrigin", origin):
+                where = key_at.get("AllowOrigin", text.location)
+                static = rest_api.mapping_value(
+                    "AllowOrigin", text.value, text.location, where, self.read.problems
+                )
+                statics.append(static)
+        rejected = next((s.refused for s in statics if s.refused), None)
+        # SAM compares the value with `'*'` as written (`properties.AllowOrigin == _CORS_WILDCARD`)
+        wildcard = origin is None or origin.value == SAM_DEFAULT_ORIGIN
+        if credentials.value is True and wildcard:
+            rejected = (
+                f"{rest_api.DEPLOY_REFUSED}: SAM refuses `AllowCredentials: true` with `AllowOrigin` "
+                "`'*'` or unset (\"'AllowCredentials' can not be true when 'AllowOrigin' is \\\"'*'\\\" "
+                'or not set"); list the one origin that needs credentials'
+            )
+            at = origin.location if origin is not None else cors.location
+            self.problem(ProblemKind.SCHEMA, rejected, at)
+        matchers = [m for s in statics for m in s.matchers]
+        if rejected is not None:
+            matchers = [m for m in matchers if m.kind is not MatcherKind.ANY]
+        return [
+            CorsContext(
+                matchers,
+                cors.location,
+                credentials=credentials,
+                allow_methods=self._quoted_list(values.get("AllowMethods")),
+                allow_headers=self._quoted_list(values.get("AllowHeaders")),
+                max_age=self._max_age(values.get("MaxAge")),
+                headers=tuple(h for s in statics for h in s.headers),
+                name=name,
+                rejected=rejected,
+            )
+        ]
+
+    def serverless_http_api(self, properties: Node, name: str) -> list[CorsContext]:
+        values = mapping(properties)
+        out = list(self.body(values.get("DefinitionBody"), name))
+        cors = values.get("CorsConfiguration")
+        if cors is not None:
+            out.extend(self.sam_http(cors, name))
+        return out
+
+    def sam_http(self, cors: Node, name: str) -> list[CorsContext]:
+        """SAM `CorsConfiguration`: `true` is origin `*`; an object is an HTTP API's CORS."""
+        if cors.value is True:
+            origins = [Text("*", cors.location)]
+            context = aws_standin.http_api(origins, Setting(False), cors.location, self.problems, name)
+            for matcher in context.matchers:
+                matcher.from_default = True
+            return [context]
+        if cors.value is False:
+            return []
+        if not isinstance(cors.value, dict):
+            if function(cors) is not None:
+                self.read.unknown("CorsConfiguration", cors)
+                return []
+            self.problem(ProblemKind.SCHEMA, "`CorsConfiguration` must be true or a mapping", cors.location)
+            return []
+        return [self.http_api(cors, name, "SAM")]
+
+    # --- resources shared with Terraform (aws) ---------------------------------------------------
+    def apigatewayv2_api(self, properties: Node, name: str) -> list[CorsContext]:
+        values = mapping(properties)
+        out = list(self.body(values.get("Body"), name))
+        cors = values.get("CorsConfiguration")
+        if cors is not None:
+            if isinstance(cors.value, dict):
+                out.append(self.http_api(cors, name, None))
+            elif function(cors) is not None:
+                self.read.unknown("CorsConfiguration", cors)
+        return out
+
+    def http_api(self, cors: Node, name: str, refuser: str | None) -> CorsContext:
+        values = cors.value
+        origins = values.get("AllowOrigins")
+        texts = self.read.items("AllowOrigins", origins) if origins is not None else []
+        if texts is None and origins is not None:
+            self.problem(ProblemKind.SCHEMA, "`AllowOrigins` must be a list of origins", origins.location)
+        credentials = self._credentials(values.get("AllowCredentials"))
+        return aws_standin.http_api(texts or [], credentials, cors.location, self.problems, name)
+
+    def body(self, body: Node | None, name: str) -> list[CorsContext]:
+        """An inline OpenAPI definition's `x-amazon-apigateway-cors`."""
+        if body is None or not isinstance(body.value, dict):
+            return []
+        return openapi.contexts(body, self.read, name)
+
+    # --- values ----------------------------------------------------------------------------------
+    def _credentials(self, node: Node | None) -> Setting[bool | None]:
+        if node is None:
+            return Setting(False)
+        flag = self.read.flag("AllowCredentials", node)
+        if flag is None:
+            message = f"`AllowCredentials` must be true or false, not {node.plain()!r}"
+            self.problem(ProblemKind.SCHEMA, message, node.location)
+            return Setting(None, node.location)
+        return flag
+
+    def _quoted_list(self, node: Node | None) -> Setting[tuple[str, ...]] | None:
+        texts = self.read.texts("Cors", node) if node is not None else []
+        if node is None or len(texts) != 1:
+            return None
+        items = texts[0].value.strip().strip("'")
+        return Setting(tuple(item.strip() for item in items.split(",") if item.strip()), node.location)
+
+    def _max_age(self, node: Node | None) -> Setting[int] | None:
+        if node is None:
+            return None
+        if isinstance(node.value, str):  # SAM passes it through: `"'600'"` is the header's text
+            digits = node.value.strip().strip("'")
+            return Setting(int(digits), node.location) if digits.isdigit() and len(digits) < 12 else None
+        return self.read.number("MaxAge", node)
+
+
+_READERS: Final[dict[str, Callable[[Template, Node, str], list[CorsContext]]]] = {
+    "AWS::Serverless::Api": Template.serverless_api,
+    "AWS::Serverless::HttpApi": Template.serverless_http_api,
+    "AWS::ApiGatewayV2::Api": Template.apigatewayv2_api,
+}
