@@ -485,7 +485,7 @@ def test_a_large_tf_is_cut_to_its_okta_blocks_with_the_same_findings(
     """Past 256 KiB a .tf is cut by a linear scan to its `okta_trusted_origin` resources and
     `locals` before python-hcl2 parses it (2.4 MB whole took 92 s and 1.3 GB): the same file read
     both ways gives the same findings, at the same lines and columns."""
-    from origins_lint.formats.okta import terraform
+    from origins_lint.formats import terraform
 
     whole = check_json(path, extra=("--no-cache",))
     monkeypatch.setattr(terraform, "FULL_PARSE_CHARACTERS", 0)

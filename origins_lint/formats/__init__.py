@@ -9,20 +9,22 @@ manifests, templates, RE2 syntax), `policy/`, `nginx/`, `okta/` (with Terraform'
 
 from __future__ import annotations
 
-from origins_lint.formats import nginx, okta, policy, spring
+from origins_lint.formats import nginx, okta, policy, spring, terraform
 from origins_lint.formats.base import FixOutcome, Format, FormatOptions, register
 from origins_lint.formats.cloud import cloudformation, openapi, serverless
 from origins_lint.formats.kubernetes import envoy, ingress, istio, traefik
 from origins_lint.formats.nginx import files as nginx_files
 from origins_lint.formats.nginx import include as nginx_include
-from origins_lint.formats.okta import terraform
 from origins_lint.model import ParsedFile
 
 FORMATS: tuple[Format, ...] = (
     register(policy, "origins-lint policy YAML (`*.origins.yaml`, `kind: OriginPolicy`)"),
     register(nginx, "nginx configs and snippets (`nginx.conf`, `*.conf`, `sites-*/`, `snippets/`)"),
     register(okta, "Okta trusted-origin exports (`trusted-origins.json`, JSON with origin and scopes keys)"),
-    register(terraform, "Terraform `okta_trusted_origin` resources (`*.tf`)"),
+    register(
+        terraform,
+        "Terraform (`*.tf`): `okta_trusted_origin`, and AWS, Azure, Google Cloud and Kubernetes CORS",
+    ),
     register(ingress, "ingress-nginx CORS annotations (Ingress manifests, Helm values, Kustomize patches)"),
     register(istio, "Istio `VirtualService` `corsPolicy`"),
     register(envoy, "Envoy CORS policies (`allow_origin_string_match`, YAML or JSON)"),

@@ -128,14 +128,26 @@ def parse(source: Source, options: FormatOptions) -> ParsedFile:
     loaded = manifests.load(source)
     result = ParsedFile(source.path, NAME, problems=list(loaded.problems))
     for root in loaded.documents:
-        paths = request_paths(root)
-        document = Document(source.path, NAME, root.location, paths=paths)
-        for found in _annotation_sets(root, loaded.text, result, helm_values=is_values(source.path)):
-            reader = _Reader(found, loaded.text, options, result, paths)
-            document.contexts.extend(reader.contexts())
+        document = Document(source.path, NAME, root.location, paths=request_paths(root))
+        document.contexts.extend(
+            contexts_of(root, loaded.text, options, result, helm_values=is_values(source.path))
+        )
         if document.contexts:
             result.documents.append(document)
     return result
+
+
+def contexts_of(
+    root: Node, text: manifests.Text, options: FormatOptions, result: ParsedFile, helm_values: bool = False
+) -> list[CorsContext]:
+    """The CORS contexts of one object's ingress-nginx annotations, its problems added to
+    ``result``: an Ingress manifest, or one read from elsewhere into a ``Node`` tree (a Terraform
+    `kubernetes_ingress_v1` or `kubernetes_manifest`, `cloud/kubernetes_terraform.py`)."""
+    paths = request_paths(root)
+    out: list[CorsContext] = []
+    for found in _annotation_sets(root, text, result, helm_values=helm_values):
+        out.extend(_Reader(found, text, options, result, paths).contexts())
+    return out
 
 
 def request_paths(root: Node) -> tuple[str, ...]:

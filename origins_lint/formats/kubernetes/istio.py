@@ -53,22 +53,30 @@ def parse(source: Source, options: FormatOptions) -> ParsedFile:
     result = ParsedFile(source.path, NAME, problems=list(loaded.problems))
     for root in loaded.documents:
         document = Document(source.path, NAME, root.location)
-        owner = _owner(root)
-        for _path, mapping in manifests.mappings(root):
-            policy = mapping.value.get(_MARK)
-            if policy is None:
-                continue
-            if not isinstance(policy.value, dict):
-                message = "`corsPolicy` must be a mapping (`allowOrigins:`, `allowCredentials:`...)"
-                result.problems.append(InputProblem(ProblemKind.SCHEMA, message, policy.location))
-                continue
-            route = mapping.value.get("name")
-            name = " ".join(str(part) for part in (owner, route.value if route is not None else None) if part)
-            context = _policy(policy, name or None, result)
-            document.contexts.append(replace(context, paths=route_paths(mapping)))
+        document.contexts.extend(contexts_of(root, result))
         if document.contexts:
             result.documents.append(document)
     return result
+
+
+def contexts_of(root: Node, result: ParsedFile) -> list[CorsContext]:
+    """The `corsPolicy` contexts of one VirtualService read into a ``Node`` tree (a YAML manifest,
+    or a Terraform `kubernetes_manifest`), its problems added to ``result``."""
+    out: list[CorsContext] = []
+    owner = _owner(root)
+    for _path, mapping in manifests.mappings(root):
+        policy = mapping.value.get(_MARK)
+        if policy is None:
+            continue
+        if not isinstance(policy.value, dict):
+            message = "`corsPolicy` must be a mapping (`allowOrigins:`, `allowCredentials:`...)"
+            result.problems.append(InputProblem(ProblemKind.SCHEMA, message, policy.location))
+            continue
+        route = mapping.value.get("name")
+        name = " ".join(str(part) for part in (owner, route.value if route is not None else None) if part)
+        context = _policy(policy, name or None, result)
+        out.append(replace(context, paths=route_paths(mapping)))
+    return out
 
 
 def route_paths(route: Node) -> tuple[str, ...]:

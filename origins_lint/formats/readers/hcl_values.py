@@ -31,6 +31,7 @@ _SIMPLE_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
 class Value:
     data: Any  # str, int, float, bool, None, list[Value] or dict[str, Value]
     location: Location
+    keys: dict[str, Location] | None = None  # an object's keys, where written
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,6 +230,7 @@ class Evaluator:
 
     def _object(self, tree: Tree[Token]) -> Result:
         entries: dict[str, Value] = {}
+        keys: dict[str, Location] = {}
         for element in _children(tree):
             key_tree, value_tree = _children(element)[0], _children(element)[-1]
             key_expression = _children(key_tree)[0]
@@ -243,7 +245,8 @@ class Evaluator:
             if isinstance(value, Unresolved):
                 return value
             entries[_text(key.data)] = value
-        return Value(entries, self.reader.location(tree))
+            keys[_text(key.data)] = key.location
+        return Value(entries, self.reader.location(tree), keys)
 
     def _reference(self, whole: Tree[Token]) -> Result:
         """`local.x["a"]`, `each.value.origin`: the root, then each step applied to its value."""

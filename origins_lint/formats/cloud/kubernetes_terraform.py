@@ -1,0 +1,157 @@
+"""Kubernetes objects declared in Terraform, read by the Kubernetes formats' own readers.
+
+- `kubernetes_ingress_v1` / `kubernetes_ingress` (hashicorp/terraform-provider-kubernetes):
+  `metadata { annotations = { "nginx.ingress.kubernetes.io/enable-cors" = "true", ... } }`
+  and `spec { rule { http { path { path = "/api" } } } }`. The annotations mean what they mean
+  to ingress-nginx (`kubernetes/ingress.py` reads them: defaults, the origins the controller
+  keeps, its end-anchored regex). `annotations` is a `map(string)`, so Terraform turns `true`
+  into `"true"` before Kubernetes sees it: such a value is read as its text.
+- `kubernetes_manifest` with `manifest = { kind = "Ingress" ... }` (ingress-nginx annotations)
+  or `kind = "VirtualService"` (Istio `corsPolicy`, `kubernetes/istio.py`). Other kinds are
+  looked up in ``MANIFEST_READERS``: an `HTTPRoute` reader (Gateway API) plugs in there.
+  A manifest the file does not fix (`yamldecode(file(...))`) is OL004.
+
+The HCL values become ``Node`` trees at their own lines and columns, so findings point into
+the `.tf` file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from origins_lint.formats.base import FormatOptions
+from origins_lint.formats.kubernetes import ingress, istio
+from origins_lint.formats.readers import manifests
+from origins_lint.formats.readers.hcl_resource import Resource
+from origins_lint.formats.readers.hcl_values import Block, Unresolved, Value
+from origins_lint.formats.readers.tree import Node
+from origins_lint.model import CorsContext, ParsedFile, ProblemKind
+
+ManifestReader = Callable[[Node, manifests.Text, ParsedFile], list[CorsContext]]
+
+
+def _ingress_manifest(root: Node, text: manifests.Text, result: ParsedFile) -> list[CorsContext]:
+    return ingress.contexts_of(root, text, FormatOptions(), result)
+
+
+def _virtual_service(root: Node, _text: manifests.Text, result: ParsedFile) -> list[CorsContext]:
+    return istio.contexts_of(root, result)
+
+
+# by the manifest's `kind`; the Gateway API's HTTPRoute reader is added here when it exists
+MANIFEST_READERS: dict[str, ManifestReader] = {
+    "Ingress": _ingress_manifest,
+    "VirtualService": _virtual_service,
+}
+
+
+def node(value: Value, strings: bool = False) -> Node:
+    """An HCL value as a ``Node`` tree; ``strings``: scalars as text (a `map(string)`)."""
+    data = value.data
+    if isinstance(data, dict):
+        keys = value.keys or {}
+        return Node(
+            {key: node(item, strings) for key, item in data.items()},
+            value.location,
+            {key: keys.get(key, item.location) for key, item in data.items()},
+        )
+    if isinstance(data, list):
+        return Node([node(item, strings) for item in data], value.location)
+    if strings and isinstance(data, bool):
+        return Node("true" if data else "false", value.location)
+    if strings and isinstance(data, int | float):
+        return Node(str(data), value.location)
+    return Node(data, value.location)
+
+
+def ingress_resource(resource: Resource) -> list[CorsContext]:
+    """`kubernetes_ingress_v1` / `kubernetes_ingress`: its metadata annotations and paths."""
+    metadata = next((b for b in resource.block.blocks if b.type == "metadata"), None)
+    if metadata is None or "annotations" not in metadata.attributes:
+        return []
+    annotations = resource.evaluator.evaluate(metadata.attributes["annotations"].expression)
+    if isinstance(annotations, Unresolved):
+        _not_analysed(resource, "metadata.annotations", annotations)
+        return []
+    if not isinstance(annotations.data, dict):
+        return []
+    meta: dict[str, Node] = {"annotations": node(annotations, strings=True)}
+    keys = {"annotations": metadata.attributes["annotations"].location}
+    name = _text(resource, metadata, "name")
+    if name is not None:
+        meta["name"] = name
+        keys["name"] = name.location
+    at = resource.block.location
+    root = Node(
+        {
+            "kind": Node("Ingress", at),
+            "metadata": Node(meta, metadata.location, keys),
+            "spec": Node({"rules": Node(_rules(resource), at)}, at),
+        },
+        at,
+        {"kind": at, "metadata": metadata.location, "spec": at},
+    )
+    return _read(resource, root, _ingress_manifest)
+
+
+def manifest_resource(resource: Resource) -> list[CorsContext]:
+    """`kubernetes_manifest`: an Ingress or VirtualService (or a kind in ``MANIFEST_READERS``)."""
+    attribute = resource.block.attributes.get("manifest")
+    if attribute is None:
+        return []
+    value = resource.evaluator.evaluate(attribute.expression)
+    if isinstance(value, Unresolved):
+        _not_analysed(resource, "manifest", value)
+        return []
+    if not isinstance(value.data, dict):
+        return []
+    kind = value.data.get("kind")
+    reader = MANIFEST_READERS.get(kind.data) if kind is not None and isinstance(kind.data, str) else None
+    if reader is None:
+        return []
+    return _read(resource, node(value), reader)
+
+
+def _read(resource: Resource, root: Node, reader: ManifestReader) -> list[CorsContext]:
+    scratch = ParsedFile(resource.block.location.path, "terraform")
+    contexts = reader(root, manifests.Text(resource.block.location.path, resource.source), scratch)
+    resource.problems.extend(scratch.problems)
+    name = resource.address
+    for context in contexts:
+        context.name = f"{name} ({context.name})" if context.name else name
+    return contexts
+
+
+def _rules(resource: Resource) -> list[Node]:
+    """`spec { rule { http { path { path = "/api" } } } }` as `spec.rules[].http.paths[].path`."""
+    out: list[Node] = []
+    for spec in (b for b in resource.block.blocks if b.type == "spec"):
+        for rule in (b for b in spec.blocks if b.type == "rule"):
+            paths: list[Node] = []
+            for http in (b for b in rule.blocks if b.type == "http"):
+                for path in (b for b in http.blocks if b.type == "path"):
+                    written = _text(resource, path, "path")
+                    if written is not None:
+                        paths.append(Node({"path": written}, path.location, {"path": written.location}))
+            at = rule.location
+            out.append(Node({"http": Node({"paths": Node(paths, at)}, at)}, at))
+    return out
+
+
+def _text(resource: Resource, block: Block, key: str) -> Node | None:
+    attribute = block.attributes.get(key)
+    if attribute is None:
+        return None
+    value = resource.evaluator.evaluate(attribute.expression)
+    if isinstance(value, Unresolved) or not isinstance(value.data, str):
+        return None
+    return Node(value.data, value.location)
+
+
+def _not_analysed(resource: Resource, key: str, value: Unresolved) -> None:
+    resource.note(
+        ProblemKind.NOT_ANALYSED,
+        f"`{key}` was not analysed: {value.reason}; write it in the file (not from a file or "
+        "variable) so origins-lint can check its CORS settings",
+        value.location,
+    )

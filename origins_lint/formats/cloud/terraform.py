@@ -1,0 +1,298 @@
+"""Terraform resources that declare CORS on AWS, Azure, Google Cloud and Kubernetes.
+
+The Terraform format (`formats/terraform.py`) hands each resource of a type in ``READERS``
+here, one `for_each` instance at a time; this module reads its values (each origin at its own
+line and column) into a ``service.Cors`` and lets the service's module (`aws`, `azure`, `gcp`)
+say what it means. Attribute and block names are the providers' schemas:
+hashicorp/terraform-provider-aws (internal/service/s3/bucket_cors_configuration.go,
+s3/bucket.go `cors_rule`, apigatewayv2/api.go `cors_configuration`, lambda/function_url.go
+`cors`, cloudfront/response_headers_policy.go `cors_config`), hashicorp/terraform-provider-azurerm
+(appservice `site_config.cors`, storage `blob_properties`/`queue_properties`/`share_properties`
+`cors_rule`), hashicorp/terraform-provider-google (`google_storage_bucket` `cors`).
+
+A value the file does not fix (an input variable, another resource's attribute) is OL004 and
+not guessed; a `dynamic` CORS block likewise. Kubernetes resources go through the readers of
+`formats/kubernetes/` (``kubernetes_terraform``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Final
+
+from origins_lint.formats.cloud import aws, azure, gcp
+from origins_lint.formats.cloud import kubernetes_terraform as kubernetes
+from origins_lint.formats.cloud.service import Cors, Item, Read
+from origins_lint.formats.readers.hcl_resource import Resource
+from origins_lint.formats.readers.hcl_values import Block, Unresolved, Value
+from origins_lint.model import CorsContext, ProblemKind, Setting
+
+Reader = Callable[[Resource], list[CorsContext]]
+
+
+def sniff(text: str) -> bool:
+    """A resource type read here and a CORS key: cheap, before any parse."""
+    return any(kind in text for kind in READERS) and ("cors" in text or "Cors" in text or "CORS" in text)
+
+
+class _Values:
+    """Reading one resource's CORS values, each with its location, saying what is not analysed."""
+
+    def __init__(self, resource: Resource) -> None:
+        self.resource = resource
+
+    def name(self, where: str) -> str:
+        each = self.resource.evaluator.each
+        key = f'["{each.key.data}"]' if each is not None else ""
+        return f"{self.resource.address}{key} {where}".strip()
+
+    def blocks(self, parent: Block, kind: str) -> list[Block]:
+        """The `kind` blocks of ``parent``; a `dynamic "kind"` block is said (OL004), not read."""
+        for block in parent.blocks:
+            if block.type == "dynamic" and block.labels == (kind,):
+                self.resource.note(
+                    ProblemKind.NOT_ANALYSED,
+                    f'a `dynamic "{kind}"` block was not analysed; write the block out so origins-lint '
+                    "can check its origins",
+                    block.location,
+                )
+        return [block for block in parent.blocks if block.type == kind]
+
+    def value(self, block: Block, key: str) -> Value | Unresolved | None:
+        attribute = block.attributes.get(key)
+        if attribute is None:
+            return None
+        return self.resource.evaluator.evaluate(attribute.expression)
+
+    def unresolved(self, key: str, value: Unresolved) -> None:
+        self.resource.note(
+            ProblemKind.NOT_ANALYSED,
+            f"`{key}` was not analysed: {value.reason}; check the value it gets by hand, "
+            "or write it literally",
+            value.location,
+        )
+
+    def origins(self, block: Block, key: str) -> tuple[list[Item], bool]:
+        """The origins of a list attribute, and whether some were not analysed (OL004 said)."""
+        value = self.value(block, key)
+        if value is None:
+            return [], False
+        if isinstance(value, Unresolved):
+            self.unresolved(key, value)
+            return [], True
+        data = value.data if isinstance(value.data, list) else [value]
+        items: list[Item] = []
+        for entry in data:
+            if isinstance(entry.data, str):
+                items.append(Item(entry.data, entry.location))
+            else:
+                self.resource.note(
+                    ProblemKind.SCHEMA, f"`{key}` must list strings, not {entry.data!r}", entry.location
+                )
+        return items, False
+
+    def flag(self, block: Block, key: str) -> Setting[bool | None] | None:
+        value = self.value(block, key)
+        if value is None:
+            return None
+        if isinstance(value, Unresolved):
+            self.unresolved(key, value)
+            return Setting(None, value.location)  # unknown counts as possible credentials
+        if isinstance(value.data, bool):
+            return Setting(value.data, value.location)
+        if isinstance(value.data, str) and value.data in ("true", "false"):
+            return Setting(value.data == "true", value.location)
+        self.resource.note(ProblemKind.SCHEMA, f"`{key}` must be true or false", value.location)
+        return Setting(None, value.location)
+
+    def words(self, block: Block, key: str) -> Setting[tuple[str, ...]] | None:
+        value = self.value(block, key)
+        if value is None or isinstance(value, Unresolved):
+            return None
+        data = value.data if isinstance(value.data, list) else [value]
+        return Setting(
+            tuple(str(entry.data) for entry in data if isinstance(entry.data, str)), value.location
+        )
+
+    def seconds(self, block: Block, key: str) -> Setting[int] | None:
+        value = self.value(block, key)
+        if value is None or isinstance(value, Unresolved) or isinstance(value.data, bool):
+            return None
+        if isinstance(value.data, int):
+            return Setting(value.data, value.location)
+        return None
+
+    def cors(self, block: Block, where: str, keys: dict[str, str]) -> Cors:
+        """A ``Cors`` from ``block`` with the provider's key names for origins, credentials,
+        methods, headers, expose headers and max age (``keys``; a missing one is not read)."""
+        origins, partial = self.origins(block, keys["origins"])
+        return Cors(
+            origins=origins,
+            location=block.location,
+            credentials=self.flag(block, keys["credentials"]) if "credentials" in keys else None,
+            methods=self.words(block, keys["methods"]) if "methods" in keys else None,
+            headers=self.words(block, keys["headers"]) if "headers" in keys else None,
+            expose=self.words(block, keys["expose"]) if "expose" in keys else None,
+            max_age=self.seconds(block, keys["max_age"]) if "max_age" in keys else None,
+            name=self.name(where),
+            partial=partial,
+        )
+
+    def finish(self, read: Read) -> CorsContext:
+        self.resource.problems.extend(read.problems)
+        return read.context
+
+
+_S3_KEYS: Final = {
+    "origins": "allowed_origins",
+    "methods": "allowed_methods",
+    "headers": "allowed_headers",
+    "expose": "expose_headers",
+    "max_age": "max_age_seconds",
+}
+_APIGW_KEYS: Final = {
+    "origins": "allow_origins",
+    "credentials": "allow_credentials",
+    "methods": "allow_methods",
+    "headers": "allow_headers",
+    "expose": "expose_headers",
+    "max_age": "max_age",
+}
+_AZURE_STORAGE_KEYS: Final = {
+    "origins": "allowed_origins",
+    "methods": "allowed_methods",
+    "headers": "allowed_headers",
+    "expose": "exposed_headers",
+    "max_age": "max_age_in_seconds",
+}
+_GCS_KEYS: Final = {
+    "origins": "origin",
+    "methods": "method",
+    "expose": "response_header",
+    "max_age": "max_age_seconds",
+}
+
+
+def _s3(resource: Resource) -> list[CorsContext]:
+    """`aws_s3_bucket_cors_configuration` `cors_rule` blocks, or the legacy `aws_s3_bucket`'s."""
+    values = _Values(resource)
+    rules = values.blocks(resource.block, "cors_rule")
+    return [
+        values.finish(aws.s3(values.cors(rule, f"cors_rule[{index}]", _S3_KEYS)))
+        for index, rule in enumerate(rules)
+    ]
+
+
+def _apigatewayv2(resource: Resource) -> list[CorsContext]:
+    values = _Values(resource)
+    return [
+        values.finish(aws.apigatewayv2(values.cors(block, "cors_configuration", _APIGW_KEYS)))
+        for block in values.blocks(resource.block, "cors_configuration")
+    ]
+
+
+def _lambda_url(resource: Resource) -> list[CorsContext]:
+    values = _Values(resource)
+    return [
+        values.finish(aws.lambda_url(values.cors(block, "cors", _APIGW_KEYS)))
+        for block in values.blocks(resource.block, "cors")
+    ]
+
+
+def _cloudfront(resource: Resource) -> list[CorsContext]:
+    """`cors_config` with `access_control_allow_origins { items = [...] }` and friends."""
+    values = _Values(resource)
+    out: list[CorsContext] = []
+    for config in values.blocks(resource.block, "cors_config"):
+        cors = Cors(origins=[], location=config.location, name=values.name("cors_config"))
+        for kind, key in (
+            ("access_control_allow_origins", "origins"),
+            ("access_control_allow_methods", "methods"),
+            ("access_control_allow_headers", "headers"),
+            ("access_control_expose_headers", "expose"),
+        ):
+            for inner in values.blocks(config, kind):
+                if key == "origins":
+                    cors.origins, cors.partial = values.origins(inner, "items")
+                else:
+                    setattr(cors, key, values.words(inner, "items"))
+        cors.credentials = values.flag(config, "access_control_allow_credentials")
+        cors.max_age = values.seconds(config, "access_control_max_age_sec")
+        override = values.flag(config, "origin_override")
+        written = Setting(bool(override.value), override.location) if override is not None else None
+        out.append(values.finish(aws.cloudfront(cors, written)))
+    return out
+
+
+def _app_service(resource: Resource) -> list[CorsContext]:
+    """`site_config { cors { allowed_origins, support_credentials } }`."""
+    values = _Values(resource)
+    keys = {"origins": "allowed_origins", "credentials": "support_credentials"}
+    return [
+        values.finish(azure.app_service(values.cors(cors, "site_config.cors", keys)))
+        for site in values.blocks(resource.block, "site_config")
+        for cors in values.blocks(site, "cors")
+    ]
+
+
+def _storage_account(resource: Resource) -> list[CorsContext]:
+    """`blob_properties`, `queue_properties` and `share_properties` `cors_rule` blocks."""
+    values = _Values(resource)
+    out: list[CorsContext] = []
+    for service in ("blob_properties", "queue_properties", "share_properties"):
+        for properties in values.blocks(resource.block, service):
+            for index, rule in enumerate(values.blocks(properties, "cors_rule")):
+                where = f"{service}.cors_rule[{index}]"
+                out.append(values.finish(azure.storage(values.cors(rule, where, _AZURE_STORAGE_KEYS))))
+    return out
+
+
+def _storage_rules(resource: Resource) -> list[CorsContext]:
+    """`azurerm_storage_account_queue_properties` / `..._blob_properties`-style resources that
+    hold `cors_rule` blocks directly or under `queue_properties`/`blob_properties`."""
+    values = _Values(resource)
+    out = [
+        values.finish(azure.storage(values.cors(rule, f"cors_rule[{index}]", _AZURE_STORAGE_KEYS)))
+        for index, rule in enumerate(values.blocks(resource.block, "cors_rule"))
+    ]
+    return out + _storage_account(resource)
+
+
+def _gcs(resource: Resource) -> list[CorsContext]:
+    values = _Values(resource)
+    return [
+        values.finish(gcp.storage_bucket(values.cors(block, f"cors[{index}]", _GCS_KEYS)))
+        for index, block in enumerate(values.blocks(resource.block, "cors"))
+    ]
+
+
+_APP_SERVICES: Final = (
+    "azurerm_linux_web_app",
+    "azurerm_windows_web_app",
+    "azurerm_linux_function_app",
+    "azurerm_windows_function_app",
+    "azurerm_function_app",
+    "azurerm_app_service",
+    "azurerm_linux_web_app_slot",
+    "azurerm_windows_web_app_slot",
+    "azurerm_linux_function_app_slot",
+    "azurerm_windows_function_app_slot",
+    "azurerm_app_service_slot",
+    "azurerm_function_app_slot",
+)
+
+READERS: dict[str, Reader] = {
+    "aws_s3_bucket_cors_configuration": _s3,
+    "aws_s3_bucket": _s3,
+    "aws_apigatewayv2_api": _apigatewayv2,
+    "aws_lambda_function_url": _lambda_url,
+    "aws_cloudfront_response_headers_policy": _cloudfront,
+    **dict.fromkeys(_APP_SERVICES, _app_service),
+    "azurerm_storage_account": _storage_account,
+    "azurerm_storage_account_queue_properties": _storage_rules,
+    "azurerm_storage_account_blob_properties": _storage_rules,
+    "google_storage_bucket": _gcs,
+    "kubernetes_ingress_v1": kubernetes.ingress_resource,
+    "kubernetes_ingress": kubernetes.ingress_resource,
+    "kubernetes_manifest": kubernetes.manifest_resource,
+}
