@@ -27,10 +27,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Final
 
 from origins_lint.formats.base import UNCLAIMED, FormatOptions
-from origins_lint.formats.cloud import aws_standin, openapi, rest_api
+from origins_lint.formats.cloud import aws, openapi, rest_api
 from origins_lint.formats.cloud.intrinsics import TAGS, TYPED, Reader, Text, function
 from origins_lint.formats.readers.json_tree import load_json
 from origins_lint.formats.readers.tree import Node
@@ -59,6 +60,35 @@ _HTTP_CORS_KEYS: Final = (
     "AllowCredentials",
 )
 SAM_DEFAULT_ORIGIN: Final = "'*'"
+
+
+@dataclass(frozen=True, slots=True)
+class _Keys:
+    """Where a resource type writes each CORS value (CloudFormation's property names)."""
+
+    origins: tuple[str, ...]
+    credentials: str | None = None
+    methods: tuple[str, ...] = ()
+    headers: tuple[str, ...] = ()
+    expose: tuple[str, ...] = ()
+    max_age: str = "MaxAge"
+
+
+_HTTP_API: Final = _Keys(
+    ("AllowOrigins",), "AllowCredentials", ("AllowMethods",), ("AllowHeaders",), ("ExposeHeaders",)
+)
+_LAMBDA_URL: Final = _HTTP_API
+_S3: Final = _Keys(
+    ("AllowedOrigins",), None, ("AllowedMethods",), ("AllowedHeaders",), ("ExposedHeaders",), "MaxAge"
+)
+_CLOUDFRONT: Final = _Keys(
+    ("AccessControlAllowOrigins", "Items"),
+    "AccessControlAllowCredentials",
+    ("AccessControlAllowMethods", "Items"),
+    ("AccessControlAllowHeaders", "Items"),
+    ("AccessControlExposeHeaders", "Items"),
+    "AccessControlMaxAgeSec",
+)
 
 
 def wants(path: str) -> bool:
@@ -189,7 +219,7 @@ class Template:
             for text in self.read.texts("AllowOrigin", origin):
                 where = key_at.get("AllowOrigin", text.location)
                 static = rest_api.mapping_value(
-                    "AllowOrigin", text.value, text.location, where, self.read.problems
+                    "AllowOrigin", text.text, text.location, where, self.read.problems
                 )
                 statics.append(static)
         rejected = next((s.refused for s in statics if s.refused), None)
@@ -232,19 +262,13 @@ class Template:
         """SAM `CorsConfiguration`: `true` is origin `*`; an object is an HTTP API's CORS."""
         if cors.value is True:
             origins = [Text("*", cors.location)]
-            context = aws_standin.http_api(origins, Setting(False), cors.location, self.problems, name)
+            context = openapi.http_api(origins, Setting(False), cors.location, self.problems, name, "")
             for matcher in context.matchers:
                 matcher.from_default = True
             return [context]
         if cors.value is False:
             return []
-        if not isinstance(cors.value, dict):
-            if function(cors) is not None:
-                self.read.unknown("CorsConfiguration", cors)
-                return []
-            self.problem(ProblemKind.SCHEMA, "`CorsConfiguration` must be true or a mapping", cors.location)
-            return []
-        return [self.http_api(cors, name, "SAM")]
+        return self.shared(cors, "CorsConfiguration", name, _HTTP_API, aws.apigatewayv2)
 
     # --- resources shared with Terraform (aws) ---------------------------------------------------
     def apigatewayv2_api(self, properties: Node, name: str) -> list[CorsContext]:
@@ -252,20 +276,81 @@ class Template:
         out = list(self.body(values.get("Body"), name))
         cors = values.get("CorsConfiguration")
         if cors is not None:
-            if isinstance(cors.value, dict):
-                out.append(self.http_api(cors, name, None))
-            elif function(cors) is not None:
-                self.read.unknown("CorsConfiguration", cors)
+            out.extend(self.shared(cors, "CorsConfiguration", name, _HTTP_API, aws.apigatewayv2))
         return out
 
-    def http_api(self, cors: Node, name: str, refuser: str | None) -> CorsContext:
-        values = cors.value
-        origins = values.get("AllowOrigins")
-        texts = self.read.items("AllowOrigins", origins) if origins is not None else []
-        if texts is None and origins is not None:
-            self.problem(ProblemKind.SCHEMA, "`AllowOrigins` must be a list of origins", origins.location)
-        credentials = self._credentials(values.get("AllowCredentials"))
-        return aws_standin.http_api(texts or [], credentials, cors.location, self.problems, name)
+    def s3_bucket(self, properties: Node, name: str) -> list[CorsContext]:
+        rules = mapping(mapping(properties).get("CorsConfiguration")).get("CorsRules")
+        if rules is None:
+            return []
+        if function(rules) is not None or not isinstance(rules.value, list):
+            if function(rules) is not None:
+                self.read.unknown("CorsRules", rules)
+            else:
+                self.problem(ProblemKind.SCHEMA, "`CorsRules` must be a list of rules", rules.location)
+            return []
+        out: list[CorsContext] = []
+        for index, rule in enumerate(rules.value):
+            out.extend(self.shared(rule, "CorsRules", f"{name} CorsRules[{index}]", _S3, aws.s3))
+        return out
+
+    def lambda_url(self, properties: Node, name: str) -> list[CorsContext]:
+        cors = mapping(properties).get("Cors")
+        return [] if cors is None else self.shared(cors, "Cors", name, _LAMBDA_URL, aws.lambda_url)
+
+    def serverless_function(self, properties: Node, name: str) -> list[CorsContext]:
+        """SAM's `FunctionUrlConfig.Cors` is an `AWS::Lambda::Url`'s `Cors`."""
+        cors = mapping(mapping(properties).get("FunctionUrlConfig")).get("Cors")
+        return [] if cors is None else self.shared(cors, "Cors", name, _LAMBDA_URL, aws.lambda_url)
+
+    def cloudfront_policy(self, properties: Node, name: str) -> list[CorsContext]:
+        cors = mapping(mapping(properties).get("ResponseHeadersPolicyConfig")).get("CorsConfig")
+        if cors is None:
+            return []
+        override = mapping(cors).get("OriginOverride")
+        flag = self.read.flag("OriginOverride", override) if override is not None else None
+        known = Setting(flag.value, flag.location) if flag is not None and flag.value is not None else None
+
+        def read(found: aws.Cors) -> aws.Read:
+            return aws.cloudfront(found, known)
+
+        return self.shared(cors, "CorsConfig", name, _CLOUDFRONT, read)
+
+    def shared(
+        self, cors: Node, what: str, name: str, keys: _Keys, service: Callable[[aws.Cors], aws.Read]
+    ) -> list[CorsContext]:
+        """A CORS block whose semantics `aws` holds: read into its `Cors`, handed to the service."""
+        if function(cors) is not None:
+            self.read.unknown(what, cors)
+            return []
+        if not isinstance(cors.value, dict):
+            self.problem(ProblemKind.SCHEMA, f"`{what}` must be a mapping", cors.location)
+            return []
+        before = len(self.problems)
+        origins_node = _at(cors, keys.origins)
+        texts = self.read.items(keys.origins[0], origins_node) if origins_node is not None else []
+        partial = len(self.problems) > before
+        if texts is None and origins_node is not None:
+            message = f"`{'.'.join(keys.origins)}` must be a list of origins"
+            self.problem(ProblemKind.SCHEMA, message, origins_node.location)
+        credentials_node = _at(cors, (keys.credentials,)) if keys.credentials else None
+        credentials = None  # not written: each service applies its default
+        if credentials_node is not None and keys.credentials is not None:
+            credentials = self._credentials(credentials_node, keys.credentials)
+        found = aws.Cors(
+            texts or [],
+            cors.location,
+            credentials=credentials,
+            methods=self._strings(_at(cors, keys.methods)),
+            headers=self._strings(_at(cors, keys.headers)),
+            expose=self._strings(_at(cors, keys.expose)),
+            max_age=self._number(_at(cors, (keys.max_age,))),
+            name=name,
+            partial=partial,
+        )
+        read = service(found)
+        self.problems.extend(read.problems)
+        return [read.context]
 
     def body(self, body: Node | None, name: str) -> list[CorsContext]:
         """An inline OpenAPI definition's `x-amazon-apigateway-cors`."""
@@ -274,21 +359,30 @@ class Template:
         return openapi.contexts(body, self.read, name)
 
     # --- values ----------------------------------------------------------------------------------
-    def _credentials(self, node: Node | None) -> Setting[bool | None]:
+    def _credentials(self, node: Node | None, what: str = "AllowCredentials") -> Setting[bool | None]:
         if node is None:
             return Setting(False)
-        flag = self.read.flag("AllowCredentials", node)
+        flag = self.read.flag(what, node)
         if flag is None:
-            message = f"`AllowCredentials` must be true or false, not {node.plain()!r}"
+            message = f"`{what}` must be true or false, not {node.plain()!r}"
             self.problem(ProblemKind.SCHEMA, message, node.location)
             return Setting(None, node.location)
         return flag
+
+    def _strings(self, node: Node | None) -> Setting[tuple[str, ...]] | None:
+        if node is None or not isinstance(node.value, list):
+            return None
+        items = tuple(str(item.value) for item in node.value if isinstance(item.value, str))
+        return Setting(items, node.location) if len(items) == len(node.value) else None
+
+    def _number(self, node: Node | None) -> Setting[int] | None:
+        return None if node is None else self.read.number("MaxAge", node)
 
     def _quoted_list(self, node: Node | None) -> Setting[tuple[str, ...]] | None:
         texts = self.read.texts("Cors", node) if node is not None else []
         if node is None or len(texts) != 1:
             return None
-        items = texts[0].value.strip().strip("'")
+        items = texts[0].text.strip().strip("'")
         return Setting(tuple(item.strip() for item in items.split(",") if item.strip()), node.location)
 
     def _max_age(self, node: Node | None) -> Setting[int] | None:
@@ -300,8 +394,19 @@ class Template:
         return self.read.number("MaxAge", node)
 
 
+def _at(node: Node, path: tuple[str, ...]) -> Node | None:
+    found: Node | None = node
+    for key in path:
+        found = mapping(found).get(key)
+    return found if path else None
+
+
 _READERS: Final[dict[str, Callable[[Template, Node, str], list[CorsContext]]]] = {
     "AWS::Serverless::Api": Template.serverless_api,
     "AWS::Serverless::HttpApi": Template.serverless_http_api,
+    "AWS::Serverless::Function": Template.serverless_function,
     "AWS::ApiGatewayV2::Api": Template.apigatewayv2_api,
+    "AWS::S3::Bucket": Template.s3_bucket,
+    "AWS::Lambda::Url": Template.lambda_url,
+    "AWS::CloudFront::ResponseHeadersPolicy": Template.cloudfront_policy,
 }

@@ -22,11 +22,11 @@ only as text.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Final
 
+from origins_lint.formats.cloud.service import Item
 from origins_lint.formats.readers.tree import Node
-from origins_lint.model import InputProblem, Location, ProblemKind, Setting
+from origins_lint.model import InputProblem, ProblemKind, Setting
 from origins_lint.template_origin import decides_exact
 
 # the short forms (`!Ref`) and the key of the mapping each stands for
@@ -65,12 +65,7 @@ _SHORT: Final = {key: tag for tag, key in TAGS.items()}
 NO_VALUE: Final = "AWS::NoValue"
 
 
-@dataclass(frozen=True, slots=True)
-class Text:
-    """A string a template deploys, where it is written; `${...}` marks parts filled in at deploy."""
-
-    value: str
-    location: Location
+Text = Item  # a string a template deploys, where it is written; `${...}` marks deploy-time parts
 
 
 def function(node: Node) -> str | None:

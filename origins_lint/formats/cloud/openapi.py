@@ -19,12 +19,20 @@ import os
 from typing import Final
 
 from origins_lint.formats.base import UNCLAIMED, FormatOptions
-from origins_lint.formats.cloud import aws_standin
-from origins_lint.formats.cloud.intrinsics import TAGS, TYPED, Reader
+from origins_lint.formats.cloud import aws
+from origins_lint.formats.cloud.intrinsics import TAGS, TYPED, Reader, Text
 from origins_lint.formats.readers.json_tree import load_json
 from origins_lint.formats.readers.tree import Node
 from origins_lint.formats.readers.yaml_tree import load_documents
-from origins_lint.model import CorsContext, Document, InputProblem, ParsedFile, ProblemKind, Setting
+from origins_lint.model import (
+    CorsContext,
+    Document,
+    InputProblem,
+    Location,
+    ParsedFile,
+    ProblemKind,
+    Setting,
+)
 from origins_lint.source import Source
 
 NAME = "openapi"
@@ -81,8 +89,10 @@ def contexts(root: Node, reader: Reader, name: str | None) -> list[CorsContext]:
         problems.append(InputProblem(ProblemKind.SCHEMA, message, cors.location))
         return []
     values: dict[str, Node] = cors.value
+    before = len(problems)
     origins = values.get("allowOrigins")
     texts = reader.items("allowOrigins", origins) if origins is not None else []
+    partial = len(problems) > before
     if texts is None and origins is not None:
         message = "`allowOrigins` must be a list of origins"
         problems.append(InputProblem(ProblemKind.SCHEMA, message, origins.location))
@@ -95,4 +105,20 @@ def contexts(root: Node, reader: Reader, name: str | None) -> list[CorsContext]:
             problems.append(InputProblem(ProblemKind.SCHEMA, message, flag_node.location))
             flag = Setting(None, flag_node.location)
         credentials = flag
-    return [aws_standin.http_api(texts or [], credentials, cors.location, problems, name)]
+    return [http_api(texts or [], credentials, cors.location, problems, name, "allowOrigins", partial)]
+
+
+def http_api(
+    origins: list[Text],
+    credentials: Setting[bool | None],
+    location: Location,
+    problems: list[InputProblem],
+    name: str | None,
+    key: str,
+    partial: bool = False,
+) -> CorsContext:
+    """An HTTP API's CORS as `aws.apigatewayv2` reads it (shared with Terraform), its refusals
+    added to ``problems``: for this extension, SAM's `HttpApi` and Serverless's `httpApi`."""
+    read = aws.apigatewayv2(aws.Cors(origins, location, credentials, name=name, partial=partial), key)
+    problems.extend(read.problems)
+    return read.context

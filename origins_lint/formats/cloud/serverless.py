@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from origins_lint.formats.base import UNCLAIMED, FormatOptions
-from origins_lint.formats.cloud import aws_standin, rest_api
+from origins_lint.formats.cloud import openapi, rest_api
 from origins_lint.formats.cloud.cloudformation import Template, is_serverless, mapping
 from origins_lint.formats.cloud.intrinsics import TAGS, Text
 from origins_lint.formats.readers.json_tree import load_json
@@ -228,11 +228,11 @@ class Service:
             return
         values: dict[str, Node] = cors.value
         if "origins" in values:
-            seen = {text.value for text in entry.origins}
+            seen = {text.text for text in entry.origins}
             for text in self.items("origins", values["origins"]):
-                if text.value not in seen:  # lodash `_.union`
+                if text.text not in seen:  # lodash `_.union`
                     entry.origins.append(text)
-                    seen.add(text.value)
+                    seen.add(text.text)
             entry.origin = None
         origin = values.get("origin")
         if origin is not None:
@@ -252,15 +252,15 @@ class Service:
         assert entry.location is not None
         origins = list(entry.origins)
         origin = entry.origin
-        if origin is not None and "," in origin.value:
-            origins = [Text(part.strip(), origin.location) for part in origin.value.split(",")]
+        if origin is not None and "," in origin.text:
+            origins = [Text(part.strip(), origin.location) for part in origin.text.split(",")]
         scope = f"serverless@{entry.location.line}"
         matchers: list[OriginMatcher]
         headers: tuple[HeaderLine, ...] = ()
         if origins:
-            matchers = [rest_api.template_item(text.value, text.location, scope) for text in origins]
+            matchers = [rest_api.template_item(text.text, text.location, scope) for text in origins]
         elif origin is not None:
-            static = rest_api.static_header(origin.value, origin.location, origin.location, scope)
+            static = rest_api.static_header(origin.text, origin.location, origin.location, scope)
             matchers, headers = static.matchers, static.headers
             for matcher in matchers:
                 matcher.from_default = entry.from_default
@@ -285,7 +285,7 @@ class Service:
         texts = self.items("origins", origins) if origins is not None else []
         if len(texts) < 2:
             return []  # one origin: the preflight's reading says what it admits
-        value = ",".join(text.value for text in texts)
+        value = ",".join(text.text for text in texts)
         at = origins.location if origins is not None else cors.location
         static = rest_api.static_header(value, at, texts[0].location, "")
         return [
@@ -317,19 +317,23 @@ class Service:
             return []
         if not isinstance(cors.value, dict):
             star = [Text("*", cors.location)]
-            context = aws_standin.http_api(star, Setting(False), cors.location, self.problems)
+            context = openapi.http_api(star, Setting(False), cors.location, self.problems, None, "")
             for matcher in context.matchers:
                 matcher.from_default = True
             return [context]
         values: dict[str, Node] = cors.value
         origins_node = values.get("allowedOrigins")
         origins = [Text("*", cors.location)]  # http-api.js `defaultCors.allowedOrigins`
+        before = len(self.problems)
         if origins_node is not None:
             origins = self.items("allowedOrigins", origins_node)
+        partial = len(self.problems) > before
         credentials: Setting[bool | None] = Setting(False)
         if "allowCredentials" in values:
             credentials = self.flag("allowCredentials", values["allowCredentials"])
-        context = aws_standin.http_api(origins, credentials, cors.location, self.problems, "provider.httpApi")
+        context = openapi.http_api(
+            origins, credentials, cors.location, self.problems, "provider.httpApi", "allowedOrigins", partial
+        )
         if origins_node is None:
             for matcher in context.matchers:
                 matcher.from_default = True
