@@ -28,6 +28,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Final
 
 from origins_lint.formats.base import UNCLAIMED, FormatOptions
@@ -187,6 +188,7 @@ class Template:
 
     def sam_rest(self, cors: Node, globals_cors: Node | None, name: str) -> list[CorsContext]:
         """`Cors` of a SAM REST API: a string (its `AllowOrigin`) or an object, over `Globals`."""
+        unknown_key: str | None = None  # SAM refuses the template: nothing of it deploys
         if isinstance(cors.value, str) or function(cors) is not None:
             values: dict[str, Node] = {"AllowOrigin": cors}
             key_at = {"AllowOrigin": cors.location}
@@ -202,6 +204,7 @@ class Template:
                         f"'{key}' for 'Cors' property\"); use {', '.join(f'`{k}`' for k in _SAM_CORS_KEYS)}"
                     )
                     self.problem(ProblemKind.SCHEMA, message, cors.key_locations[key])
+                    unknown_key = unknown_key or message
         else:
             message = "`Cors` must be a string (the allowed origin, `\"'https://x.com'\"`) or a mapping"
             self.problem(ProblemKind.SCHEMA, message, cors.location)
@@ -222,7 +225,7 @@ class Template:
                     "AllowOrigin", text.text, text.location, where, self.read.problems
                 )
                 statics.append(static)
-        rejected = next((s.refused for s in statics if s.refused), None)
+        rejected = next((s.refused for s in statics if s.refused), unknown_key)
         # SAM compares the value with `'*'` as written (`properties.AllowOrigin == _CORS_WILDCARD`)
         wildcard = origin is None or origin.value == SAM_DEFAULT_ORIGIN
         if credentials.value is True and wildcard:
@@ -268,7 +271,7 @@ class Template:
             return [context]
         if cors.value is False:
             return []
-        return self.shared(cors, "CorsConfiguration", name, _HTTP_API, aws.apigatewayv2)
+        return self.shared(cors, "CorsConfiguration", name, _HTTP_API, _APIGATEWAYV2)
 
     # --- resources shared with Terraform (aws) ---------------------------------------------------
     def apigatewayv2_api(self, properties: Node, name: str) -> list[CorsContext]:
@@ -276,7 +279,7 @@ class Template:
         out = list(self.body(values.get("Body"), name))
         cors = values.get("CorsConfiguration")
         if cors is not None:
-            out.extend(self.shared(cors, "CorsConfiguration", name, _HTTP_API, aws.apigatewayv2))
+            out.extend(self.shared(cors, "CorsConfiguration", name, _HTTP_API, _APIGATEWAYV2))
         return out
 
     def s3_bucket(self, properties: Node, name: str) -> list[CorsContext]:
@@ -296,12 +299,12 @@ class Template:
 
     def lambda_url(self, properties: Node, name: str) -> list[CorsContext]:
         cors = mapping(properties).get("Cors")
-        return [] if cors is None else self.shared(cors, "Cors", name, _LAMBDA_URL, aws.lambda_url)
+        return [] if cors is None else self.shared(cors, "Cors", name, _LAMBDA_URL, _LAMBDA_URL_READ)
 
     def serverless_function(self, properties: Node, name: str) -> list[CorsContext]:
         """SAM's `FunctionUrlConfig.Cors` is an `AWS::Lambda::Url`'s `Cors`."""
         cors = mapping(mapping(properties).get("FunctionUrlConfig")).get("Cors")
-        return [] if cors is None else self.shared(cors, "Cors", name, _LAMBDA_URL, aws.lambda_url)
+        return [] if cors is None else self.shared(cors, "Cors", name, _LAMBDA_URL, _LAMBDA_URL_READ)
 
     def cloudfront_policy(self, properties: Node, name: str) -> list[CorsContext]:
         cors = mapping(mapping(properties).get("ResponseHeadersPolicyConfig")).get("CorsConfig")
@@ -392,6 +395,10 @@ class Template:
             digits = node.value.strip().strip("'")
             return Setting(int(digits), node.location) if digits.isdigit() and len(digits) < 12 else None
         return self.read.number("MaxAge", node)
+
+
+_APIGATEWAYV2: Final = partial(aws.apigatewayv2, key="AllowOrigins")
+_LAMBDA_URL_READ: Final = partial(aws.lambda_url, key="AllowOrigins")
 
 
 def _at(node: Node, path: tuple[str, ...]) -> Node | None:

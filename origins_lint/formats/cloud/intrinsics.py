@@ -26,7 +26,7 @@ from typing import Final
 
 from origins_lint.formats.cloud.service import Item
 from origins_lint.formats.readers.tree import Node
-from origins_lint.model import InputProblem, ProblemKind, Setting
+from origins_lint.model import PLACEHOLDER, InputProblem, ProblemKind, Setting
 from origins_lint.template_origin import decides_exact
 
 # the short forms (`!Ref`) and the key of the mapping each stands for
@@ -122,7 +122,7 @@ class Reader:
         if joined is None:
             self.unknown(what, node)
             return []
-        if not decides_exact(joined):
+        if PLACEHOLDER.search(joined) is not None and not decides_exact(joined):
             self.unknown(what, node)
         return [Text(joined, node.location)]
 

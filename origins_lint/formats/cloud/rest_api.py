@@ -105,6 +105,13 @@ def mapping_value(
     if len(stripped) >= 2 and stripped[0] == stripped[-1] == "'":
         inner = stripped[1:-1]  # `${...}` from `!Sub` stays: what its fixed text decides is judged
         return static_header(inner, key_location, location, f"rest-api@{location.line}")
+    if not stripped:
+        message = (
+            f"{DEPLOY_REFUSED}: SAM requires a value for `{what}` (\"Value for AllowedOrigins is "
+            "required\"); write the one origin, quoted: `\"'https://app.example.com'\"`"
+        )
+        problems.append(InputProblem(ProblemKind.SCHEMA, message, location))
+        return Static(refused=message)
     if _SOURCE.fullmatch(stripped):
         message = (
             f"`{what}` `{text}` is taken from `{stripped.split('.')[0]}` when the API answers, so the "
