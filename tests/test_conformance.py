@@ -176,6 +176,9 @@ def test_readme_states_each_engine() -> None:
         "traefik": "Traefik",
         "spring": "Spring",
         "okta": "Okta",
+        "aws-sam": "AWS SAM",
+        "serverless": "Serverless Framework",
+        "openapi-apigateway": "OpenAPI `x-amazon-apigateway-cors`",
     }
     for engine in ENGINES:
         assert f"\n| {names[engine]} |" in table, engine

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from origins_lint.formats.base import FormatOptions
 from origins_lint.formats import terraform
+from origins_lint.formats.base import FormatOptions
 from origins_lint.formats.readers.hcl_values import Evaluator, Unresolved, Value, parse_hcl
 from origins_lint.source import Source, decode
 from tests.conftest import FIXTURES, check_json, mutate, run_cli, run_every_rule, write

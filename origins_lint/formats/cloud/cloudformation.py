@@ -152,16 +152,24 @@ class Template:
         self.globals_http = mapping(globals_.get("HttpApi")).get("CorsConfiguration")
 
     def contexts(self, resources: Node | None = None) -> list[CorsContext]:
+        """Each resource's CORS; `Globals` applies to each SAM API that sets none of its own, and is
+        read on its own for the implicit API SAM makes from functions' events when no API is declared."""
         out: list[CorsContext] = []
-        if self.globals_api is not None:
-            out.extend(self.sam_rest(self.globals_api, None, "Globals.Api"))
-        if self.globals_http is not None:
-            out.extend(self.sam_http(self.globals_http, "Globals.HttpApi"))
         found = resources if resources is not None else mapping(self.root).get("Resources")
+        types = {
+            str(mapping(resource).get("Type", Node(None, self.root.location)).value)
+            for resource in mapping(found).values()
+        }
+        if self.globals_api is not None and "AWS::Serverless::Api" not in types:
+            out.extend(self.sam_rest(self.globals_api, None, "Globals.Api (the implicit API)"))
+        if self.globals_http is not None and "AWS::Serverless::HttpApi" not in types:
+            out.extend(self.sam_http(self.globals_http, "Globals.HttpApi (the implicit API)"))
         for logical_id, resource in mapping(found).items():
             kind = mapping(resource).get("Type")
             reader = _READERS.get(str(kind.value)) if kind is not None else None
             properties = mapping(resource).get("Properties")
+            if properties is None and kind is not None and str(kind.value).startswith("AWS::Serverless::"):
+                properties = Node({}, resource.location)  # `Globals` still apply
             if reader is not None and properties is not None and isinstance(properties.value, dict):
                 out.extend(reader(self, properties, f"{kind.value if kind else ''} {logical_id}"))
         return out
@@ -174,6 +182,9 @@ class Template:
         values = mapping(properties)
         out = list(self.body(values.get("DefinitionBody"), name))
         cors = values.get("Cors")
+        globals_cors = self.globals_api
+        if cors is None:
+            cors, globals_cors = self.globals_api, None  # SAM copies `Globals.Api.Cors` here
         if cors is None:
             return out
         if values.get("DefinitionBody") is None and values.get("DefinitionUri") is not None:
@@ -183,7 +194,11 @@ class Template:
                 "inline the definition, or write the `OPTIONS` method in it yourself"
             )
             self.problem(ProblemKind.SCHEMA, message, cors.location)
-        out.extend(self.sam_rest(cors, self.globals_api, name))
+            refused = self.sam_rest(cors, globals_cors, name)
+            for context in refused:  # SAM refuses the template: nothing of it deploys
+                context.rejected, context.matchers = context.rejected or message, []
+            return [*out, *refused]
+        out.extend(self.sam_rest(cors, globals_cors, name))
         return out
 
     def sam_rest(self, cors: Node, globals_cors: Node | None, name: str) -> list[CorsContext]:
@@ -256,7 +271,7 @@ class Template:
     def serverless_http_api(self, properties: Node, name: str) -> list[CorsContext]:
         values = mapping(properties)
         out = list(self.body(values.get("DefinitionBody"), name))
-        cors = values.get("CorsConfiguration")
+        cors = values.get("CorsConfiguration", self.globals_http)
         if cors is not None:
             out.extend(self.sam_http(cors, name))
         return out

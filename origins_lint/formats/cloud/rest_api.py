@@ -107,8 +107,8 @@ def mapping_value(
         return static_header(inner, key_location, location, f"rest-api@{location.line}")
     if not stripped:
         message = (
-            f"{DEPLOY_REFUSED}: SAM requires a value for `{what}` (\"Value for AllowedOrigins is "
-            "required\"); write the one origin, quoted: `\"'https://app.example.com'\"`"
+            f'{DEPLOY_REFUSED}: SAM requires a value for `{what}` ("Value for AllowedOrigins is '
+            'required"); write the one origin, quoted: `"\'https://app.example.com\'"`'
         )
         problems.append(InputProblem(ProblemKind.SCHEMA, message, location))
         return Static(refused=message)
