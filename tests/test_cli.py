@@ -172,6 +172,14 @@ def test_examples_folder_findings_a_reviewer_agrees_with() -> None:
     assert sorted(by_file["shop-api.conf"]) == sorted(
         ["OL306", "OL307", "OL604", "OL605", "OL602", "OL603", "OL402", "OL603", "OL202"]
     )
+    # issue 23: CloudFormation/SAM, Serverless, OpenAPI (the clean ones say nothing)
+    assert sorted(by_file["cloudformation-risky.yaml"]) == sorted(["OL601", "OL201", "OL004", "OL303"])
+    assert {("cloudformation-risky.yaml", "OL601", 15, 22)} <= located
+    assert sorted(by_file["openapi-risky.yaml"]) == sorted(["OL402", "OL501"])
+    assert "cloudformation-clean.yaml" not in by_file and "openapi-clean.yaml" not in by_file
+    serverless = [f["code"] for f in result.findings if f["path"].endswith("risky/serverless.yml")]
+    assert sorted(serverless) == sorted(["OL303", "OL301"])
+    assert not [f for f in result.findings if f["path"].endswith("clean/serverless.yml")]
 
 
 def test_text_output_escapes_control_sequences_from_files(project: Path) -> None:
@@ -187,5 +195,5 @@ def test_text_output_escapes_control_sequences_from_files(project: Path) -> None
 
 def test_readme_quotes_the_examples_summary() -> None:
     summary = run_cli("check", "examples", cwd=ROOT).stdout.splitlines()[-1]
-    assert summary.startswith("Found 46 findings")
+    assert summary.startswith("Found 54 findings")
     assert f"\n{summary}\n" in (ROOT / "README.md").read_text(encoding="utf-8")
