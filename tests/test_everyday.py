@@ -342,7 +342,7 @@ def test_gitlab_code_quality(project: Path) -> None:
 def test_gitlab_severities_cover_every_level() -> None:
     issues = json.loads(run_cli("check", "--no-cache", "-f", "gitlab", "examples", cwd=ROOT).stdout)
     assert {i["severity"] for i in issues} == {"blocker", "critical", "major", "minor", "info"}
-    assert len(issues) == 54  # the examples (issue 23: 8 in examples/cloud): OL405 no longer beside a breadth finding (issue 18 item 8)
+    assert len(issues) == 54  # the examples (8 in examples/cloud, issue 23); OL405 as of issue 18 item 8
 
 
 def _apply(text: str, replacements: list[dict[str, Any]]) -> str:
