@@ -3,6 +3,7 @@ its line and column, intrinsic functions and variables as OL004, refusals as OL0
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from origins_lint.formats import detect
@@ -86,7 +87,7 @@ def test_a_template_without_cors_is_not_counted() -> None:
         "check", "--no-cache", str(CLOUD / "cloudformation"), str(CLOUD / "openapi" / "no-cors.yaml")
     )
     assert "no-cors.yaml" not in result.stdout
-    assert "in 6 files" in result.stdout  # the 6 CloudFormation files with CORS or broken, not no-cors
+    assert "in 7 files" in result.stdout  # the 7 CloudFormation files with CORS or broken, not no-cors
 
 
 def test_match_on_sam_and_http_api() -> None:
@@ -98,6 +99,21 @@ def test_match_on_sam_and_http_api() -> None:
     assert local.exit_code == 0, local.stdout
     clean = run_cli("match", "https://evil.example", str(CLOUD / "cloudformation" / "clean.yaml"))
     assert clean.exit_code == 1, clean.stdout
+
+
+def test_cdk_rest_api_preflight_and_gateway_response() -> None:
+    """aws-cdk resource.ts addCorsPreflight: the first origin static, the others compared with `==`
+    in a response template that sends the Origin back."""
+    path = CLOUD / "cloudformation" / "cdk.out" / "RestStack.template.json"
+    assert found(path) == [("OL201", 17, 37), ("OL301", 34, 86)]
+    template = str(path)
+    partner = run_cli("match", "https://partner.example.net", template)
+    assert partner.exit_code == 0 and "with credentials" in partner.stdout
+    assert "(AWS::ApiGateway::Method ApiOPTIONS5886EA5D OPTIONS 204)" in partner.stdout
+    assert run_cli("match", "https://app.example.com", template).exit_code == 0
+    # only the 4XX gateway response's `*` admits another origin, never with credentials
+    other = run_cli("match", "-f", "json", "https://evil.example", template)
+    assert [e["credentials"] for e in json.loads(other.stdout)["entries"]] == [False]
 
 
 # --- Serverless Framework ---------------------------------------------------------
@@ -140,6 +156,12 @@ def test_openapi_extension_is_an_http_api_cors() -> None:
     star = CLOUD / "openapi" / "star-credentials.json"
     assert found(star) == [("OL002", 5, 22), ("OL401", 5, 22)]
     assert messages(star)[("OL002", 5, 22)].startswith(REFUSED)
+
+
+def test_openapi_rest_integration_and_gateway_responses() -> None:
+    path = CLOUD / "openapi" / "rest-swagger.yaml"
+    assert found(path) == [("OL301", 8, 59), ("OL601", 18, 67), ("OL304", 26, 33)]
+    assert "`$input.params('origin')` echoes the request's `Origin`" in messages(path)[("OL304", 26, 33)]
 
 
 def test_openapi_true_negatives_and_broken_input() -> None:

@@ -32,7 +32,7 @@ from functools import partial
 from typing import Final
 
 from origins_lint.formats.base import UNCLAIMED, FormatOptions
-from origins_lint.formats.cloud import aws, openapi, rest_api
+from origins_lint.formats.cloud import aws, integration, openapi, rest_api
 from origins_lint.formats.cloud.intrinsics import TAGS, TYPED, Reader, Text, function
 from origins_lint.formats.readers.json_tree import load_json
 from origins_lint.formats.readers.tree import Node
@@ -104,7 +104,8 @@ def is_serverless(name: str) -> bool:
 
 def sniff(text: str) -> bool:
     """A template that may hold CORS: a resource typed `AWS::...` and the word `Cors` somewhere."""
-    return ("Cors" in text or openapi.EXTENSION in text) and TYPED.search(text) is not None
+    cors = "Cors" in text or openapi.EXTENSION in text or integration.MARK in text
+    return cors and TYPED.search(text) is not None
 
 
 def detect(path: str, text: str) -> bool:
@@ -370,6 +371,41 @@ class Template:
         self.problems.extend(read.problems)
         return [read.context]
 
+    def rest_method(self, properties: Node, name: str) -> list[CorsContext]:
+        """A REST API method's integration responses (CDK's `addCorsPreflight` writes these)."""
+        values = mapping(properties)
+        verb = values.get("HttpMethod")
+        label = f"{name} {verb.value}" if verb is not None and isinstance(verb.value, str) else name
+        responses = mapping(values.get("Integration")).get("IntegrationResponses")
+        out: list[CorsContext] = []
+        for response in (
+            responses.value if responses is not None and isinstance(responses.value, list) else []
+        ):
+            fields = mapping(response)
+            status = fields.get("StatusCode")
+            found = integration.Response(
+                fields.get("ResponseParameters"),
+                fields.get("ResponseTemplates"),
+                response.location,
+                f"{label} {status.value}" if status is not None else label,
+            )
+            context = integration.context(found, self.read)
+            if context is not None:
+                out.append(context)
+        return out
+
+    def gateway_response(self, properties: Node, name: str) -> list[CorsContext]:
+        values = mapping(properties)
+        found = integration.Response(
+            values.get("ResponseParameters"),
+            values.get("ResponseTemplates"),
+            properties.location,
+            name,
+            integration.GATEWAY,
+        )
+        context = integration.context(found, self.read)
+        return [] if context is None else [context]
+
     def body(self, body: Node | None, name: str) -> list[CorsContext]:
         """An inline OpenAPI definition's `x-amazon-apigateway-cors`."""
         if body is None or not isinstance(body.value, dict):
@@ -431,4 +467,9 @@ _READERS: Final[dict[str, Callable[[Template, Node, str], list[CorsContext]]]] =
     "AWS::S3::Bucket": Template.s3_bucket,
     "AWS::Lambda::Url": Template.lambda_url,
     "AWS::CloudFront::ResponseHeadersPolicy": Template.cloudfront_policy,
+    "AWS::ApiGateway::Method": Template.rest_method,
+    "AWS::ApiGateway::GatewayResponse": Template.gateway_response,
+    "AWS::ApiGateway::RestApi": lambda template, properties, name: template.body(
+        mapping(properties).get("Body"), name
+    ),
 }

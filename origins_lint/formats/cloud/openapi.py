@@ -19,7 +19,7 @@ import os
 from typing import Final
 
 from origins_lint.formats.base import UNCLAIMED, FormatOptions
-from origins_lint.formats.cloud import aws
+from origins_lint.formats.cloud import aws, integration
 from origins_lint.formats.cloud.intrinsics import TAGS, TYPED, Reader, Text
 from origins_lint.formats.readers.json_tree import load_json
 from origins_lint.formats.readers.tree import Node
@@ -48,7 +48,8 @@ def detect(path: str, text: str) -> bool:
     """A document with the extension that is not a CloudFormation template (which inlines it)."""
     name = os.path.basename(path).lower()
     serverless = name.startswith("serverless.") and name.count(".") == 1
-    return wants(path) and not serverless and EXTENSION in text and TYPED.search(text) is None
+    ours = EXTENSION in text or (integration.MARK in text and "x-amazon-apigateway-" in text)
+    return wants(path) and not serverless and ours and TYPED.search(text) is None
 
 
 def parse(source: Source, options: FormatOptions) -> ParsedFile:
@@ -77,9 +78,19 @@ def _title(root: Node) -> str | None:
 
 
 def contexts(root: Node, reader: Reader, name: str | None) -> list[CorsContext]:
-    """The API's CORS from its root's `x-amazon-apigateway-cors`, as API Gateway imports it."""
+    """The API's CORS: an HTTP API's root `x-amazon-apigateway-cors`, a REST API's integration and
+    gateway responses that set `Access-Control-Allow-Origin` (`integration`)."""
     if not isinstance(root.value, dict):
         return []
+    out = [
+        found
+        for response in integration.openapi_responses(root, name)
+        if (found := integration.context(response, reader))
+    ]
+    return [*_extension(root, reader, name), *out]
+
+
+def _extension(root: Node, reader: Reader, name: str | None) -> list[CorsContext]:
     cors = root.value.get(EXTENSION)
     if cors is None:
         return []
