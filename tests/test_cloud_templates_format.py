@@ -6,8 +6,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from origins_lint.formats import detect
-from tests.conftest import FIXTURES, check_json, run_cli
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from origins_lint.formats import FormatOptions, detect
+from origins_lint.source import Source, decode
+from tests.conftest import FIXTURES, check_json, mutate, run_cli, run_every_rule, write
 
 CLOUD = FIXTURES / "cloud"
 REFUSED = "AWS refuses this at deploy time"
@@ -197,3 +201,57 @@ def test_detection_both_ways() -> None:
     spring = (FIXTURES / "spring" / "application-prod.yml").read_text()
     assert name("template.yaml", spring) is None
     assert name("template.yaml", "openapi: 3.0.1\npaths: {}\n") is None
+
+
+# --- robustness -------------------------------------------------------------------
+
+
+_SEEDS = [path.read_bytes() for path in sorted(CLOUD.rglob("*")) if path.is_file()]
+_PIECES = st.sampled_from(
+    [b"", b"*", b"'", b'"', b":", b"\n", b"- ", b"!Ref ", b"!If [", b"[", b"{", b"  ", b"${", b",", b"true"]
+)
+
+
+@given(
+    seed=st.sampled_from(_SEEDS),
+    edits=st.lists(st.tuples(st.integers(0, 3000), st.integers(0, 6), _PIECES), max_size=6),
+)
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_mutated_templates_never_raise(edits: list[tuple[int, int, bytes]], seed: bytes) -> None:
+    for name in ("template.yaml", "serverless.yml", "openapi.json", "Stack.template.json"):
+        source = decode(name, mutate(seed, edits))
+        if isinstance(source, Source):
+            fmt = detect(name, source.text)
+            if fmt is not None:
+                run_every_rule(fmt.parse(source, FormatOptions()))
+
+
+def test_odd_shapes_are_schema_problems_not_crashes(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "template.yaml",
+        """\
+        Transform: AWS::Serverless-2016-10-31
+        Resources:
+          A:
+            Type: AWS::Serverless::Api
+            Properties:
+              Cors: [1, 2]
+          B:
+            Type: AWS::ApiGatewayV2::Api
+            Properties:
+              CorsConfiguration:
+                AllowOrigins: https://one.example.com
+                AllowCredentials: maybe
+          C:
+            Type: AWS::S3::Bucket
+            Properties:
+              CorsConfiguration:
+                CorsRules: !Ref Rules
+        """,
+    )
+    assert found(path) == [("OL002", 6, 13), ("OL002", 11, 23), ("OL002", 12, 27), ("OL004", 17, 20)]
+    broken = write(
+        tmp_path, "cdk.out/Broken.template.json", '{"Resources": {"A": {"Type": "AWS::S3::Bucket", "Cors"'
+    )
+    assert found(broken) == [("OL001", 1, 54)]  # the file ends where `:` is expected
