@@ -151,6 +151,16 @@ def test_serverless_true_negatives_broken_and_refused() -> None:
     assert "external HTTP API" in messages(path)[("OL002", 3, 67)]
 
 
+def test_serverless_variables_left_to_deploy_time_are_ol004() -> None:
+    path = CLOUD / "serverless" / "variables" / "serverless.yml"
+    assert found(path) == [("OL004", 5, 11), ("OL004", 13, 17), ("OL004", 18, 21), ("OL201", 23, 21)]
+    said = messages(path)
+    assert said[("OL004", 13, 17)].startswith("`cors` is `${file(./cors.yml)}`, a variable Serverless")
+    assert said[("OL201", 23, 21)].startswith("`http://${env:PARTNER_HOST}` is plain HTTP whatever")
+    unknown = run_cli("match", "https://prod.example.com", str(path))
+    assert unknown.exit_code == 3, unknown.stdout
+
+
 # --- OpenAPI ----------------------------------------------------------------------
 
 

@@ -222,7 +222,10 @@ class Template:
                     self.problem(ProblemKind.SCHEMA, message, cors.key_locations[key])
                     unknown_key = unknown_key or message
         else:
-            message = "`Cors` must be a string (the allowed origin, `\"'https://x.com'\"`) or a mapping"
+            message = (
+                f"{rest_api.DEPLOY_REFUSED}: SAM takes a string (the allowed origin, `\"'https://x.com'\"`) "
+                "or a mapping for `Cors` (\"Invalid value for 'Cors' property\")"
+            )
             self.problem(ProblemKind.SCHEMA, message, cors.location)
             return []
         credentials = self._credentials(values.get("AllowCredentials"))

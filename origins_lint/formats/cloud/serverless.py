@@ -152,6 +152,17 @@ class Service:
                 return None
         return node
 
+    def unresolved(self, what: str, node: Node) -> bool:
+        """A whole setting left to a deploy-time variable (`cors: ${env:CORS}`): said, not guessed."""
+        if not isinstance(node.value, str) or _VARIABLE.search(node.value) is None:
+            return False
+        message = (
+            f"`{what}` is `{node.value}`, a variable Serverless resolves when it deploys, so the CORS "
+            "it sets was not analysed: check the resolved value (`serverless print`)"
+        )
+        self.problems.append(InputProblem(ProblemKind.NOT_ANALYSED, message, node.location))
+        return True
+
     def texts(self, what: str, node: Node) -> list[Text]:
         value = self.resolved(node)
         if not isinstance(value.value, str):
@@ -211,7 +222,7 @@ class Service:
                 if cors is None:
                     continue
                 cors = self.resolved(cors)
-                if cors.value is False or cors.value is None:
+                if cors.value is False or cors.value is None or self.unresolved("cors", cors):
                     continue
                 path_node = http.value.get("path")
                 path = str(path_node.value if path_node is not None else "").strip("/")
@@ -305,7 +316,7 @@ class Service:
         if cors is None or http_api is None:
             return []
         cors = self.resolved(cors)
-        if cors.value is False or cors.value is None:
+        if cors.value is False or cors.value is None or self.unresolved("httpApi.cors", cors):
             return []
         if "id" in mapping(http_api):
             message = (
