@@ -24,7 +24,7 @@ class Limits:
     included_files: int = 1000  # nginx files one file may pull in through `include`
     regex_states: int = 20_000  # automaton states one pattern may compile to
     regex_steps: int = 2_000_000  # automaton steps to decide one candidate origin: the time bound
-    hcl_size: int = 512 * 1024  # characters of Okta resources and locals python-hcl2 parses in a .tf
+    hcl_size: int = 512 * 1024  # characters of CORS resources and locals python-hcl2 parses in a .tf
 
 
 DEFAULT: Final = Limits()

@@ -180,6 +180,13 @@ def test_examples_folder_findings_a_reviewer_agrees_with() -> None:
     serverless = [f["code"] for f in result.findings if f["path"].endswith("risky/serverless.yml")]
     assert sorted(serverless) == sorted(["OL303", "OL301"])
     assert not [f for f in result.findings if f["path"].endswith("clean/serverless.yml")]
+    # issue 23: Terraform CORS on AWS, Azure and Google Cloud
+    assert "terraform-aws-clean.tf" not in by_file and "terraform-azure-clean.tf" not in by_file
+    assert sorted(by_file["terraform-aws-risky.tf"]) == sorted(["OL302", "OL308", "OL201", "OL401", "OL303"])
+    assert ("terraform-aws-risky.tf", "OL308", 9, 51) in located  # S3: `https://*example.com`, `*` any text
+    azure = ["OL002", "OL401", "OL303", "OL501", "OL305"]
+    assert sorted(by_file["terraform-azure-risky.tf"]) == sorted(azure)
+    assert ("terraform-azure-risky.tf", "OL002", 11, 30) in located  # App Service refuses `*` + credentials
 
 
 def test_text_output_escapes_control_sequences_from_files(project: Path) -> None:
@@ -195,5 +202,5 @@ def test_text_output_escapes_control_sequences_from_files(project: Path) -> None
 
 def test_readme_quotes_the_examples_summary() -> None:
     summary = run_cli("check", "examples", cwd=ROOT).stdout.splitlines()[-1]
-    assert summary.startswith("Found 54 findings")
+    assert summary.startswith("Found 64 findings")
     assert f"\n{summary}\n" in (ROOT / "README.md").read_text(encoding="utf-8")

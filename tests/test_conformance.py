@@ -179,6 +179,13 @@ def test_readme_states_each_engine() -> None:
         "aws-sam": "AWS SAM",
         "serverless": "Serverless Framework",
         "openapi-apigateway": "OpenAPI `x-amazon-apigateway-cors`",
+        "aws-s3": "Amazon S3",
+        "aws-apigatewayv2": "API Gateway HTTP API",
+        "aws-lambda-url": "Lambda function URL",
+        "aws-cloudfront": "CloudFront response headers policy",
+        "azure-app-service": "Azure App Service",
+        "azure-storage": "Azure Storage",
+        "gcs": "Cloud Storage",
     }
     for engine in ENGINES:
         assert f"\n| {names[engine]} |" in table, engine

@@ -3,8 +3,10 @@
 Formats are grouped by family, each family folder stating its engine's semantics:
 `readers/` (the shared syntax readers with positions: YAML, JSON, HCL, Kubernetes
 manifests, templates, RE2 syntax), `policy/`, `nginx/`, `okta/` (with Terraform's
-`okta_trusted_origin`), `kubernetes/` (ingress-nginx, Istio, Envoy, Traefik) and
-`spring.py`. A format's `NAME` is what output and the cache key show, not its path.
+`okta_trusted_origin` reader), `kubernetes/` (ingress-nginx, Istio, Envoy, Traefik),
+`cloud/` (AWS, Azure, Google Cloud services and their Terraform readers), `spring.py`, and
+`terraform.py`, the one Terraform format that hands each resource to its family's reader.
+A format's `NAME` is what output and the cache key show, not its path.
 """
 
 from __future__ import annotations

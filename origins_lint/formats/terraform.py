@@ -100,12 +100,16 @@ def _document(path: str, platform: str | None) -> Document:
     return Document(path=path, format=NAME, location=Location.point(path, 1, 1), platform=platform)
 
 
-def _wanted(header: str) -> bool:
-    """`locals`, or `resource "<a type read here>" "name"`: the only blocks the readers look at."""
+def _wanted(header: str, body: str) -> bool:
+    """`locals`, `resource "okta_trusted_origin"`, or a cloud resource whose text declares CORS:
+    the only blocks the readers look at (an `aws_s3_bucket` without `cors_rule` is not parsed)."""
     words = header.split()
     if words == ["locals"]:
         return True
-    return len(words) > 1 and words[0] == "resource" and words[1].strip('"') in READERS
+    if len(words) < 2 or words[0] != "resource":
+        return False
+    kind = words[1].strip('"')
+    return kind == okta.RESOURCE or cloud.wanted(kind, body)
 
 
 def _pieces(path: str, text: str) -> tuple[str, LineMap] | InputProblem:
@@ -125,7 +129,7 @@ def _pieces(path: str, text: str) -> tuple[str, LineMap] | InputProblem:
     kinds: set[str] = set()
     parsed_line, file_line, position, line_start = 1, 1, 0, 0
     for block in found.blocks:
-        if not _wanted(block.header):
+        if not _wanted(block.header, text[block.start : block.end]):
             continue
         words = block.header.split()
         if words[0] == "resource":

@@ -17,8 +17,10 @@ The services, with their sources:
   in the wild), `https://*example.com` admits `https://attackerexample.com`. S3 has no
   credentials setting, and it authenticates requests only by their signature (an
   `Authorization` header or a presigned query), never by a cookie: no ambient credential
-  rides along with a cross-origin read, so every S3 context counts as without credentials.
-  A matched `*` rule is answered with `*`, any other with the request's Origin.
+  rides along with a cross-origin read, so every S3 context counts as without credentials
+  (whatever `Access-Control-Allow-Credentials` S3 sends: the pages read here do not say).
+  How S3 answers a match (`*` or the request's Origin) is not documented there either; it
+  changes nothing here, as no credentialed read is at stake.
 - **API Gateway v2 HTTP APIs** (`apigatewayv2`): `allowOrigins` takes `https://www.example.com`,
   `*` (all origins), `https://*` ("any origin that begins with https://") and `http://*`
   (docs.aws.amazon.com/apigateway/latest/developerguide/http-api-cors.html); API Gateway

@@ -1,13 +1,16 @@
-"""Google Cloud Storage CORS (`google_storage_bucket` `cors`, `origin`).
+"""Google Cloud Storage CORS (`google_storage_bucket` `cors`: `origin`, `method`,
+`response_header`, `max_age_seconds`).
 
-"origin: The list of Origins eligible to receive CORS response headers. Note: `*` is
-permitted in the list of origins, and means 'any Origin'"; Cloud Storage matches the request's
-Origin against the list and answers with it, and it never sends
-`Access-Control-Allow-Credentials` ("Cloud Storage doesn't support ... credentials"; requests
-are authenticated by OAuth tokens or signed URLs, not cookies) (cloud.google.com/storage/docs/
-cross-origin and /storage/docs/json_api/v1/buckets `cors[].origin`; hashicorp/
-terraform-provider-google google_storage_bucket `cors.origin`). A `*` inside an origin is not
-documented: read as any text, the widest reading.
+`origin` is "the list of Origins eligible to receive CORS response headers", where `*` "is
+permitted ... and means 'any Origin'" (JSON API buckets resource, `cors[].origin`;
+hashicorp/terraform-provider-google `google_storage_bucket` `cors.origin`). Cloud Storage
+answers a matching Origin with that origin. There is no credentials setting, and the one
+endpoint that authenticates by cookie refuses CORS: "requests to the authenticated browser
+download endpoint storage.cloud.google.com do not allow CORS requests" (cloud.google.com/storage/
+docs/gsutil/commands/cors; cloud.google.com/storage/docs/cross-origin); elsewhere a request
+carries an OAuth token or a signed URL, which a cross-origin page cannot borrow. So these
+contexts are without credentials. A `*` inside an origin is not documented: read as any
+text, the widest reading.
 """
 
 from __future__ import annotations

@@ -17,22 +17,34 @@ not guessed; a `dynamic` CORS block likewise. Kubernetes resources go through th
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Final
 
 from origins_lint.formats.cloud import aws, azure, gcp
 from origins_lint.formats.cloud import kubernetes_terraform as kubernetes
 from origins_lint.formats.cloud.service import Cors, Item, Read
+from origins_lint.formats.readers import manifests
 from origins_lint.formats.readers.hcl_resource import Resource
 from origins_lint.formats.readers.hcl_values import Block, Unresolved, Value
-from origins_lint.model import CorsContext, ProblemKind, Setting
+from origins_lint.model import CorsContext, Location, ProblemKind, Setting
 
 Reader = Callable[[Resource], list[CorsContext]]
 
 
+_MARKS: Final = ("cors", "Cors", "CORS", "nginx.ingress.kubernetes.io", "Access-Control-")
+
+
 def sniff(text: str) -> bool:
-    """A resource type read here and a CORS key: cheap, before any parse."""
-    return any(kind in text for kind in READERS) and ("cors" in text or "Cors" in text or "CORS" in text)
+    """A resource type read here and a CORS key (or an ingress-nginx annotation, whose snippets
+    may set CORS headers): cheap, before any parse."""
+    return any(kind in text for kind in READERS) and any(mark in text for mark in _MARKS)
+
+
+def wanted(kind: str, body: str) -> bool:
+    """Whether a resource of ``kind`` written as ``body`` is read here: one with a CORS key, or
+    any `kubernetes_manifest` (its manifest may come from a file: said as OL004)."""
+    return kind in READERS and (kind == "kubernetes_manifest" or sniff(body))
 
 
 class _Values:
@@ -266,6 +278,77 @@ def _gcs(resource: Resource) -> list[CorsContext]:
     ]
 
 
+_CORS_ELEMENT: Final = re.compile(r"<cors\b([^>]*)>(.*?)</cors\s*>", re.DOTALL)
+_ORIGIN_ELEMENT: Final = re.compile(r"<origin\s*>\s*(.*?)\s*</origin\s*>", re.DOTALL)
+_CREDENTIALS_ATTRIBUTE: Final = re.compile(r"""allow-credentials\s*=\s*\\?["']([^"'\\]*)""")
+
+
+def _api_management_policy(resource: Resource) -> list[CorsContext]:
+    """The `<cors>` elements of a policy's `xml_content`, read in the file's own text so that each
+    `<origin>` is located; a policy from a file or a variable, an origin or `allow-credentials`
+    holding an interpolation or a policy expression (`@(...)`), is OL004."""
+    attribute = resource.block.attributes.get("xml_content")
+    if attribute is None:
+        return []
+    text = manifests.Text(resource.block.location.path, resource.source)
+    at = attribute.location
+    raw = resource.source[text.offset(at.line, at.column) : text.offset(at.end_line, at.end_column)]
+    value = raw.split("=", 1)[1].lstrip() if "=" in raw else ""
+    if not value.startswith(("<<", '"')):
+        resource.note(
+            ProblemKind.NOT_ANALYSED,
+            f"`xml_content` was not analysed: `{value[:60]}` is known only when Terraform runs; check its "
+            "`<cors>` policy by hand, or write it in the file",
+            at,
+        )
+        return []
+    start = text.offset(at.line, at.column)
+    out: list[CorsContext] = []
+    for element in _CORS_ELEMENT.finditer(raw):
+        where = _span(text, start + element.start(), start + element.end())
+        origins: list[Item] = []
+        partial = False
+        for origin in _ORIGIN_ELEMENT.finditer(raw, element.start(2), element.end(2)):
+            spot = _span(text, start + origin.start(1), start + origin.end(1))
+            written = origin.group(1)
+            if "${" in written or "%{" in written or written.startswith("@"):
+                resource.note(
+                    ProblemKind.NOT_ANALYSED, f"the origin `{written}` is computed when it runs", spot
+                )
+                partial = True
+                continue
+            origins.append(Item(written, spot))
+        credentials: Setting[bool | None] = Setting(False)
+        flag = _CREDENTIALS_ATTRIBUTE.search(element.group(1))
+        if flag is not None:
+            flag_at = _span(
+                text, start + element.start(1) + flag.start(1), start + element.start(1) + flag.end(1)
+            )
+            word = flag.group(1).strip().lower()
+            if word in ("true", "false"):
+                credentials = Setting(word == "true", flag_at)
+            else:
+                resource.note(
+                    ProblemKind.NOT_ANALYSED,
+                    f"`allow-credentials` `{flag.group(1)}` is computed when it runs",
+                    flag_at,
+                )
+                credentials = Setting(None, flag_at)
+        cors = Cors(
+            origins, where, credentials=credentials, name=f"{resource.address} <cors>", partial=partial
+        )
+        read = azure.api_management(cors)
+        resource.problems.extend(read.problems)
+        out.append(read.context)
+    return out
+
+
+def _span(text: manifests.Text, start: int, end: int) -> Location:
+    line, column = text.position(start)
+    end_line, end_column = text.position(end)
+    return Location(text.path, line, column, end_line, end_column)
+
+
 _APP_SERVICES: Final = (
     "azurerm_linux_web_app",
     "azurerm_windows_web_app",
@@ -291,6 +374,10 @@ READERS: dict[str, Reader] = {
     "azurerm_storage_account": _storage_account,
     "azurerm_storage_account_queue_properties": _storage_rules,
     "azurerm_storage_account_blob_properties": _storage_rules,
+    "azurerm_api_management_api_policy": _api_management_policy,
+    "azurerm_api_management_api_operation_policy": _api_management_policy,
+    "azurerm_api_management_product_policy": _api_management_policy,
+    "azurerm_api_management_policy": _api_management_policy,
     "google_storage_bucket": _gcs,
     "kubernetes_ingress_v1": kubernetes.ingress_resource,
     "kubernetes_ingress": kubernetes.ingress_resource,

@@ -210,6 +210,24 @@ class Evaluator:
                 out.append(_ESCAPES.sub(_unescape, str(piece)))
         return Value("".join(out), self.reader.location(tree))
 
+    def _heredoc(self, tree: Tree[Token]) -> Result:
+        """`<<EOT` / `<<-EOT` text: the lines between the marker and the closing tag, the `-` form
+        with their common leading spaces removed (Terraform's "indented heredoc"); one holding an
+        interpolation or a directive is not evaluated."""
+        raw = _token(tree).rstrip("\n")  # the token runs past the closing tag's line
+        lines = raw.split("\n")
+        body = lines[1:-1]
+        text = "\n".join(body)
+        if re.search(r"(?<![$%])[$%]\{", text.replace("$${", "").replace("%%{", "")):
+            return Unresolved(
+                f"the heredoc interpolates (`{self.source(tree)[:60]}`)", self.reader.location(tree)
+            )
+        if tree.data == "heredoc_template_trim":
+            indent = min((len(line) - len(line.lstrip(" \t")) for line in body if line.strip()), default=0)
+            body = [line[indent:] for line in body]
+        value = "".join(line + "\n" for line in body)
+        return Value(value.replace("$${", "${").replace("%%{", "%{"), self.reader.location(tree))
+
     def _literal(self, tree: Tree[Token]) -> Result:
         word = _token(tree)
         return Value({"true": True, "false": False, "null": None}[word], self.reader.location(tree))
@@ -333,6 +351,8 @@ class Evaluator:
     _HANDLERS: Final[dict[str, Callable[[Evaluator, Tree[Token]], Result]]] = {
         "expr_term": _term,
         "string": _string,
+        "heredoc_template": _heredoc,
+        "heredoc_template_trim": _heredoc,
         "literal_value": _literal,
         "int_lit": _number,
         "float_lit": _number,

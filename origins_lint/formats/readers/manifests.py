@@ -276,6 +276,13 @@ class Text:
             indent = min((len(b) - len(b.lstrip(" ")) for b in body if b.strip()), default=0)
             if "\n".join(b[indent:] for b in body).rstrip("\n") == value.rstrip("\n"):
                 return Embedded("\n".join(body), loc.line)
+        elif header.startswith("<<") and loc.end_line > loc.line:  # an HCL heredoc: lines kept in place
+            tag = loc.end_line - 1 if loc.end_column == 1 else loc.end_line  # the closing tag's line
+            body = lines[loc.line : tag - 1]
+            indent = min((len(b) - len(b.lstrip(" \t")) for b in body if b.strip()), default=0)
+            trimmed = [b[indent:] for b in body] if header.startswith("<<-") else body
+            if "".join(b + "\n" for b in trimmed) == value:
+                return Embedded("\n".join(body), loc.line)
         elif loc.line == loc.end_line and header[:1] != ">":
             quote = 1 if header[:1] in ("'", '"') else 0
             if row[loc.column - 1 + quote : loc.end_column - 1 - quote] == value:
