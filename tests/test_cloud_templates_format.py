@@ -81,6 +81,12 @@ def test_sam_refusals_and_an_inline_suppression() -> None:
     assert "no `AllowOrigins` in `Cors`" in said[("OL002", 14, 9)]
 
 
+def test_checkov_cloudformation_lambda_url_check_has_our_codes() -> None:
+    """CKV2_AWS_75's CloudFormation form (the README's "Coming from checkov or trivy" table)."""
+    path = CLOUD / "cloudformation" / "checkov.yaml"
+    assert found(path) == [("OL301", 10, 24), ("OL401", 18, 24), ("OL404", 19, 23)]
+
+
 def test_cloudformation_true_negatives_and_broken_input() -> None:
     assert found(CLOUD / "cloudformation" / "clean.yaml") == []
     assert found(CLOUD / "cloudformation" / "broken.yaml") == [("OL001", 7, 1)]
@@ -91,7 +97,7 @@ def test_a_template_without_cors_is_not_counted() -> None:
         "check", "--no-cache", str(CLOUD / "cloudformation"), str(CLOUD / "openapi" / "no-cors.yaml")
     )
     assert "no-cors.yaml" not in result.stdout
-    assert "in 7 files" in result.stdout  # the 7 CloudFormation files with CORS or broken, not no-cors
+    assert "in 8 files" in result.stdout  # the 8 CloudFormation files with CORS or broken, not no-cors
 
 
 def test_match_on_sam_and_http_api() -> None:
