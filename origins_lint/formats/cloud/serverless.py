@@ -89,9 +89,7 @@ def parse(source: Source, options: FormatOptions) -> ParsedFile:
         service = Service(root, result.problems)
         document.contexts.extend(service.http_events())
         document.contexts.extend(service.http_api())
-        resources = mapping(root.value.get("resources")).get("Resources")
-        if resources is not None:
-            document.contexts.extend(Template(root, result.problems).contexts(resources))
+        document.contexts.extend(service.resources())
         if document.contexts:
             result.documents.append(document)
     if not result.documents and not result.problems:
@@ -205,6 +203,26 @@ class Service:
         # JavaScript's `Boolean(...)`: any non-empty string, any number but 0, is true
         truthy = value.value not in (None, "", 0)
         return Setting(truthy, node.location)
+
+    # --- resources: CloudFormation ---------------------------------------------------------------
+    def resources(self) -> list[CorsContext]:
+        """`resources.Resources`, or each part of a `resources` list (Serverless merges them); a part
+        taken from another file (`${file(resources.yml)}`) is not followed: said (OL004)."""
+        node = self.root.value.get("resources")
+        parts = node.value if node is not None and isinstance(node.value, list) else [node] if node else []
+        out: list[CorsContext] = []
+        for part in parts:
+            if isinstance(part.value, str) and _VARIABLE.search(part.value):
+                message = (
+                    f"`resources` takes `{part.value}` from elsewhere, which origins-lint does not follow: "
+                    "the CORS of the CloudFormation resources there was not checked; check that file"
+                )
+                self.problems.append(InputProblem(ProblemKind.NOT_ANALYSED, message, part.location))
+                continue
+            found = mapping(part).get("Resources")
+            if found is not None:
+                out.extend(Template(self.root, self.problems).contexts(found))
+        return out
 
     # --- REST API http events --------------------------------------------------------------------
     def http_events(self) -> list[CorsContext]:
