@@ -174,6 +174,16 @@ def test_serverless_variables_left_to_deploy_time_are_ol004() -> None:
     assert unknown.exit_code == 3, unknown.stdout
 
 
+def test_serverless_functions_split_across_files() -> None:
+    """`functions` may be a list of mappings and `${file(...)}` parts: those are said, not skipped."""
+    path = CLOUD / "serverless" / "split" / "serverless.yml"
+    assert found(path) == [("OL004", 5, 5), ("OL301", 13, 23), ("OL004", 14, 14)]
+    assert (
+        "`functions.billing` is taken from `${file(./functions/billing.yml)}`"
+        in messages(path)[("OL004", 14, 14)]
+    )
+
+
 # --- OpenAPI ----------------------------------------------------------------------
 
 

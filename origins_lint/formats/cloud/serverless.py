@@ -17,6 +17,8 @@ aws/package/compile/events/:
   with `allowCredentials` (http-api.js `resolveConfiguration`): an HTTP API's CORS configuration,
   shared with the other AWS formats. Serverless refuses `cors` with an external `httpApi.id`.
 - `resources.Resources` is CloudFormation, read as the CloudFormation format reads a template.
+- `functions` and `resources` may be lists whose parts Serverless merges; a part (or a function)
+  taken from another file with `${file(...)}` is not followed: OL004, never a silent skip.
 
 Variables: `${self:...}` that points at a plain value in this file is resolved (recursively);
 `${env:...}`, `${opt:...}`, `${ssm:...}`, `${file(...)}` and the rest are resolved by Serverless
@@ -204,6 +206,31 @@ class Service:
         truthy = value.value not in (None, "", 0)
         return Setting(truthy, node.location)
 
+    def functions(self) -> list[tuple[str, Node]]:
+        """`functions` as a mapping or a list of mappings (Serverless merges them); a part taken from
+        another file (`${file(functions.yml)}`) is not followed: said (OL004)."""
+        node = self.root.value.get("functions")
+        parts = node.value if node is not None and isinstance(node.value, list) else [node] if node else []
+        out: list[tuple[str, Node]] = []
+        for part in parts:
+            if self.elsewhere("functions", part):
+                continue
+            for name, function in mapping(part).items():
+                if not self.elsewhere(f"functions.{name}", function):
+                    out.append((name, function))
+        return out
+
+    def elsewhere(self, what: str, node: Node) -> bool:
+        """A part of the service written in another file or source (`${file(...)}`): not followed."""
+        if not isinstance(node.value, str) or _VARIABLE.search(node.value) is None:
+            return False
+        message = (
+            f"`{what}` is taken from `{node.value}`, which origins-lint does not follow: the CORS "
+            "settings there were not checked; check that file"
+        )
+        self.problems.append(InputProblem(ProblemKind.NOT_ANALYSED, message, node.location))
+        return True
+
     # --- resources: CloudFormation ---------------------------------------------------------------
     def resources(self) -> list[CorsContext]:
         """`resources.Resources`, or each part of a `resources` list (Serverless merges them); a part
@@ -212,12 +239,7 @@ class Service:
         parts = node.value if node is not None and isinstance(node.value, list) else [node] if node else []
         out: list[CorsContext] = []
         for part in parts:
-            if isinstance(part.value, str) and _VARIABLE.search(part.value):
-                message = (
-                    f"`resources` takes `{part.value}` from elsewhere, which origins-lint does not follow: "
-                    "the CORS of the CloudFormation resources there was not checked; check that file"
-                )
-                self.problems.append(InputProblem(ProblemKind.NOT_ANALYSED, message, part.location))
+            if self.elsewhere("resources", part):
                 continue
             found = mapping(part).get("Resources")
             if found is not None:
@@ -228,8 +250,10 @@ class Service:
     def http_events(self) -> list[CorsContext]:
         paths: dict[str, _Path] = {}
         static: list[CorsContext] = []
-        for function_name, function in mapping(self.root.value.get("functions")).items():
+        for function_name, function in self.functions():
             events = mapping(function).get("events")
+            if events is not None and self.elsewhere(f"{function_name}.events", events):
+                continue
             if events is None or not isinstance(events.value, list):
                 continue
             for event in events.value:
