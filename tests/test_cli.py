@@ -187,6 +187,14 @@ def test_examples_folder_findings_a_reviewer_agrees_with() -> None:
     assert sorted(by_file["haproxy-risky.cfg"]) == sorted(["OL202", "OL309", "OL202", "OL306", "OL602"])
     assert {("haproxy-risky.cfg", "OL309", 14, 44), ("haproxy-risky.cfg", "OL306", 16, 43)} <= located
     assert "haproxy-clean.cfg" not in by_file
+    # issue 23: CloudFormation/SAM, Serverless, OpenAPI (the clean ones say nothing)
+    assert sorted(by_file["cloudformation-risky.yaml"]) == sorted(["OL601", "OL201", "OL004", "OL303"])
+    assert {("cloudformation-risky.yaml", "OL601", 15, 22)} <= located
+    assert sorted(by_file["openapi-risky.yaml"]) == sorted(["OL402", "OL501"])
+    assert "cloudformation-clean.yaml" not in by_file and "openapi-clean.yaml" not in by_file
+    serverless = [f["code"] for f in result.findings if f["path"].endswith("risky/serverless.yml")]
+    assert sorted(serverless) == sorted(["OL303", "OL301"])
+    assert not [f for f in result.findings if f["path"].endswith("clean/serverless.yml")]
     # issue 23: Terraform CORS on AWS, Azure and Google Cloud
     assert "terraform-aws-clean.tf" not in by_file and "terraform-azure-clean.tf" not in by_file
     assert sorted(by_file["terraform-aws-risky.tf"]) == sorted(["OL302", "OL308", "OL201", "OL401", "OL303"])
@@ -217,4 +225,5 @@ def test_readme_quotes_the_examples_summary() -> None:
     assert summary.startswith("Found 56 findings")
     assert summary.startswith("Found 52 findings")
     assert summary.startswith("Found 56 findings")  # 46, and 10 in examples/webservers/apache-risky.conf
+    assert summary.startswith("Found 64 findings")
     assert f"\n{summary}\n" in (ROOT / "README.md").read_text(encoding="utf-8")

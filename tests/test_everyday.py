@@ -347,6 +347,7 @@ def test_gitlab_severities_cover_every_level() -> None:
     assert len(issues) == 56
     assert len(issues) == 52  # the examples: OL405 no longer beside a breadth finding (issue 18 item 8)
     assert len(issues) == 56  # the examples (OL405 no longer beside a breadth finding; Apache, issue 22)
+    assert len(issues) == 64
 
 
 def _apply(text: str, replacements: list[dict[str, Any]]) -> str:
@@ -397,6 +398,7 @@ def test_statistics_per_rule_and_severity() -> None:
     rows = [row.strip() for row in result.stdout.splitlines()]
     assert "4  OL201  insecure-origin  [high]" in rows  # 3 before examples/cloud (issue 23)
     assert "4  OL201  insecure-origin  [high]" in rows
+    assert "5  OL201  insecure-origin  [high]" in rows  # 3 before examples/cloud (issue 23)
     assert "1  OL201  insecure-origin  [medium]" in rows
     data = json.loads(
         run_cli("check", "--no-cache", "--statistics", "-f", "json", "examples", cwd=ROOT).stdout
@@ -408,6 +410,8 @@ def test_statistics_per_rule_and_severity() -> None:
     assert [(r["severity"], r["count"]) for r in data if r["code"] == "OL201"] == [("high", 4), ("medium", 1)]
     assert sum(r["count"] for r in data) == 52
     assert sum(r["count"] for r in data) == 56
+    assert [(r["severity"], r["count"]) for r in data if r["code"] == "OL201"] == [("high", 5), ("medium", 1)]
+    assert sum(r["count"] for r in data) == 64
 
 
 # --- 8. shell completion ---------------------------------------------------------------------------

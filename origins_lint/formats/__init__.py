@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from origins_lint.formats import nginx, okta, policy, spring, terraform
 from origins_lint.formats.base import FixOutcome, Format, FormatOptions, register
+from origins_lint.formats.cloud import cloudformation, openapi, serverless
 from origins_lint.formats.kubernetes import (
     apisix,
     contour,
@@ -54,6 +55,11 @@ FORMATS: tuple[Format, ...] = (
     register(kong, "Kong `cors` plugin (`KongPlugin`/`KongClusterPlugin`, declarative `kong.yml`, decK)"),
     register(apisix, "APISIX `cors` plugin (`apisix.yaml`, Admin API JSON, CRDs, Ingress annotations)"),
     register(apache, "Apache httpd configs and `.htaccess` (`Header`, `SetEnvIf`, `<If>`, `RewriteRule`)"),
+    register(
+        cloudformation, "CloudFormation and SAM templates, CORS settings (YAML, JSON, CDK `*.template.json`)"
+    ),
+    register(serverless, "Serverless Framework `serverless.yml`/`.json`: http and httpApi CORS, `resources`"),
+    register(openapi, "OpenAPI documents with `x-amazon-apigateway-cors` (API Gateway HTTP API import)"),
 )
 
 BY_NAME = {fmt.name: fmt for fmt in FORMATS}

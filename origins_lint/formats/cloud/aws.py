@@ -101,15 +101,16 @@ def s3(cors: Cors) -> Read:
     return Read(context, problems)
 
 
-def apigatewayv2(cors: Cors) -> Read:
-    """An HTTP API's `cors_configuration` / `CorsConfiguration`: `*` with credentials is refused."""
-    return _listing(cors, APIGATEWAY_ENGINE, "API Gateway", "allow_origins", star_refused=True)
+def apigatewayv2(cors: Cors, key: str = "allow_origins") -> Read:
+    """An HTTP API's `cors_configuration` / `CorsConfiguration`: `*` with credentials is refused.
+    ``key`` is the origins' key as the format spells it (`AllowOrigins`, `allowOrigins`)."""
+    return _listing(cors, APIGATEWAY_ENGINE, "API Gateway", key, star_refused=True)
 
 
-def lambda_url(cors: Cors) -> Read:
+def lambda_url(cors: Cors, key: str = "allow_origins") -> Read:
     """A Lambda function URL's `cors` / `Cors`: credentials default to false; at most 100 origins,
     253 characters each."""
-    read = _listing(cors, LAMBDA_URL_ENGINE, "Lambda function URLs", "allow_origins", star_refused=False)
+    read = _listing(cors, LAMBDA_URL_ENGINE, "Lambda function URLs", key, star_refused=False)
     if len(cors.origins) > 100:
         read.problems.append(
             refused(

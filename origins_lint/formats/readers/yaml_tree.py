@@ -8,6 +8,7 @@ say, and lets us bound alias expansion and nesting while we walk.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, Final
@@ -43,8 +44,9 @@ def _loc(path: str, node: YamlNode) -> Location:
 
 
 class _Builder:
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, tags: Mapping[str, str] | None = None) -> None:
         self.path = path
+        self.tags = tags or {}
         self.count = 0
         bounds = limits.active()
         self.max_values, self.max_depth = bounds.yaml_values, bounds.nesting
@@ -68,6 +70,8 @@ class _Builder:
             )
             raise self.fail(node, message)
         tag = node.tag or ""
+        if tag in self.tags:
+            return self.tagged(node, self.tags[tag], depth)
         if tag not in _KNOWN_TAGS and tag != "!":
             shown = "!!" + tag[len(_CORE) :] if tag.startswith(_CORE) else tag
             self.schema(node, f"unsupported YAML tag `{shown}`; origins-lint never constructs objects")
@@ -78,6 +82,20 @@ class _Builder:
         if isinstance(node, MappingNode):
             return self.mapping(node, depth)
         raise self.fail(node, f"unexpected YAML node {type(node).__name__}")
+
+    def tagged(self, node: YamlNode, key: str, depth: int) -> Node:
+        """A tag the caller reads as the one-key mapping it abbreviates (CloudFormation's `!Ref x` is
+        `{Ref: x}`, `!Sub ...` is `{Fn::Sub: ...}`): built as that mapping, never constructed."""
+        location = _loc(self.path, node)
+        if isinstance(node, ScalarNode):
+            inner = Node(node.value, location)  # the text as written, whatever the tag's resolver says
+        elif isinstance(node, SequenceNode):
+            inner = Node([self.build(item, depth + 2) for item in node.value], location)
+        elif isinstance(node, MappingNode):
+            inner = self.mapping(node, depth + 1)
+        else:
+            raise self.fail(node, f"unexpected YAML node {type(node).__name__}")
+        return Node({key: inner}, location, {key: location})
 
     def mapping(self, node: MappingNode, depth: int) -> Node:
         result = Node({}, _loc(self.path, node))
@@ -142,8 +160,12 @@ def safe_yaml() -> Any:
     return YAML(typ="safe", pure=False)
 
 
-def load_documents(path: str, text: str) -> YamlDocuments:
-    """Every document of the stream that parses; the first syntax error as a problem."""
+def load_documents(path: str, text: str, tags: Mapping[str, str] | None = None) -> YamlDocuments:
+    """Every document of the stream that parses; the first syntax error as a problem.
+
+    ``tags`` maps local tags the format knows (CloudFormation's `!Ref`) to the key of the one-key
+    mapping each stands for; any other tag is still a schema problem.
+    """
     long_line = _long_line(text)
     if long_line is not None:
         number, length = long_line
@@ -152,7 +174,7 @@ def load_documents(path: str, text: str) -> YamlDocuments:
             f"{MAX_LINE_LENGTH:,} characters a line"
         )
         return YamlDocuments([], [problem(path, message, number)])
-    builder = _Builder(path)
+    builder = _Builder(path, tags)
     documents: list[Node] = []
     problems: list[InputProblem] = []
     try:
