@@ -41,6 +41,9 @@ LAYOUT: dict[str, tuple[Path, str]] = {
     "k8s/apisix-route.yaml": (EXAMPLES / "gateways/apisix-route.yaml", "apisix"),
     "policy/storefront.origins.yaml": (EXAMPLES / "policy/storefront.origins.yaml", "policy"),
     "service/src/main/resources/application.yml": (EXAMPLES / "spring/application.yml", "spring"),
+    "cloudformation/api.yaml": (EXAMPLES / "cloud/cloudformation-risky.yaml", "cloudformation"),
+    "functions/serverless.yml": (EXAMPLES / "cloud/serverless/risky/serverless.yml", "serverless"),
+    "api/openapi.yaml": (EXAMPLES / "cloud/openapi-risky.yaml", "openapi"),
 }
 
 # files a repository holds that no format reads, each close to one that is read
@@ -51,6 +54,8 @@ UNRELATED: dict[str, str] = {
     "package.json": '{"name": "shop", "version": "1.0.0", "origin": "npm"}\n',
     "k8s/deployment.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: shop\n",
     "docker-compose.yml": "services:\n  web:\n    image: nginx\n",
+    "api/petstore.yaml": "openapi: 3.0.0\ninfo:\n  title: pets\n  version: '1'\npaths: {}\n",
+    "cloudformation/vpc.yaml": "Resources:\n  Vpc:\n    Type: AWS::EC2::VPC\n    Properties:\n      CidrBlock: !Ref Cidr\n",
 }
 
 
