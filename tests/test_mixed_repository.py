@@ -55,7 +55,9 @@ UNRELATED: dict[str, str] = {
     "k8s/deployment.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: shop\n",
     "docker-compose.yml": "services:\n  web:\n    image: nginx\n",
     "api/petstore.yaml": "openapi: 3.0.0\ninfo:\n  title: pets\n  version: '1'\npaths: {}\n",
-    "cloudformation/vpc.yaml": "Resources:\n  Vpc:\n    Type: AWS::EC2::VPC\n    Properties:\n      CidrBlock: !Ref Cidr\n",
+    "cloudformation/vpc.yaml": (
+        "Resources:\n  Vpc:\n    Type: AWS::EC2::VPC\n    Properties:\n      CidrBlock: !Ref Cidr\n"
+    ),
 }
 
 
