@@ -15,6 +15,7 @@ from origins_lint.formats.kubernetes import envoy, ingress, istio, traefik
 from origins_lint.formats.nginx import files as nginx_files
 from origins_lint.formats.nginx import include as nginx_include
 from origins_lint.formats.okta import terraform
+from origins_lint.formats.webservers import caddy
 from origins_lint.model import ParsedFile
 
 FORMATS: tuple[Format, ...] = (
@@ -27,6 +28,7 @@ FORMATS: tuple[Format, ...] = (
     register(envoy, "Envoy CORS policies (`allow_origin_string_match`, YAML or JSON)"),
     register(traefik, "Traefik `headers` middlewares (file provider, `Middleware` CRD, Docker labels)"),
     register(spring, "Spring CORS properties (`application*.yml`, `application*.properties`)"),
+    register(caddy, "Caddy `header` directives and matchers (`Caddyfile`, `*.caddyfile`, Caddy JSON config)"),
 )
 
 BY_NAME = {fmt.name: fmt for fmt in FORMATS}

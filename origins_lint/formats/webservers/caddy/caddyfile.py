@@ -1,0 +1,527 @@
+"""The Caddyfile reader: tokens to sites, snippets imported, directives to `routes.Scope`s.
+
+As caddyconfig/caddyfile/parse.go: a server block is its keys (addresses) on one line, then
+a `{ }` block of directives, one a line, each with an optional nested block; a block whose
+only key is `(name)` is a snippet, kept for `import name args...`, which splices its tokens
+in where the import stands with `{args[N]}` (and the deprecated `{args.N}`) replaced, and
+`{args[a:b]}` spread (importargs.go). A snippet must be defined before it is imported: the
+parser knows only the snippets above (`definedSnippets`); any other `import` names a file.
+
+Request matchers (caddyconfig/httpcaddyfile/httptype.go `parseMatcherDefinitions`):
+`@name <matcher> <args>` or `@name { <matcher> <args> ... }`, the matchers of one set
+AND'ed, several `header` lines of one field merged into one OR'ed list; `@name "<CEL>"` is an
+`expression`. A directive's first argument is its matcher token when it is `*`, starts with
+`/` (a path) or names an `@matcher` (`matcherSetFromMatcherToken`).
+
+The `header` directive (modules/caddyhttp/headers/caddyfile.go `parseCaddyfile`):
+`header [<matcher>] [[+|-|?|>]<field> [<value>|<find>] [<replace>]]`, or a block of such
+lines with `defer`; `+` appends, `-` deletes (and defers the handler), `?` sets only where
+the field is not set, `>` sets deferred, three arguments replace by regex. The `?` lines go to
+a handler of their own. A trailing `:` on a field is dropped. `reverse_proxy`'s
+`header_down` takes the same forms for the proxied response.
+
+`handle`, `handle_path` and `handle_errors` blocks are exclusive (one answers a request):
+each is a child scope. `route` blocks run in order, so their `header`s stay in the scope
+with the block's matcher added. Directives sort by Caddy's order (directives.go
+`defaultDirectiveOrder`): `header` runs before `handle` and `route`, as the scopes have it.
+"""
+
+from __future__ import annotations
+
+import bisect
+import os
+import re
+from dataclasses import dataclass, field, replace
+from typing import Final
+
+from origins_lint.formats.readers.re2_syntax import refusal
+from origins_lint.formats.webservers.caddy import routes
+from origins_lint.formats.webservers.caddy.lexer import LexError, Token, next_on_new_line, tokenize
+from origins_lint.model import (
+    InputProblem,
+    Location,
+    MatcherKind,
+    OriginMatcher,
+    ProblemKind,
+)
+
+STYLE: Final = routes.Style("add `header +Vary Origin` next to it")
+_ARG: Final = re.compile(r"\{args(?:\[(\d+)\]|\.(\d+))\}")
+_VARIADIC: Final = re.compile(r"^\{args\[(\d*):(\d*)\]\}$")
+_MAX_IMPORTS: Final = 32
+_EXCLUSIVE: Final = frozenset({"handle", "handle_path", "handle_errors"})
+_ROUTES: Final = frozenset({"route"})
+
+
+class CaddyfileError(Exception):
+    def __init__(self, message: str, offset: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.offset = offset
+
+
+@dataclass(slots=True)
+class Directive:
+    name: Token
+    args: list[Token] = field(default_factory=list)
+    block: list[Directive] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Read:
+    scopes: list[routes.Scope]
+    problems: list[InputProblem]
+    comments: list[tuple[int, int]]
+
+
+class _Positions:
+    def __init__(self, path: str, text: str) -> None:
+        self.path = path
+        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def point(self, offset: int) -> tuple[int, int]:
+        line = bisect.bisect_right(self.starts, offset)
+        return line, offset - self.starts[line - 1] + 1
+
+    def span(self, start: int, end: int) -> Location:
+        line, column = self.point(start)
+        end_line, end_column = self.point(max(end, start + 1))
+        return Location(self.path, line, column, end_line, end_column)
+
+    def of(self, token: Token) -> Location:
+        return self.span(token.start, token.end)
+
+
+def read(path: str, text: str) -> Read:
+    where = _Positions(path, text)
+    problems: list[InputProblem] = []
+    try:
+        tokens, comments = tokenize(text)
+    except LexError as error:
+        return Read([], [_syntax(where, error.message, error.offset)], [])
+    try:
+        expanded = _Imports(path, problems, where).expand(tokens)
+        sites = _Blocks(expanded).sites()
+    except CaddyfileError as error:
+        return Read([], [*problems, _syntax(where, error.message, error.offset)], comments)
+    builder = _Builder(where, problems)
+    return Read([builder.site(keys, body) for keys, body in sites], problems, comments)
+
+
+def _syntax(where: _Positions, message: str, offset: int) -> InputProblem:
+    location = where.span(offset, offset + 1)
+    return InputProblem(ProblemKind.PARSE, f"Caddy cannot load this Caddyfile: {message}", location)
+
+
+# --- imports --------------------------------------------------------------------------
+
+
+class _Imports:
+    """parse.go `doImport` for snippets, done ahead of the block structure (snippets are only
+    defined at the top level, so the order is the same)."""
+
+    def __init__(self, path: str, problems: list[InputProblem], where: _Positions) -> None:
+        self.path = path
+        self.problems = problems
+        self.where = where
+        self.snippets: dict[str, list[Token]] = {}
+
+    def expand(self, tokens: list[Token]) -> list[Token]:
+        work = list(tokens)
+        out: list[Token] = []
+        depth = 0
+        index = 0
+        spliced = 0
+        while index < len(work):
+            token = work[index]
+            line_start = not out or next_on_new_line(out[-1], token)
+            if depth == 0 and line_start and _snippet_name(token) is not None:
+                after = index + 1
+                if after < len(work) and work[after].opens and not next_on_new_line(token, work[after]):
+                    end = _matching(work, after)
+                    name = _snippet_name(token) or ""
+                    if token.text.startswith("(") and name in self.snippets:
+                        raise CaddyfileError(f"snippet `{name}` is defined twice", token.start)
+                    if token.text.startswith("("):
+                        self.snippets[name] = work[after + 1 : end]
+                    index = end + 1
+                    continue
+            if token.text == "import" and not token.quoted and line_start:
+                end = index + 1
+                while end < len(work) and not next_on_new_line(work[end - 1], work[end]):
+                    end += 1
+                args = work[index + 1 : end]
+                if args and args[-1].opens:  # an import with a `{block}`: its tokens are not spliced
+                    close = _matching(work, end - 1)
+                    args, end = args[:-1], close + 1
+                spliced += 1
+                if spliced > _MAX_IMPORTS * 64:
+                    raise CaddyfileError("imports nest too deeply (an import cycle)", token.start)
+                work[index:end] = self._imported(token, args)
+                continue
+            if token.opens:
+                depth += 1
+            elif token.closes:
+                depth -= 1
+            out.append(token)
+            index += 1
+        return out
+
+    def _imported(self, token: Token, args: list[Token]) -> list[Token]:
+        if not args:
+            raise CaddyfileError("`import` needs a snippet name or a file", token.start)
+        name = args[0].text
+        chain = (*token.chain, f"{token.start}:{name}")
+        if sum(1 for link in token.chain if link.endswith(f":{name}")) or len(chain) > _MAX_IMPORTS:
+            raise CaddyfileError(f"import cycle: `{name}` imports itself", token.start)
+        body = self.snippets.get(name)
+        if body is None:
+            self._file(token, args[0])
+            return []
+        values = args[1:]
+        out: list[Token] = []
+        for piece in body:
+            variadic = _VARIADIC.match(piece.text)
+            if variadic is not None:
+                start = int(variadic.group(1) or 0)
+                stop = int(variadic.group(2) or len(values))
+                if 0 <= start <= stop <= len(values):
+                    for value in values[start:stop]:
+                        out.append(
+                            replace(piece, text=value.text, start=value.start, end=value.end, chain=chain)
+                        )
+                    continue
+            whole = _ARG.fullmatch(piece.text)
+            if whole is not None:
+                number = int(whole.group(1) or whole.group(2))
+                if number < len(values):
+                    value = values[number]
+                    out.append(replace(piece, text=value.text, start=value.start, end=value.end, chain=chain))
+                    continue
+            text = _ARG.sub(lambda m: _arg(m, values), piece.text)
+            out.append(replace(piece, text=text, chain=chain))
+        return out
+
+    def _file(self, token: Token, target: Token) -> None:
+        """parse.go: a name that is no snippet defined above is a file (or glob) to import."""
+        pattern = target.text
+        folder = os.path.dirname(os.path.abspath(self.path))
+        full = pattern if os.path.isabs(pattern) else os.path.join(folder, pattern)
+        if not any(ch in pattern for ch in "*?[") and not os.path.exists(full):
+            raise CaddyfileError(
+                f"`import {pattern}` names no snippet defined above it and no file: define "
+                f"`({pattern}) {{ ... }}` before this line, or fix the name",
+                target.start,
+            )
+        self.problems.append(
+            InputProblem(
+                ProblemKind.NOT_ANALYSED,
+                f"`import {pattern}` reads another file, which origins-lint does not follow here: "
+                "check that file too (the headers it sets apply where it is imported)",
+                self.where.span(token.start, target.end),
+            )
+        )
+
+
+def _arg(match: re.Match[str], values: list[Token]) -> str:
+    number = int(match.group(1) or match.group(2))
+    return values[number].text if number < len(values) else match.group()
+
+
+def _snippet_name(token: Token) -> str | None:
+    text = token.text
+    if token.quoted or len(text) < 3 or not text.endswith(")"):
+        return None
+    if text.startswith("&(") and len(text) > 3:
+        return text[2:-1]
+    return text[1:-1] if text.startswith("(") else None
+
+
+def _matching(tokens: list[Token], opening: int) -> int:
+    depth = 0
+    for index in range(opening, len(tokens)):
+        if tokens[index].opens:
+            depth += 1
+        elif tokens[index].closes:
+            depth -= 1
+            if depth == 0:
+                return index
+    raise CaddyfileError("this `{` is never closed (Caddy: unexpected EOF)", tokens[opening].start)
+
+
+# --- blocks ---------------------------------------------------------------------------
+
+
+class _Blocks:
+    """Server blocks and directives, by lines and braces (parse.go `addresses`, `directive`)."""
+
+    def __init__(self, tokens: list[Token]) -> None:
+        self.tokens = tokens
+        self.index = 0
+
+    def sites(self) -> list[tuple[list[Token], list[Directive]]]:
+        out: list[tuple[list[Token], list[Directive]]] = []
+        tokens = self.tokens
+        while self.index < len(tokens):
+            first = tokens[self.index]
+            if first.opens:  # the global options block
+                if out:
+                    raise CaddyfileError(
+                        "the global options block must come first in the Caddyfile", first.start
+                    )
+                self.index = _matching(tokens, self.index) + 1
+                continue
+            if first.closes:
+                raise CaddyfileError("unexpected `}`: no block is open here", first.start)
+            keys = [first]
+            self.index += 1
+            while self.index < len(tokens) and not tokens[self.index].opens:
+                token = tokens[self.index]
+                continued = keys[-1].text.endswith(",")
+                if next_on_new_line(keys[-1], token) and not continued:
+                    break
+                keys.append(token)
+                self.index += 1
+            if first.text.startswith("@"):
+                raise CaddyfileError(
+                    f"request matchers may not be defined globally; `{first.text}` must be in a site block",
+                    first.start,
+                )
+            if self.index < len(tokens) and tokens[self.index].opens:
+                opening = tokens[self.index]
+                if next_on_new_line(keys[-1], opening):
+                    raise CaddyfileError("`{` must be on the line of the site addresses", opening.start)
+                close = _matching(tokens, self.index)
+                body = _directives(tokens[self.index + 1 : close])
+                self.index = close + 1
+            elif not out:  # a single site without braces: the rest of the file is its directives
+                body = _directives(tokens[self.index :])
+                self.index = len(tokens)
+            else:
+                raise CaddyfileError("a site block needs `{` after its addresses", keys[-1].start)
+            out.append(([k for k in keys if k.text.rstrip(",")], body))
+        return out
+
+
+def _directives(tokens: list[Token]) -> list[Directive]:
+    out: list[Directive] = []
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        if token.closes:
+            raise CaddyfileError("unexpected `}`: no block is open here", token.start)
+        if token.opens:
+            raise CaddyfileError(
+                "unexpected `{` on a line of its own; put it at the end of the line above", token.start
+            )
+        directive = Directive(token)
+        index += 1
+        previous = token
+        while index < len(tokens) and not next_on_new_line(previous, tokens[index]):
+            current = tokens[index]
+            if current.opens:
+                close = _matching(tokens, index)
+                if close > index + 1 and not next_on_new_line(current, tokens[index + 1]):
+                    raise CaddyfileError(
+                        "unexpected token after `{` on the same line", tokens[index + 1].start
+                    )
+                directive.block = _directives(tokens[index + 1 : close])
+                index = close + 1
+                break
+            if current.closes:
+                raise CaddyfileError("unexpected `}`: no block is open here", current.start)
+            directive.args.append(current)
+            previous = current
+            index += 1
+        out.append(directive)
+    return out
+
+
+# --- directives to scopes -------------------------------------------------------------
+
+
+class _Builder:
+    def __init__(self, where: _Positions, problems: list[InputProblem]) -> None:
+        self.where = where
+        self.problems = problems
+
+    def site(self, keys: list[Token], body: list[Directive]) -> routes.Scope:
+        name = " ".join(k.text.rstrip(",") for k in keys)
+        location = self.where.of(keys[0])
+        scope = routes.Scope(name, location)
+        self.block(body, scope, (), {})
+        return scope
+
+    def block(
+        self,
+        body: list[Directive],
+        scope: routes.Scope,
+        guards: tuple[routes.Guard, ...],
+        inherited: dict[str, routes.Guard],
+    ) -> None:
+        matchers = dict(inherited)
+        for directive in body:  # matcher definitions hold for the whole block, wherever written
+            if directive.name.text.startswith("@") and not directive.name.quoted:
+                matchers[directive.name.text] = self.matcher(directive)
+        later: list[Directive] = []
+        for directive in body:
+            name = directive.name.text
+            if name in ("header", "header_down"):
+                self.header(directive, scope, guards, matchers)
+            elif directive.block is not None and (name in _EXCLUSIVE or name in _ROUTES):
+                later.append(directive)
+            elif directive.block is not None and not name.startswith("@"):
+                # `reverse_proxy { header_down ... }` and other handlers' blocks
+                guard = self.token_guard(directive.args[0] if directive.args else None, matchers)
+                inner = guards if guard is None else (*guards, guard)
+                self.block(directive.block, scope, inner, matchers)
+        for directive in later:  # `handle` and `route` sort after `header` (defaultDirectiveOrder)
+            guard = self.token_guard(directive.args[0] if directive.args else None, matchers)
+            inner = guards if guard is None else (*guards, guard)
+            assert directive.block is not None
+            if directive.name.text in _ROUTES:
+                self.block(directive.block, scope, inner, matchers)
+                continue
+            child = routes.Scope(f"{scope.name} {directive.name.text}", self.where.of(directive.name))
+            if directive.args and directive.args[0].text.startswith("/"):
+                child.paths = (directive.args[0].text.rstrip("*"),)
+            self.block(directive.block, child, inner, matchers)
+            scope.children.append(child)
+
+    def token_guard(self, token: Token | None, matchers: dict[str, routes.Guard]) -> routes.Guard | None:
+        """httptype.go `matcherSetFromMatcherToken`: `*`, a `/path`, or a named `@matcher`."""
+        if token is None or token.quoted:
+            return None
+        text = token.text
+        if text == "*":
+            return None
+        if text.startswith("/"):
+            return routes.Guard(text, self.where.of(token))
+        if text.startswith("@"):
+            found = matchers.get(text)
+            if found is None:
+                raise CaddyfileError(
+                    f"unrecognized matcher name `{text}`: define it in this site block", token.start
+                )
+            return found
+        return None
+
+    def matcher(self, directive: Directive) -> routes.Guard:
+        """A named matcher set, and what it checks of `Origin`."""
+        name = directive.name.text
+        location = self.where.of(directive.name)
+        lines: list[list[Token]] = []
+        if directive.args and directive.args[0].quoted:
+            lines = [[replace(directive.args[0], text="expression", quote=""), directive.args[0]]]
+        elif directive.args:
+            lines = [directive.args]
+        for inner in directive.block or []:
+            lines.append([inner.name, *inner.args])
+        values: list[tuple[str, Location]] = []
+        regexp: routes.OriginCheck | None = None
+        others: list[routes.OriginCheck] = []
+        for line in lines:
+            kind = line[0].text
+            args = line[1:]
+            if kind == "header" and len(args) >= 2 and args[0].text.lower() == "origin":
+                values.extend((a.text, self.where.of(a)) for a in args[1:])
+            elif kind == "header_regexp" and args:
+                found = self.regexp(args, name)
+                regexp = found if found is not None else regexp
+            elif kind == "not" and len(args) >= 3 and args[0].text in ("header", "header_regexp"):
+                if args[1].text.lower() == "origin":
+                    written = " ".join(a.text for a in args)
+                    others.append(routes.negated(self.where.of(args[0]), written))
+            elif kind == "expression" or (kind == "not" and args and args[0].text == "expression"):
+                text = " ".join(a.text for a in args)
+                if "origin" in text.lower():
+                    reason = (
+                        f"`{name}` is a CEL expression that reads `Origin`, which origins-lint does "
+                        "not evaluate: check by hand which origins pass it"
+                    )
+                    others.append(routes.unknown_check(reason, self.where.of(line[0])))
+        header = routes.header_matchers(values, f"caddy:{name}@{location.line}") if values else None
+        check = routes.both(header, regexp)
+        for other in others:  # a `not` or an expression: what it lets in, along with the rest
+            check = other if check is None else routes.either([check, other])
+        return routes.Guard(name, location, check)
+
+    def regexp(self, args: list[Token], name: str) -> routes.OriginCheck | None:
+        """`header_regexp [<name>] <field> <regexp>` (MatchHeaderRE.UnmarshalCaddyfile)."""
+        if len(args) >= 3:
+            field_token, pattern = args[1], args[2]
+        else:
+            field_token, pattern = args[0], args[-1]
+        if field_token.text.lower() != "origin" or len(args) < 2:
+            return None
+        location = self.where.of(pattern)
+        reason = refusal(pattern.text)
+        if reason is not None:
+            self.problems.append(
+                InputProblem(
+                    ProblemKind.SCHEMA,
+                    f"Caddy refuses to load this config: Go's regexp cannot compile `{pattern.text}`: "
+                    f"{reason}; rewrite it with plain groups, classes and anchors",
+                    location,
+                )
+            )
+            return routes.OriginCheck()
+        matcher = OriginMatcher(
+            MatcherKind.REGEX, pattern.text, location, routes.CADDY_REGEXP, scope=f"caddy:{name}"
+        )
+        return routes.OriginCheck((matcher,), regex_names=(name.lstrip("@"),))
+
+    def header(
+        self,
+        directive: Directive,
+        scope: routes.Scope,
+        guards: tuple[routes.Guard, ...],
+        matchers: dict[str, routes.Guard],
+    ) -> None:
+        args = list(directive.args)
+        if directive.name.text == "header" and args:
+            guard = self.token_guard(args[0], matchers)
+            if guard is not None or args[0].text == "*":
+                guards = guards if guard is None else (*guards, guard)
+                args = args[1:]
+        lines = [args] if args else []
+        deferred = False
+        for inner in directive.block or []:
+            if inner.name.text == "defer":
+                deferred = True
+            elif inner.name.text != "match":
+                lines.append([inner.name, *inner.args])
+        if args and directive.block and any(i.name.text not in ("defer", "match") for i in directive.block):
+            raise CaddyfileError("cannot specify headers in both arguments and block", directive.name.start)
+        ops = [op for op in (self.op(line, guards) for line in lines) if op is not None]
+        # a handler that deletes a field runs deferred (caddyfile.go), like one with `defer`
+        deferred = deferred or any(op.action == "delete" for op in ops)
+        scope.ops.extend(replace(op, deferred=True) if deferred else op for op in ops)
+
+    def op(self, line: list[Token], guards: tuple[routes.Guard, ...]) -> routes.Op | None:
+        """caddyfile.go `applyHeaderOp`: the field's prefix says what the operation does."""
+        field_token = line[0]
+        written = field_token.text.removesuffix(":")
+        value_token = line[1] if len(line) > 1 else None
+        value = value_token.text if value_token is not None else ""
+        location = self.where.of(field_token)
+        value_location = self.where.of(value_token) if value_token is not None else location
+        deferred = False
+        if len(line) > 2:
+            action, name = "replace", written.lstrip("+-?>")
+        elif written.startswith("+"):
+            action, name = "add", written[1:]
+        elif written.startswith("-"):
+            action, name = "delete", written[1:]
+        elif written.startswith("?"):
+            action, name = "default", written[1:]
+        elif written.startswith(">"):
+            action, name, deferred = "set", written[1:], True
+        else:
+            action, name = "set", written
+        if not name:
+            return None
+        if action == "default":  # `?` goes to a handler with a `require`: it may not apply, and
+            guards = (*guards, routes.Guard(f"?{name}", location))  # it runs when the response is written
+            deferred = True
+        return routes.Op(action, name, value, location, value_location, guards, deferred)
