@@ -1,7 +1,7 @@
 """Inline suppressions: `# origins-lint: ignore[OL201,insecure-origin] reason`.
 
 A directive counts only inside a real comment of the file's own syntax (`comment_spans`):
-`#` in nginx, YAML, TOML and properties files (`!` too in properties), `#` and `//` in HCL.
+`#` in nginx, YAML, TOML, Caddyfile and properties files (`!` too in properties), `#` and `//` in HCL.
 Text in a string is never a directive, whatever it looks like, and JSON has no comments at all:
 suppress findings in an Okta export from the config. (Before issue 19 any `#` or `//` on a line
 counted, so `"name": "x // origins-lint: ignore[ALL]"` silenced a whole one-line export.)
@@ -142,6 +142,13 @@ def _yaml_comments(text: str) -> Iterator[Span]:
     yield from _hashes(text, previous, len(text))
 
 
+def _caddyfile_comments(text: str) -> Iterator[Span]:
+    """`#` where a Caddyfile token would start (caddy's lexer.go): `a#b` and quoted text are not."""
+    from origins_lint.formats.webservers.caddy.lexer import comments
+
+    return iter(comments(text))
+
+
 def _hashes(text: str, start: int, end: int) -> Iterator[Span]:
     while True:
         at = text.find("#", start, end)
@@ -159,9 +166,10 @@ _SCANNERS = {
     "hcl": _hcl_comments,
     "properties": _properties_comments,
     "yaml": _yaml_comments,
+    "caddyfile": _caddyfile_comments,
 }
 _BY_SUFFIX = {".json": "json", ".toml": "toml", ".properties": "properties", ".tf": "hcl"}
-_BY_FORMAT = {"nginx": "nginx", "okta": "json", "terraform": "hcl", "unknown": "json"}
+_BY_FORMAT = {"nginx": "nginx", "okta": "json", "terraform": "hcl", "unknown": "json", "caddy": "caddyfile"}
 
 
 def syntax_of(path: str, format_name: str) -> str:

@@ -25,7 +25,8 @@ def _multiple_values(document: Document, _settings: RuleSettings) -> Iterator[Hi
                     header.value_location,
                     f"`{header.value}` puts {len(header.items)} origins in one "
                     "`Access-Control-Allow-Origin`: browsers accept exactly one origin (or `*`) and "
-                    "reject the response; check the request's Origin against a list (a `map`) and "
+                    "reject the response; check the request's Origin against a list (an nginx `map`, a "
+                    "Caddy `header` matcher) and "
                     "send back the one that matched",
                 )
         for header in headers[1:]:

@@ -40,6 +40,7 @@ from origins_lint.source import Source
 
 NAME = "caddy"
 _JSON_SNIFF: Final = (re.compile(r'"apps"\s*:\s*\{'), re.compile(r'"servers"\s*:\s*\{'))
+_OKTA_SNIFF: Final = (re.compile(r'"origin"\s*:'), re.compile(r'"scopes"\s*:'))
 _HEAD: Final = 1 << 20
 
 
@@ -66,7 +67,11 @@ def detect(path: str, text: str) -> bool:
         return True
     if not path.endswith(".json"):
         return False
-    return PurePath(path).name == "caddy.json" or is_caddy_json(text)
+    if is_caddy_json(text):
+        return True
+    # by name, unless it is shaped like an Okta export (origins with scopes): that one is Okta's
+    okta = all(pattern.search(text[:_HEAD]) for pattern in _OKTA_SNIFF)
+    return PurePath(path).name == "caddy.json" and not okta
 
 
 def parse(source: Source, options: FormatOptions) -> ParsedFile:

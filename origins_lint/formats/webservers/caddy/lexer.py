@@ -68,6 +68,15 @@ def tokenize(text: str) -> tuple[list[Token], list[tuple[int, int]]]:
     return _Lexer(text).run()
 
 
+def comments(text: str) -> list[tuple[int, int]]:
+    """The comments of a Caddyfile (those before a lexing error, when it has one)."""
+    lexer = _Lexer(text)
+    try:
+        return lexer.run()[1]
+    except LexError:
+        return lexer.comments
+
+
 class _Lexer:
     def __init__(self, text: str) -> None:
         self.text = text

@@ -146,9 +146,7 @@ def _walk(
     ops = inherited + scope.ops
     own = any(_is_cors(op.key) or op.key == "vary" for op in scope.ops)
     if own or (top and any(_is_cors(op.key) for op in ops)):
-        context = _Response(scope, ops, style, problems).context()
-        if context is not None:
-            out.append(context)
+        out.extend(_Response(scope, ops, style, problems).contexts())
     for child in scope.children:
         _walk(child, ops, style, problems, out, top=False)
 
@@ -191,6 +189,17 @@ class Value:
     request: str | None = None  # another request value the sender chooses
     unknown: str | None = None  # a placeholder not analysed (`{vars.x}`, `{$ENV}`)
     self_only: bool = False  # only the server's own scheme, host, port
+    env_only: bool = False  # its only unknowns are `{$ENV}`, set once when Caddy loads the config
+
+    @property
+    def per_request(self) -> bool:
+        """Whether it changes from one request to the next (what `Vary` is for)."""
+        return (
+            self.echo
+            or self.capture
+            or self.request is not None
+            or (self.unknown is not None and not self.env_only)
+        )
 
 
 def read_value(text: str) -> Value:
@@ -200,11 +209,13 @@ def read_value(text: str) -> Value:
     echo = capture = False
     request: str | None = None
     unknown: str | None = None
+    env_only = True
     for match in found:
         written = match.group(1)
         if written.startswith("$"):
             unknown = unknown or match.group()
             continue
+        env_only = False
         name = canonical(written).lower() if not written.startswith("http.") else written.lower()
         if name == _ECHO:
             echo = True
@@ -217,7 +228,12 @@ def read_value(text: str) -> Value:
         else:
             unknown = unknown or match.group()
     self_only = not (echo or capture or request or unknown)
-    return Value(None, echo, capture, request, unknown, self_only)
+    return Value(None, echo, capture, request, unknown, self_only, env_only and unknown is not None)
+
+
+def _origin_guard(op: Op) -> int | None:
+    """The `Origin` check an operation runs under, by identity (one per matcher definition)."""
+    return next((id(g.origin) for g in reversed(op.guards) if g.origin is not None), None)
 
 
 class _Response:
@@ -257,6 +273,23 @@ class _Response:
         problem = InputProblem(ProblemKind.NOT_ANALYSED, message, location)
         if problem not in self.problems:
             self.problems.append(problem)
+
+    def contexts(self) -> list[CorsContext]:
+        """One context for each `Origin` check that guards an `Access-Control-Allow-Origin`: the
+        other fields it holds are those set under the same check or under none (a field set
+        only for requests another check passes is not on these responses)."""
+        every = self.fields
+        groups = dict.fromkeys(_origin_guard(op) for op in every.get(ALLOW_ORIGIN, [])) or {None: None}
+        out = []
+        for check in groups:  # in file order
+            self.fields = {
+                key: [op for op in ops if _origin_guard(op) in (None, check)] for key, ops in every.items()
+            }
+            context = self.context()
+            if context is not None:
+                out.append(context)
+        self.fields = every
+        return out
 
     def context(self) -> CorsContext | None:
         origin_ops = self.fields.get(ALLOW_ORIGIN, [])
@@ -398,9 +431,11 @@ class _Response:
             for op in ops:  # alternatives are one line; what `+` appends to a value is a second one
                 if not sent or op.action == "add":
                     sent.append(op)
-            literals = {read_value(op.value).literal for op in ops}
-            dynamic = None in literals and any(not read_value(op.value).self_only for op in ops)
-            dynamic = dynamic or len(literals) > 1
+            values = [read_value(op.value) for op in ops]
+            dynamic = (
+                any(v.per_request for v in values)
+                or len({v.literal or op.value for v, op in zip(values, ops, strict=True)}) > 1
+            )
             for op in sent:
                 text = read_value(op.value).literal
                 items = tuple(i for i in _ITEMS.split(text.strip()) if i) if text is not None else ()
