@@ -102,10 +102,11 @@ def read(path: str, text: str) -> Read:
     try:
         expanded = _Imports(path, problems, where).expand(tokens)
         sites = _Blocks(expanded).sites()
+        builder = _Builder(where, problems)
+        scopes = [builder.site(keys, body) for keys, body in sites]
     except CaddyfileError as error:
         return Read([], [*problems, _syntax(where, error.message, error.offset)], comments)
-    builder = _Builder(where, problems)
-    return Read([builder.site(keys, body) for keys, body in sites], problems, comments)
+    return Read(scopes, problems, comments)
 
 
 def _syntax(where: _Positions, message: str, offset: int) -> InputProblem:

@@ -432,10 +432,11 @@ class _Response:
                 if not sent or op.action == "add":
                     sent.append(op)
             values = [read_value(op.value) for op in ops]
-            dynamic = (
-                any(v.per_request for v in values)
-                or len({v.literal or op.value for v, op in zip(values, ops, strict=True)}) > 1
-            )
+            # values that change per request, or several that are alternatives (under matchers);
+            # what `+` appends to a fixed value is fixed too
+            literals = {v.literal or op.value for v, op in zip(values, ops, strict=True)}
+            alternatives = len(literals) > 1 and any(op.guards for op in ops)
+            dynamic = any(v.per_request for v in values) or alternatives
             for op in sent:
                 text = read_value(op.value).literal
                 items = tuple(i for i in _ITEMS.split(text.strip()) if i) if text is not None else ()
