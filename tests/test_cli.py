@@ -172,6 +172,9 @@ def test_examples_folder_findings_a_reviewer_agrees_with() -> None:
     assert sorted(by_file["shop-api.conf"]) == sorted(
         ["OL306", "OL307", "OL604", "OL605", "OL602", "OL603", "OL402", "OL603", "OL202"]
     )
+    assert "clean.caddyfile" not in by_file
+    assert sorted(by_file["risky.caddyfile"]) == sorted(["OL602", "OL302", "OL306", "OL602", "OL402"])
+    assert {("risky.caddyfile", "OL306", 11, 14), ("risky.caddyfile", "OL402", 16, 37)} <= located
 
 
 def test_text_output_escapes_control_sequences_from_files(project: Path) -> None:
@@ -187,5 +190,5 @@ def test_text_output_escapes_control_sequences_from_files(project: Path) -> None
 
 def test_readme_quotes_the_examples_summary() -> None:
     summary = run_cli("check", "examples", cwd=ROOT).stdout.splitlines()[-1]
-    assert summary.startswith("Found 46 findings")
+    assert summary.startswith("Found 51 findings")
     assert f"\n{summary}\n" in (ROOT / "README.md").read_text(encoding="utf-8")

@@ -176,6 +176,7 @@ def test_readme_states_each_engine() -> None:
         "traefik": "Traefik",
         "spring": "Spring",
         "okta": "Okta",
+        "caddy": "Caddy",
     }
     for engine in ENGINES:
         assert f"\n| {names[engine]} |" in table, engine
