@@ -120,6 +120,22 @@ def test_engine_refusals_and_unanalysed_values() -> None:
     assert verdict("https://evil.example.net", unanalysed) == 3  # unknown, never "not trusted"
 
 
+def test_map_of_the_origin_is_read_like_nginx_map() -> None:
+    """modules/caddyhttp/map: the first mapping whose input matches (`==`, or `~` Go regexp
+    searched) gives each destination; `-` leaves it to the next; `default` otherwise."""
+    path = CADDY / "map.caddyfile"
+    assert found(path) == [
+        ("OL302", 4, 5),  # `~^https://[a-z]+\.example\.net$` echoed, with credentials from the map
+        ("OL302", 5, 5),  # `$0` of an unanchored regex
+        ("OL306", 5, 5),
+        ("OL304", 19, 13),  # `default {header.Origin}`: every other origin
+        ("OL602", 22, 15),  # ... per Origin, without Vary; `{site_origin}` (a map of `{host}`) is fixed text
+    ]
+    assert verdict("https://app.example.com", path) == 0
+    assert verdict("https://static.example.com", path) == 0  # the output of the `null` input
+    assert verdict("https://evil.example.org", path) == 0  # the /b/* echo
+
+
 def test_suppressions_are_caddyfile_comments() -> None:
     # line 3: an own-line comment above; line 9: a trailing one; line 7's `#` is inside quotes
     assert found(CADDY / "suppressed.caddyfile") == [("OL301", 8, 38)]

@@ -16,6 +16,9 @@ shorthand `{header.Origin}`) is an echo (`MatcherKind.REFLECTED`) unless a match
   Caddy refuse the config (`MatchRegexp.Provision`), OL002;
 - `not` admits every origin the check does not; a CEL `expression` on Origin is OL004.
 
+A `map` whose source is the Origin (modules/caddyhttp/map) is read as nginx's `map`:
+an output echoing the Origin, or `$1` of a `~regexp` input, admits what the input passes
+(`==`, or Go's regexp searched); a fixed output admits itself; the first match wins.
 A literal value is exact (`*` any, `null` the null origin); another request value
 (`{http.request.uri}`, `{query.o}`) is an echo of what the sender chose; `{$ENV}`,
 `{vars.*}` and other runtime values are OL004. `Access-Control-Allow-Credentials true`

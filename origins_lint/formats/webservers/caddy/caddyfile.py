@@ -49,6 +49,7 @@ STYLE: Final = routes.Style("add `header +Vary Origin` next to it")
 _ARG: Final = re.compile(r"\{args(?:\[(\d+)\]|\.(\d+))\}")
 _VARIADIC: Final = re.compile(r"^\{args\[(\d*):(\d*)\]\}$")
 _MAX_IMPORTS: Final = 32
+_MAP_VALUE: Final = re.compile(r"\{([^{}\s$]+)\}")
 _EXCLUSIVE: Final = frozenset({"handle", "handle_path", "handle_errors"})
 _ROUTES: Final = frozenset({"route"})
 
@@ -224,6 +225,15 @@ class _Imports:
         )
 
 
+def _refused(pattern: str, reason: str, location: Location) -> InputProblem:
+    return InputProblem(
+        ProblemKind.SCHEMA,
+        f"Caddy refuses to load this config: Go's regexp cannot compile `{pattern}`: {reason}; "
+        "rewrite it with plain groups, classes and anchors",
+        location,
+    )
+
+
 def _arg(match: re.Match[str], values: list[Token]) -> str:
     number = int(match.group(1) or match.group(2))
     return values[number].text if number < len(values) else match.group()
@@ -345,13 +355,94 @@ class _Builder:
     def __init__(self, where: _Positions, problems: list[InputProblem]) -> None:
         self.where = where
         self.problems = problems
+        self.maps: dict[str, routes.Resolved | None] = {}  # destination -> what it sends
 
     def site(self, keys: list[Token], body: list[Directive]) -> routes.Scope:
         name = " ".join(k.text.rstrip(",") for k in keys)
         location = self.where.of(keys[0])
         scope = routes.Scope(name, location)
+        self.maps = {}
+        self.collect_maps(body)
         self.block(body, scope, (), {})
         return scope
+
+    def collect_maps(self, body: list[Directive]) -> None:
+        for directive in body:
+            if directive.name.text == "map" and directive.block is not None:
+                self.map(directive)
+            elif directive.block is not None and not directive.name.text.startswith("@"):
+                self.collect_maps(directive.block)
+
+    def map(self, directive: Directive) -> None:
+        """modules/caddyhttp/map (caddyfile.go, map.go): `map [<matcher>] <source> <dest>... { <input>
+        <outputs>...; default <outputs>... }`. Each destination is the output of the first mapping
+        whose input matches the source: `==`, or `~regexp` (Go's regexp, searched; `$1` in the output
+        expands its captures), else the default. With the request's Origin as the source, a
+        destination sent as the allow-origin admits what each mapping's input passes when its
+        output echoes the Origin (or a capture of it), and each output's origin when fixed."""
+        args = list(directive.args)
+        if args and (args[0].text == "*" or args[0].text[:1] in ("@", "/")):
+            args = args[1:]
+        if len(args) < 2:
+            return
+        source, destinations = args[0], [a.text.strip("{}") for a in args[1:]]
+        echo = routes.read_value(source.text)
+        origin = echo.echo and echo.request is None and echo.unknown is None
+        for index, destination in enumerate(destinations):
+            scope = f"map@{self.where.of(source).line}"
+            if origin:
+                found = self.mapped(directive.block or [], index, scope)
+                self.maps[destination] = routes.Resolved(tuple(found), True)
+            else:  # another source: known only when every output is fixed text
+                self.maps[destination] = self.fixed(directive.block or [], index, scope)
+
+    def fixed(self, lines: list[Directive], index: int, scope: str) -> routes.Resolved | None:
+        out: list[OriginMatcher] = []
+        for line in lines:
+            if index >= len(line.args) or line.args[index].text == "-":
+                continue
+            output = line.args[index]
+            value = routes.read_value(output.text)
+            if value.literal is None or "$" in output.text:
+                return None
+            out.extend(routes.literal_matchers(value.literal, self.where.of(output), scope))
+        return routes.Resolved(tuple(out), False)
+
+    def mapped(self, lines: list[Directive], index: int, scope: str) -> list[OriginMatcher]:
+        out: list[OriginMatcher] = []
+        for line in lines:
+            outputs = line.args
+            if index >= len(outputs) or outputs[index].text == "-":
+                continue
+            output = outputs[index]
+            value = routes.read_value(output.text)
+            at = self.where.of(output)
+            if line.name.text == "default":
+                if value.echo:
+                    out.append(OriginMatcher(MatcherKind.REFLECTED, output.text, at))
+                elif value.literal is not None:
+                    out.extend(routes.literal_matchers(value.literal, at, scope))
+                continue
+            written = line.name.text
+            where = self.where.of(line.name)
+            if value.echo or "$" in output.text:  # the Origin, or a capture of it, for inputs that match
+                if written.startswith("~"):
+                    reason = refusal(written[1:])
+                    if reason is not None:
+                        self.problems.append(_refused(written[1:], reason, where))
+                        continue
+                    out.append(
+                        OriginMatcher(MatcherKind.REGEX, written[1:], where, routes.CADDY_REGEXP, scope=scope)
+                    )
+                else:
+                    kind = MatcherKind.NULL if written == "null" else MatcherKind.EXACT
+                    out.append(OriginMatcher(kind, written, where, routes.CADDY_HEADER, scope=scope))
+            elif value.literal is not None:
+                out.extend(routes.literal_matchers(value.literal, at, scope))
+            elif value.request is not None or value.unknown is not None:
+                note = f"`{output.text}` is filled in per request"
+                out.append(OriginMatcher(MatcherKind.REFLECTED, output.text, at, note=note))
+        return out
 
     def block(
         self,
@@ -458,14 +549,7 @@ class _Builder:
         location = self.where.of(pattern)
         reason = refusal(pattern.text)
         if reason is not None:
-            self.problems.append(
-                InputProblem(
-                    ProblemKind.SCHEMA,
-                    f"Caddy refuses to load this config: Go's regexp cannot compile `{pattern.text}`: "
-                    f"{reason}; rewrite it with plain groups, classes and anchors",
-                    location,
-                )
-            )
+            self.problems.append(_refused(pattern.text, reason, location))
             return routes.OriginCheck()
         matcher = OriginMatcher(
             MatcherKind.REGEX, pattern.text, location, routes.CADDY_REGEXP, scope=f"caddy:{name}"
@@ -522,7 +606,10 @@ class _Builder:
             action, name = "set", written
         if not name:
             return None
+        resolved = None
+        if value_token is not None and (found := _MAP_VALUE.fullmatch(value.strip())) is not None:
+            resolved = self.maps.get(found.group(1))
         if action == "default":  # `?` goes to a handler with a `require`: it may not apply, and
             guards = (*guards, routes.Guard(f"?{name}", location))  # it runs when the response is written
             deferred = True
-        return routes.Op(action, name, value, location, value_location, guards, deferred)
+        return routes.Op(action, name, value, location, value_location, guards, deferred, resolved)

@@ -95,6 +95,15 @@ class Guard:
 
 
 @dataclass(frozen=True, slots=True)
+class Resolved:
+    """The entries a `map` destination sends, and whether they change with the request's Origin
+    (a map of `{header.Origin}`) or only with what caches key on already (`{host}`, the path)."""
+
+    matchers: tuple[OriginMatcher, ...]
+    varies: bool
+
+
+@dataclass(frozen=True, slots=True)
 class Op:
     """One operation of a `headers` handler on a response field."""
 
@@ -105,6 +114,9 @@ class Op:
     value_location: Location
     guards: tuple[Guard, ...] = ()
     deferred: bool = False
+    # a value that is a `map` destination: what its mappings send (read by the reader, which
+    # knows the `map`); None when it is not one, or one origins-lint does not analyse
+    resolved: Resolved | None = None
 
     @property
     def key(self) -> str:
@@ -231,6 +243,10 @@ def read_value(text: str) -> Value:
     return Value(None, echo, capture, request, unknown, self_only, env_only and unknown is not None)
 
 
+def _varies(op: Op, value: Value) -> bool:
+    return op.resolved.varies if op.resolved is not None else value.per_request
+
+
 def _origin_guard(op: Op) -> int | None:
     """The `Origin` check an operation runs under, by identity (one per matcher definition)."""
     return next((id(g.origin) for g in reversed(op.guards) if g.origin is not None), None)
@@ -318,6 +334,8 @@ class _Response:
         )
 
     def _matchers(self, op: Op) -> list[OriginMatcher]:
+        if op.resolved is not None:
+            return list(op.resolved.matchers)
         value = read_value(op.value)
         if value.unknown is not None:
             self._note(
@@ -350,13 +368,7 @@ class _Response:
         if value.literal is None:
             return []  # the server's own origin
         where = op.value_location
-        scope = f"header at {where.path}:{where.line}:{where.column}"
-        out = []
-        for item in _ITEMS.split(value.literal.strip()):
-            if item:
-                kind = {"*": MatcherKind.ANY, "null": MatcherKind.NULL}.get(item, MatcherKind.EXACT)
-                out.append(OriginMatcher(kind, item, where, EXACT_ENGINE, scope=scope))
-        return out
+        return literal_matchers(value.literal, where, f"header at {where.path}:{where.line}:{where.column}")
 
     def _credentials(self) -> Setting[bool | None]:
         ops = self.fields.get("access-control-allow-credentials", [])
@@ -427,16 +439,19 @@ class _Response:
     def _lines(self, cors: dict[str, list[Op]]) -> tuple[HeaderLine, ...]:
         lines: list[HeaderLine] = []
         for key, ops in cors.items():
-            sent: list[Op] = []
-            for op in ops:  # alternatives are one line; what `+` appends to a value is a second one
-                if not sent or op.action == "add":
-                    sent.append(op)
             values = [read_value(op.value) for op in ops]
-            # values that change per request, or several that are alternatives (under matchers);
-            # what `+` appends to a fixed value is fixed too
+            varying = [op for op, v in zip(ops, values, strict=True) if _varies(op, v)]
+            # several values under checks of the Origin are alternatives that vary with it too; under
+            # other matchers (a path, a host) they vary with what caches key on already
             literals = {v.literal or op.value for v, op in zip(values, ops, strict=True)}
-            alternatives = len(literals) > 1 and any(op.guards for op in ops)
-            dynamic = any(v.per_request for v in values) or alternatives
+            alternatives = len(literals) > 1 and any(_origin_guard(op) is not None for op in ops)
+            dynamic = bool(varying) or alternatives
+            # alternatives are one line (the one that varies, for OL602 to point at); what `+`
+            # appends to a value is a second one
+            sent: list[Op] = []
+            for op in ops:
+                if not sent or op.action == "add":
+                    sent.append(varying[0] if not sent and varying else op)
             for op in sent:
                 text = read_value(op.value).literal
                 items = tuple(i for i in _ITEMS.split(text.strip()) if i) if text is not None else ()
@@ -456,6 +471,16 @@ class _Response:
 
 
 # --- request matchers on Origin, shared by both readers ---------------------------------------
+
+
+def literal_matchers(text: str, location: Location, scope: str) -> list[OriginMatcher]:
+    """A fixed value sent as `Access-Control-Allow-Origin`: `*`, `null` or exact origins."""
+    out = []
+    for item in _ITEMS.split(text.strip()):
+        if item:
+            kind = {"*": MatcherKind.ANY, "null": MatcherKind.NULL}.get(item, MatcherKind.EXACT)
+            out.append(OriginMatcher(kind, item, location, EXACT_ENGINE, scope=scope))
+    return out
 
 
 def header_matchers(values: list[tuple[str, Location]], scope: str) -> OriginCheck:
