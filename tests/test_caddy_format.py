@@ -177,6 +177,17 @@ def test_snippet_args_defer_and_prefixes(tmp_path: Path) -> None:
     assert verdict("https://a.example.com", path) == 0
 
 
+def test_a_colon_after_the_field_is_dropped_in_a_block_only(tmp_path: Path) -> None:
+    """caddyfile.go: `strings.TrimSuffix(field, ":")` runs for block lines, not the first line."""
+    block = write(
+        tmp_path, "a.caddyfile", "a.example.com {\n  header {\n    Access-Control-Allow-Origin: *\n  }\n}\n"
+    )
+    assert found(block) == [("OL301", 3, 34)]
+    line = write(tmp_path, "b.caddyfile", "a.example.com {\n  header Access-Control-Allow-Origin: *\n}\n")
+    assert found(line) == []
+    assert verdict("https://evil.example", line) == 1  # a field named `Access-Control-Allow-Origin:`
+
+
 def test_lexer_quotes_backticks_heredocs_and_joined_lines() -> None:
     text = 'a "b c" `d "e"` "f\\"g" h\\\ni <<END\n  x\n  y\n  END\nj#k # comment\n'
     tokens, comments = tokenize(text)

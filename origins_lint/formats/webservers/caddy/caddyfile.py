@@ -569,24 +569,26 @@ class _Builder:
             if guard is not None or args[0].text == "*":
                 guards = guards if guard is None else (*guards, guard)
                 args = args[1:]
-        lines = [args] if args else []
+        # (field and values, in a block): a block line's field may end in `:` (`Grace: "Hopper"`,
+        # dropped); the first line's keeps it
+        lines = [(args, False)] if args else []
         deferred = False
         for inner in directive.block or []:
             if inner.name.text == "defer":
                 deferred = True
             elif inner.name.text != "match":
-                lines.append([inner.name, *inner.args])
+                lines.append(([inner.name, *inner.args], True))
         if args and directive.block and any(i.name.text not in ("defer", "match") for i in directive.block):
             raise CaddyfileError("cannot specify headers in both arguments and block", directive.name.start)
-        ops = [op for op in (self.op(line, guards) for line in lines) if op is not None]
+        ops = [op for op in (self.op(line, guards, block) for line, block in lines) if op is not None]
         # a handler that deletes a field runs deferred (caddyfile.go), like one with `defer`
         deferred = deferred or any(op.action == "delete" for op in ops)
         scope.ops.extend(replace(op, deferred=True) if deferred else op for op in ops)
 
-    def op(self, line: list[Token], guards: tuple[routes.Guard, ...]) -> routes.Op | None:
+    def op(self, line: list[Token], guards: tuple[routes.Guard, ...], block: bool) -> routes.Op | None:
         """caddyfile.go `applyHeaderOp`: the field's prefix says what the operation does."""
         field_token = line[0]
-        written = field_token.text.removesuffix(":")
+        written = field_token.text.removesuffix(":") if block else field_token.text
         value_token = line[1] if len(line) > 1 else None
         value = value_token.text if value_token is not None else ""
         location = self.where.of(field_token)
