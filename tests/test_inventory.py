@@ -558,7 +558,8 @@ def test_inventory_of_examples_lists_every_parsed_entry() -> None:
     listed = {(r["path"], r["line"], r["column"], r["entry"]) for r in rows}
     assert listed == {(loc.path, loc.line, loc.column, raw) for loc, raw, _c, _p in expected}
     assert {r["format"] for r in rows} == formats_seen == {
-        "envoy", "traefik", "istio", "ingress-nginx", "nginx", "okta", "terraform", "policy", "spring"
+        "envoy", "traefik", "istio", "ingress-nginx", "nginx", "okta", "terraform", "policy", "spring",
+        "caddy",
     }  # fmt: skip
     assert all(r["path"] and r["line"] >= 1 and r["column"] >= 1 for r in rows)
 
