@@ -109,6 +109,22 @@ def test_broken_caddyfiles_are_ol001_at_their_line(tmp_path: Path) -> None:
         )
 
 
+def test_limits_nesting_and_import_bombs(tmp_path: Path) -> None:
+    """Deep blocks are OL001 at the limit (`max-nesting`), not a RecursionError; snippets that
+    import each other twice per level stop at 100,000 tokens, said as OL004."""
+    deep = write(tmp_path, "deep.caddyfile", "a {\n" + "handle {\n" * 150 + "}\n" * 151)
+    result = check_json(deep, extra=("--no-cache",))
+    assert [(f["code"], f["line"]) for f in result.findings] == [("OL001", 102)]  # the 101st level
+    assert "blocks nest deeper than 100 levels" in result.findings[0]["message"]
+    levels = "".join(
+        f"({chr(98 + i)}) {{\n  import {chr(97 + i)}\n  import {chr(97 + i)}\n}}\n" for i in range(16)
+    )
+    bomb = write(tmp_path, "bomb.caddyfile", "(a) {\n  header X y\n}\n" + levels + "s {\n  import q\n}\n")
+    result = check_json(bomb, extra=("--no-cache",))
+    assert [f["code"] for f in result.findings] == ["OL004"]
+    assert "past 100,000 tokens" in result.findings[0]["message"]
+
+
 def test_engine_refusals_and_unanalysed_values() -> None:
     refused = CADDY / "refused.caddyfile"
     assert found(refused) == [("OL002", 2, 30), ("OL602", 3, 16)]

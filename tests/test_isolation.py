@@ -100,7 +100,7 @@ def test_no_socket_is_opened_in_process(project: Path, monkeypatch: pytest.Monke
     # every format was read; "unknown" is the OL003 of a file nginx would load that is not nginx
     # (tests/fixtures/nginx/files/debian-etc-nginx/sites-available/NOTES.md, issue 17), said
     # even with --skip-unknown
-    assert len(read - {"unknown"}) == 9 and "unknown" in read
+    assert len(read - {"unknown"}) == 10 and "unknown" in read
     assert opened == []
 
 

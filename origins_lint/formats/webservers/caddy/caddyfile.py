@@ -34,6 +34,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Final
 
+from origins_lint import limits
 from origins_lint.formats.readers.re2_syntax import refusal
 from origins_lint.formats.webservers.caddy import routes
 from origins_lint.formats.webservers.caddy.lexer import LexError, Token, next_on_new_line, tokenize
@@ -49,16 +50,28 @@ STYLE: Final = routes.Style("add `header +Vary Origin` next to it")
 _ARG: Final = re.compile(r"\{args(?:\[(\d+)\]|\.(\d+))\}")
 _VARIADIC: Final = re.compile(r"^\{args\[(\d*):(\d*)\]\}$")
 _MAX_IMPORTS: Final = 32
+_MAX_TOKENS: Final = 100_000  # what snippet imports may add, in all
 _MAP_VALUE: Final = re.compile(r"\{([^{}\s$]+)\}")
 _EXCLUSIVE: Final = frozenset({"handle", "handle_path", "handle_errors"})
 _ROUTES: Final = frozenset({"route"})
 
 
+class TooLarge(Exception):
+    """Imports that expand past `_MAX_TOKENS` tokens: not analysed (said as OL004)."""
+
+    def __init__(self, offset: int) -> None:
+        super().__init__(offset)
+        self.offset = offset
+
+
 class CaddyfileError(Exception):
-    def __init__(self, message: str, offset: int) -> None:
+    """What Caddy refuses to load; with `limit`, what origins-lint's limits refuse to read."""
+
+    def __init__(self, message: str, offset: int, limit: bool = False) -> None:
         super().__init__(message)
         self.message = message
         self.offset = offset
+        self.limit = limit
 
 
 @dataclass(slots=True)
@@ -106,13 +119,21 @@ def read(path: str, text: str) -> Read:
         builder = _Builder(where, problems)
         scopes = [builder.site(keys, body) for keys, body in sites]
     except CaddyfileError as error:
-        return Read([], [*problems, _syntax(where, error.message, error.offset)], comments)
+        return Read([], [*problems, _syntax(where, error.message, error.offset, error.limit)], comments)
+    except TooLarge as large:
+        message = (
+            f"snippet imports expand this Caddyfile past {_MAX_TOKENS:,} tokens; it was not analysed: "
+            "check its headers by hand"
+        )
+        at = where.span(large.offset, large.offset + 1)
+        return Read([], [*problems, InputProblem(ProblemKind.NOT_ANALYSED, message, at)], comments)
     return Read(scopes, problems, comments)
 
 
-def _syntax(where: _Positions, message: str, offset: int) -> InputProblem:
+def _syntax(where: _Positions, message: str, offset: int, limit: bool = False) -> InputProblem:
     location = where.span(offset, offset + 1)
-    return InputProblem(ProblemKind.PARSE, f"Caddy cannot load this Caddyfile: {message}", location)
+    said = message if limit else f"Caddy cannot load this Caddyfile: {message}"
+    return InputProblem(ProblemKind.PARSE, said, location)
 
 
 # --- imports --------------------------------------------------------------------------
@@ -129,12 +150,18 @@ class _Imports:
         self.snippets: dict[str, list[Token]] = {}
 
     def expand(self, tokens: list[Token]) -> list[Token]:
-        work = list(tokens)
+        """The tokens with every snippet import spliced in, each import's tokens read from a
+        stack of frames (a file of thousands of imports costs no copying)."""
         out: list[Token] = []
+        frames: list[tuple[list[Token], list[int]]] = [(tokens, [0])]
         depth = 0
-        index = 0
-        spliced = 0
-        while index < len(work):
+        budget = _MAX_TOKENS
+        while frames:
+            work, cursor = frames[-1]
+            index = cursor[0]
+            if index >= len(work):
+                frames.pop()
+                continue
             token = work[index]
             line_start = not out or next_on_new_line(out[-1], token)
             if depth == 0 and line_start and _snippet_name(token) is not None:
@@ -146,7 +173,7 @@ class _Imports:
                         raise CaddyfileError(f"snippet `{name}` is defined twice", token.start)
                     if token.text.startswith("("):
                         self.snippets[name] = work[after + 1 : end]
-                    index = end + 1
+                    cursor[0] = end + 1
                     continue
             if token.text == "import" and not token.quoted and line_start:
                 end = index + 1
@@ -156,17 +183,19 @@ class _Imports:
                 if args and args[-1].opens:  # an import with a `{block}`: its tokens are not spliced
                     close = _matching(work, end - 1)
                     args, end = args[:-1], close + 1
-                spliced += 1
-                if spliced > _MAX_IMPORTS * 64:
-                    raise CaddyfileError("imports nest too deeply (an import cycle)", token.start)
-                work[index:end] = self._imported(token, args)
+                cursor[0] = end
+                body = self._imported(token, args)
+                budget -= len(body)
+                if budget < 0:
+                    raise TooLarge(token.start)
+                frames.append((body, [0]))
                 continue
             if token.opens:
                 depth += 1
             elif token.closes:
                 depth -= 1
             out.append(token)
-            index += 1
+            cursor[0] = index + 1
         return out
 
     def _imported(self, token: Token, args: list[Token]) -> list[Token]:
@@ -314,7 +343,14 @@ class _Blocks:
         return out
 
 
-def _directives(tokens: list[Token]) -> list[Directive]:
+def _directives(tokens: list[Token], depth: int = 1) -> list[Directive]:
+    if depth > limits.active().nesting:
+        raise CaddyfileError(
+            f"blocks nest deeper than {limits.active().nesting} levels; not checked (the limit is "
+            "`max-nesting`)",
+            tokens[0].start if tokens else 0,
+            limit=True,
+        )
     out: list[Directive] = []
     index = 0
     while index < len(tokens):
@@ -336,7 +372,7 @@ def _directives(tokens: list[Token]) -> list[Directive]:
                     raise CaddyfileError(
                         "unexpected token after `{` on the same line", tokens[index + 1].start
                     )
-                directive.block = _directives(tokens[index + 1 : close])
+                directive.block = _directives(tokens[index + 1 : close], depth + 1)
                 index = close + 1
                 break
             if current.closes:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Final
 
 _HEREDOC_MARKER: Final = re.compile(r"^[A-Za-z0-9_-]+$")  # lexer.go heredocMarkerRegexp
+_WORD: Final = re.compile(r"[^\s\\]+")  # a plain word: no blank, no backslash
 
 
 class LexError(Exception):
@@ -93,7 +94,37 @@ class _Lexer:
                 return tokens, self.comments
             tokens.append(token)
 
-    def next(self) -> Token | None:  # one state machine, as in lexer.go
+    def next(self) -> Token | None:
+        """The next token: blanks, comments and plain words read in bulk, the rest by `_next`."""
+        text = self.text
+        size = len(text)
+        while self.index < size:
+            ch = text[self.index]
+            if ch == "\n":
+                self.line += 1 + self.skipped
+                self.skipped = 0
+                self.index += 1
+            elif ch.isspace():
+                self.index += 1
+            elif ch == "#":
+                end = text.find("\n", self.index)
+                end = size if end < 0 else end
+                self.comments.append((self.index, end))
+                self.index = end
+            else:
+                break
+        if self.index >= size:
+            return None
+        start = self.index
+        if text[start] not in '"`\\' and not text.startswith("<<", start):
+            word = _WORD.match(text, start)
+            end = word.end() if word is not None else start
+            if end > start and (end >= size or text[end] != "\\"):
+                self.index = end
+                return Token(text[start:end], start, end, self.line)
+        return self._next()
+
+    def _next(self) -> Token | None:  # one state machine, as in lexer.go
         text = self.text
         val: list[str] = []
         start = self.index

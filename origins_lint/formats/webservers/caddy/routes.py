@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Final
 
 from origins_lint.model import (
@@ -201,7 +202,7 @@ class Value:
     request: str | None = None  # another request value the sender chooses
     unknown: str | None = None  # a placeholder not analysed (`{vars.x}`, `{$ENV}`)
     self_only: bool = False  # only the server's own scheme, host, port
-    env_only: bool = False  # its only unknowns are `{$ENV}`, set once when Caddy loads the config
+    env_only: bool = False  # its only unknowns are the environment (`{$ENV}`, `{env.VAR}`): fixed per process
 
     @property
     def per_request(self) -> bool:
@@ -214,6 +215,7 @@ class Value:
         )
 
 
+@lru_cache(maxsize=4096)
 def read_value(text: str) -> Value:
     found = list(_PLACEHOLDER.finditer(text))
     if not found:
@@ -224,7 +226,7 @@ def read_value(text: str) -> Value:
     env_only = True
     for match in found:
         written = match.group(1)
-        if written.startswith("$"):
+        if written.startswith(("$", "env.")):  # `{$VAR}` at load time, `{env.VAR}` at run time
             unknown = unknown or match.group()
             continue
         env_only = False
