@@ -510,7 +510,8 @@ class _Builder:
             if directive.name.text in _ROUTES:
                 self.block(directive.block, scope, inner, matchers)
                 continue
-            child = routes.Scope(f"{scope.name} {directive.name.text}", self.where.of(directive.name))
+            said = " ".join([directive.name.text, *(a.text for a in directive.args[:1])])
+            child = routes.Scope(f"{scope.name} {said}", self.where.of(directive.name))
             if directive.args and directive.args[0].text.startswith("/"):
                 child.paths = (directive.args[0].text.rstrip("*"),)
             self.block(directive.block, child, inner, matchers)
