@@ -241,6 +241,21 @@ def test_json_config_routes_matchers_and_handlers() -> None:
     assert verdict("https://x.example.org.attacker.net", path) == 0
 
 
+def test_json_static_response_headers(tmp_path: Path) -> None:
+    """modules/caddyhttp/staticresp.go: `headers` are set on the response it writes."""
+    path = write(
+        tmp_path,
+        "caddy.json",
+        """
+        {"apps": {"http": {"servers": {"s": {"routes": [
+          {"handle": [{"handler": "static_response", "status_code": 204,
+                       "headers": {"Access-Control-Allow-Origin": ["*"]}}]}
+        ]}}}}}
+        """,
+    )
+    assert found(path) == [("OL301", 3, 60)]
+
+
 def test_broken_and_foreign_json(tmp_path: Path) -> None:
     broken = write(tmp_path, "caddy.json", '{"apps": {"http": {"servers": {\n  "a": [}\n}}}\n')
     assert found(broken) == [("OL001", 2, 9)]

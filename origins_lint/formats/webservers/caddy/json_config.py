@@ -7,9 +7,10 @@ header field names fold case (`textproto.CanonicalMIMEHeaderKey`). A route's `ha
 runs in order: a `headers` handler's `response` holds `set`, `add` (field to a list of
 values), `delete` (a list of fields), `replace`, `deferred` and `require`; a `subroute`
 handler runs its own `routes`; `reverse_proxy`'s `headers.response` edits the proxied
-response the same way. A `subroute` in a route with a `group` is exclusive with the
-group's other routes (only the first that matches runs), as Caddyfile `handle` blocks
-adapt to: a child scope. The server's `errors.routes` answer its error responses.
+response the same way; `static_response` sets its `headers` (staticresp.go). A `subroute`
+in a route with a `group` is exclusive with the group's other routes (only the first that
+matches runs), as Caddyfile `handle` blocks adapt to: a child scope. The server's
+`errors.routes` answer its error responses.
 """
 
 from __future__ import annotations
@@ -83,6 +84,10 @@ class _Reader:
                     self.ops(_get(handler, "response"), scope, inner)
                 elif kind == "reverse_proxy":
                     self.ops(_get(_get(handler, "headers"), "response"), scope, inner)
+                elif kind == "static_response":  # its `headers` are set on the response it writes
+                    headers = _get(handler, "headers")
+                    if headers is not None:
+                        self.ops(Node({"set": headers}, headers.location), scope, inner)
                 elif kind == "subroute":
                     target = scope
                     if grouped:
