@@ -125,6 +125,19 @@ def test_limits_nesting_and_import_bombs(tmp_path: Path) -> None:
     assert "past 100,000 tokens" in result.findings[0]["message"]
 
 
+def test_two_values_on_one_header_matcher_line_are_refused(tmp_path: Path) -> None:
+    """matchers.go MatchHeader.UnmarshalCaddyfile reads one value a line; the second is read as
+    the next line's field, which has no value: Caddy refuses the Caddyfile."""
+    path = write(
+        tmp_path,
+        "Caddyfile",
+        "a.example.com {\n  @o header Origin https://a.example https://b.example\n"
+        "  header @o Access-Control-Allow-Origin {header.Origin}\n  header Vary Origin\n}\n",
+    )
+    assert found(path) == [("OL002", 2, 6)]
+    assert verdict("https://a.example", path) == 1
+
+
 def test_engine_refusals_and_unanalysed_values() -> None:
     refused = CADDY / "refused.caddyfile"
     assert found(refused) == [("OL002", 2, 30), ("OL602", 3, 16)]
@@ -163,7 +176,10 @@ def test_snippet_args_defer_and_prefixes(tmp_path: Path) -> None:
         "Caddyfile",
         """
         (cors) {
-          @o header Origin {args[0]} {args[1]}
+          @o {
+            header Origin {args[0]}
+            header Origin {args[1]}
+          }
           header @o {
             Access-Control-Allow-Origin {header.Origin}
             defer
@@ -185,10 +201,10 @@ def test_snippet_args_defer_and_prefixes(tmp_path: Path) -> None:
         """,
     )
     assert found(path) == [
-        ("OL602", 4, 5),  # the snippet's echo, deferred, without Vary
-        ("OL201", 11, 37),  # http://b.example.com, from {args[1]}; the credentials were deleted (`-`)
-        ("OL304", 14, 39),  # `?` sets the echo wherever the backend did not
-        ("OL601", 19, 10),  # `+` appends a second allow-origin
+        ("OL602", 7, 5),  # the snippet's echo, deferred, without Vary
+        ("OL201", 14, 37),  # http://b.example.com, from {args[1]}; the credentials were deleted (`-`)
+        ("OL304", 17, 39),  # `?` sets the echo wherever the backend did not
+        ("OL601", 22, 10),  # `+` appends a second allow-origin
     ]
     assert verdict("https://a.example.com", path) == 0
 

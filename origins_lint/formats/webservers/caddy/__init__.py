@@ -9,7 +9,7 @@ shorthand `{header.Origin}`) is an echo (`MatcherKind.REFLECTED`) unless a match
 
 - `header Origin <values>` (`MatchHeader`, `matchHeaders`): each value compared with `==`,
   or with `strings.HasPrefix` (`value*`), `HasSuffix` (`*value`), `Contains` (`*value*`),
-  case-sensitive; `*` alone passes any Origin; the values of one field are OR'ed, fields
+  case-sensitive; `*` alone passes any Origin; one value a line, the lines of one field OR'ed, fields
   AND'ed; the field name folds case (`textproto.CanonicalMIMEHeaderKey`);
 - `header_regexp Origin <re>` (`MatchRegexp.Match`): Go's regexp, searched
   (`FindStringSubmatch`), case-sensitive unless `(?i)`; a pattern Go cannot compile makes

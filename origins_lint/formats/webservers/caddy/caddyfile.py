@@ -263,6 +263,18 @@ def _refused(pattern: str, reason: str, location: Location) -> InputProblem:
     )
 
 
+def _malformed(args: list[Token], location: Location) -> InputProblem:
+    written = " ".join(a.text for a in args)
+    return InputProblem(
+        ProblemKind.SCHEMA,
+        f"Caddy refuses to load this config: `header {written}` has "
+        f"{'no value' if len(args) < 2 else 'more than one value'}; a `header` matcher takes one field and "
+        "one value (matchers.go MatchHeader.UnmarshalCaddyfile): list several values on lines of "
+        "their own in a matcher block (`@cors {` ... `}`), which Caddy ORs",
+        location,
+    )
+
+
 def _arg(match: re.Match[str], values: list[Token]) -> str:
     number = int(match.group(1) or match.group(2))
     return values[number].text if number < len(values) else match.group()
@@ -547,13 +559,22 @@ class _Builder:
         for inner in directive.block or []:
             lines.append([inner.name, *inner.args])
         values: list[tuple[str, Location]] = []
+        absent = refused = False
         regexp: routes.OriginCheck | None = None
         others: list[routes.OriginCheck] = []
         for line in lines:
             kind = line[0].text
             args = line[1:]
-            if kind == "header" and len(args) >= 2 and args[0].text.lower() == "origin":
-                values.extend((a.text, self.where.of(a)) for a in args[1:])
+            if kind == "header" and args and args[0].text.lstrip("!").lower() == "origin":
+                # MatchHeader.UnmarshalCaddyfile: `<field> <value>`, or `!<field>` (must be absent);
+                # a second value on the line is read as the next matcher's field, and refused
+                if args[0].text.startswith("!"):
+                    absent = True
+                elif len(args) == 2:
+                    values.append((args[1].text, self.where.of(args[1])))
+                else:
+                    refused = True
+                    self.problems.append(_malformed(args, self.where.of(line[0])))
             elif kind == "header_regexp" and args:
                 found = self.regexp(args, name)
                 regexp = found if found is not None else regexp
@@ -570,6 +591,8 @@ class _Builder:
                     )
                     others.append(routes.unknown_check(reason, self.where.of(line[0])))
         header = routes.header_matchers(values, f"caddy:{name}@{location.line}") if values else None
+        if absent or refused:  # no Origin passes (or Caddy refuses the config)
+            header = routes.OriginCheck()
         check = routes.both(header, regexp)
         for other in others:  # a `not` or an expression: what it lets in, along with the rest
             check = other if check is None else routes.either([check, other])
