@@ -614,7 +614,7 @@ class _Builder:
         matcher = OriginMatcher(
             MatcherKind.REGEX, pattern.text, location, routes.CADDY_REGEXP, scope=f"caddy:{name}"
         )
-        return routes.OriginCheck((matcher,), regex_names=(name.lstrip("@"),))
+        return routes.OriginCheck((matcher,))
 
     def header(
         self,

@@ -151,9 +151,8 @@ class _Reader:
                 )
             )
             return routes.OriginCheck()
-        name = _text(_get(node, "name")) or ""
         matcher = OriginMatcher(MatcherKind.REGEX, pattern.value, pattern.location, routes.CADDY_REGEXP)
-        return routes.OriginCheck((matcher,), regex_names=(name,))
+        return routes.OriginCheck((matcher,))
 
     def ops(self, response: Node | None, scope: routes.Scope, guards: tuple[routes.Guard, ...]) -> None:
         if response is None or not isinstance(response.value, dict):

@@ -78,11 +78,10 @@ _ECHO: Final = "http.request.header.origin"
 @dataclass(frozen=True, slots=True)
 class OriginCheck:
     """What one matcher set checks of the request's `Origin`: the entries that pass it, or why
-    it was not analysed. `regex_names` names the `header_regexp` matchers (for `{re.name.0}`)."""
+    it was not analysed."""
 
     matchers: tuple[OriginMatcher, ...] = ()
     unknown: tuple[tuple[str, Location], ...] = ()
-    regex_names: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -535,7 +534,6 @@ def either(checks: list[OriginCheck | None]) -> OriginCheck | None:
     return OriginCheck(
         tuple(m for check in known for m in check.matchers),
         tuple(u for check in known for u in check.unknown),
-        tuple(n for check in known for n in check.regex_names),
     )
 
 
