@@ -209,6 +209,27 @@ def test_snippet_args_defer_and_prefixes(tmp_path: Path) -> None:
     assert verdict("https://a.example.com", path) == 0
 
 
+def test_a_response_match_makes_the_header_block_conditional(tmp_path: Path) -> None:
+    """caddyfile.go: `match { status 200 }` becomes the handler's `Require`: its fields are set
+    only on the responses it passes, so the echo below is one value of two, not a replacement."""
+    path = write(
+        tmp_path,
+        "Caddyfile",
+        """
+        a.example.com {
+          header Access-Control-Allow-Origin https://app.example.com
+          header {
+            Access-Control-Allow-Origin {header.Origin}
+            match status 200
+          }
+          header +Vary Origin
+        }
+        """,
+    )
+    assert found(path) == [("OL304", 4, 33)]
+    assert verdict("https://app.example.com", path) == 0
+
+
 def test_a_colon_after_the_field_is_dropped_in_a_block_only(tmp_path: Path) -> None:
     """caddyfile.go: `strings.TrimSuffix(field, ":")` runs for block lines, not the first line."""
     block = write(

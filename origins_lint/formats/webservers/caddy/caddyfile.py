@@ -636,7 +636,10 @@ class _Builder:
         for inner in directive.block or []:
             if inner.name.text == "defer":
                 deferred = True
-            elif inner.name.text != "match":
+            elif inner.name.text == "match":  # a response matcher (`Require`): only on some responses
+                guards = (*guards, routes.Guard("match", self.where.of(inner.name)))
+                deferred = True
+            else:
                 lines.append(([inner.name, *inner.args], True))
         if args and directive.block and any(i.name.text not in ("defer", "match") for i in directive.block):
             raise CaddyfileError("cannot specify headers in both arguments and block", directive.name.start)
