@@ -296,6 +296,9 @@ def test_json_static_response_headers(tmp_path: Path) -> None:
 def test_broken_and_foreign_json(tmp_path: Path) -> None:
     broken = write(tmp_path, "caddy.json", '{"apps": {"http": {"servers": {\n  "a": [}\n}}}\n')
     assert found(broken) == [("OL001", 2, 9)]
+    text = '{"apps": {"http": {"servers": {"s": {"routes": [{"match": [{"header": {"Origin": "https://a.example"}}]}]}}}}}'
+    scalar = write(tmp_path, "scalar/caddy.json", text + "\n")
+    assert found(scalar) == [("OL002", 1, 82)]  # http.Header: a list of values, or Caddy refuses
     empty = write(tmp_path, "other/caddy.json", '{"apps": {"tls": {}}}\n')
     assert [code for code, _, _ in found(empty)] == ["OL002"]
 

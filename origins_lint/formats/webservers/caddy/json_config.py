@@ -113,7 +113,17 @@ class _Reader:
         for key, value in node.value.items():
             if key == "header":
                 values = _origin(value)
-                if values is not None:
+                if values is not None and not isinstance(values.value, list | None):
+                    self.problems.append(
+                        InputProblem(
+                            ProblemKind.SCHEMA,
+                            "Caddy refuses to load this config: a `header` matcher maps a field to a "
+                            'list of values (`"Origin": ["https://app.example.com"]`)',
+                            values.location,
+                        )
+                    )
+                    header = routes.OriginCheck()
+                elif values is not None:
                     found = [
                         (item.value, item.location) for item in _items(values) if isinstance(item.value, str)
                     ]
