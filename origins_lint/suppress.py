@@ -2,7 +2,8 @@
 
 A directive counts only inside a real comment of the file's own syntax (`comment_spans`):
 `#` in nginx, YAML, TOML and properties files (`!` too in properties), `#` and `//` in HCL, `#`
-outside quotes in HAProxy, `#` at the start of a line in Apache.
+outside quotes in HAProxy, `#` at the start of a line in Apache, `#` where a token would start in
+a Caddyfile.
 Text in a string is never a directive, whatever it looks like, and JSON has no comments at all:
 suppress findings in an Okta export from the config. (Before issue 19 any `#` or `//` on a line
 counted, so `"name": "x // origins-lint: ignore[ALL]"` silenced a whole one-line export.)
@@ -151,6 +152,13 @@ def _yaml_comments(text: str) -> Iterator[Span]:
     yield from _hashes(text, previous, len(text))
 
 
+def _caddyfile_comments(text: str) -> Iterator[Span]:
+    """`#` where a Caddyfile token would start (caddy's lexer.go): `a#b` and quoted text are not."""
+    from origins_lint.formats.webservers.caddy.lexer import comments
+
+    return iter(comments(text))
+
+
 def _hashes(text: str, start: int, end: int) -> Iterator[Span]:
     while True:
         at = text.find("#", start, end)
@@ -177,12 +185,14 @@ _SCANNERS = {
     "properties": _properties_comments,
     "yaml": _yaml_comments,
     "apache": _apache_comments,
+    "caddyfile": _caddyfile_comments,
 }
 _BY_SUFFIX = {".json": "json", ".toml": "toml", ".properties": "properties", ".tf": "hcl"}
 _BY_FORMAT = {
     "nginx": "nginx",
     "haproxy": "haproxy",
     "apache": "apache",
+    "caddy": "caddyfile",
     "okta": "json",
     "terraform": "hcl",
     "unknown": "json",

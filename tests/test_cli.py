@@ -206,6 +206,9 @@ def test_examples_folder_findings_a_reviewer_agrees_with() -> None:
     assert sorted(by_file["apache-risky.conf"]) == sorted(
         ["OL302", "OL601", "OL602", "OL603", "OL603", "OL202", "OL306", "OL602", "OL402", "OL605"]
     )
+    assert "clean.caddyfile" not in by_file
+    assert sorted(by_file["risky.caddyfile"]) == sorted(["OL602", "OL302", "OL306", "OL602", "OL402"])
+    assert {("risky.caddyfile", "OL306", 11, 14), ("risky.caddyfile", "OL402", 16, 37)} <= located
 
 
 def test_text_output_escapes_control_sequences_from_files(project: Path) -> None:

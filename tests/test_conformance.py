@@ -193,6 +193,7 @@ def test_readme_states_each_engine() -> None:
         "kong": "Kong",
         "apisix": "APISIX",
         "apache": "Apache httpd",
+        "caddy": "Caddy",
     }
     for engine in ENGINES:
         assert f"\n| {names[engine]} |" in table, engine

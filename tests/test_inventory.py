@@ -564,6 +564,7 @@ def test_inventory_of_examples_lists_every_parsed_entry() -> None:
         "kong", "apisix",
         "apache",
         "cloudformation", "serverless", "openapi",  # examples/cloud (issue 23)
+        "caddy",
     }  # fmt: skip
     assert all(r["path"] and r["line"] >= 1 and r["column"] >= 1 for r in rows)
 

@@ -32,7 +32,7 @@ from origins_lint.formats.kubernetes import (
 )
 from origins_lint.formats.nginx import files as nginx_files
 from origins_lint.formats.nginx import include as nginx_include
-from origins_lint.formats.webservers import apache, haproxy
+from origins_lint.formats.webservers import apache, caddy, haproxy
 from origins_lint.model import ParsedFile
 
 FORMATS: tuple[Format, ...] = (
@@ -60,6 +60,7 @@ FORMATS: tuple[Format, ...] = (
     ),
     register(serverless, "Serverless Framework `serverless.yml`/`.json`: http and httpApi CORS, `resources`"),
     register(openapi, "OpenAPI documents with `x-amazon-apigateway-cors` (API Gateway HTTP API import)"),
+    register(caddy, "Caddy `header` directives and matchers (`Caddyfile`, `*.caddyfile`, Caddy JSON config)"),
 )
 
 BY_NAME = {fmt.name: fmt for fmt in FORMATS}

@@ -25,9 +25,9 @@ def _multiple_values(document: Document, _settings: RuleSettings) -> Iterator[Hi
                     header.value_location,
                     f"`{header.value}` puts {len(header.items)} origins in one "
                     "`Access-Control-Allow-Origin`: browsers accept exactly one origin (or `*`) and "
-                    "reject the response; check the request's Origin against a list (in nginx a `map`) "
-                    "and send back the one that matched, or keep one origin in a static header "
-                    "(API Gateway REST, SAM)",
+                    "reject the response; check the request's Origin against a list (an nginx `map`, a "
+                    "Caddy `header` matcher) and send back the one that matched, or keep one origin in "
+                    "a static header (API Gateway REST, SAM)",
                 )
         for header in headers[1:]:
             first = headers[0]

@@ -24,6 +24,7 @@ from origins_lint.formats.base import FormatOptions
 from origins_lint.formats.okta.fast import FastExport, read_export
 from origins_lint.formats.readers.json_tree import load_json
 from origins_lint.formats.readers.tree import Node, descend
+from origins_lint.formats.webservers.caddy import is_caddy_json
 from origins_lint.model import (
     OKTA,
     OKTA_EXACT,
@@ -58,7 +59,7 @@ def wants(path: str) -> bool:
 
 def detect(path: str, text: str) -> bool:
     """By name (`trusted-origins.json`), by `"origin"` and `"scopes"` keys, or as an Okta error body."""
-    if not path.endswith(".json"):
+    if not path.endswith(".json") or is_caddy_json(text):
         return False
     if _NAMES.search(PurePath(path).name):
         return True
