@@ -342,12 +342,7 @@ def test_gitlab_code_quality(project: Path) -> None:
 def test_gitlab_severities_cover_every_level() -> None:
     issues = json.loads(run_cli("check", "--no-cache", "-f", "gitlab", "examples", cwd=ROOT).stdout)
     assert {i["severity"] for i in issues} == {"blocker", "critical", "major", "minor", "info"}
-    assert len(issues) == 51  # the examples: OL405 no longer beside a breadth finding (issue 18 item 8)
-    # the examples: OL405 no longer beside a breadth finding (issue 18 item 8); examples/cloud (issue 23)
-    assert len(issues) == 56
-    assert len(issues) == 52  # the examples: OL405 no longer beside a breadth finding (issue 18 item 8)
-    assert len(issues) == 56  # the examples (OL405 no longer beside a breadth finding; Apache, issue 22)
-    assert len(issues) == 64
+    assert len(issues) == 95  # the examples (OL405 no longer beside a breadth finding, issue 18 item 8)
 
 
 def _apply(text: str, replacements: list[dict[str, Any]]) -> str:
@@ -396,22 +391,13 @@ def test_sarif_fixes_for_fixable_findings(project: Path) -> None:
 def test_statistics_per_rule_and_severity() -> None:
     result = run_cli("check", "--no-cache", "--statistics", "examples", cwd=ROOT)
     rows = [row.strip() for row in result.stdout.splitlines()]
-    assert "4  OL201  insecure-origin  [high]" in rows  # 3 before examples/cloud (issue 23)
-    assert "4  OL201  insecure-origin  [high]" in rows
-    assert "5  OL201  insecure-origin  [high]" in rows  # 3 before examples/cloud (issue 23)
+    assert "6  OL201  insecure-origin  [high]" in rows
     assert "1  OL201  insecure-origin  [medium]" in rows
     data = json.loads(
         run_cli("check", "--no-cache", "--statistics", "-f", "json", "examples", cwd=ROOT).stdout
     )
-    assert [(r["severity"], r["count"]) for r in data if r["code"] == "OL201"] == [("high", 3), ("medium", 1)]
-    assert sum(r["count"] for r in data) == 51
-    assert [(r["severity"], r["count"]) for r in data if r["code"] == "OL201"] == [("high", 4), ("medium", 1)]
-    assert sum(r["count"] for r in data) == 56
-    assert [(r["severity"], r["count"]) for r in data if r["code"] == "OL201"] == [("high", 4), ("medium", 1)]
-    assert sum(r["count"] for r in data) == 52
-    assert sum(r["count"] for r in data) == 56
-    assert [(r["severity"], r["count"]) for r in data if r["code"] == "OL201"] == [("high", 5), ("medium", 1)]
-    assert sum(r["count"] for r in data) == 64
+    assert [(r["severity"], r["count"]) for r in data if r["code"] == "OL201"] == [("high", 6), ("medium", 1)]
+    assert sum(r["count"] for r in data) == 95
 
 
 # --- 8. shell completion ---------------------------------------------------------------------------
