@@ -151,10 +151,12 @@ def _extend(settings: Config, args: Namespace) -> None:
 
 def _use_policy(settings: Config, given: Path | None) -> None:
     """`--policy FILE` over the config's `policy`; a policy that cannot be read is a usage error."""
-    from origins_lint.inventory.policy import problem
-
     if given is not None:
         settings.policy = str(given)
+    if settings.policy is None:  # no import of the policy comparison (rules, automata) at start-up
+        return
+    from origins_lint.inventory.policy import problem
+
     if (reason := problem(settings.policy)) is not None:
         raise _fail(printable(reason))
 

@@ -9,28 +9,98 @@ manifests, templates, RE2 syntax), `policy/`, `nginx/`, `okta/` (with Terraform'
 
 from __future__ import annotations
 
-from origins_lint.formats import nginx, okta, policy, spring
-from origins_lint.formats.base import FixOutcome, Format, FormatOptions, register
-from origins_lint.formats.kubernetes import envoy, ingress, istio, traefik
-from origins_lint.formats.nginx import files as nginx_files
-from origins_lint.formats.nginx import include as nginx_include
-from origins_lint.formats.okta import terraform
+import os
+import re
+
+from origins_lint.formats.base import FixOutcome, Format, FormatOptions, lazy, register
 from origins_lint.model import ParsedFile
 
+# suffixes read as YAML by the manifest formats (readers/manifests.py READ_AS_YAML)
+_MANIFESTS: tuple[str, ...] = (".yaml", ".yml", ".yaml.tpl", ".yml.tpl", ".yaml.tmpl", ".yml.tmpl")
+_MANIFESTS += (".yaml.j2", ".yml.j2", ".yaml.tftpl", ".yml.tftpl")
+# folders nginx layouts load whole, or that hold nginx under any suffix (nginx/files.py, nginx/__init__.py)
+_NGINX_FOLDERS = r"sites-.*|conf\.d|snippets|http\.d|vhosts\.d|modules-(?:enabled|available)|nginx|servers"
+
+# One line a format. A module is imported only when a file may be its own (base.lazy): the line
+# says by data which paths it wants and which text it could be, the module decides the rest.
 FORMATS: tuple[Format, ...] = (
-    register(policy, "origins-lint policy YAML (`*.origins.yaml`, `kind: OriginPolicy`)"),
-    register(nginx, "nginx configs and snippets (`nginx.conf`, `*.conf`, `sites-*/`, `snippets/`)"),
-    register(okta, "Okta trusted-origin exports (`trusted-origins.json`, JSON with origin and scopes keys)"),
-    register(terraform, "Terraform `okta_trusted_origin` resources (`*.tf`)"),
-    register(ingress, "ingress-nginx CORS annotations (Ingress manifests, Helm values, Kustomize patches)"),
-    register(istio, "Istio `VirtualService` `corsPolicy`"),
-    register(envoy, "Envoy CORS policies (`allow_origin_string_match`, YAML or JSON)"),
-    register(traefik, "Traefik `headers` middlewares (file provider, `Middleware` CRD, Docker labels)"),
-    register(spring, "Spring CORS properties (`application*.yml`, `application*.properties`)"),
+    lazy(
+        "origins_lint.formats.policy",
+        "policy",
+        "origins-lint policy YAML (`*.origins.yaml`, `kind: OriginPolicy`)",
+        suffixes=(".yaml", ".yml"),
+        markers=("OriginPolicy", "origins:"),
+        named=r"(^|\.)origins\.ya?ml$",
+        fixes=True,
+    ),
+    lazy(
+        "origins_lint.formats.nginx",
+        "nginx",
+        "nginx configs and snippets (`nginx.conf`, `*.conf`, `sites-*/`, `snippets/`)",
+        suffixes=(".conf", ".nginx", ".vhost", ".conf.template", ".conf.tpl", ".conf.j2", ".conf.tftpl"),
+        names=r"^nginx\.conf$",
+        folders=_NGINX_FOLDERS,
+    ),
+    lazy(
+        "origins_lint.formats.okta",
+        "okta",
+        "Okta trusted-origin exports (`trusted-origins.json`, JSON with origin and scopes keys)",
+        suffixes=(".json",),
+        markers=('"origin"', '"errorCode"'),
+        named=r"(?i)trusted[-_.]?origins?",
+    ),
+    lazy(
+        "origins_lint.formats.okta.terraform",
+        "terraform",
+        "Terraform `okta_trusted_origin` resources (`*.tf`)",
+        suffixes=(".tf",),
+    ),
+    lazy(
+        "origins_lint.formats.kubernetes.ingress",
+        "ingress-nginx",
+        "ingress-nginx CORS annotations (Ingress manifests, Helm values, Kustomize patches)",
+        suffixes=_MANIFESTS,
+        markers=("nginx.ingress.kubernetes.io", "nippet"),
+    ),
+    lazy(
+        "origins_lint.formats.kubernetes.istio",
+        "istio",
+        "Istio `VirtualService` `corsPolicy`",
+        suffixes=_MANIFESTS,
+        markers=("corsPolicy",),
+    ),
+    lazy(
+        "origins_lint.formats.kubernetes.envoy",
+        "envoy",
+        "Envoy CORS policies (`allow_origin_string_match`, YAML or JSON)",
+        suffixes=(*_MANIFESTS, ".json"),
+        markers=(
+            "allow_origin_string_match",
+            "allowOriginStringMatch",
+            "envoy.extensions.filters.http.cors.v3.CorsPolicy",
+        ),
+    ),
+    lazy(
+        "origins_lint.formats.kubernetes.traefik",
+        "traefik",
+        "Traefik `headers` middlewares (file provider, `Middleware` CRD, Docker labels)",
+        suffixes=_MANIFESTS,
+        markers=("accessControlAllowOriginList",),
+        folded=True,
+    ),
+    lazy(
+        "origins_lint.formats.spring",
+        "spring",
+        "Spring CORS properties (`application*.yml`, `application*.properties`)",
+        names=r"^(application|bootstrap)([-_.][\w.-]+)?\.(ya?ml|properties)$",
+        markers=("cors",),
+        folded=True,
+    ),
 )
 
 BY_NAME = {fmt.name: fmt for fmt in FORMATS}
 NAMES = tuple(BY_NAME)
+_NGINX_FOLDER = re.compile(_NGINX_FOLDERS)
 
 
 def wanted(path: str) -> bool:
@@ -40,17 +110,34 @@ def wanted(path: str) -> bool:
 
 def claimed(path: str) -> str | None:
     """Why a format would read this file whatever it holds (nginx loads all of `sites-enabled/`)."""
-    return nginx_files.claimed(path)
+    if not _nginx_may(path):
+        return None
+    from origins_lint.formats.nginx import files
+
+    return files.claimed(path)
 
 
 def stand_in(path: str) -> str | None:
     """The file to read for ``path``, when it is a symlink that means another (see nginx/include.py)."""
-    return nginx_include.stand_in(path)
+    if not os.path.islink(path):  # include.stand_in's own first test: no walk imports nginx for it
+        return None
+    from origins_lint.formats.nginx import include
+
+    return include.stand_in(path)
 
 
 def unread(path: str, text: str) -> str | None:
     """Why a claimed file that no format recognizes is not checked: said as OL003, never skipped."""
+    if not _nginx_may(path):
+        return None
+    from origins_lint.formats import nginx
+
     return nginx.unread(path, text)
+
+
+def _nginx_may(path: str) -> bool:
+    """Whether nginx may claim the file: only a file of a folder it loads whole (files.nginx_folder)."""
+    return _NGINX_FOLDER.fullmatch(os.path.basename(os.path.dirname(os.path.abspath(path)))) is not None
 
 
 def detect(path: str, text: str) -> Format | None:
@@ -87,6 +174,8 @@ __all__ = [
     "FormatOptions",
     "claimed",
     "detect",
+    "lazy",
+    "register",
     "stand_in",
     "unread",
     "wanted",
