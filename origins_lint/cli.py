@@ -7,6 +7,7 @@ builds a validator per option). Everything past parsing the arguments is importe
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import json
 import os
@@ -1097,4 +1098,9 @@ def main() -> None:
         sys.stdout.flush()  # `| head -1` closes the pipe: the buffered rest fails here, quietly
     except BrokenPipeError:
         stdout_closed()
-    sys.exit(code)
+    with contextlib.suppress(OSError, ValueError):
+        sys.stderr.flush()
+    # Every file is closed and every worker joined by now: what the interpreter's own exit would
+    # add is freeing each object one by one (14% of an nginx check, 9% of a policy one: issue 21).
+    # `run` (the tests' entry) returns its code instead.
+    os._exit(code)
