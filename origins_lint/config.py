@@ -229,9 +229,9 @@ def unknown_selector(selector: str) -> str | None:
         return None
     if wanted.upper().startswith("OL") and any(code.startswith(wanted.upper()) for code in RULES):
         return None
-    if wanted.upper().startswith("OL"):
-        import difflib
+    import difflib
 
+    if wanted.upper().startswith("OL"):
         close = difflib.get_close_matches(wanted.upper(), sorted(RULES), n=1)
     else:
         close = difflib.get_close_matches(wanted.lower(), sorted(slugs), n=1)
