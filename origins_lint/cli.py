@@ -7,6 +7,7 @@ builds a validator per option). Everything past parsing the arguments is importe
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import json
 import os
@@ -151,10 +152,12 @@ def _extend(settings: Config, args: Namespace) -> None:
 
 def _use_policy(settings: Config, given: Path | None) -> None:
     """`--policy FILE` over the config's `policy`; a policy that cannot be read is a usage error."""
-    from origins_lint.inventory.policy import problem
-
     if given is not None:
         settings.policy = str(given)
+    if settings.policy is None:  # no import of the policy comparison (rules, automata) at start-up
+        return
+    from origins_lint.inventory.policy import problem
+
     if (reason := problem(settings.policy)) is not None:
         raise _fail(printable(reason))
 
@@ -1095,4 +1098,12 @@ def main() -> None:
         sys.stdout.flush()  # `| head -1` closes the pipe: the buffered rest fails here, quietly
     except BrokenPipeError:
         stdout_closed()
+    with contextlib.suppress(OSError, ValueError):
+        sys.stderr.flush()
+    # Every file is closed and every worker joined by now: what the interpreter's own exit would
+    # add is freeing each object one by one (14% of an nginx check, 9% of a policy one: issue 21).
+    # `run` (the tests' entry) returns its code instead; under a profiler or a tracer (cProfile,
+    # coverage), which write their results at exit, the exit is the ordinary one.
+    if sys.getprofile() is None and sys.gettrace() is None:
+        os._exit(code)
     sys.exit(code)

@@ -8,9 +8,7 @@ tree's root. `--config` names one explicitly. Globs in a config are relative to 
 
 from __future__ import annotations
 
-import difflib
 import os
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -108,6 +106,8 @@ def config_for(path: str, seen: dict[Path, Path | None] | None = None) -> Path |
 
 
 def _has_tool_table(pyproject: Path) -> bool:
+    import tomllib  # here, not at the top: a run with no config never pays for it (issue 21)
+
     try:
         return "origins-lint" in tomllib.loads(pyproject.read_text("utf-8")).get("tool", {})
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
@@ -117,6 +117,8 @@ def _has_tool_table(pyproject: Path) -> bool:
 def load_config(path: Path | None) -> Config:
     if path is None:
         return Config()
+    import tomllib
+
     try:
         data = tomllib.loads(path.read_text("utf-8"))
     except OSError as error:
@@ -135,6 +137,8 @@ def _from_table(data: dict[str, Any], path: Path) -> Config:
     bounds: dict[str, int] = {}
     for key, value in data.items():
         if key not in KEYS:
+            import difflib
+
             close = difflib.get_close_matches(key, KEYS, n=1, cutoff=0.6)
             hint = f"did you mean `{close[0]}`?" if close else "known keys: " + ", ".join(KEYS)
             raise ConfigError(f"{path}: unknown key `{key}`; {hint}")
@@ -225,6 +229,8 @@ def unknown_selector(selector: str) -> str | None:
         return None
     if wanted.upper().startswith("OL") and any(code.startswith(wanted.upper()) for code in RULES):
         return None
+    import difflib
+
     if wanted.upper().startswith("OL"):
         close = difflib.get_close_matches(wanted.upper(), sorted(RULES), n=1)
     else:

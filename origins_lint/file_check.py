@@ -16,6 +16,8 @@ from origins_lint.config import Config, rule_enabled
 from origins_lint.discover import glob_match, relative_to
 from origins_lint.model import Environment, Finding, InputProblem, Location, ParsedFile, ProblemKind
 from origins_lint.rules import RULES, Rule, RuleSettings, all_rules
+from origins_lint.rules.facts import forget
+from origins_lint.rules.registry import document_findings
 from origins_lint.source import Source
 
 if TYPE_CHECKING:
@@ -111,14 +113,17 @@ def outcome_of(job: Job, parsed: ParsedFile) -> FileOutcome:
         for document in parsed.documents:
             if development:
                 document.environment = Environment.DEVELOPMENT
-            for rule in rules:
-                # a check reports as another rule (OL004) only where the run selects that rule too
-                outcome.findings.extend(
-                    f for f in rule.findings(document, settings) if f.code == rule.code or f.code in selected
-                )
+            # a check reports as another rule (OL004) only where the run selects that rule too
+            outcome.findings.extend(
+                f
+                for rule, f in document_findings(rules, document, settings)
+                if f.code == rule.code or f.code in selected
+            )
     except Exception as error:
         outcome.findings = []
         outcome.error = f"{parsed.path}: internal error in a rule: {error!r}"
+    finally:
+        forget()
     return outcome
 
 

@@ -2,69 +2,188 @@
 
 Formats are grouped by family, each family folder stating its engine's semantics:
 `readers/` (the shared syntax readers with positions: YAML, JSON, HCL, Kubernetes
-manifests, templates, RE2 syntax), `policy/`, `nginx/`, `okta/` (with Terraform's
-`okta_trusted_origin` reader), `kubernetes/` (ingress-nginx, Istio, Envoy, Traefik),
-`cloud/` (AWS, Azure, Google Cloud services and their Terraform readers), `spring.py`, and
-`terraform.py`, the one Terraform format that hands each resource to its family's reader.
-A format's `NAME` is what output and the cache key show, not its path.
-`okta_trusted_origin`), `kubernetes/` (ingress-nginx, Istio, Envoy, Traefik, Gateway API,
-Envoy Gateway, Contour) and
 manifests, templates, RE2 and PCRE syntax), `policy/`, `nginx/`, `okta/` (with Terraform's
-`okta_trusted_origin`), `kubernetes/` (ingress-nginx, Istio, Envoy, Traefik, Kong, APISIX) and
-`spring.py`. A format's `NAME` is what output and the cache key show, not its path.
+`okta_trusted_origin` reader), `kubernetes/` (ingress-nginx, Istio, Envoy, Traefik, Gateway API,
+Envoy Gateway, Contour, Kong, APISIX), `webservers/` (Apache httpd, Caddy, HAProxy), `cloud/`
+(AWS, Azure and Google Cloud services, their Terraform readers, CloudFormation and SAM, the
+Serverless Framework, OpenAPI), `spring.py`, and `terraform.py`, the one Terraform format that
+hands each resource to its family's reader. A format's `NAME` is what output and the cache key
+show, not its path.
 """
 
 from __future__ import annotations
 
-from origins_lint.formats import nginx, okta, policy, spring, terraform
-from origins_lint.formats.base import FixOutcome, Format, FormatOptions, register
-from origins_lint.formats.cloud import cloudformation, openapi, serverless
-from origins_lint.formats.kubernetes import (
-    apisix,
-    contour,
-    envoy,
-    envoy_gateway,
-    gateway_api,
-    ingress,
-    istio,
-    kong,
-    traefik,
-)
-from origins_lint.formats.nginx import files as nginx_files
-from origins_lint.formats.nginx import include as nginx_include
-from origins_lint.formats.webservers import apache, caddy, haproxy
+import os
+import re
+
+from origins_lint.formats.base import FixOutcome, Format, FormatOptions, lazy, register
 from origins_lint.model import ParsedFile
 
+# suffixes read as YAML by the manifest formats (readers/manifests.py READ_AS_YAML)
+_MANIFESTS: tuple[str, ...] = (".yaml", ".yml", ".yaml.tpl", ".yml.tpl", ".yaml.tmpl", ".yml.tmpl")
+_MANIFESTS += (".yaml.j2", ".yml.j2", ".yaml.tftpl", ".yml.tftpl")
+# folders nginx layouts load whole, or that hold nginx under any suffix (nginx/files.py, nginx/__init__.py)
+_NGINX_FOLDERS = r"sites-.*|conf\.d|snippets|http\.d|vhosts\.d|modules-(?:enabled|available)|nginx|servers"
+
+# One line a format. A module is imported only when a file may be its own (base.lazy): the line
+# says by data which paths it wants and which text it could be, the module decides the rest.
 FORMATS: tuple[Format, ...] = (
-    register(policy, "origins-lint policy YAML (`*.origins.yaml`, `kind: OriginPolicy`)"),
-    register(nginx, "nginx configs and snippets (`nginx.conf`, `*.conf`, `sites-*/`, `snippets/`)"),
-    register(okta, "Okta trusted-origin exports (`trusted-origins.json`, JSON with origin and scopes keys)"),
-    register(
-        terraform,
+    lazy(
+        "origins_lint.formats.policy",
+        "policy",
+        "origins-lint policy YAML (`*.origins.yaml`, `kind: OriginPolicy`)",
+        suffixes=(".yaml", ".yml"),
+        markers=("OriginPolicy", "origins:"),
+        named=r"(^|\.)origins\.ya?ml$",
+        fixes=True,
+    ),
+    lazy(
+        "origins_lint.formats.nginx",
+        "nginx",
+        "nginx configs and snippets (`nginx.conf`, `*.conf`, `sites-*/`, `snippets/`)",
+        suffixes=(".conf", ".nginx", ".vhost", ".conf.template", ".conf.tpl", ".conf.j2", ".conf.tftpl"),
+        names=r"^nginx\.conf$",
+        folders=_NGINX_FOLDERS,
+    ),
+    lazy(
+        "origins_lint.formats.okta",
+        "okta",
+        "Okta trusted-origin exports (`trusted-origins.json`, JSON with origin and scopes keys)",
+        suffixes=(".json",),
+        markers=('"origin"', '"errorCode"'),
+        named=r"(?i)trusted[-_.]?origins?",
+    ),
+    lazy(
+        "origins_lint.formats.terraform",
+        "terraform",
         "Terraform (`*.tf`): `okta_trusted_origin`, and AWS, Azure, Google Cloud and Kubernetes CORS",
+        suffixes=(".tf",),
     ),
-    register(ingress, "ingress-nginx CORS annotations (Ingress manifests, Helm values, Kustomize patches)"),
-    register(istio, "Istio `VirtualService` `corsPolicy`"),
-    register(envoy, "Envoy CORS policies (`allow_origin_string_match`, YAML or JSON)"),
-    register(traefik, "Traefik `headers` middlewares (file provider, `Middleware` CRD, Docker labels)"),
-    register(spring, "Spring CORS properties (`application*.yml`, `application*.properties`)"),
-    register(haproxy, "HAProxy configs (`haproxy.cfg`, `*.cfg` with `frontend`/`backend`/`listen` sections)"),
-    register(gateway_api, "Gateway API `HTTPRoute` CORS filters (`type: CORS`, `gateway.networking.k8s.io`)"),
-    register(envoy_gateway, "Envoy Gateway `SecurityPolicy` `spec.cors` (`gateway.envoyproxy.io`)"),
-    register(contour, "Contour `HTTPProxy` `spec.virtualhost.corsPolicy` (`projectcontour.io`)"),
-    register(kong, "Kong `cors` plugin (`KongPlugin`/`KongClusterPlugin`, declarative `kong.yml`, decK)"),
-    register(apisix, "APISIX `cors` plugin (`apisix.yaml`, Admin API JSON, CRDs, Ingress annotations)"),
-    register(apache, "Apache httpd configs and `.htaccess` (`Header`, `SetEnvIf`, `<If>`, `RewriteRule`)"),
-    register(
-        cloudformation, "CloudFormation and SAM templates, CORS settings (YAML, JSON, CDK `*.template.json`)"
+    lazy(
+        "origins_lint.formats.kubernetes.ingress",
+        "ingress-nginx",
+        "ingress-nginx CORS annotations (Ingress manifests, Helm values, Kustomize patches)",
+        suffixes=_MANIFESTS,
+        markers=("nginx.ingress.kubernetes.io", "nippet"),
     ),
-    register(serverless, "Serverless Framework `serverless.yml`/`.json`: http and httpApi CORS, `resources`"),
-    register(openapi, "OpenAPI documents with `x-amazon-apigateway-cors` (API Gateway HTTP API import)"),
-    register(caddy, "Caddy `header` directives and matchers (`Caddyfile`, `*.caddyfile`, Caddy JSON config)"),
+    lazy(
+        "origins_lint.formats.kubernetes.istio",
+        "istio",
+        "Istio `VirtualService` `corsPolicy`",
+        suffixes=_MANIFESTS,
+        markers=("corsPolicy",),
+    ),
+    lazy(
+        "origins_lint.formats.kubernetes.envoy",
+        "envoy",
+        "Envoy CORS policies (`allow_origin_string_match`, YAML or JSON)",
+        suffixes=(*_MANIFESTS, ".json"),
+        markers=(
+            "allow_origin_string_match",
+            "allowOriginStringMatch",
+            "envoy.extensions.filters.http.cors.v3.CorsPolicy",
+        ),
+    ),
+    lazy(
+        "origins_lint.formats.kubernetes.traefik",
+        "traefik",
+        "Traefik `headers` middlewares (file provider, `Middleware` CRD, Docker labels)",
+        suffixes=_MANIFESTS,
+        markers=("accessControlAllowOriginList",),
+        folded=True,
+    ),
+    lazy(
+        "origins_lint.formats.spring",
+        "spring",
+        "Spring CORS properties (`application*.yml`, `application*.properties`)",
+        names=r"^(application|bootstrap)([-_.][\w.-]+)?\.(ya?ml|properties)$",
+        markers=("cors",),
+        folded=True,
+    ),
+    lazy(
+        "origins_lint.formats.webservers.haproxy",
+        "haproxy",
+        "HAProxy configs (`haproxy.cfg`, `*.cfg` with `frontend`/`backend`/`listen` sections)",
+        suffixes=(".cfg",),
+    ),
+    lazy(
+        "origins_lint.formats.kubernetes.gateway_api",
+        "gateway-api",
+        "Gateway API `HTTPRoute` CORS filters (`type: CORS`, `gateway.networking.k8s.io`)",
+        suffixes=_MANIFESTS,
+        markers=("gateway.networking.k8s.io",),
+    ),
+    lazy(
+        "origins_lint.formats.kubernetes.envoy_gateway",
+        "envoy-gateway",
+        "Envoy Gateway `SecurityPolicy` `spec.cors` (`gateway.envoyproxy.io`)",
+        suffixes=_MANIFESTS,
+        markers=("gateway.envoyproxy.io",),
+    ),
+    lazy(
+        "origins_lint.formats.kubernetes.contour",
+        "contour",
+        "Contour `HTTPProxy` `spec.virtualhost.corsPolicy` (`projectcontour.io`)",
+        suffixes=_MANIFESTS,
+        markers=("projectcontour.io",),
+    ),
+    lazy(
+        "origins_lint.formats.kubernetes.kong",
+        "kong",
+        "Kong `cors` plugin (`KongPlugin`/`KongClusterPlugin`, declarative `kong.yml`, decK)",
+        suffixes=(*_MANIFESTS, ".json"),
+        markers=("configuration.konghq.com", "_format_version"),
+    ),
+    lazy(
+        "origins_lint.formats.kubernetes.apisix",
+        "apisix",
+        "APISIX `cors` plugin (`apisix.yaml`, Admin API JSON, CRDs, Ingress annotations)",
+        suffixes=(*_MANIFESTS, ".json"),
+        markers=("cors",),
+    ),
+    lazy(
+        "origins_lint.formats.webservers.apache",
+        "apache",
+        "Apache httpd configs and `.htaccess` (`Header`, `SetEnvIf`, `<If>`, `RewriteRule`)",
+        suffixes=(".conf",),
+        names=r"^(httpd\.conf|apache2\.conf|\.htaccess)$",
+        folders=r"(sites-|conf-).*|conf\.d",
+    ),
+    lazy(
+        "origins_lint.formats.cloud.cloudformation",
+        "cloudformation",
+        "CloudFormation and SAM templates, CORS settings (YAML, JSON, CDK `*.template.json`)",
+        names=r"^(?!(?i:serverless)\.[^.]*$).*\.(?i:ya?ml|json|template)$",
+        markers=("Cors", "x-amazon-apigateway-cors", "Access-Control-Allow-Origin"),
+    ),
+    lazy(
+        "origins_lint.formats.cloud.serverless",
+        "serverless",
+        "Serverless Framework `serverless.yml`/`.json`: http and httpApi CORS, `resources`",
+        names=r"^(?i:serverless\.(ya?ml|json))$",
+        markers=("cors", "Cors"),
+    ),
+    lazy(
+        "origins_lint.formats.cloud.openapi",
+        "openapi",
+        "OpenAPI documents with `x-amazon-apigateway-cors` (API Gateway HTTP API import)",
+        names=r"\.(?i:ya?ml|json)$",
+        markers=("x-amazon-apigateway-",),
+    ),
+    lazy(
+        "origins_lint.formats.webservers.caddy",
+        "caddy",
+        "Caddy `header` directives and matchers (`Caddyfile`, `*.caddyfile`, Caddy JSON config)",
+        suffixes=(".json",),
+        names=r"^Caddyfile(\.|$)|\.(?i:caddyfile)$",
+        markers=('"apps"',),
+        named=r"^Caddyfile(\.|$)|\.(?i:caddyfile)$|^caddy\.json$",
+    ),
 )
 
 BY_NAME = {fmt.name: fmt for fmt in FORMATS}
 NAMES = tuple(BY_NAME)
+_NGINX_FOLDER = re.compile(_NGINX_FOLDERS)
 
 
 def wanted(path: str) -> bool:
@@ -74,17 +193,34 @@ def wanted(path: str) -> bool:
 
 def claimed(path: str) -> str | None:
     """Why a format would read this file whatever it holds (nginx loads all of `sites-enabled/`)."""
-    return nginx_files.claimed(path)
+    if not _nginx_may(path):
+        return None
+    from origins_lint.formats.nginx import files
+
+    return files.claimed(path)
 
 
 def stand_in(path: str) -> str | None:
     """The file to read for ``path``, when it is a symlink that means another (see nginx/include.py)."""
-    return nginx_include.stand_in(path)
+    if not os.path.islink(path):  # include.stand_in's own first test: no walk imports nginx for it
+        return None
+    from origins_lint.formats.nginx import include
+
+    return include.stand_in(path)
 
 
 def unread(path: str, text: str) -> str | None:
     """Why a claimed file that no format recognizes is not checked: said as OL003, never skipped."""
+    if not _nginx_may(path):
+        return None
+    from origins_lint.formats import nginx
+
     return nginx.unread(path, text)
+
+
+def _nginx_may(path: str) -> bool:
+    """Whether nginx may claim the file: only a file of a folder it loads whole (files.nginx_folder)."""
+    return _NGINX_FOLDER.fullmatch(os.path.basename(os.path.dirname(os.path.abspath(path)))) is not None
 
 
 def detect(path: str, text: str) -> Format | None:
@@ -121,6 +257,8 @@ __all__ = [
     "FormatOptions",
     "claimed",
     "detect",
+    "lazy",
+    "register",
     "stand_in",
     "unread",
     "wanted",

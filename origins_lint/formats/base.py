@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import importlib
+import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, cast
 
 from origins_lint.model import Fix, Location, ParsedFile
 from origins_lint.source import Source
@@ -39,6 +42,7 @@ class Format:
     detect: Callable[[str, str], bool]  # (path, text) -> is this format
     parse: Callable[[Source, FormatOptions], ParsedFile]
     fix: Fixer | None = None  # a format that can edit its files in place defines `fix`
+    module: str | None = None  # a lazy line's module, imported when a file may be its own
 
 
 class FormatModule(Protocol):
@@ -54,3 +58,100 @@ class FormatModule(Protocol):
 def register(module: FormatModule, description: str) -> Format:
     fixer: Fixer | None = getattr(module, "fix", None)
     return Format(module.NAME, description, module.wants, module.detect, module.parse, fixer)
+
+
+def lazy(
+    module: str,
+    name: str,
+    description: str,
+    *,
+    suffixes: tuple[str, ...] = (),
+    names: str | None = None,
+    folders: str | None = None,
+    markers: tuple[str, ...] | None = None,
+    named: str | None = None,
+    folded: bool = False,
+    fixes: bool = False,
+) -> Format:
+    """A format whose module is imported only when a file may be its own.
+
+    The line carries the module's path facts and content markers as data, so that a walk, a
+    sniff and `origins-lint formats` need no import:
+
+    - ``suffixes``: a file whose name ends so is wanted (the module's `wants`);
+    - ``names``: a regex searched in the file name: wanted too;
+    - ``folders``: a regex matching a whole folder name of the path: such a file *may* be wanted,
+      and the module's own `wants` decides (nginx loads whole folders whatever the names);
+    - ``markers``: the module's `detect` is false unless the text holds one of them (``folded``:
+      compared case-insensitively), or the file name matches ``named``; None: the path decides.
+
+    Only a file that passes these tests imports the module, whose `wants`/`detect` decide, so the
+    answers are the module's own. tests/test_lazy_formats.py checks the data against the modules.
+    """
+    loader = _Loader(module, suffixes, names, folders, markers, named, folded)
+    fixer: Fixer | None = loader.fix if fixes else None
+    return Format(name, description, loader.wants, loader.detect, loader.parse, fixer, module)
+
+
+class _Loader:
+    """The data tests of one lazy line, and its module once a file needs it."""
+
+    def __init__(
+        self,
+        module: str,
+        suffixes: tuple[str, ...],
+        names: str | None,
+        folders: str | None,
+        markers: tuple[str, ...] | None,
+        named: str | None,
+        folded: bool,
+    ) -> None:
+        self.module_name = module
+        self.suffixes = suffixes
+        self.names = re.compile(names) if names else None
+        self.folders = re.compile(folders) if folders else None
+        self.markers = tuple(m.lower() for m in markers) if markers and folded else markers
+        self.named = re.compile(named) if named else None
+        self.folded = folded
+        self._module: FormatModule | None = None
+
+    @property
+    def module(self) -> FormatModule:
+        if self._module is None:
+            self._module = cast(FormatModule, importlib.import_module(self.module_name))
+        return self._module
+
+    def named_so(self, path: str) -> bool | None:
+        """True: wanted by its name; None: only the module can say (a folder it may load); False: not."""
+        name = os.path.basename(path)
+        if name.endswith(self.suffixes) or (self.names is not None and self.names.search(name)):
+            return True
+        if self.folders is not None and any(
+            self.folders.fullmatch(part) for part in os.path.dirname(path).split(os.sep)
+        ):
+            return None
+        return False
+
+    def wants(self, path: str) -> bool:
+        by_name = self.named_so(path)
+        return by_name if by_name is not None else self.module.wants(path)
+
+    def detect(self, path: str, text: str) -> bool:
+        # what the module's `detect` needs of the path (a line without markers: its folder, seen
+        # from the root, may decide)
+        unnamed = self.named_so(path) is False
+        if unnamed and (self.markers is not None or self.named_so(os.path.abspath(path)) is False):
+            return False
+        if self.markers is not None and not (self.named and self.named.search(os.path.basename(path))):
+            seen = text.lower() if self.folded else text
+            if not any(marker in seen for marker in self.markers):
+                return False
+        return self.module.detect(path, text)
+
+    def parse(self, source: Source, options: FormatOptions) -> ParsedFile:
+        return self.module.parse(source, options)
+
+    def fix(self, path: str, text: str, fixes: list[tuple[Location, Fix]]) -> FixOutcome:
+        fixer: Fixer | None = getattr(self.module, "fix", None)
+        assert fixer is not None, f"{self.module_name} has no `fix`"
+        return fixer(path, text, fixes)

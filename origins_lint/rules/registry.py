@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -64,19 +64,22 @@ class Rule:
         if self.check is None:
             return
         for hit in self.check(document, settings):
-            reported = RULES[hit.code] if hit.code is not None else self
-            severity = hit.severity or reported.severity
-            if hit.gated is not None and severity >= Severity.MEDIUM:
-                severity = hit.gated
-            yield Finding(
-                reported.code,
-                reported.slug,
-                severity,
-                hit.location,
-                hit.message,
-                document.format,
-                hit.fix,
-            )
+            yield self.finding(hit, document)
+
+    def finding(self, hit: Hit, document: Document) -> Finding:
+        reported = RULES[hit.code] if hit.code is not None else self
+        severity = hit.severity or reported.severity
+        if hit.gated is not None and severity >= Severity.MEDIUM:
+            severity = hit.gated
+        return Finding(
+            reported.code,
+            reported.slug,
+            severity,
+            hit.location,
+            hit.message,
+            document.format,
+            hit.fix,
+        )
 
 
 RULES: dict[str, Rule] = {}
@@ -103,27 +106,64 @@ def per_matcher(
     inspect: Callable[[CorsContext, OriginMatcher, Document], Hit | None],
 ) -> Check:
     """Most rules look at one active matcher at a time."""
+    return PerMatcher(inspect)
 
-    def check(document: Document, _settings: RuleSettings) -> Iterator[Hit]:
+
+class PerMatcher:
+    """A check over one active matcher at a time: `document_findings` runs all of them in one pass
+    over a document's entries instead of one pass each (a fifth of a 50,000-origin export, issue 21)."""
+
+    def __init__(self, inspect: Callable[[CorsContext, OriginMatcher, Document], Hit | None]) -> None:
+        self.inspect = inspect
+
+    def __call__(self, document: Document, _settings: RuleSettings) -> Iterator[Hit]:
         for context, matcher in document.matchers(decisions=True):
-            hit = inspect(context, matcher, document)
-            if hit is not None and matcher.from_default and matcher.note:
-                hit = replace(hit, message=f"{hit.message} (a platform default: {matcher.note})")
-            if hit is not None and context.own_page is not None:
-                hit = replace(
-                    hit,
-                    message=f"{hit.message} (only on the `return` at line {context.own_page.line}, which "
-                    "nginx answers with a fixed page of its own: nothing of your users' to read there, so "
-                    "low; `always` is what puts the header on it)",
-                    gated=Severity.LOW,
-                )
-            decision = context.decision
-            if hit is not None and decision is not None:
-                gated = GATE_SEVERITY[decision.gate]
-                hit = replace(
-                    hit, message=f"{hit.message} (this origin check decides {decision.what})", gated=gated
-                )
+            hit = self.hit(context, matcher, document)
             if hit is not None:
                 yield hit
 
-    return check
+    def hit(self, context: CorsContext, matcher: OriginMatcher, document: Document) -> Hit | None:
+        hit = self.inspect(context, matcher, document)
+        if hit is None:
+            return None
+        if matcher.from_default and matcher.note:
+            hit = replace(hit, message=f"{hit.message} (a platform default: {matcher.note})")
+        if context.own_page is not None:
+            hit = replace(
+                hit,
+                message=f"{hit.message} (only on the `return` at line {context.own_page.line}, which "
+                "nginx answers with a fixed page of its own: nothing of your users' to read there, so "
+                "low; `always` is what puts the header on it)",
+                gated=Severity.LOW,
+            )
+        decision = context.decision
+        if decision is not None:
+            gated = GATE_SEVERITY[decision.gate]
+            hit = replace(
+                hit, message=f"{hit.message} (this origin check decides {decision.what})", gated=gated
+            )
+        return hit
+
+
+def document_findings(
+    rules: Sequence[Rule], document: Document, settings: RuleSettings
+) -> Iterator[tuple[Rule, Finding]]:
+    """Every rule's findings over one document, rule after rule as `Rule.findings` gives them; the
+    per-matcher rules read the entries in one pass, each collecting its hits in entry order."""
+    passes = [(rule, rule.check) for rule in rules if isinstance(rule.check, PerMatcher)]
+    hits: dict[str, list[Hit]] = {rule.code: [] for rule, _check in passes}
+    if passes:
+        checks = [(hits[rule.code], check) for rule, check in passes]
+        for context, matcher in document.matchers(decisions=True):
+            for found, check in checks:
+                hit = check.hit(context, matcher, document)
+                if hit is not None:
+                    found.append(hit)
+    for rule in rules:
+        collected = hits.get(rule.code)
+        if collected is None:
+            for finding in rule.findings(document, settings):
+                yield rule, finding
+        else:
+            for hit in collected:
+                yield rule, rule.finding(hit, document)

@@ -156,8 +156,24 @@ def safe_yaml() -> Any:
     """One libYAML-backed safe loader for the process: building one costs more than a small file's
     parse (it looks up plug-ins each time), and each `compose_all`/`load_all` starts a fresh parser."""
     from ruamel.yaml import YAML
+    from ruamel.yaml.resolver import VersionedResolver
 
-    return YAML(typ="safe", pure=False)
+    class OnceResolver(VersionedResolver):
+        """ruamel's resolver looks up the YAML version twice a scalar, each time through two caught
+        AttributeErrors (the C parser has no scanner to ask), 11% of a policy check (issue 21). With the
+        C parser the answer is the loader's version or the default, fixed for the stream: looked up once."""
+
+        _resolvers: Any = None
+
+        @property
+        def versioned_resolver(self) -> Any:
+            if self._resolvers is None:
+                self._resolvers = super().versioned_resolver
+            return self._resolvers
+
+    yaml = YAML(typ="safe", pure=False)
+    yaml.Resolver = OnceResolver
+    return yaml
 
 
 def load_documents(path: str, text: str, tags: Mapping[str, str] | None = None) -> YamlDocuments:
