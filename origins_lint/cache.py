@@ -19,11 +19,8 @@ that is a symlink or belongs to another user is not used, and the run says so.
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import hmac
 import json
 import os
-import secrets
 import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -31,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from origins_lint import __version__
+from origins_lint.digest import sha256_hex
 from origins_lint.file_check import FileOutcome, Job
 from origins_lint.formats.base import FixOutcome
 from origins_lint.model import Finding, Fix, Location, Severity
@@ -60,7 +58,7 @@ def cache_root(paths: list[str]) -> Path:
 
 
 def text_hash(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    return sha256_hex(text.encode("utf-8", "surrogatepass"))
 
 
 def _key_file() -> Path:
@@ -77,6 +75,8 @@ def _secret() -> bytes | None:
             return key
     except OSError:
         pass
+    import secrets  # only when a cache is used: secrets, hmac and OpenSSL cost ~5 ms at start-up
+
     key = secrets.token_bytes(KEY_BYTES)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -116,7 +116,7 @@ def settings_key(job: Job) -> str:
         repr(job.roots),
         repr(job.skip_unknown),
     ]
-    return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:24]
+    return sha256_hex("\0".join(parts).encode("utf-8", "surrogatepass"))[:24]
 
 
 @dataclass
@@ -149,6 +149,9 @@ class ResultCache:
         if data is None:
             return cache
         mac, _, body = data.partition(b"\n")
+        import hashlib
+        import hmac
+
         expected = hmac.new(secret, body, hashlib.sha256).hexdigest().encode("ascii")
         if hmac.compare_digest(mac, expected):
             try:
@@ -232,6 +235,9 @@ class ResultCache:
         body = json.dumps({"files": files, "fixes": fixes}, separators=(",", ":"), sort_keys=True).encode(
             "utf-8", "surrogatepass"
         )
+        import hashlib
+        import hmac
+
         mac = hmac.new(self.secret, body, hashlib.sha256).hexdigest().encode("ascii")
         if self.folder_fd < 0:
             return
@@ -304,6 +310,8 @@ def _read_regular(name: str, folder_fd: int) -> bytes | None:
 def _write_in(folder_fd: int, name: str, data: bytes) -> None:
     """Write ``name`` in the opened folder: a new file (never through a symlink), then renamed over
     the name, so a symlink planted there is replaced, not followed; readers see old or new."""
+    import secrets
+
     temporary = f".{name}.{secrets.token_hex(8)}.tmp"
     fd = os.open(
         temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC, 0o644, dir_fd=folder_fd
@@ -324,7 +332,7 @@ def fix_key(path: str, format_name: str, text: str, fixes: list[tuple[Location, 
     """A dry run depends on the file's text and on the fixes asked for (after suppressions)."""
     asked = [[_where(loc), fix.title, fix.replacement] for loc, fix in fixes]
     parts = json.dumps([path, format_name, text_hash(text), asked]).encode("utf-8", "surrogatepass")
-    return hashlib.sha256(parts).hexdigest()
+    return sha256_hex(parts)
 
 
 def _where(loc: Location) -> list[Any]:

@@ -8,12 +8,12 @@ left out: they may quote other lines' numbers, and their wording may improve.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
+from origins_lint.digest import sha256_hex
 from origins_lint.model import Finding
 from origins_lint.source import Lines
 
@@ -41,7 +41,7 @@ def with_fingerprints(findings: Iterable[Finding], texts: Mapping[str, str], bas
             line[loc.column - 1 : loc.end_column - 1] if loc.end_line == loc.line else line[loc.column - 1 :]
         )
         key = "\0".join((finding.code, display_path(loc.path, base), " ".join(line.split()), flagged.strip()))
-        digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+        digest = sha256_hex(key.encode("utf-8", "surrogatepass"))[:32]
         seen[digest] += 1
         out.append(replace(finding, fingerprint=f"{digest}:{seen[digest]}"))
     return out
