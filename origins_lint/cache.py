@@ -23,7 +23,6 @@ import json
 import os
 import stat
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +31,7 @@ from origins_lint.digest import sha256_hex
 from origins_lint.file_check import FileOutcome, Job
 from origins_lint.formats.base import FixOutcome
 from origins_lint.model import Finding, Fix, Location, Severity
+from origins_lint.records import field, record
 
 CACHE_DIR = ".origins-lint-cache"
 KEY_BYTES = 32
@@ -119,7 +119,7 @@ def settings_key(job: Job) -> str:
     return sha256_hex("\0".join(parts).encode("utf-8", "surrogatepass"))[:24]
 
 
-@dataclass
+@record()
 class ResultCache:
     """One run's view of a cache file: look entries up, add new ones, save once at the end."""
 

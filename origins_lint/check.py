@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
 
 from origins_lint import formats
 from origins_lint.cache import ResultCache, cache_root, fix_key, text_hash
@@ -14,6 +13,7 @@ from origins_lint.file_check import PROBLEM_RULES, FileOutcome, Job, parse_sourc
 from origins_lint.fingerprint import with_fingerprints
 from origins_lint.formats.base import UNCLAIMED
 from origins_lint.model import Finding, InputProblem, Location, ParsedFile, ProblemKind, Severity
+from origins_lint.records import field, record, replace
 from origins_lint.rules import RULES, all_rules
 from origins_lint.source import Source, read_source
 from origins_lint.suppress import Suppressions, scan, syntax_of
@@ -27,7 +27,7 @@ BAD_SUPPRESSION, UNUSED_SUPPRESSION = RULES["OL005"], RULES["OL006"]
 ProgressHook = Callable[[int, int], None]  # (files done, files in all), after each file
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Disabled:
     """Rules switched off wholesale, and by what: every report says so, so that a run with its rules
     off never reads like a clean one (issue 19)."""
@@ -37,7 +37,7 @@ class Disabled:
     scope: str = ""  # the one file it applies to; empty: every file
 
 
-@dataclass
+@record()
 class CheckResult:
     findings: list[Finding] = field(default_factory=list)
     files_checked: int = 0

@@ -15,11 +15,11 @@ import shutil
 import sys
 from argparse import ArgumentParser, ArgumentTypeError, Namespace
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from origins_lint import __version__
+from origins_lint.records import record
 from origins_lint.report.safe import encodable, line_start, printable
 
 if TYPE_CHECKING:
@@ -264,7 +264,7 @@ def _output_format(given: str | None, output_file: Path | None) -> str:
     return "text"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class _Run:
     """One check over the same paths and settings; `--fix` runs it again after each round of edits."""
 

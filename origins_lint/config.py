@@ -9,7 +9,6 @@ tree's root. `--config` names one explicitly. Globs in a config are relative to 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +16,7 @@ from origins_lint.limits import DEFAULT as DEFAULT_LIMITS
 from origins_lint.limits import KEYS as LIMIT_KEYS
 from origins_lint.limits import Limits
 from origins_lint.model import Severity
+from origins_lint.records import field, record
 from origins_lint.report.safe import printable
 
 CONFIG_NAME = ".origins-lint.toml"
@@ -50,7 +50,7 @@ class ConfigError(Exception):
         super().__init__(printable(message))
 
 
-@dataclass
+@record()
 class Config:
     select: tuple[str, ...] = ("ALL",)
     ignore: tuple[str, ...] = ()

@@ -15,9 +15,10 @@ import os
 import re
 import stat
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+
+from origins_lint.records import record
 
 SKIPPED_DIRS = frozenset(
     {
@@ -43,7 +44,7 @@ class PathError(Exception):
     """A path on the command line does not exist; the CLI exits 2."""
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Candidate:
     path: str
     explicit: bool  # named on the command line: an unknown format is reported, not skipped

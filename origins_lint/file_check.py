@@ -7,7 +7,6 @@ findings. Filtering (suppressions, per-file ignores, a baseline) happens later, 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -15,6 +14,7 @@ from origins_lint import formats, limits
 from origins_lint.config import Config, rule_enabled
 from origins_lint.discover import glob_match, relative_to
 from origins_lint.model import Environment, Finding, InputProblem, Location, ParsedFile, ProblemKind
+from origins_lint.records import field, record
 from origins_lint.rules import RULES, Rule, RuleSettings, all_rules
 from origins_lint.rules.facts import forget
 from origins_lint.rules.registry import document_findings
@@ -31,7 +31,7 @@ PROBLEM_RULES = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Job:
     """What every file of one run is checked with; picklable, so worker processes get the same."""
 
@@ -41,7 +41,7 @@ class Job:
     skip_unknown: bool
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class FileOutcome:
     """A checked file's findings before filtering, and the included files they may point into."""
 

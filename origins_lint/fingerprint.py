@@ -11,10 +11,10 @@ from __future__ import annotations
 import os
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import replace
 
 from origins_lint.digest import sha256_hex
 from origins_lint.model import Finding
+from origins_lint.records import replace
 from origins_lint.source import Lines
 
 

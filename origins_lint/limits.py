@@ -11,11 +11,12 @@ worker processes receive them with the job. `use` is called before each file is 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
 from typing import Final
 
+from origins_lint.records import record
 
-@dataclass(frozen=True, slots=True)
+
+@record(frozen=True, slots=True)
 class Limits:
     file_size: int = 10 * 1024 * 1024  # bytes; a larger file is OL001 "too large" and never read
     yaml_values: int = 100_000  # values a YAML file expands to through aliases (billion laughs)
@@ -30,7 +31,7 @@ class Limits:
 DEFAULT: Final = Limits()
 
 # config key -> field; the values are positive integers
-KEYS: Final = {"max-" + field.name.replace("_", "-"): field.name for field in fields(Limits)}
+KEYS: Final = {"max-" + field.replace("_", "-"): field for field in Limits.__match_args__}
 
 _active: list[Limits] = [DEFAULT]
 

@@ -16,7 +16,6 @@ import re._constants as sre_c
 import re._parser as sre_parse
 import warnings
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Final
 
@@ -24,6 +23,7 @@ from origins_lint import limits
 from origins_lint.limits import Limits
 from origins_lint.model import Dialect, Engine, MatchMode
 from origins_lint.origins import is_public_suffix, known_public_suffix, read_origin, registrable_domain
+from origins_lint.records import field, record
 
 MAX_PATTERN_LENGTH: Final = 4096
 MAX_WITNESSES: Final = 32
@@ -41,7 +41,7 @@ class Unsupported(Exception):
 _CHAR, _SPLIT, _ASSERT, _MATCH = range(4)
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class _State:
     op: int
     test: CharTest | None = None
@@ -50,7 +50,7 @@ class _State:
     assertion: str = ""
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class _Frag:
     start: int
     ends: list[tuple[int, int]]  # (state, which out: 1 or 2) still to patch
@@ -237,7 +237,7 @@ def _context(text: str, pos: int) -> Context:
 Step = tuple[frozenset[int], bool, int]  # (states after it, whether one matches, its cost in steps)
 
 
-@dataclass
+@record()
 class Automaton:
     """A Thompson NFA run as a lazy DFA: each (state set, character, context) step is worked out once.
 
@@ -372,7 +372,7 @@ def _assertion_holds(kind: str, context: Context) -> bool:
 # --- witnesses ------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Witness:
     """A string the pattern was written to accept, with the spans that vary."""
 
@@ -449,13 +449,13 @@ def _item_witnesses(op: Any, arg: Any, icase: bool, in_repeat: bool) -> list[Wit
 # --- analysis -------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Candidate:
     origin: str
     host: str
 
 
-@dataclass
+@record()
 class RegexAnalysis:
     """Facts about one origin regex under one engine, each backed by a verified origin."""
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from enum import IntEnum, StrEnum
 from typing import Final, Generic, TypeVar
+
+from origins_lint.records import field, record
 
 T = TypeVar("T")
 
@@ -38,7 +39,7 @@ class Severity(IntEnum):
             raise ValueError(f"unknown severity {text!r}; use one of {names}") from None
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Location:
     """A span in a file. Lines and columns are 1-based; ``end_column`` is exclusive."""
 
@@ -105,7 +106,7 @@ class Compare(StrEnum):
     KONG = "kong-url"
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Engine:
     """How the system that reads the config matches a pattern against ``Origin``."""
 
@@ -179,7 +180,7 @@ class Status(StrEnum):
     INACTIVE = "inactive"
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Setting(Generic[T]):
     """A value a context allows, where it was written, and whether a platform default set it."""
 
@@ -188,7 +189,7 @@ class Setting(Generic[T]):
     from_default: bool = False
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class OriginMatcher:
     """One place a config says which origins are trusted."""
 
@@ -213,7 +214,7 @@ class OriginMatcher:
     runs: tuple[str, Engine] | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class HeaderLine:
     """A CORS response header a header-level config sets (nginx ``add_header``), as sent."""
 
@@ -246,7 +247,7 @@ class Gate(StrEnum):
     FLAG = "flag"  # a variable or header that nothing reads
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Decision:
     """The trust decision an origin check makes when it is not a CORS allow-list."""
 
@@ -255,7 +256,7 @@ class Decision:
     location: Location  # the directive it gates
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class CorsContext:
     """A set of origin matchers that share what they allow (one policy entry, one nginx location)."""
 
@@ -306,7 +307,7 @@ class CorsContext:
         return self.with_credentials and matcher.kind is not MatcherKind.ANY
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Document:
     """One policy, config file or YAML document, as the rules see it."""
 
@@ -343,7 +344,7 @@ class ProblemKind(StrEnum):
     NOT_ANALYSED = "not-analysed"  # OL004
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class InputProblem:
     """What a parser could not read or validate; the engine turns it into a finding."""
 
@@ -352,7 +353,7 @@ class InputProblem:
     location: Location
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class ParsedFile:
     path: str
     format: str
@@ -365,7 +366,7 @@ class ParsedFile:
     uncached: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Fix:
     """One mechanical edit that removes a finding: new text for the located value, or None to drop its entry.
 
@@ -394,7 +395,7 @@ def shorten(message: str) -> str:
     return message if len(message) <= MAX_MESSAGE else message[: MAX_MESSAGE - 1] + "…"
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Finding:
     code: str
     slug: str

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Final
 
 from origins_lint.model import MatcherKind
+from origins_lint.records import record
 
 if TYPE_CHECKING:
     from origins_lint.psl import SuffixList
@@ -84,7 +84,7 @@ class HostClass(StrEnum):
     REGULAR = "regular"
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class OriginText:
     """An origin entry as written, split into parts, with what is wrong with it.
 
@@ -217,7 +217,7 @@ def _check_host(host: str, *, allow_wildcard: bool) -> tuple[str, list[str], lis
     return host, problems, quirks
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class WildcardHost:
     """``*.example.com`` split into the variable labels and the fixed part after them."""
 

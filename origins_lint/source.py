@@ -10,10 +10,10 @@ from __future__ import annotations
 import codecs
 import os
 import stat
-from dataclasses import dataclass
 from typing import BinaryIO
 
 from origins_lint.model import InputProblem, Location, ProblemKind
+from origins_lint.records import record
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -24,7 +24,7 @@ _BOMS = (
 )
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Source:
     path: str
     text: str

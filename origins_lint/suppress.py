@@ -23,16 +23,16 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 
 from origins_lint.config import selector_matches, unknown_selector
 from origins_lint.model import Finding, Location
+from origins_lint.records import field, record
 
 MARK = "origins-lint"
 KINDS = ("ignore-file", "ignore")
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Directive:
     """One `ignore[...]` or `ignore-file[...]`: the rules it names and where it applies."""
 
@@ -43,13 +43,13 @@ class Directive:
     used: set[str] = field(default_factory=set)  # the selectors that suppressed a finding
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class BadDirective:
     location: Location
     message: str
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Suppressions:
     directives: list[Directive] = field(default_factory=list)
     problems: list[BadDirective] = field(default_factory=list)

@@ -10,10 +10,9 @@ both sides agree on one definition.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from origins_lint.model import PLACEHOLDER
 from origins_lint.origins import HostClass, classify_host
+from origins_lint.records import record
 
 # loopback and private hosts are OL5xx's, as for entries without placeholders (transport.LOCAL)
 _LOCAL = (HostClass.LOOPBACK, HostClass.PRIVATE)
@@ -30,7 +29,7 @@ def placeholder(raw: str) -> str | None:
     return found.group(0) if found is not None else None
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Decided:
     """What the fixed text of one templated entry settles."""
 

@@ -6,21 +6,21 @@ import importlib
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Protocol, cast
 
 from origins_lint.model import Fix, Location, ParsedFile
+from origins_lint.records import record
 from origins_lint.source import Source
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class FormatOptions:
     """Settings a parser may need; kept small so formats stay independent of config."""
 
     roots: tuple[str, ...] = ()  # folders being checked: nginx `include` never leaves them
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class FixOutcome:
     """A file's text after the fixes its format could apply, and why it declined the others."""
 
@@ -34,7 +34,7 @@ UNCLAIMED = "unknown"  # the format of a file no format reads: it is not counted
 Fixer = Callable[[str, str, list[tuple[Location, Fix]]], FixOutcome]  # (path, text, fixes)
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Format:
     name: str
     description: str

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from origins_lint.records import record
 
 if TYPE_CHECKING:
     from origins_lint.check import CheckResult
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Style:
     """How the terminal wants it: only the text format looks at this."""
 

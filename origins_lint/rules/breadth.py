@@ -6,7 +6,6 @@ and OL306-OL310 ask; those rules and OL405 (the same with credentials) read it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
 
 from origins_lint.matchers import ATTACKER, RegexAnalysis, affix_text
@@ -28,6 +27,7 @@ from origins_lint.origins import (
     read_origin,
     registrable_domain,
 )
+from origins_lint.records import record
 from origins_lint.rules.facts import AFFIXES, analysis, parsed, regex, wildcard
 from origins_lint.rules.registry import Hit, per_matcher, rule
 
@@ -61,7 +61,7 @@ def shared_description(suffix: str) -> str:
     return f"every site under `{suffix}`, a public suffix: anyone can register a name there"
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Breadth:
     code: str
     message: str

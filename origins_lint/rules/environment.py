@@ -6,15 +6,14 @@ so they are one table.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from origins_lint.model import CorsContext, Document, Environment, OriginMatcher, Severity
 from origins_lint.origins import HostClass, classify_host
+from origins_lint.records import record
 from origins_lint.rules.facts import named_hosts
 from origins_lint.rules.registry import Hit, per_matcher, rule
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class HostRule:
     code: str
     slug: str

@@ -7,7 +7,6 @@ by the matcher's text and engine, so that twenty rules cost one analysis.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
 
 from origins_lint import limits
@@ -21,6 +20,7 @@ from origins_lint.origins import (
     read_origin,
     read_wildcard_host,
 )
+from origins_lint.records import record
 
 WEB = ("http", "https", "ws", "wss")
 
@@ -84,7 +84,7 @@ def wildcard(matcher: OriginMatcher) -> WildcardHost | None:
     return None
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class NamedHost:
     scheme: str
     host: str  # for wildcards, the fixed part

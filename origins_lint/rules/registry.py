@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from origins_lint.model import CorsContext, Document, Finding, Fix, Gate, Location, OriginMatcher, Severity
+from origins_lint.records import field, record, replace
 
 if TYPE_CHECKING:
     from origins_lint.inventory.policy import Policy
@@ -21,7 +21,7 @@ GATE_SEVERITY = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class RuleSettings:
     """Organization policy the rules read (from config); empty means the OL8xx rules stay silent."""
 
@@ -33,7 +33,7 @@ class RuleSettings:
     policy: Policy | None = None  # the reviewed list (`policy` in the config, `--policy`): OL803-OL806
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Hit:
     """What a check reports: where, why, and a severity when it differs from the default."""
 
@@ -50,7 +50,7 @@ class Hit:
 Check = Callable[[Document, RuleSettings], Iterable[Hit]]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Rule:
     code: str
     slug: str

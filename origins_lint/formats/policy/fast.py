@@ -14,8 +14,9 @@ import re
 import re._parser as sre_parse
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, Final
+
+from origins_lint.records import record
 
 # the same values as the Literal types and patterns of `policy.schema` (a test compares them)
 SCOPES: Final = frozenset({"cors", "redirect", "iframe_embed"})
@@ -31,7 +32,7 @@ _METHOD: Final = re.compile(METHOD_PATTERN.removeprefix("^").removesuffix("$"))
 _HEADER: Final = re.compile(HEADER_PATTERN.removeprefix("^").removesuffix("$"))
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Allowed:
     """What `defaults` or an entry allows; None where it says nothing."""
 
@@ -43,14 +44,14 @@ class Allowed:
     max_age: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class PlainEntry(Allowed):
     origin: str | None = None
     regex: str | None = None
     note: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class PlainPolicy:
     environment: str = "production"
     service: str | None = None

@@ -6,13 +6,13 @@ tree loaders of the structured formats build these instead of plain values.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from origins_lint.model import Location
+from origins_lint.records import field, record
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Node:
     """A value with its span; maps keep their keys' spans too."""
 

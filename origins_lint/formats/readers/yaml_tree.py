@@ -9,7 +9,6 @@ say, and lets us bound alias expansion and nesting while we walk.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from functools import cache
 from typing import Any, Final
 
@@ -21,6 +20,7 @@ from ruamel.yaml.reader import ReaderError
 from origins_lint import limits
 from origins_lint.formats.readers.tree import Node
 from origins_lint.model import InputProblem, Location, ProblemKind
+from origins_lint.records import record
 from origins_lint.source import problem
 
 MAX_LINE_LENGTH: Final = 65_536
@@ -145,7 +145,7 @@ class _Builder:
         return text
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class YamlDocuments:
     documents: list[Node]
     problems: list[InputProblem]
