@@ -16,8 +16,8 @@ from typing import Any
 
 from origins_lint.formats.base import FixOutcome, FormatOptions
 from origins_lint.formats.policy.fast import read_entry, read_policy
+from origins_lint.formats.readers import plain_yaml
 from origins_lint.formats.readers.tree import Node, descend
-from origins_lint.formats.readers.yaml_tree import load_documents
 from origins_lint.model import (
     EXACT_ENGINE,
     POLICY_REGEX_ENGINE,
@@ -70,9 +70,14 @@ def parse(source: Source, options: FormatOptions) -> ParsedFile:
     if not source.text.strip():
         result.problems.append(problem(path, "file is empty; a policy needs `origins:`"))
         return result
-    loaded = load_documents(path, source.text)
-    result.problems.extend(loaded.problems)
-    for node in loaded.documents:
+    documents = plain_yaml.read(path, source.text)  # without ruamel, when the file is plain
+    if documents is None:
+        from origins_lint.formats.readers.yaml_tree import load_documents
+
+        loaded = load_documents(path, source.text)
+        result.problems.extend(loaded.problems)
+        documents = loaded.documents
+    for node in documents:
         if not isinstance(node.value, dict):
             message = f"a policy document must be a mapping with `origins:`, not {_kind(node.value)}"
             result.problems.append(InputProblem(ProblemKind.SCHEMA, message, node.location))
