@@ -20,7 +20,6 @@ libYAML's scanner), and a directive's `]` is looked up once per position, never 
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterator
 
@@ -277,6 +276,8 @@ def _directive(
     if not colon:
         return bad(f"`{MARK}` must be followed by `:`: write `# {MARK}: ignore[OL302] <reason>`")
     if word not in KINDS:
+        import difflib  # only to suggest a spelling
+
         close = difflib.get_close_matches(word, KINDS, n=1)
         hint = f"did you mean `{close[0]}[...]`?" if close else "write `ignore[CODE]` or `ignore-file[CODE]`"
         return bad(f"`{MARK}: {word[:40]}` is not a directive; {hint}")

@@ -9,7 +9,6 @@ canonical form, an entry repeated word for word dropped) by splicing each edit i
 
 from __future__ import annotations
 
-import difflib
 import re
 from pathlib import PurePath
 from typing import Any
@@ -243,6 +242,8 @@ def _describe(item: dict[str, Any], document: Node) -> tuple[Location, str]:
         parent, _ = descend(document, loc[:-1])
         model = {1: Policy}.get(len(loc), Entry if "origins" in loc else Defaults)
         known = field_names(model)
+        import difflib  # only to suggest a spelling
+
         close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
         hint = f"did you mean `{close[0]}`?" if close else "known keys: " + ", ".join(f"`{k}`" for k in known)
         place = "".join(names[:-1]).lstrip(".") or "the top level"
