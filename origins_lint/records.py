@@ -4,7 +4,8 @@
 it asks `inspect.signature` for one; importing `dataclasses` itself loads `inspect`, `ast`, `dis`
 and `tokenize`. On the path of a one-file check that was 49 classes and about 30 ms of a
 100 ms run (issue 21's cold start). `record` gives the same class at a fraction of that: one
-compiled `__init__` (the hot method, generated as `dataclasses` generates it) and generic `__repr__`,
+compiled `__init__` (the hot method, generated as `dataclasses` generates it, on the
+first instance) and generic `__repr__`,
 `__eq__`, `__hash__` and frozen `__setattr__`/`__delattr__` that give the same results:
 
 - fields are the class's annotations in order, after its base records' (no `ClassVar`s here);
@@ -110,6 +111,19 @@ def _init(cls_name: str, fields: dict[str, _Field], frozen: bool, post_init: boo
     return init
 
 
+def _lazy_init(cls: type, fields: dict[str, _Field], frozen: bool, post_init: bool) -> Callable[..., None]:
+    """Compiles the real `__init__` on the first instance: about 0.1 ms a class, and many classes
+    of the start-up path are never made in a given run."""
+
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        init = _init(cls.__name__, fields, frozen, post_init)
+        init.__qualname__ = f"{cls.__qualname__}.__init__"
+        type.__setattr__(cls, "__init__", init)
+        init(self, *args, **kwargs)
+
+    return __init__
+
+
 def _values(names: tuple[str, ...]) -> Callable[[Any], tuple[Any, ...]]:
     """The tuple of an instance's fields, as `dataclasses` compares and hashes them."""
     if len(names) > 1:
@@ -211,7 +225,7 @@ def _make(cls: type[T], frozen: bool, slots: bool) -> type[T]:
     own = cls.__dict__
     values = _values(tuple(name for name, spec in fields.items() if spec.compare))
     methods: dict[str, Any] = {
-        "__init__": _init(cls.__name__, fields, frozen, hasattr(cls, "__post_init__")),
+        "__init__": _lazy_init(cls, fields, frozen, hasattr(cls, "__post_init__")),
         "__repr__": _repr(names),
     }
 
