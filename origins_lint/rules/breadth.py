@@ -7,8 +7,8 @@ and OL306-OL310 ask; those rules and OL405 (the same with credentials) read it.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from origins_lint.matchers import ATTACKER, RegexAnalysis, affix_text
 from origins_lint.model import (
     CorsContext,
     Dialect,
@@ -30,6 +30,9 @@ from origins_lint.origins import (
 from origins_lint.records import record
 from origins_lint.rules.facts import AFFIXES, analysis, parsed, regex, wildcard
 from origins_lint.rules.registry import Hit, per_matcher, rule
+
+if TYPE_CHECKING:  # the automata are imported when an entry is a regex or an affix
+    from origins_lint.matchers import RegexAnalysis
 
 SHARED_SUFFIXES = {
     "github.io": "every GitHub Pages site",
@@ -195,6 +198,8 @@ def _explain_affix(matcher: OriginMatcher) -> tuple[Breadth, ...]:
 
 def _affix_escape(matcher: OriginMatcher, found: RegexAnalysis) -> str | None:
     """An origin on someone else's domain that the matcher accepts, verified on its automaton."""
+    from origins_lint.matchers import ATTACKER, affix_text
+
     raw = affix_text(matcher.kind.value, matcher.raw)
     _scheme, separator, rest = raw.partition("://")
     host = (rest if separator else raw).split(":")[0].strip(".*")

@@ -8,10 +8,10 @@ by the matcher's text and engine, so that twenty rules cost one analysis.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from origins_lint import limits
 from origins_lint.limits import Limits
-from origins_lint.matchers import RegexAnalysis, affix_pattern, analyse_regex
 from origins_lint.model import PLACEHOLDER, Engine, MatcherKind, MatchMode, OriginMatcher
 from origins_lint.origins import (
     ORIGIN_CACHE,
@@ -21,6 +21,9 @@ from origins_lint.origins import (
     read_wildcard_host,
 )
 from origins_lint.records import record
+
+if TYPE_CHECKING:  # the automata are imported when an entry is a regex or an affix
+    from origins_lint.matchers import RegexAnalysis
 
 WEB = ("http", "https", "ws", "wss")
 
@@ -36,6 +39,8 @@ def regex(raw: str, engine: Engine) -> RegexAnalysis:
 
 @lru_cache(maxsize=4096)
 def _regex(raw: str, engine: Engine, bounds: Limits) -> RegexAnalysis:
+    from origins_lint.matchers import analyse_regex
+
     return analyse_regex(raw, engine, bounds)
 
 
@@ -70,6 +75,8 @@ def analysis(matcher: OriginMatcher) -> RegexAnalysis | None:
     if matcher.kind is MatcherKind.REGEX:
         result = regex(matcher.raw, matcher.engine)
     elif matcher.kind in AFFIXES:
+        from origins_lint.matchers import affix_pattern
+
         engine = Engine(matcher.engine.name, MatchMode.SEARCH, matcher.engine.case_sensitive)
         result = regex(affix_pattern(matcher.kind.value, matcher.raw), engine)
     else:
