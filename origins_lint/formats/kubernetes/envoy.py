@@ -189,15 +189,21 @@ def parse(source: Source, options: FormatOptions) -> ParsedFile:
             level[:2]: mapping for path, mapping, _o in found if (level := levels[path]) and level[2] is None
         }
         overridden = _overridden(root, found, levels)
+        ignored = _ignored_legacy(root, found, levels)
         for path, mapping, origins in found:
             if not _enabled(mapping):
                 continue
             level = levels[path]
             parent = hosts.get(level[:2]) if level is not None and level[2] is not None else None
             context = _policy(mapping, origins, _describe(root, path), result, parent)
+            if path in ignored:  # Envoy reads none of its fields: its settings are not in force either
+                context.max_age = context.private_network = None
+                context.credentials = Setting(False)
+            note = IGNORED_NOTE if path in ignored else None
             if level is not None and level[2] is None and level[:2] in overridden:
-                for matcher in context.matchers:
-                    matcher.status, matcher.note = Status.INACTIVE, OVERRIDDEN_NOTE
+                note = note or OVERRIDDEN_NOTE
+            for matcher in context.matchers if note is not None else ():
+                matcher.status, matcher.note = Status.INACTIVE, note
             document.contexts.append(context)
         if document.contexts:
             result.documents.append(document)
@@ -208,7 +214,14 @@ OVERRIDDEN_NOTE = (
     "every route of this virtual host lists its own origins, which Envoy uses instead "
     "(CorsFilter::allowOrigins in source/extensions/filters/http/cors/cors_filter.cc)"
 )
+IGNORED_NOTE = (
+    "a typed `envoy.filters.http.cors` CorsPolicy (`typed_per_filter_config`) applies here, so "
+    "Envoy ignores this deprecated `cors` field (CorsFilter::initializeCorsPolicies in "
+    "source/extensions/filters/http/cors/cors_filter.cc)"
+)
 Level = tuple[tuple[str, ...], bool, int | None]  # (virtual host path, typed, route index or None)
+_TYPED_KEYS = ("typed_per_filter_config", "typedPerFilterConfig")
+_HOSTS_KEYS = ("virtual_hosts", "virtualHosts")
 
 
 def _level(path: tuple[str, ...]) -> Level | None:
@@ -218,12 +231,12 @@ def _level(path: tuple[str, ...]) -> Level | None:
     per-filter policies (`typed_per_filter_config`) and the legacy `cors` fields are two sets,
     the legacy one read only when no typed policy applies (CorsFilter::initializeCorsPolicies).
     """
-    hosts = [i for i, part in enumerate(path[:-1]) if part in ("virtual_hosts", "virtualHosts")]
+    hosts = [i for i, part in enumerate(path[:-1]) if part in _HOSTS_KEYS]
     if not hosts:
         return None
     host = path[: hosts[-1] + 2]
     rest = path[len(host) :]
-    typed = any(part in ("typed_per_filter_config", "typedPerFilterConfig") for part in rest)
+    typed = any(part in _TYPED_KEYS for part in rest)
     if rest[:1] == ("routes",) and len(rest) > 1:
         index = rest[1].strip("[]")
         return (host, typed, int(index)) if rest[1].startswith("[") and index.isdigit() else None
@@ -245,6 +258,56 @@ def _overridden(
         count = manifests.get(node, "routes") if node is not None else None
         if count is not None and isinstance(count[1].value, list) and len(count[1].value) == len(routes):
             out.add((host, typed))
+    return out
+
+
+def _ignored_legacy(
+    root: Node, found: list[tuple[tuple[str, ...], Node, Node]], levels: dict[tuple[str, ...], Level | None]
+) -> set[tuple[str, ...]]:
+    """The legacy `cors` policies Envoy never reads because a typed CORS policy applies there.
+
+    CorsFilter::initializeCorsPolicies (source/extensions/filters/http/cors/cors_filter.cc, Envoy
+    1.25 and later) collects the typed `envoy.filters.http.cors` policies of the route
+    configuration, the virtual host and the route (RouteEntryImplBase::traversePerFilterConfig in
+    source/common/router/config_impl.cc, weighted clusters included); only when a request's route
+    has none at any of those levels does it read the route's and virtual host's `cors` fields. So a
+    typed policy on a route configuration or a virtual host hides every legacy policy beneath it,
+    one on a route hides that route's, and a virtual host's legacy policy is read by no route when
+    each route has a typed policy or lists legacy origins of its own (`allowOrigins()` takes the
+    route's list first).
+    """
+    typed: list[tuple[str, ...]] = []  # where a typed policy applies: a path prefix
+    for path, _mapping, _origins in found:
+        level = levels[path]
+        if level is None:
+            at = next((i for i, part in enumerate(path) if part in _TYPED_KEYS), None)
+            container = _at(root, path[:at]) if at is not None else None
+            if container is not None and manifests.get(container, *_HOSTS_KEYS) is not None:
+                typed.append(path[:at])  # the route configuration's own typed policy
+        elif level[1]:
+            typed.append(level[0] if level[2] is None else (*level[0], "routes", f"[{level[2]}]"))
+    legacy = [path for path in levels if not any(part in _TYPED_KEYS for part in path)]
+    out = {path for path in legacy if any(path[: len(prefix)] == prefix for prefix in typed)}
+    covered: dict[tuple[str, ...], set[int]] = {}  # routes that never read their host's legacy origins
+    for path, _mapping, origins in found:
+        level = levels[path]
+        if level is None or level[2] is None:
+            continue
+        lists = isinstance(origins.value, list) and bool(origins.value)
+        if level[1] or (lists and path not in out):
+            covered.setdefault(level[0], set()).add(level[2])
+    for path in legacy:
+        level = levels[path]
+        if level is None or level[2] is not None or path in out or level[0] not in covered:
+            continue
+        node = _at(root, level[0])
+        routes = manifests.get(node, "routes") if node is not None else None
+        count = len(routes[1].value) if routes is not None and isinstance(routes[1].value, list) else -1
+        typed_routes = {
+            lv[2] for p in levels if (lv := levels[p]) and lv[0] == level[0] and lv[1] and lv[2] is not None
+        }
+        if len(covered[level[0]]) == count and typed_routes:  # else OVERRIDDEN_NOTE says it all
+            out.add(path)
     return out
 
 
