@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from origins_lint.formats.base import FormatOptions
 from origins_lint.formats.readers import manifests
-from origins_lint.formats.readers.re2_syntax import refusal
+from origins_lint.formats.readers.re2_syntax import program_size_floor, refusal
 from origins_lint.formats.readers.tree import Node
 from origins_lint.matchers import analyse_regex
 from origins_lint.model import (
@@ -91,8 +91,65 @@ def refused_regex(raw: str, location: Location, engine: str) -> InputProblem | N
     return InputProblem(ProblemKind.SCHEMA, message, location)
 
 
-def string_matcher(node: Node, scope: str, kinds: tuple[str, ...], engine: str = NAME) -> Matched:
-    """An Envoy `StringMatcher` or Istio `StringMatch` (`{exact|prefix|...: value}`) as a matcher."""
+ProgramLimit = tuple[int, str]  # Envoy's largest RE2 program for a regex, and what sets it
+RUNTIME_KEY = "re2.max_program_size.error_level"
+DEFAULT_LIMIT: ProgramLimit = (100, f"Envoy's default `{RUNTIME_KEY}`")
+ISTIO_LIMIT: ProgramLimit = (32768, f"`{RUNTIME_KEY}` as Istio's proxies set it")
+
+
+def too_large(value: Node, limit: ProgramLimit | None) -> InputProblem | None:
+    """Envoy refuses a regex whose RE2 program is over the limit (CompiledGoogleReMatcher in
+    source/common/common/regex.cc); said only when even the floor of its size is over it."""
+    floor = program_size_floor(value.value) if limit is not None and isinstance(value.value, str) else None
+    if limit is None or floor is None or floor <= limit[0]:
+        return None
+    message = (
+        f"{REFUSERS[NAME][0]}: the RE2 program of `{value.value}` has at least {floor:,} instructions, "
+        f"more than {limit[0]:,} ({limit[1]}), so Envoy refuses it (\"RE2 program size ... > max "
+        'program size\", CompiledGoogleReMatcher); shorten the regex, split it into several '
+        f"matchers, or raise `{RUNTIME_KEY}` in the runtime"
+    )
+    return InputProblem(ProblemKind.SCHEMA, message, value.location)
+
+
+def _own_limit(safe_regex: Node) -> ProgramLimit | None:
+    """A `safe_regex`'s deprecated `google_re2.max_program_size`: when set, Envoy checks that alone."""
+    engine = manifests.get(safe_regex, "google_re2", "googleRe2")
+    found = manifests.get(engine[1], "max_program_size", "maxProgramSize") if engine is not None else None
+    if found is None:
+        return None
+    raw = found[1].value
+    if isinstance(raw, dict):  # a UInt32Value written as `{value: N}`
+        inner = raw.get("value")
+        raw = inner.value if inner is not None else None
+    number = int(raw) if isinstance(raw, int) or (isinstance(raw, str) and raw.isdigit()) else None
+    return (number, "this matcher's `google_re2.max_program_size`") if number is not None else None
+
+
+def runtime_limit(root: Node) -> ProgramLimit:
+    """The limit a document's own runtime sets (`layered_runtime` static layer, flat or nested
+    keys), Istio's for an EnvoyFilter, else Envoy's default."""
+    kind = manifests.get(root, "kind")
+    if kind is not None and kind[1].value == "EnvoyFilter":
+        return ISTIO_LIMIT
+    for path, mapping in manifests.mappings(root):
+        values = mapping.value if isinstance(mapping.value, dict) else {}
+        found = values.get(RUNTIME_KEY)
+        if found is None and path[-2:] == ("re2", "max_program_size"):
+            found = values.get("error_level")
+        raw = found.value if found is not None else None
+        if isinstance(raw, int) or (isinstance(raw, str) and raw.isdigit()):
+            return (int(raw), f"`{RUNTIME_KEY}` in this file's runtime")
+    return DEFAULT_LIMIT
+
+
+def string_matcher(
+    node: Node, scope: str, kinds: tuple[str, ...], engine: str = NAME, limit: ProgramLimit | None = None
+) -> Matched:
+    """An Envoy `StringMatcher` or Istio `StringMatch` (`{exact|prefix|...: value}`) as a matcher.
+
+    ``limit``: the RE2 program size over which Envoy refuses a `safe_regex`, and where it is set.
+    """
     values = node.value if isinstance(node.value, dict) else {}
     found = [(key, value) for key, value in values.items() if key in kinds]
     if len(found) != 1:
@@ -107,6 +164,7 @@ def string_matcher(node: Node, scope: str, kinds: tuple[str, ...], engine: str =
             return Matched(
                 None, InputProblem(ProblemKind.SCHEMA, "`safe_regex` has no `regex`", value.location)
             )
+        limit = _own_limit(value) or limit
         value = inner[1]
         key = "regex"
     if not isinstance(value.value, str):
@@ -132,7 +190,7 @@ def string_matcher(node: Node, scope: str, kinds: tuple[str, ...], engine: str =
         )
         return Matched(None, InputProblem(ProblemKind.SCHEMA, message, value.location), refused=True)
     if key == "regex":
-        problem = refused_regex(value.value, value.location, engine)
+        problem = refused_regex(value.value, value.location, engine) or too_large(value, limit)
         if problem is not None:
             return Matched(None, problem, refused=True)
     ignore = manifests.get(node, "ignore_case")
@@ -189,13 +247,14 @@ def parse(source: Source, options: FormatOptions) -> ParsedFile:
             level[:2]: mapping for path, mapping, _o in found if (level := levels[path]) and level[2] is None
         }
         overridden = _overridden(root, found, levels)
+        limit = runtime_limit(root) if found else DEFAULT_LIMIT
         ignored = _ignored_legacy(root, found, levels)
         for path, mapping, origins in found:
             if not _enabled(mapping):
                 continue
             level = levels[path]
             parent = hosts.get(level[:2]) if level is not None and level[2] is not None else None
-            context = _policy(mapping, origins, _describe(root, path), result, parent)
+            context = _policy(mapping, origins, _describe(root, path), result, parent, limit)
             if path in ignored:  # Envoy reads none of its fields: its settings are not in force either
                 context.max_age = context.private_network = None
                 context.credentials = Setting(False)
@@ -353,7 +412,12 @@ def _describe(root: Node, path: tuple[str, ...]) -> str | None:
 
 
 def _policy(
-    policy: Node, origins: Node, name: str | None, result: ParsedFile, parent: Node | None = None
+    policy: Node,
+    origins: Node,
+    name: str | None,
+    result: ParsedFile,
+    parent: Node | None = None,
+    limit: ProgramLimit = DEFAULT_LIMIT,
 ) -> CorsContext:
     """One policy's context; a route's policy takes each field it leaves unset from its virtual
     host's (`parent`), as CorsFilter reads the first policy that sets a field. A route policy
@@ -368,7 +432,7 @@ def _policy(
         policy = Node(inherited, policy.location, {**parent.key_locations, **policy.key_locations})
     credentials = flag(policy, ("allow_credentials",), result)
     for item in origins.value if isinstance(origins.value, list) else []:
-        matched = string_matcher(item, scope, kinds, NAME)
+        matched = string_matcher(item, scope, kinds, NAME, limit)
         if matched.problem is not None:
             result.problems.append(matched.problem)
             rejected = matched.problem.message if matched.refused else rejected
