@@ -105,8 +105,8 @@ def too_large(value: Node, limit: ProgramLimit | None) -> InputProblem | None:
         return None
     message = (
         f"{REFUSERS[NAME][0]}: the RE2 program of `{value.value}` has at least {floor:,} instructions, "
-        f"more than {limit[0]:,} ({limit[1]}), so Envoy refuses it (\"RE2 program size ... > max "
-        'program size\", CompiledGoogleReMatcher); shorten the regex, split it into several '
+        f'more than {limit[0]:,} ({limit[1]}), so Envoy refuses it ("RE2 program size ... > max '
+        'program size", CompiledGoogleReMatcher); shorten the regex, split it into several '
         f"matchers, or raise `{RUNTIME_KEY}` in the runtime"
     )
     return InputProblem(ProblemKind.SCHEMA, message, value.location)
