@@ -156,6 +156,10 @@ def parse(source: Source, options: FormatOptions) -> ParsedFile:
     return result
 
 
+def _spot(location: Location) -> tuple[str, int, int]:
+    return location.path, location.line, location.column
+
+
 def _within(line: int, spans: tuple[tuple[int, int], ...]) -> bool:
     return any(first <= line <= last for first, last in spans)
 
@@ -169,6 +173,11 @@ def _parse(source: Source, placeholders: dict[str, str], options: FormatOptions)
     builder = _Builder(Program.of(tree.directives, is_template(source.path)), placeholders)
     builder.level(tree.directives, "top", _Headers(), None)
     builder.decisions(tree.directives)
+    # an entry at the very word nginx refuses (a `map` key given twice: "conflicting parameter")
+    # is that OL001's, not an entry of its own: no second finding (OL103) on the same flaw
+    refused = {(p.location.path, p.location.line, p.location.column) for p in tree.rejected}
+    for context in builder.contexts if refused else ():
+        context.matchers = [m for m in context.matchers if _spot(m.location) not in refused]
     document = Document(
         source.path,
         NAME,
