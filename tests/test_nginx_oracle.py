@@ -193,12 +193,7 @@ REFUSED: dict[str, str] = {
 }
 
 # Oracle files whose findings are not yet the correct ones above: file -> diagnosis.
-PENDING_FINDINGS: dict[str, str] = {
-    "map-duplicate-key.conf": (
-        "nginx refuses the duplicate key (item 4): OL001 at the key, and today OL103 on the same key "
-        "too (one flaw, two findings)"
-    ),
-}
+PENDING_FINDINGS: dict[str, str] = {}  # none: map-duplicate-key.conf is OL001 alone since s27b-fidelity
 
 # Files where `match` and nginx still disagree: file -> diagnosis (`python -m tests.nginx_oracle FILE`).
 KNOWN_DISAGREEMENTS: dict[str, str] = {}

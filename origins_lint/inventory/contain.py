@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from origins_lint import limits
-from origins_lint.admit import admits
+from origins_lint.admit import LISTED, admits
+from origins_lint.exact import served
 from origins_lint.limits import Limits
 from origins_lint.matchers import ATTACKER, Automaton, RegexAnalysis, analyse_regex
 from origins_lint.model import PLACEHOLDER, Engine, MatcherKind, MatchMode, OriginMatcher
@@ -51,8 +52,22 @@ class Beyond:
 
 
 def automaton_of(matcher: OriginMatcher) -> Automaton | str:
-    """The automaton of what an entry admits, or why there is none."""
+    """The automaton of what an entry admits, or why there is none.
+
+    Where the engine runs a regex built from the entry (`OriginMatcher.runs`: ingress-nginx's
+    `(null)$` searched without case, Envoy Gateway's `.*` for a `*`, nginx's `https://$1`), that
+    regex is what admits, as `admit.decide` reads it; an entry the engine skips admits nothing.
+    """
     kind = matcher.kind
+    if kind in LISTED and not served(matcher.raw, matcher.engine):
+        return _compiled(r"[^\s\S]", _FULL)  # ingress-nginx drops an item that is not `scheme://host`
+    if matcher.runs is not None:
+        ran = _analysed(*matcher.runs, limits.active())
+        if ran.automaton is not None:
+            return ran.automaton
+        if kind is MatcherKind.REFLECTED:  # as `admit._echoed`: undecided, every origin gets in
+            return _compiled(".+", _FULL)
+        return f"`{matcher.runs[0]}`, the regex the engine runs for `{matcher.raw}`, was not analysed"
     if kind in (MatcherKind.ANY, MatcherKind.REFLECTED):
         return _compiled(".+", _FULL)
     if kind is MatcherKind.NULL:
@@ -124,8 +139,11 @@ def _serialized(text: str) -> bool:
     return found.ok and found.canonical == text
 
 
-def beyond(matcher: OriginMatcher, others: list[OriginMatcher]) -> Beyond:
-    """An origin ``matcher`` admits and none of ``others`` does, or None when there is none."""
+def beyond(matcher: OriginMatcher, others: list[OriginMatcher], web_only: bool = False) -> Beyond:
+    """An origin ``matcher`` admits and none of ``others`` does, or None when there is none.
+
+    ``web_only``: look among `http(s)://host[:port]` origins (and the candidates) only, the ones a
+    browser sends from a page; other schemes with a host come from no web page."""
     for origin in candidates(matcher):
         if admits(matcher, origin) and not any(admits(other, origin) for other in others):
             return Beyond(origin=origin)
@@ -140,7 +158,7 @@ def beyond(matcher: OriginMatcher, others: list[OriginMatcher]) -> Beyond:
         theirs.append(built)
     if any(not a.position_free for a in (mine, *theirs)):
         return Beyond(reason=f"`{matcher.raw}` or a policy entry uses `\\b` or multi-line anchors")
-    for shape in (_WEB_SHAPE, _ANY_SHAPE):
+    for shape in (_WEB_SHAPE,) if web_only else (_WEB_SHAPE, _ANY_SHAPE):
         found = _walk([_compiled(shape, _FULL), mine], theirs)
         if found is not None:
             return found

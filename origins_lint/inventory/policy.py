@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from origins_lint.admit import admits
+from origins_lint.admit import LISTED, admits
 from origins_lint.inventory.contain import Beyond, beyond
 from origins_lint.model import (
     CorsContext,
@@ -175,12 +175,17 @@ def _gaps(context: CorsContext, matcher: OriginMatcher, policy: Policy) -> Itera
                 f"`{matcher.raw}` is trusted here, but no entry of the policy `{name}` admits it; "
                 "add it to the policy once it is approved, or remove it here",
             )
-        elif credentials and not any(entry.credentials for entry in admitting):
+            return
+        if credentials and not any(entry.credentials for entry in admitting):
             yield Gap("OL804", matcher, _credentials_message(matcher.raw, origin, allowing, name))
-        return
+            return
+        if matcher.runs is None:
+            return
+        # the engine runs a regex built from the entry (ingress-nginx: `null` as `(null)$`, searched
+        # without case): it may admit more web origins than the one, so it is compared as a pattern too
     if matcher.kind is MatcherKind.PATH:
         return
-    found = beyond(matcher, everything)
+    found = beyond(matcher, everything, web_only=_built(matcher))
     if found.reason is not None:
         yield Gap(
             "OL004",
@@ -198,7 +203,7 @@ def _gaps(context: CorsContext, matcher: OriginMatcher, policy: Policy) -> Itera
         )
         return
     if credentials:
-        sent: Beyond = beyond(matcher, policy.matchers(True))
+        sent: Beyond = beyond(matcher, policy.matchers(True), web_only=_built(matcher))
         if sent.origin is not None:
             allowing = [entry.matcher for entry in policy.admitting(sent.origin)]
             yield Gap("OL804", matcher, _credentials_message(matcher.raw, sent.origin, allowing, name))
@@ -209,6 +214,13 @@ def _gaps(context: CorsContext, matcher: OriginMatcher, policy: Policy) -> Itera
                 f"`{matcher.raw}` could not be compared with the policy `{name}`'s entries that allow "
                 f"credentials: {sent.reason}; review it by hand",
             )
+
+
+def _built(matcher: OriginMatcher) -> bool:
+    """An item the engine turns into a regex (ingress-nginx's `(item)$` search, Envoy Gateway's
+    `.*`): compared among web origins only, since what that regex adds beyond the item's own
+    `https://host` is text before the scheme (`ahttps://a.example.com`), a scheme no page has."""
+    return matcher.runs is not None and matcher.kind in LISTED
 
 
 def _credentials_message(raw: str, origin: str, allowing: list[OriginMatcher], name: str) -> str:

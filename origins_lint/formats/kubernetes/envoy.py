@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from origins_lint.formats.base import FormatOptions
 from origins_lint.formats.readers import manifests
-from origins_lint.formats.readers.re2_syntax import refusal
+from origins_lint.formats.readers.re2_syntax import program_size_floor, refusal
 from origins_lint.formats.readers.tree import Node
 from origins_lint.matchers import analyse_regex
 from origins_lint.model import (
@@ -91,8 +91,65 @@ def refused_regex(raw: str, location: Location, engine: str) -> InputProblem | N
     return InputProblem(ProblemKind.SCHEMA, message, location)
 
 
-def string_matcher(node: Node, scope: str, kinds: tuple[str, ...], engine: str = NAME) -> Matched:
-    """An Envoy `StringMatcher` or Istio `StringMatch` (`{exact|prefix|...: value}`) as a matcher."""
+ProgramLimit = tuple[int, str]  # Envoy's largest RE2 program for a regex, and what sets it
+RUNTIME_KEY = "re2.max_program_size.error_level"
+DEFAULT_LIMIT: ProgramLimit = (100, f"Envoy's default `{RUNTIME_KEY}`")
+ISTIO_LIMIT: ProgramLimit = (32768, f"`{RUNTIME_KEY}` as Istio's proxies set it")
+
+
+def too_large(value: Node, limit: ProgramLimit | None) -> InputProblem | None:
+    """Envoy refuses a regex whose RE2 program is over the limit (CompiledGoogleReMatcher in
+    source/common/common/regex.cc); said only when even the floor of its size is over it."""
+    floor = program_size_floor(value.value) if limit is not None and isinstance(value.value, str) else None
+    if limit is None or floor is None or floor <= limit[0]:
+        return None
+    message = (
+        f"{REFUSERS[NAME][0]}: the RE2 program of `{value.value}` has at least {floor:,} instructions, "
+        f'more than {limit[0]:,} ({limit[1]}), so Envoy refuses it ("RE2 program size ... > max '
+        'program size", CompiledGoogleReMatcher); shorten the regex, split it into several '
+        f"matchers, or raise `{RUNTIME_KEY}` in the runtime"
+    )
+    return InputProblem(ProblemKind.SCHEMA, message, value.location)
+
+
+def _own_limit(safe_regex: Node) -> ProgramLimit | None:
+    """A `safe_regex`'s deprecated `google_re2.max_program_size`: when set, Envoy checks that alone."""
+    engine = manifests.get(safe_regex, "google_re2", "googleRe2")
+    found = manifests.get(engine[1], "max_program_size", "maxProgramSize") if engine is not None else None
+    if found is None:
+        return None
+    raw = found[1].value
+    if isinstance(raw, dict):  # a UInt32Value written as `{value: N}`
+        inner = raw.get("value")
+        raw = inner.value if inner is not None else None
+    number = int(raw) if isinstance(raw, int) or (isinstance(raw, str) and raw.isdigit()) else None
+    return (number, "this matcher's `google_re2.max_program_size`") if number is not None else None
+
+
+def runtime_limit(root: Node) -> ProgramLimit:
+    """The limit a document's own runtime sets (`layered_runtime` static layer, flat or nested
+    keys), Istio's for an EnvoyFilter, else Envoy's default."""
+    kind = manifests.get(root, "kind")
+    if kind is not None and kind[1].value == "EnvoyFilter":
+        return ISTIO_LIMIT
+    for path, mapping in manifests.mappings(root):
+        values = mapping.value if isinstance(mapping.value, dict) else {}
+        found = values.get(RUNTIME_KEY)
+        if found is None and path[-2:] == ("re2", "max_program_size"):
+            found = values.get("error_level")
+        raw = found.value if found is not None else None
+        if isinstance(raw, int) or (isinstance(raw, str) and raw.isdigit()):
+            return (int(raw), f"`{RUNTIME_KEY}` in this file's runtime")
+    return DEFAULT_LIMIT
+
+
+def string_matcher(
+    node: Node, scope: str, kinds: tuple[str, ...], engine: str = NAME, limit: ProgramLimit | None = None
+) -> Matched:
+    """An Envoy `StringMatcher` or Istio `StringMatch` (`{exact|prefix|...: value}`) as a matcher.
+
+    ``limit``: the RE2 program size over which Envoy refuses a `safe_regex`, and where it is set.
+    """
     values = node.value if isinstance(node.value, dict) else {}
     found = [(key, value) for key, value in values.items() if key in kinds]
     if len(found) != 1:
@@ -107,6 +164,7 @@ def string_matcher(node: Node, scope: str, kinds: tuple[str, ...], engine: str =
             return Matched(
                 None, InputProblem(ProblemKind.SCHEMA, "`safe_regex` has no `regex`", value.location)
             )
+        limit = _own_limit(value) or limit
         value = inner[1]
         key = "regex"
     if not isinstance(value.value, str):
@@ -132,7 +190,7 @@ def string_matcher(node: Node, scope: str, kinds: tuple[str, ...], engine: str =
         )
         return Matched(None, InputProblem(ProblemKind.SCHEMA, message, value.location), refused=True)
     if key == "regex":
-        problem = refused_regex(value.value, value.location, engine)
+        problem = refused_regex(value.value, value.location, engine) or too_large(value, limit)
         if problem is not None:
             return Matched(None, problem, refused=True)
     ignore = manifests.get(node, "ignore_case")
@@ -189,15 +247,22 @@ def parse(source: Source, options: FormatOptions) -> ParsedFile:
             level[:2]: mapping for path, mapping, _o in found if (level := levels[path]) and level[2] is None
         }
         overridden = _overridden(root, found, levels)
+        limit = runtime_limit(root) if found else DEFAULT_LIMIT
+        ignored = _ignored_legacy(root, found, levels)
         for path, mapping, origins in found:
             if not _enabled(mapping):
                 continue
             level = levels[path]
             parent = hosts.get(level[:2]) if level is not None and level[2] is not None else None
-            context = _policy(mapping, origins, _describe(root, path), result, parent)
+            context = _policy(mapping, origins, _describe(root, path), result, parent, limit)
+            if path in ignored:  # Envoy reads none of its fields: its settings are not in force either
+                context.max_age = context.private_network = None
+                context.credentials = Setting(False)
+            note = IGNORED_NOTE if path in ignored else None
             if level is not None and level[2] is None and level[:2] in overridden:
-                for matcher in context.matchers:
-                    matcher.status, matcher.note = Status.INACTIVE, OVERRIDDEN_NOTE
+                note = note or OVERRIDDEN_NOTE
+            for matcher in context.matchers if note is not None else ():
+                matcher.status, matcher.note = Status.INACTIVE, note
             document.contexts.append(context)
         if document.contexts:
             result.documents.append(document)
@@ -208,7 +273,14 @@ OVERRIDDEN_NOTE = (
     "every route of this virtual host lists its own origins, which Envoy uses instead "
     "(CorsFilter::allowOrigins in source/extensions/filters/http/cors/cors_filter.cc)"
 )
+IGNORED_NOTE = (
+    "a typed `envoy.filters.http.cors` CorsPolicy (`typed_per_filter_config`) applies here, so "
+    "Envoy ignores this deprecated `cors` field (CorsFilter::initializeCorsPolicies in "
+    "source/extensions/filters/http/cors/cors_filter.cc)"
+)
 Level = tuple[tuple[str, ...], bool, int | None]  # (virtual host path, typed, route index or None)
+_TYPED_KEYS = ("typed_per_filter_config", "typedPerFilterConfig")
+_HOSTS_KEYS = ("virtual_hosts", "virtualHosts")
 
 
 def _level(path: tuple[str, ...]) -> Level | None:
@@ -218,12 +290,12 @@ def _level(path: tuple[str, ...]) -> Level | None:
     per-filter policies (`typed_per_filter_config`) and the legacy `cors` fields are two sets,
     the legacy one read only when no typed policy applies (CorsFilter::initializeCorsPolicies).
     """
-    hosts = [i for i, part in enumerate(path[:-1]) if part in ("virtual_hosts", "virtualHosts")]
+    hosts = [i for i, part in enumerate(path[:-1]) if part in _HOSTS_KEYS]
     if not hosts:
         return None
     host = path[: hosts[-1] + 2]
     rest = path[len(host) :]
-    typed = any(part in ("typed_per_filter_config", "typedPerFilterConfig") for part in rest)
+    typed = any(part in _TYPED_KEYS for part in rest)
     if rest[:1] == ("routes",) and len(rest) > 1:
         index = rest[1].strip("[]")
         return (host, typed, int(index)) if rest[1].startswith("[") and index.isdigit() else None
@@ -245,6 +317,56 @@ def _overridden(
         count = manifests.get(node, "routes") if node is not None else None
         if count is not None and isinstance(count[1].value, list) and len(count[1].value) == len(routes):
             out.add((host, typed))
+    return out
+
+
+def _ignored_legacy(
+    root: Node, found: list[tuple[tuple[str, ...], Node, Node]], levels: dict[tuple[str, ...], Level | None]
+) -> set[tuple[str, ...]]:
+    """The legacy `cors` policies Envoy never reads because a typed CORS policy applies there.
+
+    CorsFilter::initializeCorsPolicies (source/extensions/filters/http/cors/cors_filter.cc, Envoy
+    1.25 and later) collects the typed `envoy.filters.http.cors` policies of the route
+    configuration, the virtual host and the route (RouteEntryImplBase::traversePerFilterConfig in
+    source/common/router/config_impl.cc, weighted clusters included); only when a request's route
+    has none at any of those levels does it read the route's and virtual host's `cors` fields. So a
+    typed policy on a route configuration or a virtual host hides every legacy policy beneath it,
+    one on a route hides that route's, and a virtual host's legacy policy is read by no route when
+    each route has a typed policy or lists legacy origins of its own (`allowOrigins()` takes the
+    route's list first).
+    """
+    typed: list[tuple[str, ...]] = []  # where a typed policy applies: a path prefix
+    for path, _mapping, _origins in found:
+        level = levels[path]
+        if level is None:
+            at = next((i for i, part in enumerate(path) if part in _TYPED_KEYS), None)
+            container = _at(root, path[:at]) if at is not None else None
+            if container is not None and manifests.get(container, *_HOSTS_KEYS) is not None:
+                typed.append(path[:at])  # the route configuration's own typed policy
+        elif level[1]:
+            typed.append(level[0] if level[2] is None else (*level[0], "routes", f"[{level[2]}]"))
+    legacy = [path for path in levels if not any(part in _TYPED_KEYS for part in path)]
+    out = {path for path in legacy if any(path[: len(prefix)] == prefix for prefix in typed)}
+    covered: dict[tuple[str, ...], set[int]] = {}  # routes that never read their host's legacy origins
+    for path, _mapping, origins in found:
+        level = levels[path]
+        if level is None or level[2] is None:
+            continue
+        lists = isinstance(origins.value, list) and bool(origins.value)
+        if level[1] or (lists and path not in out):
+            covered.setdefault(level[0], set()).add(level[2])
+    for path in legacy:
+        level = levels[path]
+        if level is None or level[2] is not None or path in out or level[0] not in covered:
+            continue
+        node = _at(root, level[0])
+        routes = manifests.get(node, "routes") if node is not None else None
+        count = len(routes[1].value) if routes is not None and isinstance(routes[1].value, list) else -1
+        typed_routes = {
+            lv[2] for p in levels if (lv := levels[p]) and lv[0] == level[0] and lv[1] and lv[2] is not None
+        }
+        if len(covered[level[0]]) == count and typed_routes:  # else OVERRIDDEN_NOTE says it all
+            out.add(path)
     return out
 
 
@@ -290,7 +412,12 @@ def _describe(root: Node, path: tuple[str, ...]) -> str | None:
 
 
 def _policy(
-    policy: Node, origins: Node, name: str | None, result: ParsedFile, parent: Node | None = None
+    policy: Node,
+    origins: Node,
+    name: str | None,
+    result: ParsedFile,
+    parent: Node | None = None,
+    limit: ProgramLimit = DEFAULT_LIMIT,
 ) -> CorsContext:
     """One policy's context; a route's policy takes each field it leaves unset from its virtual
     host's (`parent`), as CorsFilter reads the first policy that sets a field. A route policy
@@ -305,7 +432,7 @@ def _policy(
         policy = Node(inherited, policy.location, {**parent.key_locations, **policy.key_locations})
     credentials = flag(policy, ("allow_credentials",), result)
     for item in origins.value if isinstance(origins.value, list) else []:
-        matched = string_matcher(item, scope, kinds, NAME)
+        matched = string_matcher(item, scope, kinds, NAME, limit)
         if matched.problem is not None:
             result.problems.append(matched.problem)
             rejected = matched.problem.message if matched.refused else rejected

@@ -45,8 +45,8 @@ from origins_lint.formats.nginx.flow import (
     variable_name,
 )
 from origins_lint.formats.nginx.syntax import Directive, parse_tree
+from origins_lint.formats.nginx.templates import MAX_RENDERINGS, detemplated, is_template, renderings
 from origins_lint.formats.nginx.templates import SUFFIXES as TEMPLATE_SUFFIXES
-from origins_lint.formats.nginx.templates import detemplated, is_template
 from origins_lint.formats.webservers.haproxy.files import looks_like_haproxy
 from origins_lint.model import (
     EXACT_ENGINE,
@@ -129,7 +129,42 @@ def unread(path: str, text: str) -> str | None:
 
 
 def parse(source: Source, options: FormatOptions) -> ParsedFile:
-    source, placeholders = detemplated(source)
+    """The file as nginx reads it; a template once per rendering (`templates.renderings`): the
+    first keeps every first branch of its `if`s, each other branch adds the responses it
+    changes, as alternatives, never merged into the first's (they are never sent together)."""
+    views = renderings(source)
+    result = _parse(views[0].source, views[0].placeholders, options)
+    if not result.documents:
+        return result
+    document = result.documents[0]
+    for view in views[1:]:
+        other = _parse(view.source, view.placeholders, options)
+        result.problems.extend(p for p in other.problems if _within(p.location.line, view.lines))
+        for context in other.documents[0].contexts if other.documents else ():
+            lines = [line.location.line for line in context.headers]
+            lines += [matcher.location.line for matcher in context.matchers]
+            if any(_within(line, view.lines) for line in lines):
+                document.contexts.append(context)
+    if views[0].skipped:
+        message = (
+            f"this template has {views[0].skipped + len(views) - 1} `if`/`else` branches past the first "
+            f"ones; the {views[0].skipped} past {MAX_RENDERINGS - 1} are not read: split the template"
+        )
+        result.problems.append(
+            InputProblem(ProblemKind.NOT_ANALYSED, message, Location.point(source.path, 1, 1))
+        )
+    return result
+
+
+def _spot(location: Location) -> tuple[str, int, int]:
+    return location.path, location.line, location.column
+
+
+def _within(line: int, spans: tuple[tuple[int, int], ...]) -> bool:
+    return any(first <= line <= last for first, last in spans)
+
+
+def _parse(source: Source, placeholders: dict[str, str], options: FormatOptions) -> ParsedFile:
     tree = parse_tree(source, options.roots)
     problems = [*tree.rejected, *tree.problems]
     result = ParsedFile(source.path, NAME, problems=problems, included=tree.included, uncached=tree.uncached)
@@ -138,6 +173,11 @@ def parse(source: Source, options: FormatOptions) -> ParsedFile:
     builder = _Builder(Program.of(tree.directives, is_template(source.path)), placeholders)
     builder.level(tree.directives, "top", _Headers(), None)
     builder.decisions(tree.directives)
+    # an entry at the very word nginx refuses (a `map` key given twice: "conflicting parameter")
+    # is that OL001's, not an entry of its own: no second finding (OL103) on the same flaw
+    refused = {(p.location.path, p.location.line, p.location.column) for p in tree.rejected}
+    for context in builder.contexts if refused else ():
+        context.matchers = [m for m in context.matchers if _spot(m.location) not in refused]
     document = Document(
         source.path,
         NAME,

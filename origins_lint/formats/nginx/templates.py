@@ -5,8 +5,8 @@ container starts (docker-entrypoint.d/20-envsubst-on-templates.sh); `*.conf.tpl`
 (Ansible, Jinja) are rendered by other tools. A `${NAME}` that is not an nginx variable is
 such a placeholder (nginx itself would read it as `$NAME`); a `{{ ... }}` is one too, and is
 replaced here by a variable of the same length (`${_0____}`), so that crossplane reads the file
-and every column stays where it is written. `{% ... %}` and `{# ... #}` lines become blanks:
-both branches of a template `if` are read.
+and every column stays where it is written. `{% ... %}` and `{# ... #}` become blanks; the
+branches of an `if` (`elif`, `else`) are read one at a time, as renderings (`renderings` below).
 
 Terraform's `templatefile(path, vars)` renders any text file; HashiCorp names such files
 `*.tftpl` (developer.hashicorp.com/terraform/language/functions/templatefile), so
@@ -15,16 +15,17 @@ Terraform's `templatefile(path, vars)` renders any text file; HashiCorp names su
 `${ ... }` is a placeholder, whatever its name (nginx's own variables are written `$name` there,
 or `$${name}`), made a variable of the same length as above. A "Directive" (`%{ if }`,
 `%{ else }`, `%{ endif }`, `%{ for }`, `%{ endfor }`, `%{~ if x ~}`) alone on its line is
-blanked: every branch is read; directives among text make their span one placeholder. The
-"Escape Sequences" `$${` and `%%{` render as `${` and `%{`: nginx reads `$${name}` as its
-variable `$name`. That rendered text is one character shorter, so the line is padded at its end:
-what follows an escape on its line sits one column to the left.
+blanked, its `if`/`else` branches read one rendering each; directives among text make their
+span one placeholder. The "Escape Sequences" `$${` and `%%{` render as `${` and `%{`: nginx
+reads `$${name}` as its variable `$name`. That rendered text is one character shorter, so the
+line is padded at its end: what follows an escape on its line sits one column to the left.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Final
 
@@ -91,3 +92,105 @@ def _terraform_line(line: str, variable: Callable[[str], str]) -> str:
         before, after = _TERRAFORM_TAG.sub(rendered, line[:start]), _TERRAFORM_TAG.sub(rendered, line[end:])
         return before + variable(line[start:end]) + after + " " * escapes
     return _TERRAFORM_TAG.sub(rendered, line) + " " * escapes
+
+
+# --- branches: each `if`/`else` alternative read as its own rendering ----------------------------
+# Only one branch of a template `if` is ever rendered, so the branches are not one response: two
+# `add_header Access-Control-Allow-Origin` in an `if` and its `else` are never sent together. The
+# first rendering keeps the first branch of every `if` (and of a `for` with an `else`); each other
+# branch is read in a rendering of its own (its enclosing branches kept, every other `if` at its
+# first branch). A rendering is the source with the dropped branches blanked, columns unchanged.
+MAX_RENDERINGS: Final = 64
+_JINJA_TAG = re.compile(r"\{%-?\s*(if|elif|else|endif|for|endfor)\b.*?-?%\}", re.DOTALL)
+_TERRAFORM_LINE = re.compile(r"^[ \t]*%\{~?\s*(if|else|endif|for|endfor)\b[^}\n]*\}[ \t]*$", re.MULTILINE)
+_OPENS: Final = {"if": "endif", "for": "endfor"}
+
+
+@dataclass(frozen=True, slots=True)
+class Rendering:
+    """One way the template renders, as nginx reads it, with the lines this rendering reads that
+    the first does not (empty for the first)."""
+
+    source: Source
+    placeholders: dict[str, str]
+    lines: tuple[tuple[int, int], ...] = ()
+    skipped: int = 0  # branches past MAX_RENDERINGS, not read (the first rendering says so)
+
+
+@dataclass(slots=True)
+class _Chain:
+    """An `if`/`elif`/`else` (or `for`/`else`) chain: each branch's span of the text."""
+
+    parent: tuple[int, int] | None  # (chain, branch) that holds it
+    ends: str
+    branches: list[tuple[int, int]]
+    start: int = 0
+
+
+def renderings(source: Source) -> list[Rendering]:
+    """The template's renderings, the first with every first branch; one rendering (all branches,
+    as `detemplated` reads them) when it has no `else` or its tags do not nest."""
+    chains = _chains(source) if is_template(source.path) else None
+    alternatives = [(i, b) for i, chain in enumerate(chains or ()) for b in range(1, len(chain.branches))]
+    if not chains or not alternatives:
+        return [Rendering(*detemplated(source))]
+    chosen = alternatives[: MAX_RENDERINGS - 1]
+    out = [_render(source, chains, None, len(alternatives) - len(chosen))]
+    out.extend(_render(source, chains, pick) for pick in chosen)
+    return out
+
+
+def _chains(source: Source) -> list[_Chain] | None:
+    """Every chain of the template, or None when its tags do not nest."""
+    terraform = source.path.endswith(TERRAFORM)
+    tags = _TERRAFORM_LINE.finditer(source.text) if terraform else _JINJA_TAG.finditer(source.text)
+    chains: list[_Chain] = []
+    stack: list[int] = []
+    for tag in tags:
+        word, start, end = tag.group(1), tag.start(), tag.end()
+        if word in _OPENS:
+            parent = (stack[-1], len(chains[stack[-1]].branches)) if stack else None
+            chains.append(_Chain(parent, _OPENS[word], [], end))
+            stack.append(len(chains) - 1)
+            continue
+        if not stack:
+            return None
+        chain = chains[stack[-1]]
+        if word in ("elif", "else"):
+            if word == "elif" and chain.ends != "endif":
+                return None
+            chain.branches.append((chain.start, start))
+            chain.start = end
+        elif word == chain.ends:
+            chain.branches.append((chain.start, start))
+            stack.pop()
+        else:
+            return None
+    return None if stack else chains
+
+
+def _render(
+    source: Source, chains: list[_Chain], pick: tuple[int, int] | None, skipped: int = 0
+) -> Rendering:
+    """The rendering that keeps branch ``pick`` (and the branches that hold it), first branches
+    elsewhere; ``pick`` None: first branches everywhere."""
+    keep = dict.fromkeys(range(len(chains)), 0)
+    lines: list[tuple[int, int]] = []
+    at = pick
+    while at is not None:
+        keep[at[0]] = at[1]
+        if at[1]:
+            span = chains[at[0]].branches[at[1]]
+            lines.append((_line(source.text, span[0]), _line(source.text, span[1])))
+        at = chains[at[0]].parent
+    text = source.text
+    for i, chain in enumerate(chains):
+        for b, (start, end) in enumerate(chain.branches):
+            if b != keep[i]:
+                text = text[:start] + re.sub(r"[^\n]", " ", text[start:end]) + text[end:]
+    rendered, placeholders = detemplated(Source(source.path, text, source.encoding))
+    return Rendering(rendered, placeholders, tuple(sorted(lines)), skipped)
+
+
+def _line(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1

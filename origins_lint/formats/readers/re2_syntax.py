@@ -151,3 +151,105 @@ def _unsupported(pattern: str) -> str | None:
         atom, repeated = char not in "(|", 0
         index += 1
     return None
+
+
+# --- program size ---------------------------------------------------------------------------
+# Envoy refuses a `safe_regex` whose compiled RE2 program has more instructions than
+# `re2.max_program_size.error_level` (runtime, 100 by default), or than the matcher's deprecated
+# `google_re2.max_program_size` when that is set: CompiledGoogleReMatcher in
+# envoyproxy/envoy source/common/common/regex.cc (044dbf14). `program_size_floor` is a lower
+# bound of RE2's `ProgramSize()` read from the syntax alone, so a regex whose floor is over the
+# limit is surely refused, and one under it is never called refused.
+_CHAR_ITEMS: Final = frozenset({sre_parse.LITERAL, sre_parse.NOT_LITERAL, sre_parse.IN, sre_parse.ANY})
+_REPEATS: Final = frozenset({sre_parse.MAX_REPEAT, sre_parse.MIN_REPEAT})
+_Item = tuple[object, object]
+
+
+def program_size_floor(pattern: str) -> int | None:
+    """At least how many instructions RE2 compiles ``pattern`` to; None when it cannot be told.
+
+    Counted: one for the fail instruction and, unless the pattern may start with `^` or `\\A`, one
+    for the match and two for the unanchored `.*?` prefix RE2 adds (and none for the literal text right
+    after a leading `^`, which RE2 matches apart), each literal character's UTF-8
+    bytes, one for each class or `.`, two for each capturing group, the minimum count of each
+    repeat times its body, and an alternation as RE2's simplifier leaves it at best: branches
+    share their common leading items (a trie), and branches that are one character or class
+    merge into one class. Nothing is counted that RE2 could simplify away (a `*` body, empty-width
+    assertions, the alternation's own instructions). tests/test_re2_program_size.py checks the
+    bound against RE2's own count.
+    """
+    if len(pattern) > MAX_PATTERN_LENGTH or _unsupported(pattern) is not None:
+        return None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            parsed = sre_parse.parse(_LITERAL_BRACE.sub(r"\\{,\1\\}", translate(pattern, Dialect.RE2)))
+        items = list(parsed)
+        if items and items[0][0] is sre_parse.AT:  # RE2 takes a `^literal` prefix out of the program
+            rest = 1
+            while rest < len(items) and _literal(items[rest]):
+                rest += 1
+            items = items[:1] + items[rest:]
+        body = _sequence(items)
+    except (re.error, RecursionError, OverflowError, ValueError):
+        return None
+    anchored = "^" in pattern or "\\A" in pattern
+    return (1 if anchored else 4) + body
+
+
+def _literal(item: _Item) -> bool:
+    """A literal character, or a group without capture of literals only (`(?i:https)`)."""
+    op, value = item
+    if op is sre_parse.SUBPATTERN and isinstance(value, tuple) and value[0] is None:
+        return all(_literal(inner) for inner in value[3])
+    return op is sre_parse.LITERAL
+
+
+def _sequence(items: list[_Item]) -> int:
+    return sum(_item(item) for item in items)
+
+
+def _item(item: _Item) -> int:
+    op, value = item
+    if op is sre_parse.LITERAL:
+        return len(chr(value).encode("utf-8", "surrogatepass")) if isinstance(value, int) else 1
+    if op in _CHAR_ITEMS:
+        return 1
+    if op is sre_parse.SUBPATTERN and isinstance(value, tuple):
+        group, _add, _remove, body = value
+        return (2 if group is not None else 0) + _sequence(list(body))
+    if op in _REPEATS and isinstance(value, tuple):
+        low, _high, body = value
+        return int(low) * _sequence(list(body))
+    if op is sre_parse.BRANCH and isinstance(value, tuple):
+        return _branches([list(branch) for branch in value[1]])
+    return 0  # `^`, `$`, `\b`, categories outside a class: empty width or one instruction at most
+
+
+def _branches(branches: list[list[_Item]]) -> int:
+    """An alternation's floor: a trie of its branches, single-character leaves merged into one class."""
+    groups: dict[str, tuple[_Item, list[list[_Item]]]] = {}
+    for branch in map(_flat, branches):
+        if not branch:
+            continue
+        key = repr(branch[0])
+        groups.setdefault(key, (branch[0], []))[1].append(branch[1:])
+    total, leaves = 0, False
+    for first, rests in groups.values():
+        longer = [rest for rest in rests if rest]
+        if not longer and first[0] in _CHAR_ITEMS:
+            leaves = True
+            continue
+        total += _item(first) + (_branches(longer) if longer else 0)
+    return total + (1 if leaves else 0)
+
+
+def _flat(items: list[_Item]) -> list[_Item]:
+    """Groups without capture opened up, flags dropped: RE2 keeps no node for them (`a|(?i:a)`)."""
+    out: list[_Item] = []
+    for op, value in items:
+        if op is sre_parse.SUBPATTERN and isinstance(value, tuple) and value[0] is None:
+            out.extend(_flat(list(value[3])))
+        else:
+            out.append((op, value))
+    return out
