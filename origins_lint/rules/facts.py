@@ -85,6 +85,37 @@ def analysis(matcher: OriginMatcher) -> RegexAnalysis | None:
     return result if result.analysed else None
 
 
+# the scheme facts of each regex analysis (one per distinct pattern, `_regex`): OL201 and OL202 ask
+# them of every entry with that pattern, each asking runs the automaton on a few origins (issue 21)
+_SCHEMES: dict[int, tuple[RegexAnalysis, tuple[bool, bool]]] = {}
+_ANY_SCHEME: dict[int, tuple[RegexAnalysis, str | None]] = {}
+_KEPT = 8192  # answers kept before starting afresh (patterns past the analysis cache's size)
+
+
+def schemes(found: RegexAnalysis) -> tuple[bool, bool]:
+    """`found.schemes()`, worked out once per analysis."""
+    known = _SCHEMES.get(id(found))
+    if known is not None and known[0] is found:
+        return known[1]
+    if len(_SCHEMES) >= _KEPT:
+        _SCHEMES.clear()
+    answer = found.schemes()
+    _SCHEMES[id(found)] = (found, answer)
+    return answer
+
+
+def any_scheme(found: RegexAnalysis) -> str | None:
+    """`found.any_scheme()`, worked out once per analysis."""
+    known = _ANY_SCHEME.get(id(found))
+    if known is not None and known[0] is found:
+        return known[1]
+    if len(_ANY_SCHEME) >= _KEPT:
+        _ANY_SCHEME.clear()
+    answer = found.any_scheme()
+    _ANY_SCHEME[id(found)] = (found, answer)
+    return answer
+
+
 def wildcard(matcher: OriginMatcher) -> WildcardHost | None:
     if matcher.kind is not MatcherKind.WILDCARD:
         return None
