@@ -30,17 +30,19 @@ def display_path(path: str, base: str) -> str:
 def with_fingerprints(findings: Iterable[Finding], texts: Mapping[str, str], base: str) -> list[Finding]:
     """Each finding with its fingerprint; ``findings`` must be in report order for stable counters."""
     lines: dict[str, Lines] = {}
+    shown: dict[str, str] = {}  # each path's display_path, worked out once (not once a finding)
     seen: Counter[str] = Counter()
     out = []
     for finding in findings:
         loc = finding.location
         if loc.path not in lines:
             lines[loc.path] = Lines(texts.get(loc.path, ""))
+            shown[loc.path] = display_path(loc.path, base)
         line = lines[loc.path].line(loc.line) or ""
         flagged = (
             line[loc.column - 1 : loc.end_column - 1] if loc.end_line == loc.line else line[loc.column - 1 :]
         )
-        key = "\0".join((finding.code, display_path(loc.path, base), " ".join(line.split()), flagged.strip()))
+        key = "\0".join((finding.code, shown[loc.path], " ".join(line.split()), flagged.strip()))
         digest = sha256_hex(key.encode("utf-8", "surrogatepass"))[:32]
         seen[digest] += 1
         out.append(replace(finding, fingerprint=f"{digest}:{seen[digest]}"))

@@ -77,7 +77,20 @@ class Breadth:
 NULL_SUFFIX_ORIGIN = "https://evil.null"
 
 
+# the matcher explained last and its answer: the six breadth rules ask it of each entry in turn
+_EXPLAINED: list[tuple[OriginMatcher | None, tuple[Breadth, ...]]] = [(None, ())]
+
+
 def explain(matcher: OriginMatcher) -> tuple[Breadth, ...]:
+    last = _EXPLAINED[0]
+    if last[0] is matcher:
+        return last[1]
+    found = _explain(matcher)
+    _EXPLAINED[0] = (matcher, found)
+    return found
+
+
+def _explain(matcher: OriginMatcher) -> tuple[Breadth, ...]:
     if matcher.kind is MatcherKind.NULL:
         return _explain_null(matcher)
     if matcher.kind is MatcherKind.REGEX:

@@ -48,23 +48,31 @@ def _regex(raw: str, engine: Engine, bounds: Limits) -> RegexAnalysis:
 # entry (1.1 million calls for a 50,000-origin Okta export, a fifth of the run, issue 21); file_check
 # forgets it after each file. The matcher is kept beside its answer so that an id is never reused.
 _PARSED: dict[int, tuple[OriginMatcher, OriginText | None]] = {}
+# the matcher asked last and its answer: the rules read a document entry by entry, all of them
+# about one matcher before the next, so this answers most questions without a lookup
+_LAST: list[tuple[OriginMatcher | None, OriginText | None]] = [(None, None)]
 
 
 def parsed(matcher: OriginMatcher) -> OriginText | None:
     """The origin text of an exact or wildcard matcher (none for a template's: it is not known yet)."""
+    last = _LAST[0]
+    if last[0] is matcher:
+        return last[1]
     known = _PARSED.get(id(matcher))
     if known is not None and known[0] is matcher:
+        _LAST[0] = known
         return known[1]
     text = None
     if matcher.kind in (MatcherKind.EXACT, MatcherKind.WILDCARD) and not PLACEHOLDER.search(matcher.raw):
         text = origin_text(matcher.raw, matcher.kind is MatcherKind.WILDCARD)
-    _PARSED[id(matcher)] = (matcher, text)
+    _PARSED[id(matcher)] = _LAST[0] = (matcher, text)
     return text
 
 
 def forget() -> None:
     """Drop the per-matcher answers of the file just checked (its matchers may be freed now)."""
     _PARSED.clear()
+    _LAST[0] = (None, None)
 
 
 AFFIXES = (MatcherKind.PREFIX, MatcherKind.SUFFIX, MatcherKind.CONTAINS)
@@ -84,9 +92,42 @@ def analysis(matcher: OriginMatcher) -> RegexAnalysis | None:
     return result if result.analysed else None
 
 
+# the scheme facts of each regex analysis (one per distinct pattern, `_regex`): OL201 and OL202 ask
+# them of every entry with that pattern, each asking runs the automaton on a few origins (issue 21)
+_SCHEMES: dict[int, tuple[RegexAnalysis, tuple[bool, bool]]] = {}
+_ANY_SCHEME: dict[int, tuple[RegexAnalysis, str | None]] = {}
+_KEPT = 8192  # answers kept before starting afresh (patterns past the analysis cache's size)
+
+
+def schemes(found: RegexAnalysis) -> tuple[bool, bool]:
+    """`found.schemes()`, worked out once per analysis."""
+    known = _SCHEMES.get(id(found))
+    if known is not None and known[0] is found:
+        return known[1]
+    if len(_SCHEMES) >= _KEPT:
+        _SCHEMES.clear()
+    answer = found.schemes()
+    _SCHEMES[id(found)] = (found, answer)
+    return answer
+
+
+def any_scheme(found: RegexAnalysis) -> str | None:
+    """`found.any_scheme()`, worked out once per analysis."""
+    known = _ANY_SCHEME.get(id(found))
+    if known is not None and known[0] is found:
+        return known[1]
+    if len(_ANY_SCHEME) >= _KEPT:
+        _ANY_SCHEME.clear()
+    answer = found.any_scheme()
+    _ANY_SCHEME[id(found)] = (found, answer)
+    return answer
+
+
 def wildcard(matcher: OriginMatcher) -> WildcardHost | None:
+    if matcher.kind is not MatcherKind.WILDCARD:
+        return None
     text = parsed(matcher)
-    if matcher.kind is MatcherKind.WILDCARD and text is not None and text.ok:
+    if text is not None and text.ok:
         return read_wildcard_host(text.host)
     return None
 

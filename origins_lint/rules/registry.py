@@ -153,10 +153,17 @@ def document_findings(
     passes = [(rule, rule.check) for rule in rules if isinstance(rule.check, PerMatcher)]
     hits: dict[str, list[Hit]] = {rule.code: [] for rule, _check in passes}
     if passes:
-        checks = [(hits[rule.code], check) for rule, check in passes]
+        checks = [(hits[rule.code], check, check.inspect) for rule, check in passes]
         for context, matcher in document.matchers(decisions=True):
-            for found, check in checks:
-                hit = check.hit(context, matcher, document)
+            # most entries need none of what `PerMatcher.hit` adds to a hit: ask `inspect` directly
+            # (1.2 million calls fewer for a 50,000-origin export, issue 21)
+            plain = (
+                not (matcher.from_default and matcher.note)
+                and context.own_page is None
+                and context.decision is None
+            )
+            for found, check, inspect in checks:
+                hit = inspect(context, matcher, document) if plain else check.hit(context, matcher, document)
                 if hit is not None:
                     found.append(hit)
     for rule in rules:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from origins_lint.model import CorsContext, Document, OriginMatcher, Severity
 from origins_lint.origins import HostClass, classify_host
-from origins_lint.rules.facts import NamedHost, analysis, named_hosts
+from origins_lint.rules.facts import NamedHost, analysis, any_scheme, named_hosts, schemes
 from origins_lint.rules.registry import Hit, per_matcher, rule
 from origins_lint.template_origin import decided
 
@@ -33,7 +33,7 @@ def _insecure(context: CorsContext, matcher: OriginMatcher, _doc: Document) -> H
             Severity.HIGH if context.with_credentials else None,
         )
     found = analysis(matcher)
-    if found is not None and found.schemes() != (True, False):
+    if found is not None and schemes(found) != (True, False):
         return None  # regexes that also accept https are OL202's
     example = plain_http(matcher)
     if example is None:
@@ -55,14 +55,14 @@ def _scheme_agnostic(_context: CorsContext, matcher: OriginMatcher, _doc: Docume
     if not hosts or all(classify_host(n.host) is HostClass.LOOPBACK for n in hosts):
         return None
     host = hosts[0].origin.partition("://")[2]  # a host it accepts, not only the fixed part
-    other = found.any_scheme()
+    other = any_scheme(found)
     if other is not None:
         return Hit(
             matcher.location,
             f"`{matcher.raw}` accepts any scheme (`{other}`, `http://{host}`): a page served "
             "over plain HTTP can be altered by anyone on the network path; spell out `^https://`",
         )
-    if found.schemes() == (True, True):
+    if schemes(found) == (True, True):
         return Hit(
             matcher.location,
             f"`{matcher.raw}` accepts `http://{host}` as well as `https://{host}`: a page served "
