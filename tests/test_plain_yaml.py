@@ -69,9 +69,11 @@ def texts(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[str, str]]:
 
 def test_the_plain_reader_gives_yaml_trees_tree_wherever_it_reads(texts: list[tuple[str, str]]) -> None:
     read = sum(_agrees(path, text) for path, text in texts)
-    policies = [(p, t) for p, t in texts if p.endswith(".origins.yaml") and "/policy/" in p]
+    # the generated policies (outside the repository: fixtures sort before or after them, by where
+    # the checkout and the temporary folder are)
+    policies = [(p, t) for p, t in texts if p.endswith(".origins.yaml") and not Path(p).is_relative_to(ROOT)]
     assert len(texts) > 400 and read > 150
-    assert all(plain_yaml.read(p, t) is not None for p, t in policies[:100])  # the generated policies
+    assert len(policies) >= 100 and all(plain_yaml.read(p, t) is not None for p, t in policies[:100])
 
 
 def test_mutations_are_read_the_same_or_left_to_ruamel(texts: list[tuple[str, str]]) -> None:
