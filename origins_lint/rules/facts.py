@@ -7,8 +7,9 @@ by the matcher's text and engine, so that twenty rules cost one analysis.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from origins_lint import limits
 from origins_lint.limits import Limits
@@ -94,6 +95,7 @@ def analysis(matcher: OriginMatcher) -> RegexAnalysis | None:
 
 # the scheme facts of each regex analysis (one per distinct pattern, `_regex`): OL201 and OL202 ask
 # them of every entry with that pattern, each asking runs the automaton on a few origins (issue 21)
+_T = TypeVar("_T")
 _SCHEMES: dict[int, tuple[RegexAnalysis, tuple[bool, bool]]] = {}
 _ANY_SCHEME: dict[int, tuple[RegexAnalysis, str | None]] = {}
 _KEPT = 8192  # answers kept before starting afresh (patterns past the analysis cache's size)
@@ -101,25 +103,23 @@ _KEPT = 8192  # answers kept before starting afresh (patterns past the analysis 
 
 def schemes(found: RegexAnalysis) -> tuple[bool, bool]:
     """`found.schemes()`, worked out once per analysis."""
-    known = _SCHEMES.get(id(found))
-    if known is not None and known[0] is found:
-        return known[1]
-    if len(_SCHEMES) >= _KEPT:
-        _SCHEMES.clear()
-    answer = found.schemes()
-    _SCHEMES[id(found)] = (found, answer)
-    return answer
+    return _once(_SCHEMES, found, found.schemes)
 
 
 def any_scheme(found: RegexAnalysis) -> str | None:
     """`found.any_scheme()`, worked out once per analysis."""
-    known = _ANY_SCHEME.get(id(found))
+    return _once(_ANY_SCHEME, found, found.any_scheme)
+
+
+def _once(kept: dict[int, tuple[RegexAnalysis, _T]], found: RegexAnalysis, compute: Callable[[], _T]) -> _T:
+    """One answer per analysis object, kept by its id (with the object, so a reused id is no hit)."""
+    known = kept.get(id(found))
     if known is not None and known[0] is found:
         return known[1]
-    if len(_ANY_SCHEME) >= _KEPT:
-        _ANY_SCHEME.clear()
-    answer = found.any_scheme()
-    _ANY_SCHEME[id(found)] = (found, answer)
+    if len(kept) >= _KEPT:
+        kept.clear()
+    answer = compute()
+    kept[id(found)] = (found, answer)
     return answer
 
 
