@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import textwrap
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -101,3 +102,15 @@ def run_every_rule(parsed: ParsedFile) -> None:
     for document in parsed.documents:
         for rule in all_rules():
             list(rule.findings(document, RuleSettings()))
+
+
+def need_re2() -> Any:
+    """google-re2, from the test extras: the exact oracle for what RE2 compiles. Outside CI a
+    machine without it skips; under CI (where the extras are installed) it must be there."""
+    try:
+        import re2  # type: ignore[import-not-found]
+    except ImportError:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip("google-re2 (a test extra) is not installed", allow_module_level=True)
+    return re2

@@ -6,7 +6,6 @@ with its line and column.
 
 from __future__ import annotations
 
-import os
 import random
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,7 @@ from origins_lint.formats.spring import comma_delimited
 from origins_lint.matchers import analyse_regex
 from origins_lint.model import EXACT_ENGINE, NGINX_REGEX_ICASE, MatcherKind, Setting
 from origins_lint.source import Source
-from tests.conftest import FIXTURES, check_json, run_cli
+from tests.conftest import FIXTURES, check_json, need_re2, run_cli
 
 # OL405 beside OL302 on one entry is for issue 18 item 8 (one flaw, one finding; i18-match's
 # rules) to settle: these tests of parsing leave it out, so they hold on either side of that change
@@ -443,18 +442,6 @@ def test_envoy_typed_policy_without_origins_admits_nothing() -> None:
     assert result.exit_code == 1, result.stdout  # read, and nothing admits it (not "unknown")
 
 
-def _re2() -> Any:
-    """google-re2, from the test extras: the exact oracle for what RE2 compiles. Outside CI a
-    machine without it skips; under CI (where the extras are installed) it must be there."""
-    try:
-        import re2  # type: ignore[import-not-found]
-    except ImportError:
-        if os.environ.get("CI"):
-            raise
-        pytest.skip("google-re2 (a test extra) is not installed")
-    return re2
-
-
 def _compiles(re2: Any, pattern: str) -> bool:
     try:
         re2.compile(pattern)
@@ -475,7 +462,7 @@ _TOKENS = (
 def test_re2_syntax_agrees_with_re2() -> None:
     """Every refusal is RE2's own: a false "Envoy rejects this configuration" would be a high
     finding on a config that loads. 4,000 patterns drawn from a fixed seed, and the cases above."""
-    re2 = _re2()
+    re2 = need_re2()
     for pattern in [*(case[0] for case in REFUSED), *COMPILED]:
         assert _compiles(re2, pattern) == (refusal(pattern) is None), pattern
     draw = random.Random(18)
