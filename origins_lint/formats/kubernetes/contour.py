@@ -180,18 +180,9 @@ def _policy(policy: Node, name: str, result: ParsedFile) -> CorsContext:
             continue
         matchers.append(envoy.origin_matcher("regex", raw, item.location, scope))
     reader.required(policy, "allowMethods")
-    return CorsContext(
-        matchers=matchers,
-        location=policy.location,
-        credentials=credentials if credentials is not None else Setting(False),
-        allow_methods=envoy.listed(policy, ("allowMethods",)),
-        allow_headers=envoy.listed(policy, ("allowHeaders",)),
-        expose_headers=envoy.listed(policy, ("exposeHeaders",)),
-        max_age=_max_age(policy, reader),
-        private_network=manifests.known(envoy.flag(policy, ("allowPrivateNetwork",), result)),
-        name=name,
-        rejected=reader.rejected,
-    )
+    max_age = _max_age(policy, reader)  # first: a `maxAge` Contour refuses marks the proxy rejected
+    network = manifests.known(envoy.flag(policy, ("allowPrivateNetwork",), result))
+    return envoy.camel_context(policy, matchers, credentials, name, reader.rejected, max_age, network)
 
 
 def _max_age(policy: Node, reader: _Reader) -> Setting[int] | None:

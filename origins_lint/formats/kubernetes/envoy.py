@@ -456,6 +456,32 @@ def _policy(
     )
 
 
+def camel_context(
+    policy: Node,
+    matchers: list[OriginMatcher],
+    credentials: Setting[bool | None] | None,
+    name: str | None,
+    rejected: str | None,
+    max_age: Setting[int] | None,
+    private_network: Setting[bool] | None = None,
+) -> CorsContext:
+    """The context of a CORS policy written with the camelCase fields Istio's `corsPolicy`, Envoy
+    Gateway's `cors` and Contour's `corsPolicy` share (`allowMethods`, `allowHeaders`,
+    `exposeHeaders`), each translated to Envoy's CorsPolicy; unset credentials are off."""
+    return CorsContext(
+        matchers=matchers,
+        location=policy.location,
+        credentials=credentials if credentials is not None else Setting(False),
+        allow_methods=listed(policy, ("allowMethods",)),
+        allow_headers=listed(policy, ("allowHeaders",)),
+        expose_headers=listed(policy, ("exposeHeaders",)),
+        max_age=max_age,
+        private_network=private_network,
+        name=name,
+        rejected=rejected,
+    )
+
+
 def flag(policy: Node, names: tuple[str, ...], result: ParsedFile) -> Setting[bool | None] | None:
     found = manifests.get(policy, *names)
     return manifests.read_flag(found[0], found[1], result.problems) if found is not None else None

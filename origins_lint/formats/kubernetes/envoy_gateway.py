@@ -40,7 +40,6 @@ from origins_lint.model import (
     OriginMatcher,
     ParsedFile,
     ProblemKind,
-    Setting,
 )
 from origins_lint.origins import is_any
 from origins_lint.source import Source
@@ -129,16 +128,8 @@ def _policy(policy: Node, name: str, result: ParsedFile) -> CorsContext:
             result.problems.append(InputProblem(ProblemKind.SCHEMA, rejected, item.location))
             continue
         matchers.append(origin_matcher(raw, item.location, scope))
-    return CorsContext(
-        matchers=matchers,
-        location=policy.location,
-        credentials=credentials if credentials is not None else Setting(False),
-        allow_methods=envoy.listed(policy, ("allowMethods",)),
-        allow_headers=envoy.listed(policy, ("allowHeaders",)),
-        expose_headers=envoy.listed(policy, ("exposeHeaders",)),
-        max_age=envoy.max_age(policy, ("maxAge",), result),
-        name=name,
-        rejected=rejected,
+    return envoy.camel_context(
+        policy, matchers, credentials, name, rejected, envoy.max_age(policy, ("maxAge",), result)
     )
 
 

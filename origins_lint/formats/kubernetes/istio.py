@@ -26,7 +26,6 @@ from origins_lint.model import (
     OriginMatcher,
     ParsedFile,
     ProblemKind,
-    Setting,
     Status,
 )
 from origins_lint.source import Source
@@ -161,14 +160,6 @@ def _policy(policy: Node, name: str | None, result: ParsedFile) -> CorsContext:
                 rejected = matched.problem.message if matched.refused else rejected
             if matched.matcher is not None:
                 matchers.append(matched.matcher)
-    return CorsContext(
-        matchers=matchers,
-        location=policy.location,
-        credentials=credentials if credentials is not None else Setting(False),
-        allow_methods=envoy.listed(policy, ("allowMethods",)),
-        allow_headers=envoy.listed(policy, ("allowHeaders",)),
-        expose_headers=envoy.listed(policy, ("exposeHeaders",)),
-        max_age=envoy.max_age(policy, ("maxAge",), result),
-        name=name,
-        rejected=rejected,
+    return envoy.camel_context(
+        policy, matchers, credentials, name, rejected, envoy.max_age(policy, ("maxAge",), result)
     )
