@@ -22,7 +22,7 @@ from __future__ import annotations
 import fnmatch
 import glob
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Final
 
@@ -103,6 +103,17 @@ class Layout:
 
 
 NGINX: Final = Layout("nginx", "`nginx.conf`", INSTALL_PREFIXES, conf_prefix)
+
+
+def cycle(stack: Sequence[str], real: str, layout: Layout = NGINX) -> str | None:
+    """Why including ``real`` (a real path) from the files in ``stack`` never ends, or None."""
+    if real not in stack:
+        return None
+    chain = " -> ".join(os.path.basename(p) for p in (*stack[stack.index(real) :], real))
+    return (
+        f"include cycle ({chain}): {layout.server} would include these files until it runs out of "
+        "memory; remove the include that closes the loop"
+    )
 
 
 class Resolver:

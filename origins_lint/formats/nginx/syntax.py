@@ -21,7 +21,7 @@ from functools import lru_cache
 from typing import Any
 
 from origins_lint import limits
-from origins_lint.formats.nginx.include import Resolver, stand_in
+from origins_lint.formats.nginx.include import Resolver, cycle, stand_in
 from origins_lint.formats.nginx.reject import first_rejection
 from origins_lint.model import InputProblem, Location, ProblemKind
 from origins_lint.source import Source, problem, read_source
@@ -224,17 +224,9 @@ class _Reader:
             self.tree.problems.append(_not_followed(where, resolved.not_followed))
         for path in resolved.files:
             real = os.path.realpath(path)
-            if real in stack:
-                chain = " -> ".join(os.path.basename(p) for p in (*stack[stack.index(real) :], real))
-                self.tree.problems.append(
-                    problem(
-                        where.path,
-                        f"include cycle ({chain}): nginx would include these files "
-                        "until it runs out of memory; remove the include that closes the loop",
-                        where.line,
-                        where.column,
-                    )
-                )
+            looped = cycle(stack, real)
+            if looped is not None:
+                self.tree.problems.append(problem(where.path, looped, where.line, where.column))
                 continue
             self.files += 1
             if self.files > self.limits.included_files:

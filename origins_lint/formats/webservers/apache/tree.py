@@ -20,7 +20,7 @@ import os
 from dataclasses import dataclass, field, replace
 
 from origins_lint import limits
-from origins_lint.formats.nginx.include import Layout, Resolver, stand_in
+from origins_lint.formats.nginx.include import Layout, Resolver, cycle, stand_in
 from origins_lint.formats.webservers.apache.lexer import Directive, ParseError, parse
 from origins_lint.model import InputProblem, Location, ProblemKind
 from origins_lint.source import Source, problem, read_source
@@ -133,17 +133,9 @@ class _Reader:
             if os.path.isdir(path):
                 continue
             real = os.path.realpath(path)
-            if real in stack:
-                chain = " -> ".join(os.path.basename(p) for p in (*stack[stack.index(real) :], real))
-                self.tree.problems.append(
-                    problem(
-                        where.path,
-                        f"include cycle ({chain}): httpd would include these files until it runs out "
-                        "of memory; remove the include that closes the loop",
-                        where.line,
-                        where.column,
-                    )
-                )
+            looped = cycle(stack, real, LAYOUT)
+            if looped is not None:
+                self.tree.problems.append(problem(where.path, looped, where.line, where.column))
                 continue
             self.files += 1
             if self.files > self.limits.included_files:
