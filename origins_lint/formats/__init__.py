@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 import re
 
-from origins_lint.formats.base import FixOutcome, Format, FormatOptions, lazy, register
+from origins_lint.formats.base import FixOutcome, Format, FormatOptions, lazy
 from origins_lint.model import ParsedFile
 
 # suffixes read as YAML by the manifest formats (readers/manifests.py READ_AS_YAML)
@@ -258,7 +258,6 @@ __all__ = [
     "claimed",
     "detect",
     "lazy",
-    "register",
     "stand_in",
     "unread",
     "wanted",

@@ -55,11 +55,6 @@ class FormatModule(Protocol):
     def parse(self, source: Source, options: FormatOptions, /) -> ParsedFile: ...
 
 
-def register(module: FormatModule, description: str) -> Format:
-    fixer: Fixer | None = getattr(module, "fix", None)
-    return Format(module.NAME, description, module.wants, module.detect, module.parse, fixer)
-
-
 def lazy(
     module: str,
     name: str,
