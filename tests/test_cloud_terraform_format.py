@@ -362,3 +362,19 @@ def test_a_heredoc_that_interpolates_is_not_guessed() -> None:
     blocks, _ = parse_hcl("x.tf", source)
     evaluator = Evaluator("x.tf", source, blocks)
     assert isinstance(evaluator.evaluate(evaluator.locals["a"].expression), Unresolved)
+
+
+def test_a_manifest_read_from_a_file_is_said_even_with_no_cors_key_in_the_tf() -> None:
+    """A `.tf` whose only Kubernetes object is `yamldecode(file(...))` has no CORS key to sniff;
+    it was skipped as not ours ("No findings in 0 files"). It is read, and the manifest the file
+    does not fix is OL004 at its value; the literal ConfigMap beside it is nothing to check."""
+    result = check_json(TF / "manifest-from-file.tf")
+    assert sorted((f["code"], f["line"], f["column"]) for f in result.findings) == [("OL004", 4, 14)]
+    assert "yamldecode" in result.findings[0]["message"]
+    assert result.report["files_checked"] == 1
+
+
+def test_a_literal_manifest_with_no_cors_kind_stays_unclaimed() -> None:
+    result = check_json(TF / "manifest-literal-no-cors.tf")
+    assert result.exit_code == 0 and result.findings == []
+    assert result.report["files_checked"] == 0

@@ -37,7 +37,12 @@ _MARKS: Final = ("cors", "Cors", "CORS", "nginx.ingress.kubernetes.io", "Access-
 
 def sniff(text: str) -> bool:
     """A resource type read here and a CORS key (or an ingress-nginx annotation, whose snippets
-    may set CORS headers): cheap, before any parse."""
+    may set CORS headers), or any `kubernetes_manifest`: cheap, before any parse. A manifest read
+    from a file (`yamldecode(file(...))`) shows no CORS key in the `.tf` and is still said
+    (OL004), as it is beside a resource that has one; a literal manifest with no CORS kind
+    parses to nothing and the file stays unclaimed."""
+    if "kubernetes_manifest" in text:
+        return True
     return any(kind in text for kind in READERS) and any(mark in text for mark in _MARKS)
 
 
