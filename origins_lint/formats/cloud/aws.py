@@ -162,19 +162,22 @@ def _listing(cors: Cors, engine: Engine, service: str, key: str, *, star_refused
     """API Gateway and Lambda URLs: `*`, exact origins, and `scheme://*` (any text after it)."""
     problems: list[InputProblem] = []
     scope = f"{engine.name}@{cors.location.line}:{cors.location.column}"
-    matchers = [any_text(item, engine, scope, service) for item in cors.origins]
     credentials = cors.credentials or Setting(False)
-    if star_refused and credentials.value is True and not cors.partial:
-        for item in cors.origins:
-            if is_any(item.text):
-                problems.append(
-                    refused(
-                        REFUSED,
-                        f"{service} does not allow the origin `*` in `{key}` with credentials on; list the "
-                        "origins that may read credentialed responses",
-                        item.location,
-                    )
+    refuses_star = star_refused and credentials.value is True and not cors.partial
+    matchers: list[OriginMatcher] = []
+    for item in cors.origins:
+        if refuses_star and is_any(item.text):
+            # the refusal is this entry's finding: no OL401 besides it on the same flaw
+            problems.append(
+                refused(
+                    REFUSED,
+                    f"{service} does not allow the origin `*` in `{key}` with credentials on; list the "
+                    "origins that may read credentialed responses",
+                    item.location,
                 )
+            )
+            continue
+        matchers.append(any_text(item, engine, scope, service))
     return Read(build_context(cors, matchers, credentials, problems), problems)
 
 

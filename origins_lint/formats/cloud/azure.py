@@ -29,7 +29,7 @@ from __future__ import annotations
 from typing import Final
 
 from origins_lint.formats.cloud.service import Cors, Read, any_text, build_context, refused
-from origins_lint.model import Compare, Engine, InputProblem, MatchMode, Setting
+from origins_lint.model import Compare, Engine, InputProblem, MatchMode, OriginMatcher, Setting
 from origins_lint.origins import is_any
 
 REFUSED: Final = "Azure refuses this at deploy time"
@@ -59,20 +59,23 @@ def api_management(cors: Cors) -> Read:
 def app_service(cors: Cors) -> Read:
     """`site_config.cors`: `*` with `support_credentials = true` is refused."""
     scope = f"azure-app-service@{cors.location.line}:{cors.location.column}"
-    matchers = [any_text(item, APP_SERVICE_ENGINE, scope, "App Service") for item in cors.origins]
     credentials = cors.credentials or Setting(False)
+    refuses_star = credentials.value is True and not cors.partial
     problems: list[InputProblem] = []
-    if credentials.value is True and not cors.partial:
-        problems = [
-            refused(
-                REFUSED,
-                "App Service does not allow the origin `*` with `support_credentials = true`; list the "
-                "origins that may read credentialed responses",
-                item.location,
+    matchers: list[OriginMatcher] = []
+    for item in cors.origins:
+        if refuses_star and is_any(item.text):
+            # the refusal is this entry's finding: no OL401 besides it on the same flaw
+            problems.append(
+                refused(
+                    REFUSED,
+                    "App Service does not allow the origin `*` with `support_credentials = true`; list "
+                    "the origins that may read credentialed responses",
+                    item.location,
+                )
             )
-            for item in cors.origins
-            if is_any(item.text)
-        ]
+            continue
+        matchers.append(any_text(item, APP_SERVICE_ENGINE, scope, "App Service"))
     return Read(build_context(cors, matchers, credentials, problems), problems)
 
 

@@ -314,7 +314,9 @@ class _Reader:
             )
             self.note(ProblemKind.NOT_ANALYSED, message, plugin.secret.location)
         matchers = self.matchers(credentials.value is not False)
-        self.check_credentials(credentials)
+        if self.check_credentials(credentials):
+            # the refusal is the `*` entry's one finding: no OL401 besides it on the same flaw
+            matchers = [m for m in matchers if m.kind is not MatcherKind.ANY]
         if plugin.disabled:  # kept for `match` to say so; its settings send nothing
             for matcher in matchers:
                 matcher.status, matcher.note = Status.INACTIVE, DISABLED_NOTE
@@ -336,10 +338,12 @@ class _Reader:
             paths=plugin.paths,
         )
 
-    def check_credentials(self, credentials: Setting[bool | None]) -> None:
-        """check_schema: `allow_credential: true` with a `*` (written or default) is refused."""
+    def check_credentials(self, credentials: Setting[bool | None]) -> bool:
+        """check_schema: `allow_credential: true` with a `*` (written or default) is refused.
+        Whether `allow_origins` is the `*` refused."""
         if credentials.value is not True:
-            return
+            return False
+        star_origin = False
         where = credentials.location or self.plugin.named
         for key in (
             "allow_origins",
@@ -358,6 +362,8 @@ class _Reader:
                     f"option when 'allow_credential' is true\", check_schema); set `{key}` to {fix}"
                 )
                 self.refuse(message, node.location if node is not None else where)
+                star_origin = star_origin or key == "allow_origins"
+        return star_origin
 
     def matchers(self, with_credentials: bool) -> list[OriginMatcher]:
         config = self.plugin.config
