@@ -8,6 +8,8 @@ refused when RE2 would count more.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -130,3 +132,32 @@ def test_match_does_not_count_a_refused_regex() -> None:
     matched = run_cli("match", "https://portal.example.com", str(FIXTURES_ENVOY / "program-size.yaml"))
     assert matched.exit_code == 1, matched.stdout
     assert "program-size.yaml:8:9: nothing gets in here: Envoy rejects this configuration" in matched.stdout
+
+
+def _virtual_service(regex: str) -> str:
+    return (
+        "apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: api\nspec:\n"
+        "  hosts: [api.example.com]\n  http:\n    - corsPolicy:\n        allowOrigins:\n"
+        f"          - regex: '{regex}'\n        allowCredentials: true\n"
+        "      route:\n        - destination:\n            host: api\n"
+    )
+
+
+def test_istio_regexes_are_held_to_the_limit_istios_proxies_set(tmp_path: Path) -> None:
+    """Istio sets `re2.max_program_size.error_level` to 32768 on every proxy (extractRuntimeFlags in
+    istio/istio pkg/bootstrap/config.go) and its `regex` becomes a `safe_regex` with no limit of its
+    own. Under Istio's 1,024 characters, 33 counted repeats of 1,000 are over it (RE2 counts the
+    program): refused at the regex; 3 of them are under it and read as usual."""
+    big = "https://" + "[a-z0-9]{1000}" * 33 + r"\.example\.com"
+    small = "https://" + "[a-z0-9]{1000}" * 3 + r"\.example\.com"
+    assert len(big) < 1024 and _size(big) > 32768 > _size(small)
+    (tmp_path / "big.yaml").write_text(_virtual_service(big), encoding="utf-8")
+    (tmp_path / "small.yaml").write_text(_virtual_service(small), encoding="utf-8")
+    refused = check_json(tmp_path / "big.yaml").findings
+    assert [(f["code"], f["line"], f["column"]) for f in refused] == [("OL002", 10, 20)]
+    message = refused[0]["message"]
+    assert "more than 32,768 (`re2.max_program_size.error_level` as Istio's proxies set it)" in message
+    assert "OL002" not in [f["code"] for f in check_json(tmp_path / "small.yaml").findings]
+    origin = "https://" + "a" * 3000 + ".example.com"
+    assert run_cli("match", origin, str(tmp_path / "big.yaml")).exit_code == 1  # refused: nothing gets in
+    assert run_cli("match", origin, str(tmp_path / "small.yaml")).exit_code == 0

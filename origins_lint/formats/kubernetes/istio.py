@@ -8,6 +8,13 @@ deprecated `allowOrigin` list holds exact strings, and Istio reads it only when
 kept, inactive, so that `match` can say they are ignored. `spec.hosts` and route
 `match` are about where requests go, not who may read them: not origins; a route's
 `match[].uri` gives the request paths its policy answers (`CorsContext.paths`).
+
+A `regex` becomes an Envoy `safe_regex` with no limit of its own, and Envoy refuses one whose
+RE2 program is over `re2.max_program_size.error_level`, which Istio's proxies set to 32768
+(`extractRuntimeFlags` in istio/istio pkg/bootstrap/config.go). Istio's validation refuses a
+regex over 1,024 characters first, but counted repeats pass both (`[a-z0-9]{1000}` is about 1,000
+instructions in 14 characters). Contour (1048576) and Envoy Gateway (4294967295) raise the limit
+out of reach.
 """
 
 from __future__ import annotations
@@ -154,7 +161,7 @@ def _policy(policy: Node, name: str | None, result: ParsedFile) -> CorsContext:
                         matcher.note = IGNORED_NOTE
                     matchers.append(matcher)
                 continue
-            matched = envoy.string_matcher(item, scope, kinds, NAME)
+            matched = envoy.string_matcher(item, scope, kinds, NAME, envoy.ISTIO_LIMIT)
             if matched.problem is not None:
                 result.problems.append(matched.problem)
                 rejected = matched.problem.message if matched.refused else rejected

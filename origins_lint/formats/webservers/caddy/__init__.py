@@ -16,6 +16,13 @@ shorthand `{header.Origin}`) is an echo (`MatcherKind.REFLECTED`) unless a match
   Caddy refuse the config (`MatchRegexp.Provision`), OL002;
 - `not` admits every origin the check does not; a CEL `expression` on Origin is OL004.
 
+`import` splices a snippet defined above it, or else a file or a one-wildcard glob relative to
+the folder of the file it is in (parse.go `doImport`, `doSingleImport`): the imported files are
+read where they are imported, with `{args[N]}` replaced, inside the folders being checked
+(nginx's include resolution and limits; `/etc/caddy/...` is looked for beside the checked
+`Caddyfile`); a file outside them is said (OL004), a missing file or a pattern of several
+wildcards is what Caddy refuses (OL001), a glob that matches nothing is no error.
+
 A `map` whose source is the Origin (modules/caddyhttp/map) is read as nginx's `map`:
 an output echoing the Origin, or `$1` of a `~regexp` input, admits what the input passes
 (`==`, or Go's regexp searched); a fixed output admits itself; the first match wins.
@@ -85,8 +92,9 @@ def parse(source: Source, options: FormatOptions) -> ParsedFile:
         scopes, problems = json_config.read(source.path, source.text)
         style = json_config.STYLE
     else:
-        read = caddyfile.read(source.path, source.text)
+        read = caddyfile.read(source.path, source.text, options.roots)
         scopes, problems, style = read.scopes, read.problems, caddyfile.STYLE
+        result.included, result.uncached = read.included, read.uncached
     document = Document(source.path, NAME, Location.point(source.path, 1, 1))
     for scope in scopes:
         document.contexts.extend(routes.contexts(scope, style, problems))

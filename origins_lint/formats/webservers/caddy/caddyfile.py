@@ -35,6 +35,7 @@ from dataclasses import dataclass, field, replace
 from typing import Final
 
 from origins_lint import limits
+from origins_lint.formats.nginx.include import Layout, Resolver, stand_in
 from origins_lint.formats.readers.re2_syntax import refusal
 from origins_lint.formats.webservers.caddy import routes
 from origins_lint.formats.webservers.caddy.lexer import LexError, Token, next_on_new_line, tokenize
@@ -45,6 +46,7 @@ from origins_lint.model import (
     OriginMatcher,
     ProblemKind,
 )
+from origins_lint.source import read_source
 
 STYLE: Final = routes.Style("add `header +Vary Origin` next to it")
 _ARG: Final = re.compile(r"\{args(?:\[(\d+)\]|\.(\d+))\}")
@@ -54,6 +56,16 @@ _MAX_TOKENS: Final = 100_000  # what snippet imports may add, in all
 _MAP_VALUE: Final = re.compile(r"\{([^{}\s$]+)\}")
 _EXCLUSIVE: Final = frozenset({"handle", "handle_path", "handle_errors"})
 _ROUTES: Final = frozenset({"route"})
+
+
+def _caddy_root(top: str) -> str | None:
+    """Where `/etc/caddy/...` lands in a checked tree: the folder of the checked `Caddyfile`."""
+    return os.path.dirname(os.path.abspath(top)) if os.path.basename(top).startswith("Caddyfile") else None
+
+
+# include resolution as nginx's (formats/nginx/include.py), with Caddy's layout: a relative
+# import is made absolute here first, from the importing file's folder, as parse.go does
+LAYOUT: Final = Layout("Caddy", "`Caddyfile`", ("/etc/caddy/",), _caddy_root)
 
 
 class TooLarge(Exception):
@@ -86,48 +98,83 @@ class Read:
     scopes: list[routes.Scope]
     problems: list[InputProblem]
     comments: list[tuple[int, int]]
+    included: dict[str, str] = field(default_factory=dict)  # path -> text of each imported file
+    uncached: bool = False  # an import was a glob or was not found: the result depends on the disk
 
 
 class _Positions:
-    def __init__(self, path: str, text: str) -> None:
-        self.path = path
-        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
+    """Lines and columns of offsets in the checked file and the files it imports.
 
-    def point(self, offset: int) -> tuple[int, int]:
-        line = bisect.bisect_right(self.starts, offset)
-        return line, offset - self.starts[line - 1] + 1
+    Each imported file's tokens are read at offsets past every text before it (its base), so a
+    token's offset alone says which file it is in, and no token or error carries a path."""
+
+    def __init__(self, path: str, text: str) -> None:
+        self.paths: list[str] = []
+        self.bases: list[int] = []
+        self.starts: list[list[int]] = []
+        self.add(path, text)
+
+    @property
+    def path(self) -> str:
+        return self.paths[0]
+
+    def add(self, path: str, text: str) -> int:
+        """Makes room for ``text`` of ``path``; its base, to add to the offsets of its tokens."""
+        base = self._end()
+        self.paths.append(path)
+        self.bases.append(base)
+        self.starts.append([0] + [m.end() for m in re.finditer("\n", text)] + [len(text) + 1])
+        return base
+
+    def _end(self) -> int:
+        return self.bases[-1] + self.starts[-1][-1] + 1 if self.bases else 0
+
+    def file_of(self, offset: int) -> int:
+        return bisect.bisect_right(self.bases, offset) - 1
+
+    def point(self, offset: int) -> tuple[str, int, int]:
+        index = self.file_of(offset)
+        local = offset - self.bases[index]
+        starts = self.starts[index]
+        line = min(bisect.bisect_right(starts, local), len(starts) - 1)
+        return self.paths[index], line, local - starts[line - 1] + 1
 
     def span(self, start: int, end: int) -> Location:
-        line, column = self.point(start)
-        end_line, end_column = self.point(max(end, start + 1))
-        return Location(self.path, line, column, end_line, end_column)
+        path, line, column = self.point(start)
+        _, end_line, end_column = self.point(max(end, start + 1))
+        return Location(path, line, column, end_line, end_column)
 
     def of(self, token: Token) -> Location:
         return self.span(token.start, token.end)
 
 
-def read(path: str, text: str) -> Read:
+def read(path: str, text: str, roots: tuple[str, ...] = ()) -> Read:
+    """The sites of a Caddyfile, with the snippets and the files it imports (inside ``roots``,
+    the folders being checked) spliced in where Caddy splices them."""
     where = _Positions(path, text)
     problems: list[InputProblem] = []
     try:
         tokens, comments = tokenize(text)
     except LexError as error:
         return Read([], [_syntax(where, error.message, error.offset)], [])
+    imports = _Imports(path, problems, where, roots)
     try:
-        expanded = _Imports(path, problems, where).expand(tokens)
+        expanded = imports.expand(tokens)
         sites = _Blocks(expanded).sites()
         builder = _Builder(where, problems)
         scopes = [builder.site(keys, body) for keys, body in sites]
     except CaddyfileError as error:
-        return Read([], [*problems, _syntax(where, error.message, error.offset, error.limit)], comments)
+        failed = _syntax(where, error.message, error.offset, error.limit)
+        return Read([], [*problems, failed], comments, imports.included, imports.uncached)
     except TooLarge as large:
         message = (
-            f"snippet imports expand this Caddyfile past {_MAX_TOKENS:,} tokens; it was not analysed: "
+            f"imports expand this Caddyfile past {_MAX_TOKENS:,} tokens; it was not analysed: "
             "check its headers by hand"
         )
         at = where.span(large.offset, large.offset + 1)
-        return Read([], [*problems, InputProblem(ProblemKind.NOT_ANALYSED, message, at)], comments)
-    return Read(scopes, problems, comments)
+        said = InputProblem(ProblemKind.NOT_ANALYSED, message, at)
+        return Read([], [*problems, said], comments, imports.included, imports.uncached)
+    return Read(scopes, problems, comments, imports.included, imports.uncached)
 
 
 def _syntax(where: _Positions, message: str, offset: int, limit: bool = False) -> InputProblem:
@@ -143,11 +190,18 @@ class _Imports:
     """parse.go `doImport` for snippets, done ahead of the block structure (snippets are only
     defined at the top level, so the order is the same)."""
 
-    def __init__(self, path: str, problems: list[InputProblem], where: _Positions) -> None:
+    def __init__(
+        self, path: str, problems: list[InputProblem], where: _Positions, roots: tuple[str, ...]
+    ) -> None:
         self.path = path
         self.problems = problems
         self.where = where
         self.snippets: dict[str, list[Token]] = {}
+        self.resolver = Resolver(path, tuple(os.path.realpath(root) for root in roots), LAYOUT)
+        self.limits = limits.active()
+        self.files = 0
+        self.included: dict[str, str] = {}
+        self.uncached = False
 
     def expand(self, tokens: list[Token]) -> list[Token]:
         """The tokens with every snippet import spliced in, each import's tokens read from a
@@ -207,51 +261,111 @@ class _Imports:
             raise CaddyfileError(f"import cycle: `{name}` imports itself", token.start)
         body = self.snippets.get(name)
         if body is None:
-            self._file(token, args[0])
-            return []
-        values = args[1:]
-        out: list[Token] = []
-        for piece in body:
-            variadic = _VARIADIC.match(piece.text)
-            if variadic is not None:
-                start = int(variadic.group(1) or 0)
-                stop = int(variadic.group(2) or len(values))
-                if 0 <= start <= stop <= len(values):
-                    for value in values[start:stop]:
-                        out.append(
-                            replace(piece, text=value.text, start=value.start, end=value.end, chain=chain)
-                        )
-                    continue
-            whole = _ARG.fullmatch(piece.text)
-            if whole is not None:
-                number = int(whole.group(1) or whole.group(2))
-                if number < len(values):
-                    value = values[number]
-                    out.append(replace(piece, text=value.text, start=value.start, end=value.end, chain=chain))
-                    continue
-            text = _ARG.sub(lambda m: _arg(m, values), piece.text)
-            out.append(replace(piece, text=text, chain=chain))
-        return out
+            return self._files(token, args[0], args[1:], chain)
+        return _substituted(body, args[1:], chain)
 
-    def _file(self, token: Token, target: Token) -> None:
-        """parse.go: a name that is no snippet defined above is a file (or glob) to import."""
+    def _files(self, token: Token, target: Token, values: list[Token], chain: tuple[str, ...]) -> list[Token]:
+        """parse.go `doImport`/`doSingleImport`: a name that is no snippet defined above is a file
+        or a glob, relative to the folder of the file the `import` is in; each file's tokens, in
+        glob order, with offsets past every text read before (`_Positions.add`)."""
         pattern = target.text
-        folder = os.path.dirname(os.path.abspath(self.path))
-        full = pattern if os.path.isabs(pattern) else os.path.join(folder, pattern)
-        if not any(ch in pattern for ch in "*?[") and not os.path.exists(full):
+        if pattern.count("*") > 1 or pattern.count("?") > 1 or ("[" in pattern and "]" in pattern):
+            raise CaddyfileError(  # issue #2096: Caddy refuses a pattern of several wildcards
+                f"Glob pattern may only contain one wildcard (*), but has others: `{pattern}`", target.start
+            )
+        including = self.where.paths[self.where.file_of(token.start)]
+        absolute = os.path.isabs(pattern)
+        full = pattern if absolute else os.path.join(os.path.dirname(os.path.abspath(including)), pattern)
+        magic = any(ch in pattern for ch in "*?[]")
+        at = self.where.span(token.start, target.end)
+        if len(chain) > self.limits.include_depth:
+            self._not_followed(
+                at,
+                f"imports nest more than {self.limits.include_depth} files deep; the rest is not "
+                "checked (the limit is `max-include-depth`)",
+            )
+            return []
+        resolved = self.resolver.resolve(full, including)
+        if magic or not resolved.files:
+            self.uncached = True
+        if not resolved.files and not magic and not absolute and not os.path.exists(full):
             raise CaddyfileError(
                 f"`import {pattern}` names no snippet defined above it and no file: define "
                 f"`({pattern}) {{ ... }}` before this line, or fix the name",
                 target.start,
             )
-        self.problems.append(
-            InputProblem(
-                ProblemKind.NOT_ANALYSED,
-                f"`import {pattern}` reads another file, which origins-lint does not follow here: "
-                "check that file too (the headers it sets apply where it is imported)",
-                self.where.span(token.start, target.end),
+        if resolved.not_followed is not None:  # said with the name as written, not as made absolute
+            said = resolved.not_followed.replace(f"`{full}`", f"`{pattern}`")
+            self._not_followed(at, f"`import {pattern}`: {said}")
+        files = list(resolved.files)
+        if os.path.basename(full).startswith("*"):  # issue #5295: a `*name` glob skips dot files
+            files = [f for f in files if not os.path.basename(f).startswith(".")]
+        out: list[Token] = []
+        for path in files:
+            real = os.path.realpath(path)
+            if real == os.path.realpath(self.path) or any(link.endswith(f":{real}") for link in chain[:-1]):
+                raise CaddyfileError(
+                    f"import cycle: `{pattern}` imports a file that imports it", target.start
+                )
+            self.files += 1
+            if self.files > self.limits.included_files:
+                self._not_followed(
+                    at,
+                    f"imports pull in more than {self.limits.included_files:,} files; the rest is not "
+                    "checked (the limit is `max-included-files`)",
+                )
+                break
+            own = (*chain[:-1], f"{chain[-1]}:{real}")  # the file's real path, for the cycle check
+            out.extend(_substituted(self._file(path, pattern, at, own), values, own))
+        return out
+
+    def _file(self, path: str, pattern: str, at: Location, chain: tuple[str, ...]) -> list[Token]:
+        source = read_source(stand_in(path) or path, self.limits.file_size)
+        if isinstance(source, InputProblem):
+            self._not_followed(
+                at,
+                f"`import {pattern}` names `{self.resolver.shown(path)}`, which cannot be read: "
+                + source.message,
             )
-        )
+            return []
+        self.included.setdefault(path, source.text)
+        if not source.text.strip():
+            return []  # Caddy only warns of an empty file
+        base = self.where.add(path, source.text)
+        try:
+            tokens, _comments = tokenize(source.text)
+        except LexError as error:
+            raise CaddyfileError(
+                f"Could not read tokens while importing `{pattern}`: {error.message}", base + error.offset
+            ) from None
+        return [replace(t, start=t.start + base, end=t.end + base, chain=chain) for t in tokens]
+
+    def _not_followed(self, at: Location, message: str) -> None:
+        self.problems.append(InputProblem(ProblemKind.NOT_ANALYSED, message, at))
+
+
+def _substituted(body: list[Token], values: list[Token], chain: tuple[str, ...]) -> list[Token]:
+    """importargs.go: `{args[N]}` (and `{args.N}`) replaced, `{args[a:b]}` spread."""
+    out: list[Token] = []
+    for piece in body:
+        variadic = _VARIADIC.match(piece.text)
+        if variadic is not None:
+            start = int(variadic.group(1) or 0)
+            stop = int(variadic.group(2) or len(values))
+            if 0 <= start <= stop <= len(values):
+                for value in values[start:stop]:
+                    out.append(replace(piece, text=value.text, start=value.start, end=value.end, chain=chain))
+                continue
+        whole = _ARG.fullmatch(piece.text)
+        if whole is not None:
+            number = int(whole.group(1) or whole.group(2))
+            if number < len(values):
+                value = values[number]
+                out.append(replace(piece, text=value.text, start=value.start, end=value.end, chain=chain))
+                continue
+        text = _ARG.sub(lambda m: _arg(m, values), piece.text)
+        out.append(replace(piece, text=text, chain=chain))
+    return out
 
 
 def _refused(pattern: str, reason: str, location: Location) -> InputProblem:
