@@ -9,15 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import lru_cache
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Final, TypeVar
 
 from origins_lint import limits
 from origins_lint.limits import Limits
 from origins_lint.model import PLACEHOLDER, Engine, MatcherKind, MatchMode, OriginMatcher
 from origins_lint.origins import (
     ORIGIN_CACHE,
+    HostClass,
     OriginText,
     WildcardHost,
+    classify_host,
     read_origin,
     read_wildcard_host,
 )
@@ -156,4 +158,27 @@ def named_hosts(matcher: OriginMatcher) -> list[NamedHost]:
         scheme = origin.partition("://")[0]
         if scheme in WEB:
             hosts.append(NamedHost(scheme, fixed or host, origin))
-    return hosts
+    return hosts + _local_hosts(found, {named.host for named in hosts})
+
+
+_LOCAL: Final = frozenset({HostClass.LOOPBACK, HostClass.PRIVATE, HostClass.IP_PUBLIC})
+
+
+def _local_hosts(found: RegexAnalysis, named: set[str]) -> list[NamedHost]:
+    r"""The loopback, private-network and IP hosts a regex admits beside public names.
+
+    `intended` keeps only hosts under a known public suffix when there are some, which drops
+    `localhost:3000` from `^https?://(.+\.)?(localhost:3000|app\.example\.com)$`: the regex
+    still trusts it, so the OL5xx rules must see it (they were silent there)."""
+    out: list[NamedHost] = []
+    for witness in found.witnesses:
+        text = witness.text if "://" in witness.text else "https://" + witness.text
+        origin = read_origin(text)
+        scheme = text.partition("://")[0]
+        host = origin.host
+        if not origin.ok or not host or host in named or scheme not in WEB or not found.accepts(text):
+            continue
+        if classify_host(host) in _LOCAL:
+            named.add(host)
+            out.append(NamedHost(scheme, host, origin.canonical or text))
+    return out
