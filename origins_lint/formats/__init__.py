@@ -41,7 +41,10 @@ FORMATS: tuple[Format, ...] = (
         "origins_lint.formats.nginx",
         "nginx",
         "nginx configs and snippets (`nginx.conf`, `*.conf`, `sites-*/`, `snippets/`)",
-        suffixes=(".conf", ".nginx", ".vhost", ".conf.template", ".conf.tpl", ".conf.j2", ".conf.tftpl"),
+        suffixes=(
+            *(".conf", ".nginx", ".vhost", ".conf.template", ".conf.tpl", ".conf.j2", ".conf.jinja"),
+            *(".conf.jinja2", ".conf.tftpl", ".conf.tmpl", ".conf.gotmpl", ".conf.ctmpl", ".conf.erb"),
+        ),
         names=r"^nginx\.conf$",
         folders=_NGINX_FOLDERS,
     ),

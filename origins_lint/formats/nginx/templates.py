@@ -32,9 +32,82 @@ from typing import Final
 from origins_lint.source import Source
 
 TERRAFORM: Final = ".conf.tftpl"  # Terraform `templatefile` sources
-SUFFIXES: Final = (".conf.template", ".conf.tpl", ".conf.j2", TERRAFORM)
+GO: Final = (".conf.tmpl", ".conf.gotmpl", ".conf.ctmpl")  # text/template: gomplate, confd, consul-template
+ERB: Final = ".conf.erb"  # Ruby ERB: Chef and Puppet templates
+SUFFIXES: Final = (
+    ".conf.template",
+    ".conf.tpl",
+    ".conf.j2",
+    ".conf.jinja",
+    ".conf.jinja2",
+    TERRAFORM,
+    *GO,
+    ERB,
+)
 _EXPRESSION = re.compile(r"\{\{.*?\}\}", re.DOTALL)
 _STATEMENT = re.compile(r"\{%.*?%\}|\{#.*?#\}", re.DOTALL)
+
+
+@dataclass(frozen=True, slots=True)
+class _Dialect:
+    """A template language as nginx reads its rendering: which tags are blank (they only steer),
+    which are placeholders (they insert text), and the tags of its `if`/`else` chains."""
+
+    statement: re.Pattern[str]  # blanked, newlines kept
+    expression: re.Pattern[str]  # a variable of the same length
+    tag: re.Pattern[str]  # group 1: the chain word, read through ``words``
+    words: dict[str, str]  # the dialect's word -> if, elif, else, end (an opener: its end word)
+    opens: dict[str, str]  # opener -> the word that closes it
+    elifs: frozenset[str]  # openers whose chain takes an `elif`
+
+
+_JINJA = _Dialect(
+    _STATEMENT,
+    _EXPRESSION,
+    re.compile(r"\{%-?\s*(if|elif|else|endif|for|endfor)\b.*?-?%\}", re.DOTALL),
+    {word: word for word in ("if", "elif", "else", "endif", "for", "endfor")},
+    {"if": "endif", "for": "endfor"},
+    frozenset({"if"}),
+)
+# Go's text/template (pkg.go.dev/text/template, "Actions"): `{{if}}`, `{{else if}}`, `{{else}}`,
+# `{{end}}`, `{{range}}` and `{{with}}` (each may take an `{{else}}`), `{{define}}`/`{{block}}`,
+# `{{template}}`, `{{break}}`, `{{continue}}` and `{{/* comment */}}` only steer; `{{- x -}}` trims
+# blanks around; any other action inserts text
+_GO_ACTION = r"\{\{-?\s*(?:if|else|end|range|with|define|block|template|break|continue)\b.*?-?\}\}"
+_GO = _Dialect(
+    re.compile(_GO_ACTION + r"|\{\{-?\s*/\*.*?\*/\s*-?\}\}", re.DOTALL),
+    _EXPRESSION,
+    re.compile(r"\{\{-?\s*(if|else\s+if|else\s+with|else|end|range|with|define|block)\b.*?-?\}\}", re.DOTALL),
+    {
+        "if": "if",
+        "range": "range",
+        "with": "with",
+        "define": "define",
+        "block": "block",
+        "else": "else",
+        "end": "end",
+    }
+    | {"else if": "elif", "else with": "elif"},
+    {"if": "end", "range": "end", "with": "end", "define": "end", "block": "end"},
+    frozenset({"if", "with"}),
+)
+# Ruby's ERB (docs.ruby-lang.org ERB): `<%= x %>` inserts, `<% code %>` and `<%# comment %>` do
+# not, `<%-`/`-%>` trim; chains are Ruby's `if`/`unless`, `elsif`, `else`, `end`, and a block
+# (`<% @origins.each do |o| %>`) that `end` closes too
+_ERB = _Dialect(
+    re.compile(r"<%(?!=)(?!%).*?%>", re.DOTALL),
+    re.compile(r"<%=.*?%>", re.DOTALL),
+    re.compile(r"<%-?\s*(if|unless|elsif|else|end)\b[^%]*?-?%>|<%-?[^%=#]*?\b(do)(?:\s*\|[^|%]*\|)?\s*-?%>"),
+    {"if": "if", "unless": "if", "elsif": "elif", "else": "else", "end": "end", "do": "do"},
+    {"if": "end", "do": "end"},
+    frozenset({"if"}),
+)
+
+
+def _dialect(path: str) -> _Dialect:
+    return _GO if path.endswith(GO) else _ERB if path.endswith(ERB) else _JINJA
+
+
 # Terraform: escapes first (`$${` is no interpolation), then directives and interpolations
 _TERRAFORM_TAG = re.compile(r"(?P<escape>\$\$\{|%%\{)|(?P<directive>%\{[^}\n]*\})|\$\{[^}\n]*\}")
 
@@ -44,9 +117,9 @@ def is_template(path: str) -> bool:
 
 
 def detemplated(source: Source) -> tuple[Source, dict[str, str]]:
-    """The text with `{{ }}` (a `*.tftpl`: `${ }`) as variables of the same length, and each
-    variable's placeholder."""
-    if not is_template(source.path) or "{" not in source.text:
+    """The text with `{{ }}` (a `*.tftpl`: `${ }`; ERB: `<%= %>`) as variables of the same length,
+    and each variable's placeholder."""
+    if not is_template(source.path) or ("{" not in source.text and "<%" not in source.text):
         return source, {}
     found: dict[str, str] = {}  # variable name (lower case, as the analysis keys them) -> placeholder
 
@@ -63,7 +136,9 @@ def detemplated(source: Source) -> tuple[Source, dict[str, str]]:
     if source.path.endswith(TERRAFORM):
         text = "\n".join(_terraform_line(line, variable) for line in source.text.split("\n"))
     else:
-        text = _EXPRESSION.sub(lambda match: variable(match.group()), _STATEMENT.sub(blank, source.text))
+        dialect = _dialect(source.path)
+        blanked = dialect.statement.sub(blank, source.text)
+        text = dialect.expression.sub(lambda match: variable(match.group()), blanked)
     return Source(source.path, text, source.encoding), found
 
 
@@ -101,7 +176,6 @@ def _terraform_line(line: str, variable: Callable[[str], str]) -> str:
 # branch is read in a rendering of its own (its enclosing branches kept, every other `if` at its
 # first branch). A rendering is the source with the dropped branches blanked, columns unchanged.
 MAX_RENDERINGS: Final = 64
-_JINJA_TAG = re.compile(r"\{%-?\s*(if|elif|else|endif|for|endfor)\b.*?-?%\}", re.DOTALL)
 _TERRAFORM_LINE = re.compile(r"^[ \t]*%\{~?\s*(if|else|endif|for|endfor)\b[^}\n]*\}[ \t]*$", re.MULTILINE)
 _OPENS: Final = {"if": "endif", "for": "endfor"}
 
@@ -125,6 +199,7 @@ class _Chain:
     ends: str
     branches: list[tuple[int, int]]
     start: int = 0
+    opener: str = "if"
 
 
 def renderings(source: Source) -> list[Rendering]:
@@ -143,21 +218,25 @@ def renderings(source: Source) -> list[Rendering]:
 def _chains(source: Source) -> list[_Chain] | None:
     """Every chain of the template, or None when its tags do not nest."""
     terraform = source.path.endswith(TERRAFORM)
-    tags = _TERRAFORM_LINE.finditer(source.text) if terraform else _JINJA_TAG.finditer(source.text)
+    dialect = _JINJA if terraform else _dialect(source.path)
+    tags = _TERRAFORM_LINE.finditer(source.text) if terraform else dialect.tag.finditer(source.text)
+    opens = _OPENS if terraform else dialect.opens
     chains: list[_Chain] = []
     stack: list[int] = []
     for tag in tags:
-        word, start, end = tag.group(1), tag.start(), tag.end()
-        if word in _OPENS:
+        written = " ".join(next(group for group in tag.groups() if group).split())
+        word = dialect.words.get(written, written)
+        start, end = tag.start(), tag.end()
+        if word in opens:
             parent = (stack[-1], len(chains[stack[-1]].branches)) if stack else None
-            chains.append(_Chain(parent, _OPENS[word], [], end))
+            chains.append(_Chain(parent, opens[word], [], end, word))
             stack.append(len(chains) - 1)
             continue
         if not stack:
             return None
         chain = chains[stack[-1]]
         if word in ("elif", "else"):
-            if word == "elif" and chain.ends != "endif":
+            if word == "elif" and chain.opener not in dialect.elifs:
                 return None
             chain.branches.append((chain.start, start))
             chain.start = end
