@@ -82,6 +82,8 @@ FORMATS: tuple[Format, ...] = (
             "allow_origin_string_match",
             "allowOriginStringMatch",
             "envoy.extensions.filters.http.cors.v3.CorsPolicy",
+            "response_headers_to_add",
+            "responseHeadersToAdd",
         ),
     ),
     lazy(
