@@ -17,6 +17,7 @@ from origins_lint.formats.kubernetes.envoy_headers import value
 from tests.conftest import FIXTURES, check_json, run_cli, write
 
 HEADERS = FIXTURES / "envoy" / "headers"
+ISTIO = FIXTURES / "istio"
 
 
 def found(path: Path) -> list[tuple[str, int, int]]:
@@ -78,3 +79,23 @@ def test_headers_without_cors_are_not_claimed(tmp_path: Path) -> None:
     )
     result = check_json(tmp_path, extra=("--no-cache",))  # a walk: not an Envoy file of ours
     assert path.exists() and result.findings == [] and result.report["files_checked"] == 0
+
+
+def test_istio_routes_that_set_cors_headers_themselves() -> None:
+    """Istio passes `headers.response` values to Envoy unescaped (`translateAppendHeaders` in
+    pilot/pkg/networking/core/route/route.go, istio/istio 86c9f01f): `set` overwrites, `add`
+    appends, a destination's headers run before its route's; `match[].headers.origin` on every
+    match (OR'ed) guards the echo."""
+    path = ISTIO / "response-headers.yaml"
+    assert found(path) == [
+        ("OL302", 16, 25),  # the second match's regex on origin: every subdomain of partner.example.com
+        ("OL402", 29, 40),  # `everyone`: the route's `set` echo replaces the destination's `add`
+        ("OL602", 29, 11),
+    ]
+    said = {f["code"]: f["message"] for f in check_json(path, extra=("--no-cache",)).findings}
+    assert "set `Vary: Origin` in `headers.response` next to it" in said["OL602"]
+    assert run_cli("match", "https://partner.example.com", str(path)).exit_code == 0
+    partner = run_cli("match", "https://app.example.com", str(path))
+    assert (
+        "response-headers.yaml:29:40: reflected" in partner.stdout
+    )  # the destination's value is overwritten

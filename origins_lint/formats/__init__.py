@@ -69,9 +69,9 @@ FORMATS: tuple[Format, ...] = (
     lazy(
         "origins_lint.formats.kubernetes.istio",
         "istio",
-        "Istio `VirtualService` `corsPolicy`",
+        "Istio `VirtualService` `corsPolicy` and CORS response headers",
         suffixes=_MANIFESTS,
-        markers=("corsPolicy",),
+        markers=("corsPolicy", "VirtualService"),
     ),
     lazy(
         "origins_lint.formats.kubernetes.envoy",

@@ -37,7 +37,7 @@ from origins_lint.formats.kubernetes import envoy
 from origins_lint.formats.readers import manifests
 from origins_lint.formats.readers.tree import Node
 from origins_lint.formats.webservers.caddy import routes
-from origins_lint.model import CorsContext, InputProblem, Location, ProblemKind
+from origins_lint.model import CorsContext, InputProblem, Location, OriginMatcher, ProblemKind
 
 _ADD_KEYS: Final = ("response_headers_to_add", "responseHeadersToAdd")
 _REMOVE_KEYS: Final = ("response_headers_to_remove", "responseHeadersToRemove")
@@ -92,11 +92,11 @@ def contexts(root: Node, problems: list[InputProblem]) -> list[CorsContext]:
             continue
         wins = manifests.get(mapping, *_WINS_KEYS)
         specific_last = wins is not None and manifests.boolean(wins[1]) is True
-        top = _Level(mapping, problems)
+        top = _envoy_level(mapping, problems)
         for host in hosts[1].value:
             if not isinstance(host.value, dict):
                 continue
-            middle = _Level(host, problems)
+            middle = _envoy_level(host, problems)
             named = manifests.get(host, "name")
             host_name = str(named[1].value) if named is not None else "virtual host"
             routes_node = manifests.get(host, "routes")
@@ -108,7 +108,7 @@ def contexts(root: Node, problems: list[InputProblem]) -> list[CorsContext]:
             for index, route in enumerate(entries):
                 if not isinstance(route.value, dict):
                     continue
-                bottom = _Level(route, problems)
+                bottom = _envoy_level(route, problems)
                 levels = [top, middle, bottom] if specific_last else [bottom, middle, top]
                 if not any(level.cors for level in levels):
                     continue
@@ -124,21 +124,30 @@ def contexts(root: Node, problems: list[InputProblem]) -> list[CorsContext]:
 
 
 class _Level:
-    """One level's `response_headers_to_add` and `response_headers_to_remove`."""
+    """One level's header operations: what it removes, and what it writes, in order."""
 
-    def __init__(self, node: Node, problems: list[InputProblem]) -> None:
+    def __init__(self) -> None:
         self.removes: list[tuple[str, Location]] = []
         self.ops: list[tuple[str, str, str, Location, Location]] = []  # action, name, value, where
-        removed = manifests.get(node, *_REMOVE_KEYS)
-        for item in removed[1].value if removed is not None and isinstance(removed[1].value, list) else []:
-            if isinstance(item.value, str):
-                self.removes.append((item.value, item.location))
-        added = manifests.get(node, *_ADD_KEYS)
-        for option in added[1].value if added is not None and isinstance(added[1].value, list) else []:
-            read = _option(option, problems)
-            if read is not None:
-                self.ops.append(read)
-        self.cors = any(op[1].lower().startswith("access-control-") for op in self.ops)
+
+    @property
+    def cors(self) -> bool:
+        return any(op[1].lower().startswith("access-control-") for op in self.ops)
+
+
+def _envoy_level(node: Node, problems: list[InputProblem]) -> _Level:
+    """A level's `response_headers_to_add` and `response_headers_to_remove`."""
+    level = _Level()
+    removed = manifests.get(node, *_REMOVE_KEYS)
+    for item in removed[1].value if removed is not None and isinstance(removed[1].value, list) else []:
+        if isinstance(item.value, str):
+            level.removes.append((item.value, item.location))
+    added = manifests.get(node, *_ADD_KEYS)
+    for option in added[1].value if added is not None and isinstance(added[1].value, list) else []:
+        read = _option(option, problems)
+        if read is not None:
+            level.ops.append(read)
+    return level
 
 
 def _option(option: Node, problems: list[InputProblem]) -> tuple[str, str, str, Location, Location] | None:
@@ -259,3 +268,91 @@ def _paths(route: Node) -> tuple[str, ...]:
     match = manifests.get(route, "match")
     prefix = manifests.get(match[1], "prefix", "path") if match is not None else None
     return (prefix[1].value,) if prefix is not None and isinstance(prefix[1].value, str) else ()
+
+
+# --- Istio: a VirtualService's `headers.response`, which Istio hands to Envoy as they are ----------
+# pilot/pkg/networking/core/route/route.go (istio/istio 86c9f01f) `translateAppendHeaders`: `set`
+# becomes OVERWRITE_IF_EXISTS_OR_ADD, `add` APPEND_IF_EXISTS_OR_ADD, the value unescaped (so
+# `%REQ(origin)%` is Envoy's echo); `remove` is `response_headers_to_remove`. An HTTP route's
+# `headers` go on its Envoy route, a destination's (`route[].headers`) on its weighted cluster,
+# which Envoy applies first (WeightedClusterEntry::finalizeResponseHeaders in config_impl.cc).
+_ISTIO_KINDS: Final = ("exact", "prefix", "regex")
+ISTIO_STYLE: Final = routes.Style("set `Vary: Origin` in `headers.response` next to it", value, STYLE.filled)
+
+
+def istio_contexts(root: Node, owner: str | None, problems: list[InputProblem]) -> list[CorsContext]:
+    """The response contexts the `headers.response` of each HTTP route of a VirtualService make."""
+    spec = manifests.get(root, "spec")
+    http = manifests.get(spec[1], "http") if spec is not None else None
+    out: list[CorsContext] = []
+    for index, route in enumerate(
+        http[1].value if http is not None and isinstance(http[1].value, list) else []
+    ):
+        if not isinstance(route.value, dict):
+            continue
+        own = _istio_level(route)
+        destinations = manifests.get(route, "route")
+        listed = destinations[1].value if destinations is not None else None
+        levels = [_istio_level(d) for d in (listed if isinstance(listed, list) else [])] or [_Level()]
+        if not own.cors and not any(level.cors for level in levels):
+            continue
+        named = manifests.get(route, "name")
+        label = named[1].value if named is not None else f"http {index + 1}"
+        guard = _istio_guard(route, f"istio-route@{route.location.line}", problems)
+        for number, destination in enumerate(levels):
+            name = " ".join(str(part) for part in (owner, label) if part)
+            if len(levels) > 1:
+                name += f" destination {number + 1}"
+            ops = _ordered([destination, own], guard)
+            out.extend(routes.contexts(routes.Scope(name, route.location, ops), ISTIO_STYLE, problems))
+    return out
+
+
+def _istio_level(node: Node) -> _Level:
+    """A route's or a destination's `headers.response`: `set`, `add` and `remove`."""
+    level = _Level()
+    headers = manifests.get(node, "headers")
+    response = manifests.get(headers[1], "response") if headers is not None else None
+    if response is None or not isinstance(response[1].value, dict):
+        return level
+    block = response[1]
+    removed = block.value.get("remove")
+    for item in removed.value if removed is not None and isinstance(removed.value, list) else []:
+        if isinstance(item.value, str):
+            level.removes.append((item.value, item.location))
+    for key, action in (("set", "OVERWRITE_IF_EXISTS_OR_ADD"), ("add", "APPEND_IF_EXISTS_OR_ADD")):
+        written = block.value.get(key)
+        if written is None or not isinstance(written.value, dict):
+            continue
+        for name, item in written.value.items():
+            text = item.value if isinstance(item.value, str) else str(item.value)
+            at = written.key_locations.get(name, item.location)
+            if text:
+                level.ops.append((action, name, text, at, item.location))
+    return level
+
+
+def _istio_guard(route: Node, scope: str, problems: list[InputProblem]) -> routes.Guard | None:
+    """`match[].headers.origin` on every match of the route (they are OR'ed): what passes one of
+    them; None when a match takes any origin."""
+    matches = manifests.get(route, "match")
+    listed = matches[1].value if matches is not None else None
+    if not isinstance(listed, list) or not listed:
+        return None
+    found: list[OriginMatcher] = []
+    for match in listed:
+        headers = manifests.get(match, "headers")
+        origin = (
+            headers[1].value.get("origin")
+            if headers is not None and isinstance(headers[1].value, dict)
+            else None
+        )
+        if origin is None:
+            return None
+        matched = envoy.string_matcher(origin, scope, _ISTIO_KINDS, "istio", envoy.ISTIO_LIMIT)
+        if matched.problem is not None:
+            problems.append(matched.problem)
+        if matched.matcher is None:
+            return None
+        found.append(matched.matcher)
+    return routes.Guard("match.headers", listed[0].location, routes.OriginCheck(tuple(found)))
