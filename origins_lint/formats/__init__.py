@@ -72,9 +72,9 @@ FORMATS: tuple[Format, ...] = (
     lazy(
         "origins_lint.formats.kubernetes.istio",
         "istio",
-        "Istio `VirtualService` `corsPolicy`",
+        "Istio `VirtualService` `corsPolicy` and CORS response headers",
         suffixes=_MANIFESTS,
-        markers=("corsPolicy",),
+        markers=("corsPolicy", "VirtualService"),
     ),
     lazy(
         "origins_lint.formats.kubernetes.envoy",
@@ -85,6 +85,8 @@ FORMATS: tuple[Format, ...] = (
             "allow_origin_string_match",
             "allowOriginStringMatch",
             "envoy.extensions.filters.http.cors.v3.CorsPolicy",
+            "response_headers_to_add",
+            "responseHeadersToAdd",
         ),
     ),
     lazy(

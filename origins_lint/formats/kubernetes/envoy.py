@@ -5,7 +5,8 @@ A policy is any mapping with `allow_origin_string_match` (or its JSON spelling
 response, `typed_per_filter_config`, an Istio `EnvoyFilter` patch. Envoy's
 semantics become model data: a regex is an RE2 full match, and a matcher that
 matches the literal `*` admits every origin, which Envoy then echoes back.
-Istio's `corsPolicy` compiles to the same matchers, so it shares them.
+Istio's `corsPolicy` compiles to the same matchers, so it shares them. CORS headers a
+config adds itself (`response_headers_to_add`) are read by ``envoy_headers``.
 """
 
 from __future__ import annotations
@@ -56,7 +57,15 @@ def wants(path: str) -> bool:
 
 
 def detect(path: str, text: str) -> bool:
-    return wants(path) and any(mark in text for mark in (*_MARKS, POLICY_TYPE))
+    return wants(path) and (any(mark in text for mark in (*_MARKS, POLICY_TYPE)) or adds_cors_headers(text))
+
+
+HEADER_MARKS = ("response_headers_to_add", "responseHeadersToAdd")
+
+
+def adds_cors_headers(text: str) -> bool:
+    """A config that adds `Access-Control-*` response headers itself (`envoy_headers`)."""
+    return any(mark in text for mark in HEADER_MARKS) and "access-control-" in text.lower()
 
 
 @dataclass(slots=True)
@@ -264,6 +273,10 @@ def parse(source: Source, options: FormatOptions) -> ParsedFile:
             for matcher in context.matchers if note is not None else ():
                 matcher.status, matcher.note = Status.INACTIVE, note
             document.contexts.append(context)
+        if adds_cors_headers(source.text):
+            from origins_lint.formats.kubernetes import envoy_headers
+
+            document.contexts.extend(envoy_headers.contexts(root, result.problems))
         if document.contexts:
             result.documents.append(document)
     return result

@@ -7,7 +7,9 @@ deprecated `allowOrigin` list holds exact strings, and Istio reads it only when
 `allowOrigins` is not set (`TranslateCORSPolicy`): otherwise its entries are
 kept, inactive, so that `match` can say they are ignored. `spec.hosts` and route
 `match` are about where requests go, not who may read them: not origins; a route's
-`match[].uri` gives the request paths its policy answers (`CorsContext.paths`).
+`match[].uri` gives the request paths its policy answers (`CorsContext.paths`). A route's own
+`headers.response` (`set`, `add`, `remove`) with `Access-Control-*` headers is read as Envoy runs
+it (``envoy_headers.istio_contexts``): `%REQ(origin)%` there is Envoy's echo.
 
 A `regex` becomes an Envoy `safe_regex` with no limit of its own, and Envoy refuses one whose
 RE2 program is over `re2.max_program_size.error_level`, which Istio's proxies set to 32768
@@ -55,7 +57,13 @@ _NOT_ISTIO = "projectcontour.io/"
 
 
 def detect(path: str, text: str) -> bool:
-    return wants(path) and _MARK in text and (_NOT_ISTIO not in text or "istio.io/" in text)
+    marked = _MARK in text or _sends_cors_headers(text)
+    return wants(path) and marked and (_NOT_ISTIO not in text or "istio.io/" in text)
+
+
+def _sends_cors_headers(text: str) -> bool:
+    """A VirtualService whose routes set `Access-Control-*` response headers themselves."""
+    return "VirtualService" in text and "response" in text and "access-control-" in text.lower()
 
 
 def parse(source: Source, options: FormatOptions) -> ParsedFile:
@@ -66,6 +74,10 @@ def parse(source: Source, options: FormatOptions) -> ParsedFile:
             continue
         document = Document(source.path, NAME, root.location)
         document.contexts.extend(contexts_of(root, result))
+        if _sends_cors_headers(source.text):
+            from origins_lint.formats.kubernetes import envoy_headers
+
+            document.contexts.extend(envoy_headers.istio_contexts(root, _owner(root), result.problems))
         if document.contexts:
             result.documents.append(document)
     return result

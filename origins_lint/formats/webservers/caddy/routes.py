@@ -17,6 +17,7 @@ the field can be, so the model keeps every such value (the union of what they ad
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Final
@@ -136,9 +137,13 @@ class Scope:
 
 @dataclass(frozen=True, slots=True)
 class Style:
-    """How a reader's syntax spells the fixes messages suggest."""
+    """How a reader's syntax spells the fixes messages suggest, and reads a header's value: Caddy's
+    placeholders by default; Envoy's `response_headers_to_add` (kubernetes/envoy_headers.py) reads
+    its `%COMMAND%`s into the same `Value`."""
 
     vary_fix: str
+    reader: Callable[[str], Value] | None = None  # None: Caddy's placeholders (`read_value`)
+    filled: str = "when Caddy runs (an environment variable, a `vars` or `map` value)"
 
 
 def contexts(root: Scope, style: Style, problems: list[InputProblem]) -> list[CorsContext]:
@@ -259,6 +264,7 @@ class _Response:
     def __init__(self, scope: Scope, ops: list[Op], style: Style, problems: list[InputProblem]) -> None:
         self.scope = scope
         self.style = style
+        self.values = style.reader or read_value
         self.problems = problems
         self.fields: dict[str, list[Op]] = {}
         # immediate operations in handler order, then the deferred ones at write time
@@ -337,13 +343,12 @@ class _Response:
     def _matchers(self, op: Op) -> list[OriginMatcher]:
         if op.resolved is not None:
             return list(op.resolved.matchers)
-        value = read_value(op.value)
+        value = self.values(op.value)
         if value.unknown is not None:
             self._note(
                 op.value_location,
-                f"`{value.unknown}` is filled in when Caddy runs (an environment variable, a `vars` "
-                "or `map` value), so the origins this `Access-Control-Allow-Origin` sends were not "
-                "analysed: check the value it takes",
+                f"`{value.unknown}` is filled in {self.style.filled}, so the origins this "
+                "`Access-Control-Allow-Origin` sends were not analysed: check the value it takes",
             )
             return []
         if value.echo or value.capture:
@@ -375,7 +380,7 @@ class _Response:
         ops = self.fields.get("access-control-allow-credentials", [])
         if not ops:
             return Setting(False)
-        values = [(read_value(op.value), op) for op in ops]
+        values = [(self.values(op.value), op) for op in ops]
         for value, op in values:
             if value.literal is not None and value.literal.strip().lower() == "true":
                 return Setting(True, op.value_location)
@@ -388,7 +393,7 @@ class _Response:
         ops = self.fields.get(key, [])
         if len(ops) != 1:
             return None
-        value = read_value(ops[0].value)
+        value = self.values(ops[0].value)
         return (value.literal, ops[0]) if value.literal is not None else None
 
     def _listed(self, key: str) -> Setting[tuple[str, ...]] | None:
@@ -412,7 +417,7 @@ class _Response:
         if not ops:
             return None
         for op in ops:
-            value = read_value(op.value)
+            value = self.values(op.value)
             text = value.literal
             if text is None or text.strip() == "*" or "origin" in (i.lower() for i in _ITEMS.split(text)):
                 return Setting(True, op.value_location)
@@ -423,7 +428,7 @@ class _Response:
         if not ops:
             return None
         allowed = any(
-            read_value(op.value).literal is None or op.value.strip().lower() == "true" for op in ops
+            self.values(op.value).literal is None or op.value.strip().lower() == "true" for op in ops
         )
         return Setting(allowed, ops[-1].value_location)
 
@@ -431,7 +436,7 @@ class _Response:
         out = []
         for name in ("headers", "methods"):
             for op in self.fields.get(f"access-control-allow-{name}", []):
-                value = read_value(op.value)
+                value = self.values(op.value)
                 if value.echo or value.request is not None:
                     out.append((name, op.value_location))
                     break
@@ -440,7 +445,7 @@ class _Response:
     def _lines(self, cors: dict[str, list[Op]]) -> tuple[HeaderLine, ...]:
         lines: list[HeaderLine] = []
         for key, ops in cors.items():
-            values = [read_value(op.value) for op in ops]
+            values = [self.values(op.value) for op in ops]
             varying = [op for op, v in zip(ops, values, strict=True) if _varies(op, v)]
             # several values under checks of the Origin are alternatives that vary with it too; under
             # other matchers (a path, a host) they vary with what caches key on already
@@ -454,7 +459,7 @@ class _Response:
                 if not sent or op.action == "add":
                     sent.append(varying[0] if not sent and varying else op)
             for op in sent:
-                text = read_value(op.value).literal
+                text = self.values(op.value).literal
                 items = tuple(i for i in _ITEMS.split(text.strip()) if i) if text is not None else ()
                 lines.append(
                     HeaderLine(

@@ -1,0 +1,358 @@
+"""CORS headers Envoy adds to responses itself: `response_headers_to_add` read as header operations.
+
+Many Envoy configs send CORS without the CORS filter: a route configuration, a virtual host or a
+route lists `response_headers_to_add` (`HeaderValueOption`s), often with the request's Origin
+written back as `%REQ(origin)%`. As Envoy runs them (envoyproxy/envoy, 69d0ecea):
+
+- source/common/router/config_impl.cc `RouteEntryImplBase::finalizeResponseHeaders` applies the
+  route's headers, then its virtual host's, then the route configuration's ("Later evaluated
+  header parser wins"); `most_specific_header_mutations_wins: true` reverses the order. They are
+  applied to the responses of a route that matched, so a route's `match.headers` on `origin`
+  guards every level's headers on its responses.
+- source/common/router/header_parser.cc `HeaderParser::evaluateHeaders`: a level removes
+  `response_headers_to_remove` first, then overwrites, then adds; `append_action`
+  APPEND_IF_EXISTS_OR_ADD (the default) adds a value, OVERWRITE_IF_EXISTS_OR_ADD replaces the
+  field, ADD_IF_ABSENT and OVERWRITE_IF_EXISTS act only when the field is absent or present
+  before the level runs; the deprecated `append` means APPEND_IF_EXISTS_OR_ADD when true and
+  OVERWRITE_IF_EXISTS_OR_ADD when false, and setting both is refused ("Both append and
+  append_action are set"); a value that formats to nothing is not added unless
+  `keep_empty_value`.
+- The value is a substitution format (source/common/formatter): `%%` is a `%`; `%REQ(origin)%`
+  is the request's Origin (an echo), `%REQ(X?Y)%` X or else Y; another request header is text the
+  sender chooses; `%REQ(:authority)%`/`%REQ(host)%` the server's own host; any other command is
+  filled in per request and is not analysed (OL004).
+
+The operations become the model through the shared header-operations reader of the Caddy
+formats (`webservers/caddy/routes.py`), as nginx's `add_header` lines do: an echo with credentials
+is OL402, several values OL601, no `Vary: Origin` OL602.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Final
+
+from origins_lint.formats.kubernetes import envoy
+from origins_lint.formats.readers import manifests
+from origins_lint.formats.readers.tree import Node
+from origins_lint.formats.webservers.caddy import routes
+from origins_lint.model import CorsContext, InputProblem, Location, OriginMatcher, ProblemKind
+
+_ADD_KEYS: Final = ("response_headers_to_add", "responseHeadersToAdd")
+_REMOVE_KEYS: Final = ("response_headers_to_remove", "responseHeadersToRemove")
+_HOSTS_KEYS: Final = ("virtual_hosts", "virtualHosts")
+_WINS_KEYS: Final = ("most_specific_header_mutations_wins", "mostSpecificHeaderMutationsWins")
+_COMMAND: Final = re.compile(r"%%|%([A-Z_0-9]+)(?:\(([^)]*)\))?(?::\d+)?%")
+_SELF: Final = frozenset({":authority", "host"})
+_KINDS: Final = ("exact", "prefix", "suffix", "contains", "safe_regex", "safeRegex")
+
+
+@lru_cache(maxsize=4096)
+def value(text: str) -> routes.Value:
+    """A header value as Envoy formats it: fixed text, the Origin echoed, or per-request text."""
+    found = [m for m in _COMMAND.finditer(text) if m.group() != "%%"]
+    if not found:
+        return routes.Value(text.replace("%%", "%"))
+    echo = False
+    request: str | None = None
+    unknown: str | None = None
+    for match in found:
+        command, argument = match.group(1), match.group(2)
+        if command != "REQ" or argument is None:
+            unknown = unknown or match.group()
+            continue
+        names = [name.strip().lower() for name in argument.split("?")]
+        if names[0] == "origin":
+            echo = True
+            if len(names) > 1 and names[1] not in _SELF:
+                request = request or match.group()  # when there is no Origin, another header
+        elif all(name in _SELF for name in names):
+            continue
+        else:
+            request = request or match.group()
+    self_only = not (echo or request or unknown)
+    return routes.Value(None, echo, False, request, unknown, self_only)
+
+
+STYLE: Final = routes.Style(
+    "add `Vary: Origin` to `response_headers_to_add` next to it",
+    reader=value,
+    filled="by Envoy for each response (a formatter command origins-lint does not analyse)",
+)
+
+
+def contexts(root: Node, problems: list[InputProblem]) -> list[CorsContext]:
+    """The response contexts of every route configuration in the document (a bootstrap's
+    `route_config`, an RDS resource, a listener's), one per route."""
+    out: list[CorsContext] = []
+    for _path, mapping in manifests.mappings(root):
+        hosts = manifests.get(mapping, *_HOSTS_KEYS)
+        if hosts is None or not isinstance(hosts[1].value, list):
+            continue
+        wins = manifests.get(mapping, *_WINS_KEYS)
+        specific_last = wins is not None and manifests.boolean(wins[1]) is True
+        top = _envoy_level(mapping, problems)
+        for host in hosts[1].value:
+            if not isinstance(host.value, dict):
+                continue
+            middle = _envoy_level(host, problems)
+            named = manifests.get(host, "name")
+            host_name = str(named[1].value) if named is not None else "virtual host"
+            routes_node = manifests.get(host, "routes")
+            entries = (
+                routes_node[1].value
+                if routes_node is not None and isinstance(routes_node[1].value, list)
+                else []
+            )
+            for index, route in enumerate(entries):
+                if not isinstance(route.value, dict):
+                    continue
+                bottom = _envoy_level(route, problems)
+                levels = [top, middle, bottom] if specific_last else [bottom, middle, top]
+                if not any(level.cors for level in levels):
+                    continue
+                guard = _origin_guard(route, f"envoy-route@{route.location.line}", problems)
+                scope = routes.Scope(
+                    f"{host_name} route {index + 1}",
+                    route.location,
+                    _ordered(levels, guard),
+                    paths=_paths(route),
+                )
+                out.extend(routes.contexts(scope, STYLE, problems))
+    return out
+
+
+class _Level:
+    """One level's header operations: what it removes, and what it writes, in order."""
+
+    def __init__(self) -> None:
+        self.removes: list[tuple[str, Location]] = []
+        self.ops: list[tuple[str, str, str, Location, Location]] = []  # action, name, value, where
+
+    @property
+    def cors(self) -> bool:
+        return any(op[1].lower().startswith("access-control-") for op in self.ops)
+
+
+def _envoy_level(node: Node, problems: list[InputProblem]) -> _Level:
+    """A level's `response_headers_to_add` and `response_headers_to_remove`."""
+    level = _Level()
+    removed = manifests.get(node, *_REMOVE_KEYS)
+    for item in removed[1].value if removed is not None and isinstance(removed[1].value, list) else []:
+        if isinstance(item.value, str):
+            level.removes.append((item.value, item.location))
+    added = manifests.get(node, *_ADD_KEYS)
+    for option in added[1].value if added is not None and isinstance(added[1].value, list) else []:
+        read = _option(option, problems)
+        if read is not None:
+            level.ops.append(read)
+    return level
+
+
+def _option(option: Node, problems: list[InputProblem]) -> tuple[str, str, str, Location, Location] | None:
+    """A `HeaderValueOption` as (action, name, value, name's location, value's location)."""
+    header = manifests.get(option, "header")
+    if header is None or not isinstance(header[1].value, dict):
+        return None
+    key, text = manifests.get(header[1], "key"), manifests.get(header[1], "value")
+    if key is None or not isinstance(key[1].value, str):
+        return None
+    written = text[1].value if text is not None and isinstance(text[1].value, str) else ""
+    where = text[1].location if text is not None else key[1].location
+    append = manifests.get(option, "append")
+    action_node = manifests.get(option, "append_action", "appendAction")
+    action = str(action_node[1].value) if action_node is not None else "APPEND_IF_EXISTS_OR_ADD"
+    if append is not None:
+        if action != "APPEND_IF_EXISTS_OR_ADD":
+            message = (
+                f"{envoy.REFUSERS[envoy.NAME][0]}: `{key[1].value}` sets both `append` and `append_action` "
+                '("Both append and append_action are set and it\'s not allowed", HeadersToAddEntry in '
+                "source/common/router/header_parser.cc); keep `append_action`"
+            )
+            problems.append(InputProblem(ProblemKind.SCHEMA, message, append[1].location))
+            return None
+        action = (
+            "APPEND_IF_EXISTS_OR_ADD"
+            if manifests.boolean(append[1]) is not False
+            else "OVERWRITE_IF_EXISTS_OR_ADD"
+        )
+    if not written:
+        keep = manifests.get(option, "keep_empty_value", "keepEmptyValue")
+        if keep is None or manifests.boolean(keep[1]) is not True:
+            return None  # a value that formats to nothing is not added
+    return action, key[1].value, written, key[1].location, where
+
+
+def _ordered(levels: list[_Level], guard: routes.Guard | None) -> list[routes.Op]:
+    """The operations in the order Envoy runs them: level by level, each removing, then
+    overwriting, then adding; ADD_IF_ABSENT and OVERWRITE_IF_EXISTS decided by what the levels
+    before left (an over-approximation when a field came from the upstream's response)."""
+    guards = (guard,) if guard is not None else ()
+    out: list[routes.Op] = []
+    present: set[str] = set()
+    for level in levels:
+        for name, at in level.removes:
+            out.append(routes.Op("delete", name, "", at, at, guards))
+            present.discard(name.lower())
+        sets: list[routes.Op] = []
+        adds: list[routes.Op] = []
+        for action, name, text, at, value_at in level.ops:
+            op = routes.Op("set" if "OVERWRITE" in action else "add", name, text, at, value_at, guards)
+            if action == "ADD_IF_ABSENT" and name.lower() in present:
+                continue
+            if action == "OVERWRITE_IF_EXISTS" and name.lower() not in present:
+                continue
+            (sets if op.action == "set" else adds).append(op)
+        out.extend(sets + adds)
+        present.update(op.key for op in sets + adds)
+    return out
+
+
+def _origin_guard(route: Node, scope: str, problems: list[InputProblem]) -> routes.Guard | None:
+    """The route's `match.headers` entry on `origin`: only requests it passes get these headers.
+
+    Several header matchers on `origin` are AND'ed; the first is kept (what passes both passes
+    it: an over-approximation, never a silence). `present_match` and a matcher that passes any
+    value restrict nothing; `invert_match` passes every origin but those."""
+    match = manifests.get(route, "match")
+    headers = manifests.get(match[1], "headers") if match is not None else None
+    for header in headers[1].value if headers is not None and isinstance(headers[1].value, list) else []:
+        named = manifests.get(header, "name")
+        if named is None or str(named[1].value).lower() != "origin":
+            continue
+        string_match = _string_match(header)
+        if string_match is None:
+            return None  # `present_match`, or a form not read: no restriction taken
+        matched = envoy.string_matcher(
+            string_match, scope, ("exact", "prefix", "suffix", "contains", "safe_regex", "safeRegex")
+        )
+        if matched.problem is not None:
+            problems.append(matched.problem)
+        if matched.matcher is None:
+            return None
+        inverted = manifests.get(header, "invert_match", "invertMatch")
+        location = header.location
+        if inverted is not None and manifests.boolean(inverted[1]) is True:
+            return routes.Guard("match.headers", location, routes.negated(location, matched.matcher.raw))
+        return routes.Guard("match.headers", location, routes.OriginCheck((matched.matcher,)))
+    return None
+
+
+_LEGACY: Final = {  # the deprecated HeaderMatcher fields, as a StringMatcher
+    "exact_match": "exact",
+    "exactMatch": "exact",
+    "prefix_match": "prefix",
+    "prefixMatch": "prefix",
+    "suffix_match": "suffix",
+    "suffixMatch": "suffix",
+    "contains_match": "contains",
+    "containsMatch": "contains",
+    "safe_regex_match": "safe_regex",
+    "safeRegexMatch": "safe_regex",
+}
+
+
+def _string_match(header: Node) -> Node | None:
+    found = manifests.get(header, "string_match", "stringMatch")
+    if found is not None:
+        return found[1]
+    for legacy, key in _LEGACY.items():
+        if isinstance(header.value, dict) and legacy in header.value:
+            item = header.value[legacy]
+            return Node({key: item}, item.location, {key: item.location})
+    return None
+
+
+def _paths(route: Node) -> tuple[str, ...]:
+    match = manifests.get(route, "match")
+    prefix = manifests.get(match[1], "prefix", "path") if match is not None else None
+    return (prefix[1].value,) if prefix is not None and isinstance(prefix[1].value, str) else ()
+
+
+# --- Istio: a VirtualService's `headers.response`, which Istio hands to Envoy as they are ----------
+# pilot/pkg/networking/core/route/route.go (istio/istio 86c9f01f) `translateAppendHeaders`: `set`
+# becomes OVERWRITE_IF_EXISTS_OR_ADD, `add` APPEND_IF_EXISTS_OR_ADD, the value unescaped (so
+# `%REQ(origin)%` is Envoy's echo); `remove` is `response_headers_to_remove`. An HTTP route's
+# `headers` go on its Envoy route, a destination's (`route[].headers`) on its weighted cluster,
+# which Envoy applies first (WeightedClusterEntry::finalizeResponseHeaders in config_impl.cc).
+_ISTIO_KINDS: Final = ("exact", "prefix", "regex")
+ISTIO_STYLE: Final = routes.Style("set `Vary: Origin` in `headers.response` next to it", value, STYLE.filled)
+
+
+def istio_contexts(root: Node, owner: str | None, problems: list[InputProblem]) -> list[CorsContext]:
+    """The response contexts the `headers.response` of each HTTP route of a VirtualService make."""
+    spec = manifests.get(root, "spec")
+    http = manifests.get(spec[1], "http") if spec is not None else None
+    out: list[CorsContext] = []
+    for index, route in enumerate(
+        http[1].value if http is not None and isinstance(http[1].value, list) else []
+    ):
+        if not isinstance(route.value, dict):
+            continue
+        own = _istio_level(route)
+        destinations = manifests.get(route, "route")
+        listed = destinations[1].value if destinations is not None else None
+        levels = [_istio_level(d) for d in (listed if isinstance(listed, list) else [])] or [_Level()]
+        if not own.cors and not any(level.cors for level in levels):
+            continue
+        named = manifests.get(route, "name")
+        label = named[1].value if named is not None else f"http {index + 1}"
+        guard = _istio_guard(route, f"istio-route@{route.location.line}", problems)
+        for number, destination in enumerate(levels):
+            name = " ".join(str(part) for part in (owner, label) if part)
+            if len(levels) > 1:
+                name += f" destination {number + 1}"
+            ops = _ordered([destination, own], guard)
+            out.extend(routes.contexts(routes.Scope(name, route.location, ops), ISTIO_STYLE, problems))
+    return out
+
+
+def _istio_level(node: Node) -> _Level:
+    """A route's or a destination's `headers.response`: `set`, `add` and `remove`."""
+    level = _Level()
+    headers = manifests.get(node, "headers")
+    response = manifests.get(headers[1], "response") if headers is not None else None
+    if response is None or not isinstance(response[1].value, dict):
+        return level
+    block = response[1]
+    removed = block.value.get("remove")
+    for item in removed.value if removed is not None and isinstance(removed.value, list) else []:
+        if isinstance(item.value, str):
+            level.removes.append((item.value, item.location))
+    for key, action in (("set", "OVERWRITE_IF_EXISTS_OR_ADD"), ("add", "APPEND_IF_EXISTS_OR_ADD")):
+        written = block.value.get(key)
+        if written is None or not isinstance(written.value, dict):
+            continue
+        for name, item in written.value.items():
+            text = item.value if isinstance(item.value, str) else str(item.value)
+            at = written.key_locations.get(name, item.location)
+            if text:
+                level.ops.append((action, name, text, at, item.location))
+    return level
+
+
+def _istio_guard(route: Node, scope: str, problems: list[InputProblem]) -> routes.Guard | None:
+    """`match[].headers.origin` on every match of the route (they are OR'ed): what passes one of
+    them; None when a match takes any origin."""
+    matches = manifests.get(route, "match")
+    listed = matches[1].value if matches is not None else None
+    if not isinstance(listed, list) or not listed:
+        return None
+    found: list[OriginMatcher] = []
+    for match in listed:
+        headers = manifests.get(match, "headers")
+        origin = (
+            headers[1].value.get("origin")
+            if headers is not None and isinstance(headers[1].value, dict)
+            else None
+        )
+        if origin is None:
+            return None
+        matched = envoy.string_matcher(origin, scope, _ISTIO_KINDS, "istio", envoy.ISTIO_LIMIT)
+        if matched.problem is not None:
+            problems.append(matched.problem)
+        if matched.matcher is None:
+            return None
+        found.append(matched.matcher)
+    return routes.Guard("match.headers", listed[0].location, routes.OriginCheck(tuple(found)))
