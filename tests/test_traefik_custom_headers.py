@@ -39,5 +39,6 @@ def test_match_counts_the_custom_value_and_the_list() -> None:
     path = str(TRAEFIK / "custom-headers.yaml")
     assert run_cli("match", "https://partner.example.com", path).exit_code == 0
     assert (
-        "custom-headers.yaml:7:40: any `*` (public-api) admits it" in run_cli("match", "https://evil.example", path).stdout
+        "custom-headers.yaml:7:40: any `*` (public-api) admits it"
+        in run_cli("match", "https://evil.example", path).stdout
     )
