@@ -99,3 +99,20 @@ def test_istio_routes_that_set_cors_headers_themselves() -> None:
     assert (
         "response-headers.yaml:29:40: reflected" in partner.stdout
     )  # the destination's value is overwritten
+
+
+def test_gateway_api_response_header_modifiers() -> None:
+    """`HTTPHeaderFilter` (gateway-api apis/v1/httproute_types.go): `set` overwrites, `add` appends;
+    a backend's filters run before its rule's; `matches[].headers` on `Origin` (`Exact`, or
+    `RegularExpression` as the Envoy-based implementations run it, RE2 whole) guards the rule."""
+    path = FIXTURES / "gateways" / "httproute-response-headers.yaml"
+    assert found(path) == [
+        ("OL302", 29, 16),  # rule 2's `RegularExpression` guard on origin
+        ("OL308", 29, 16),  # ... whose `.*example.com` admits `https://attackerexample.com`
+        ("OL401", 46, 18),  # rule 3: the rule's `set: *` replaces the backend's `add`, with credentials
+    ]  # rule 1 echoes only the origin its `Exact` match passes
+    partner = run_cli("match", "https://partner.example.com", str(path))
+    assert partner.exit_code == 0 and "httproute-response-headers.yaml:11:16: exact" in partner.stdout
+    assert (
+        "cdn.example.com" not in run_cli("match", "https://cdn.example.com", str(path)).stdout.split("\n")[0]
+    )

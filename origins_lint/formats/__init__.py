@@ -94,7 +94,7 @@ FORMATS: tuple[Format, ...] = (
         "traefik",
         "Traefik `headers` middlewares (file provider, `Middleware` CRD, Docker labels)",
         suffixes=_MANIFESTS,
-        markers=("accessControlAllowOriginList",),
+        markers=("accessControlAllowOriginList", "customResponseHeaders"),
         folded=True,
     ),
     lazy(

@@ -356,3 +356,96 @@ def _istio_guard(route: Node, scope: str, problems: list[InputProblem]) -> route
             return None
         found.append(matched.matcher)
     return routes.Guard("match.headers", listed[0].location, routes.OriginCheck(tuple(found)))
+
+
+# --- Gateway API: an HTTPRoute's `ResponseHeaderModifier` filters -----------------------------------
+# kubernetes-sigs/gateway-api apis/v1/httproute_types.go `HTTPHeaderFilter`: `set` overwrites, `add`
+# appends, `remove` deletes; a rule's filters and a `backendRefs[]` entry's. The Envoy-based
+# implementations (Envoy Gateway, Istio) hand the values to Envoy as written, so `%REQ(origin)%`
+# is read as Envoy's echo; a backend's filters run before its rule's, as a weighted cluster's
+# headers do. A rule's `matches[].headers` on `Origin` (`Exact` by default, `RegularExpression`
+# an RE2 full match there) guards the rule.
+GATEWAY_STYLE: Final = routes.Style(
+    "add `Vary: Origin` to the same `ResponseHeaderModifier` (`set`)", value, STYLE.filled
+)
+
+
+def gateway_contexts(rules: Node, owner: str, problems: list[InputProblem]) -> list[CorsContext]:
+    """The response contexts the `ResponseHeaderModifier` filters of an HTTPRoute's rules make."""
+    out: list[CorsContext] = []
+    for index, rule in enumerate(rules.value if isinstance(rules.value, list) else []):
+        if not isinstance(rule.value, dict):
+            continue
+        own = _gateway_level(rule.value.get("filters"))
+        refs = rule.value.get("backendRefs")
+        listed = refs.value if refs is not None and isinstance(refs.value, list) else []
+        levels = [_gateway_level(manifests.get(ref, "filters")) for ref in listed] or [_Level()]
+        if not own.cors and not any(level.cors for level in levels):
+            continue
+        named = rule.value.get("name")
+        label = f"{owner} rule {named.value if named is not None else index + 1}"
+        guard = _gateway_guard(rule, f"gateway-api@{rule.location.line}", problems)
+        for number, backend in enumerate(levels):
+            name = label + (f" backend {number + 1}" if len(levels) > 1 else "")
+            scope = routes.Scope(name, rule.location, _ordered([backend, own], guard))
+            out.extend(routes.contexts(scope, GATEWAY_STYLE, problems))
+    return out
+
+
+def _gateway_level(found: tuple[str, Node] | Node | None) -> _Level:
+    level = _Level()
+    filters = found[1] if isinstance(found, tuple) else found
+    for entry in filters.value if filters is not None and isinstance(filters.value, list) else []:
+        kind = manifests.get(entry, "type")
+        modifier = manifests.get(entry, "responseHeaderModifier")
+        if kind is None or kind[1].value != "ResponseHeaderModifier" or modifier is None:
+            continue
+        block = modifier[1].value if isinstance(modifier[1].value, dict) else {}
+        removed = block.get("remove")
+        for item in removed.value if removed is not None and isinstance(removed.value, list) else []:
+            if isinstance(item.value, str):
+                level.removes.append((item.value, item.location))
+        for key, action in (("set", "OVERWRITE_IF_EXISTS_OR_ADD"), ("add", "APPEND_IF_EXISTS_OR_ADD")):
+            written = block.get(key)
+            for header in written.value if written is not None and isinstance(written.value, list) else []:
+                name, text = manifests.get(header, "name"), manifests.get(header, "value")
+                if name is None or text is None or not isinstance(name[1].value, str):
+                    continue
+                where = (name[1].location, text[1].location)
+                level.ops.append((action, name[1].value, str(text[1].value), *where))
+    return level
+
+
+def _gateway_guard(rule: Node, scope: str, problems: list[InputProblem]) -> routes.Guard | None:
+    """`matches[].headers` on `Origin` in every match of the rule (OR'ed); None when a match takes
+    any origin."""
+    matches = rule.value.get("matches") if isinstance(rule.value, dict) else None
+    listed = matches.value if matches is not None and isinstance(matches.value, list) else []
+    if not listed:
+        return None
+    found: list[OriginMatcher] = []
+    for match in listed:
+        headers = manifests.get(match, "headers")
+        entries = headers[1].value if headers is not None else None
+        entries = entries if isinstance(entries, list) else []
+        origin = next((h for h in entries if _named(h, "origin")), None)
+        if origin is None:
+            return None
+        kind, text = manifests.get(origin, "type"), manifests.get(origin, "value")
+        if text is None:
+            return None
+        key = "safe_regex" if kind is not None and kind[1].value == "RegularExpression" else "exact"
+        at = text[1].location
+        inner = Node({"regex": text[1]}, at, {"regex": at}) if key == "safe_regex" else text[1]
+        matched = envoy.string_matcher(Node({key: inner}, origin.location, {key: at}), scope, _KINDS)
+        if matched.problem is not None:
+            problems.append(matched.problem)
+        if matched.matcher is None:
+            return None
+        found.append(matched.matcher)
+    return routes.Guard("matches.headers", listed[0].location, routes.OriginCheck(tuple(found)))
+
+
+def _named(header: Node, name: str) -> bool:
+    found = manifests.get(header, "name")
+    return found is not None and str(found[1].value).lower() == name

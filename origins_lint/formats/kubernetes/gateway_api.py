@@ -21,6 +21,8 @@ apis/v1/shared_types.go (`CORSOrigin`), at 4564255ac2c35d582249b3cdf261bdf51c8bc
   HTTPRoute: OL002, and the route admits nothing.
 
 A rule's `matches[].path` gives the request paths its filters answer (`CorsContext.paths`).
+`Access-Control-*` headers written by a `ResponseHeaderModifier` filter are read by
+``envoy_headers.gateway_contexts``.
 """
 
 from __future__ import annotations
@@ -77,7 +79,12 @@ def wants(path: str) -> bool:
 
 
 def detect(path: str, text: str) -> bool:
-    return wants(path) and GROUP in text and "CORS" in text
+    return wants(path) and GROUP in text and ("CORS" in text or _sets_cors_headers(text))
+
+
+def _sets_cors_headers(text: str) -> bool:
+    """A `ResponseHeaderModifier` filter that writes `Access-Control-*` headers (envoy_headers)."""
+    return "ResponseHeaderModifier" in text and "access-control-" in text.lower()
 
 
 def parse(source: Source, options: FormatOptions) -> ParsedFile:
@@ -86,6 +93,8 @@ def parse(source: Source, options: FormatOptions) -> ParsedFile:
     for root in (obj for document in loaded.documents for obj in manifests.objects(document)):
         document = Document(source.path, NAME, root.location)
         document.contexts.extend(contexts_of(root, result))
+        if _sets_cors_headers(source.text):
+            document.contexts.extend(_header_contexts(root, result))
         if document.contexts:
             result.documents.append(document)
     return result
@@ -117,6 +126,16 @@ def contexts_of(root: Node, result: ParsedFile) -> list[CorsContext]:
         for context in contexts:
             context.rejected = refusals[0]
     return contexts
+
+
+def _header_contexts(root: Node, result: ParsedFile) -> list[CorsContext]:
+    owner = manifests.kubernetes_object(root, GROUP, KINDS)
+    rules = manifests.at(root, "spec", "rules") if owner is not None else None
+    if owner is None or rules is None:
+        return []
+    from origins_lint.formats.kubernetes import envoy_headers
+
+    return envoy_headers.gateway_contexts(rules, owner, result.problems)
 
 
 def rule_paths(rule: Node) -> tuple[str, ...]:

@@ -8,6 +8,13 @@ is echoed back, so the response varies with the request's Origin and needs
 Origin for a `*` item (it cannot send `*` with credentials), so that item is
 a reflection; a regex Go's regexp cannot compile makes Traefik refuse the
 middleware. Keys are compared without case, as Traefik does.
+
+`customResponseHeaders` are set on every response that is not a preflight
+(`PostRequestModifyResponseHeaders` in pkg/middlewares/headers/header.go, traefik/traefik
+fd5a576d): an `Access-Control-Allow-Origin` there is sent as written (an empty value deletes
+the field), and an origin the list matches replaces it afterwards, so the middleware admits
+both; `Access-Control-Allow-Credentials: "true"` there turns credentials on as
+`accessControlAllowCredentials: true` does. Traefik fills in nothing in these values.
 """
 
 from __future__ import annotations
@@ -40,7 +47,13 @@ from origins_lint.template_origin import decides_exact
 NAME = "traefik"
 ORIGIN_LIST = "accesscontrolalloworiginlist"
 ORIGIN_REGEX = "accesscontrolalloworiginlistregex"
+CUSTOM = "customresponseheaders"
+ALLOW_ORIGIN = "access-control-allow-origin"
 _LABEL = re.compile(r"^traefik\.http\.middlewares\.([^.=\s]+)\.headers\.(\w+)$", re.IGNORECASE)
+# `...headers.customresponseheaders.<Field>`: one custom header a label
+_CUSTOM_LABEL = re.compile(
+    r"^traefik\.http\.middlewares\.([^.=\s]+)\.headers\.customresponseheaders\.([^=\s]+)$", re.IGNORECASE
+)
 SPELLED = {  # settings read as flags or durations, as Traefik's docs spell them, for messages
     "accesscontrolallowcredentials": "accessControlAllowCredentials",
     "addvaryheader": "addVaryHeader",
@@ -58,7 +71,8 @@ def wants(path: str) -> bool:
 
 
 def detect(path: str, text: str) -> bool:
-    return wants(path) and ORIGIN_LIST in text.lower()
+    folded = text.lower()
+    return wants(path) and (ORIGIN_LIST in folded or (CUSTOM in folded and ALLOW_ORIGIN in folded))
 
 
 @dataclass(slots=True)
@@ -76,7 +90,11 @@ def parse(source: Source, options: FormatOptions) -> ParsedFile:
     for root in loaded.documents:
         document = Document(source.path, NAME, root.location)
         for middleware in _middlewares(root):
-            if ORIGIN_LIST in middleware.settings or ORIGIN_REGEX in middleware.settings:
+            if (
+                ORIGIN_LIST in middleware.settings
+                or ORIGIN_REGEX in middleware.settings
+                or _custom(middleware)
+            ):
                 document.contexts.append(_Reader(middleware, loaded.text, result).context())
         if document.contexts:
             result.documents.append(document)
@@ -89,7 +107,7 @@ def _middlewares(root: Node) -> list[_Middleware]:
     crd_name = _crd_name(root)
     for path, mapping in manifests.mappings(root):
         values: dict[str, Node] = mapping.value
-        if any(manifests.folded(key) in (ORIGIN_LIST, ORIGIN_REGEX) for key in values):
+        if any(manifests.folded(key) in (ORIGIN_LIST, ORIGIN_REGEX, CUSTOM) for key in values):
             name = crd_name if path[-1:] == ("headers",) and len(path) == 2 else None
             if name is None and len(path) >= 2 and manifests.folded(path[-1]) == "headers":
                 name = path[-2]
@@ -123,12 +141,43 @@ def _labels(labels: Node, into: dict[str, _Middleware]) -> None:
         for key, child in labels.value.items():
             pairs.append((key, labels.key_locations[key], child))
     for label, key_at, node in pairs:
+        custom = _CUSTOM_LABEL.match(label)
+        if custom is not None:
+            middleware = into.setdefault(custom.group(1), _Middleware(custom.group(1), key_at))
+            _at, headers = middleware.settings.setdefault(CUSTOM, (key_at, Node({}, key_at, {})))
+            headers.value[custom.group(2)] = node
+            headers.key_locations[custom.group(2)] = key_at
+            continue
         found = _LABEL.match(label)
         if found is None:
             continue
         name = found.group(1)
         middleware = into.setdefault(name, _Middleware(name, key_at))
         middleware.settings[found.group(2).lower()] = (key_at, node)
+
+
+def _custom_credentials(
+    custom: dict[str, tuple[Location, Node]], credentials: Setting[bool | None] | None
+) -> Setting[bool | None] | None:
+    """`accessControlAllowCredentials: true` wins; else a custom `Access-Control-Allow-Credentials`
+    of `true` is sent as written (Traefik only ever sets the field, never clears it)."""
+    if credentials is not None and credentials.value is True:
+        return credentials
+    found = custom.get("access-control-allow-credentials")
+    if found is not None and str(found[1].value).strip().lower() == "true":
+        return Setting(True, found[1].location)
+    return credentials
+
+
+def _custom(middleware: _Middleware) -> dict[str, tuple[Location, Node]]:
+    """The middleware's `customResponseHeaders`, by folded field name."""
+    found = middleware.settings.get(CUSTOM)
+    if found is None or not isinstance(found[1].value, dict):
+        return {}
+    node = found[1]
+    return {
+        key.lower(): (node.key_locations.get(key, value.location), value) for key, value in node.value.items()
+    }
 
 
 class _Reader:
@@ -193,6 +242,11 @@ class _Reader:
                 rejected = problem.message
                 continue
             matchers.append(OriginMatcher(MatcherKind.REGEX, raw, location, TRAEFIK_REGEX, scope=scope))
+        headers = self.origin_header(matchers)  # the lists' echo; a custom value is fixed text
+        custom = _custom(self.middleware)
+        credentials = _custom_credentials(custom, credentials)
+        if ALLOW_ORIGIN in custom:
+            matchers.extend(self.custom_origin(custom[ALLOW_ORIGIN], scope))
         vary = self.flag("addvaryheader")
         return CorsContext(
             matchers=matchers,
@@ -203,10 +257,21 @@ class _Reader:
             expose_headers=self.listed("accesscontrolexposeheaders"),
             max_age=self.max_age(),
             vary_origin=manifests.known(vary),
-            headers=self.origin_header(matchers),
+            headers=headers,
             name=self.middleware.name,
             rejected=rejected,
         )
+
+    def custom_origin(self, field: tuple[Location, Node], scope: str) -> list[OriginMatcher]:
+        """A custom `Access-Control-Allow-Origin`: sent as written where the list matches nothing."""
+        _at, node = field
+        raw = node.value if isinstance(node.value, str) else None
+        if not raw:
+            return []  # an empty value deletes the field
+        if manifests.template_expression(raw) is not None and not decides_exact(raw):
+            self.note(ProblemKind.NOT_ANALYSED, manifests.placeholder_origin(raw, False), node.location)
+        kind = MatcherKind.ANY if is_any(raw) else MatcherKind.NULL if is_null(raw) else MatcherKind.EXACT
+        return [OriginMatcher(kind, raw, node.location, EXACT_ENGINE, scope=scope)]
 
     def listed(self, key: str) -> Setting[tuple[str, ...]] | None:
         if key not in self.middleware.settings:
