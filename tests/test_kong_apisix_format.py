@@ -355,6 +355,7 @@ def test_folder_walk_of_a_mixed_repository(tmp_path: Path) -> None:
         "apisix/apisix-crds.yaml": "apisix",
         "apisix/apisix.yaml": "apisix",
         "apisix/refused.yaml": "apisix",
+        "apisix/response-rewrite.yaml": "apisix",  # the response-rewrite plugin (apisix_rewrite)
         "apisix/route.json": "apisix",
         "kong/kong-plugins.yaml": "kong",
         "kong/kong.json": "kong",

@@ -142,9 +142,9 @@ FORMATS: tuple[Format, ...] = (
     lazy(
         "origins_lint.formats.kubernetes.apisix",
         "apisix",
-        "APISIX `cors` plugin (`apisix.yaml`, Admin API JSON, CRDs, Ingress annotations)",
+        "APISIX `cors` and `response-rewrite` plugins (`apisix.yaml`, Admin API JSON, CRDs, annotations)",
         suffixes=(*_MANIFESTS, ".json"),
-        markers=("cors",),
+        markers=("cors", "response-rewrite"),
     ),
     lazy(
         "origins_lint.formats.webservers.apache",

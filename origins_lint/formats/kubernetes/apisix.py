@@ -25,6 +25,8 @@ APISIX Ingress (apache/apisix-ingress-controller @ d510f665,
 internal/adc/translator/annotations/plugins/cors.go): `k8s.apisix.apache.org/enable-cors:
 "true"` (only that string) makes a `cors` plugin from `cors-allow-origin` (else the default
 `*`), `cors-allow-methods` and `cors-allow-headers`; credentials stay off.
+
+CORS headers written by the `response-rewrite` plugin are read by ``apisix_rewrite``.
 """
 
 from __future__ import annotations
@@ -82,13 +84,19 @@ def wants(path: str) -> bool:
 
 
 def detect(path: str, text: str) -> bool:
-    if not wants(path) or "cors" not in text:
+    rewrite = _rewrites_cors(text)
+    if not wants(path) or ("cors" not in text and not rewrite):
         return False
     if "_format_version" in text or "configuration.konghq.com" in text:
         return False  # Kong's declarative config and CRDs
     if ANNOTATION + "enable-cors" in text or "apisix.apache.org" in text or _NAMES.search(path):
         return True
-    return "plugins" in text and _KEYS.search(text) is not None
+    return "plugins" in text and (rewrite or _KEYS.search(text) is not None)
+
+
+def _rewrites_cors(text: str) -> bool:
+    """A `response-rewrite` plugin that writes `Access-Control-*` headers (``apisix_rewrite``)."""
+    return "response-rewrite" in text and "access-control-" in text.lower()
 
 
 @dataclass(slots=True)
@@ -115,6 +123,15 @@ def parse(source: Source, options: FormatOptions) -> ParsedFile:
         document = Document(source.path, NAME, root.location)
         for plugin in _plugins(root, result.problems):
             document.contexts.append(_Reader(plugin, loaded.text, metadata, result).context())
+        if _rewrites_cors(source.text):
+            from origins_lint.formats.kubernetes import apisix_rewrite
+
+            crd = _crd_name(root)
+            for config, values, path in apisix_rewrite.plugin_configs(root):
+                owner = _owner(values, crd, path)
+                document.contexts.extend(
+                    apisix_rewrite.contexts(config, owner, _paths(values), result.problems)
+                )
         if document.contexts:
             result.documents.append(document)
     return result
