@@ -358,6 +358,8 @@ def test_folder_walk_of_a_mixed_repository(tmp_path: Path) -> None:
         "apisix/response-rewrite.yaml": "apisix",  # the response-rewrite plugin (apisix_rewrite)
         "apisix/route.json": "apisix",
         "kong/kong-plugins.yaml": "kong",
+        "kong/kong-response-transformer.yml": "kong",  # the response-transformer plugin
+        "kong/kong-transformer-plugin.yaml": "kong",
         "kong/kong.json": "kong",
         "kong/kong.yml": "kong",
         "okta/trusted.json": "okta",

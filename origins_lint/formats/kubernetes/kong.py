@@ -70,7 +70,13 @@ def wants(path: str) -> bool:
 
 
 def detect(path: str, text: str) -> bool:
-    return wants(path) and "cors" in text and (CRD_GROUP in text or "_format_version" in text)
+    marked = "cors" in text or _transforms_cors(text)
+    return wants(path) and marked and (CRD_GROUP in text or "_format_version" in text)
+
+
+def _transforms_cors(text: str) -> bool:
+    """A `response-transformer` that writes `Access-Control-*` headers (``kong_transformer``)."""
+    return "response-transformer" in text and "access-control-" in text.lower()
 
 
 @dataclass(slots=True)
@@ -96,6 +102,10 @@ def parse(source: Source, options: FormatOptions) -> ParsedFile:
         document = Document(source.path, NAME, root.location)
         for plugin in _crd(root, attached) or _declarative(root):
             document.contexts.append(_Reader(plugin, result).context())
+        if _transforms_cors(source.text):
+            from origins_lint.formats.kubernetes import kong_transformer
+
+            document.contexts.extend(kong_transformer.contexts(root, result.problems))
         if document.contexts:
             result.documents.append(document)
     return result

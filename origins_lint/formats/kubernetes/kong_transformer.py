@@ -1,0 +1,87 @@
+"""Kong's `response-transformer` plugin writing CORS headers, read as it transforms a response.
+
+Kong/kong kong/plugins/response-transformer/header_transformer.lua (`transform_headers`): the
+configured `remove`, then `rename`, then `replace` (only a header the response already has),
+then `add` (only a header it does not have), then `append` (another value); each item is
+`name:value`, split at the first `:` (`iter` in the same module), its value sent as written:
+this plugin fills in no template. So `replace` and `add` of one header are alternatives (one
+for responses that carry it, one for those that do not), and `append` adds a second value.
+A `KongPlugin`/`KongClusterPlugin` with `plugin: response-transformer`, or a declarative
+config's plugin entry with `name: response-transformer`, anywhere in the file.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from origins_lint.formats.readers import manifests
+from origins_lint.formats.readers.tree import Node
+from origins_lint.formats.webservers.caddy import routes
+from origins_lint.model import CorsContext, InputProblem, Location
+
+PLUGIN: Final = "response-transformer"
+STYLE: Final = routes.Style(
+    "append `Vary:Origin` in the same `response-transformer` (`append.headers`)",
+    reader=routes.Value,  # literal text: Kong fills in nothing here
+    filled="by Kong",
+)
+
+
+def sniff(text: str) -> bool:
+    return PLUGIN in text and "access-control-" in text.lower()
+
+
+def contexts(root: Node, problems: list[InputProblem]) -> list[CorsContext]:
+    """The response context of every `response-transformer` in the document that writes CORS."""
+    out: list[CorsContext] = []
+    for _path, mapping in manifests.mappings(root):
+        values: dict[str, Node] = mapping.value
+        named = values.get("name") if "plugin" not in values else values.get("plugin")
+        if named is None or named.value != PLUGIN:
+            continue
+        enabled, disabled = values.get("enabled"), values.get("disabled")
+        if (enabled is not None and manifests.boolean(enabled) is False) or (
+            disabled is not None and manifests.boolean(disabled) is True
+        ):
+            continue
+        config = values.get("config")
+        if config is None or not isinstance(config.value, dict):
+            continue
+        ops = _ops(config)
+        if not any(op.key.startswith("access-control-") for op in ops):
+            continue
+        scope = routes.Scope(f"{PLUGIN} at line {named.location.line}", named.location, ops)
+        out.extend(routes.contexts(scope, STYLE, problems))
+    return out
+
+
+def _ops(config: Node) -> list[routes.Op]:
+    """remove, replace (if present), add (if absent), append, as `transform_headers` runs them."""
+    out: list[routes.Op] = []
+    for name, at in _items(config, "remove"):
+        out.append(routes.Op("delete", name, "", at, at))
+    for name, text, at in _pairs(config, "replace"):
+        present = routes.Guard("the response already has this header", at)
+        out.append(routes.Op("set", name, text, at, at, (present,)))
+    for name, text, at in _pairs(config, "add"):
+        out.append(routes.Op("default", name, text, at, at))
+    for name, text, at in _pairs(config, "append"):
+        out.append(routes.Op("add", name, text, at, at))
+    return out
+
+
+def _items(config: Node, action: str) -> list[tuple[str, Location]]:
+    block = config.value.get(action)
+    headers = manifests.get(block, "headers") if block is not None else None
+    listed = headers[1].value if headers is not None else None
+    items = listed if isinstance(listed, list) else []
+    return [(str(item.value), item.location) for item in items if item.value is not None]
+
+
+def _pairs(config: Node, action: str) -> list[tuple[str, str, Location]]:
+    out = []
+    for item, at in _items(config, action):
+        name, colon, text = item.partition(":")
+        if colon:
+            out.append((name.strip(), text.strip(), at))
+    return out
