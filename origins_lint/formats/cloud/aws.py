@@ -56,6 +56,7 @@ from origins_lint.formats.cloud.service import (
     any_text,
     build_context,
     refused,
+    star_refused_with_credentials,
 )
 from origins_lint.model import Compare, Engine, InputProblem, MatchMode, OriginMatcher, Setting
 from origins_lint.origins import is_any, matcher_kind
@@ -160,25 +161,15 @@ def cloudfront(cors: Cors, origin_override: Setting[bool] | None = None) -> Read
 
 def _listing(cors: Cors, engine: Engine, service: str, key: str, *, star_refused: bool) -> Read:
     """API Gateway and Lambda URLs: `*`, exact origins, and `scheme://*` (any text after it)."""
-    problems: list[InputProblem] = []
     scope = f"{engine.name}@{cors.location.line}:{cors.location.column}"
-    credentials = cors.credentials or Setting(False)
-    refuses_star = star_refused and credentials.value is True and not cors.partial
-    matchers: list[OriginMatcher] = []
-    for item in cors.origins:
-        if refuses_star and is_any(item.text):
-            # the refusal is this entry's finding: no OL401 besides it on the same flaw
-            problems.append(
-                refused(
-                    REFUSED,
-                    f"{service} does not allow the origin `*` in `{key}` with credentials on; list the "
-                    "origins that may read credentialed responses",
-                    item.location,
-                )
-            )
-            continue
-        matchers.append(any_text(item, engine, scope, service))
-    return Read(build_context(cors, matchers, credentials, problems), problems)
+    refusal = (
+        f"{REFUSED}: {service} does not allow the origin `*` in `{key}` with credentials on; list the "
+        "origins that may read credentialed responses"
+    )
+    matchers, problems = star_refused_with_credentials(
+        cors, engine, scope, service, refusal if star_refused else None
+    )
+    return Read(build_context(cors, matchers, cors.credentials or Setting(False), problems), problems)
 
 
 __all__ = [

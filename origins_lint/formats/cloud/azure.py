@@ -28,9 +28,14 @@ from __future__ import annotations
 
 from typing import Final
 
-from origins_lint.formats.cloud.service import Cors, Read, any_text, build_context, refused
-from origins_lint.model import Compare, Engine, InputProblem, MatchMode, OriginMatcher, Setting
-from origins_lint.origins import is_any
+from origins_lint.formats.cloud.service import (
+    Cors,
+    Read,
+    any_text,
+    build_context,
+    star_refused_with_credentials,
+)
+from origins_lint.model import Compare, Engine, InputProblem, MatchMode, Setting
 
 REFUSED: Final = "Azure refuses this at deploy time"
 APP_SERVICE_ENGINE: Final = Engine(
@@ -59,24 +64,14 @@ def api_management(cors: Cors) -> Read:
 def app_service(cors: Cors) -> Read:
     """`site_config.cors`: `*` with `support_credentials = true` is refused."""
     scope = f"azure-app-service@{cors.location.line}:{cors.location.column}"
-    credentials = cors.credentials or Setting(False)
-    refuses_star = credentials.value is True and not cors.partial
-    problems: list[InputProblem] = []
-    matchers: list[OriginMatcher] = []
-    for item in cors.origins:
-        if refuses_star and is_any(item.text):
-            # the refusal is this entry's finding: no OL401 besides it on the same flaw
-            problems.append(
-                refused(
-                    REFUSED,
-                    "App Service does not allow the origin `*` with `support_credentials = true`; list "
-                    "the origins that may read credentialed responses",
-                    item.location,
-                )
-            )
-            continue
-        matchers.append(any_text(item, APP_SERVICE_ENGINE, scope, "App Service"))
-    return Read(build_context(cors, matchers, credentials, problems), problems)
+    refusal = (
+        f"{REFUSED}: App Service does not allow the origin `*` with `support_credentials = true`; list "
+        "the origins that may read credentialed responses"
+    )
+    matchers, problems = star_refused_with_credentials(
+        cors, APP_SERVICE_ENGINE, scope, "App Service", refusal
+    )
+    return Read(build_context(cors, matchers, cors.credentials or Setting(False), problems), problems)
 
 
 def storage(cors: Cors) -> Read:

@@ -23,7 +23,7 @@ from origins_lint.model import (
     ProblemKind,
     Setting,
 )
-from origins_lint.origins import matcher_kind
+from origins_lint.origins import is_any, matcher_kind
 
 LEADING_LABEL: Final = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://\*\.[^*]+")
 
@@ -76,6 +76,23 @@ def any_text(item: Item, engine: Engine, scope: str, service: str) -> OriginMatc
         note=f"{service} reads the `*` in `{item.text}` as any text: it matches as `{pattern}`",
         scope=scope,
     )
+
+
+def star_refused_with_credentials(
+    cors: Cors, engine: Engine, scope: str, service: str, refusal: str | None
+) -> tuple[list[OriginMatcher], list[InputProblem]]:
+    """The matchers of a listing whose service refuses `*` with credentials at deploy time
+    (``refusal``, the message, when credentials are on): the `*` entry is that refusal (OL002) and
+    no matcher, so no OL401 is said beside it on the same flaw."""
+    matchers: list[OriginMatcher] = []
+    problems: list[InputProblem] = []
+    refuses = refusal is not None and (cors.credentials or Setting(False)).value is True and not cors.partial
+    for item in cors.origins:
+        if refuses and refusal is not None and is_any(item.text):
+            problems.append(InputProblem(ProblemKind.SCHEMA, refusal, item.location))
+            continue
+        matchers.append(any_text(item, engine, scope, service))
+    return matchers, problems
 
 
 def build_context(

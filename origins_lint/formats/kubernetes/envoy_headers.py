@@ -30,6 +30,7 @@ is OL402, several values OL601, no `Vary: Origin` OL602.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Final
 
@@ -336,26 +337,38 @@ def _istio_guard(route: Node, scope: str, problems: list[InputProblem]) -> route
     """`match[].headers.origin` on every match of the route (they are OR'ed): what passes one of
     them; None when a match takes any origin."""
     matches = manifests.get(route, "match")
-    listed = matches[1].value if matches is not None else None
-    if not isinstance(listed, list) or not listed:
-        return None
+
+    def origin_of(match: Node) -> Node | None:
+        headers = manifests.get(match, "headers")
+        conditions = headers[1].value if headers is not None else None
+        return conditions.get("origin") if isinstance(conditions, dict) else None
+
+    def read(origin: Node) -> envoy.Matched:
+        return envoy.string_matcher(origin, scope, _ISTIO_KINDS, "istio", envoy.ISTIO_LIMIT)
+
+    return _either(matches[1] if matches is not None else None, "match.headers", origin_of, read, problems)
+
+
+def _either(
+    matches: Node | None,
+    label: str,
+    origin_of: Callable[[Node], Node | None],
+    read: Callable[[Node], envoy.Matched],
+    problems: list[InputProblem],
+) -> routes.Guard | None:
+    """A guard that passes what one of the OR'ed matches passes of the Origin; None when a match
+    has no condition on it (it takes every origin), or one that is not read."""
+    listed = matches.value if matches is not None and isinstance(matches.value, list) else []
     found: list[OriginMatcher] = []
     for match in listed:
-        headers = manifests.get(match, "headers")
-        origin = (
-            headers[1].value.get("origin")
-            if headers is not None and isinstance(headers[1].value, dict)
-            else None
-        )
-        if origin is None:
-            return None
-        matched = envoy.string_matcher(origin, scope, _ISTIO_KINDS, "istio", envoy.ISTIO_LIMIT)
-        if matched.problem is not None:
+        origin = origin_of(match)
+        matched = read(origin) if origin is not None else None
+        if matched is not None and matched.problem is not None:
             problems.append(matched.problem)
-        if matched.matcher is None:
+        if matched is None or matched.matcher is None:
             return None
         found.append(matched.matcher)
-    return routes.Guard("match.headers", listed[0].location, routes.OriginCheck(tuple(found)))
+    return routes.Guard(label, listed[0].location, routes.OriginCheck(tuple(found))) if found else None
 
 
 # --- Gateway API: an HTTPRoute's `ResponseHeaderModifier` filters -----------------------------------
@@ -417,33 +430,29 @@ def _gateway_level(found: tuple[str, Node] | Node | None) -> _Level:
 
 
 def _gateway_guard(rule: Node, scope: str, problems: list[InputProblem]) -> routes.Guard | None:
-    """`matches[].headers` on `Origin` in every match of the rule (OR'ed); None when a match takes
-    any origin."""
-    matches = rule.value.get("matches") if isinstance(rule.value, dict) else None
-    listed = matches.value if matches is not None and isinstance(matches.value, list) else []
-    if not listed:
-        return None
-    found: list[OriginMatcher] = []
-    for match in listed:
+    """`matches[].headers` on `Origin` in every match of the rule (OR'ed): `Exact` by default, or a
+    `RegularExpression`, read as an Envoy `StringMatcher`; None when a match takes any origin."""
+
+    def origin_of(match: Node) -> Node | None:
         headers = manifests.get(match, "headers")
         entries = headers[1].value if headers is not None else None
-        entries = entries if isinstance(entries, list) else []
-        origin = next((h for h in entries if _named(h, "origin")), None)
-        if origin is None:
-            return None
-        kind, text = manifests.get(origin, "type"), manifests.get(origin, "value")
-        if text is None:
+        origin = (
+            next((h for h in entries if _named(h, "origin")), None) if isinstance(entries, list) else None
+        )
+        kind = manifests.get(origin, "type") if origin is not None else None
+        text = manifests.get(origin, "value") if origin is not None else None
+        if origin is None or text is None:
             return None
         key = "safe_regex" if kind is not None and kind[1].value == "RegularExpression" else "exact"
         at = text[1].location
         inner = Node({"regex": text[1]}, at, {"regex": at}) if key == "safe_regex" else text[1]
-        matched = envoy.string_matcher(Node({key: inner}, origin.location, {key: at}), scope, _KINDS)
-        if matched.problem is not None:
-            problems.append(matched.problem)
-        if matched.matcher is None:
-            return None
-        found.append(matched.matcher)
-    return routes.Guard("matches.headers", listed[0].location, routes.OriginCheck(tuple(found)))
+        return Node({key: inner}, origin.location, {key: at})
+
+    def read(origin: Node) -> envoy.Matched:
+        return envoy.string_matcher(origin, scope, _KINDS)
+
+    matches = rule.value.get("matches") if isinstance(rule.value, dict) else None
+    return _either(matches, "matches.headers", origin_of, read, problems)
 
 
 def _named(header: Node, name: str) -> bool:
