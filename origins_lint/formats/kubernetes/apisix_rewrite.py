@@ -17,9 +17,8 @@ import re
 from functools import lru_cache
 from typing import Final
 
-from origins_lint.formats.readers import manifests
+from origins_lint.formats.readers import manifests, response_headers
 from origins_lint.formats.readers.tree import Node
-from origins_lint.formats.webservers.caddy import routes
 from origins_lint.model import CorsContext, InputProblem, ProblemKind
 
 _VARIABLE: Final = re.compile(r"\$\{?([A-Za-z0-9_]+)\}?")
@@ -28,11 +27,11 @@ _ADD: Final = re.compile(r"^([^:\s]+)\s*:\s*([^:]+)$")  # create_header_operatio
 
 
 @lru_cache(maxsize=4096)
-def value(text: str) -> routes.Value:
+def value(text: str) -> response_headers.Value:
     """A header value as `resolve_var` fills it in."""
     found = list(_VARIABLE.finditer(text))
     if not found:
-        return routes.Value(text)
+        return response_headers.Value(text)
     echo = False
     request: str | None = None
     unknown: str | None = None
@@ -46,10 +45,10 @@ def value(text: str) -> routes.Value:
             request = request or match.group()
         else:
             unknown = unknown or match.group()
-    return routes.Value(None, echo, False, request, unknown, not (echo or request or unknown))
+    return response_headers.Value(None, echo, False, request, unknown, not (echo or request or unknown))
 
 
-STYLE: Final = routes.Style(
+STYLE: Final = response_headers.Style(
     "set `Vary: Origin` in the same `response-rewrite` `headers`",
     reader=value,
     filled="by APISIX for each request (a variable origins-lint does not analyse)",
@@ -78,19 +77,19 @@ def contexts(
         )
         problems.append(InputProblem(ProblemKind.NOT_ANALYSED, message, conditions.location))
         return []
-    scope = routes.Scope(name or "response-rewrite", headers.location, ops, paths=paths)
-    return routes.contexts(scope, STYLE, problems)
+    scope = response_headers.Scope(name or "response-rewrite", headers.location, ops, paths=paths)
+    return response_headers.contexts(scope, STYLE, problems)
 
 
-def _ops(headers: Node) -> list[routes.Op]:
+def _ops(headers: Node) -> list[response_headers.Op]:
     """The operations in the order `header_filter` runs them: add, set, remove."""
     block: dict[str, Node] = headers.value
     new_form = any(
         key in block and isinstance(block[key].value, list | dict) for key in ("add", "set", "remove")
     )
-    adds: list[routes.Op] = []
-    sets: list[routes.Op] = []
-    removes: list[routes.Op] = []
+    adds: list[response_headers.Op] = []
+    sets: list[response_headers.Op] = []
+    removes: list[response_headers.Op] = []
     if not new_form:
         return [_op("set", field, node, headers) for field, node in block.items()]
     added = block.get("add")
@@ -98,7 +97,9 @@ def _ops(headers: Node) -> list[routes.Op]:
         found = _ADD.match(item.value) if isinstance(item.value, str) else None
         if found is not None:
             adds.append(
-                routes.Op("add", found.group(1), found.group(2).strip(), item.location, item.location)
+                response_headers.Op(
+                    "add", found.group(1), found.group(2).strip(), item.location, item.location
+                )
             )
     written = block.get("set")
     if written is not None and isinstance(written.value, dict):
@@ -106,13 +107,15 @@ def _ops(headers: Node) -> list[routes.Op]:
     removed = block.get("remove")
     for item in removed.value if removed is not None and isinstance(removed.value, list) else []:
         if isinstance(item.value, str):
-            removes.append(routes.Op("delete", item.value, "", item.location, item.location))
+            removes.append(response_headers.Op("delete", item.value, "", item.location, item.location))
     return adds + sets + removes
 
 
-def _op(action: str, field: str, node: Node, parent: Node) -> routes.Op:
+def _op(action: str, field: str, node: Node, parent: Node) -> response_headers.Op:
     text = node.value if isinstance(node.value, str) else str(node.value)
-    return routes.Op(action, field, text, parent.key_locations.get(field, node.location), node.location)
+    return response_headers.Op(
+        action, field, text, parent.key_locations.get(field, node.location), node.location
+    )
 
 
 def plugin_configs(root: Node) -> list[tuple[dict[str, Node], dict[str, Node], tuple[str, ...]]]:

@@ -23,7 +23,7 @@ written back as `%REQ(origin)%`. As Envoy runs them (envoyproxy/envoy, 69d0ecea)
   filled in per request and is not analysed (OL004).
 
 The operations become the model through the shared header-operations reader of the Caddy
-formats (`webservers/caddy/routes.py`), as nginx's `add_header` lines do: an echo with credentials
+formats (`webservers/caddy/response_headers.py`), as nginx's `add_header` lines do: an echo with credentials
 is OL402, several values OL601, no `Vary: Origin` OL602.
 """
 
@@ -35,9 +35,8 @@ from functools import lru_cache
 from typing import Final
 
 from origins_lint.formats.kubernetes import envoy
-from origins_lint.formats.readers import manifests
+from origins_lint.formats.readers import manifests, response_headers
 from origins_lint.formats.readers.tree import Node
-from origins_lint.formats.webservers.caddy import routes
 from origins_lint.model import CorsContext, InputProblem, Location, OriginMatcher, ProblemKind
 
 _ADD_KEYS: Final = ("response_headers_to_add", "responseHeadersToAdd")
@@ -50,11 +49,11 @@ _KINDS: Final = ("exact", "prefix", "suffix", "contains", "safe_regex", "safeReg
 
 
 @lru_cache(maxsize=4096)
-def value(text: str) -> routes.Value:
+def value(text: str) -> response_headers.Value:
     """A header value as Envoy formats it: fixed text, the Origin echoed, or per-request text."""
     found = [m for m in _COMMAND.finditer(text) if m.group() != "%%"]
     if not found:
-        return routes.Value(text.replace("%%", "%"))
+        return response_headers.Value(text.replace("%%", "%"))
     echo = False
     request: str | None = None
     unknown: str | None = None
@@ -73,10 +72,10 @@ def value(text: str) -> routes.Value:
         else:
             request = request or match.group()
     self_only = not (echo or request or unknown)
-    return routes.Value(None, echo, False, request, unknown, self_only)
+    return response_headers.Value(None, echo, False, request, unknown, self_only)
 
 
-STYLE: Final = routes.Style(
+STYLE: Final = response_headers.Style(
     "add `Vary: Origin` to `response_headers_to_add` next to it",
     reader=value,
     filled="by Envoy for each response (a formatter command origins-lint does not analyse)",
@@ -114,13 +113,13 @@ def contexts(root: Node, problems: list[InputProblem]) -> list[CorsContext]:
                 if not any(level.cors for level in levels):
                     continue
                 guard = _origin_guard(route, f"envoy-route@{route.location.line}", problems)
-                scope = routes.Scope(
+                scope = response_headers.Scope(
                     f"{host_name} route {index + 1}",
                     route.location,
                     _ordered(levels, guard),
                     paths=_paths(route),
                 )
-                out.extend(routes.contexts(scope, STYLE, problems))
+                out.extend(response_headers.contexts(scope, STYLE, problems))
     return out
 
 
@@ -185,21 +184,23 @@ def _option(option: Node, problems: list[InputProblem]) -> tuple[str, str, str, 
     return action, key[1].value, written, key[1].location, where
 
 
-def _ordered(levels: list[_Level], guard: routes.Guard | None) -> list[routes.Op]:
+def _ordered(levels: list[_Level], guard: response_headers.Guard | None) -> list[response_headers.Op]:
     """The operations in the order Envoy runs them: level by level, each removing, then
     overwriting, then adding; ADD_IF_ABSENT and OVERWRITE_IF_EXISTS decided by what the levels
     before left (an over-approximation when a field came from the upstream's response)."""
     guards = (guard,) if guard is not None else ()
-    out: list[routes.Op] = []
+    out: list[response_headers.Op] = []
     present: set[str] = set()
     for level in levels:
         for name, at in level.removes:
-            out.append(routes.Op("delete", name, "", at, at, guards))
+            out.append(response_headers.Op("delete", name, "", at, at, guards))
             present.discard(name.lower())
-        sets: list[routes.Op] = []
-        adds: list[routes.Op] = []
+        sets: list[response_headers.Op] = []
+        adds: list[response_headers.Op] = []
         for action, name, text, at, value_at in level.ops:
-            op = routes.Op("set" if "OVERWRITE" in action else "add", name, text, at, value_at, guards)
+            op = response_headers.Op(
+                "set" if "OVERWRITE" in action else "add", name, text, at, value_at, guards
+            )
             if action == "ADD_IF_ABSENT" and name.lower() in present:
                 continue
             if action == "OVERWRITE_IF_EXISTS" and name.lower() not in present:
@@ -210,7 +211,7 @@ def _ordered(levels: list[_Level], guard: routes.Guard | None) -> list[routes.Op
     return out
 
 
-def _origin_guard(route: Node, scope: str, problems: list[InputProblem]) -> routes.Guard | None:
+def _origin_guard(route: Node, scope: str, problems: list[InputProblem]) -> response_headers.Guard | None:
     """The route's `match.headers` entry on `origin`: only requests it passes get these headers.
 
     Several header matchers on `origin` are AND'ed; the first is kept (what passes both passes
@@ -235,8 +236,12 @@ def _origin_guard(route: Node, scope: str, problems: list[InputProblem]) -> rout
         inverted = manifests.get(header, "invert_match", "invertMatch")
         location = header.location
         if inverted is not None and manifests.boolean(inverted[1]) is True:
-            return routes.Guard("match.headers", location, routes.negated(location, matched.matcher.raw))
-        return routes.Guard("match.headers", location, routes.OriginCheck((matched.matcher,)))
+            return response_headers.Guard(
+                "match.headers", location, response_headers.negated(location, matched.matcher.raw)
+            )
+        return response_headers.Guard(
+            "match.headers", location, response_headers.OriginCheck((matched.matcher,))
+        )
     return None
 
 
@@ -278,7 +283,9 @@ def _paths(route: Node) -> tuple[str, ...]:
 # `headers` go on its Envoy route, a destination's (`route[].headers`) on its weighted cluster,
 # which Envoy applies first (WeightedClusterEntry::finalizeResponseHeaders in config_impl.cc).
 _ISTIO_KINDS: Final = ("exact", "prefix", "regex")
-ISTIO_STYLE: Final = routes.Style("set `Vary: Origin` in `headers.response` next to it", value, STYLE.filled)
+ISTIO_STYLE: Final = response_headers.Style(
+    "set `Vary: Origin` in `headers.response` next to it", value, STYLE.filled
+)
 
 
 def istio_contexts(root: Node, owner: str | None, problems: list[InputProblem]) -> list[CorsContext]:
@@ -305,7 +312,11 @@ def istio_contexts(root: Node, owner: str | None, problems: list[InputProblem]) 
             if len(levels) > 1:
                 name += f" destination {number + 1}"
             ops = _ordered([destination, own], guard)
-            out.extend(routes.contexts(routes.Scope(name, route.location, ops), ISTIO_STYLE, problems))
+            out.extend(
+                response_headers.contexts(
+                    response_headers.Scope(name, route.location, ops), ISTIO_STYLE, problems
+                )
+            )
     return out
 
 
@@ -333,7 +344,7 @@ def _istio_level(node: Node) -> _Level:
     return level
 
 
-def _istio_guard(route: Node, scope: str, problems: list[InputProblem]) -> routes.Guard | None:
+def _istio_guard(route: Node, scope: str, problems: list[InputProblem]) -> response_headers.Guard | None:
     """`match[].headers.origin` on every match of the route (they are OR'ed): what passes one of
     them; None when a match takes any origin."""
     matches = manifests.get(route, "match")
@@ -355,7 +366,7 @@ def _either(
     origin_of: Callable[[Node], Node | None],
     read: Callable[[Node], envoy.Matched],
     problems: list[InputProblem],
-) -> routes.Guard | None:
+) -> response_headers.Guard | None:
     """A guard that passes what one of the OR'ed matches passes of the Origin; None when a match
     has no condition on it (it takes every origin), or one that is not read."""
     listed = matches.value if matches is not None and isinstance(matches.value, list) else []
@@ -368,7 +379,11 @@ def _either(
         if matched is None or matched.matcher is None:
             return None
         found.append(matched.matcher)
-    return routes.Guard(label, listed[0].location, routes.OriginCheck(tuple(found))) if found else None
+    return (
+        response_headers.Guard(label, listed[0].location, response_headers.OriginCheck(tuple(found)))
+        if found
+        else None
+    )
 
 
 # --- Gateway API: an HTTPRoute's `ResponseHeaderModifier` filters -----------------------------------
@@ -378,7 +393,7 @@ def _either(
 # is read as Envoy's echo; a backend's filters run before its rule's, as a weighted cluster's
 # headers do. A rule's `matches[].headers` on `Origin` (`Exact` by default, `RegularExpression`
 # an RE2 full match there) guards the rule.
-GATEWAY_STYLE: Final = routes.Style(
+GATEWAY_STYLE: Final = response_headers.Style(
     "add `Vary: Origin` to the same `ResponseHeaderModifier` (`set`)", value, STYLE.filled
 )
 
@@ -400,8 +415,8 @@ def gateway_contexts(rules: Node, owner: str, problems: list[InputProblem]) -> l
         guard = _gateway_guard(rule, f"gateway-api@{rule.location.line}", problems)
         for number, backend in enumerate(levels):
             name = label + (f" backend {number + 1}" if len(levels) > 1 else "")
-            scope = routes.Scope(name, rule.location, _ordered([backend, own], guard))
-            out.extend(routes.contexts(scope, GATEWAY_STYLE, problems))
+            scope = response_headers.Scope(name, rule.location, _ordered([backend, own], guard))
+            out.extend(response_headers.contexts(scope, GATEWAY_STYLE, problems))
     return out
 
 
@@ -429,7 +444,7 @@ def _gateway_level(found: tuple[str, Node] | Node | None) -> _Level:
     return level
 
 
-def _gateway_guard(rule: Node, scope: str, problems: list[InputProblem]) -> routes.Guard | None:
+def _gateway_guard(rule: Node, scope: str, problems: list[InputProblem]) -> response_headers.Guard | None:
     """`matches[].headers` on `Origin` in every match of the rule (OR'ed): `Exact` by default, or a
     `RegularExpression`, read as an Envoy `StringMatcher`; None when a match takes any origin."""
 

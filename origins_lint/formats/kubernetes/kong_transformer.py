@@ -14,15 +14,14 @@ from __future__ import annotations
 
 from typing import Final
 
-from origins_lint.formats.readers import manifests
+from origins_lint.formats.readers import manifests, response_headers
 from origins_lint.formats.readers.tree import Node
-from origins_lint.formats.webservers.caddy import routes
 from origins_lint.model import CorsContext, InputProblem, Location
 
 PLUGIN: Final = "response-transformer"
-STYLE: Final = routes.Style(
+STYLE: Final = response_headers.Style(
     "append `Vary:Origin` in the same `response-transformer` (`append.headers`)",
-    reader=routes.Value,  # literal text: Kong fills in nothing here
+    reader=response_headers.Value,  # literal text: Kong fills in nothing here
     filled="by Kong",
 )
 
@@ -50,23 +49,23 @@ def contexts(root: Node, problems: list[InputProblem]) -> list[CorsContext]:
         ops = _ops(config)
         if not any(op.key.startswith("access-control-") for op in ops):
             continue
-        scope = routes.Scope(f"{PLUGIN} at line {named.location.line}", named.location, ops)
-        out.extend(routes.contexts(scope, STYLE, problems))
+        scope = response_headers.Scope(f"{PLUGIN} at line {named.location.line}", named.location, ops)
+        out.extend(response_headers.contexts(scope, STYLE, problems))
     return out
 
 
-def _ops(config: Node) -> list[routes.Op]:
+def _ops(config: Node) -> list[response_headers.Op]:
     """remove, replace (if present), add (if absent), append, as `transform_headers` runs them."""
-    out: list[routes.Op] = []
+    out: list[response_headers.Op] = []
     for name, at in _items(config, "remove"):
-        out.append(routes.Op("delete", name, "", at, at))
+        out.append(response_headers.Op("delete", name, "", at, at))
     for name, text, at in _pairs(config, "replace"):
-        present = routes.Guard("the response already has this header", at)
-        out.append(routes.Op("set", name, text, at, at, (present,)))
+        present = response_headers.Guard("the response already has this header", at)
+        out.append(response_headers.Op("set", name, text, at, at, (present,)))
     for name, text, at in _pairs(config, "add"):
-        out.append(routes.Op("default", name, text, at, at))
+        out.append(response_headers.Op("default", name, text, at, at))
     for name, text, at in _pairs(config, "append"):
-        out.append(routes.Op("add", name, text, at, at))
+        out.append(response_headers.Op("add", name, text, at, at))
     return out
 
 

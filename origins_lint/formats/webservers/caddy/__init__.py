@@ -85,7 +85,8 @@ def detect(path: str, text: str) -> bool:
 
 
 def parse(source: Source, options: FormatOptions) -> ParsedFile:
-    from origins_lint.formats.webservers.caddy import caddyfile, json_config, routes
+    from origins_lint.formats.readers import response_headers
+    from origins_lint.formats.webservers.caddy import caddyfile, json_config
 
     result = ParsedFile(source.path, NAME)
     if source.path.endswith(".json"):
@@ -97,7 +98,7 @@ def parse(source: Source, options: FormatOptions) -> ParsedFile:
         result.included, result.uncached = read.included, read.uncached
     document = Document(source.path, NAME, Location.point(source.path, 1, 1))
     for scope in scopes:
-        document.contexts.extend(routes.contexts(scope, style, problems))
+        document.contexts.extend(response_headers.contexts(scope, style, problems))
     result.problems.extend(problems)
     result.documents.append(document)
     return result

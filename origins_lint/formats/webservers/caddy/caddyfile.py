@@ -1,4 +1,4 @@
-"""The Caddyfile reader: tokens to sites, snippets imported, directives to `routes.Scope`s.
+"""The Caddyfile reader: tokens to sites, snippets imported, directives to `response_headers.Scope`s.
 
 As caddyconfig/caddyfile/parse.go: a server block is its keys (addresses) on one line, then
 a `{ }` block of directives, one a line, each with an optional nested block; a block whose
@@ -36,6 +36,7 @@ from typing import Final
 
 from origins_lint import limits
 from origins_lint.formats.nginx.include import Layout, Resolver, stand_in
+from origins_lint.formats.readers import response_headers
 from origins_lint.formats.readers.re2_syntax import refusal
 from origins_lint.formats.webservers.caddy import routes
 from origins_lint.formats.webservers.caddy.lexer import LexError, Token, next_on_new_line, tokenize
@@ -48,7 +49,7 @@ from origins_lint.model import (
 )
 from origins_lint.source import read_source
 
-STYLE: Final = routes.Style("add `header +Vary Origin` next to it")
+STYLE: Final = routes.style("add `header +Vary Origin` next to it")
 _ARG: Final = re.compile(r"\{args(?:\[(\d+)\]|\.(\d+))\}")
 _VARIADIC: Final = re.compile(r"^\{args\[(\d*):(\d*)\]\}$")
 _MAX_IMPORTS: Final = 32
@@ -95,7 +96,7 @@ class Directive:
 
 @dataclass(frozen=True, slots=True)
 class Read:
-    scopes: list[routes.Scope]
+    scopes: list[response_headers.Scope]
     problems: list[InputProblem]
     comments: list[tuple[int, int]]
     included: dict[str, str] = field(default_factory=dict)  # path -> text of each imported file
@@ -517,12 +518,12 @@ class _Builder:
     def __init__(self, where: _Positions, problems: list[InputProblem]) -> None:
         self.where = where
         self.problems = problems
-        self.maps: dict[str, routes.Resolved | None] = {}  # destination -> what it sends
+        self.maps: dict[str, response_headers.Resolved | None] = {}  # destination -> what it sends
 
-    def site(self, keys: list[Token], body: list[Directive]) -> routes.Scope:
+    def site(self, keys: list[Token], body: list[Directive]) -> response_headers.Scope:
         name = " ".join(k.text.rstrip(",") for k in keys)
         location = self.where.of(keys[0])
-        scope = routes.Scope(name, location)
+        scope = response_headers.Scope(name, location)
         self.maps = {}
         self.collect_maps(body)
         self.block(body, scope, (), {})
@@ -554,11 +555,11 @@ class _Builder:
             scope = f"map@{self.where.of(source).line}"
             if origin:
                 found = self.mapped(directive.block or [], index, scope)
-                self.maps[destination] = routes.Resolved(tuple(found), True)
+                self.maps[destination] = response_headers.Resolved(tuple(found), True)
             else:  # another source: known only when every output is fixed text
                 self.maps[destination] = self.fixed(directive.block or [], index, scope)
 
-    def fixed(self, lines: list[Directive], index: int, scope: str) -> routes.Resolved | None:
+    def fixed(self, lines: list[Directive], index: int, scope: str) -> response_headers.Resolved | None:
         out: list[OriginMatcher] = []
         for line in lines:
             if index >= len(line.args) or line.args[index].text == "-":
@@ -567,8 +568,8 @@ class _Builder:
             value = routes.read_value(output.text)
             if value.literal is None or "$" in output.text:
                 return None
-            out.extend(routes.literal_matchers(value.literal, self.where.of(output), scope))
-        return routes.Resolved(tuple(out), False)
+            out.extend(response_headers.literal_matchers(value.literal, self.where.of(output), scope))
+        return response_headers.Resolved(tuple(out), False)
 
     def mapped(self, lines: list[Directive], index: int, scope: str) -> list[OriginMatcher]:
         out: list[OriginMatcher] = []
@@ -583,7 +584,7 @@ class _Builder:
                 if value.echo:
                     out.append(OriginMatcher(MatcherKind.REFLECTED, output.text, at))
                 elif value.literal is not None:
-                    out.extend(routes.literal_matchers(value.literal, at, scope))
+                    out.extend(response_headers.literal_matchers(value.literal, at, scope))
                 continue
             written = line.name.text
             where = self.where.of(line.name)
@@ -600,7 +601,7 @@ class _Builder:
                     kind = MatcherKind.NULL if written == "null" else MatcherKind.EXACT
                     out.append(OriginMatcher(kind, written, where, routes.CADDY_HEADER, scope=scope))
             elif value.literal is not None:
-                out.extend(routes.literal_matchers(value.literal, at, scope))
+                out.extend(response_headers.literal_matchers(value.literal, at, scope))
             elif value.request is not None or value.unknown is not None:
                 note = f"`{output.text}` is filled in per request"
                 out.append(OriginMatcher(MatcherKind.REFLECTED, output.text, at, note=note))
@@ -609,9 +610,9 @@ class _Builder:
     def block(
         self,
         body: list[Directive],
-        scope: routes.Scope,
-        guards: tuple[routes.Guard, ...],
-        inherited: dict[str, routes.Guard],
+        scope: response_headers.Scope,
+        guards: tuple[response_headers.Guard, ...],
+        inherited: dict[str, response_headers.Guard],
     ) -> None:
         matchers = dict(inherited)
         for directive in body:  # matcher definitions hold for the whole block, wherever written
@@ -637,13 +638,15 @@ class _Builder:
                 self.block(directive.block, scope, inner, matchers)
                 continue
             said = " ".join([directive.name.text, *(a.text for a in directive.args[:1])])
-            child = routes.Scope(f"{scope.name} {said}", self.where.of(directive.name))
+            child = response_headers.Scope(f"{scope.name} {said}", self.where.of(directive.name))
             if directive.args and directive.args[0].text.startswith("/"):
                 child.paths = (directive.args[0].text.rstrip("*"),)
             self.block(directive.block, child, inner, matchers)
             scope.children.append(child)
 
-    def token_guard(self, token: Token | None, matchers: dict[str, routes.Guard]) -> routes.Guard | None:
+    def token_guard(
+        self, token: Token | None, matchers: dict[str, response_headers.Guard]
+    ) -> response_headers.Guard | None:
         """httptype.go `matcherSetFromMatcherToken`: `*`, a `/path`, or a named `@matcher`."""
         if token is None or token.quoted:
             return None
@@ -651,7 +654,7 @@ class _Builder:
         if text == "*":
             return None
         if text.startswith("/"):
-            return routes.Guard(text, self.where.of(token))
+            return response_headers.Guard(text, self.where.of(token))
         if text.startswith("@"):
             found = matchers.get(text)
             if found is None:
@@ -661,7 +664,7 @@ class _Builder:
             return found
         return None
 
-    def matcher(self, directive: Directive) -> routes.Guard:
+    def matcher(self, directive: Directive) -> response_headers.Guard:
         """A named matcher set, and what it checks of `Origin`."""
         name = directive.name.text
         location = self.where.of(directive.name)
@@ -674,8 +677,8 @@ class _Builder:
             lines.append([inner.name, *inner.args])
         values: list[tuple[str, Location]] = []
         absent = refused = False
-        regexp: routes.OriginCheck | None = None
-        others: list[routes.OriginCheck] = []
+        regexp: response_headers.OriginCheck | None = None
+        others: list[response_headers.OriginCheck] = []
         for line in lines:
             kind = line[0].text
             args = line[1:]
@@ -695,7 +698,7 @@ class _Builder:
             elif kind == "not" and len(args) >= 3 and args[0].text in ("header", "header_regexp"):
                 if args[1].text.lower() == "origin":
                     written = " ".join(a.text for a in args)
-                    others.append(routes.negated(self.where.of(args[0]), written))
+                    others.append(response_headers.negated(self.where.of(args[0]), written))
             elif kind == "expression" or (kind == "not" and args and args[0].text == "expression"):
                 text = " ".join(a.text for a in args)
                 if "origin" in text.lower():
@@ -703,16 +706,16 @@ class _Builder:
                         f"`{name}` is a CEL expression that reads `Origin`, which origins-lint does "
                         "not evaluate: check by hand which origins pass it"
                     )
-                    others.append(routes.unknown_check(reason, self.where.of(line[0])))
+                    others.append(response_headers.unknown_check(reason, self.where.of(line[0])))
         header = routes.header_matchers(values, f"caddy:{name}@{location.line}") if values else None
         if absent or refused:  # no Origin passes (or Caddy refuses the config)
-            header = routes.OriginCheck()
-        check = routes.both(header, regexp)
+            header = response_headers.OriginCheck()
+        check = response_headers.both(header, regexp)
         for other in others:  # a `not` or an expression: what it lets in, along with the rest
-            check = other if check is None else routes.either([check, other])
-        return routes.Guard(name, location, check)
+            check = other if check is None else response_headers.either([check, other])
+        return response_headers.Guard(name, location, check)
 
-    def regexp(self, args: list[Token], name: str) -> routes.OriginCheck | None:
+    def regexp(self, args: list[Token], name: str) -> response_headers.OriginCheck | None:
         """`header_regexp [<name>] <field> <regexp>` (MatchHeaderRE.UnmarshalCaddyfile)."""
         if len(args) >= 3:
             field_token, pattern = args[1], args[2]
@@ -724,18 +727,18 @@ class _Builder:
         reason = refusal(pattern.text)
         if reason is not None:
             self.problems.append(_refused(pattern.text, reason, location))
-            return routes.OriginCheck()
+            return response_headers.OriginCheck()
         matcher = OriginMatcher(
             MatcherKind.REGEX, pattern.text, location, routes.CADDY_REGEXP, scope=f"caddy:{name}"
         )
-        return routes.OriginCheck((matcher,))
+        return response_headers.OriginCheck((matcher,))
 
     def header(
         self,
         directive: Directive,
-        scope: routes.Scope,
-        guards: tuple[routes.Guard, ...],
-        matchers: dict[str, routes.Guard],
+        scope: response_headers.Scope,
+        guards: tuple[response_headers.Guard, ...],
+        matchers: dict[str, response_headers.Guard],
     ) -> None:
         args = list(directive.args)
         if directive.name.text == "header" and args:
@@ -751,7 +754,7 @@ class _Builder:
             if inner.name.text == "defer":
                 deferred = True
             elif inner.name.text == "match":  # a response matcher (`Require`): only on some responses
-                guards = (*guards, routes.Guard("match", self.where.of(inner.name)))
+                guards = (*guards, response_headers.Guard("match", self.where.of(inner.name)))
                 deferred = True
             else:
                 lines.append(([inner.name, *inner.args], True))
@@ -762,7 +765,9 @@ class _Builder:
         deferred = deferred or any(op.action == "delete" for op in ops)
         scope.ops.extend(replace(op, deferred=True) if deferred else op for op in ops)
 
-    def op(self, line: list[Token], guards: tuple[routes.Guard, ...], block: bool) -> routes.Op | None:
+    def op(
+        self, line: list[Token], guards: tuple[response_headers.Guard, ...], block: bool
+    ) -> response_headers.Op | None:
         """caddyfile.go `applyHeaderOp`: the field's prefix says what the operation does."""
         field_token = line[0]
         written = field_token.text.removesuffix(":") if block else field_token.text
@@ -789,6 +794,9 @@ class _Builder:
         if value_token is not None and (found := _MAP_VALUE.fullmatch(value.strip())) is not None:
             resolved = self.maps.get(found.group(1))
         if action == "default":  # `?` goes to a handler with a `require`: it may not apply, and
-            guards = (*guards, routes.Guard(f"?{name}", location))  # it runs when the response is written
+            guards = (
+                *guards,
+                response_headers.Guard(f"?{name}", location),
+            )  # it runs when the response is written
             deferred = True
-        return routes.Op(action, name, value, location, value_location, guards, deferred, resolved)
+        return response_headers.Op(action, name, value, location, value_location, guards, deferred, resolved)

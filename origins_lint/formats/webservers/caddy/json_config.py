@@ -1,4 +1,4 @@
-"""The Caddy JSON config reader: `apps.http.servers.*.routes` to `routes.Scope`s.
+"""The Caddy JSON config reader: `apps.http.servers.*.routes` to `response_headers.Scope`s.
 
 As modules/caddyhttp/routes.go and the handlers' JSON: a route's `match` is a list of matcher
 sets, OR'ed, each an object of matchers AND'ed (`header`: field to a list of values,
@@ -17,16 +17,17 @@ from __future__ import annotations
 
 from typing import Final
 
+from origins_lint.formats.readers import response_headers
 from origins_lint.formats.readers.json_tree import load_json
 from origins_lint.formats.readers.re2_syntax import refusal
 from origins_lint.formats.readers.tree import Node
 from origins_lint.formats.webservers.caddy import routes
 from origins_lint.model import InputProblem, MatcherKind, OriginMatcher, ProblemKind
 
-STYLE: Final = routes.Style('add `"Vary": ["Origin"]` to this handler\'s `response.add`')
+STYLE: Final = routes.style('add `"Vary": ["Origin"]` to this handler\'s `response.add`')
 
 
-def read(path: str, text: str) -> tuple[list[routes.Scope], list[InputProblem]]:
+def read(path: str, text: str) -> tuple[list[response_headers.Scope], list[InputProblem]]:
     root, problems = load_json(path, text)
     if root is None:
         return [], problems
@@ -44,11 +45,11 @@ def read(path: str, text: str) -> tuple[list[routes.Scope], list[InputProblem]]:
         return [], problems
     scopes = []
     for name, server in servers.value.items():
-        scope = routes.Scope(name, servers.key_locations.get(name, server.location))
+        scope = response_headers.Scope(name, servers.key_locations.get(name, server.location))
         reader.route_list(_get(server, "routes"), scope, ())
         errors = _get(_get(server, "errors"), "routes")
         if errors is not None:
-            child = routes.Scope(f"{name} errors", errors.location)
+            child = response_headers.Scope(f"{name} errors", errors.location)
             reader.route_list(errors, child, ())
             scope.children.append(child)
         scopes.append(scope)
@@ -73,7 +74,9 @@ class _Reader:
     def __init__(self, problems: list[InputProblem]) -> None:
         self.problems = problems
 
-    def route_list(self, node: Node | None, scope: routes.Scope, guards: tuple[routes.Guard, ...]) -> None:
+    def route_list(
+        self, node: Node | None, scope: response_headers.Scope, guards: tuple[response_headers.Guard, ...]
+    ) -> None:
         for route in _items(node):
             guard = self.guard(_get(route, "match"))
             inner = guards if guard is None else (*guards, guard)
@@ -91,25 +94,25 @@ class _Reader:
                 elif kind == "subroute":
                     target = scope
                     if grouped:
-                        target = routes.Scope(f"{scope.name} route", route.location)
+                        target = response_headers.Scope(f"{scope.name} route", route.location)
                         scope.children.append(target)
                     self.route_list(_get(handler, "routes"), target, inner)
 
-    def guard(self, node: Node | None) -> routes.Guard | None:
+    def guard(self, node: Node | None) -> response_headers.Guard | None:
         sets = _items(node)
         if not sets:
             return None
         checks = [self.matcher_set(item) for item in sets]
-        return routes.Guard(
-            "match", node.location if node is not None else sets[0].location, routes.either(checks)
+        return response_headers.Guard(
+            "match", node.location if node is not None else sets[0].location, response_headers.either(checks)
         )
 
-    def matcher_set(self, node: Node) -> routes.OriginCheck | None:
+    def matcher_set(self, node: Node) -> response_headers.OriginCheck | None:
         if not isinstance(node.value, dict):
             return None
-        header: routes.OriginCheck | None = None
-        regexp: routes.OriginCheck | None = None
-        others: list[routes.OriginCheck] = []
+        header: response_headers.OriginCheck | None = None
+        regexp: response_headers.OriginCheck | None = None
+        others: list[response_headers.OriginCheck] = []
         for key, value in node.value.items():
             if key == "header":
                 values = _origin(value)
@@ -122,7 +125,7 @@ class _Reader:
                             values.location,
                         )
                     )
-                    header = routes.OriginCheck()
+                    header = response_headers.OriginCheck()
                 elif values is not None:
                     found = [
                         (item.value, item.location) for item in _items(values) if isinstance(item.value, str)
@@ -134,19 +137,19 @@ class _Reader:
                 for inner in _items(value):
                     check = self.matcher_set(inner)
                     if check is not None:
-                        others.append(routes.negated(value.location, "not: header Origin"))
+                        others.append(response_headers.negated(value.location, "not: header Origin"))
             elif key == "expression" and "origin" in str(value.plain()).lower():
                 reason = (
                     "this CEL `expression` reads `Origin`, which origins-lint does not evaluate: check "
                     "by hand which origins pass it"
                 )
-                others.append(routes.unknown_check(reason, value.location))
-        check = routes.both(header, regexp)
+                others.append(response_headers.unknown_check(reason, value.location))
+        check = response_headers.both(header, regexp)
         for other in others:
-            check = other if check is None else routes.either([check, other])
+            check = other if check is None else response_headers.either([check, other])
         return check
 
-    def regexp(self, node: Node | None) -> routes.OriginCheck | None:
+    def regexp(self, node: Node | None) -> response_headers.OriginCheck | None:
         pattern = _get(node, "pattern")
         if pattern is None or not isinstance(pattern.value, str):
             return None
@@ -160,18 +163,20 @@ class _Reader:
                     pattern.location,
                 )
             )
-            return routes.OriginCheck()
+            return response_headers.OriginCheck()
         matcher = OriginMatcher(MatcherKind.REGEX, pattern.value, pattern.location, routes.CADDY_REGEXP)
-        return routes.OriginCheck((matcher,))
+        return response_headers.OriginCheck((matcher,))
 
-    def ops(self, response: Node | None, scope: routes.Scope, guards: tuple[routes.Guard, ...]) -> None:
+    def ops(
+        self, response: Node | None, scope: response_headers.Scope, guards: tuple[response_headers.Guard, ...]
+    ) -> None:
         if response is None or not isinstance(response.value, dict):
             return
         deferred = _get(response, "deferred")
         later = bool(deferred is not None and deferred.value is True)
         require = _get(response, "require")
         if require is not None:  # applied only to responses that pass it (`?` in a Caddyfile)
-            guards = (*guards, routes.Guard("require", require.location))
+            guards = (*guards, response_headers.Guard("require", require.location))
             later = True
         deletes = _items(_get(response, "delete"))
         later = later or bool(deletes)
@@ -185,19 +190,21 @@ class _Reader:
                 if action == "set" and items:  # `set` sends its values joined by `,`
                     where = items[0].location if len(items) == 1 else values.location
                     value = ",".join(item.value for item in items)
-                    scope.ops.append(routes.Op("set", name, value, at, where, guards, later))
+                    scope.ops.append(response_headers.Op("set", name, value, at, where, guards, later))
                 for item in items if action == "add" else []:
-                    scope.ops.append(routes.Op("add", name, item.value, at, item.location, guards, later))
+                    scope.ops.append(
+                        response_headers.Op("add", name, item.value, at, item.location, guards, later)
+                    )
         for item in deletes:
             if isinstance(item.value, str):
                 scope.ops.append(
-                    routes.Op("delete", item.value, "", item.location, item.location, guards, True)
+                    response_headers.Op("delete", item.value, "", item.location, item.location, guards, True)
                 )
         replaces = _get(response, "replace")
         if replaces is not None and isinstance(replaces.value, dict):
             for name in replaces.value:
                 at = replaces.key_locations.get(name, replaces.location)
-                scope.ops.append(routes.Op("replace", name, "", at, at, guards, later))
+                scope.ops.append(response_headers.Op("replace", name, "", at, at, guards, later))
 
 
 def _origin(node: Node | None) -> Node | None:
