@@ -2,12 +2,13 @@
 
 Formats are grouped by family, each family folder stating its engine's semantics:
 `readers/` (the shared syntax readers with positions: YAML, JSON, HCL, Kubernetes
-manifests, templates, RE2 and PCRE syntax), `policy/`, `nginx/`, `okta/` (with Terraform's
-`okta_trusted_origin` reader), `kubernetes/` (ingress-nginx, Istio, Envoy, Traefik, Gateway API,
-Envoy Gateway, Contour, Kong, APISIX), `webservers/` (Apache httpd, Caddy, HAProxy), `cloud/`
-(AWS, Azure and Google Cloud services, their Terraform readers, CloudFormation and SAM, the
-Serverless Framework, OpenAPI), `spring.py`, and `terraform.py`, the one Terraform format that
-hands each resource to its family's reader. A format's `NAME` is what output and the cache key
+manifests, templates, RE2 and PCRE syntax, response-header operations), `policy/`,
+`nginx/`, `okta/` (with Terraform's `okta_trusted_origin` reader), `kubernetes/`
+(ingress-nginx, Istio, Envoy, Traefik, Gateway API, Envoy Gateway, Contour, Kong, APISIX),
+`webservers/` (Apache httpd, Caddy, HAProxy), `cloud/` (AWS, Azure and Google Cloud
+services, their Terraform readers, CloudFormation and SAM, the Serverless Framework,
+OpenAPI), `spring.py`, and `terraform.py`, the one Terraform format that hands each
+resource to its family's reader. A format's `NAME` is what output and the cache key
 show, not its path.
 """
 

@@ -33,8 +33,9 @@ in the same response makes its origins credentialed; `Vary` is read for OL602.
 
 The package: ``lexer`` (caddyconfig/caddyfile/lexer.go), ``caddyfile`` (parse.go,
 importargs.go, the `header` directive's caddyfile.go, httptype.go's matcher definitions),
-``json_config`` (the JSON config), and ``routes``, which both produce and which turns
-them into contexts (headers.go: `set`, `add`, `delete`, `?`, `deferred`). Cited from
+``json_config`` (the JSON config), and ``routes`` (Caddy's placeholders and `header Origin`
+matcher); both readers give `readers/response_headers.py` their header operations, which it
+turns into contexts (headers.go: `set`, `add`, `delete`, `?`, `deferred`). Cited from
 caddyserver/caddy at 0cf03d32f7d99cf160d5375e8a40fbe3d910d515.
 """
 
