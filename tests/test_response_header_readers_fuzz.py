@@ -1,7 +1,8 @@
 """The readers of CORS written as plain response headers never crash, whatever the file holds.
 
 Envoy `response_headers_to_add`, Istio `headers.response`, Gateway API `ResponseHeaderModifier`,
-Traefik `customResponseHeaders`, APISIX `response-rewrite`, Kong `response-transformer` and Caddy
+Traefik `customResponseHeaders`, APISIX `response-rewrite`, Kong `response-transformer`, Spring Cloud
+Gateway header filters and Caddy
 file imports read structures of any shape a hostile repository can write: every mutation of their
 fixtures (a value turned into a list, a map, a number, null, or bytes cut and doubled) parses to
 findings or OL001/OL004, never an internal error, and every rule runs over what it gives.
@@ -30,6 +31,7 @@ SEEDS = [
     FIXTURES / "apisix" / "response-rewrite.yaml",
     FIXTURES / "kong" / "kong-response-transformer.yml",
     FIXTURES / "kong" / "kong-transformer-plugin.yaml",
+    FIXTURES / "spring" / "gateway-filters" / "application.yml",
 ]
 SHAPES = [b"[]", b"{}", b"7", b"null", b"[a, {b: c}]", b"{key: [1]}", b'"%REQ(origin)%"', b"$http_origin"]
 

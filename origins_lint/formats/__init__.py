@@ -101,9 +101,9 @@ FORMATS: tuple[Format, ...] = (
     lazy(
         "origins_lint.formats.spring",
         "spring",
-        "Spring CORS properties (`application*.yml`, `application*.properties`)",
+        "Spring CORS properties and gateway header filters (`application*.yml`, `application*.properties`)",
         names=r"^(application|bootstrap)([-_.][\w.-]+)?\.(ya?ml|properties)$",
-        markers=("cors",),
+        markers=("cors", "responseheader"),
         folded=True,
     ),
     lazy(

@@ -7,7 +7,9 @@ Keys bind the relaxed way Spring binds them (`allowed-origins`,
 `allowedOrigins`, `ALLOWED_ORIGINS`), nested or dotted. `allowedOrigins`
 compares exact strings without case; `allowedOriginPatterns` are Spring's
 own patterns (`*` is any text, `[8080,8081]` lists ports), and Spring echoes
-the origin a pattern matched, so `"*"` there is a reflection of every origin.
+the origin a pattern matched, so `"*"` there is a reflection of every origin. Spring Cloud
+Gateway filters that write `Access-Control-*` response headers themselves
+(`AddResponseHeader`, `SetResponseHeader`...) are read by ``spring_filters``.
 """
 
 from __future__ import annotations
@@ -58,7 +60,8 @@ def wants(path: str) -> bool:
 
 
 def detect(path: str, text: str) -> bool:
-    return wants(path) and "cors" in text.lower()
+    folded = text.lower()
+    return wants(path) and ("cors" in folded or ("responseheader" in folded and "access-control-" in folded))
 
 
 @dataclass(slots=True)
@@ -121,6 +124,10 @@ def _document(
     document = Document(location.path, NAME, location, environment=environment)
     for group in groups.values():
         document.contexts.append(_Reader(group, text, result).context())
+    if any("filters" in key.lower() for key, _at, _node in entries):
+        from origins_lint.formats import spring_filters
+
+        document.contexts.extend(spring_filters.contexts(entries, result.problems))
     if document.contexts:
         result.documents.append(document)
 

@@ -153,7 +153,8 @@ def _deletes(pattern: str, key: str) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class Value:
-    """What a header value is made of: fixed text, and the placeholders Caddy fills in."""
+    """What a header value is made of: fixed text, and the parts the server fills in per request
+    (Caddy's placeholders, Envoy's `%COMMAND%`s, nginx variables in APISIX...)."""
 
     literal: str | None  # the text when it has no placeholder
     echo: bool = False  # the request's Origin
