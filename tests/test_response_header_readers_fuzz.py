@@ -1,11 +1,11 @@
 """The readers of CORS written as plain response headers never crash, whatever the file holds.
 
 Envoy `response_headers_to_add`, Istio `headers.response`, Gateway API `ResponseHeaderModifier`,
-Traefik `customResponseHeaders`, APISIX `response-rewrite`, Kong `response-transformer`, Spring Cloud
-Gateway header filters and Caddy
-file imports read structures of any shape a hostile repository can write: every mutation of their
-fixtures (a value turned into a list, a map, a number, null, or bytes cut and doubled) parses to
-findings or OL001/OL004, never an internal error, and every rule runs over what it gives.
+Traefik `customResponseHeaders`, APISIX `response-rewrite`, Kong `response-transformer` and the
+Spring Cloud Gateway header filters read structures of any shape a hostile repository can write:
+every mutation of their fixtures (a value turned into a list, a map, a number, null, or bytes cut
+and doubled) parses to findings or OL001/OL004, never an internal error, and every rule runs over
+what it gives.
 """
 
 from __future__ import annotations
