@@ -436,3 +436,16 @@ def test_a_capitalised_first_directive_needs_a_known_one_after_it() -> None:
     assert apache.detect("conf.d/ssl.conf", ssl) and not nginx_format.detect("conf.d/ssl.conf", ssl)
     assert not apache.detect("conf.d/notes.conf", "Foo bar\nBaz qux\n")
     assert not apache.detect("deploy/app.conf", "Listen 80;\n")
+
+
+@pytest.mark.parametrize("text", ["\x1c", "\x1c\n", "  \x1d  \nServerName a\n", "\u2028\n", "\x85"])
+def test_a_line_of_non_ascii_blanks_is_a_word_to_httpd_not_a_crash(tmp_path: Path, text: str) -> None:
+    """httpd splits words at apr_isspace only, so a line of `\\x1c` is one (unknown) word; the
+    sniff took Python's `split()`, which gives no word there, and raised IndexError (found by the
+    property test `test_a_whole_check_of_any_file_never_breaks`)."""
+    assert apache.looks_like_apache(text) is False
+    path = tmp_path / "site.conf"
+    path.write_text(text, encoding="utf-8")
+    result = check_json(path, extra=("--no-cache",))
+    assert result.exit_code in (0, 1) and "Traceback" not in result.stdout + result.stderr
+    assert "internal error" not in result.stdout + result.stderr

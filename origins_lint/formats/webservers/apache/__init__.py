@@ -117,6 +117,7 @@ _ACTIONS: Final = frozenset(
     {"set", "setifempty", "add", "append", "merge", "unset", "echo", "edit", "edit*", "note"}
 )
 _CAPTURE = re.compile(r"^[$%]\d$")
+_FIRST_WORD = re.compile(r"[^ \t\n\r\f\v]*")  # up to apr_isspace (lexer._BLANKS)
 _DEFINED = re.compile(r"\$\{([A-Za-z0-9_.:-]+)\}")
 # directives whose name alone says Apache (case-insensitive, as httpd looks them up)
 _KNOWN_WORDS = """
@@ -172,7 +173,10 @@ def looks_like_apache(text: str, empty: bool = False) -> bool:
             break
         if line.text.endswith((";", "{")) and not line.text.startswith("<"):
             return False
-        word = line.text.split(None, 1)[0]
+        # the first word ends at httpd's blanks (apr_isspace), not at every Unicode space: a line of
+        # "\x1c" is one word to httpd (and split() would give no word at all)
+        found = _FIRST_WORD.match(line.text)
+        word = found.group() if found is not None else ""
         name = word.lower()
         known = name in KNOWN or (
             name.startswith("<") and name.lstrip("</").rstrip(">") in _SCOPES | _TRANSPARENT | _CONDITIONAL
