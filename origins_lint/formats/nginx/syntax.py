@@ -21,8 +21,9 @@ from functools import lru_cache
 from typing import Any
 
 from origins_lint import limits
+from origins_lint.formats.nginx.fast import crossplane_parsed
 from origins_lint.formats.nginx.include import Resolver, cycle, stand_in
-from origins_lint.formats.nginx.reject import first_rejection
+from origins_lint.formats.nginx.reject import scan
 from origins_lint.model import InputProblem, Location, ProblemKind
 from origins_lint.source import Source, problem, read_source
 
@@ -149,7 +150,8 @@ class _Reader:
                 )
             )
             return []
-        rejection = first_rejection(source.text)
+        scanned = scan(source.text)
+        rejection = scanned.rejection
         if rejection is not None:
             rejected = problem(
                 path,
@@ -162,17 +164,19 @@ class _Reader:
                 self.tree.problems.append(rejected)
                 return []
             self.tree.rejected.append(rejected)
-        try:
-            payload = _crossplane_parse(path, source.text)
-        except Exception as error:  # crossplane must not take the run down
-            self.tree.problems.append(problem(path, f"nginx syntax error: {error}"))
-            return []
-        config = payload["config"][0] if payload["config"] else {"errors": [], "parsed": []}
-        if config["errors"]:
-            self.tree.problems.append(_syntax_problem(path, source.text, config["errors"][0]))
-            return []
+        parsed = crossplane_parsed(source.text, scanned, self.limits.nesting)
+        if parsed is None:  # crossplane's own reading: it judges what it judges
+            try:
+                payload = _crossplane_parse(path, source.text)
+            except Exception as error:  # crossplane must not take the run down
+                self.tree.problems.append(problem(path, f"nginx syntax error: {error}"))
+                return []
+            config = payload["config"][0] if payload["config"] else {"errors": [], "parsed": []}
+            if config["errors"]:
+                self.tree.problems.append(_syntax_problem(path, source.text, config["errors"][0]))
+                return []
+            parsed = config["parsed"]
         locator = _Locator(path, source.text)
-        parsed: list[dict[str, Any]] = config["parsed"]
         too_deep = _too_deep(parsed, self.limits.nesting)
         if too_deep is not None:
             self.tree.problems.append(
