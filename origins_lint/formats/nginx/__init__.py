@@ -26,7 +26,7 @@ from typing import Final
 from origins_lint.formats.base import FormatOptions
 from origins_lint.formats.nginx.captures import HTTP_WHITESPACE, NGINX_ECHO, capture_text
 from origins_lint.formats.nginx.decisions import origin_checks
-from origins_lint.formats.nginx.files import claimed, looks_like_nginx, nginx_folder, why_not
+from origins_lint.formats.nginx.files import claimed, file_name, looks_like_nginx, nginx_folder, why_not
 from origins_lint.formats.nginx.flow import (
     MAX_PARTS,
     MAX_TEXT,
@@ -93,9 +93,10 @@ def wants(path: str) -> bool:
     named on the command line counts: the walk gives paths from its parent) but dot files,
     which nginx's `include folder/*` never matches.
     """
-    pure = PurePath(path)
-    if pure.name.endswith(EXTENSIONS) or pure.name == "nginx.conf":
+    name = file_name(path)
+    if name.endswith(EXTENSIONS) or name == "nginx.conf":
         return True
+    pure = PurePath(path)
     if nginx_folder(path) and not pure.name.startswith("."):
         return True
     in_folder = any(part in FOLDERS for part in pure.parts[:-1])
@@ -103,7 +104,7 @@ def wants(path: str) -> bool:
 
 
 def detect(path: str, text: str) -> bool:
-    name = PurePath(path).name
+    name = file_name(path)
     if name == "nginx.conf" or name.endswith(".nginx"):
         return True
     in_folder = nginx_folder(os.path.abspath(path)) is not None and not name.startswith(".")

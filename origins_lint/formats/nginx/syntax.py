@@ -188,7 +188,7 @@ class _Reader:
                 )
             )
             return []
-        return list(self._directives(parsed, locator, source, (*stack, os.path.realpath(path))))
+        return list(self._directives(parsed, locator, source, stack))
 
     def _directives(
         self, parsed: list[dict[str, Any]], locator: _Locator, source: Source, stack: tuple[str, ...]
@@ -202,7 +202,8 @@ class _Reader:
             args = [unescape(arg) for arg in stmt["args"]]
             arg_locations = [locator.find(arg) or where for arg in stmt["args"]]
             if name == "include" and len(args) == 1 and "block" not in stmt:
-                yield from self._include(args[0], where, source, stack)
+                # the files being read, this one last: its real path is asked only here (most include nothing)
+                yield from self._include(args[0], where, source, (*stack, os.path.realpath(source.path)))
                 continue
             block = None
             if "block" in stmt:
