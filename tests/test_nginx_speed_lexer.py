@@ -10,16 +10,18 @@ braces, the end of the file), and seeded random mutations of all of these.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import random
+import re
 import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from origins_lint.formats.nginx import fast, syntax
-from origins_lint.formats.nginx.reject import first_rejection, scan
+from origins_lint.formats.nginx import fast, reject, syntax
+from origins_lint.formats.nginx.reject import TOKEN, first_rejection, scan
 from origins_lint.source import Source, read_source
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -234,3 +236,53 @@ def test_seeded_mutations_agree_wherever_the_fast_reading_answers() -> None:
     for _ in range(3000):
         answered += _agrees(_mutated(rng, rng.choice(bases)))
     assert answered > 500
+
+
+# reject.TOKEN before its loops were unrolled: the tokens must be the same, at the same offsets
+_REFERENCE_TOKEN = re.compile(
+    r"""[ \t\r\n]*(?:\#[^\n]*[ \t\r\n]*)*
+    (?:(?P<quoted>"(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*')
+    |(?P<unclosed>["'])
+    |(?P<punct>[;{}])
+    |(?P<word>(?:\\.|\$\{?|[^ \t\r\n;{}\#"'\\$])(?:\\.|\$\{?|[^ \t\r\n;{\\$])*)
+    |(?P<escape>\\)
+    |(?P<end>\Z))""",
+    re.S | re.X,
+)
+
+
+def _tokens(pattern: re.Pattern[str], text: str) -> list[tuple[str | None, int, int]]:
+    return [(m.lastgroup, m.start(), m.end()) for m in pattern.finditer(text)]
+
+
+def test_unrolled_tokens_are_the_reference_tokens() -> None:
+    rng = random.Random(2121)
+    texts = TRICKY + _generated(60) + _files()
+    texts += [_mutated(rng, rng.choice(texts)) for _ in range(3000)]
+    texts += ['"' + "a" * 5000, "'" + "a\\" * 3000, "a" + "\\" * 7, "$" * 9 + "{", "a\\"]
+    for text in texts:
+        assert _tokens(TOKEN, text) == _tokens(_REFERENCE_TOKEN, text), text
+
+
+def _preorder(statements: list[reject._Statement]) -> list[reject._Statement]:
+    out: list[reject._Statement] = []
+    for statement in statements:
+        out.append(statement)
+        out.extend(_preorder(statement.block or []))
+    return out
+
+
+def test_checked_statements_come_in_the_order_nginx_meets_them() -> None:
+    """`_check` runs over the statements `_read` set aside as it read them: they must be those of
+    the tree it built (as far as it got) that `_check` looks at, a block's directive before its
+    contents, as `ngx_conf_parse` handles them."""
+    rng = random.Random(2122)
+    texts = TRICKY + _generated(30) + _files()
+    texts += [_mutated(rng, rng.choice(texts)) for _ in range(2000)]
+    for text in texts:
+        into: list[reject._Statement] = []
+        checked: list[reject._Statement] = []
+        with contextlib.suppress(reject._Stop):
+            reject._read(text, into, checked)
+        expected = [s for s in _preorder(into) if s.words[0][0] in reject._CHECKED]
+        assert [id(s) for s in checked] == [id(s) for s in expected], text

@@ -34,13 +34,15 @@ _CHECKED: Final = frozenset({"add_header", "set", "map", "if"})
 
 # nginx's tokens, as `ngx_conf_read_token` splits them: a `\\` escapes the next character
 # everywhere, `${` does not open a block, a quote only opens a word at its start, and only
-# space, `;` and `{` end an unquoted word (a `}` or `#` inside one is text)
+# space, `;` and `{` end an unquoted word (a `}` or `#` inside one is text). The loops are
+# unrolled (a run of plain characters, then an escape or `$` and the next run): the same
+# tokens as `(?:\\.|[^"\\])*`, in half the time, with nothing to backtrack into
 TOKEN: Final = re.compile(
     r"""[ \t\r\n]*(?:\#[^\n]*[ \t\r\n]*)*  # space and comments before the token
-    (?:(?P<quoted>"(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*')
+    (?:(?P<quoted>"[^"\\]*(?:\\.[^"\\]*)*"|'[^'\\]*(?:\\.[^'\\]*)*')
     |(?P<unclosed>["'])
     |(?P<punct>[;{}])
-    |(?P<word>(?:\\.|\$\{?|[^ \t\r\n;{}\#"'\\$])(?:\\.|\$\{?|[^ \t\r\n;{\\$])*)
+    |(?P<word>(?:\\.|\$\{?|[^ \t\r\n;{}\#"'\\$])[^ \t\r\n;{\\$]*(?:(?:\\.|\$\{?)[^ \t\r\n;{\\$]*)*)
     |(?P<escape>\\)
     |(?P<end>\Z))  # only space and comments were left: every offset is some token's""",
     re.S | re.X,
@@ -104,13 +106,14 @@ def scan(text: str) -> Scan:
     if "_by_lua_block" in text:
         return Scan(None, None)
     statements: list[_Statement] = []
+    checked: list[_Statement] = []
     stop: _Stop | None = None
     plain, depth = False, 0
     try:
-        plain, depth = _read(text, statements)
+        plain, depth = _read(text, statements, checked)
     except _Stop as error:
         stop = error
-    for statement in _in_order(statements):
+    for statement in checked:
         found = _check(text, statement)
         if found is not None:
             return Scan(found, statements if plain else None, depth)
@@ -120,21 +123,12 @@ def scan(text: str) -> Scan:
     return Scan(None, statements if plain else None, depth)
 
 
-def _in_order(statements: list[_Statement]) -> list[_Statement]:
-    """Statements as nginx handles them: a block's directive at its `{`, then its contents."""
-    out: list[_Statement] = []
-    pending = list(reversed(statements))
-    while pending:
-        statement = pending.pop()
-        out.append(statement)
-        pending.extend(reversed(statement.block or []))
-    return out
-
-
-def _read(text: str, into: list[_Statement]) -> tuple[bool, int]:
+def _read(text: str, into: list[_Statement], checked: list[_Statement]) -> tuple[bool, int]:
     """``ngx_conf_read_token`` and ``ngx_conf_parse`` over a string: statements, blocks nested.
 
-    A stack, not recursion: the depth is the input's. Returns whether the text was read to its
+    A stack, not recursion: the depth is the input's. The statements ``_check`` looks at go to
+    ``checked`` too, in the order ``ngx_conf_parse`` meets them (a block's directive at its `{`,
+    then its contents: the order they are read in). Returns whether the text was read to its
     end with every word as crossplane's lexer reads it too (``plain``, see ``fast``), and the
     deepest level of a block statement.
     """
@@ -171,6 +165,8 @@ def _read(text: str, into: list[_Statement]) -> tuple[bool, int]:
                 plain = False  # maybe a comment among the words: crossplane makes it a statement
             statement = _Statement(words, at, None, parent, line)
             current.append(statement)
+            if words[0][0] in _CHECKED:
+                checked.append(statement)
             if char == "{":
                 statement.block = []
                 deepest = max(deepest, len(open_blocks))
