@@ -47,7 +47,6 @@ from origins_lint.formats.nginx.flow import (
 from origins_lint.formats.nginx.syntax import Directive, parse_tree
 from origins_lint.formats.nginx.templates import MAX_RENDERINGS, detemplated, is_template, renderings
 from origins_lint.formats.nginx.templates import SUFFIXES as TEMPLATE_SUFFIXES
-from origins_lint.formats.webservers.haproxy.files import looks_like_haproxy
 from origins_lint.model import (
     EXACT_ENGINE,
     NGINX_MAP_STRING,
@@ -108,13 +107,20 @@ def detect(path: str, text: str) -> bool:
     if name == "nginx.conf" or name.endswith(".nginx"):
         return True
     in_folder = nginx_folder(os.path.abspath(path)) is not None and not name.startswith(".")
-    if name.endswith(".cfg") and looks_like_haproxy(text):
+    if name.endswith(".cfg") and _looks_like_haproxy(text):
         return False  # `haproxy/conf.d/*.cfg`: HAProxy's, whose `{ }` ACLs the nginx sniff would take
     if not in_folder and not wants(path):
         return False
     if is_template(path):  # sniffed as nginx reads it once rendered: `{% if %}` and `{# #}` are blanks
         text = detemplated(Source(path, text))[0].text
     return looks_like_nginx(text, in_folder)
+
+
+def _looks_like_haproxy(text: str) -> bool:
+    # imported here: the HAProxy package is not loaded for the `.conf` files that are most of nginx
+    from origins_lint.formats.webservers.haproxy.files import looks_like_haproxy
+
+    return looks_like_haproxy(text)
 
 
 def unread(path: str, text: str) -> str | None:

@@ -320,7 +320,9 @@ class Evaluator:
         return result
 
     def bounded(self, alts: Iterable[Alt], location: Location) -> tuple[Alt, ...]:
-        unique = tuple(dict.fromkeys(self._clipped(alt, location) for alt in alts))
+        clipped = [self._clipped(alt, location) for alt in alts]
+        # one value is its own set of distinct values: not hashed (its parts, guards, locations)
+        unique = tuple(dict.fromkeys(clipped)) if len(clipped) > 1 else tuple(clipped)
         if len(unique) > MAX_ALTERNATIVES:
             self.program.truncated.append(location)
             return unique[:MAX_ALTERNATIVES]
