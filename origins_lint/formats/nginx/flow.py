@@ -296,6 +296,8 @@ class Evaluator:
         self._in_maps: list[str] = []
 
     def evaluate(self, expr: str, location: Location, env: Env) -> tuple[Alt, ...]:
+        if "$" not in expr:  # no variable: the one text part the loop below would give it
+            return (self._clipped(Alt((Part("text", expr, location),)), location),)
         segments: list[tuple[Alt, ...]] = []
         last = 0
         for match in VARIABLE.finditer(expr):
