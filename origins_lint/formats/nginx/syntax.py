@@ -18,6 +18,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from itertools import accumulate, repeat
+from operator import add
 from typing import Any
 
 from origins_lint import limits
@@ -72,7 +74,8 @@ class _Locator:
     def __init__(self, path: str, text: str) -> None:
         self.path = path
         self.text = text
-        self.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        # the offset after each newline, 0 first: the lengths of the lines before, each with its newline
+        self.line_starts = list(accumulate(map(add, map(len, text.split("\n")[:-1]), repeat(1)), initial=0))
         self.cursor = 0
 
     def position(self, offset: int) -> tuple[int, int]:
@@ -81,15 +84,19 @@ class _Locator:
 
     def find(self, token: str, line: int | None = None) -> Location | None:
         start = self.cursor
-        if line is not None and line - 1 < len(self.line_starts):
-            start = max(start, self.line_starts[line - 1])
-        needle = token.split("\n", 1)[0] or token
-        offset = self.text.find(needle, start, start + len(needle) + 4096) if needle else -1
+        starts = self.line_starts
+        if line is not None and line - 1 < len(starts):
+            start = max(start, starts[line - 1])
+        needle = token if "\n" not in token else token.split("\n", 1)[0] or token
+        if not needle:
+            return None
+        offset = self.text.find(needle, start, start + len(needle) + 4096)
         if offset < 0:
             return None
         self.cursor = offset + len(needle)
-        row, column = self.position(offset)
-        return Location(self.path, row, column, row, column + max(len(needle), 1))
+        row = bisect.bisect_right(starts, offset)
+        column = offset - starts[row - 1] + 1
+        return Location(self.path, row, column, row, column + len(needle))
 
 
 _GLUED = re.compile(r"\$\{\w+\}(\s)")
@@ -193,14 +200,15 @@ class _Reader:
     def _directives(
         self, parsed: list[dict[str, Any]], locator: _Locator, source: Source, stack: tuple[str, ...]
     ) -> Iterator[Directive]:
+        find = locator.find
         for index, stmt in enumerate(parsed):
             name: str = stmt["directive"]
             if index == 0 and name.startswith("\ufeff"):
                 name = name[1:]
-            stmt["args"] = _unglued(stmt["args"], locator)
-            where = locator.find(name, stmt["line"]) or Location.point(locator.path, stmt["line"], 1)
-            args = [unescape(arg) for arg in stmt["args"]]
-            arg_locations = [locator.find(arg) or where for arg in stmt["args"]]
+            words = stmt["args"] = _unglued(stmt["args"], locator)
+            where = find(name, stmt["line"]) or Location.point(locator.path, stmt["line"], 1)
+            args = [unescape(arg) if "\\" in arg else arg for arg in words]
+            arg_locations = [find(arg) or where for arg in words]
             if name == "include" and len(args) == 1 and "block" not in stmt:
                 # the files being read, this one last: its real path is asked only here (most include nothing)
                 yield from self._include(args[0], where, source, (*stack, os.path.realpath(source.path)))
