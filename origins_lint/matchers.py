@@ -394,7 +394,14 @@ def _accepts_many(test: CharTest) -> bool:
 def _witnesses(items: Any, icase: bool, in_repeat: bool = False) -> list[Witness]:
     """Cartesian product of each item's examples, capped at MAX_WITNESSES."""
     results = [Witness("")]
+    fixed = ""  # literals (and anchors) not yet added: each is one example with no span
     for op, arg in items:
+        if op is sre_c.LITERAL or op is sre_c.AT:  # what _item_witnesses gives them, added in one go
+            fixed += chr(arg) if op is sre_c.LITERAL else ""
+            continue
+        if fixed:
+            results = [Witness(head.text + fixed, head.spans) for head in results]
+            fixed = ""
         options = _item_witnesses(op, arg, icase, in_repeat)
         combined: list[Witness] = []
         for head in results:
@@ -407,6 +414,8 @@ def _witnesses(items: Any, icase: bool, in_repeat: bool = False) -> list[Witness
             if len(combined) >= MAX_WITNESSES:
                 break
         results = combined
+    if fixed:
+        results = [Witness(head.text + fixed, head.spans) for head in results]
     return results
 
 
