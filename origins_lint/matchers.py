@@ -394,7 +394,14 @@ def _accepts_many(test: CharTest) -> bool:
 def _witnesses(items: Any, icase: bool, in_repeat: bool = False) -> list[Witness]:
     """Cartesian product of each item's examples, capped at MAX_WITNESSES."""
     results = [Witness("")]
+    fixed = ""  # literals (and anchors) not yet added: each is one example with no span
     for op, arg in items:
+        if op is sre_c.LITERAL or op is sre_c.AT:  # what _item_witnesses gives them, added in one go
+            fixed += chr(arg) if op is sre_c.LITERAL else ""
+            continue
+        if fixed:
+            results = [Witness(head.text + fixed, head.spans) for head in results]
+            fixed = ""
         options = _item_witnesses(op, arg, icase, in_repeat)
         combined: list[Witness] = []
         for head in results:
@@ -407,6 +414,8 @@ def _witnesses(items: Any, icase: bool, in_repeat: bool = False) -> list[Witness
             if len(combined) >= MAX_WITNESSES:
                 break
         results = combined
+    if fixed:
+        results = [Witness(head.text + fixed, head.spans) for head in results]
     return results
 
 
@@ -842,8 +851,13 @@ def analyse_regex(pattern: str, engine: Engine, bounds: Limits | None = None) ->
         compiler.patch(frag.ends, final)
         result._automaton = Automaton(compiler.states, frag.start, engine.mode, bounds.regex_steps)
         result.witnesses = _witnesses(items, icase)
-        for witness in result.witnesses:  # what the rules ask first: over budget here is said, not guessed
-            result._automaton.matches(witness.text)
+        # what the rules ask first: over budget here is said, not guessed. A step costs at most
+        # 4n+2 (`_closure` pops its seeds, at most n+1, and at most two pushes of each of the n
+        # states, plus `_move`'s len(current)); a text that cannot reach the budget is not run
+        most = 4 * len(compiler.states) + 2
+        for witness in result.witnesses:
+            if (len(witness.text) + 1) * most > bounds.regex_steps:
+                result._automaton.matches(witness.text)
     except Unsupported as error:
         result.unsupported = str(error)
         result._automaton = None

@@ -26,7 +26,7 @@ from typing import Final
 from origins_lint.formats.base import FormatOptions
 from origins_lint.formats.nginx.captures import HTTP_WHITESPACE, NGINX_ECHO, capture_text
 from origins_lint.formats.nginx.decisions import origin_checks
-from origins_lint.formats.nginx.files import claimed, looks_like_nginx, nginx_folder, why_not
+from origins_lint.formats.nginx.files import claimed, file_name, looks_like_nginx, nginx_folder, why_not
 from origins_lint.formats.nginx.flow import (
     MAX_PARTS,
     MAX_TEXT,
@@ -47,7 +47,6 @@ from origins_lint.formats.nginx.flow import (
 from origins_lint.formats.nginx.syntax import Directive, parse_tree
 from origins_lint.formats.nginx.templates import MAX_RENDERINGS, detemplated, is_template, renderings
 from origins_lint.formats.nginx.templates import SUFFIXES as TEMPLATE_SUFFIXES
-from origins_lint.formats.webservers.haproxy.files import looks_like_haproxy
 from origins_lint.model import (
     EXACT_ENGINE,
     NGINX_MAP_STRING,
@@ -93,9 +92,10 @@ def wants(path: str) -> bool:
     named on the command line counts: the walk gives paths from its parent) but dot files,
     which nginx's `include folder/*` never matches.
     """
-    pure = PurePath(path)
-    if pure.name.endswith(EXTENSIONS) or pure.name == "nginx.conf":
+    name = file_name(path)
+    if name.endswith(EXTENSIONS) or name == "nginx.conf":
         return True
+    pure = PurePath(path)
     if nginx_folder(path) and not pure.name.startswith("."):
         return True
     in_folder = any(part in FOLDERS for part in pure.parts[:-1])
@@ -103,17 +103,24 @@ def wants(path: str) -> bool:
 
 
 def detect(path: str, text: str) -> bool:
-    name = PurePath(path).name
+    name = file_name(path)
     if name == "nginx.conf" or name.endswith(".nginx"):
         return True
     in_folder = nginx_folder(os.path.abspath(path)) is not None and not name.startswith(".")
-    if name.endswith(".cfg") and looks_like_haproxy(text):
+    if name.endswith(".cfg") and _looks_like_haproxy(text):
         return False  # `haproxy/conf.d/*.cfg`: HAProxy's, whose `{ }` ACLs the nginx sniff would take
     if not in_folder and not wants(path):
         return False
     if is_template(path):  # sniffed as nginx reads it once rendered: `{% if %}` and `{# #}` are blanks
         text = detemplated(Source(path, text))[0].text
     return looks_like_nginx(text, in_folder)
+
+
+def _looks_like_haproxy(text: str) -> bool:
+    # imported here: the HAProxy package is not loaded for the `.conf` files that are most of nginx
+    from origins_lint.formats.webservers.haproxy.files import looks_like_haproxy
+
+    return looks_like_haproxy(text)
 
 
 def unread(path: str, text: str) -> str | None:

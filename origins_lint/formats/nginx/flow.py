@@ -296,6 +296,8 @@ class Evaluator:
         self._in_maps: list[str] = []
 
     def evaluate(self, expr: str, location: Location, env: Env) -> tuple[Alt, ...]:
+        if "$" not in expr:  # no variable: the one text part the loop below would give it
+            return (self._clipped(Alt((Part("text", expr, location),)), location),)
         segments: list[tuple[Alt, ...]] = []
         last = 0
         for match in VARIABLE.finditer(expr):
@@ -320,7 +322,9 @@ class Evaluator:
         return result
 
     def bounded(self, alts: Iterable[Alt], location: Location) -> tuple[Alt, ...]:
-        unique = tuple(dict.fromkeys(self._clipped(alt, location) for alt in alts))
+        clipped = [self._clipped(alt, location) for alt in alts]
+        # one value is its own set of distinct values: not hashed (its parts, guards, locations)
+        unique = tuple(dict.fromkeys(clipped)) if len(clipped) > 1 else tuple(clipped)
         if len(unique) > MAX_ALTERNATIVES:
             self.program.truncated.append(location)
             return unique[:MAX_ALTERNATIVES]

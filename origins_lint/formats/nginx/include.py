@@ -24,6 +24,7 @@ import glob
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Final
 
 from origins_lint.formats.nginx.files import MAIN_FILE, claimed
@@ -120,10 +121,18 @@ class Resolver:
     """Resolves the includes of one checked file (and of the files it includes)."""
 
     def __init__(self, top: str, roots: tuple[str, ...], layout: Layout = NGINX) -> None:
-        self.top_dir = os.path.dirname(os.path.abspath(top))
+        self.top = top
         self.layout = layout
-        self.prefix = layout.prefix(top)
         self.roots = roots  # real paths
+
+    # asked of the file system at the first include: most files have none (issue 21)
+    @cached_property
+    def top_dir(self) -> str:
+        return os.path.dirname(os.path.abspath(self.top))
+
+    @cached_property
+    def prefix(self) -> str | None:
+        return self.layout.prefix(self.top)
 
     def resolve(self, pattern: str, including: str) -> Resolved:
         targets = self._targets(pattern, including)

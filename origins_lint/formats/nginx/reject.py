@@ -34,20 +34,22 @@ _CHECKED: Final = frozenset({"add_header", "set", "map", "if"})
 
 # nginx's tokens, as `ngx_conf_read_token` splits them: a `\\` escapes the next character
 # everywhere, `${` does not open a block, a quote only opens a word at its start, and only
-# space, `;` and `{` end an unquoted word (a `}` or `#` inside one is text)
+# space, `;` and `{` end an unquoted word (a `}` or `#` inside one is text). The loops are
+# unrolled (a run of plain characters, then an escape or `$` and the next run): the same
+# tokens as `(?:\\.|[^"\\])*`, in half the time, with nothing to backtrack into
 TOKEN: Final = re.compile(
     r"""[ \t\r\n]*(?:\#[^\n]*[ \t\r\n]*)*  # space and comments before the token
-    (?:(?P<quoted>"(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*')
+    (?:(?P<quoted>"[^"\\]*(?:\\.[^"\\]*)*"|'[^'\\]*(?:\\.[^'\\]*)*')
     |(?P<unclosed>["'])
     |(?P<punct>[;{}])
-    |(?P<word>(?:\\.|\$\{?|[^ \t\r\n;{}\#"'\\$])(?:\\.|\$\{?|[^ \t\r\n;{\\$])*)
+    |(?P<word>(?:\\.|\$\{?|[^ \t\r\n;{}\#"'\\$])[^ \t\r\n;{\\$]*(?:(?:\\.|\$\{?)[^ \t\r\n;{\\$]*)*)
     |(?P<escape>\\)
     |(?P<end>\Z))  # only space and comments were left: every offset is some token's""",
     re.S | re.X,
 )
 _AFTER_QUOTE: Final = frozenset(" \t\r\n;{)")  # what may follow a closing quote
 
-_Word = tuple[str, int]  # the word as written (without its quotes), and the offset of its text
+_Word = tuple[str, int, bool]  # the word as written (without its quotes), the offset of its text, quoted
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +68,21 @@ class _Statement:
     end: int  # offset of the `;` or `{`: nginx names its line
     block: list[_Statement] | None = None
     parent: str = ""  # the name of the enclosing block's directive
+    line: int = 0  # the line of its first word
+
+
+@dataclass(frozen=True, slots=True)
+class Scan:
+    """What one reading of the text found: nginx's refusal, if any, and its statements.
+
+    ``statements`` is the whole file when it was read to its end with nothing nginx stops
+    at, and every word reads the same to crossplane's lexer (see ``fast.crossplane_parsed``);
+    None otherwise. ``depth`` is the deepest block statement's level (1: top level).
+    """
+
+    rejection: Rejection | None
+    statements: list[_Statement] | None
+    depth: int = 0
 
 
 class _Stop(Exception):
@@ -81,48 +98,53 @@ def position(text: str, offset: int) -> tuple[int, int]:
 
 def first_rejection(text: str) -> Rejection | None:
     """The first reason nginx refuses ``text``, among those modelled here."""
+    return scan(text).rejection
+
+
+def scan(text: str) -> Scan:
+    """The first reason nginx refuses ``text`` (among those modelled here), and its statements."""
     if "_by_lua_block" in text:
-        return None
+        return Scan(None, None)
     statements: list[_Statement] = []
+    checked: list[_Statement] = []
     stop: _Stop | None = None
+    plain, depth = False, 0
     try:
-        _read(text, statements)
+        plain, depth = _read(text, statements, checked)
     except _Stop as error:
         stop = error
-    for statement in _in_order(statements):
+    for statement in checked:
         found = _check(text, statement)
         if found is not None:
-            return found
+            return Scan(found, statements if plain else None, depth)
     if stop is not None and stop.message.startswith('unexpected "') and stop.message != 'unexpected "}"':
-        return Rejection(stop.message, *position(text, stop.offset), fatal=True)
-    return None  # end-of-file and brace errors: crossplane's reading locates them better
+        return Scan(Rejection(stop.message, *position(text, stop.offset), fatal=True), None)
+    # end-of-file and brace errors: crossplane's reading locates them better
+    return Scan(None, statements if plain else None, depth)
 
 
-def _in_order(statements: list[_Statement]) -> list[_Statement]:
-    """Statements as nginx handles them: a block's directive at its `{`, then its contents."""
-    out: list[_Statement] = []
-    pending = list(reversed(statements))
-    while pending:
-        statement = pending.pop()
-        out.append(statement)
-        pending.extend(reversed(statement.block or []))
-    return out
-
-
-def _read(text: str, into: list[_Statement]) -> None:
+def _read(text: str, into: list[_Statement], checked: list[_Statement]) -> tuple[bool, int]:
     """``ngx_conf_read_token`` and ``ngx_conf_parse`` over a string: statements, blocks nested.
 
-    A stack, not recursion: the depth is the input's. Only statements this module checks
-    keep their words; the others keep their name, for the blocks they open.
+    A stack, not recursion: the depth is the input's. The statements ``_check`` looks at go to
+    ``checked`` too, in the order ``ngx_conf_parse`` meets them (a block's directive at its `{`,
+    then its contents: the order they are read in). Returns whether the text was read to its
+    end with every word as crossplane's lexer reads it too (``plain``, see ``fast``), and the
+    deepest level of a block statement.
     """
     open_blocks: list[tuple[list[_Statement], str]] = [(into, "")]
     words: list[_Word] = []
+    plain, deepest = True, 0
+    line, counted = 1, 0  # the line at offset `counted`: lines are counted forward only
     for match in TOKEN.finditer(text):
         kind = match.lastgroup
         if kind == "word":
-            words.append((match.group(kind), match.start(kind)))
+            word = match.group(kind)
+            if "}" in word or "${" in word or word[-1] == "$" or word.startswith("\\\n"):
+                plain = False  # crossplane ends a word at `}`, reads `${` on, and counts lines apart
+            words.append((word, match.start(kind), False))
         elif kind == "quoted":
-            words.append((match.group(kind)[1:-1], match.start(kind) + 1))
+            words.append((match.group(kind)[1:-1], match.start(kind) + 1, True))
             after = match.end()
             if after < len(text) and text[after] not in _AFTER_QUOTE:
                 raise _Stop(f'unexpected "{text[after]}"', after)
@@ -136,18 +158,28 @@ def _read(text: str, into: list[_Statement]) -> None:
             if not words:
                 raise _Stop(f'unexpected "{char}"', at)
             current, parent = open_blocks[-1]
-            statement = _Statement(words, at, parent=parent)
+            first = words[0][1]
+            line += text.count("\n", counted, first)
+            counted = first
+            if plain and text.find("#", first, at) >= 0:
+                plain = False  # maybe a comment among the words: crossplane makes it a statement
+            statement = _Statement(words, at, None, parent, line)
             current.append(statement)
+            if words[0][0] in _CHECKED:
+                checked.append(statement)
             if char == "{":
                 statement.block = []
+                deepest = max(deepest, len(open_blocks))
                 open_blocks.append((statement.block, words[0][0]))
             words = []
         else:  # the end, or a quote or a backslash that runs to it
+            plain = plain and kind == "end"
             break
     if words:
         raise _Stop('unexpected end of file, expecting ";" or "}"', len(text))
     if len(open_blocks) > 1:
         raise _Stop('unexpected end of file, expecting "}"', len(text))
+    return plain, deepest
 
 
 def _check(text: str, statement: _Statement) -> Rejection | None:

@@ -18,11 +18,14 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from itertools import accumulate, repeat
+from operator import add
 from typing import Any
 
 from origins_lint import limits
+from origins_lint.formats.nginx.fast import crossplane_parsed
 from origins_lint.formats.nginx.include import Resolver, cycle, stand_in
-from origins_lint.formats.nginx.reject import first_rejection
+from origins_lint.formats.nginx.reject import scan
 from origins_lint.model import InputProblem, Location, ProblemKind
 from origins_lint.source import Source, problem, read_source
 
@@ -71,7 +74,8 @@ class _Locator:
     def __init__(self, path: str, text: str) -> None:
         self.path = path
         self.text = text
-        self.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        # the offset after each newline, 0 first: the lengths of the lines before, each with its newline
+        self.line_starts = list(accumulate(map(add, map(len, text.split("\n")[:-1]), repeat(1)), initial=0))
         self.cursor = 0
 
     def position(self, offset: int) -> tuple[int, int]:
@@ -80,15 +84,19 @@ class _Locator:
 
     def find(self, token: str, line: int | None = None) -> Location | None:
         start = self.cursor
-        if line is not None and line - 1 < len(self.line_starts):
-            start = max(start, self.line_starts[line - 1])
-        needle = token.split("\n", 1)[0] or token
-        offset = self.text.find(needle, start, start + len(needle) + 4096) if needle else -1
+        starts = self.line_starts
+        if line is not None and line - 1 < len(starts):
+            start = max(start, starts[line - 1])
+        needle = token if "\n" not in token else token.split("\n", 1)[0] or token
+        if not needle:
+            return None
+        offset = self.text.find(needle, start, start + len(needle) + 4096)
         if offset < 0:
             return None
         self.cursor = offset + len(needle)
-        row, column = self.position(offset)
-        return Location(self.path, row, column, row, column + max(len(needle), 1))
+        row = bisect.bisect_right(starts, offset)
+        column = offset - starts[row - 1] + 1
+        return Location(self.path, row, column, row, column + len(needle))
 
 
 _GLUED = re.compile(r"\$\{\w+\}(\s)")
@@ -149,7 +157,8 @@ class _Reader:
                 )
             )
             return []
-        rejection = first_rejection(source.text)
+        scanned = scan(source.text)
+        rejection = scanned.rejection
         if rejection is not None:
             rejected = problem(
                 path,
@@ -162,17 +171,19 @@ class _Reader:
                 self.tree.problems.append(rejected)
                 return []
             self.tree.rejected.append(rejected)
-        try:
-            payload = _crossplane_parse(path, source.text)
-        except Exception as error:  # crossplane must not take the run down
-            self.tree.problems.append(problem(path, f"nginx syntax error: {error}"))
-            return []
-        config = payload["config"][0] if payload["config"] else {"errors": [], "parsed": []}
-        if config["errors"]:
-            self.tree.problems.append(_syntax_problem(path, source.text, config["errors"][0]))
-            return []
+        parsed = crossplane_parsed(source.text, scanned, self.limits.nesting)
+        if parsed is None:  # crossplane's own reading: it judges what it judges
+            try:
+                payload = _crossplane_parse(path, source.text)
+            except Exception as error:  # crossplane must not take the run down
+                self.tree.problems.append(problem(path, f"nginx syntax error: {error}"))
+                return []
+            config = payload["config"][0] if payload["config"] else {"errors": [], "parsed": []}
+            if config["errors"]:
+                self.tree.problems.append(_syntax_problem(path, source.text, config["errors"][0]))
+                return []
+            parsed = config["parsed"]
         locator = _Locator(path, source.text)
-        parsed: list[dict[str, Any]] = config["parsed"]
         too_deep = _too_deep(parsed, self.limits.nesting)
         if too_deep is not None:
             self.tree.problems.append(
@@ -184,21 +195,23 @@ class _Reader:
                 )
             )
             return []
-        return list(self._directives(parsed, locator, source, (*stack, os.path.realpath(path))))
+        return list(self._directives(parsed, locator, source, stack))
 
     def _directives(
         self, parsed: list[dict[str, Any]], locator: _Locator, source: Source, stack: tuple[str, ...]
     ) -> Iterator[Directive]:
+        find = locator.find
         for index, stmt in enumerate(parsed):
             name: str = stmt["directive"]
             if index == 0 and name.startswith("\ufeff"):
                 name = name[1:]
-            stmt["args"] = _unglued(stmt["args"], locator)
-            where = locator.find(name, stmt["line"]) or Location.point(locator.path, stmt["line"], 1)
-            args = [unescape(arg) for arg in stmt["args"]]
-            arg_locations = [locator.find(arg) or where for arg in stmt["args"]]
+            words = stmt["args"] = _unglued(stmt["args"], locator)
+            where = find(name, stmt["line"]) or Location.point(locator.path, stmt["line"], 1)
+            args = [unescape(arg) if "\\" in arg else arg for arg in words]
+            arg_locations = [find(arg) or where for arg in words]
             if name == "include" and len(args) == 1 and "block" not in stmt:
-                yield from self._include(args[0], where, source, stack)
+                # the files being read, this one last: its real path is asked only here (most include nothing)
+                yield from self._include(args[0], where, source, (*stack, os.path.realpath(source.path)))
                 continue
             block = None
             if "block" in stmt:

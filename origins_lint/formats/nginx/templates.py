@@ -26,9 +26,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import PurePath
 from typing import Final
 
+from origins_lint.formats.nginx.files import file_name
 from origins_lint.source import Source
 
 TERRAFORM: Final = ".conf.tftpl"  # Terraform `templatefile` sources
@@ -113,7 +113,7 @@ _TERRAFORM_TAG = re.compile(r"(?P<escape>\$\$\{|%%\{)|(?P<directive>%\{[^}\n]*\}
 
 
 def is_template(path: str) -> bool:
-    return PurePath(path).name.endswith(SUFFIXES)
+    return file_name(path).endswith(SUFFIXES)
 
 
 def detemplated(source: Source) -> tuple[Source, dict[str, str]]:
