@@ -1,0 +1,129 @@
+"""The shortcuts of issue 21's Okta-export work give exactly what the full paths give.
+
+`origins.read_origin` answers the usual shape (`https://app.example.com`) from one regex match; the
+public-suffix lookup (`psl.SuffixList._count_public`) starts at the longest suffix a rule ends with.
+Each is held here to the full path, on hand-picked texts and on seeded random ones that mix the
+usual shape with every character the full path treats specially.
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from origins_lint import origins, psl_build, psl_data
+from origins_lint.origins import _USUAL, _read_origin, read_origin
+
+HAND_PICKED = [
+    "https://app.example.com",
+    "http://localhost",
+    "https://a.b.c.d.e.example.co.uk",
+    "https://1.2.3.4",
+    "https://under_score.example.com",
+    "https://-dash-.example.com",
+    "git+ssh://host.example",
+    "a.b://host",
+    "https://App.example.com",
+    "HTTPS://app.example.com",
+    "https://app.example.com.",
+    "https://app..example.com",
+    "https://.example.com",
+    "https://app.example.com/",
+    "https://app.example.com:443",
+    "https://app.example.com:8443",
+    "https://*.example.com",
+    "https://app.example.com\n",
+    " https://app.example.com",
+    "https://user@app.example.com",
+    "https://[::1]",
+    "https://xn--bcher-kva.example",
+    "https://bücher.example",
+    "https://",
+    "https:///",
+    "://app.example.com",
+    "1https://app.example.com",
+    "app.example.com",
+    "",
+    "null",
+    "*",
+]
+
+# the usual shape's characters, and those that make the full path say something
+_PIECES = ["a", "z", "0", "9", "-", "_", ".", ".", "x", "app", "example", "com"]
+_ODD = ["A", ":", "/", "?", "#", "@", "*", "[", "]", " ", "\t", "\n", "é", "%", "+", "..", "xn--", "\uff18"]
+_SCHEMES = ["https", "http", "wss", "ftp", "capacitor", "chrome-extension", "a.b+c", "HTTPS", "1x", "", "h t"]
+
+
+def _random_origin(rng: random.Random) -> str:
+    host = "".join(rng.choice(_PIECES if rng.random() < 0.9 else _ODD) for _ in range(rng.randint(0, 14)))
+    scheme = rng.choice(_SCHEMES)
+    roll = rng.random()
+    separator = "://" if roll < 0.85 else rng.choice([":/", "//", ":", "://://"])
+    tail = "" if rng.random() < 0.8 else rng.choice([":443", ":80", ":0443", ":", "/", "/x", "?q", "#f", "."])
+    return f"{scheme}{separator}{host}{tail}"
+
+
+@pytest.mark.parametrize("raw", HAND_PICKED)
+@pytest.mark.parametrize("wildcard", [False, True])
+def test_the_usual_shape_reads_as_the_full_walk_does(raw: str, wildcard: bool) -> None:
+    assert read_origin(raw, allow_wildcard=wildcard) == _read_origin(raw, allow_wildcard=wildcard)
+
+
+def test_seeded_random_origins_read_as_the_full_walk_does() -> None:
+    rng = random.Random(2128)
+    usual = 0
+    for _ in range(30_000):
+        raw = _random_origin(rng)
+        usual += _USUAL.fullmatch(raw) is not None
+        for star in (False, True):
+            assert read_origin(raw, allow_wildcard=star) == _read_origin(raw, allow_wildcard=star), raw
+    assert 3_000 < usual < 27_000  # both paths were exercised
+
+
+def test_the_usual_shape_is_what_a_browser_sends() -> None:
+    text = read_origin("https://app.example.com")
+    assert (text.scheme, text.host, text.port, text.problems, text.quirks, text.canonical) == (
+        "https",
+        "app.example.com",
+        None,
+        (),
+        (),
+        "https://app.example.com",
+    )
+
+
+def test_the_tails_are_every_name_a_rule_ends_with() -> None:
+    """RULES and TAILS together hold each rule's name and every name it ends with (what lets the
+    lookup start at the longest suffix in them), and TAILS holds nothing else."""
+    rules = frozenset(psl_data.RULES.split())
+    tails = frozenset(psl_data.TAILS.split())
+    assert tails.isdisjoint(rules)
+    names = rules | tails
+    for rule in rules:
+        name = rule[1:] if rule.startswith("!") else rule.removeprefix("*.")
+        while name:
+            assert name in names, (rule, name)
+            name = name.partition(".")[2]
+    assert tails == frozenset(psl_build.tails(rules)) - rules
+
+
+@pytest.mark.parametrize(
+    ("host", "public"),
+    [
+        ("com", True),
+        ("co.uk", True),
+        ("example.co.uk", False),
+        ("github.io", True),
+        ("user.github.io", False),
+        ("sch.uk", True),  # under a wildcard rule
+        ("x.sch.uk", True),
+        ("y.x.sch.uk", False),
+        ("kobe.jp", True),
+        ("city.kobe.jp", False),  # an exception rule
+        ("checkout1.acme-corp.com", False),
+        ("made-up-tld", True),  # unknown TLDs are public, as the library says
+    ],
+)
+def test_public_suffixes_through_the_shortcut(host: str, public: bool) -> None:
+    assert origins.is_public_suffix(host) is public
