@@ -71,6 +71,8 @@ PRIVATE_NETWORKS: Final = tuple(
     )
 )
 
+# the most labels a name of PRIVATE_NAME_SUFFIXES or PLAYGROUND_HOSTS has
+_NAMED_LABELS: Final = max(name.count(".") + 1 for name in PRIVATE_NAME_SUFFIXES | PLAYGROUND_HOSTS)
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*")
 # the shape most entries have, already as a browser sends it: a lower-case scheme, `://`, and a host
 # of lower-case ASCII labels, none empty, with no port, path or anything else; for such a text the
@@ -346,7 +348,8 @@ def classify_host(host: str) -> HostClass:
     if host in LOOPBACK_NAMES or host.endswith(".localhost"):
         return HostClass.LOOPBACK
     labels = host.split(".")
-    suffixes = {".".join(labels[i:]) for i in range(len(labels))}
+    # only the last few labels can be one of the names below: no longer suffix is built
+    suffixes = {".".join(labels[i:]) for i in range(max(0, len(labels) - _NAMED_LABELS), len(labels))}
     if suffixes & PRIVATE_NAME_SUFFIXES:
         return HostClass.PRIVATE
     if suffixes & PLAYGROUND_HOSTS:

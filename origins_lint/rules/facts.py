@@ -74,6 +74,7 @@ def forget() -> None:
     """Drop the per-matcher answers of the file just checked (its matchers may be freed now)."""
     _PARSED.clear()
     _LAST[0] = (None, None)
+    _NAMED[0] = (None, [])
 
 
 AFFIXES = (MatcherKind.PREFIX, MatcherKind.SUFFIX, MatcherKind.CONTAINS)
@@ -139,8 +140,22 @@ class NamedHost:
     origin: str  # as written (exact), or a sample the regex accepts
 
 
+# the matcher `named_hosts` answered last, and its answer: five rules ask it of each entry in turn
+# (OL201, OL501-OL503, OL703), one after the other (issue 21); callers only read the list
+_NAMED: list[tuple[OriginMatcher | None, list[NamedHost]]] = [(None, [])]
+
+
 def named_hosts(matcher: OriginMatcher) -> list[NamedHost]:
     """The web hosts an entry was written for: its own host, a wildcard's fixed part, a regex's intent."""
+    last = _NAMED[0]
+    if last[0] is matcher:
+        return last[1]
+    found = _named_hosts(matcher)
+    _NAMED[0] = (matcher, found)
+    return found
+
+
+def _named_hosts(matcher: OriginMatcher) -> list[NamedHost]:
     text = parsed(matcher)
     if text is not None:
         if not text.ok or text.scheme not in WEB:
