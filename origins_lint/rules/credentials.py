@@ -5,7 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from origins_lint.model import CorsContext, Document, MatcherKind, OriginMatcher, Severity
-from origins_lint.rules.breadth import credentials_note, explain, reflection_text, reflects_every_origin
+from origins_lint.rules.breadth import (
+    REFLECTING,
+    credentials_note,
+    explain,
+    reflection_text,
+    reflects_every_origin,
+)
 from origins_lint.rules.registry import Hit, RuleSettings, per_matcher, rule
 
 ECHOED = {
@@ -98,13 +104,13 @@ def _broad_with_credentials(document: Document, settings: RuleSettings) -> Itera
 
 
 rule("OL401", "wildcard-with-credentials", Severity.HIGH, "`*` together with credentials")(
-    per_matcher(_wildcard_with_credentials)
+    per_matcher(_wildcard_with_credentials, [MatcherKind.ANY])
 )
 rule("OL402", "reflected-origin-with-credentials", Severity.CRITICAL, "Reflected origin with credentials")(
-    per_matcher(_reflected_with_credentials)
+    per_matcher(_reflected_with_credentials, REFLECTING)
 )
 rule("OL403", "null-origin-with-credentials", Severity.CRITICAL, "`null` origin with credentials")(
-    per_matcher(_null_with_credentials)
+    per_matcher(_null_with_credentials, [MatcherKind.NULL])
 )
 rule("OL404", "wildcard-headers-with-credentials", Severity.LOW, "`*` headers or methods with credentials")(
     _wildcard_headers

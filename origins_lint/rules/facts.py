@@ -78,6 +78,8 @@ def forget() -> None:
 
 
 AFFIXES = (MatcherKind.PREFIX, MatcherKind.SUFFIX, MatcherKind.CONTAINS)
+# the kinds `analysis` answers for (a regex, and an affix as its regex); None for every other
+ANALYSED = (MatcherKind.REGEX, *AFFIXES)
 
 
 def analysis(matcher: OriginMatcher) -> RegexAnalysis | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from origins_lint.model import CorsContext, Document, OriginMatcher, Severity
 from origins_lint.origins import HostClass, classify_host
-from origins_lint.rules.facts import NamedHost, analysis, any_scheme, named_hosts, schemes
+from origins_lint.rules.facts import ANALYSED, NamedHost, analysis, any_scheme, named_hosts, schemes
 from origins_lint.rules.registry import Hit, per_matcher, rule
 from origins_lint.template_origin import decided
 
@@ -73,5 +73,5 @@ def _scheme_agnostic(_context: CorsContext, matcher: OriginMatcher, _doc: Docume
 
 rule("OL201", "insecure-origin", Severity.MEDIUM, "Plain-HTTP origin")(per_matcher(_insecure))
 rule("OL202", "scheme-agnostic-match", Severity.HIGH, "Pattern accepts http as well as https")(
-    per_matcher(_scheme_agnostic)
+    per_matcher(_scheme_agnostic, ANALYSED)
 )
