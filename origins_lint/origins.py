@@ -373,10 +373,8 @@ def looks_like_wildcard(text: str) -> bool:
 
 def matcher_kind(raw: str) -> MatcherKind:
     """How a config that lists origins as text (a policy, Okta) means one entry."""
-    if is_any(raw):
-        return MatcherKind.ANY
+    if "*" in raw:  # `*` alone is any origin, a `*` in more text a wildcard; neither is `null`
+        return MatcherKind.ANY if is_any(raw) else MatcherKind.WILDCARD
     if is_null(raw):
         return MatcherKind.NULL
-    if looks_like_wildcard(raw):
-        return MatcherKind.WILDCARD
     return MatcherKind.EXACT

@@ -75,3 +75,18 @@ def test_a_real_report_is_the_same_text(capsys: pytest.CaptureFixture[str]) -> N
     payload = json.loads(text)
     assert payload["findings"]  # a report with findings, messages quoting every kind of text
     assert text == json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+
+
+def test_lines_skipped_in_runs_give_each_line_as_splitting_does() -> None:
+    """`source.Lines.line` skips lines by regex runs (fingerprints read one line a finding)."""
+    from origins_lint.source import Lines
+
+    rng = random.Random(2131)
+    for _ in range(500):
+        text = "".join(
+            rng.choice(["a", "\n", "\n\n", "bc", "\r\n", "", "é"]) for _ in range(rng.randint(0, 60))
+        )
+        lines, split = Lines(text), text.split("\n")
+        for number in [*sorted(rng.randint(-1, len(split) + 2) for _ in range(10)), rng.randint(0, 5)]:
+            expected = split[number - 1] if 1 <= number <= len(split) else None
+            assert lines.line(number) == expected, (text, number)

@@ -64,8 +64,11 @@ def parsed(matcher: OriginMatcher) -> OriginText | None:
         _LAST[0] = known
         return known[1]
     text = None
-    if matcher.kind in (MatcherKind.EXACT, MatcherKind.WILDCARD) and not PLACEHOLDER.search(matcher.raw):
-        text = origin_text(matcher.raw, matcher.kind is MatcherKind.WILDCARD)
+    raw = matcher.raw
+    if matcher.kind in (MatcherKind.EXACT, MatcherKind.WILDCARD) and (
+        "{" not in raw or not PLACEHOLDER.search(raw)
+    ):
+        text = origin_text(raw, matcher.kind is MatcherKind.WILDCARD)
     _PARSED[id(matcher)] = _LAST[0] = (matcher, text)
     return text
 

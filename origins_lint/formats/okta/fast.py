@@ -275,8 +275,10 @@ def _valid(entry: dict[str, Any]) -> bool:
             return False
     if "status" in entry and (type(entry["status"]) is not str or entry["status"] not in STATUSES):
         return False
-    if any(entry.get(key) is not None and type(entry[key]) is not str for key in _OPTIONAL_TEXT):
-        return False
+    for key in _OPTIONAL_TEXT:
+        value = entry.get(key)
+        if value is not None and type(value) is not str:
+            return False
     links = entry.get("_links")
     return links is None or type(links) is dict
 
