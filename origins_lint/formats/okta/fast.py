@@ -32,6 +32,8 @@ SNAKE_CASE: Final = {
 }
 _OPTIONAL_TEXT: Final = ("id", "name", "created", "createdBy", "lastUpdated", "lastUpdatedBy")
 _WHITESPACE: Final = re.compile(r"[ \t\n\r]*")
+# what follows an entry: a comma and the space before the next one, or the list's `]`
+_AFTER: Final = re.compile(r"[ \t\n\r]*(?:,[ \t\n\r]*|(\]))")
 # a string (a key when a colon follows) or a bracket: enough to walk an entry's top levels
 _TOKEN: Final = re.compile(r'"((?:[^"\\]|\\.)*)"(\s*:)?|[\[\]{}]')
 # the usual entry, matched from its `{` up to its scopes' `[`: keys and values before `origin` that
@@ -123,23 +125,6 @@ class _Lines:
             found.append(Location(self.path, line, column, end_line, end_column + 1))
         return found
 
-    def forward(self, points: list[int]) -> list[tuple[int, int]]:
-        """(line, column) of each offset, given in increasing order: `at` inlined, without the
-        sorting and the table `spans` needs for points in any order."""
-        text, offset, line, line_start = self.text, self.offset, self.line, self.line_start
-        found = []
-        for point in points:
-            if point < offset:
-                raise _Unusual("positions out of order")
-            newlines = text.count("\n", offset, point)
-            if newlines:
-                line += newlines
-                line_start = text.rfind("\n", offset, point) + 1
-            offset = point
-            found.append((line, point - line_start + 1))
-        self.offset, self.line, self.line_start = offset, line, line_start
-        return found
-
 
 def read_export(path: str, text: str) -> FastExport | None:
     """The export's entries, or None when the exact loader must read this file."""
@@ -167,13 +152,14 @@ def _read(path: str, text: str) -> FastExport:
             if deep and 1 + _depth(entry, most) > most:
                 raise _Unusual("nested past the limit")
             entries.append(_entry(entry, text, at, end, lines))
-            at = _skip(text, end)
-            if text.startswith(",", at):
-                at = _skip(text, at + 1)
+            after = _AFTER.match(text, end)
+            if after is None:
+                raise _Unusual("not a list of objects")
+            if after.group(1) is None:  # a comma: the next entry starts after the space after it
+                at = after.end()
                 continue
-            if text.startswith("]", at):
-                break
-            raise _Unusual("not a list of objects")
+            at = after.start(1)
+            break
     end = at + 1
     if _skip(text, end) != len(text):
         raise _Unusual("text after the list")
@@ -235,23 +221,47 @@ def _usual_locations(
     in text order (the entry's `{`, the origin, the scopes' `[`, each type, the `]`, the `}`): a
     JSON string never spans lines (the decoder refuses a raw newline in one), so a string ends on
     the line it starts, its length further on (a tenth of reading a 50,000-origin export, issue 21)."""
-    at = lines.forward(
-        [start, origin[0], scopes[0], *(type_start for type_start, _ in types), scopes[1] - 1, end - 1]
-    )
-    path = lines.path
-    (line, column), (origin_line, origin_column), (scopes_line, scopes_column) = at[0], at[1], at[2]
-    scopes_end_line, scopes_end_column = at[-2]
-    end_line, end_column = at[-1]
-    types_at = [
-        Location(path, type_line, type_column, type_line, type_column + type_end - type_start)
-        for (type_line, type_column), (type_start, type_end) in zip(at[3:-2], types, strict=True)
-    ]
-    return (
-        Location(path, line, column, end_line, end_column + 1),
-        Location(path, origin_line, origin_column, origin_line, origin_column + origin[1] - origin[0]),
-        Location(path, scopes_line, scopes_column, scopes_end_line, scopes_end_column + 1),
-        types_at,
-    )
+    # `_Lines.at` unrolled (a loop of points was a tenth of reading the export): the offsets grow
+    # by construction, so only the first is checked against the cursor
+    text, path = lines.text, lines.path
+    offset, line, line_start = lines.offset, lines.line, lines.line_start
+    if start < offset:
+        raise _Unusual("positions out of order")
+    newlines = text.count("\n", offset, start)
+    if newlines:
+        line, line_start = line + newlines, text.rfind("\n", offset, start) + 1
+    entry_line, entry_column = line, start - line_start + 1
+    offset = origin[0]
+    newlines = text.count("\n", start, offset)
+    if newlines:
+        line, line_start = line + newlines, text.rfind("\n", start, offset) + 1
+    column = offset - line_start + 1
+    origin_at = Location(path, line, column, line, column + origin[1] - offset)
+    point = scopes[0]
+    newlines = text.count("\n", offset, point)
+    if newlines:
+        line, line_start = line + newlines, text.rfind("\n", offset, point) + 1
+    scopes_line, scopes_column, offset = line, point - line_start + 1, point
+    types_at = []
+    for point, type_end in types:
+        newlines = text.count("\n", offset, point)
+        if newlines:
+            line, line_start = line + newlines, text.rfind("\n", offset, point) + 1
+        column = point - line_start + 1
+        types_at.append(Location(path, line, column, line, column + type_end - point))
+        offset = point
+    point = scopes[1] - 1  # the scopes' `]`
+    newlines = text.count("\n", offset, point)
+    if newlines:
+        line, line_start = line + newlines, text.rfind("\n", offset, point) + 1
+    scopes_at = Location(path, scopes_line, scopes_column, line, point - line_start + 2)
+    offset, point = point, end - 1  # the entry's `}`
+    newlines = text.count("\n", offset, point)
+    if newlines:
+        line, line_start = line + newlines, text.rfind("\n", offset, point) + 1
+    lines.offset, lines.line, lines.line_start = point, line, line_start
+    entry_at = Location(path, entry_line, entry_column, line, point - line_start + 2)
+    return entry_at, origin_at, scopes_at, types_at
 
 
 def _valid(entry: dict[str, Any]) -> bool:
