@@ -86,15 +86,29 @@ def test_a_rule_says_nothing_of_the_kinds_it_leaves_out(code: str, check: PerMat
 
 
 @pytest.mark.parametrize("folder", ["tests/fixtures", "examples"])
+@pytest.mark.parametrize("ignore", [[], ["--ignore", "OL302,OL306,OL307,OL308,OL309,OL310"]])
 def test_reports_are_the_same_when_every_rule_is_asked_everything(
-    folder: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    folder: str, ignore: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    argv = ["check", "-f", "json", "--no-cache", "--jobs", "1", str(ROOT / folder)]
+    """Also with the breadth rules ignored, so that OL405 speaks for them."""
+    argv = ["check", "-f", "json", "--no-cache", "--jobs", "1", *ignore, str(ROOT / folder)]
     run(argv)
     narrowed = capsys.readouterr().out
     for _code, check in _narrowed():
         monkeypatch.setattr(check, "kinds", frozenset(MatcherKind))
+    monkeypatch.setattr("origins_lint.rules.credentials.EXPLAINED", tuple(MatcherKind))
     run(argv)
     asked = capsys.readouterr().out
     assert '"code": "OL3' in asked and '"code": "OL7' in asked  # rules of one kind did report
     assert narrowed == asked
+    if ignore and folder == "tests/fixtures":
+        assert '"code": "OL405"' in asked
+
+
+def test_explain_names_no_breadth_of_the_kinds_ol405_skips() -> None:
+    """OL405 asks `explain` only of the kinds in EXPLAINED: for any other it has nothing to say."""
+    from origins_lint.rules.breadth import EXPLAINED, explain
+
+    for kind in set(MatcherKind) - set(EXPLAINED):
+        for raw in TEXTS:
+            assert explain(OriginMatcher(kind, raw, AT)) == (), (kind, raw)

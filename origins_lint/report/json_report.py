@@ -79,7 +79,10 @@ def _write(value: Any, newline: str, out: list[str]) -> None:
         out.append("{")
         for index, (key, item) in enumerate(value.items()):
             out.append(("" if index == 0 else ",") + inner + encode_basestring(key) + ": ")
-            _write(item, inner, out)
+            if type(item) is str:  # most values of a finding: without the call
+                out.append(encode_basestring(item))
+            else:
+                _write(item, inner, out)
         out.append(newline + "}")
     else:  # empty containers, floats, other keys and types: the library's text, at this depth
         out.append(json.dumps(value, indent=2, ensure_ascii=False).replace("\n", newline))

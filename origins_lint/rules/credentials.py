@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from origins_lint.model import CorsContext, Document, MatcherKind, OriginMatcher, Severity
 from origins_lint.rules.breadth import (
+    EXPLAINED,
     REFLECTING,
     credentials_note,
     explain,
@@ -85,8 +86,8 @@ def _broad_with_credentials(document: Document, settings: RuleSettings) -> Itera
     if settings.selected is None:
         return
     for context, matcher in document.matchers():
-        if not context.credentials_for(matcher):
-            continue
+        if matcher.kind not in EXPLAINED or not context.credentials_for(matcher):
+            continue  # `explain` names no breadth of an exact origin, `*` or a reflected Origin
         reasons = [
             reason
             for reason in explain(matcher)

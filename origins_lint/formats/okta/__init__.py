@@ -132,7 +132,7 @@ def trusted_origin_context(
         location=entry_at,
         # the Okta session cookie rides every CORS request to Okta's APIs
         credentials=Setting(True, cors.location) if cors is not None else Setting(False),
-        scopes=Setting(_scope_set(tuple(scope.type for scope in scopes)), scopes_at),
+        scopes=Setting(_scope_set(tuple([scope.type for scope in scopes])), scopes_at),
         name=name,
         rejected=rejected,
     )
