@@ -347,12 +347,18 @@ def classify_host(host: str) -> HostClass:
         return HostClass.IP_PUBLIC
     if host in LOOPBACK_NAMES or host.endswith(".localhost"):
         return HostClass.LOOPBACK
-    labels = host.split(".")
-    # only the last few labels can be one of the names below: no longer suffix is built
-    suffixes = {".".join(labels[i:]) for i in range(max(0, len(labels) - _NAMED_LABELS), len(labels))}
-    if suffixes & PRIVATE_NAME_SUFFIXES:
+    # the host's suffixes of one label, two, ... (`.`-joined, as `split` gives them): only the last
+    # few labels can be one of the names below, so no longer suffix is built
+    suffixes: list[str] = []
+    rest = host
+    for _ in range(_NAMED_LABELS):
+        rest, separator, label = rest.rpartition(".")
+        suffixes.append(f"{label}.{suffixes[-1]}" if suffixes else label)
+        if not separator:
+            break
+    if not PRIVATE_NAME_SUFFIXES.isdisjoint(suffixes):
         return HostClass.PRIVATE
-    if suffixes & PLAYGROUND_HOSTS:
+    if not PLAYGROUND_HOSTS.isdisjoint(suffixes):
         return HostClass.PLAYGROUND
     if is_public_suffix(host):
         return HostClass.PUBLIC_SUFFIX

@@ -67,14 +67,14 @@ class SuffixList:
         # rule ends with can match one of its three tests, and every name such a suffix ends with is one
         # too: so the walk starts at the longest of those, found from the right (47,000 distinct hosts
         # of a 50,000-origin Okta export each asked three lookups a label, issue 21)
-        deepest, suffix = 0, ""
+        suffixes: list[str] = []  # the suffix of each depth from 1 that some rule ends with
         for depth in range(1, min(count, self._max_labels + 1) + 1):
-            suffix = f"{labels[-depth]}.{suffix}" if suffix else labels[-1]
+            suffix = f"{labels[-depth]}.{suffixes[-1]}" if suffixes else labels[-1]
             if suffix not in rules and suffix not in tails:
                 break
-            deepest = depth
-        for depth in range(deepest, 0, -1):
-            suffix = ".".join(labels[-depth:])
+            suffixes.append(suffix)
+        for depth in range(len(suffixes), 0, -1):
+            suffix = suffixes[depth - 1]
             if "!" + suffix in rules:
                 return depth - 1
             if "*." + suffix in rules:

@@ -127,3 +127,45 @@ def test_the_tails_are_every_name_a_rule_ends_with() -> None:
 )
 def test_public_suffixes_through_the_shortcut(host: str, public: bool) -> None:
     assert origins.is_public_suffix(host) is public
+
+
+def _classify_as_before(host: str) -> origins.HostClass:
+    """`classify_host` as it was before issue 21's change: every suffix of the host, as a set."""
+    host = host.lower().rstrip(".")
+    address = origins.ip_of(host)
+    if address is not None:
+        return origins.classify_host(host)  # the address branch did not change
+    if host in origins.LOOPBACK_NAMES or host.endswith(".localhost"):
+        return origins.HostClass.LOOPBACK
+    labels = host.split(".")
+    suffixes = {".".join(labels[i:]) for i in range(len(labels))}
+    if suffixes & origins.PRIVATE_NAME_SUFFIXES:
+        return origins.HostClass.PRIVATE
+    if suffixes & origins.PLAYGROUND_HOSTS:
+        return origins.HostClass.PLAYGROUND
+    if origins.is_public_suffix(host):
+        return origins.HostClass.PUBLIC_SUFFIX
+    return origins.HostClass.REGULAR
+
+
+def test_seeded_random_hosts_are_classified_as_before() -> None:
+    rng = random.Random(2150)
+    named = sorted(origins.PRIVATE_NAME_SUFFIXES | origins.PLAYGROUND_HOSTS | {"localhost"})
+    labels = ["a", "app", "com", "co", "uk", "github", "io", "", "x-y", "1", "127", "arpa", "home", "LOCAL"]
+    seen = set()
+    for _ in range(20_000):
+        parts = [rng.choice(labels) for _ in range(rng.randint(0, 4))]
+        if rng.random() < 0.5:
+            parts.append(rng.choice(named))
+        host = ".".join(parts) + rng.choice(["", "", ".", ".."])
+        origins.classify_host.cache_clear()
+        found = origins.classify_host(host)
+        assert found is _classify_as_before(host), host
+        seen.add(found)
+    assert seen >= {
+        origins.HostClass.LOOPBACK,
+        origins.HostClass.PRIVATE,
+        origins.HostClass.PLAYGROUND,
+        origins.HostClass.PUBLIC_SUFFIX,
+        origins.HostClass.REGULAR,
+    }
