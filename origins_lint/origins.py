@@ -336,6 +336,23 @@ def ip_of(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
 @lru_cache(maxsize=ORIGIN_CACHE)
 def classify_host(host: str) -> HostClass:
     """Several rules ask about the same host; the answer depends on the name alone, so it is kept."""
+    found = local_class(host)
+    if found is not None:
+        return found
+    return HostClass.PUBLIC_SUFFIX if is_public_suffix(host) else HostClass.REGULAR
+
+
+# the classes `local_class` answers; `classify_host` tells the other names apart with the list
+LOCAL_CLASSES: Final = frozenset(
+    {HostClass.LOOPBACK, HostClass.PRIVATE, HostClass.IP_PUBLIC, HostClass.PLAYGROUND}
+)
+
+
+@lru_cache(maxsize=ORIGIN_CACHE)
+def local_class(host: str) -> HostClass | None:
+    """`classify_host`'s answer when it is one of LOCAL_CLASSES, else None (a public suffix or a
+    regular name). The rules only ask whether a host is one of those four, so they need not look
+    the name up in the public-suffix list (a tenth of the rules on a 50,000-origin export, issue 21)."""
     host = host.lower().rstrip(".")
     address = ip_of(host)
     if address is not None:
@@ -360,9 +377,7 @@ def classify_host(host: str) -> HostClass:
         return HostClass.PRIVATE
     if not PLAYGROUND_HOSTS.isdisjoint(suffixes):
         return HostClass.PLAYGROUND
-    if is_public_suffix(host):
-        return HostClass.PUBLIC_SUFFIX
-    return HostClass.REGULAR
+    return None
 
 
 def is_null(text: str) -> bool:

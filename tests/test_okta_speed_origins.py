@@ -159,8 +159,11 @@ def test_seeded_random_hosts_are_classified_as_before() -> None:
             parts.append(rng.choice(named))
         host = ".".join(parts) + rng.choice(["", "", ".", ".."])
         origins.classify_host.cache_clear()
+        origins.local_class.cache_clear()
         found = origins.classify_host(host)
         assert found is _classify_as_before(host), host
+        # what the rules ask: the same class where it is a local one, None for every other
+        assert origins.local_class(host) is (found if found in origins.LOCAL_CLASSES else None), host
         seen.add(found)
     assert seen >= {
         origins.HostClass.LOOPBACK,
@@ -169,3 +172,14 @@ def test_seeded_random_hosts_are_classified_as_before() -> None:
         origins.HostClass.PUBLIC_SUFFIX,
         origins.HostClass.REGULAR,
     }
+
+
+def test_the_rules_ask_only_the_classes_local_class_answers() -> None:
+    """OL5xx, OL201/OL202 and OL303 compare with these classes only, so `local_class` serves them."""
+    from origins_lint.rules import environment, transport
+
+    asked = {spec.host_class for spec in environment.HOST_RULES} | set(transport.LOCAL)
+    asked |= {origins.HostClass.LOOPBACK, origins.HostClass.PLAYGROUND}  # OL202, OL303
+    assert asked <= origins.LOCAL_CLASSES
+    for host in ("127.0.0.1", "10.1.2.3", "8.8.8.8", "[::1]", "localhost", "a.local", "codepen.io"):
+        assert origins.local_class(host) is origins.classify_host(host), host

@@ -21,9 +21,9 @@ from origins_lint.model import (
 )
 from origins_lint.origins import (
     HostClass,
-    classify_host,
     is_public_suffix,
     known_public_suffix,
+    local_class,
     read_origin,
     registrable_domain,
 )
@@ -330,7 +330,7 @@ def _shared_host(_context: CorsContext, matcher: OriginMatcher, _doc: Document) 
         return Hit(matcher.location, f"`{matcher.raw}` trusts every host name: anyone has one")
     text = parsed(matcher)
     if text is not None and text.ok and matcher.kind is MatcherKind.EXACT:
-        if classify_host(text.host) is HostClass.PLAYGROUND:
+        if local_class(text.host) is HostClass.PLAYGROUND:
             return Hit(
                 matcher.location,
                 f"`{matcher.raw}` is a code playground: anyone can run their own script on that "
