@@ -1,21 +1,27 @@
 """Rules that declare the matcher kinds they can report (`per_matcher(inspect, kinds)`) are not
 asked about the others (issue 21: an Okta export is exact origins, and most rules are about `*`,
-`null`, wildcards or regexes). Held two ways: every such `inspect` answers None for a matcher of
-any other kind, whatever the entry, context and document; and the reports of every fixture and
-example are the same bytes whether the kinds are used or every rule is asked everything."""
+`null`, wildcards or regexes), and those that declare `quiet_on_https` are not asked about a plain
+`https://` origin (`facts.plain_https`). Held two ways: every such `inspect` answers None for what
+it is not asked, whatever the entry, engine, context and document; and the reports of every
+fixture and example are the same bytes whether or not the rules are asked everything."""
 
 from __future__ import annotations
 
 import itertools
+import random
 from pathlib import Path
 
 import pytest
 
 from origins_lint.cli import run
 from origins_lint.model import (
+    EXACT_ENGINE,
     OKTA,
+    OKTA_EXACT,
+    Compare,
     CorsContext,
     Document,
+    Engine,
     Environment,
     Location,
     MatcherKind,
@@ -57,6 +63,14 @@ def _narrowed() -> list[tuple[str, PerMatcher]]:
     return found
 
 
+def _quiet() -> list[tuple[str, PerMatcher]]:
+    return [
+        (code, rule.check)
+        for code, rule in RULES.items()
+        if isinstance(rule.check, PerMatcher) and rule.check.quiet_on_https
+    ]
+
+
 def test_the_rules_of_one_kind_say_so() -> None:
     narrowed = dict(_narrowed())
     assert {"OL301", "OL305", "OL401", "OL403", "OL302", "OL306", "OL202", "OL701", "OL704"} <= set(narrowed)
@@ -96,6 +110,8 @@ def test_reports_are_the_same_when_every_rule_is_asked_everything(
     narrowed = capsys.readouterr().out
     for _code, check in _narrowed():
         monkeypatch.setattr(check, "kinds", frozenset(MatcherKind))
+    for _code, check in _quiet():
+        monkeypatch.setattr(check, "quiet_on_https", False)
     monkeypatch.setattr("origins_lint.rules.credentials.EXPLAINED", tuple(MatcherKind))
     run(argv)
     asked = capsys.readouterr().out
@@ -112,3 +128,69 @@ def test_explain_names_no_breadth_of_the_kinds_ol405_skips() -> None:
     for kind in set(MatcherKind) - set(EXPLAINED):
         for raw in TEXTS:
             assert explain(OriginMatcher(kind, raw, AT)) == (), (kind, raw)
+
+
+_LABELS = [
+    "app",
+    "a-b",
+    "x1",
+    "co",
+    "uk",
+    "com",
+    "io",
+    "github",
+    "xn--bcher-kva",
+    "1",
+    "0",
+    "local",
+    "codepen",
+]
+
+
+def _engines() -> list[Engine]:
+    found = [OKTA_EXACT, EXACT_ENGINE]
+    for compare in Compare:
+        for trim in (False, True):
+            found.append(Engine("e", exact=compare, trim_slash=trim))
+    return found
+
+
+@pytest.mark.parametrize(("code", "check"), _quiet(), ids=[code for code, _ in _quiet()])
+def test_a_quiet_rule_says_nothing_of_a_plain_https_origin(code: str, check: PerMatcher) -> None:
+    rng = random.Random(int(code[2:]))
+    plain = 0
+    for _ in range(600):
+        host = ".".join(rng.choice(_LABELS) for _ in range(rng.randint(1, 4)))
+        raw = f"https://{host}" + rng.choice(["", "", ":8443", ":443", "/", "."])
+        matcher = OriginMatcher(MatcherKind.EXACT, raw, AT, engine=rng.choice(_engines()))
+        if not facts.plain_https(matcher):
+            facts.forget()
+            continue
+        plain += 1
+        for credentials, scopes, platform, environment in itertools.product(
+            (True, False, None),
+            (frozenset({"cors"}), frozenset({"cors", "redirect", "iframe_embed"})),
+            (OKTA, None),
+            (Environment.PRODUCTION, Environment.DEVELOPMENT),
+        ):
+            context = CorsContext([matcher], AT, credentials=Setting(credentials), scopes=Setting(scopes))
+            document = Document("f", "policy", AT, [context], environment=environment, platform=platform)
+            assert check.inspect(context, matcher, document) is None, (code, raw, matcher.engine)
+        facts.forget()
+    assert plain > 100
+
+
+def test_plain_https_is_the_usual_exact_origin_only() -> None:
+    def plain(raw: str, kind: MatcherKind = MatcherKind.EXACT) -> bool:
+        facts.forget()
+        return facts.plain_https(OriginMatcher(kind, raw, AT))
+
+    assert plain("https://app.example.com") and plain("https://app.example.com:8443")
+    assert not plain("http://app.example.com")  # OL201's
+    assert not plain("https://App.example.com") and not plain("https://app.example.com/")
+    assert not plain("https://localhost") and not plain("https://10.0.0.1") and not plain("https://1.2.3.4")
+    assert not plain("https://codepen.io") and not plain("https://a.local")
+    assert not plain("https://{{ .Values.host }}") and not plain(
+        "https://*.example.com", MatcherKind.WILDCARD
+    )
+    assert not plain("https://app.example.com", MatcherKind.REGEX)

@@ -18,6 +18,7 @@ from origins_lint.origins import (
     ORIGIN_CACHE,
     OriginText,
     WildcardHost,
+    local_class,
     read_origin,
     read_wildcard_host,
 )
@@ -78,6 +79,23 @@ def forget() -> None:
     _PARSED.clear()
     _LAST[0] = (None, None)
     _NAMED[0] = (None, [])
+
+
+def plain_https(matcher: OriginMatcher) -> bool:
+    """An exact origin written as browsers send it (no problem, no quirk), over `https://`, on a host
+    that is not loopback, private, an IP address or a code playground: the entry most exports are
+    made of, about which most rules have nothing to say (`per_matcher(..., quiet_on_https=True)`)."""
+    if matcher.kind is not MatcherKind.EXACT:
+        return False
+    text = parsed(matcher)
+    return (
+        text is not None
+        and text.scheme == "https"
+        and text.canonical == matcher.raw
+        and not text.problems
+        and not text.quirks
+        and local_class(text.host) is None
+    )
 
 
 AFFIXES = (MatcherKind.PREFIX, MatcherKind.SUFFIX, MatcherKind.CONTAINS)

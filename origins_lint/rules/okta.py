@@ -85,7 +85,7 @@ rule("OL702", "okta-inactive-origin", Severity.INFO, "Inactive Okta trusted orig
     _inactive
 )
 rule("OL703", "okta-redirect-insecure", Severity.HIGH, "Okta REDIRECT scope on a plain-HTTP origin")(
-    per_matcher(okta_only(_redirect_insecure))
+    per_matcher(okta_only(_redirect_insecure), quiet_on_https=True)
 )
 rule("OL704", "okta-wildcard-scope", Severity.HIGH, "Wildcard Okta origin with CORS or REDIRECT scope")(
     per_matcher(okta_only(_wildcard_scope), WIDE)

@@ -71,7 +71,9 @@ def _scheme_agnostic(_context: CorsContext, matcher: OriginMatcher, _doc: Docume
     return None
 
 
-rule("OL201", "insecure-origin", Severity.MEDIUM, "Plain-HTTP origin")(per_matcher(_insecure))
+rule("OL201", "insecure-origin", Severity.MEDIUM, "Plain-HTTP origin")(
+    per_matcher(_insecure, quiet_on_https=True)
+)
 rule("OL202", "scheme-agnostic-match", Severity.HIGH, "Pattern accepts http as well as https")(
     per_matcher(_scheme_agnostic, ANALYSED)
 )
