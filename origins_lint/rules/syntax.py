@@ -10,7 +10,6 @@ from origins_lint.model import (
     CorsContext,
     Document,
     Fix,
-    Location,
     MatcherKind,
     OriginMatcher,
     Severity,
@@ -137,10 +136,14 @@ def _non_canonical(_context: CorsContext, matcher: OriginMatcher, _doc: Document
 def _duplicates(document: Document, _settings: RuleSettings) -> Iterator[Hit]:
     """Within each list (a policy, one nginx map or header); one entry seen from two contexts is one."""
     lists: dict[str | None, list[tuple[frozenset[str], OriginMatcher]]] = {}
-    placed: set[tuple[str | None, Location]] = set()
+    # (scope, the location's fields): a Location is equal to another of the same fields, and a
+    # tuple of plain values hashes without a call (50,000 entries, issue 21)
+    placed: set[tuple[str | None, str, int, int, int, int]] = set()
     for context, matcher in document.matchers(decisions=True):
-        if (matcher.scope, matcher.location) not in placed:
-            placed.add((matcher.scope, matcher.location))
+        at = matcher.location
+        key = (matcher.scope, at.path, at.line, at.column, at.end_line, at.end_column)
+        if key not in placed:
+            placed.add(key)
             lists.setdefault(matcher.scope, []).append((context.scopes.value, matcher))
     for entries in lists.values():
         yield from _duplicates_in(entries)
