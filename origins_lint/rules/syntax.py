@@ -156,7 +156,7 @@ def _duplicates_in(entries: list[tuple[frozenset[str], OriginMatcher]]) -> Itera
     exacts: list[tuple[str, frozenset[str], OriginMatcher]] = []
     for scopes, matcher in entries:
         text = parsed(matcher)
-        if text is None or not text.ok or text.canonical is None:
+        if text is None or text.problems or text.canonical is None:  # not `ok`
             continue
         key = text.canonical
         if matcher.kind is MatcherKind.EXACT and not _matches_as_sent(matcher, key):
@@ -172,7 +172,7 @@ def _duplicates_in(entries: list[tuple[frozenset[str], OriginMatcher]]) -> Itera
             )
             continue
         seen[key] = matcher
-        spot = wildcard(matcher)
+        spot = wildcard(matcher) if matcher.kind is MatcherKind.WILDCARD else None  # its own test first
         if spot is not None and spot.leftmost_only and not spot.partial:
             prefix = key.replace(text.host, "", 1)  # scheme:// and the port stay
             suffix = "." + spot.fixed + (f":{text.port}" if text.port else "")
