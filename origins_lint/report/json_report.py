@@ -79,8 +79,13 @@ def _write(value: Any, newline: str, out: list[str]) -> None:
         out.append("{")
         for index, (key, item) in enumerate(value.items()):
             out.append(("" if index == 0 else ",") + inner + encode_basestring(key) + ": ")
-            if type(item) is str:  # most values of a finding: without the call
+            kind = type(item)  # a finding's values, written without the call
+            if kind is str:
                 out.append(encode_basestring(item))
+            elif kind is int:
+                out.append(int.__repr__(item))
+            elif item is None:
+                out.append("null")
             else:
                 _write(item, inner, out)
         out.append(newline + "}")

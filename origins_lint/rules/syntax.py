@@ -144,7 +144,10 @@ def _duplicates(document: Document, _settings: RuleSettings) -> Iterator[Hit]:
         key = (matcher.scope, at.path, at.line, at.column, at.end_line, at.end_column)
         if key not in placed:
             placed.add(key)
-            lists.setdefault(matcher.scope, []).append((context.scopes.value, matcher))
+            entries = lists.get(matcher.scope)
+            if entries is None:
+                entries = lists[matcher.scope] = []
+            entries.append((context.scopes.value, matcher))
     for entries in lists.values():
         yield from _duplicates_in(entries)
 
