@@ -18,11 +18,14 @@ class SuffixList:
     """The three questions `origins` asks, answered as `PublicSuffixList(accept_encoded_idn=False)`
     answers them (lower-case results, unknown TLDs public unless told otherwise)."""
 
-    __slots__ = ("_max_labels", "_rules")
+    __slots__ = ("_max_labels", "_rules", "_tails")
 
-    def __init__(self, rules: frozenset[str], max_labels: int) -> None:
+    def __init__(self, rules: frozenset[str], max_labels: int, tails: frozenset[str]) -> None:
         self._rules = rules
         self._max_labels = max_labels
+        # the names some rule ends with that are not rules themselves (`psl_data.TAILS`): a suffix
+        # that is neither cannot match any rule, nor can any longer one
+        self._tails = tails
 
     def privatesuffix(self, domain: str, accept_unknown: bool = True) -> str | None:
         """The shortest name one owner holds (`example.co.uk`), None when there is none."""
@@ -59,14 +62,23 @@ class SuffixList:
             return 0
         if count == 1 and accept_unknown:
             return 1
-        rules = self._rules
-        for i in range(max(0, count - (self._max_labels + 1)), count):
-            depth = count - i
-            suffix = ".".join(labels[-depth:])
+        rules, tails = self._rules, self._tails
+        # the library tries every suffix, longest first (up to `_max_labels` + 1 labels); only those a
+        # rule ends with can match one of its three tests, and every name such a suffix ends with is one
+        # too: so the walk starts at the longest of those, found from the right (47,000 distinct hosts
+        # of a 50,000-origin Okta export each asked three lookups a label, issue 21)
+        suffixes: list[str] = []  # the suffix of each depth from 1 that some rule ends with
+        for depth in range(1, min(count, self._max_labels + 1) + 1):
+            suffix = f"{labels[-depth]}.{suffixes[-1]}" if suffixes else labels[-1]
+            if suffix not in rules and suffix not in tails:
+                break
+            suffixes.append(suffix)
+        for depth in range(len(suffixes), 0, -1):
+            suffix = suffixes[depth - 1]
             if "!" + suffix in rules:
                 return depth - 1
             if "*." + suffix in rules:
-                return depth + 1 if i > 0 else depth
+                return depth + 1 if depth < count else depth
             if suffix in rules:
                 return depth
         return 1 if accept_unknown else 0
@@ -81,4 +93,5 @@ def _labels(domain: str) -> list[str] | None:
 
 
 def load() -> SuffixList:
-    return SuffixList(frozenset(psl_data.RULES.split()), psl_data.MAX_LABELS)
+    tails = frozenset(psl_data.TAILS.split())
+    return SuffixList(frozenset(psl_data.RULES.split()), psl_data.MAX_LABELS, tails)

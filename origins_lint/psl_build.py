@@ -28,6 +28,12 @@ MAX_LABELS: Final = {max_labels}
 RULES: Final = """
 '''
 
+TAILS_HEADER = '''"""
+# every name a rule ends with (`co.uk` of `*.sch.co.uk`) that is not itself a rule: with RULES, the
+# suffixes some rule can match, so a lookup skips the longer ones (`psl.SuffixList._count_public`)
+TAILS: Final = """
+'''
+
 
 def render() -> str:
     import publicsuffixlist
@@ -40,9 +46,26 @@ def render() -> str:
         raise SystemExit("a rule this format cannot hold (empty, whitespace, a quote or a backslash)")
     digest = hashlib.sha256(Path(publicsuffixlist.PSLFILE).read_bytes()).hexdigest()
     head = HEADER.format(version=publicsuffixlist.__version__, digest=digest, max_labels=max_labels)
-    # escapes keep the file ASCII; the string the compiler builds from them is the rule itself
-    lines = (rule.encode("ascii", "backslashreplace").decode("ascii") for rule in sorted(rules))
-    return head + "".join(f"{line}\n" for line in lines) + '"""\n'
+    return head + _lines(rules) + TAILS_HEADER + _lines(tails(rules) - rules) + '"""\n'
+
+
+def tails(rules: frozenset[str]) -> set[str]:
+    """Each rule's name (without `!` or `*.`) and every name it ends with."""
+    found: set[str] = set()
+    for rule in rules:
+        name = rule[1:] if rule.startswith("!") else rule.removeprefix("*.")
+        while name not in found:
+            found.add(name)
+            name = name.partition(".")[2]
+            if not name:
+                break
+    return found
+
+
+def _lines(names: frozenset[str] | set[str]) -> str:
+    # escapes keep the file ASCII; the string the compiler builds from them is the name itself
+    escaped = (name.encode("ascii", "backslashreplace").decode("ascii") for name in sorted(names))
+    return "".join(f"{line}\n" for line in escaped)
 
 
 def main() -> None:

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import codecs
 import os
+import re
 import stat
+from functools import cache
 from typing import BinaryIO
 
 from origins_lint.model import InputProblem, Location, ProblemKind
@@ -119,6 +121,12 @@ def _decode_problem(path: str, data: bytes, error: UnicodeDecodeError, encoding:
     )
 
 
+@cache
+def _lines(power: int) -> re.Pattern[str]:
+    """2 ** power lines, each with its newline."""
+    return re.compile(f"(?:[^\\n]*\\n){{{1 << power}}}")
+
+
 class Lines:
     """Line n of a text, for n that mostly grow (findings come sorted), found by walking forward.
 
@@ -137,10 +145,15 @@ class Lines:
         if number < self.number:
             self.number, self.start = 1, 0
         text = self.text
-        while self.number < number:
-            newline = text.find("\n", self.start)
-            if newline < 0:
-                return None
-            self.number, self.start = self.number + 1, newline + 1
+        # the lines in between skipped in runs of a power of two, each one regex match at C speed
+        # (a line at a time was a thirtieth of checking a 50,000-origin export, issue 21)
+        need, power = number - self.number, 0
+        while need:
+            if need & 1:
+                skipped = _lines(power).match(text, self.start)
+                if skipped is None:
+                    return None
+                self.number, self.start = self.number + (1 << power), skipped.end()
+            need, power = need >> 1, power + 1
         end = text.find("\n", self.start)
         return text[self.start : end if end >= 0 else len(text)]

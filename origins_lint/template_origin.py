@@ -25,6 +25,8 @@ def fixed_text(raw: str) -> str:
 
 def placeholder(raw: str) -> str | None:
     """The first placeholder in a value, as written; None when it has none."""
+    if "{" not in raw:  # both kinds of placeholder hold one: most entries answer without the regex
+        return None
     found = PLACEHOLDER.search(raw)
     return found.group(0) if found is not None else None
 

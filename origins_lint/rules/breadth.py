@@ -21,14 +21,14 @@ from origins_lint.model import (
 )
 from origins_lint.origins import (
     HostClass,
-    classify_host,
     is_public_suffix,
     known_public_suffix,
+    local_class,
     read_origin,
     registrable_domain,
 )
 from origins_lint.records import record
-from origins_lint.rules.facts import AFFIXES, analysis, parsed, regex, wildcard
+from origins_lint.rules.facts import AFFIXES, ANALYSED, analysis, parsed, regex, wildcard
 from origins_lint.rules.registry import Hit, per_matcher, rule
 
 if TYPE_CHECKING:  # the automata are imported when an entry is a regex or an affix
@@ -294,7 +294,8 @@ def _breadth_rule(code: str) -> None:
         )
 
     meta = BREADTH_RULES[code]
-    rule(code, meta[0], meta[1], meta[2])(per_matcher(inspect))
+    # `explain` says nothing of other kinds: an exact origin, `*`, a reflected Origin, a path
+    rule(code, meta[0], meta[1], meta[2])(per_matcher(inspect, EXPLAINED))
 
 
 BREADTH_RULES = {
@@ -329,7 +330,7 @@ def _shared_host(_context: CorsContext, matcher: OriginMatcher, _doc: Document) 
         return Hit(matcher.location, f"`{matcher.raw}` trusts every host name: anyone has one")
     text = parsed(matcher)
     if text is not None and text.ok and matcher.kind is MatcherKind.EXACT:
-        if classify_host(text.host) is HostClass.PLAYGROUND:
+        if local_class(text.host) is HostClass.PLAYGROUND:
             return Hit(
                 matcher.location,
                 f"`{matcher.raw}` is a code playground: anyone can run their own script on that "
@@ -344,6 +345,11 @@ def _shared_host(_context: CorsContext, matcher: OriginMatcher, _doc: Document) 
     return Hit(
         matcher.location, f"`{matcher.raw}` trusts {shared_description(suffix)} (`{example.origin}` gets in)"
     )
+
+
+# the kinds `explain` can name a breadth of, and those `reflects_every_origin` can be true of
+EXPLAINED = (MatcherKind.NULL, MatcherKind.WILDCARD, *ANALYSED)
+REFLECTING = (MatcherKind.REFLECTED, *ANALYSED)
 
 
 def reflects_every_origin(matcher: OriginMatcher) -> bool:
@@ -385,13 +391,17 @@ def _null_origin(context: CorsContext, matcher: OriginMatcher, _doc: Document) -
     )
 
 
-rule("OL301", "any-origin", Severity.LOW, "`*`: every origin, without credentials")(per_matcher(_any_origin))
+rule("OL301", "any-origin", Severity.LOW, "`*`: every origin, without credentials")(
+    per_matcher(_any_origin, [MatcherKind.ANY])
+)
 rule("OL303", "shared-host-origin", Severity.CRITICAL, "Origin on a host where anyone can publish")(
-    per_matcher(_shared_host)
+    per_matcher(_shared_host, quiet_on_https=True)
 )
 rule(
     "OL304", "reflected-origin", Severity.LOW, "Request Origin echoed without validation, without credentials"
-)(per_matcher(_reflected))
-rule("OL305", "null-origin", Severity.HIGH, "The `null` origin is trusted")(per_matcher(_null_origin))
+)(per_matcher(_reflected, REFLECTING))
+rule("OL305", "null-origin", Severity.HIGH, "The `null` origin is trusted")(
+    per_matcher(_null_origin, [MatcherKind.NULL])
+)
 for _code in BREADTH_RULES:
     _breadth_rule(_code)

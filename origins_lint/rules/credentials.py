@@ -5,7 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from origins_lint.model import CorsContext, Document, MatcherKind, OriginMatcher, Severity
-from origins_lint.rules.breadth import credentials_note, explain, reflection_text, reflects_every_origin
+from origins_lint.rules.breadth import (
+    BREADTH_RULES,
+    EXPLAINED,
+    REFLECTING,
+    credentials_note,
+    explain,
+    reflection_text,
+    reflects_every_origin,
+)
 from origins_lint.rules.registry import Hit, RuleSettings, per_matcher, rule
 
 ECHOED = {
@@ -48,6 +56,8 @@ def _null_with_credentials(context: CorsContext, matcher: OriginMatcher, _doc: D
 
 def _wildcard_headers(document: Document, _settings: RuleSettings) -> Iterator[Hit]:
     for context in document.contexts:
+        if not context.echoed and context.allow_headers is None and context.allow_methods is None:
+            continue  # nothing below to report (most contexts: an Okta export's, issue 21)
         if not context.with_credentials or not any(m.kind is not MatcherKind.NULL for m in context.matchers):
             continue
         for name, where in context.echoed:  # nginx `$http_access_control_request_headers`
@@ -70,17 +80,21 @@ def _wildcard_headers(document: Document, _settings: RuleSettings) -> Iterator[H
             )
 
 
+# the codes `explain` names a breadth with: when a run reports them all, OL405 has nothing to add
+NAMED_BY_A_RULE = frozenset(BREADTH_RULES)
+
+
 def _broad_with_credentials(document: Document, settings: RuleSettings) -> Iterator[Hit]:
     """A broad match with credentials that no rule of this run names.
 
     One flaw, one finding: where OL302 or OL306-OL310 reports the breadth, that finding carries
     the credentials; this rule speaks only for a breadth whose rule the run does not report.
     """
-    if settings.selected is None:
-        return
+    if settings.selected is None or settings.selected >= NAMED_BY_A_RULE:
+        return  # every breadth `explain` names is reported by its own rule: nothing left to say
     for context, matcher in document.matchers():
-        if not context.credentials_for(matcher):
-            continue
+        if matcher.kind not in EXPLAINED or not context.credentials_for(matcher):
+            continue  # `explain` names no breadth of an exact origin, `*` or a reflected Origin
         reasons = [
             reason
             for reason in explain(matcher)
@@ -98,13 +112,13 @@ def _broad_with_credentials(document: Document, settings: RuleSettings) -> Itera
 
 
 rule("OL401", "wildcard-with-credentials", Severity.HIGH, "`*` together with credentials")(
-    per_matcher(_wildcard_with_credentials)
+    per_matcher(_wildcard_with_credentials, [MatcherKind.ANY])
 )
 rule("OL402", "reflected-origin-with-credentials", Severity.CRITICAL, "Reflected origin with credentials")(
-    per_matcher(_reflected_with_credentials)
+    per_matcher(_reflected_with_credentials, REFLECTING)
 )
 rule("OL403", "null-origin-with-credentials", Severity.CRITICAL, "`null` origin with credentials")(
-    per_matcher(_null_with_credentials)
+    per_matcher(_null_with_credentials, [MatcherKind.NULL])
 )
 rule("OL404", "wildcard-headers-with-credentials", Severity.LOW, "`*` headers or methods with credentials")(
     _wildcard_headers

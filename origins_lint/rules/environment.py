@@ -7,7 +7,7 @@ so they are one table.
 from __future__ import annotations
 
 from origins_lint.model import CorsContext, Document, Environment, OriginMatcher, Severity
-from origins_lint.origins import HostClass, classify_host
+from origins_lint.origins import HostClass, local_class
 from origins_lint.records import record
 from origins_lint.rules.facts import named_hosts
 from origins_lint.rules.registry import Hit, per_matcher, rule
@@ -61,13 +61,13 @@ def _register(spec: HostRule) -> None:
     def inspect(_context: CorsContext, matcher: OriginMatcher, document: Document) -> Hit | None:
         if spec.allowed_in_development and document.environment is Environment.DEVELOPMENT:
             return None
-        host = next((n.host for n in named_hosts(matcher) if classify_host(n.host) is spec.host_class), None)
+        host = next((n.host for n in named_hosts(matcher) if local_class(n.host) is spec.host_class), None)
         if host is None:
             return None
         text = spec.message.format(raw=matcher.raw, host=host, environment=document.environment.value)
         return Hit(matcher.location, text)
 
-    rule(spec.code, spec.slug, spec.severity, spec.summary)(per_matcher(inspect))
+    rule(spec.code, spec.slug, spec.severity, spec.summary)(per_matcher(inspect, quiet_on_https=True))
 
 
 for _spec in HOST_RULES:

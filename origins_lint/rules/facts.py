@@ -19,7 +19,7 @@ from origins_lint.origins import (
     HostClass,
     OriginText,
     WildcardHost,
-    classify_host,
+    local_class,
     read_origin,
     read_wildcard_host,
 )
@@ -66,8 +66,11 @@ def parsed(matcher: OriginMatcher) -> OriginText | None:
         _LAST[0] = known
         return known[1]
     text = None
-    if matcher.kind in (MatcherKind.EXACT, MatcherKind.WILDCARD) and not PLACEHOLDER.search(matcher.raw):
-        text = origin_text(matcher.raw, matcher.kind is MatcherKind.WILDCARD)
+    raw = matcher.raw
+    if matcher.kind in (MatcherKind.EXACT, MatcherKind.WILDCARD) and (
+        "{" not in raw or not PLACEHOLDER.search(raw)
+    ):
+        text = origin_text(raw, matcher.kind is MatcherKind.WILDCARD)
     _PARSED[id(matcher)] = _LAST[0] = (matcher, text)
     return text
 
@@ -76,9 +79,29 @@ def forget() -> None:
     """Drop the per-matcher answers of the file just checked (its matchers may be freed now)."""
     _PARSED.clear()
     _LAST[0] = (None, None)
+    _NAMED[0] = (None, [])
+
+
+def plain_https(matcher: OriginMatcher) -> bool:
+    """An exact origin written as browsers send it (no problem, no quirk), over `https://`, on a host
+    that is not loopback, private, an IP address or a code playground: the entry most exports are
+    made of, about which most rules have nothing to say (`per_matcher(..., quiet_on_https=True)`)."""
+    if matcher.kind is not MatcherKind.EXACT:
+        return False
+    text = parsed(matcher)
+    return (
+        text is not None
+        and text.scheme == "https"
+        and text.canonical == matcher.raw
+        and not text.problems
+        and not text.quirks
+        and local_class(text.host) is None
+    )
 
 
 AFFIXES = (MatcherKind.PREFIX, MatcherKind.SUFFIX, MatcherKind.CONTAINS)
+# the kinds `analysis` answers for (a regex, and an affix as its regex); None for every other
+ANALYSED = (MatcherKind.REGEX, *AFFIXES)
 
 
 def analysis(matcher: OriginMatcher) -> RegexAnalysis | None:
@@ -141,8 +164,22 @@ class NamedHost:
     origin: str  # as written (exact), or a sample the regex accepts
 
 
+# the matcher `named_hosts` answered last, and its answer: five rules ask it of each entry in turn
+# (OL201, OL501-OL503, OL703), one after the other (issue 21); callers only read the list
+_NAMED: list[tuple[OriginMatcher | None, list[NamedHost]]] = [(None, [])]
+
+
 def named_hosts(matcher: OriginMatcher) -> list[NamedHost]:
     """The web hosts an entry was written for: its own host, a wildcard's fixed part, a regex's intent."""
+    last = _NAMED[0]
+    if last[0] is matcher:
+        return last[1]
+    found = _named_hosts(matcher)
+    _NAMED[0] = (matcher, found)
+    return found
+
+
+def _named_hosts(matcher: OriginMatcher) -> list[NamedHost]:
     text = parsed(matcher)
     if text is not None:
         if not text.ok or text.scheme not in WEB:
@@ -178,7 +215,7 @@ def _local_hosts(found: RegexAnalysis, named: set[str]) -> list[NamedHost]:
         host = origin.host
         if not origin.ok or not host or host in named or scheme not in WEB or not found.accepts(text):
             continue
-        if classify_host(host) in _LOCAL:
+        if local_class(host) in _LOCAL:
             named.add(host)
             out.append(NamedHost(scheme, host, origin.canonical or text))
     return out

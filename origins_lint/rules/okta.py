@@ -79,14 +79,14 @@ def _wildcard_scope(context: CorsContext, matcher: OriginMatcher) -> Hit | None:
 
 
 rule("OL701", "okta-iframe-embed", Severity.MEDIUM, "Okta IFRAME_EMBED scope on a wildcard origin")(
-    per_matcher(okta_only(_iframe_embed))
+    per_matcher(okta_only(_iframe_embed), WIDE)
 )
 rule("OL702", "okta-inactive-origin", Severity.INFO, "Inactive Okta trusted origin kept in the export")(
     _inactive
 )
 rule("OL703", "okta-redirect-insecure", Severity.HIGH, "Okta REDIRECT scope on a plain-HTTP origin")(
-    per_matcher(okta_only(_redirect_insecure))
+    per_matcher(okta_only(_redirect_insecure), quiet_on_https=True)
 )
 rule("OL704", "okta-wildcard-scope", Severity.HIGH, "Wildcard Okta origin with CORS or REDIRECT scope")(
-    per_matcher(okta_only(_wildcard_scope))
+    per_matcher(okta_only(_wildcard_scope), WIDE)
 )

@@ -10,7 +10,6 @@ from origins_lint.model import (
     CorsContext,
     Document,
     Fix,
-    Location,
     MatcherKind,
     OriginMatcher,
     Severity,
@@ -137,11 +136,18 @@ def _non_canonical(_context: CorsContext, matcher: OriginMatcher, _doc: Document
 def _duplicates(document: Document, _settings: RuleSettings) -> Iterator[Hit]:
     """Within each list (a policy, one nginx map or header); one entry seen from two contexts is one."""
     lists: dict[str | None, list[tuple[frozenset[str], OriginMatcher]]] = {}
-    placed: set[tuple[str | None, Location]] = set()
+    # (scope, the location's fields): a Location is equal to another of the same fields, and a
+    # tuple of plain values hashes without a call (50,000 entries, issue 21)
+    placed: set[tuple[str | None, str, int, int, int, int]] = set()
     for context, matcher in document.matchers(decisions=True):
-        if (matcher.scope, matcher.location) not in placed:
-            placed.add((matcher.scope, matcher.location))
-            lists.setdefault(matcher.scope, []).append((context.scopes.value, matcher))
+        at = matcher.location
+        key = (matcher.scope, at.path, at.line, at.column, at.end_line, at.end_column)
+        if key not in placed:
+            placed.add(key)
+            entries = lists.get(matcher.scope)
+            if entries is None:
+                entries = lists[matcher.scope] = []
+            entries.append((context.scopes.value, matcher))
     for entries in lists.values():
         yield from _duplicates_in(entries)
 
@@ -153,7 +159,7 @@ def _duplicates_in(entries: list[tuple[frozenset[str], OriginMatcher]]) -> Itera
     exacts: list[tuple[str, frozenset[str], OriginMatcher]] = []
     for scopes, matcher in entries:
         text = parsed(matcher)
-        if text is None or not text.ok or text.canonical is None:
+        if text is None or text.problems or text.canonical is None:  # not `ok`
             continue
         key = text.canonical
         if matcher.kind is MatcherKind.EXACT and not _matches_as_sent(matcher, key):
@@ -169,7 +175,7 @@ def _duplicates_in(entries: list[tuple[frozenset[str], OriginMatcher]]) -> Itera
             )
             continue
         seen[key] = matcher
-        spot = wildcard(matcher)
+        spot = wildcard(matcher) if matcher.kind is MatcherKind.WILDCARD else None  # its own test first
         if spot is not None and spot.leftmost_only and not spot.partial:
             prefix = key.replace(text.host, "", 1)  # scheme:// and the port stay
             suffix = "." + spot.fixed + (f":{text.port}" if text.port else "")
@@ -222,12 +228,12 @@ def _unusual_scheme(_context: CorsContext, matcher: OriginMatcher, _doc: Documen
 
 
 rule("OL101", "malformed-origin", Severity.HIGH, "Origin is not `scheme://host[:port]`")(
-    per_matcher(_malformed)
+    per_matcher(_malformed, quiet_on_https=True)
 )
 rule("OL102", "non-canonical-origin", Severity.LOW, "Origin is not written as browsers send it")(
-    per_matcher(_non_canonical)
+    per_matcher(_non_canonical, quiet_on_https=True)
 )
 rule("OL103", "duplicate-origin", Severity.LOW, "Origin listed twice or covered by a wildcard")(_duplicates)
 rule("OL104", "unusual-scheme", Severity.MEDIUM, "Origin with a scheme other than http or https")(
-    per_matcher(_unusual_scheme)
+    per_matcher(_unusual_scheme, quiet_on_https=True)
 )

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from origins_lint.model import CorsContext, Document, OriginMatcher, Severity
-from origins_lint.origins import HostClass, classify_host
-from origins_lint.rules.facts import NamedHost, analysis, any_scheme, named_hosts, schemes
+from origins_lint.origins import HostClass, local_class
+from origins_lint.rules.facts import ANALYSED, NamedHost, analysis, any_scheme, named_hosts, schemes
 from origins_lint.rules.registry import Hit, per_matcher, rule
 from origins_lint.template_origin import decided
 
@@ -15,7 +15,7 @@ LOCAL = (HostClass.LOOPBACK, HostClass.PRIVATE)
 def plain_http(matcher: OriginMatcher) -> NamedHost | None:
     """The first plain-HTTP host an entry names; loopback and private hosts are OL5xx's to report."""
     return next(
-        (n for n in named_hosts(matcher) if n.scheme == "http" and classify_host(n.host) not in LOCAL),
+        (n for n in named_hosts(matcher) if n.scheme == "http" and local_class(n.host) not in LOCAL),
         None,
     )
 
@@ -52,7 +52,7 @@ def _scheme_agnostic(_context: CorsContext, matcher: OriginMatcher, _doc: Docume
     if found is None or found.matches_everything:
         return None  # OL304/OL402 say more
     hosts = named_hosts(matcher)
-    if not hosts or all(classify_host(n.host) is HostClass.LOOPBACK for n in hosts):
+    if not hosts or all(local_class(n.host) is HostClass.LOOPBACK for n in hosts):
         return None
     host = hosts[0].origin.partition("://")[2]  # a host it accepts, not only the fixed part
     other = any_scheme(found)
@@ -71,7 +71,9 @@ def _scheme_agnostic(_context: CorsContext, matcher: OriginMatcher, _doc: Docume
     return None
 
 
-rule("OL201", "insecure-origin", Severity.MEDIUM, "Plain-HTTP origin")(per_matcher(_insecure))
+rule("OL201", "insecure-origin", Severity.MEDIUM, "Plain-HTTP origin")(
+    per_matcher(_insecure, quiet_on_https=True)
+)
 rule("OL202", "scheme-agnostic-match", Severity.HIGH, "Pattern accepts http as well as https")(
-    per_matcher(_scheme_agnostic)
+    per_matcher(_scheme_agnostic, ANALYSED)
 )

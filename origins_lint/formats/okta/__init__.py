@@ -15,13 +15,12 @@ provider shapes) into the same model as an export.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import PurePath
 from typing import Any
 
 from origins_lint.formats.base import FormatOptions
-from origins_lint.formats.okta.fast import FastExport, read_export
+from origins_lint.formats.okta.fast import FastExport, ScopeEntry, read_export
 from origins_lint.formats.readers.json_tree import load_json
 from origins_lint.formats.readers.tree import Node, descend
 from origins_lint.formats.webservers.caddy import is_caddy_json
@@ -69,12 +68,6 @@ def detect(path: str, text: str) -> bool:
     return all(key.search(head) for key in _ERROR_KEYS)
 
 
-@dataclass(frozen=True, slots=True)
-class ScopeEntry:
-    type: str  # CORS, REDIRECT or IFRAME_EMBED
-    location: Location
-
-
 @lru_cache(maxsize=64)
 def _scope_set(types: tuple[str, ...]) -> frozenset[str]:
     """One set per combination of scopes, shared: 50,000 entries have a handful of combinations."""
@@ -120,7 +113,11 @@ def trusted_origin_context(
     entry_at: Location,
 ) -> CorsContext:
     """One Okta trusted origin in the model; the Terraform format builds the same."""
-    cors = next((scope for scope in scopes if scope.type == "CORS"), None)
+    cors = None
+    for scope in scopes:
+        if scope.type == "CORS":
+            cors = scope
+            break
     rejected = okta_refusal(origin)
     matcher = OriginMatcher(
         kind=matcher_kind(origin),
@@ -135,7 +132,7 @@ def trusted_origin_context(
         location=entry_at,
         # the Okta session cookie rides every CORS request to Okta's APIs
         credentials=Setting(True, cors.location) if cors is not None else Setting(False),
-        scopes=Setting(_scope_set(tuple(scope.type for scope in scopes)), scopes_at),
+        scopes=Setting(_scope_set(tuple([scope.type for scope in scopes])), scopes_at),
         name=name,
         rejected=rejected,
     )
@@ -167,7 +164,7 @@ def _document(path: str, export: FastExport) -> Document:
         trusted_origin_context(
             origin=entry.origin,
             origin_at=entry.origin_at,
-            scopes=[ScopeEntry(kind, at) for kind, at in entry.scope_types],
+            scopes=entry.scopes,
             scopes_at=entry.scopes_at,
             active=entry.active,
             name=entry.name,

@@ -13,8 +13,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 from origins_lint import limits
 from origins_lint.model import Location
@@ -33,6 +32,8 @@ SNAKE_CASE: Final = {
 }
 _OPTIONAL_TEXT: Final = ("id", "name", "created", "createdBy", "lastUpdated", "lastUpdatedBy")
 _WHITESPACE: Final = re.compile(r"[ \t\n\r]*")
+# what follows an entry: a comma and the space before the next one, or the list's `]`
+_AFTER: Final = re.compile(r"[ \t\n\r]*(?:,[ \t\n\r]*|(\]))")
 # a string (a key when a colon follows) or a bracket: enough to walk an entry's top levels
 _TOKEN: Final = re.compile(r'"((?:[^"\\]|\\.)*)"(\s*:)?|[\[\]{}]')
 # the usual entry, matched from its `{` up to its scopes' `[`: keys and values before `origin` that
@@ -57,19 +58,23 @@ class _Unusual(Exception):
     """Leave this file to the exact loader."""
 
 
-@dataclass(frozen=True, slots=True)
-class FastEntry:
+# tuples rather than frozen dataclasses: two of these an entry, 50,000 entries an export (issue 21)
+class ScopeEntry(NamedTuple):
+    type: str  # CORS, REDIRECT or IFRAME_EMBED
+    location: Location
+
+
+class FastEntry(NamedTuple):
     origin: str
     origin_at: Location
-    scope_types: list[tuple[str, Location]]  # each scope's type and where it is written
+    scopes: list[ScopeEntry]  # each scope's type and where it is written
     scopes_at: Location
     active: bool
     name: str | None
     entry_at: Location
 
 
-@dataclass(frozen=True, slots=True)
-class FastExport:
+class FastExport(NamedTuple):
     location: Location  # the whole list
     entries: list[FastEntry]
 
@@ -147,13 +152,14 @@ def _read(path: str, text: str) -> FastExport:
             if deep and 1 + _depth(entry, most) > most:
                 raise _Unusual("nested past the limit")
             entries.append(_entry(entry, text, at, end, lines))
-            at = _skip(text, end)
-            if text.startswith(",", at):
-                at = _skip(text, at + 1)
+            after = _AFTER.match(text, end)
+            if after is None:
+                raise _Unusual("not a list of objects")
+            if after.group(1) is None:  # a comma: the next entry starts after the space after it
+                at = after.end()
                 continue
-            if text.startswith("]", at):
-                break
-            raise _Unusual("not a list of objects")
+            at = after.start(1)
+            break
     end = at + 1
     if _skip(text, end) != len(text):
         raise _Unusual("text after the list")
@@ -185,17 +191,77 @@ def _entry(entry: Any, text: str, start: int, end: int, lines: _Lines) -> FastEn
         raise _Unusual("an entry pydantic must look at")
     scopes = entry["scopes"]
     usual = _usual_positions(text, start, end, len(scopes))
-    origin, scopes_span, type_spans = usual or _positions(text, start, end, len(scopes))
-    entry_at, origin_at, scopes_at, *types_at = lines.spans([(start, end), origin, scopes_span, *type_spans])
+    if usual is not None:
+        entry_at, origin_at, scopes_at, types_at = _usual_locations(lines, start, end, *usual)
+    else:
+        origin, scopes_span, type_spans = _positions(text, start, end, len(scopes))
+        entry_at, origin_at, scopes_at, *types_at = lines.spans(
+            [(start, end), origin, scopes_span, *type_spans]
+        )
     return FastEntry(
-        origin=entry["origin"],
-        origin_at=origin_at,
-        scope_types=[(scope["type"], at) for scope, at in zip(scopes, types_at, strict=True)],
-        scopes_at=scopes_at,
-        active=entry.get("status", "ACTIVE") == "ACTIVE",
-        name=entry.get("name"),
-        entry_at=entry_at,
+        entry["origin"],
+        origin_at,
+        [ScopeEntry(scope["type"], at) for scope, at in zip(scopes, types_at, strict=True)],
+        scopes_at,
+        entry.get("status", "ACTIVE") == "ACTIVE",
+        entry.get("name"),
+        entry_at,
     )
+
+
+def _usual_locations(
+    lines: _Lines,
+    start: int,
+    end: int,
+    origin: tuple[int, int],
+    scopes: tuple[int, int],
+    types: list[tuple[int, int]],
+) -> tuple[Location, Location, Location, list[Location]]:
+    """What `spans` gives for the usual entry's spans, from the offsets `_usual_positions` finds
+    in text order (the entry's `{`, the origin, the scopes' `[`, each type, the `]`, the `}`): a
+    JSON string never spans lines (the decoder refuses a raw newline in one), so a string ends on
+    the line it starts, its length further on (a tenth of reading a 50,000-origin export, issue 21)."""
+    # `_Lines.at` unrolled (a loop of points was a tenth of reading the export): the offsets grow
+    # by construction, so only the first is checked against the cursor
+    text, path = lines.text, lines.path
+    offset, line, line_start = lines.offset, lines.line, lines.line_start
+    if start < offset:
+        raise _Unusual("positions out of order")
+    newlines = text.count("\n", offset, start)
+    if newlines:
+        line, line_start = line + newlines, text.rfind("\n", offset, start) + 1
+    entry_line, entry_column = line, start - line_start + 1
+    offset = origin[0]
+    newlines = text.count("\n", start, offset)
+    if newlines:
+        line, line_start = line + newlines, text.rfind("\n", start, offset) + 1
+    column = offset - line_start + 1
+    origin_at = Location(path, line, column, line, column + origin[1] - offset)
+    point = scopes[0]
+    newlines = text.count("\n", offset, point)
+    if newlines:
+        line, line_start = line + newlines, text.rfind("\n", offset, point) + 1
+    scopes_line, scopes_column, offset = line, point - line_start + 1, point
+    types_at = []
+    for point, type_end in types:
+        newlines = text.count("\n", offset, point)
+        if newlines:
+            line, line_start = line + newlines, text.rfind("\n", offset, point) + 1
+        column = point - line_start + 1
+        types_at.append(Location(path, line, column, line, column + type_end - point))
+        offset = point
+    point = scopes[1] - 1  # the scopes' `]`
+    newlines = text.count("\n", offset, point)
+    if newlines:
+        line, line_start = line + newlines, text.rfind("\n", offset, point) + 1
+    scopes_at = Location(path, scopes_line, scopes_column, line, point - line_start + 2)
+    offset, point = point, end - 1  # the entry's `}`
+    newlines = text.count("\n", offset, point)
+    if newlines:
+        line, line_start = line + newlines, text.rfind("\n", offset, point) + 1
+    lines.offset, lines.line, lines.line_start = point, line, line_start
+    entry_at = Location(path, entry_line, entry_column, line, point - line_start + 2)
+    return entry_at, origin_at, scopes_at, types_at
 
 
 def _valid(entry: dict[str, Any]) -> bool:
@@ -219,8 +285,10 @@ def _valid(entry: dict[str, Any]) -> bool:
             return False
     if "status" in entry and (type(entry["status"]) is not str or entry["status"] not in STATUSES):
         return False
-    if any(entry.get(key) is not None and type(entry[key]) is not str for key in _OPTIONAL_TEXT):
-        return False
+    for key in _OPTIONAL_TEXT:
+        value = entry.get(key)
+        if value is not None and type(value) is not str:
+            return False
     links = entry.get("_links")
     return links is None or type(links) is dict
 

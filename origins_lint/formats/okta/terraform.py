@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from origins_lint.formats.okta import ScopeEntry, refused, trusted_origin_context
+from origins_lint.formats.okta import refused, trusted_origin_context
+from origins_lint.formats.okta.fast import ScopeEntry
 from origins_lint.formats.readers.hcl_resource import Resource
 from origins_lint.formats.readers.hcl_values import Attribute, Block, Unresolved, Value
 from origins_lint.model import CorsContext, Location, ProblemKind
