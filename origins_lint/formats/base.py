@@ -6,6 +6,7 @@ import importlib
 import os
 import re
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Protocol, cast
 
 from origins_lint.model import Fix, Location, ParsedFile
@@ -118,12 +119,10 @@ class _Loader:
 
     def named_so(self, path: str) -> bool | None:
         """True: wanted by its name; None: only the module can say (a folder it may load); False: not."""
-        name = os.path.basename(path)
+        name, folders = _split(path)
         if name.endswith(self.suffixes) or (self.names is not None and self.names.search(name)):
             return True
-        if self.folders is not None and any(
-            self.folders.fullmatch(part) for part in os.path.dirname(path).split(os.sep)
-        ):
+        if self.folders is not None and any(self.folders.fullmatch(part) for part in folders):
             return None
         return False
 
@@ -134,10 +133,14 @@ class _Loader:
     def detect(self, path: str, text: str) -> bool:
         # what the module's `detect` needs of the path (a line without markers: its folder, seen
         # from the root, may decide)
-        unnamed = self.named_so(path) is False
-        if unnamed and (self.markers is not None or self.named_so(os.path.abspath(path)) is False):
+        if self.named_so(path) is False and (
+            self.markers is not None
+            # without `folders` only the name counts, and a file's name is its absolute path's too
+            or (self.folders is None and _split(path)[0] not in ("", os.curdir, os.pardir))
+            or self.named_so(os.path.abspath(path)) is False
+        ):
             return False
-        if self.markers is not None and not (self.named and self.named.search(os.path.basename(path))):
+        if self.markers is not None and not (self.named and self.named.search(_split(path)[0])):
             seen = text.lower() if self.folded else text
             if not any(marker in seen for marker in self.markers):
                 return False
@@ -150,3 +153,11 @@ class _Loader:
         fixer: Fixer | None = getattr(self.module, "fix", None)
         assert fixer is not None, f"{self.module_name} has no `fix`"
         return fixer(path, text, fixes)
+
+
+@lru_cache(maxsize=16)
+def _split(path: str) -> tuple[str, tuple[str, ...]]:
+    """A path's file name and the names of its folders (`basename`, `dirname` split): each line of
+    the registry asks them of the same path in turn, so they are worked out once."""
+    folder, name = os.path.split(path)
+    return name, tuple(folder.split(os.sep))

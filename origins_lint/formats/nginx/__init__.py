@@ -47,7 +47,6 @@ from origins_lint.formats.nginx.flow import (
 from origins_lint.formats.nginx.syntax import Directive, parse_tree
 from origins_lint.formats.nginx.templates import MAX_RENDERINGS, detemplated, is_template, renderings
 from origins_lint.formats.nginx.templates import SUFFIXES as TEMPLATE_SUFFIXES
-from origins_lint.formats.webservers.haproxy.files import looks_like_haproxy
 from origins_lint.model import (
     EXACT_ENGINE,
     NGINX_MAP_STRING,
@@ -107,8 +106,11 @@ def detect(path: str, text: str) -> bool:
     if name == "nginx.conf" or name.endswith(".nginx"):
         return True
     in_folder = nginx_folder(os.path.abspath(path)) is not None and not name.startswith(".")
-    if name.endswith(".cfg") and looks_like_haproxy(text):
-        return False  # `haproxy/conf.d/*.cfg`: HAProxy's, whose `{ }` ACLs the nginx sniff would take
+    if name.endswith(".cfg"):
+        from origins_lint.formats.webservers.haproxy.files import looks_like_haproxy  # not for other files
+
+        if looks_like_haproxy(text):
+            return False  # `haproxy/conf.d/*.cfg`: HAProxy's, whose `{ }` ACLs the nginx sniff would take
     if not in_folder and not wants(path):
         return False
     if is_template(path):  # sniffed as nginx reads it once rendered: `{% if %}` and `{# #}` are blanks
