@@ -125,6 +125,7 @@ class IgnoreFiles:
         self._given: dict[tuple[str, str], tuple[str, ...]] = {}
         # (folder, walked) -> (the top, its prefix, the named folder, a folder above ignored, levels)
         self._contexts: dict[tuple[str, str], _Context] = {}
+        self._levels_of: dict[tuple[str, tuple[str, ...]], list[tuple[GitIgnoreSpec, int]]] = {}
 
     def ignored(self, path: str, walked: str) -> bool:
         """Whether ``path``, found by walking the folder ``walked``, is ignored."""
@@ -148,10 +149,10 @@ class IgnoreFiles:
         if (top, walked) not in self._given:
             self._given[top, walked] = self._named(top, walked)
         given = self._given[top, walked]
-        relative = os.path.relpath(folder, top)
+        relative = folder[len(prefix) :] if folder.startswith(prefix) else os.path.relpath(folder, top)
         if relative.startswith(os.pardir):  # outside the tree: no file of it is ignored
             return top, prefix, given, False, []
-        parts = () if relative == os.curdir else Path(relative).parts
+        parts = () if relative == os.curdir else tuple(relative.split(os.sep))  # normalized: Path's parts
         # the folders above a file of this one, below the named folder: the same for each of its files
         blocked = any(
             self._folder_ignored(top, parts[:depth], given) for depth in range(len(given) + 1, len(parts) + 1)
@@ -192,12 +193,17 @@ class IgnoreFiles:
     def _levels(self, top: str, parts: tuple[str, ...]) -> list[tuple[GitIgnoreSpec, int]]:
         """The ignore files that apply to a path, in order (deeper ones later, and so deciding), each
         with how deep its folder is: the global ones, then the `.gitignore` of each folder above."""
-        levels = [(spec, 0) for spec in self._top(top)]
-        for depth in range(len(parts)):
-            found = self._folder(os.path.join(top, *parts[:depth]))
-            if found is not None:
-                levels.append((found, depth))
-        return levels
+        return self._above(top, parts[:-1]) if parts else [(spec, 0) for spec in self._top(top)]
+
+    def _above(self, top: str, folder: tuple[str, ...]) -> list[tuple[GitIgnoreSpec, int]]:
+        """The levels of a path in ``folder`` (its parts from the top): its parent's, and its own
+        `.gitignore`; worked out once a folder (the list is shared: never changed)."""
+        key = (top, folder)
+        if key not in self._levels_of:
+            levels = self._above(top, folder[:-1]) if folder else [(spec, 0) for spec in self._top(top)]
+            found = self._folder(os.path.join(top, *folder))
+            self._levels_of[key] = levels if found is None else [*levels, (found, len(folder))]
+        return self._levels_of[key]
 
     def _top(self, top: str) -> list[GitIgnoreSpec]:
         if top not in self._top_specs:
