@@ -7,6 +7,7 @@ import os
 import re
 from collections.abc import Callable
 from functools import lru_cache
+from pathlib import PurePath
 from typing import Protocol, cast
 
 from origins_lint.model import Fix, Location, ParsedFile
@@ -153,6 +154,13 @@ class _Loader:
         fixer: Fixer | None = getattr(self.module, "fix", None)
         assert fixer is not None, f"{self.module_name} has no `fix`"
         return fixer(path, text, fixes)
+
+
+def file_name(path: str) -> str:
+    """`PurePath(path).name`, without building a PurePath for the usual path (a sniff asks it of
+    every file): the last component when it is a plain name, else PurePath's answer."""
+    name = os.path.basename(path)
+    return name if name and name != os.curdir else PurePath(path).name
 
 
 @lru_cache(maxsize=16)

@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from pathlib import PurePath
 from typing import Final
 
-from origins_lint.formats.base import FormatOptions
+from origins_lint.formats.base import FormatOptions, file_name
 from origins_lint.formats.nginx.captures import HTTP_WHITESPACE, NGINX_ECHO, capture_text
 from origins_lint.formats.nginx.decisions import origin_checks
 from origins_lint.formats.nginx.files import claimed, looks_like_nginx, nginx_folder, why_not
@@ -102,7 +102,7 @@ def wants(path: str) -> bool:
 
 
 def detect(path: str, text: str) -> bool:
-    name = PurePath(path).name
+    name = file_name(path)
     if name == "nginx.conf" or name.endswith(".nginx"):
         return True
     in_folder = nginx_folder(os.path.abspath(path)) is not None and not name.startswith(".")
@@ -113,7 +113,7 @@ def detect(path: str, text: str) -> bool:
             return False  # `haproxy/conf.d/*.cfg`: HAProxy's, whose `{ }` ACLs the nginx sniff would take
     if not in_folder and not wants(path):
         return False
-    if is_template(path):  # sniffed as nginx reads it once rendered: `{% if %}` and `{# #}` are blanks
+    if name.endswith(TEMPLATE_SUFFIXES):  # is_template(path): sniffed as nginx reads it once rendered
         text = detemplated(Source(path, text))[0].text
     return looks_like_nginx(text, in_folder)
 
