@@ -120,10 +120,10 @@ class _Loader:
 
     def named_so(self, path: str) -> bool | None:
         """True: wanted by its name; None: only the module can say (a folder it may load); False: not."""
-        name, folders = _split(path)
+        name, folder = _split(path)
         if name.endswith(self.suffixes) or (self.names is not None and self.names.search(name)):
             return True
-        if self.folders is not None and any(self.folders.fullmatch(part) for part in folders):
+        if self.folders is not None and _in_folders(self.folders, folder):
             return None
         return False
 
@@ -164,8 +164,15 @@ def file_name(path: str) -> str:
 
 
 @lru_cache(maxsize=16)
-def _split(path: str) -> tuple[str, tuple[str, ...]]:
-    """A path's file name and the names of its folders (`basename`, `dirname` split): each line of
-    the registry asks them of the same path in turn, so they are worked out once."""
+def _split(path: str) -> tuple[str, str]:
+    """A path's file name and its folder (`basename`, `dirname`): each line of the registry asks
+    them of the same path in turn, so they are worked out once."""
     folder, name = os.path.split(path)
-    return name, tuple(folder.split(os.sep))
+    return name, folder
+
+
+@lru_cache(maxsize=1024)
+def _in_folders(folders: re.Pattern[str], folder: str) -> bool:
+    """Whether a folder name of ``folder`` is a whole match of ``folders``: the same for every file of
+    a folder, and for a path and its absolute spelling when they are the same."""
+    return any(folders.fullmatch(part) for part in folder.split(os.sep))
