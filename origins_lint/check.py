@@ -83,7 +83,7 @@ def _candidates(paths: list[str], config: Config, input_format: str | None) -> l
         candidate
         for given in paths
         for candidate in discover(
-            [given], config.exclude, config.root, wanted, formats.claimed, formats.stand_in
+            [given], config.exclude, config.root, wanted, formats.claimed, formats.stand_in, ignore.listed
         )
         if candidate.explicit or not ignore.ignored(candidate.path, given)
     ]

@@ -53,6 +53,7 @@ class Candidate:
 
 
 Claimed = Callable[[str], "str | None"]  # why a format would read a path whatever it holds, or None
+Listed = Callable[[str, list[str]], None]  # (a walked folder, the names in it)
 
 
 @lru_cache(maxsize=256)
@@ -98,15 +99,18 @@ def discover(
     wanted: Callable[[str], bool],
     claimed: Claimed | None = None,
     stand_in: Claimed | None = None,
+    listed: Listed | None = None,
 ) -> Iterator[Candidate]:
     """Files to check; ``wanted`` sees each walked file's path from the walked folder's parent,
     so that the folder's own name counts (`check sites-enabled/`). ``stand_in`` names the file
-    a symlink means when that is not its target (a copy of /etc/nginx with absolute links)."""
+    a symlink means when that is not its target (a copy of /etc/nginx with absolute links);
+    ``listed`` is told each walked folder's entries (the names of its folders and files), before
+    any of its files is yielded."""
     for given in paths:
         if not os.path.lexists(given):
             raise PathError(f"{given}: no such file or directory")
         if os.path.isdir(given):
-            hooks = (claimed or _nothing_claimed, stand_in or _nothing_claimed)
+            hooks = (claimed or _nothing_claimed, stand_in or _nothing_claimed, listed or _nothing_listed)
             yield from _walk(given, excludes, root, wanted, *hooks)
         elif not _excluded(given, excludes, root):
             yield Candidate(given, explicit=True)
@@ -123,6 +127,10 @@ def _nothing_claimed(_path: str) -> str | None:
     return None
 
 
+def _nothing_listed(_folder: str, _names: list[str]) -> None:
+    return None
+
+
 def _walk(
     top: str,
     excludes: tuple[str, ...],
@@ -130,10 +138,12 @@ def _walk(
     wanted: Callable[[str], bool],
     claimed: Claimed,
     stand_in: Claimed,
+    listed: Listed,
 ) -> Iterator[Candidate]:
     real_top = os.path.realpath(top)
     walked = os.path.basename(real_top)
     for folder, relative, dirs, files in _folders(top, ""):
+        listed(folder, [*(name for name, _ in dirs), *files])
         dirs[:] = sorted(
             (d for d in dirs if d[0] not in SKIPPED_DIRS and not _excluded(d[1], excludes, root)),
             key=_first,

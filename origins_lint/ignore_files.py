@@ -126,6 +126,18 @@ class IgnoreFiles:
         # (folder, walked) -> (the top, its prefix, the named folder, a folder above ignored, levels)
         self._contexts: dict[tuple[str, str], _Context] = {}
         self._levels_of: dict[tuple[str, tuple[str, ...]], list[tuple[GitIgnoreSpec, int]]] = {}
+        self._no_git: set[str] = set()  # walked folders whose listing has no `.git`
+
+    def listed(self, folder: str, names: list[str]) -> None:
+        """A walk's listing of ``folder``: where it has no `.gitignore` or no `.git`, the file system
+        is not asked again. Compared case-folded: a case-insensitive file system opens `.GITIGNORE`
+        when asked for `.gitignore`, so any such name is left to the usual look."""
+        absolute = os.path.abspath(folder)
+        folded = {name.casefold() for name in names}
+        if ".gitignore" not in folded:
+            self._folder_specs.setdefault(absolute, None)
+        if ".git" not in folded:
+            self._no_git.add(absolute)
 
     def ignored(self, path: str, walked: str) -> bool:
         """Whether ``path``, found by walking the folder ``walked``, is ignored."""
@@ -163,7 +175,7 @@ class IgnoreFiles:
         """`_work_tree(folder)`, each folder above asked once for all the folders below it."""
         if folder not in self._trees:
             parent = os.path.dirname(folder)
-            if os.path.exists(os.path.join(folder, ".git")):
+            if folder not in self._no_git and os.path.exists(os.path.join(folder, ".git")):
                 self._trees[folder] = folder
             else:
                 self._trees[folder] = None if parent == folder else self._tree(parent)

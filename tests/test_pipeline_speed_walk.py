@@ -246,11 +246,27 @@ def test_gitignore_per_folder_answers_what_per_file_did(tmp_path: Path, seed: in
         ):
             (folder / name).write_text("x")
     files = [str(p) for p in top.rglob("*") if p.is_file() and ".git" not in p.parts]
-    new, old = IgnoreFiles(), _OldIgnoreFiles()
+    new, old, listed = IgnoreFiles(), _OldIgnoreFiles(), IgnoreFiles()
+    for folder, dirs, names in os.walk(top):  # what a walk tells it: no `.gitignore`, no `.git` here
+        listed.listed(folder, [*dirs, *names])
     for walked in {str(top), *(str(f) for f in rng.sample(folders, min(4, len(folders))))}:
         for path in files:
             if path.startswith(walked + os.sep):
-                assert new.ignored(path, walked) == old.ignored(path, walked), (seed, path, walked)
+                expected = old.ignored(path, walked)
+                assert new.ignored(path, walked) == expected, (seed, path, walked)
+                assert listed.ignored(path, walked) == expected, (seed, path, walked)
+
+
+def test_a_listing_leaves_a_name_a_case_insensitive_system_would_open(tmp_path: Path) -> None:
+    """`.GITIGNORE` is `.gitignore` on such a file system: the listing does not rule it out."""
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".gitignore").write_text("*.conf\n")
+    ignore = IgnoreFiles()
+    ignore.listed(str(tmp_path), [".GITIGNORE", ".GIT", "x.conf"])  # as such a system may list them
+    assert ignore.ignored(str(tmp_path / "x.conf"), str(tmp_path))
+    unlisted = IgnoreFiles()
+    unlisted.listed(str(tmp_path), ["x.conf"])  # a listing without them: not asked again
+    assert not unlisted.ignored(str(tmp_path / "x.conf"), str(tmp_path))
 
 
 def test_gitignore_outside_a_work_tree_and_relative_paths(
