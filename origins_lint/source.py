@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import os
 import stat
+from io import FileIO
 
 from origins_lint.model import InputProblem, Location, ProblemKind
 from origins_lint.records import record
@@ -51,11 +52,8 @@ def read_source(path: str, max_size: int) -> Source | InputProblem:
         size = info.st_size
         if size > max_size:
             return _too_large(path, f"{size:,} bytes", max_size)
-        descriptor = os.open(path, os.O_RDONLY | os.O_CLOEXEC)  # unbuffered: the bytes, once
-        try:
-            data = _read_bounded(descriptor, size, max_size)
-        finally:
-            os.close(descriptor)
+        with open(path, "rb", buffering=0) as handle:  # unbuffered: the bytes once, no buffer copy
+            data = _read_bounded(handle, size, max_size)
     except OSError as error:
         return problem(path, f"cannot read the file: {error.strerror or error}")
     if len(data) > max_size:  # it grew since `stat`, or says 0 bytes as procfs does
@@ -71,14 +69,14 @@ def _too_large(path: str, size: str, max_size: int) -> InputProblem:
     )
 
 
-def _read_bounded(descriptor: int, size: int, max_size: int) -> bytes:
+def _read_bounded(handle: FileIO, size: int, max_size: int) -> bytes:
     """At most ``max_size + 1`` bytes, up to the end of the file: `read(n)` allocates n bytes up
     front, so ask for the size the file has (plus one, to see it grow), then on in chunks only if it
     did (or reports size 0), or if the system gave fewer bytes than asked before the end."""
     chunks: list[bytes] = []
     total, ask = 0, min(size, max_size) + 1
     while total <= max_size:
-        chunk = os.read(descriptor, min(ask, max_size + 1 - total))
+        chunk = handle.read(min(ask, max_size + 1 - total))
         if not chunk:
             break
         chunks.append(chunk)
