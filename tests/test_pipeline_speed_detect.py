@@ -1,7 +1,8 @@
 """The sniffs' cheaper name tests (issue 21) answer exactly what the PurePath ones did.
 
 nginx's and Apache's `detect` built a `PurePath` (two, with `is_template`, and Apache's `wants`)
-for every `.conf` file a walk reads; they now take the name from `base.file_name`, which gives
+for every `.conf` file a walk reads, the policy's `detect` and Spring's `wants` one for every
+YAML file; they now take the name from `base.file_name`, which gives
 PurePath's `name` without building one for a plain path. Held here to copies of the functions as
 of c0df2da, on the fixtures and examples, odd path spellings and seeded random paths and texts.
 """
@@ -12,7 +13,7 @@ import os
 import random
 from pathlib import Path, PurePath
 
-from origins_lint.formats import nginx
+from origins_lint.formats import nginx, policy, spring
 from origins_lint.formats.base import file_name
 from origins_lint.formats.nginx.files import looks_like_nginx, nginx_folder
 from origins_lint.formats.nginx.templates import detemplated, is_template
@@ -44,6 +45,20 @@ def _old_apache_detect(path: str, text: str) -> bool:
     return apache.wants(path) and apache.looks_like_apache(text)
 
 
+def _old_policy_detect(path: str, text: str) -> bool:
+    name = PurePath(path).name
+    if policy._NAMES.search(name):
+        return True
+    if not name.endswith(policy.EXTENSIONS):
+        return False
+    listed = policy._ORIGINS_KEY.search(text) and policy._ENTRY.search(text)
+    return bool(policy._KIND.search(text) or listed)
+
+
+def _old_spring_wants(path: str) -> bool:
+    return bool(spring._NAMES.match(PurePath(path).name))
+
+
 ODD = [
     "",
     ".",
@@ -71,6 +86,7 @@ ODD = [
 PARTS = ["sites-enabled", "conf.d", "conf-available", "nginx", "snippets", "a", ".", "..", "", "http.d"]
 NAMES = ["x.conf", "nginx.conf", "httpd.conf", "apache2.conf", ".htaccess", "x.nginx", "x.cfg", "default"]
 NAMES += ["x.conf.j2", "x.conf.template", ".hidden", "x.yaml", ".", "..", ""]
+NAMES += ["a.origins.yaml", "origins.yml", "application.yml", "bootstrap-dev.properties", "application"]
 
 
 def _paths(seed: int, count: int) -> list[str]:
@@ -93,10 +109,14 @@ def _texts() -> list[str]:
         "frontend web\n  bind :80\n  acl ok hdr(origin) -m str https://a.example\n",
         "ServerName a.example\nListen 80\n",
         "# only a comment\n",
+        "kind: OriginPolicy\norigins:\n  - origin: https://a.example\n",
+        "origins:\n  - origin: http://app.example.com\n",
+        "spring:\n  web:\n    cors:\n      allowed-origins: '*'\n",
     ]
     for folder in ("tests/fixtures", "examples"):
-        for path in sorted((ROOT / folder).rglob("*.conf"))[:60]:
-            texts.append(path.read_text("utf-8", errors="replace"))
+        for suffix in ("*.conf", "*.yaml", "*.yml"):
+            for path in sorted((ROOT / folder).rglob(suffix))[:40]:
+                texts.append(path.read_text("utf-8", errors="replace"))
     return texts
 
 
@@ -105,7 +125,7 @@ def test_file_name_is_purepaths_name() -> None:
         assert file_name(path) == PurePath(path).name, path
 
 
-def test_nginx_and_apache_detect_answer_what_they_did() -> None:
+def test_the_sniffs_answer_what_they_did() -> None:
     rng = random.Random(2)
     texts = _texts()
     fixtures = [
@@ -116,3 +136,5 @@ def test_nginx_and_apache_detect_answer_what_they_did() -> None:
         for text in rng.sample(texts, 4):
             assert nginx.detect(path, text) == _old_nginx_detect(path, text), path
             assert apache.detect(path, text) == _old_apache_detect(path, text), path
+            assert policy.detect(path, text) == _old_policy_detect(path, text), path
+        assert spring.wants(path) == _old_spring_wants(path), path
