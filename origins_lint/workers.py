@@ -11,7 +11,7 @@ import importlib
 import os
 from collections.abc import Callable, Iterator
 
-from origins_lint import formats, limits
+from origins_lint import formats
 from origins_lint.file_check import FileOutcome, Job, check_file
 from origins_lint.model import InputProblem
 from origins_lint.source import Source
@@ -69,9 +69,9 @@ def _preload(job: Job, work: list[Work]) -> None:
 
     Detecting one file of each file-name suffix imports the modules its name and text may be; the
     answer is not used here (each worker detects again), so this changes no finding, and a failure
-    is left for the worker to report as it would have.
+    is left for the worker to report as it would have. The parent's active limits are left as they
+    were (its own later work, the fixes' dry run, runs as before).
     """
-    limits.use(job.config.limits)
     if job.input_format is not None:
         module = formats.BY_NAME[job.input_format].module
         if module is not None:
