@@ -69,22 +69,6 @@ def _selected(select: tuple[str, ...], ignore: tuple[str, ...]) -> frozenset[str
     return frozenset(rule.code for rule in _rules(select, ignore))
 
 
-_last_settings: list[tuple[Config, Policy | None, RuleSettings]] = []  # the last file's: one a run
-
-
-def _settings(config: Config, selected: frozenset[str]) -> RuleSettings:
-    """The rules' settings, the same object for every file of a run (the policy is still asked each
-    file, as before: it is read again if it changed)."""
-    policy = _policy(config)
-    if _last_settings:
-        last_config, last_policy, settings = _last_settings[0]
-        if last_config is config and last_policy is policy:
-            return settings
-    settings = RuleSettings(config.allowed_domains, config.denied_origins, selected=selected, policy=policy)
-    _last_settings[:] = [(config, policy, settings)]
-    return settings
-
-
 def parse_source(job: Job, source: Source | InputProblem, explicit: bool) -> ParsedFile | str | None:
     """The parsed file; None when a folder walk (or `--skip-unknown`) passes over a file no format
     recognizes; a string when the parser failed (a bug of ours, reported as an internal error)."""
@@ -124,7 +108,8 @@ def outcome_of(job: Job, parsed: ParsedFile) -> FileOutcome:
             outcome.problems.append(
                 Finding(rule.code, rule.slug, rule.severity, problem.location, problem.message, parsed.format)
             )
-    settings = _settings(config, selected)
+    policy = _policy(config)
+    settings = RuleSettings(config.allowed_domains, config.denied_origins, selected=selected, policy=policy)
     development = bool(config.development_files) and any(
         glob_match(glob, relative_to(parsed.path, config.root)) for glob in config.development_files
     )
