@@ -83,7 +83,7 @@ def _candidates(paths: list[str], config: Config, input_format: str | None) -> l
         candidate
         for given in paths
         for candidate in discover(
-            [given], config.exclude, config.root, wanted, formats.claimed, formats.stand_in
+            [given], config.exclude, config.root, wanted, formats.claimed, formats.stand_in, ignore.listed
         )
         if candidate.explicit or not ignore.ignored(candidate.path, given)
     ]
@@ -95,7 +95,7 @@ def _read(candidate: Candidate, config: Config) -> Source | InputProblem:
         return InputProblem(
             ProblemKind.UNKNOWN_FORMAT, candidate.unread, Location.point(candidate.path, 1, 1)
         )
-    mapped = formats.stand_in(candidate.path)
+    mapped = None if candidate.plain else formats.stand_in(candidate.path)  # a walked regular file: no link
     if mapped is None:
         return read_source(candidate.path, config.limits.file_size)
     source = read_source(mapped, config.limits.file_size)  # a copy's link to /etc/nginx/...: the copy's file

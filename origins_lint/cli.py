@@ -388,8 +388,12 @@ def _progress_hook() -> ProgressHook:
     """A rich progress bar on stderr, only on a terminal and only for runs of a few hundred files or more."""
     state: dict[str, Any] = {}
 
+    shown: dict[int, bool] = {}  # by the run's number of files: asked once a run, not once a file
+
     def hook(done: int, total: int) -> None:
-        if total < PROGRESS_FROM or not _isatty(sys.stderr) or os.environ.get("CI"):
+        if total not in shown:
+            shown[total] = total >= PROGRESS_FROM and _isatty(sys.stderr) and not os.environ.get("CI")
+        if not shown[total]:
             return
         if "bar" not in state:
             from rich.console import Console

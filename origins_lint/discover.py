@@ -49,9 +49,11 @@ class Candidate:
     path: str
     explicit: bool  # named on the command line: an unknown format is reported, not skipped
     unread: str | None = None  # why a file a format claims is not read (OL003)
+    plain: bool = False  # the walk saw a regular file, not a symlink: nothing stands in for it
 
 
 Claimed = Callable[[str], "str | None"]  # why a format would read a path whatever it holds, or None
+Listed = Callable[[str, list[str]], None]  # (a walked folder, the names in it)
 
 
 @lru_cache(maxsize=256)
@@ -97,15 +99,18 @@ def discover(
     wanted: Callable[[str], bool],
     claimed: Claimed | None = None,
     stand_in: Claimed | None = None,
+    listed: Listed | None = None,
 ) -> Iterator[Candidate]:
     """Files to check; ``wanted`` sees each walked file's path from the walked folder's parent,
     so that the folder's own name counts (`check sites-enabled/`). ``stand_in`` names the file
-    a symlink means when that is not its target (a copy of /etc/nginx with absolute links)."""
+    a symlink means when that is not its target (a copy of /etc/nginx with absolute links);
+    ``listed`` is told each walked folder's entries (the names of its folders and files), before
+    any of its files is yielded."""
     for given in paths:
         if not os.path.lexists(given):
             raise PathError(f"{given}: no such file or directory")
         if os.path.isdir(given):
-            hooks = (claimed or _nothing_claimed, stand_in or _nothing_claimed)
+            hooks = (claimed or _nothing_claimed, stand_in or _nothing_claimed, listed or _nothing_listed)
             yield from _walk(given, excludes, root, wanted, *hooks)
         elif not _excluded(given, excludes, root):
             yield Candidate(given, explicit=True)
@@ -122,6 +127,10 @@ def _nothing_claimed(_path: str) -> str | None:
     return None
 
 
+def _nothing_listed(_folder: str, _names: list[str]) -> None:
+    return None
+
+
 def _walk(
     top: str,
     excludes: tuple[str, ...],
@@ -129,26 +138,76 @@ def _walk(
     wanted: Callable[[str], bool],
     claimed: Claimed,
     stand_in: Claimed,
+    listed: Listed,
 ) -> Iterator[Candidate]:
     real_top = os.path.realpath(top)
     walked = os.path.basename(real_top)
-    for folder, dirs, files in os.walk(top, followlinks=False):
+    for folder, relative, dirs, files in _folders(top, ""):
+        listed(folder, [*(name for name, _ in dirs), *files])
         dirs[:] = sorted(
-            d
-            for d in dirs
-            if d not in SKIPPED_DIRS and not _excluded(os.path.join(folder, d), excludes, root)
+            (d for d in dirs if d[0] not in SKIPPED_DIRS and not _excluded(d[1], excludes, root)),
+            key=_first,
         )
-        for name in sorted(files):
+        for name, entry in sorted(files.items()):
             path = os.path.normpath(os.path.join(folder, name))
-            if not wanted(os.path.join(walked, os.path.relpath(path, top))):
+            # the path from the walked folder's parent (what `os.path.relpath(path, top)` gives)
+            if not wanted(os.path.join(walked, relative, name)):
                 continue
             if _excluded(path, excludes, root):
+                continue
+            if _plain(entry):  # a regular file, no symlink: no stand-in, nothing to skip (the entry's type)
+                yield Candidate(path, explicit=False, plain=True)
                 continue
             skipped = None if stand_in(path) is not None else _skipped(path, real_top, claimed)
             if skipped is None:
                 yield Candidate(path, explicit=False)
             elif (claim := claimed(path)) is not None:
                 yield Candidate(path, explicit=False, unread=f"{claim}, but {skipped}")
+
+
+# a folder, its path from the top, its folders (name, path) and its files (name -> entry)
+Folder = tuple[str, str, list[tuple[str, str]], dict[str, os.DirEntry[str]]]
+
+
+def _first(item: tuple[str, str]) -> str:
+    return item[0]
+
+
+def _folders(folder: str, relative: str) -> Iterator[Folder]:
+    """What `os.walk(top, followlinks=False)` yields, top down, with each file's directory entry
+    (its type read with the listing: no `stat` per file) and the folder's path from the top.
+
+    As `os.walk`: a folder that cannot be listed is passed over; a symlink to a folder is neither
+    walked into (asked with `islink` just before, as `os.walk` does) nor a file; an entry whose
+    type cannot be read is a file. The caller sorts and filters ``dirs`` (name, path) in place to
+    choose what is walked next."""
+    dirs: list[tuple[str, str]] = []
+    files: dict[str, os.DirEntry[str]] = {}
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                try:
+                    is_dir = entry.is_dir()
+                except OSError:
+                    is_dir = False
+                if is_dir:
+                    dirs.append((entry.name, os.path.join(folder, entry.name)))
+                else:
+                    files[entry.name] = entry
+    except OSError:
+        return
+    yield folder, relative, dirs, files
+    for name, path in dirs:
+        if not os.path.islink(path):
+            yield from _folders(path, os.path.join(relative, name))
+
+
+def _plain(entry: os.DirEntry[str]) -> bool:
+    """A regular file and no symlink, by the type the folder listing gave (no `stat` when it did)."""
+    try:
+        return not entry.is_symlink() and entry.is_file(follow_symlinks=False)
+    except OSError:
+        return False
 
 
 def _skipped(path: str, real_top: str, claimed: Claimed) -> str | None:

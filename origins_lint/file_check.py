@@ -63,6 +63,12 @@ def _rules(select: tuple[str, ...], ignore: tuple[str, ...]) -> tuple[Rule, ...]
     )
 
 
+@cache
+def _selected(select: tuple[str, ...], ignore: tuple[str, ...]) -> frozenset[str]:
+    """The codes of those rules, once per process too."""
+    return frozenset(rule.code for rule in _rules(select, ignore))
+
+
 def parse_source(job: Job, source: Source | InputProblem, explicit: bool) -> ParsedFile | str | None:
     """The parsed file; None when a folder walk (or `--skip-unknown`) passes over a file no format
     recognizes; a string when the parser failed (a bug of ours, reported as an internal error)."""
@@ -94,8 +100,7 @@ def check_file(job: Job, source: Source | InputProblem, explicit: bool) -> FileO
 
 def outcome_of(job: Job, parsed: ParsedFile) -> FileOutcome:
     config = job.config
-    rules = _rules(config.select, config.ignore)
-    selected = {rule.code for rule in rules}
+    rules, selected = _rules(config.select, config.ignore), _selected(config.select, config.ignore)
     outcome = FileOutcome(parsed.path, parsed.format, included=parsed.included, cacheable=not parsed.uncached)
     for problem in parsed.problems:
         rule = RULES[PROBLEM_RULES[problem.kind]]
@@ -103,9 +108,8 @@ def outcome_of(job: Job, parsed: ParsedFile) -> FileOutcome:
             outcome.problems.append(
                 Finding(rule.code, rule.slug, rule.severity, problem.location, problem.message, parsed.format)
             )
-    settings = RuleSettings(
-        config.allowed_domains, config.denied_origins, selected=frozenset(selected), policy=_policy(config)
-    )
+    policy = _policy(config)
+    settings = RuleSettings(config.allowed_domains, config.denied_origins, selected=selected, policy=policy)
     development = bool(config.development_files) and any(
         glob_match(glob, relative_to(parsed.path, config.root)) for glob in config.development_files
     )

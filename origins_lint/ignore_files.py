@@ -78,6 +78,30 @@ def _global_excludes(git_dir: Path | None) -> Path:
     return found if found is not None else xdg / "git" / "ignore"
 
 
+_Context = tuple[str, str, tuple[str, ...], bool, list[tuple[GitIgnoreSpec, int]]]
+
+
+def _decided(
+    levels: list[tuple[GitIgnoreSpec, int]], parts: tuple[str, ...], suffix: str, given: tuple[str, ...]
+) -> bool:
+    """The last matching pattern decides; deeper ignore files come later."""
+    decided: bool | None = None
+    for spec, depth in levels:
+        path = "/".join(parts[depth:]) + suffix
+        if not given or depth >= len(given):
+            include = spec.check_file(path).include
+            decided = include if include is not None else decided
+            continue
+        # set aside the patterns that match the named folder or a folder above it
+        above = ["/".join(given[depth:end]) + "/" for end in range(depth + 1, len(given) + 1)]
+        for pattern in spec.patterns:
+            if pattern.include is None or not pattern.match_file(path):
+                continue
+            if not any(pattern.match_file(folder) for folder in above):
+                decided = pattern.include
+    return bool(decided)
+
+
 def _work_tree(folder: str) -> str | None:
     """The top of the git work tree holding ``folder`` (a folder with `.git`), or None."""
     path = Path(folder)
@@ -88,7 +112,10 @@ def _work_tree(folder: str) -> str | None:
 
 
 class IgnoreFiles:
-    """Answers "would git ignore this walked file?", reading each ignore file once."""
+    """Answers "would git ignore this walked file?", reading each ignore file once.
+
+    What depends only on a file's folder (its work tree, whether a folder above it is ignored,
+    which ignore files apply) is worked out once per folder; each file then costs its own match."""
 
     def __init__(self) -> None:
         self._folder_specs: dict[str, GitIgnoreSpec | None] = {}
@@ -96,25 +123,63 @@ class IgnoreFiles:
         self._dirs: dict[tuple[str, tuple[str, ...]], bool] = {}
         self._trees: dict[str, str | None] = {}
         self._given: dict[tuple[str, str], tuple[str, ...]] = {}
+        # (folder, walked) -> (the top, its prefix, the named folder, a folder above ignored, levels)
+        self._contexts: dict[tuple[str, str], _Context] = {}
+        self._levels_of: dict[tuple[str, tuple[str, ...]], list[tuple[GitIgnoreSpec, int]]] = {}
+        self._no_git: set[str] = set()  # walked folders whose listing has no `.git`
+
+    def listed(self, folder: str, names: list[str]) -> None:
+        """A walk's listing of ``folder``: where it has no `.gitignore` or no `.git`, the file system
+        is not asked again. Compared case-folded: a case-insensitive file system opens `.GITIGNORE`
+        when asked for `.gitignore`, so any such name is left to the usual look."""
+        absolute = os.path.abspath(folder)
+        folded = {name.casefold() for name in names}
+        if ".gitignore" not in folded:
+            self._folder_specs.setdefault(absolute, None)
+        if ".git" not in folded:
+            self._no_git.add(absolute)
 
     def ignored(self, path: str, walked: str) -> bool:
         """Whether ``path``, found by walking the folder ``walked``, is ignored."""
         absolute = os.path.abspath(path)
         folder = os.path.dirname(absolute)
-        if folder not in self._trees:
-            self._trees[folder] = _work_tree(folder)
-        top = self._trees[folder] or os.path.abspath(walked)
-        relative = os.path.relpath(absolute, top)
+        context = self._contexts.get((folder, walked))
+        if context is None:
+            context = self._contexts[folder, walked] = self._context(folder, walked)
+        top, prefix, given, blocked, levels = context
+        # `os.path.relpath(absolute, top)`, by the prefix both normalized paths share when they do
+        relative = absolute[len(prefix) :] if absolute.startswith(prefix) else os.path.relpath(absolute, top)
         if relative.startswith(os.pardir):
             return False
-        parts = Path(relative).parts
+        if blocked:  # a file in an ignored folder is ignored
+            return True
+        return _decided(levels, tuple(relative.split(os.sep)), "", given)
+
+    def _context(self, folder: str, walked: str) -> _Context:
+        top = self._tree(folder) or os.path.abspath(walked)
+        prefix = top if top.endswith(os.sep) else top + os.sep
         if (top, walked) not in self._given:
             self._given[top, walked] = self._named(top, walked)
         given = self._given[top, walked]
-        for depth in range(len(given) + 1, len(parts)):  # a file in an ignored folder is ignored
-            if self._folder_ignored(top, parts[:depth], given):
-                return True
-        return self._verdict(top, parts, False, given)
+        relative = folder[len(prefix) :] if folder.startswith(prefix) else os.path.relpath(folder, top)
+        if relative.startswith(os.pardir):  # outside the tree: no file of it is ignored
+            return top, prefix, given, False, []
+        parts = () if relative == os.curdir else tuple(relative.split(os.sep))  # normalized: Path's parts
+        # the folders above a file of this one, below the named folder: the same for each of its files
+        blocked = any(
+            self._folder_ignored(top, parts[:depth], given) for depth in range(len(given) + 1, len(parts) + 1)
+        )
+        return top, prefix, given, blocked, self._levels(top, (*parts, ""))
+
+    def _tree(self, folder: str) -> str | None:
+        """`_work_tree(folder)`, each folder above asked once for all the folders below it."""
+        if folder not in self._trees:
+            parent = os.path.dirname(folder)
+            if folder not in self._no_git and os.path.exists(os.path.join(folder, ".git")):
+                self._trees[folder] = folder
+            else:
+                self._trees[folder] = None if parent == folder else self._tree(parent)
+        return self._trees[folder]
 
     def _named(self, top: str, walked: str) -> tuple[str, ...]:
         """The folder named on the command line when git ignores it (`bench/.corpus`), else ().
@@ -135,28 +200,22 @@ class IgnoreFiles:
         return self._dirs[key]
 
     def _verdict(self, top: str, parts: tuple[str, ...], directory: bool, given: tuple[str, ...]) -> bool:
-        """The last matching pattern decides; deeper ignore files come later."""
-        suffix = "/" if directory else ""
-        levels = [(spec, 0) for spec in self._top(top)]
-        for depth in range(len(parts)):  # the .gitignore of each folder above the path
-            found = self._folder(os.path.join(top, *parts[:depth]))
-            if found is not None:
-                levels.append((found, depth))
-        decided: bool | None = None
-        for spec, depth in levels:
-            path = "/".join(parts[depth:]) + suffix
-            if not given or depth >= len(given):
-                include = spec.check_file(path).include
-                decided = include if include is not None else decided
-                continue
-            # set aside the patterns that match the named folder or a folder above it
-            above = ["/".join(given[depth:end]) + "/" for end in range(depth + 1, len(given) + 1)]
-            for pattern in spec.patterns:
-                if pattern.include is None or not pattern.match_file(path):
-                    continue
-                if not any(pattern.match_file(folder) for folder in above):
-                    decided = pattern.include
-        return bool(decided)
+        return _decided(self._levels(top, parts), parts, "/" if directory else "", given)
+
+    def _levels(self, top: str, parts: tuple[str, ...]) -> list[tuple[GitIgnoreSpec, int]]:
+        """The ignore files that apply to a path, in order (deeper ones later, and so deciding), each
+        with how deep its folder is: the global ones, then the `.gitignore` of each folder above."""
+        return self._above(top, parts[:-1]) if parts else [(spec, 0) for spec in self._top(top)]
+
+    def _above(self, top: str, folder: tuple[str, ...]) -> list[tuple[GitIgnoreSpec, int]]:
+        """The levels of a path in ``folder`` (its parts from the top): its parent's, and its own
+        `.gitignore`; worked out once a folder (the list is shared: never changed)."""
+        key = (top, folder)
+        if key not in self._levels_of:
+            levels = self._above(top, folder[:-1]) if folder else [(spec, 0) for spec in self._top(top)]
+            found = self._folder(os.path.join(top, *folder))
+            self._levels_of[key] = levels if found is None else [*levels, (found, len(folder))]
+        return self._levels_of[key]
 
     def _top(self, top: str) -> list[GitIgnoreSpec]:
         if top not in self._top_specs:

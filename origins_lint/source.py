@@ -12,7 +12,7 @@ import os
 import re
 import stat
 from functools import cache
-from typing import BinaryIO
+from io import FileIO
 
 from origins_lint.model import InputProblem, Location, ProblemKind
 from origins_lint.records import record
@@ -54,7 +54,7 @@ def read_source(path: str, max_size: int) -> Source | InputProblem:
         size = info.st_size
         if size > max_size:
             return _too_large(path, f"{size:,} bytes", max_size)
-        with open(path, "rb") as handle:
+        with open(path, "rb", buffering=0) as handle:  # unbuffered: the bytes once, no buffer copy
             data = _read_bounded(handle, size, max_size)
     except OSError as error:
         return problem(path, f"cannot read the file: {error.strerror or error}")
@@ -71,21 +71,20 @@ def _too_large(path: str, size: str, max_size: int) -> InputProblem:
     )
 
 
-def _read_bounded(handle: BinaryIO, size: int, max_size: int) -> bytes:
-    """At most ``max_size + 1`` bytes: `read(n)` allocates n bytes up front, so ask for the size the
-    file has (plus one, to see it grow), then read on in chunks only if it did (or reports size 0)."""
-    data = handle.read(min(size, max_size) + 1)
-    if len(data) <= size:
-        return data
-    chunks = [data]
-    total = len(data)
+def _read_bounded(handle: FileIO, size: int, max_size: int) -> bytes:
+    """At most ``max_size + 1`` bytes, up to the end of the file: `read(n)` allocates n bytes up
+    front, so ask for the size the file has (plus one, to see it grow), then on in chunks only if it
+    did (or reports size 0), or if the system gave fewer bytes than asked before the end."""
+    chunks: list[bytes] = []
+    total, ask = 0, min(size, max_size) + 1
     while total <= max_size:
-        chunk = handle.read(min(1 << 20, max_size + 1 - total))
+        chunk = handle.read(min(ask, max_size + 1 - total))
         if not chunk:
             break
         chunks.append(chunk)
         total += len(chunk)
-    return b"".join(chunks)
+        ask = 1 << 20
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def decode(path: str, data: bytes) -> Source | InputProblem:
@@ -95,7 +94,7 @@ def decode(path: str, data: bytes) -> Source | InputProblem:
                 return Source(path, _normalize(data[len(bom) :].decode(encoding)), encoding)
             except UnicodeDecodeError as error:
                 return _decode_problem(path, data, error, encoding)
-    if b"\x00" in data[:8192]:
+    if data.find(b"\x00", 0, 8192) >= 0:
         return problem(path, "file is binary (it contains NUL bytes), not a text config")
     try:
         return Source(path, _normalize(data.decode("utf-8")))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 from pathlib import PurePath
 
-from origins_lint.formats.nginx.files import file_name
+from origins_lint.formats.base import file_name
 
 SHAPES = [
     "nginx.conf",

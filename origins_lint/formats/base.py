@@ -6,6 +6,8 @@ import importlib
 import os
 import re
 from collections.abc import Callable
+from functools import lru_cache
+from pathlib import PurePath
 from typing import Protocol, cast
 
 from origins_lint.model import Fix, Location, ParsedFile
@@ -118,12 +120,10 @@ class _Loader:
 
     def named_so(self, path: str) -> bool | None:
         """True: wanted by its name; None: only the module can say (a folder it may load); False: not."""
-        name = os.path.basename(path)
+        name, folder = _split(path)
         if name.endswith(self.suffixes) or (self.names is not None and self.names.search(name)):
             return True
-        if self.folders is not None and any(
-            self.folders.fullmatch(part) for part in os.path.dirname(path).split(os.sep)
-        ):
+        if self.folders is not None and _in_folders(self.folders, folder):
             return None
         return False
 
@@ -134,10 +134,14 @@ class _Loader:
     def detect(self, path: str, text: str) -> bool:
         # what the module's `detect` needs of the path (a line without markers: its folder, seen
         # from the root, may decide)
-        unnamed = self.named_so(path) is False
-        if unnamed and (self.markers is not None or self.named_so(os.path.abspath(path)) is False):
+        if self.named_so(path) is False and (
+            self.markers is not None
+            # without `folders` only the name counts, and a file's name is its absolute path's too
+            or (self.folders is None and _split(path)[0] not in ("", os.curdir, os.pardir))
+            or self.named_so(os.path.abspath(path)) is False
+        ):
             return False
-        if self.markers is not None and not (self.named and self.named.search(os.path.basename(path))):
+        if self.markers is not None and not (self.named and self.named.search(_split(path)[0])):
             seen = text.lower() if self.folded else text
             if not any(marker in seen for marker in self.markers):
                 return False
@@ -150,3 +154,25 @@ class _Loader:
         fixer: Fixer | None = getattr(self.module, "fix", None)
         assert fixer is not None, f"{self.module_name} has no `fix`"
         return fixer(path, text, fixes)
+
+
+def file_name(path: str) -> str:
+    """`PurePath(path).name`, without building a PurePath for the usual path (a sniff asks it of
+    every file): the last component when it is a plain name, else PurePath's answer."""
+    name = os.path.basename(path)
+    return name if name and name != os.curdir else PurePath(path).name
+
+
+@lru_cache(maxsize=16)
+def _split(path: str) -> tuple[str, str]:
+    """A path's file name and its folder (`basename`, `dirname`): each line of the registry asks
+    them of the same path in turn, so they are worked out once."""
+    folder, name = os.path.split(path)
+    return name, folder
+
+
+@lru_cache(maxsize=1024)
+def _in_folders(folders: re.Pattern[str], folder: str) -> bool:
+    """Whether a folder name of ``folder`` is a whole match of ``folders``: the same for every file of
+    a folder, and for a path and its absolute spelling when they are the same."""
+    return any(folders.fullmatch(part) for part in folder.split(os.sep))

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Final
 
-from origins_lint.formats.base import FormatOptions
+from origins_lint.formats.base import FormatOptions, file_name
 from origins_lint.formats.readers import manifests
 from origins_lint.formats.readers.tree import Node
 from origins_lint.model import (
@@ -56,7 +56,7 @@ _PROPERTY_LINE = re.compile(r"^([ \t]*)((?:\\.|[^\s:=\\])+)[ \t]*[:=]?[ \t]*(.*)
 
 
 def wants(path: str) -> bool:
-    return bool(_NAMES.match(PurePath(path).name))
+    return bool(_NAMES.match(file_name(path)))
 
 
 def detect(path: str, text: str) -> bool:

@@ -23,10 +23,10 @@ from dataclasses import dataclass, replace
 from pathlib import PurePath
 from typing import Final
 
-from origins_lint.formats.base import FormatOptions
+from origins_lint.formats.base import FormatOptions, file_name
 from origins_lint.formats.nginx.captures import HTTP_WHITESPACE, NGINX_ECHO, capture_text
 from origins_lint.formats.nginx.decisions import origin_checks
-from origins_lint.formats.nginx.files import claimed, file_name, looks_like_nginx, nginx_folder, why_not
+from origins_lint.formats.nginx.files import claimed, looks_like_nginx, nginx_folder, why_not
 from origins_lint.formats.nginx.flow import (
     MAX_PARTS,
     MAX_TEXT,
@@ -111,7 +111,7 @@ def detect(path: str, text: str) -> bool:
         return False  # `haproxy/conf.d/*.cfg`: HAProxy's, whose `{ }` ACLs the nginx sniff would take
     if not in_folder and not wants(path):
         return False
-    if is_template(path):  # sniffed as nginx reads it once rendered: `{% if %}` and `{# #}` are blanks
+    if name.endswith(TEMPLATE_SUFFIXES):  # is_template(path): sniffed as nginx reads it once rendered
         text = detemplated(Source(path, text))[0].text
     return looks_like_nginx(text, in_folder)
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 import os
 import re
 from functools import lru_cache
-from pathlib import PurePath
 from typing import Final
 
 from origins_lint.formats.nginx.reject import TOKEN
@@ -33,12 +32,6 @@ _FOREIGN = re.compile(r"[<\[]|[A-Z]|.*:$")  # Apache `<Tag>` and `ServerName`, I
 _EXTRA: Final = frozenset(  # third-party directives common in CORS configs, beyond crossplane's table
     {"more_set_headers", "more_clear_headers", "more_set_input_headers", "add_header_inherit"}
 )
-
-
-def file_name(path: str) -> str:
-    """``PurePath(path).name`` without building a path object (a tenth of a run's detection)."""
-    name = os.path.basename(path)
-    return name if name not in ("", ".") else PurePath(path).name
 
 
 def nginx_folder(path: str) -> str | None:

@@ -28,7 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
 
-from origins_lint.formats.nginx.files import file_name
+from origins_lint.formats.base import file_name
 from origins_lint.source import Source
 
 TERRAFORM: Final = ".conf.tftpl"  # Terraform `templatefile` sources

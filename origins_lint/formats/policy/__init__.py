@@ -10,10 +10,9 @@ canonical form, an entry repeated word for word dropped) by splicing each edit i
 from __future__ import annotations
 
 import re
-from pathlib import PurePath
 from typing import Any
 
-from origins_lint.formats.base import FixOutcome, FormatOptions
+from origins_lint.formats.base import FixOutcome, FormatOptions, file_name
 from origins_lint.formats.policy.fast import read_entry, read_policy
 from origins_lint.formats.readers import plain_yaml
 from origins_lint.formats.readers.tree import Node, descend
@@ -55,7 +54,7 @@ def wants(path: str) -> bool:
 
 def detect(path: str, text: str) -> bool:
     """By name (`*.origins.yaml`), by `kind: OriginPolicy`, or by a top-level `origins:` list."""
-    name = PurePath(path).name
+    name = file_name(path)
     if _NAMES.search(name):
         return True
     if not name.endswith(EXTENSIONS):

@@ -41,7 +41,7 @@ from dataclasses import replace
 from pathlib import PurePath
 from typing import Final
 
-from origins_lint.formats.base import FormatOptions
+from origins_lint.formats.base import FormatOptions, file_name
 from origins_lint.formats.webservers.apache.entries import (
     ALLOW_ORIGIN,
     Entry,
@@ -152,10 +152,10 @@ def wants(path: str) -> bool:
 
 
 def detect(path: str, text: str) -> bool:
-    name = PurePath(path).name
+    name = file_name(path)
     if name in MAIN_FILES:
         return name != "httpd.conf" or looks_like_apache(text, empty=True)
-    return wants(path) and looks_like_apache(text)
+    return (name.endswith(".conf") or wants(path)) and looks_like_apache(text)  # by name first, as `wants`
 
 
 def looks_like_apache(text: str, empty: bool = False) -> bool:
