@@ -642,16 +642,23 @@ class RegexAnalysis:
             example = example or witness.text
         return example
 
+    def _hosts(self) -> dict[str, None]:
+        """The hosts the pattern was written for, each once, in the order `intended` gives them:
+        an http and an https witness of one host are one host to ask about (issue 21)."""
+        return dict.fromkeys(host for _origin, _scheme, host in self._origins())
+
     def schemes(self) -> tuple[bool, bool]:
         """(accepts http, accepts https) for the hosts the pattern was written for."""
         http = https = False
-        for _origin, _scheme, host in self._origins():
+        for host in self._hosts():
             http = http or self.accepts(f"http://{host}")
             https = https or self.accepts(f"https://{host}")
+            if http and https:
+                break
         return http, https
 
     def any_scheme(self) -> str | None:
-        for _origin, _scheme, host in self._origins():
+        for host in self._hosts():
             for scheme in ("attacker", "ftp"):
                 if self.accepts(f"{scheme}://{host}"):
                     return f"{scheme}://{host}"
