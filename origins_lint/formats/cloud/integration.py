@@ -54,6 +54,7 @@ MARK: Final = "Access-Control-Allow-Origin"  # a cheap sniff: a file that never 
 _INPUT: Final = re.compile(r"\$input\.params|\$origin|\$method\.request", re.I)
 JAVA_REGEX: Final = Engine("vtl-java-regex", MatchMode.FULL, case_sensitive=True)
 TEMPLATE_NOTE: Final = "a response template sends the request's Origin back when it passes this check"
+METHOD: Final = "method.response.header."  # a method response's header parameters
 
 
 @dataclass(slots=True)
@@ -64,7 +65,7 @@ class Response:
     templates: Node | None
     location: Location
     name: str
-    prefix: str = "method.response.header."  # `gatewayresponse.header.` for gateway responses
+    prefix: str = METHOD  # `gatewayresponse.header.` for gateway responses
 
 
 def _header(parameters: Node | None, prefix: str, name: str) -> tuple[Location, Node] | None:
@@ -175,31 +176,20 @@ def openapi_responses(root: Node, name: str | None) -> list[Response]:
             for status, response in (
                 responses.value.items() if responses is not None and isinstance(responses.value, dict) else []
             ):
-                values = response.value if isinstance(response.value, dict) else {}
                 label = f"{name + ' ' if name else ''}{method.upper()} {path} {status}"
-                out.append(
-                    Response(
-                        values.get("responseParameters"),
-                        values.get("responseTemplates"),
-                        response.location,
-                        label,
-                    )
-                )
+                out.append(_written(response, label))
     gateway = (
         root.value.get("x-amazon-apigateway-gateway-responses") if isinstance(root.value, dict) else None
     )
     for kind, response in (
         gateway.value.items() if gateway is not None and isinstance(gateway.value, dict) else []
     ):
-        values = response.value if isinstance(response.value, dict) else {}
-        label = f"{name + ' ' if name else ''}gateway response {kind}"
-        out.append(
-            Response(
-                values.get("responseParameters"),
-                values.get("responseTemplates"),
-                response.location,
-                label,
-                GATEWAY,
-            )
-        )
+        out.append(_written(response, f"{name + ' ' if name else ''}gateway response {kind}", GATEWAY))
     return out
+
+
+def _written(response: Node, label: str, prefix: str = METHOD) -> Response:
+    """An OpenAPI integration or gateway response object as a `Response`."""
+    values = response.value if isinstance(response.value, dict) else {}
+    parameters, templates = values.get("responseParameters"), values.get("responseTemplates")
+    return Response(parameters, templates, response.location, label, prefix)

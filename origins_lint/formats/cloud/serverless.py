@@ -154,12 +154,16 @@ class Service:
 
     def unresolved(self, what: str, node: Node) -> bool:
         """A whole setting left to a deploy-time variable (`cors: ${env:CORS}`): said, not guessed."""
+        return self._variable(
+            node,
+            f"`{what}` is `{node.value}`, a variable Serverless resolves when it deploys, so the CORS "
+            "it sets was not analysed: check the resolved value (`serverless print`)",
+        )
+
+    def _variable(self, node: Node, message: str) -> bool:
+        """Whether ``node`` is a `${...}` variable; if so, ``message`` is said (OL004) at it."""
         if not isinstance(node.value, str) or _VARIABLE.search(node.value) is None:
             return False
-        message = (
-            f"`{what}` is `{node.value}`, a variable Serverless resolves when it deploys, so the CORS "
-            "it sets was not analysed: check the resolved value (`serverless print`)"
-        )
         self.problems.append(InputProblem(ProblemKind.NOT_ANALYSED, message, node.location))
         return True
 
@@ -222,14 +226,11 @@ class Service:
 
     def elsewhere(self, what: str, node: Node) -> bool:
         """A part of the service written in another file or source (`${file(...)}`): not followed."""
-        if not isinstance(node.value, str) or _VARIABLE.search(node.value) is None:
-            return False
-        message = (
+        return self._variable(
+            node,
             f"`{what}` is taken from `{node.value}`, which origins-lint does not follow: the CORS "
-            "settings there were not checked; check that file"
+            "settings there were not checked; check that file",
         )
-        self.problems.append(InputProblem(ProblemKind.NOT_ANALYSED, message, node.location))
-        return True
 
     # --- resources: CloudFormation ---------------------------------------------------------------
     def resources(self) -> list[CorsContext]:
