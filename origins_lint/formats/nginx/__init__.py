@@ -47,6 +47,7 @@ from origins_lint.formats.nginx.flow import (
 from origins_lint.formats.nginx.syntax import Directive, parse_tree
 from origins_lint.formats.nginx.templates import MAX_RENDERINGS, detemplated, is_template, renderings
 from origins_lint.formats.nginx.templates import SUFFIXES as TEMPLATE_SUFFIXES
+from origins_lint.formats.readers.response_headers import literal_matchers
 from origins_lint.model import (
     EXACT_ENGINE,
     NGINX_MAP_STRING,
@@ -473,13 +474,7 @@ class _Builder:
         if not text:
             return []
         where = alt.parts[0].location
-        scope = f"header at {where.path}:{where.line}:{where.column}"
-        out = []
-        for item in _ITEMS.split(text):
-            if item:
-                kind = {"*": MatcherKind.ANY, "null": MatcherKind.NULL}.get(item, MatcherKind.EXACT)
-                out.append(OriginMatcher(kind, item, where, scope=scope))
-        return out
+        return literal_matchers(text, where, f"header at {where.path}:{where.line}:{where.column}")
 
     def _echoed_regex(self, alt: Alt) -> tuple[str, Engine] | None:
         """What a value of fixed text and URL captures can send, as a regex over the whole value

@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from origins_lint.formats.base import FormatOptions
+from origins_lint.formats.readers.response_headers import literal_matchers
 from origins_lint.formats.webservers.haproxy import acl
 from origins_lint.formats.webservers.haproxy.acl import AclTable, ConditionError, Conjunction, Test
 from origins_lint.formats.webservers.haproxy.files import detect, wants
@@ -627,15 +628,10 @@ class _Reader:
             ]
         if kinds & {"self", "server"}:
             return []
-        text = (alt.literal or "").strip()
         where = self.where(header.value)
-        scope = f"header at {where.path}:{where.line}:{where.column}"
-        out = []
-        for item in _ITEMS.split(text):
-            if item:
-                kind = {"*": MatcherKind.ANY, "null": MatcherKind.NULL}.get(item, MatcherKind.EXACT)
-                out.append(OriginMatcher(kind, item, where, scope=scope))
-        return out
+        return literal_matchers(
+            alt.literal or "", where, f"header at {where.path}:{where.line}:{where.column}"
+        )
 
     def _carries(self, carrier: str) -> bool:
         """Whether `var(txn.x)` or `capture.req.hdr(N)` holds nothing but the request's Origin."""
