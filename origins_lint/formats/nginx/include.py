@@ -23,11 +23,14 @@ import fnmatch
 import glob
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Final
 
+from origins_lint import limits
 from origins_lint.formats.nginx.files import MAIN_FILE, claimed
+from origins_lint.model import InputProblem
+from origins_lint.source import Source, read_source
 
 # where packaged nginx builds keep their configuration (`--conf-path`'s folder): Debian,
 # Ubuntu, Alpine, RHEL and the official image use /etc/nginx; nginx's own default prefix
@@ -115,6 +118,48 @@ def cycle(stack: Sequence[str], real: str, layout: Layout = NGINX) -> str | None
         f"include cycle ({chain}): {layout.server} would include these files until it runs out of "
         "memory; remove the include that closes the loop"
     )
+
+
+class Following:
+    """The bounds a reader that follows includes keeps, and how it says them: how deep includes
+    nest (`max-include-depth`), how many files they pull in (`max-included-files`), each file read
+    within `max-file-size`. nginx's, Apache's and Caddy's readers share it; ``noun`` is what the
+    server calls them ("includes", "imports")."""
+
+    def __init__(self, resolver: Resolver, noun: str = "includes") -> None:
+        self.resolver = resolver
+        self.noun = noun
+        self.limits = limits.active()
+        self.files = 0
+
+    def too_deep(self, depth: int) -> str | None:
+        """Why an include ``depth`` files down is not followed, or None."""
+        bound = self.limits.include_depth
+        if depth <= bound:
+            return None
+        return (
+            f"{self.noun} nest more than {bound} files deep; the rest is not checked (the limit is "
+            "`max-include-depth`)"
+        )
+
+    def one_more(self) -> str | None:
+        """Counts a file to read; why it is not read when it is past the bound, or None."""
+        self.files += 1
+        bound = self.limits.included_files
+        if self.files <= bound:
+            return None
+        return (
+            f"{self.noun} pull in more than {bound:,} files; the rest is not checked (the limit is "
+            "`max-included-files`)"
+        )
+
+    def read(self, path: str, written: str) -> Source | str:
+        """The file at ``path``, located there (a symlink into an install prefix read as the
+        checked copy, `stand_in`); or why it cannot be read, naming the include as ``written``."""
+        found = read_source(stand_in(path) or path, self.limits.file_size)
+        if isinstance(found, InputProblem):
+            return f"{written} names `{self.resolver.shown(path)}`, which cannot be read: {found.message}"
+        return replace(found, path=path)
 
 
 class Resolver:

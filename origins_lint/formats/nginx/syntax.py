@@ -16,7 +16,7 @@ import glob
 import os
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate, repeat
 from operator import add
@@ -24,10 +24,10 @@ from typing import Any
 
 from origins_lint import limits
 from origins_lint.formats.nginx.fast import crossplane_parsed
-from origins_lint.formats.nginx.include import Resolver, cycle, stand_in
+from origins_lint.formats.nginx.include import Following, Resolver, cycle
 from origins_lint.formats.nginx.reject import scan
 from origins_lint.model import InputProblem, Location, ProblemKind
-from origins_lint.source import Source, problem, read_source
+from origins_lint.source import Source, problem
 
 _ESCAPES = re.compile(r"\\([\"'\\tnr])")
 _ESCAPED = {'"': '"', "'": "'", "\\": "\\", "t": "\t", "n": "\n", "r": "\r"}
@@ -143,7 +143,7 @@ class _Reader:
     def __init__(self, tree: Tree, resolver: Resolver) -> None:
         self.tree = tree
         self.resolver = resolver
-        self.files = 0
+        self.following = Following(resolver)
         self.limits = limits.active()
 
     def read(self, source: Source, stack: tuple[str, ...]) -> list[Directive]:
@@ -221,14 +221,9 @@ class _Reader:
     def _include(
         self, pattern: str, where: Location, source: Source, stack: tuple[str, ...]
     ) -> Iterator[Directive]:
-        if len(stack) > self.limits.include_depth:
-            self.tree.problems.append(
-                _not_followed(
-                    where,
-                    f"includes nest more than {self.limits.include_depth} files deep; the rest is not "
-                    "checked (the limit is `max-include-depth`)",
-                )
-            )
+        deep = self.following.too_deep(len(stack))
+        if deep is not None:
+            self.tree.problems.append(_not_followed(where, deep))
             return
         resolved = self.resolver.resolve(pattern, source.path)
         if glob.has_magic(pattern) or not resolved.files:
@@ -241,29 +236,14 @@ class _Reader:
             if looped is not None:
                 self.tree.problems.append(problem(where.path, looped, where.line, where.column))
                 continue
-            self.files += 1
-            if self.files > self.limits.included_files:
-                if self.files > self.limits.included_files + 1:
-                    return  # said once
-                self.tree.problems.append(
-                    _not_followed(
-                        where,
-                        f"includes pull in more than {self.limits.included_files:,} files; the rest is not "
-                        "checked (the limit is `max-included-files`)",
-                    )
-                )
+            many = self.following.one_more()
+            if many is not None:
+                if self.following.files == self.following.limits.included_files + 1:  # said once
+                    self.tree.problems.append(_not_followed(where, many))
                 return
-            included = read_source(stand_in(path) or path, self.limits.file_size)
-            if isinstance(included, Source):
-                included = replace(included, path=path)  # located where nginx reads it
-            if isinstance(included, InputProblem):
-                self.tree.problems.append(
-                    _not_followed(
-                        where,
-                        f"`{pattern}` names `{self.resolver.shown(path)}`, which cannot be read: "
-                        + included.message,
-                    )
-                )
+            included = self.following.read(path, f"`{pattern}`")  # located where nginx reads it
+            if isinstance(included, str):
+                self.tree.problems.append(_not_followed(where, included))
                 continue
             self.tree.included.setdefault(included.path, included.text)
             yield from self.read(included, stack)

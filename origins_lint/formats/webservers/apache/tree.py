@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import glob
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from origins_lint import limits
-from origins_lint.formats.nginx.include import Layout, Resolver, cycle, stand_in
+from origins_lint.formats.nginx.include import Following, Layout, Resolver, cycle
 from origins_lint.formats.webservers.apache.lexer import Directive, ParseError, parse
 from origins_lint.model import InputProblem, Location, ProblemKind
-from origins_lint.source import Source, problem, read_source
+from origins_lint.source import Source, problem
 
 MAIN_FILES = ("apache2.conf", "httpd.conf")
 _SEARCH = 3
@@ -80,7 +80,7 @@ class _Reader:
     def __init__(self, tree: Tree, resolver: Resolver) -> None:
         self.tree = tree
         self.resolver = resolver
-        self.files = 0
+        self.following = Following(resolver)
         self.limits = limits.active()
 
     def read(self, source: Source, stack: tuple[str, ...]) -> list[Directive]:
@@ -112,12 +112,9 @@ class _Reader:
         pattern = directive.args[0].text
         where = directive.location
         optional = directive.key == "includeoptional"
-        if len(stack) > self.limits.include_depth:
-            self._not_followed(
-                where,
-                f"includes nest more than {self.limits.include_depth} files deep; the rest is not "
-                "checked (the limit is `max-include-depth`)",
-            )
+        deep = self.following.too_deep(len(stack))
+        if deep is not None:
+            self._not_followed(where, deep)
             return []
         resolved = self.resolver.resolve(pattern, source.path)
         if not resolved.files and not glob.has_magic(pattern):  # a folder: the files in it
@@ -137,23 +134,14 @@ class _Reader:
             if looped is not None:
                 self.tree.problems.append(problem(where.path, looped, where.line, where.column))
                 continue
-            self.files += 1
-            if self.files > self.limits.included_files:
-                self._not_followed(
-                    where,
-                    f"includes pull in more than {self.limits.included_files:,} files; the rest is not "
-                    "checked (the limit is `max-included-files`)",
-                )
+            many = self.following.one_more()
+            if many is not None:
+                self._not_followed(where, many)
                 return out
-            included = read_source(stand_in(path) or path, self.limits.file_size)
-            if isinstance(included, InputProblem):
-                self._not_followed(
-                    where,
-                    f"`{pattern}` names `{self.resolver.shown(path)}`, which cannot be read: "
-                    + included.message,
-                )
+            included = self.following.read(path, f"`{pattern}`")
+            if isinstance(included, str):
+                self._not_followed(where, included)
                 continue
-            included = replace(included, path=path)
             self.tree.included.setdefault(included.path, included.text)
             out.extend(self.read(included, stack))
         return out

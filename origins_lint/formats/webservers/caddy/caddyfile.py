@@ -35,7 +35,7 @@ from dataclasses import dataclass, field, replace
 from typing import Final
 
 from origins_lint import limits
-from origins_lint.formats.nginx.include import Layout, Resolver, stand_in
+from origins_lint.formats.nginx.include import Following, Layout, Resolver
 from origins_lint.formats.readers import response_headers
 from origins_lint.formats.readers.re2_syntax import refusal
 from origins_lint.formats.webservers.caddy import routes
@@ -47,7 +47,6 @@ from origins_lint.model import (
     OriginMatcher,
     ProblemKind,
 )
-from origins_lint.source import read_source
 
 STYLE: Final = routes.style("add `header +Vary Origin` next to it")
 _ARG: Final = re.compile(r"\{args(?:\[(\d+)\]|\.(\d+))\}")
@@ -199,8 +198,7 @@ class _Imports:
         self.where = where
         self.snippets: dict[str, list[Token]] = {}
         self.resolver = Resolver(path, tuple(os.path.realpath(root) for root in roots), LAYOUT)
-        self.limits = limits.active()
-        self.files = 0
+        self.following = Following(self.resolver, "imports")
         self.included: dict[str, str] = {}
         self.uncached = False
 
@@ -279,12 +277,9 @@ class _Imports:
         full = pattern if absolute else os.path.join(os.path.dirname(os.path.abspath(including)), pattern)
         magic = any(ch in pattern for ch in "*?[]")
         at = self.where.span(token.start, target.end)
-        if len(chain) > self.limits.include_depth:
-            self._not_followed(
-                at,
-                f"imports nest more than {self.limits.include_depth} files deep; the rest is not "
-                "checked (the limit is `max-include-depth`)",
-            )
+        deep = self.following.too_deep(len(chain))
+        if deep is not None:
+            self._not_followed(at, deep)
             return []
         resolved = self.resolver.resolve(full, including)
         if magic or not resolved.files:
@@ -308,26 +303,18 @@ class _Imports:
                 raise CaddyfileError(
                     f"import cycle: `{pattern}` imports a file that imports it", target.start
                 )
-            self.files += 1
-            if self.files > self.limits.included_files:
-                self._not_followed(
-                    at,
-                    f"imports pull in more than {self.limits.included_files:,} files; the rest is not "
-                    "checked (the limit is `max-included-files`)",
-                )
+            many = self.following.one_more()
+            if many is not None:
+                self._not_followed(at, many)
                 break
             own = (*chain[:-1], f"{chain[-1]}:{real}")  # the file's real path, for the cycle check
             out.extend(_substituted(self._file(path, pattern, at, own), values, own))
         return out
 
     def _file(self, path: str, pattern: str, at: Location, chain: tuple[str, ...]) -> list[Token]:
-        source = read_source(stand_in(path) or path, self.limits.file_size)
-        if isinstance(source, InputProblem):
-            self._not_followed(
-                at,
-                f"`import {pattern}` names `{self.resolver.shown(path)}`, which cannot be read: "
-                + source.message,
-            )
+        source = self.following.read(path, f"`import {pattern}`")
+        if isinstance(source, str):
+            self._not_followed(at, source)
             return []
         self.included.setdefault(path, source.text)
         if not source.text.strip():
