@@ -115,3 +115,12 @@ def test_gateway_api_response_header_modifiers() -> None:
     assert partner.exit_code == 0 and "httproute-response-headers.yaml:11:16: exact" in partner.stdout
     cdn = run_cli("match", "https://cdn.example.com", str(path)).stdout
     assert "exact `https://cdn.example.com`" not in cdn  # overwritten by the rule's `set`
+
+
+def test_weighted_clusters_each_answer_with_their_own_headers() -> None:
+    """One of a route's weighted clusters answers a request; its headers run before the route's
+    (`WeightedClusterEntry::finalizeResponseHeaders`), so each cluster is a response of its own."""
+    assert found(HEADERS / "weighted.yaml") == [
+        ("OL201", 20, 65),  # the green cluster: plain HTTP (no credentials there)
+        ("OL402", 15, 65),  # the blue cluster echoes the Origin with credentials
+    ]  # the route's `Vary: Origin` reaches both: no OL602

@@ -24,6 +24,7 @@ from tests.conftest import FIXTURES, mutate, run_every_rule
 SEEDS = [
     FIXTURES / "envoy" / "headers" / "echo.yaml",
     FIXTURES / "envoy" / "headers" / "order.yaml",
+    FIXTURES / "envoy" / "headers" / "weighted.yaml",
     FIXTURES / "istio" / "response-headers.yaml",
     FIXTURES / "gateways" / "httproute-response-headers.yaml",
     FIXTURES / "traefik" / "custom-headers.yaml",

@@ -4,8 +4,9 @@ Many Envoy configs send CORS without the CORS filter: a route configuration, a v
 route lists `response_headers_to_add` (`HeaderValueOption`s), often with the request's Origin
 written back as `%REQ(origin)%`. As Envoy runs them (envoyproxy/envoy, 69d0ecea):
 
-- source/common/router/config_impl.cc `RouteEntryImplBase::finalizeResponseHeaders` applies the
-  route's headers, then its virtual host's, then the route configuration's ("Later evaluated
+- source/common/router/config_impl.cc `RouteEntryImplBase::finalizeResponseHeaders` applies a
+  weighted cluster's headers (`WeightedClusterEntry`), then the route's, then its virtual host's,
+  then the route configuration's ("Later evaluated
   header parser wins"); `most_specific_header_mutations_wins: true` reverses the order. They are
   applied to the responses of a route that matched, so a route's `match.headers` on `origin`
   guards every level's headers on its responses.
@@ -109,18 +110,34 @@ def contexts(root: Node, problems: list[InputProblem]) -> list[CorsContext]:
                 if not isinstance(route.value, dict):
                     continue
                 bottom = _envoy_level(route, problems)
-                levels = [top, middle, bottom] if specific_last else [bottom, middle, top]
-                if not any(level.cors for level in levels):
+                clusters = [_envoy_level(c, problems) for c in _weighted_clusters(route)] or [_Level()]
+                if not any(level.cors for level in (top, middle, bottom, *clusters)):
                     continue
                 guard = _origin_guard(route, f"envoy-route@{route.location.line}", problems)
-                scope = response_headers.Scope(
-                    f"{host_name} route {index + 1}",
-                    route.location,
-                    _ordered(levels, guard),
-                    paths=_paths(route),
-                )
-                out.extend(response_headers.contexts(scope, STYLE, problems))
+                for number, cluster in enumerate(clusters):  # one cluster answers a request
+                    levels = (
+                        [top, middle, bottom, cluster] if specific_last else [cluster, bottom, middle, top]
+                    )
+                    name = f"{host_name} route {index + 1}" + (
+                        f" cluster {number + 1}" if len(clusters) > 1 else ""
+                    )
+                    scope = response_headers.Scope(
+                        name, route.location, _ordered(levels, guard), paths=_paths(route)
+                    )
+                    out.extend(response_headers.contexts(scope, STYLE, problems))
     return out
+
+
+def _weighted_clusters(route: Node) -> list[Node]:
+    """`route.weighted_clusters.clusters`: each has headers of its own, applied before the route's
+    (`WeightedClusterEntry::finalizeResponseHeaders` in config_impl.cc)."""
+    action = manifests.get(route, "route")
+    weighted = (
+        manifests.get(action[1], "weighted_clusters", "weightedClusters") if action is not None else None
+    )
+    clusters = manifests.get(weighted[1], "clusters") if weighted is not None else None
+    listed = clusters[1].value if clusters is not None else None
+    return [c for c in listed if isinstance(c.value, dict)] if isinstance(listed, list) else []
 
 
 class _Level:
