@@ -93,8 +93,8 @@ FORMATS: tuple[Format, ...] = (
     lazy(
         "origins_lint.formats.kubernetes.traefik",
         "traefik",
-        "Traefik `headers` middlewares (file provider, `Middleware` CRD, Docker labels)",
-        suffixes=_MANIFESTS,
+        "Traefik `headers` middlewares (file provider YAML or TOML, `Middleware` CRD, Docker labels)",
+        suffixes=(*_MANIFESTS, ".toml"),
         markers=("accessControlAllowOriginList", "customResponseHeaders"),
         folded=True,
     ),

@@ -9,6 +9,11 @@ Origin for a `*` item (it cannot send `*` with credentials), so that item is
 a reflection; a regex Go's regexp cannot compile makes Traefik refuse the
 middleware. Keys are compared without case, as Traefik does.
 
+The file provider reads `.toml` as it reads `.yaml`/`.yml` (traefik/paerser file/file.go
+`DecodeContent`: BurntSushi/toml or yaml.v3 into the same configuration; traefik/traefik
+pkg/provider/file/file.go `loadFileConfigFromDirectory` loads all three), so a TOML file is
+read into the same located tree (readers/toml_tree.py) and the same middlewares.
+
 `customResponseHeaders` are set on every response that is not a preflight
 (`PostRequestModifyResponseHeaders` in pkg/middlewares/headers/header.go, traefik/traefik
 fd5a576d): an `Access-Control-Allow-Origin` there is sent as written (an empty value deletes
@@ -66,8 +71,11 @@ ECHO_NOTE = (
 )
 
 
+EXTENSIONS = (*manifests.READ_AS_YAML, ".toml")  # the file provider reads TOML too (readers/toml_tree.py)
+
+
 def wants(path: str) -> bool:
-    return path.endswith(manifests.READ_AS_YAML)
+    return path.endswith(EXTENSIONS)
 
 
 def detect(path: str, text: str) -> bool:

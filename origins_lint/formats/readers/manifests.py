@@ -76,6 +76,11 @@ def _load(source: Source) -> Loaded:
     if path.endswith(".json"):
         node, problems = load_json(path, text)
         return Loaded([node] if node is not None else [], problems, Text(path, text))
+    if path.endswith(".toml"):  # Traefik's file provider (readers/toml_tree.py); imported for TOML only
+        from origins_lint.formats.readers.toml_tree import load_toml
+
+        node, problems = load_toml(path, text)
+        return Loaded([node] if node is not None else [], problems, Text(path, text))
     loaded = load_documents(path, text)
     return Loaded(loaded.documents, loaded.problems, Text(path, text))
 
