@@ -8,12 +8,17 @@ pkg/provider/file/file.go loads `.toml`, `.yaml` and `.yml` files of a directory
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from origins_lint.check import run_check
+from origins_lint.config import Config
 from origins_lint.formats.readers.toml_tree import load_toml
-from tests.conftest import FIXTURES, check_json, run_cli, write
+from tests.conftest import FIXTURES, check_json, mutate, run_cli, write
 
 TRAEFIK = FIXTURES / "traefik"
 
@@ -141,3 +146,25 @@ def test_arrays_of_tables_and_dotted_keys_are_placed_where_tomllib_puts_their_va
     ]
     g = second.value["e"].value[0].value["f"].value["g"]
     assert (g.value, g.location.line, g.location.column, g.location.end_column) == ("h", 8, 11, 14)
+
+
+SEEDS = [(TRAEFIK / name).read_bytes() for name in ("dynamic.toml", "shapes.toml", "broken.toml")]
+
+
+@given(data=st.data())
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_any_mutation_of_a_toml_file_is_read_or_refused_never_crashed(data: st.DataObject) -> None:
+    seed = data.draw(st.sampled_from(SEEDS), label="seed")
+    edits = data.draw(
+        st.lists(st.tuples(st.integers(0, 1 << 12), st.integers(0, 16), st.binary(max_size=12)), max_size=6),
+        label="edits",
+    )
+    content = mutate(seed, edits)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "dynamic.toml"
+        path.write_bytes(content)
+        result = run_check([str(path)], Config(root=Path(folder)), "traefik")
+    assert not result.internal_errors, result.internal_errors
+    for finding in result.findings:
+        where = finding.location
+        assert where.line >= 1 and where.column >= 1 and where.end_line >= where.line, finding
