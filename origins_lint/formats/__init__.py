@@ -88,6 +88,8 @@ FORMATS: tuple[Format, ...] = (
             "envoy.extensions.filters.http.cors.v3.CorsPolicy",
             "response_headers_to_add",
             "responseHeadersToAdd",
+            "response_mutations",
+            "responseMutations",
         ),
     ),
     lazy(

@@ -6,7 +6,8 @@ response, `typed_per_filter_config`, an Istio `EnvoyFilter` patch. Envoy's
 semantics become model data: a regex is an RE2 full match, and a matcher that
 matches the literal `*` admits every origin, which Envoy then echoes back.
 Istio's `corsPolicy` compiles to the same matchers, so it shares them. CORS headers a
-config adds itself (`response_headers_to_add`) are read by ``envoy_headers``.
+config adds itself (`response_headers_to_add`, the header_mutation filter's `response_mutations`)
+are read by ``envoy_headers``.
 """
 
 from __future__ import annotations
@@ -60,7 +61,7 @@ def detect(path: str, text: str) -> bool:
     return wants(path) and (any(mark in text for mark in (*_MARKS, POLICY_TYPE)) or adds_cors_headers(text))
 
 
-HEADER_MARKS = ("response_headers_to_add", "responseHeadersToAdd")
+HEADER_MARKS = ("response_headers_to_add", "responseHeadersToAdd", "response_mutations", "responseMutations")
 
 
 def adds_cors_headers(text: str) -> bool:

@@ -23,6 +23,18 @@ written back as `%REQ(origin)%`. As Envoy runs them (envoyproxy/envoy, 69d0ecea)
   sender chooses; `%REQ(:authority)%`/`%REQ(host)%` the server's own host; any other command is
   filled in per request and is not analysed (OL004).
 
+The header_mutation filter (`envoy.filters.http.header_mutation`) writes headers too:
+source/extensions/filters/http/header_mutation/header_mutation.cc `HeaderMutation::encodeHeaders`
+runs the filter's own `mutations.response_mutations`, then each per-route config
+(`typed_per_filter_config`, `HeaderMutationPerRoute`): the route's, its virtual host's, the route
+configuration's, or the reverse with the filter's `most_specific_header_mutations_wins`. As an
+encoder filter it runs after the router wrote the `response_headers_to_add` above. Its mutations
+run one by one in the order written (source/common/http/header_mutation.cc
+`HeaderMutations::evaluateHeaders`): `remove` deletes the field, `append` is a `HeaderValueOption`
+as above. A `remove_on_match` is not read: it can only delete fields, so a header it would delete
+is still reported (an over-approximation, never a silence). A per-route config is read even when
+the filter's own listener is in another file.
+
 The operations become the model through the shared header-operations reader of the Caddy
 formats (`webservers/caddy/response_headers.py`), as nginx's `add_header` lines do: an echo with credentials
 is OL402, several values OL601, no `Vary: Origin` OL602.
@@ -81,23 +93,31 @@ STYLE: Final = response_headers.Style(
     reader=value,
     filled="by Envoy for each response (a formatter command origins-lint does not analyse)",
 )
+MUTATION_STYLE: Final = response_headers.Style(
+    "add `Vary: Origin` next to it (an `append` in the same `response_mutations`)", value, STYLE.filled
+)
 
 
 def contexts(root: Node, problems: list[InputProblem]) -> list[CorsContext]:
     """The response contexts of every route configuration in the document (a bootstrap's
-    `route_config`, an RDS resource, a listener's), one per route."""
+    `route_config`, an RDS resource, a listener's), one per route; and of a header_mutation
+    filter whose routes are not in the document."""
     out: list[CorsContext] = []
+    filters = _mutation_filters(root, problems)
     for _path, mapping in manifests.mappings(root):
         hosts = manifests.get(mapping, *_HOSTS_KEYS)
         if hosts is None or not isinstance(hosts[1].value, list):
             continue
         wins = manifests.get(mapping, *_WINS_KEYS)
         specific_last = wins is not None and manifests.boolean(wins[1]) is True
+        chain = filters.pop(id(mapping), _Chain())
         top = _envoy_level(mapping, problems)
+        top_mutations = _per_route(mapping, problems)
         for host in hosts[1].value:
             if not isinstance(host.value, dict):
                 continue
             middle = _envoy_level(host, problems)
+            middle_mutations = _per_route(host, problems)
             named = manifests.get(host, "name")
             host_name = str(named[1].value) if named is not None else "virtual host"
             routes_node = manifests.get(host, "routes")
@@ -111,7 +131,9 @@ def contexts(root: Node, problems: list[InputProblem]) -> list[CorsContext]:
                     continue
                 bottom = _envoy_level(route, problems)
                 clusters = [_envoy_level(c, problems) for c in _weighted_clusters(route)] or [_Level()]
-                if not any(level.cors for level in (top, middle, bottom, *clusters)):
+                per_route = [top_mutations, middle_mutations, _per_route(route, problems)]
+                mutations = chain.mutations(per_route)
+                if not any(level.cors for level in (top, middle, bottom, *clusters, *mutations)):
                     continue
                 guard = _origin_guard(route, f"envoy-route@{route.location.line}", problems)
                 for number, cluster in enumerate(clusters):  # one cluster answers a request
@@ -121,10 +143,131 @@ def contexts(root: Node, problems: list[InputProblem]) -> list[CorsContext]:
                     name = f"{host_name} route {index + 1}" + (
                         f" cluster {number + 1}" if len(clusters) > 1 else ""
                     )
-                    scope = response_headers.Scope(
-                        name, route.location, _ordered(levels, guard), paths=_paths(route)
-                    )
-                    out.extend(response_headers.contexts(scope, STYLE, problems))
+                    ops = _in_order(mutations, guard, _ordered(levels, guard))
+                    scope = response_headers.Scope(name, route.location, ops, paths=_paths(route))
+                    style = MUTATION_STYLE if any(level.cors for level in mutations) else STYLE
+                    out.extend(response_headers.contexts(scope, style, problems))
+    for chain in filters.values():  # a listener whose routes come from RDS: its filter's own
+        mutations = chain.mutations([])
+        if any(level.cors for level in mutations):
+            scope = response_headers.Scope(chain.name, chain.location, _in_order(mutations, None, []))
+            out.extend(response_headers.contexts(scope, MUTATION_STYLE, problems))
+    return out
+
+
+_FILTER: Final = "header_mutation"  # in the filter's name and in its config's `@type`
+_RESPONSE_MUTATIONS: Final = ("response_mutations", "responseMutations")
+_FILTERS_KEYS: Final = ("http_filters", "httpFilters")
+_ROUTE_CONFIG_KEYS: Final = ("route_config", "routeConfig")
+_PER_FILTER_KEYS: Final = ("typed_per_filter_config", "typedPerFilterConfig")
+_CONFIG_KEYS: Final = ("typed_config", "typedConfig")
+
+
+class _Chain:
+    """The header_mutation filters of one HTTP connection manager, in the order they encode."""
+
+    def __init__(
+        self, levels: list[tuple[_Level, bool]] | None = None, name: str = "", at: Node | None = None
+    ) -> None:
+        self.levels = levels or []  # each filter's own mutations, and its most_specific_..._wins
+        self.name = name
+        self.location = at.location if at is not None else Location.point("", 1, 1)
+
+    def mutations(self, per_route: list[_Level]) -> list[_Level]:
+        """What runs on a route's responses: each filter's own mutations, then the per-route
+        configs, least specific last unless the filter says the most specific wins."""
+        out: list[_Level] = []
+        for own, wins in self.levels or [(_Level(), False)]:
+            out.append(own)
+            out.extend(per_route if wins else per_route[::-1])
+        return out
+
+
+def _mutation_filters(root: Node, problems: list[InputProblem]) -> dict[int, _Chain]:
+    """The header_mutation filters of each connection manager in the document, by its inline
+    `route_config` (or by the manager itself when its routes come from RDS)."""
+    found: dict[int, _Chain] = {}
+    for _path, mapping in manifests.mappings(root):
+        listed = manifests.get(mapping, *_FILTERS_KEYS)
+        if listed is None or not isinstance(listed[1].value, list):
+            continue
+        levels: list[tuple[_Level, bool]] = []
+        for entry in listed[1].value:
+            named = manifests.get(entry, "name")
+            config = manifests.get(entry, *_CONFIG_KEYS)
+            kind = manifests.get(config[1], "@type") if config is not None else None
+            names = " ".join(str(part[1].value) for part in (named, kind) if part is not None)
+            if _FILTER not in names or config is None:
+                continue
+            wins = manifests.get(config[1], *_WINS_KEYS)
+            levels.append(
+                (_mutations(config[1], problems), wins is not None and manifests.boolean(wins[1]) is True)
+            )
+        if not levels:
+            continue
+        routes = manifests.get(mapping, *_ROUTE_CONFIG_KEYS)
+        key = id(routes[1]) if routes is not None and isinstance(routes[1].value, dict) else id(mapping)
+        # encoder filters run in the reverse order of `http_filters`
+        found[key] = _Chain(levels[::-1], f"header_mutation filter at line {mapping.location.line}", mapping)
+    return found
+
+
+def _per_route(node: Node, problems: list[InputProblem]) -> _Level:
+    """A route's, virtual host's or route configuration's `HeaderMutationPerRoute`."""
+    configs = manifests.get(node, *_PER_FILTER_KEYS)
+    if configs is None or not isinstance(configs[1].value, dict):
+        return _Level()
+    for key, entry in configs[1].value.items():
+        inner = manifests.get(entry, "config")  # a `FilterConfig` wrapping the Any
+        config = inner[1] if inner is not None and isinstance(inner[1].value, dict) else entry
+        kind = manifests.get(config, "@type")
+        if _FILTER in key or (kind is not None and _FILTER in str(kind[1].value)):
+            return _mutations(config, problems)
+    return _Level()
+
+
+def _mutations(config: Node, problems: list[InputProblem]) -> _Level:
+    """`mutations.response_mutations`, in order: `remove` kept as a delete among the writes."""
+    level = _Level()
+    mutations = manifests.get(config, "mutations")
+    listed = manifests.get(mutations[1], *_RESPONSE_MUTATIONS) if mutations is not None else None
+    for item in listed[1].value if listed is not None and isinstance(listed[1].value, list) else []:
+        removed = manifests.get(item, "remove")
+        if removed is not None and isinstance(removed[1].value, str):
+            at = removed[1].location
+            level.ops.append(("REMOVE", removed[1].value, "", at, at))
+            continue
+        appended = manifests.get(item, "append")
+        read = _option(appended[1], problems) if appended is not None else None
+        if read is not None:
+            level.ops.append(read)
+    return level
+
+
+def _in_order(
+    levels: list[_Level], guard: response_headers.Guard | None, before: list[response_headers.Op]
+) -> list[response_headers.Op]:
+    """The router's operations, then the mutations one by one, ADD_IF_ABSENT and
+    OVERWRITE_IF_EXISTS decided by what was written before (as `_ordered` decides them)."""
+    guards = (guard,) if guard is not None else ()
+    out = list(before)
+    present: set[str] = set()
+    for op in before:
+        (present.discard if op.action == "delete" else present.add)(op.key.lower())
+    for level in levels:
+        for action, name, text, at, value_at in level.ops:
+            lowered = name.lower()
+            if action == "REMOVE":
+                out.append(response_headers.Op("delete", name, "", at, at, guards))
+                present.discard(lowered)
+                continue
+            if (action == "ADD_IF_ABSENT" and lowered in present) or (
+                action == "OVERWRITE_IF_EXISTS" and lowered not in present
+            ):
+                continue
+            verb = "set" if "OVERWRITE" in action else "add"
+            out.append(response_headers.Op(verb, name, text, at, value_at, guards))
+            present.add(lowered)
     return out
 
 
@@ -145,7 +288,8 @@ class _Level:
 
     def __init__(self) -> None:
         self.removes: list[tuple[str, Location]] = []
-        self.ops: list[tuple[str, str, str, Location, Location]] = []  # action, name, value, where
+        # action, name, value, where; a header_mutation's `remove` is an op ("REMOVE") among the writes
+        self.ops: list[tuple[str, str, str, Location, Location]] = []
 
     @property
     def cors(self) -> bool:
