@@ -20,14 +20,14 @@ def found(name: str) -> list[tuple[str, int, int]]:
 
 def test_declarative_add_and_append() -> None:
     assert found("kong-response-transformer.yml") == [
-        ("OL201", 18, 21),  # the appended `http://` origin ...
-        ("OL401", 14, 21),  # `add` of `*` with `add` of credentials
-        ("OL601", 18, 21),  # ... is a second value on the same response
+        ("OL201", 18, 50),  # the appended `http://` origin (at the value, after `name:`) ...
+        ("OL401", 14, 50),  # `add` of `*` with `add` of credentials
+        ("OL601", 18, 21),  # ... is a second value on the same response (at the item)
     ]
 
 
 def test_replace_and_add_are_alternatives_and_disabled_plugins_send_nothing() -> None:
-    assert found("kong-transformer-plugin.yaml") == [("OL305", 11, 9)]  # no OL601: never together
+    assert found("kong-transformer-plugin.yaml") == [("OL305", 11, 38)]  # no OL601: never together
     path = str(KONG / "kong-transformer-plugin.yaml")
     assert run_cli("match", "https://app.example.com", path).exit_code == 0
     assert "`*`" not in run_cli("match", "https://evil.example", path).stdout  # `off` is disabled

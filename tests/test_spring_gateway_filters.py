@@ -23,13 +23,13 @@ def found(name: str) -> list[tuple[str, int, int]]:
 def test_filters_in_yaml_shortcut_and_full_forms() -> None:
     assert found("application.yml") == [
         ("OL004", 16, 24),  # `{segment}`: filled in from the request's URL, not analysed
-        ("OL201", 20, 15),  # `public`: plain HTTP, with the default filters' credentials
-        ("OL601", 20, 15),  # ... and a second value on the same response
+        ("OL201", 20, 62),  # `public`: plain HTTP (at the value in the shortcut), with credentials
+        ("OL601", 20, 33),  # ... and a second value on the same response (at the header's name)
     ]  # `deduped`: DedupeResponseHeader runs after the two additions: one value, no OL601
 
 
 def test_filters_in_properties() -> None:
-    assert found("application.properties") == [("OL401", 3, 43)]
+    assert found("application.properties") == [("OL401", 3, 90)]  # the `*` after the header's name
 
 
 def test_match_reads_the_gateway_filters() -> None:

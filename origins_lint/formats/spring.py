@@ -127,7 +127,7 @@ def _document(
     if any("filters" in key.lower() for key, _at, _node in entries):
         from origins_lint.formats import spring_filters
 
-        document.contexts.extend(spring_filters.contexts(entries, result.problems))
+        document.contexts.extend(spring_filters.contexts(entries, result.problems, text))
     if document.contexts:
         result.documents.append(document)
 

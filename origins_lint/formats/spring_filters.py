@@ -64,7 +64,9 @@ class _Filter:
     location: Location | None = None
 
 
-def contexts(entries: list[tuple[str, Location, Node]], problems: list[InputProblem]) -> list[CorsContext]:
+def contexts(
+    entries: list[tuple[str, Location, Node]], problems: list[InputProblem], text: manifests.Text
+) -> list[CorsContext]:
     """The response context of each route (and of the default filters alone when there is no
     route) whose filters write `Access-Control-*` headers."""
     defaults: dict[int, _Filter] = {}
@@ -84,13 +86,13 @@ def contexts(entries: list[tuple[str, Location, Node]], problems: list[InputProb
         if index is None and isinstance(node.value, list):  # a YAML list of shortcut strings
             for number, item in enumerate(node.value):
                 if isinstance(item.value, str):
-                    into[number] = _shortcut(item.value, item.location)
+                    into[number] = _shortcut(item, text)
             continue
         if index is None:
             continue
         number = int(index)
         if rest is None and isinstance(node.value, str):
-            into[number] = _shortcut(node.value, node.location)
+            into[number] = _shortcut(node, text)
         elif rest is not None:
             _full(into.setdefault(number, _Filter("")), rest, node, at)
     scopes = [(f"route {names.get(i, i)}", routes[i]) for i in sorted(routes)] or [("default-filters", {})]
@@ -104,11 +106,13 @@ def contexts(entries: list[tuple[str, Location, Node]], problems: list[InputProb
     return out
 
 
-def _shortcut(text: str, at: Location) -> _Filter:
-    """`Name=a, b, c`: the arguments in the factory's shortcut order, split at commas."""
-    name, _, rest = text.partition("=")
-    args = [(part.strip(), at) for part in rest.split(",")] if rest else []
-    return _Filter(name.strip(), args, location=at)
+def _shortcut(node: Node, text: manifests.Text) -> _Filter:
+    """`Name=a, b, c`: the arguments in the factory's shortcut order, split at commas, each at its
+    own column where the value is written verbatim (else at the whole value)."""
+    name, _, rest = str(node.value).partition("=")
+    parts = [part.strip() for part in rest.split(",")] if rest else []
+    places = text.items(node, (name.strip(), *parts))[1:]
+    return _Filter(name.strip(), list(zip(parts, places, strict=True)), location=node.location)
 
 
 def _full(into: _Filter, rest: str, node: Node, at: Location) -> None:

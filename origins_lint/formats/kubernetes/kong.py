@@ -105,7 +105,7 @@ def parse(source: Source, options: FormatOptions) -> ParsedFile:
         if _transforms_cors(source.text):
             from origins_lint.formats.kubernetes import kong_transformer
 
-            document.contexts.extend(kong_transformer.contexts(root, result.problems))
+            document.contexts.extend(kong_transformer.contexts(root, result.problems, loaded.text))
         if document.contexts:
             result.documents.append(document)
     return result

@@ -30,7 +30,7 @@ def sniff(text: str) -> bool:
     return PLUGIN in text and "access-control-" in text.lower()
 
 
-def contexts(root: Node, problems: list[InputProblem]) -> list[CorsContext]:
+def contexts(root: Node, problems: list[InputProblem], text: manifests.Text) -> list[CorsContext]:
     """The response context of every `response-transformer` in the document that writes CORS."""
     out: list[CorsContext] = []
     for _path, mapping in manifests.mappings(root):
@@ -46,7 +46,7 @@ def contexts(root: Node, problems: list[InputProblem]) -> list[CorsContext]:
         config = values.get("config")
         if config is None or not isinstance(config.value, dict):
             continue
-        ops = _ops(config)
+        ops = _ops(config, text)
         if not any(op.key.startswith("access-control-") for op in ops):
             continue
         scope = response_headers.Scope(f"{PLUGIN} at line {named.location.line}", named.location, ops)
@@ -54,33 +54,37 @@ def contexts(root: Node, problems: list[InputProblem]) -> list[CorsContext]:
     return out
 
 
-def _ops(config: Node) -> list[response_headers.Op]:
+def _ops(config: Node, text: manifests.Text) -> list[response_headers.Op]:
     """remove, replace (if present), add (if absent), append, as `transform_headers` runs them."""
     out: list[response_headers.Op] = []
-    for name, at in _items(config, "remove"):
-        out.append(response_headers.Op("delete", name, "", at, at))
-    for name, text, at in _pairs(config, "replace"):
+    for item in _items(config, "remove"):
+        out.append(response_headers.Op("delete", str(item.value), "", item.location, item.location))
+    for name, value, at, value_at in _pairs(config, "replace", text):
         present = response_headers.Guard("the response already has this header", at)
-        out.append(response_headers.Op("set", name, text, at, at, (present,)))
-    for name, text, at in _pairs(config, "add"):
-        out.append(response_headers.Op("default", name, text, at, at))
-    for name, text, at in _pairs(config, "append"):
-        out.append(response_headers.Op("add", name, text, at, at))
+        out.append(response_headers.Op("set", name, value, at, value_at, (present,)))
+    for name, value, at, value_at in _pairs(config, "add", text):
+        out.append(response_headers.Op("default", name, value, at, value_at))
+    for name, value, at, value_at in _pairs(config, "append", text):
+        out.append(response_headers.Op("add", name, value, at, value_at))
     return out
 
 
-def _items(config: Node, action: str) -> list[tuple[str, Location]]:
+def _items(config: Node, action: str) -> list[Node]:
     block = config.value.get(action)
     headers = manifests.get(block, "headers") if block is not None else None
     listed = headers[1].value if headers is not None else None
     items = listed if isinstance(listed, list) else []
-    return [(str(item.value), item.location) for item in items if item.value is not None]
+    return [item for item in items if item.value is not None]
 
 
-def _pairs(config: Node, action: str) -> list[tuple[str, str, Location]]:
+def _pairs(config: Node, action: str, text: manifests.Text) -> list[tuple[str, str, Location, Location]]:
+    """Each `name:value` item, split at its first `:`, with the item's place and its value's own
+    (the value's column inside the item, where it is written verbatim; else the item's)."""
     out = []
-    for item, at in _items(config, action):
-        name, colon, text = item.partition(":")
+    for item in _items(config, action):
+        name, colon, value = str(item.value).partition(":")
         if colon:
-            out.append((name.strip(), text.strip(), at))
+            name, value = name.strip(), value.strip()
+            value_at = text.items(item, (name, value))[1] if value else item.location
+            out.append((name, value, item.location, value_at))
     return out
