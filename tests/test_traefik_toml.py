@@ -168,3 +168,30 @@ def test_any_mutation_of_a_toml_file_is_read_or_refused_never_crashed(data: st.D
     for finding in result.findings:
         where = finding.location
         assert where.line >= 1 and where.column >= 1 and where.end_line >= where.line, finding
+
+
+def test_a_go_template_is_said_to_be_one_not_broken_toml(tmp_path: Path) -> None:
+    # traefik/traefik pkg/provider/file/file.go `CreateConfiguration` renders a file as a Go
+    # template (sprig functions) before decoding it: such a file is valid for Traefik
+    path = write(
+        tmp_path,
+        "dynamic.toml",
+        """
+        [http.middlewares.cors.headers]
+          accessControlAllowOriginList = [{{ range $e := until 3 }}"https://a{{ $e }}.example",{{ end }}]
+        """,
+    )
+    result = check_json(path, extra=("--no-cache",))
+    assert [(f["code"], f["line"], f["column"]) for f in result.findings] == [("OL001", 2, 35)]
+    assert "unrendered Go template, not TOML" in result.findings[0]["message"]
+    # a placeholder inside a string is TOML: the value is read, and said not analysed
+    quoted = write(
+        tmp_path,
+        "quoted/dynamic.toml",
+        """
+        [http.middlewares.cors.headers]
+          accessControlAllowOriginList = ['https://{{ env "APP_HOST" }}']
+        """,
+    )
+    said = check_json(quoted, extra=("--no-cache",)).findings
+    assert [f["code"] for f in said] == ["OL004"]

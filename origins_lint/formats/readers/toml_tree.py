@@ -56,6 +56,15 @@ def load_toml(path: str, text: str) -> tuple[Node | None, list[InputProblem]]:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
+        template = text.find("{{")
+        if template >= 0:  # Traefik's file provider renders a file as a Go template before reading it
+            line = text.count("\n", 0, template) + 1
+            column = template - (text.rfind("\n", 0, template) + 1) + 1
+            message = (
+                "this is an unrendered Go template, not TOML (`{{` at this line): Traefik's file provider "
+                "renders it when it loads it; render it with the values it will see and check the result"
+            )
+            return None, [problem(path, message, line, column)]
         message = str(error)
         where = _WHERE.search(message)
         said = message[: where.start()] if where else message
