@@ -150,6 +150,7 @@ class Template:
         self.read = Reader(problems, system)
         globals_ = mapping(mapping(root).get("Globals"))
         self.globals_api = mapping(globals_.get("Api")).get("Cors")
+        self.globals_responses = mapping(globals_.get("Api")).get("GatewayResponses")
         self.globals_http = mapping(globals_.get("HttpApi")).get("CorsConfiguration")
 
     def contexts(self, resources: Node | None = None) -> list[CorsContext]:
@@ -182,6 +183,7 @@ class Template:
     def serverless_api(self, properties: Node, name: str) -> list[CorsContext]:
         values = mapping(properties)
         out = list(self.body(values.get("DefinitionBody"), name))
+        out.extend(self.sam_gateway_responses(values.get("GatewayResponses") or self.globals_responses, name))
         cors = values.get("Cors")
         globals_cors = self.globals_api
         if cors is None:
@@ -200,6 +202,34 @@ class Template:
                 context.rejected, context.matchers = context.rejected or message, []
             return [*out, *refused]
         out.extend(self.sam_rest(cors, globals_cors, name))
+        return out
+
+    def sam_gateway_responses(self, responses: Node | None, name: str) -> list[CorsContext]:
+        """SAM `GatewayResponses`: each response's `ResponseParameters.Headers` become
+        `gatewayresponse.header.<name>` with the value as written (samtranslator/model/
+        apigateway.py `ApiGatewayResponse._add_prefixes`), read as a gateway response is."""
+        out: list[CorsContext] = []
+        for kind, response in mapping(responses).items():
+            values = mapping(response)
+            headers = mapping(mapping(values.get("ResponseParameters")).get("Headers"))
+            written = mapping(values.get("ResponseParameters")).get("Headers")
+            prefixed = {integration.GATEWAY + key: node for key, node in headers.items()}
+            places = written.key_locations if written is not None else {}
+            parameters = Node(
+                prefixed,
+                written.location if written is not None else response.location,
+                {integration.GATEWAY + key: places.get(key, node.location) for key, node in headers.items()},
+            )
+            found = integration.Response(
+                parameters,
+                values.get("ResponseTemplates"),
+                response.location,
+                f"{name} gateway response {kind}",
+                integration.GATEWAY,
+            )
+            context = integration.context(found, self.read)
+            if context is not None:
+                out.append(context)
         return out
 
     def sam_rest(self, cors: Node, globals_cors: Node | None, name: str) -> list[CorsContext]:

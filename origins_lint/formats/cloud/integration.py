@@ -103,13 +103,26 @@ def context(response: Response, reader: Reader) -> CorsContext | None:
         key_at, value = found
         for text in reader.texts("Access-Control-Allow-Origin", value):
             static = rest_api.mapping_value(
-                "Access-Control-Allow-Origin", text.text, text.location, key_at, problems
+                "Access-Control-Allow-Origin",
+                text.text,
+                text.location,
+                key_at,
+                problems,
+                request=response.prefix == GATEWAY,
             )
             matchers.extend(static.matchers)
             headers = static.headers
             rejected = rejected or static.refused
     for at, template in _templates(response.templates):
         matchers.extend(_echoed(template, at, problems))
+    vary = _header(response.parameters, response.prefix, "vary")
+    varies = None
+    if vary is not None:  # a static `'Origin'` (or a list holding it) the response sends
+        texts = reader.texts("Vary", vary[1])
+        said = any(
+            "origin" in [w.strip().lower() for w in t.text.strip().strip("'").split(",")] for t in texts
+        )
+        varies = Setting(True, vary[1].location) if said else None
     credentials: Setting[bool | None] = Setting(False)
     flag = _header(response.parameters, response.prefix, _CREDENTIALS)
     if flag is not None:
@@ -123,6 +136,7 @@ def context(response: Response, reader: Reader) -> CorsContext | None:
         headers=headers,
         name=response.name,
         rejected=rejected,
+        vary_origin=varies,
     )
 
 

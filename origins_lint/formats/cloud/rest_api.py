@@ -55,6 +55,16 @@ ALLOW_ORIGIN: Final = "Access-Control-Allow-Origin"
 DEPLOY_REFUSED: Final = "AWS refuses this at deploy time"
 # a mapping expression that names a source API Gateway fills in per request or per stage
 _SOURCE: Final = re.compile(r"(integration\.response\.|context\.|stageVariables\.)\S+")
+# a gateway response's parameters may also copy the method request's (AWS, "x-amazon-apigateway-
+# gateway-responses.responseParameters object": `method.request.header.Accept` is its example;
+# "Parameter mapping source reference for REST APIs"); an integration response's may not
+_REQUEST: Final = re.compile(
+    r"method\.request\.(header|multivalueheader|querystring|multivaluequerystring|path)\.(\S+)"
+)
+REQUEST_NOTE: Final = (
+    "API Gateway copies the request's `Origin` into this gateway response (`method.request.header.origin`), "
+    "so every error it writes itself (an authorizer's 401/403, throttling, a missing route) sends it back"
+)
 # Serverless's VTL template: `.` as `[.]`, the first `*` as `.+`, run with Java `String.matches`
 SERVERLESS_TEMPLATE: Final = Engine(
     "serverless-vtl", MatchMode.FULL, case_sensitive=True, wildcard_label=".+", wildcards=1
@@ -94,14 +104,25 @@ def static_header(value: str, location: Location, value_location: Location, scop
 
 
 VARY_FIX: Final = "send `Vary: Origin` from the method's response as well"
+GATEWAY_VARY_FIX: Final = "map `gatewayresponse.header.Vary` to `'Origin'` in the same gateway response"
 
 
 def mapping_value(
-    what: str, text: str, location: Location, key_location: Location, problems: list[InputProblem]
+    what: str,
+    text: str,
+    location: Location,
+    key_location: Location,
+    problems: list[InputProblem],
+    request: bool = False,
 ) -> Static:
     """A response parameter's value (SAM `AllowOrigin`): `'...'` is static text; a source
-    (`stageVariables.origin`) is known per stage only (OL004); anything else is refused (OL002)."""
+    (`stageVariables.origin`) is known per stage only (OL004); with ``request`` (a gateway
+    response), a method request parameter is copied from each request: the `Origin` header is an
+    echo, any other parameter text the sender chooses; anything else is refused (OL002)."""
     stripped = text.strip()
+    copied = _REQUEST.fullmatch(stripped) if request else None
+    if copied is not None:
+        return _copied(copied, stripped, location, key_location)
     if len(stripped) >= 2 and stripped[0] == stripped[-1] == "'":
         inner = stripped[1:-1]  # `${...}` from `!Sub` stays: what its fixed text decides is judged
         return static_header(inner, key_location, location, f"rest-api@{location.line}")
@@ -119,6 +140,15 @@ def mapping_value(
         )
         problems.append(InputProblem(ProblemKind.NOT_ANALYSED, message, location))
         return Static()
+    if _REQUEST.fullmatch(stripped):  # a gateway response's source, not an integration response's
+        message = (
+            f"{DEPLOY_REFUSED}: an integration response maps `{what}` from `integration.response.*`, "
+            f"`context.*`, `stageVariables.*` or a quoted static value, never from the method request "
+            f'(`{stripped}`), so the deployment fails ("Invalid mapping expression specified"); '
+            "send the header from a gateway response, or list the allowed origin as `'https://...'`"
+        )
+        problems.append(InputProblem(ProblemKind.SCHEMA, message, location))
+        return Static(refused=message)
     message = (
         f"{DEPLOY_REFUSED}: API Gateway reads `{what}` as a mapping expression and `{text}` is none, "
         f'so the deployment fails ("Invalid mapping expression specified"); quote it the SAM way, '
@@ -126,6 +156,25 @@ def mapping_value(
     )
     problems.append(InputProblem(ProblemKind.SCHEMA, message, location))
     return Static(refused=message)
+
+
+def _copied(found: re.Match[str], text: str, location: Location, key_location: Location) -> Static:
+    """A gateway response header copied from the method request: an echo of what it names."""
+    origin = found.group(1).endswith("header") and found.group(2).lower() == "origin"
+    scope = f"rest-api@{location.line}"
+    if origin:
+        matcher = OriginMatcher(MatcherKind.REFLECTED, text, location, note=REQUEST_NOTE, scope=scope)
+    else:
+        matcher = OriginMatcher(
+            MatcherKind.REFLECTED,
+            text,
+            location,
+            note=f"`{text}` comes from the request, so the sender chooses it",
+            echoes="text from the request (the sender chooses it)",
+            scope=scope,
+        )
+    header = HeaderLine(ALLOW_ORIGIN, text, key_location, location, dynamic=True, vary_fix=GATEWAY_VARY_FIX)
+    return Static([matcher], (header,))
 
 
 def template_item(raw: str, location: Location, scope: str) -> OriginMatcher:

@@ -21,12 +21,14 @@ import re
 from collections.abc import Callable
 from typing import Final
 
-from origins_lint.formats.cloud import aws, azure, gcp
+from origins_lint.formats.cloud import aws, azure, gcp, integration
 from origins_lint.formats.cloud import kubernetes_terraform as kubernetes
+from origins_lint.formats.cloud.intrinsics import Reader as TemplateReader
 from origins_lint.formats.cloud.service import Cors, Item, Read
 from origins_lint.formats.readers import manifests
 from origins_lint.formats.readers.hcl_resource import Resource
 from origins_lint.formats.readers.hcl_values import Block, Unresolved, Value
+from origins_lint.formats.readers.tree import Node
 from origins_lint.model import CorsContext, Location, ProblemKind, Setting
 
 Reader = Callable[[Resource], list[CorsContext]]
@@ -216,6 +218,44 @@ def _lambda_url(resource: Resource) -> list[CorsContext]:
     ]
 
 
+def _api_gateway_response(resource: Resource) -> list[CorsContext]:
+    """`aws_api_gateway_gateway_response` and `aws_api_gateway_integration_response`: their
+    `response_parameters` and `response_templates` maps, read as CloudFormation's
+    `AWS::ApiGateway::GatewayResponse` and a method's integration response are (``integration``:
+    a gateway response may copy the request's `Origin`, `method.request.header.origin`)."""
+    values = _Values(resource)
+    gateway = resource.address.startswith("aws_api_gateway_gateway_response")
+    maps: list[Node | None] = []
+    for key in ("response_parameters", "response_templates"):
+        value = values.value(resource.block, key)
+        if isinstance(value, Unresolved):
+            values.unresolved(key, value)
+            return []
+        maps.append(_node(value) if value is not None else None)
+    found = integration.Response(
+        maps[0],
+        maps[1],
+        resource.block.location,
+        values.name(""),
+        integration.GATEWAY if gateway else integration.METHOD,
+    )
+    context = integration.context(found, TemplateReader(resource.problems, "Terraform"))
+    return [] if context is None else [context]
+
+
+def _node(value: Value) -> Node:
+    """An HCL value as the located tree the CloudFormation readers take."""
+    if isinstance(value.data, dict):
+        keys = value.keys or {}
+        children = {key: _node(child) for key, child in value.data.items()}
+        return Node(
+            children, value.location, {key: keys.get(key, child.location) for key, child in children.items()}
+        )
+    if isinstance(value.data, list):
+        return Node([_node(child) for child in value.data], value.location)
+    return Node(value.data, value.location)
+
+
 def _cloudfront(resource: Resource) -> list[CorsContext]:
     """`cors_config` with `access_control_allow_origins { items = [...] }` and friends."""
     values = _Values(resource)
@@ -375,6 +415,8 @@ READERS: dict[str, Reader] = {
     "aws_apigatewayv2_api": _apigatewayv2,
     "aws_lambda_function_url": _lambda_url,
     "aws_cloudfront_response_headers_policy": _cloudfront,
+    "aws_api_gateway_gateway_response": _api_gateway_response,
+    "aws_api_gateway_integration_response": _api_gateway_response,
     **dict.fromkeys(_APP_SERVICES, _app_service),
     "azurerm_storage_account": _storage_account,
     "azurerm_storage_account_queue_properties": _storage_rules,
