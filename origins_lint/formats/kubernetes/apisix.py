@@ -63,7 +63,7 @@ APISIX_REGEX: Final = Engine("apisix-pcre", MatchMode.SEARCH, case_sensitive=Tru
 ORIGINS_PATTERN: Final = re.compile(r"\*|\*\*|null|\w+://[^,]+(,\w+://[^,]+)*", re.ASCII)
 ANNOTATION: Final = "k8s.apisix.apache.org/"
 # the plugin's own keys (Envoy's `allow_credentials` is not one)
-_KEYS: Final = re.compile(r"\ballow_(?:origins|credential)\b")
+_KEYS: Final = re.compile(r"\ballow_(?:origins(?:_by_(?:regex|metadata))?|credential)\b")
 _NAMES: Final = re.compile(r"(^|/)apisix[^/]*\.(ya?ml|json)$")
 ECHO_NOTE: Final = "`**` makes APISIX send back the request's own Origin (process_with_allow_origins)"
 META_ECHO_NOTE: Final = (

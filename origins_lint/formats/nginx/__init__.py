@@ -72,7 +72,17 @@ from origins_lint.template_origin import decided
 NAME = "nginx"
 EXTENSIONS = (".conf", ".nginx", ".vhost", *TEMPLATE_SUFFIXES)
 FOLDERS: Final = frozenset(
-    {"sites-available", "sites-enabled", "snippets", "conf.d", "vhosts.d", "http.d", "nginx", "servers"}
+    {
+        "sites-available",
+        "sites-enabled",
+        "snippets",
+        "conf.d",
+        "vhosts.d",
+        "vhost.d",
+        "http.d",
+        "nginx",
+        "servers",
+    }
 )
 FOLDER_SUFFIXES: Final = frozenset({".inc", ".default", ".template", ".locations", ".snippet", ".cors"})
 ALLOW_ORIGIN: Final = "access-control-allow-origin"
@@ -89,7 +99,7 @@ _REQUEST_PREFIX = "access-control-request-"
 def wants(path: str) -> bool:
     """Files a directory walk sniffs: by extension, by name, or by the folders nginx layouts use.
 
-    Every file of `sites-*/`, `conf.d/`, `snippets/`, `http.d/` and `vhosts.d/` (the folder
+    Every file of `sites-*/`, `conf.d/`, `snippets/`, `http.d/`, `vhosts.d/` and `vhost.d/` (the folder
     named on the command line counts: the walk gives paths from its parent) but dot files,
     which nginx's `include folder/*` never matches.
     """

@@ -2,7 +2,9 @@
 
 Debian names vhosts after their domain (`sites-enabled/example.com`) and its stock
 `nginx.conf` loads `sites-enabled/*` whatever the names; `conf.d/`, `snippets/`,
-`http.d/` (Alpine) and `vhosts.d/` (SUSE) hold nginx under any suffix too. A file
+`http.d/` (Alpine), `vhosts.d/` (SUSE) and `vhost.d/` (nginx-proxy's per-host snippets, named after
+the host: its nginx.tmpl includes `/etc/nginx/vhost.d/<host>` in the server and `<host>_location`
+in `location /`) hold nginx under any suffix too. A file
 there is sniffed whatever its name, and one that is left unread is said (OL003).
 
 Sniffing reads the first statements with nginx's own tokens (reject.TOKEN), which
@@ -24,7 +26,7 @@ from origins_lint.formats.nginx.reject import TOKEN
 
 MAIN_FILE: Final = "nginx.conf"
 FOLDERS: Final = frozenset(
-    {"conf.d", "snippets", "http.d", "vhosts.d", "modules-enabled", "modules-available"}
+    {"conf.d", "snippets", "http.d", "vhosts.d", "vhost.d", "modules-enabled", "modules-available"}
 )
 _STATEMENTS = 32  # statements looked at for a known directive
 _NAME = re.compile(r"[a-z_][a-z0-9_]*")

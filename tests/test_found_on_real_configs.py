@@ -1,0 +1,50 @@
+"""Silences and wrong answers found by running origins-lint on real public configuration files
+(each case is the smallest excerpt of such a file that shows it)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.conftest import check_json, write
+
+
+def codes(path: Path, *extra: str) -> list[tuple[str, int, int]]:
+    result = check_json(path, extra=("--no-cache", *extra))
+    assert result.exit_code in (0, 1) and "Traceback" not in result.stdout + result.stderr
+    return sorted((f["code"], f["line"], f["column"]) for f in result.findings)
+
+
+def test_an_apisix_adc_file_whose_only_origin_key_is_allow_origins_by_regex(tmp_path: Path) -> None:
+    # the apache/apisix cors plugin docs' ADC tab: not named apisix*, no `allow_origins`, no
+    # `allow_credential`; apisix/plugins/cors.lua reads `allow_origins_by_regex` alone
+    path = write(
+        tmp_path,
+        "adc.yaml",
+        """
+        services:
+          - name: cors-service
+            routes:
+              - name: cors-route
+                uris: [/anything]
+                plugins:
+                  cors:
+                    allow_origins_by_regex:
+                      - "^https://.*\\\\.test\\\\.com$"
+        """,
+    )
+    assert codes(path) == [("OL302", 9, 17)]  # it was skipped: "No findings in 0 files"
+
+
+def test_nginx_proxy_vhost_d_files_are_nginx_whatever_their_name(tmp_path: Path) -> None:
+    # nginx-proxy/nginx-proxy nginx.tmpl: `include /etc/nginx/vhost.d/{{ $host }};` in the server
+    # and `.../{{ $host }}_location;` in `location /`: files named after the host, no suffix
+    write(
+        tmp_path,
+        "vhost.d/api.example.com_location",
+        """
+        add_header Access-Control-Allow-Origin $http_origin always;
+        add_header Access-Control-Allow-Credentials true always;
+        add_header Vary Origin always;
+        """,
+    )
+    assert codes(tmp_path) == [("OL402", 1, 40)]  # it was "No findings in 0 files"
