@@ -48,3 +48,53 @@ def test_nginx_proxy_vhost_d_files_are_nginx_whatever_their_name(tmp_path: Path)
         """,
     )
     assert codes(tmp_path) == [("OL402", 1, 40)]  # it was "No findings in 0 files"
+
+
+KONG_TEMPLATE = """
+apiVersion: configuration.konghq.com/v1
+kind: KongPlugin
+metadata:
+  name: cors
+config:
+  origins:{inline}
+{next_line}  credentials: true
+plugin: cors
+"""
+
+
+def test_a_kong_origins_list_a_template_fills_in_is_unknown_not_kongs_star(tmp_path: Path) -> None:
+    # kamilwronka/communicator-infra kong-cors-plugin.tpl: `origins:` then `    ${cors_origins}`;
+    # the line was blanked as template text, so `origins` read as unset: Kong's `*` with
+    # credentials, an OL402 critical on a guess
+    below = write(
+        tmp_path, "a/kong.yaml.tpl", KONG_TEMPLATE.format(inline="", next_line="    ${cors_origins}\n")
+    )
+    assert codes(below) == [("OL004", 7, 5), ("OL004", 7, 5)]  # the value, and the line
+    said = check_json(below, extra=("--no-cache",)).findings
+    assert any(
+        "`origins` is `${cors_origins}`, filled in when the template is rendered" in f["message"]
+        for f in said
+    )
+    inline = write(tmp_path, "b/kong.yaml.tpl", KONG_TEMPLATE.format(inline=" ${cors_origins}", next_line=""))
+    assert codes(inline) == [("OL004", 6, 12)]  # was OL002 "Kong refuses this: must be a list"
+
+
+def test_a_list_a_template_fills_in_is_not_refused_as_the_wrong_type(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "vs.yaml.tpl",
+        """
+        apiVersion: networking.istio.io/v1
+        kind: VirtualService
+        metadata:
+          name: web
+        spec:
+          http:
+            - corsPolicy:
+                allowOrigins:
+                  {{- toYaml .Values.origins | nindent 10 }}
+                allowCredentials: true
+              route: [{destination: {host: web}}]
+        """,
+    )
+    assert [code for code, _, _ in codes(path)] == ["OL004", "OL004"]  # was OL002 "must be a list"

@@ -445,7 +445,7 @@ class _Reader:
 
     def regexes(self) -> list[OriginMatcher]:
         node = self.plugin.config.get("allow_origins_by_regex")
-        if node is None:
+        if node is None or manifests.rendered_later(node, "allow_origins_by_regex", self.result.problems):
             return []
         if not isinstance(node.value, list) or not node.value:
             self.refuse(

@@ -452,7 +452,9 @@ def _policy(
             rejected = matched.problem.message if matched.refused else rejected
         if matched.matcher is not None:
             matchers.append(matched.matcher)
-    if not isinstance(origins.value, list):
+    if not isinstance(origins.value, list) and not manifests.rendered_later(
+        origins, "allow_origin_string_match", result.problems
+    ):
         message = "`allow_origin_string_match` must be a list of string matchers"
         result.problems.append(InputProblem(ProblemKind.SCHEMA, message, origins.location))
     private = flag(policy, ("allow_private_network_access",), result)

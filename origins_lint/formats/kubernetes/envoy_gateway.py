@@ -102,7 +102,9 @@ def _policy(policy: Node, name: str, result: ParsedFile) -> CorsContext:
     rejected: str | None = None
     origins = policy.value.get("allowOrigins")
     items: list[Node] = []
-    if origins is not None and not isinstance(origins.value, list):
+    if origins is not None and manifests.rendered_later(origins, "allowOrigins", result.problems):
+        pass  # unknown until rendered: no origins read, none refused
+    elif origins is not None and not isinstance(origins.value, list):
         rejected = f"{REFUSER}: `allowOrigins` must be a list"
         result.problems.append(InputProblem(ProblemKind.SCHEMA, rejected, origins.location))
     elif origins is not None:

@@ -193,7 +193,7 @@ def _filters(filters: Node | None, name: str, result: ParsedFile, refusals: list
 def _items(policy: Node, key: str, result: ParsedFile, refusals: list[str]) -> list[Node]:
     """A list field's items; a value that is not a list, or too long, is refused."""
     found = policy.value.get(key)
-    if found is None:
+    if found is None or manifests.rendered_later(found, key, result.problems):
         return []
     if not isinstance(found.value, list):
         _refuse(result, refusals, f"`{key}` must be a list", found.location)

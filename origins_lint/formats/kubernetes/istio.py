@@ -155,6 +155,8 @@ def _policy(policy: Node, name: str | None, result: ParsedFile) -> CorsContext:
         if items is None:
             continue
         scope = f"istio@{items.location.line}"
+        if manifests.rendered_later(items, key, result.problems):
+            continue
         if not isinstance(items.value, list):
             message = f"`{key}` must be a list"
             result.problems.append(InputProblem(ProblemKind.SCHEMA, message, items.location))

@@ -276,7 +276,7 @@ class _Reader:
 
     def listed(self, key: str) -> Setting[tuple[str, ...]] | None:
         node = self.config.get(key)
-        if node is None or node.value is None:
+        if node is None or node.value is None or manifests.rendered_later(node, key, self.result.problems):
             return None
         if not isinstance(node.value, list):
             self.schema(f"Kong refuses this configuration: `{key}` must be a list of strings", node.location)
@@ -332,6 +332,8 @@ class _Reader:
     def matchers(self, with_credentials: bool) -> list[OriginMatcher]:
         origins = self.config.get("origins")
         scope = f"kong@{self.plugin.named.line}"
+        if origins is not None and manifests.rendered_later(origins, "origins", self.result.problems):
+            return []  # the whole list comes from a template: unknown, not Kong's `*` for an unset one
         if origins is not None and origins.value is not None and not isinstance(origins.value, list):
             self.schema(
                 "Kong refuses this configuration: `origins` must be a list of strings", origins.location

@@ -85,6 +85,24 @@ def _load(source: Source) -> Loaded:
     return Loaded(loaded.documents, loaded.problems, Text(path, text))
 
 
+_ONLY_EXPRESSIONS = re.compile(r"(?:\s*(?:\{\{.*?\}\}|\$\{[^}]*\}))+\s*", re.DOTALL)
+
+
+def rendered_later(node: Node, what: str, problems: list[InputProblem]) -> bool:
+    """A value that is nothing but template placeholders (`allowOrigins: ${origins}`, or a line
+    under the key that inserts text, `{{ toYaml .Values.origins | nindent 8 }}`): what it becomes
+    is not known, so it is said (OL004) and read as unknown, never refused as the wrong type nor
+    read as empty (an empty list means `*` to some engines)."""
+    if not isinstance(node.value, str) or not _ONLY_EXPRESSIONS.fullmatch(node.value):
+        return False
+    message = (
+        f"`{what}` is `{node.value.strip()}`, filled in when the template is rendered, so what it holds "
+        "was not analysed: render the template and check the result"
+    )
+    problems.append(InputProblem(ProblemKind.NOT_ANALYSED, message, node.location))
+    return True
+
+
 def template_expression(value: str, shell: bool = True) -> str | None:
     """A `{{ ... }}` (or, with ``shell``, `${...}`) left in a value: rendered later, not what is enforced.
 

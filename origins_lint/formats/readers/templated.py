@@ -59,6 +59,9 @@ class Masked:
     kept: str = ""  # the same lines with the placeholders as written: to locate parts of values
     tags: list[tuple[int, str]] = field(default_factory=list)  # (offset, placeholder as written)
     problems: list[InputProblem] = field(default_factory=list)
+    # a line that only inserts text (`{{ toYaml .Values.origins | nindent 4 }}`): its number ->
+    # (column, tag); blanked in `text`, so a key it fills reads as empty until `restore`
+    inserted: dict[int, tuple[int, str]] = field(default_factory=dict)
     _starts: list[int] = field(default_factory=list)
 
     def restore(self, node: Node) -> Node:
@@ -73,11 +76,24 @@ class Masked:
             for key, child in node.value.items():
                 at = node.key_locations.get(key, child.location)
                 name = self._restored(key, at) if MARK in key else key
-                values[name] = self.restore(child)
+                values[name] = self._filled(child, at) if child.value is None else self.restore(child)
                 if key in node.key_locations:
                     keys[name] = at
             return Node(values, node.location, keys)
         return node
+
+    def _filled(self, child: Node, key_at: Location) -> Node:
+        """An empty value whose next lines (blank ones aside) are a line inserting text: that text
+        is the value (`origins:` then `  ${cors_origins}`), unknown until rendered, not null."""
+        lines = self.text.split("\n")
+        number = key_at.line + 1
+        while number <= len(lines) and number not in self.inserted and not lines[number - 1].strip():
+            number += 1
+        found = self.inserted.get(number)
+        if found is None or child.location.line != key_at.line:
+            return child
+        column, tag = found
+        return Node(tag, Location(self.path, number, column, number, column + len(tag)))
 
     def _restored(self, value: str, at: Location) -> str:
         """Runs of marks, in order, are the placeholders written in the value's span, in order."""
@@ -164,6 +180,8 @@ def mask(path: str, text: str) -> Masked:
                 masked.problems.append(
                     InputProblem(ProblemKind.NOT_ANALYSED, message, Location.point(path, number, column))
                 )
+                if not inline:
+                    masked.inserted[number] = (column, tag)
             out.append("")  # empty: spaces would be content inside a block scalar
             kept.append("")
         else:
