@@ -98,3 +98,21 @@ def test_a_list_a_template_fills_in_is_not_refused_as_the_wrong_type(tmp_path: P
         """,
     )
     assert [code for code, _, _ in codes(path)] == ["OL004", "OL004"]  # was OL002 "must be a list"
+
+
+def test_spring_web_cors_is_no_spring_boot_property_and_is_said_so(tmp_path: Path) -> None:
+    # spring-projects/spring-boot binds CORS from `management.endpoints.web.cors`
+    # (CorsEndpointProperties) and `spring.graphql.cors` (GraphQlCorsProperties) only; real
+    # applications write `spring.web.cors.*` and bind it themselves, or believe Boot does
+    path = write(
+        tmp_path,
+        "application.properties",
+        "spring.web.cors.allowed-origins=http://localhost:3000,https://app.example.com\n"
+        "spring.web.cors.allow-credentials=true\n",
+    )
+    result = check_json(path, extra=("--no-cache",))
+    said = {(f["code"], f["line"], f["column"]): f["message"] for f in result.findings}
+    assert ("OL004", 1, 1) in said and "not a property Spring Boot" in said[("OL004", 1, 1)]
+    assert ("OL501", 1, 33) in said  # still read as a CorsConfiguration would read it
+    graphql = write(tmp_path, "real/application.properties", "spring.graphql.cors.allowed-origins=*\n")
+    assert [f["code"] for f in check_json(graphql, extra=("--no-cache",)).findings] == ["OL301"]

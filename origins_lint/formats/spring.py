@@ -124,6 +124,14 @@ def _document(
     document = Document(location.path, NAME, location, environment=environment)
     for group in groups.values():
         document.contexts.append(_Reader(group, text, result).context())
+        if not _BOUND.fullmatch(_fold(group.prefix)):
+            message = (
+                f"`{group.prefix}` is not a property Spring Boot or Spring Cloud Gateway reads (Boot takes "
+                "CORS from `management.endpoints.web.cors` and `spring.graphql.cors` only, the gateway from "
+                "`globalcors` and route `metadata.cors`): these values do something only where your own "
+                "code binds them; the findings here assume it hands them to a `CorsConfiguration`"
+            )
+            result.problems.append(InputProblem(ProblemKind.NOT_ANALYSED, message, group.location))
     if any("filters" in key.lower() for key, _at, _node in entries):
         from origins_lint.formats import spring_filters
 
@@ -143,6 +151,19 @@ def _split(key: str) -> tuple[str, str, str]:
         elif char == "." and depth == 0:
             cut = index
     return (key[:cut], ".", key[cut + 1 :]) if cut >= 0 else ("", "", key)
+
+
+# the prefixes Spring itself binds to a `CorsConfiguration` (folded): spring-boot's
+# CorsEndpointProperties (`management.endpoints.web.cors`) and GraphQlCorsProperties
+# (`spring.graphql.cors`); Spring Cloud Gateway's GlobalCorsProperties
+# (`spring.cloud.gateway[.server.webflux].globalcors.cors-configurations.[pattern]`) and a route's
+# `metadata.cors` (CorsGatewayFilterApplicationListener). There is no `spring.web.cors` nor
+# `spring.mvc.cors` in Spring Boot (spring-projects/spring-boot#3052 was declined).
+_BOUND: Final = re.compile(
+    r"management\.endpoints\.web\.cors|spring\.graphql\.cors"
+    r"|spring\.cloud\.gateway(?:\.server\.webflux|\.server\.webmvc)?\.globalcors\.corsconfigurations\.\[[^\]]*\]"
+    r"|spring\.cloud\.gateway(?:\.server\.webflux|\.server\.webmvc)?\.routes\[\d+\]\.metadata\.cors"
+)
 
 
 def _fold(key: str) -> str:
