@@ -588,12 +588,19 @@ class RegexAnalysis:
             if not self.anchored_start:
                 domain = registrable_domain(host) or host
                 candidates += [f"{scheme}://attacker{domain}", f"{scheme}://attacker-{domain}"]
+        # only origins a browser sends (`scheme://host[:port]`): a text with a path after the
+        # attacker's host (`https://attacker.net/?https://app.example.com`) never arrives as an
+        # Origin, so a missing `^` that only such a text gets past lets nothing in
         hit = self._first(candidates)
         if hit is None and not self.anchored_start:
-            for origin, _scheme, _host in self._origins():
-                text = f"https://{ATTACKER}/?{origin}"
-                if self.accepts(text):
-                    return Candidate(text, ATTACKER)
+            # else a longer name in front of the host (`app\.example\.com$` admits
+            # `https://attackerapp.example.com`): not the host meant, under the same registrable name
+            inside = (f"{scheme}://attacker{host}" for _origin, scheme, host in self._origins())
+            hit = next(
+                (Candidate(text, text.partition("://")[2]) for text in inside if self.accepts(text)), None
+            )
+        if hit is not None and _anchored(self.pattern, self.engine).accepts(hit.origin):
+            return None  # `^...$` would admit it too: anchors are not what lets it in (too_broad says what)
         return hit
 
     def unescaped_dot(self) -> Candidate | None:
@@ -828,6 +835,13 @@ def affix_text(kind: str, text: str) -> str:
     if kind == "prefix":
         return text.removesuffix("*")
     return text
+
+
+def _anchored(pattern: str, engine: Engine) -> RegexAnalysis:
+    """The pattern with both anchors (`^(?:...)$`): what `unanchored` advises writing. A pattern
+    that cannot be wrapped so (a global flag that must start it) is not analysed, and accepts
+    nothing, so the finding stands."""
+    return analyse_regex(f"^(?:{pattern})$", engine)
 
 
 def analyse_regex(pattern: str, engine: Engine, bounds: Limits | None = None) -> RegexAnalysis:

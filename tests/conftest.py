@@ -81,6 +81,17 @@ def _cache_key_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None
         yield
 
 
+@pytest.fixture(autouse=True)
+def _limits_of_this_test() -> Iterator[None]:
+    """A run in this process makes its config's limits the active ones (`limits.use`): a test that
+    runs the CLI with `max-regex-steps = 40` must not leave them to the next test's analyses."""
+    from origins_lint import limits
+
+    before = limits.active()
+    yield
+    limits.use(before)
+
+
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """An empty folder as the current directory, so no config from this repo leaks in."""

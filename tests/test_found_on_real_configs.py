@@ -116,3 +116,22 @@ def test_spring_web_cors_is_no_spring_boot_property_and_is_said_so(tmp_path: Pat
     assert ("OL501", 1, 33) in said  # still read as a CorsConfiguration would read it
     graphql = write(tmp_path, "real/application.properties", "spring.graphql.cors.allowed-origins=*\n")
     assert [f["code"] for f in check_json(graphql, extra=("--no-cache",)).findings] == ["OL301"]
+
+
+def _unanchored(pattern: str) -> str | None:
+    from origins_lint.matchers import analyse_regex
+    from origins_lint.model import Engine, MatchMode
+
+    found = analyse_regex(pattern, Engine("pcre", MatchMode.SEARCH, case_sensitive=False)).unanchored()
+    return found.origin if found is not None else None
+
+
+def test_a_missing_caret_is_said_only_when_an_origin_a_browser_sends_gets_past_it() -> None:
+    # an Origin is `scheme://host[:port]`: `https://attacker.net/?https://app.example.com` is no
+    # bypass (the apache/apisix ADC example `.*\.test.com$`, a tutorial's `(www.helloworld.com)$`)
+    assert _unanchored(r"https://app\.example\.com$") is None  # the scheme in front: nothing else ends so
+    assert _unanchored(r".*\.test\.com$") is None  # `^` would change nothing: `.*` is the breadth
+    assert _unanchored(r"app\.example\.com$") == "https://attackerapp.example.com"  # a longer name in front
+    assert _unanchored(r"example\.com$") == "https://attackerexample.com"  # a name anyone can register
+    assert _unanchored(r"^https://app\.example\.com") == "https://app.example.com.attacker.net"
+    assert _unanchored(r"^https://app\.example\.com.*") is None  # `$` would not stop `.*`: too_broad's
