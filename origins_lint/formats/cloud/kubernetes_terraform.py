@@ -7,9 +7,15 @@
   keeps, its end-anchored regex). `annotations` is a `map(string)`, so Terraform turns `true`
   into `"true"` before Kubernetes sees it: such a value is read as its text.
 - `kubernetes_manifest` with `manifest = { kind = "Ingress" ... }` (ingress-nginx annotations)
-  or `kind = "VirtualService"` (Istio `corsPolicy`, `kubernetes/istio.py`). Other kinds are
-  looked up in ``MANIFEST_READERS``: an Ingress, a VirtualService or a Gateway API `HTTPRoute`.
-  A manifest the file does not fix (`yamldecode(file(...))`) is OL004.
+  or `kind = "VirtualService"` (Istio `corsPolicy`, `kubernetes/istio.py`), and `kubectl_manifest`
+  (the gavinbunney/alekc providers) whose `yaml_body` is the object's YAML (a heredoc, read at
+  its lines in the `.tf` file) or `yamlencode({...})`. Kinds are looked up in
+  ``MANIFEST_READERS``: an Ingress, a VirtualService or an `HTTPRoute` by their readers, and a
+  Traefik `Middleware`, Kong plugin, Envoy Gateway `SecurityPolicy`, Contour `HTTPProxy` or an
+  APISIX CRD by their format's own `parse` over the object as written here. What only Terraform
+  knows (`namespace = var.namespace`, `"https://${var.domain}"`) stays `${...}` text in place
+  (`Evaluator.lenient`), so it hides nothing else and is judged as a template's placeholder
+  is. A manifest the file does not fix (`yamldecode(file(...))`) is OL004.
 
 The HCL values become ``Node`` trees at their own lines and columns, so findings point into
 the `.tf` file.
@@ -17,6 +23,7 @@ the `.tf` file.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 
 from origins_lint.formats.base import FormatOptions
@@ -25,6 +32,7 @@ from origins_lint.formats.readers import manifests
 from origins_lint.formats.readers.hcl_resource import Resource
 from origins_lint.formats.readers.hcl_values import Block, Unresolved, Value
 from origins_lint.formats.readers.tree import Node
+from origins_lint.formats.readers.yaml_tree import load_documents
 from origins_lint.model import CorsContext, ParsedFile, ProblemKind
 
 ManifestReader = Callable[[Node, manifests.Text, ParsedFile], list[CorsContext]]
@@ -42,11 +50,31 @@ def _http_route(root: Node, _text: manifests.Text, result: ParsedFile) -> list[C
     return gateway_api.contexts_of(root, result)
 
 
+def _by_format(module: str) -> ManifestReader:
+    """A kind read by its format's own `parse`, over the object as written in the `.tf` file."""
+
+    def read(root: Node, text: manifests.Text, result: ParsedFile) -> list[CorsContext]:
+        parse = importlib.import_module(module).parse
+        parsed = manifests.parse_documents(parse, text.path, text.source, [root], FormatOptions())
+        result.problems.extend(parsed.problems)
+        return [context for document in parsed.documents for context in document.contexts]
+
+    return read
+
+
 # by the manifest's `kind`
 MANIFEST_READERS: dict[str, ManifestReader] = {
     "Ingress": _ingress_manifest,
     "VirtualService": _virtual_service,
     "HTTPRoute": _http_route,
+    "Middleware": _by_format("origins_lint.formats.kubernetes.traefik"),
+    "KongPlugin": _by_format("origins_lint.formats.kubernetes.kong"),
+    "KongClusterPlugin": _by_format("origins_lint.formats.kubernetes.kong"),
+    "SecurityPolicy": _by_format("origins_lint.formats.kubernetes.envoy_gateway"),
+    "HTTPProxy": _by_format("origins_lint.formats.kubernetes.contour"),
+    "ApisixRoute": _by_format("origins_lint.formats.kubernetes.apisix"),
+    "ApisixPluginConfig": _by_format("origins_lint.formats.kubernetes.apisix"),
+    "ApisixGlobalRule": _by_format("origins_lint.formats.kubernetes.apisix"),
 }
 
 
@@ -100,21 +128,42 @@ def ingress_resource(resource: Resource) -> list[CorsContext]:
 
 
 def manifest_resource(resource: Resource) -> list[CorsContext]:
-    """`kubernetes_manifest`: an Ingress, a VirtualService or an HTTPRoute (``MANIFEST_READERS``)."""
+    """`kubernetes_manifest`: an object of a kind ``MANIFEST_READERS`` names; what only Terraform
+    knows (`namespace = var.namespace`) stays `${...}` text in place (``Evaluator.lenient``)."""
     attribute = resource.block.attributes.get("manifest")
     if attribute is None:
         return []
-    value = resource.evaluator.evaluate(attribute.expression)
+    value = resource.evaluator.lenient(attribute.expression)
     if isinstance(value, Unresolved):
         _not_analysed(resource, "manifest", value)
         return []
-    if not isinstance(value.data, dict):
+    return _object(resource, node(value))
+
+
+def kubectl_resource(resource: Resource) -> list[CorsContext]:
+    """`kubectl_manifest` (gavinbunney/kubectl, alekc/kubectl): `yaml_body` is the object's YAML,
+    a heredoc (its `${...}` kept as text) or `yamlencode({...})`; each YAML document is read at
+    its own lines and columns in the `.tf` file."""
+    attribute = resource.block.attributes.get("yaml_body")
+    if attribute is None:
         return []
-    kind = value.data.get("kind")
-    reader = MANIFEST_READERS.get(kind.data) if kind is not None and isinstance(kind.data, str) else None
-    if reader is None:
+    value = resource.evaluator.lenient(attribute.expression)
+    if isinstance(value, Unresolved):
+        _not_analysed(resource, "yaml_body", value)
         return []
-    return _read(resource, node(value), reader)
+    if not isinstance(value.data, str):  # yamlencode({...}): the object itself
+        return _object(resource, node(value))
+    text = manifests.Text(resource.block.location.path, resource.source)
+    embedded = text.embedded(Node(value.data, value.location))
+    loaded = load_documents(resource.block.location.path, embedded.text)
+    resource.problems.extend(embedded.locate(problem) for problem in loaded.problems)
+    return [c for document in loaded.documents for c in _object(resource, embedded.locate(document))]
+
+
+def _object(resource: Resource, root: Node) -> list[CorsContext]:
+    kind = root.value.get("kind") if isinstance(root.value, dict) else None
+    reader = MANIFEST_READERS.get(kind.value) if kind is not None and isinstance(kind.value, str) else None
+    return [] if reader is None else _read(resource, root, reader)
 
 
 def _read(resource: Resource, root: Node, reader: ManifestReader) -> list[CorsContext]:

@@ -34,6 +34,8 @@ from origins_lint.model import CorsContext, Location, ProblemKind, Setting
 Reader = Callable[[Resource], list[CorsContext]]
 
 
+# resources that hold a whole Kubernetes object, of any kind: read whatever keys they show
+_ANY_OBJECT: Final = ("kubernetes_manifest", "kubectl_manifest")
 _MARKS: Final = ("cors", "Cors", "CORS", "nginx.ingress.kubernetes.io", "Access-Control-")
 
 
@@ -43,7 +45,7 @@ def sniff(text: str) -> bool:
     from a file (`yamldecode(file(...))`) shows no CORS key in the `.tf` and is still said
     (OL004), as it is beside a resource that has one; a literal manifest with no CORS kind
     parses to nothing and the file stays unclaimed."""
-    if "kubernetes_manifest" in text:
+    if "kubernetes_manifest" in text or "kubectl_manifest" in text:
         return True
     return any(kind in text for kind in READERS) and any(mark in text for mark in _MARKS)
 
@@ -51,7 +53,7 @@ def sniff(text: str) -> bool:
 def wanted(kind: str, body: str) -> bool:
     """Whether a resource of ``kind`` written as ``body`` is read here: one with a CORS key, or
     any `kubernetes_manifest` (its manifest may come from a file: said as OL004)."""
-    return kind in READERS and (kind == "kubernetes_manifest" or sniff(body))
+    return kind in READERS and (kind in _ANY_OBJECT or sniff(body))
 
 
 class _Values:
@@ -231,7 +233,7 @@ def _api_gateway_response(resource: Resource) -> list[CorsContext]:
         if isinstance(value, Unresolved):
             values.unresolved(key, value)
             return []
-        maps.append(_node(value) if value is not None else None)
+        maps.append(kubernetes.node(value) if value is not None else None)
     found = integration.Response(
         maps[0],
         maps[1],
@@ -241,19 +243,6 @@ def _api_gateway_response(resource: Resource) -> list[CorsContext]:
     )
     context = integration.context(found, TemplateReader(resource.problems, "Terraform"))
     return [] if context is None else [context]
-
-
-def _node(value: Value) -> Node:
-    """An HCL value as the located tree the CloudFormation readers take."""
-    if isinstance(value.data, dict):
-        keys = value.keys or {}
-        children = {key: _node(child) for key, child in value.data.items()}
-        return Node(
-            children, value.location, {key: keys.get(key, child.location) for key, child in children.items()}
-        )
-    if isinstance(value.data, list):
-        return Node([_node(child) for child in value.data], value.location)
-    return Node(value.data, value.location)
 
 
 def _cloudfront(resource: Resource) -> list[CorsContext]:
@@ -429,4 +418,5 @@ READERS: dict[str, Reader] = {
     "kubernetes_ingress_v1": kubernetes.ingress_resource,
     "kubernetes_ingress": kubernetes.ingress_resource,
     "kubernetes_manifest": kubernetes.manifest_resource,
+    "kubectl_manifest": kubernetes.kubectl_resource,
 }

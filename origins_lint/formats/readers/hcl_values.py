@@ -165,6 +165,38 @@ class Evaluator:
         self.each: Each | None = None
         self._depth = 0  # locals within locals
         self._nesting = 0  # expressions within expressions
+        self._lenient = False  # `lenient`: what Terraform computes stays as `${...}` text
+
+    def lenient(self, tree: Tree[Token]) -> Result:
+        """The value with what only Terraform knows kept as `${expression}` text, in place, instead
+        of the whole value being unknown: a Kubernetes object written in HCL
+        (`kubernetes_manifest`, `kubectl_manifest`) whose `namespace = var.namespace` must not
+        hide its CORS settings. Readers treat `${...}` as they treat a template's placeholder
+        (what the fixed text decides is judged, the rest is OL004). A `yamlencode(...)` or
+        `jsonencode(...)` of an object is that object, and a heredoc keeps its interpolations."""
+        self._lenient = True
+        try:
+            return self.evaluate(self._encoded(tree))
+        finally:
+            self._lenient = False
+
+    def _encoded(self, tree: Tree[Token]) -> Tree[Token]:
+        """The argument of `yamlencode(x)` / `jsonencode(x)`, else the tree itself."""
+        inner = tree
+        while str(inner.data) == "expr_term" and len(_children(inner)) == 1:
+            inner = _children(inner)[0]
+        if str(inner.data) == "function_call":
+            parts = _children(inner)
+            arguments = _children(parts[1]) if len(parts) > 1 else []
+            if _token(parts[0]) in ("yamlencode", "jsonencode") and len(arguments) == 1:
+                return arguments[0]
+        return tree
+
+    def _kept(self, tree: Tree[Token], unresolved: Unresolved) -> Result:
+        """In a lenient reading, what Terraform computes as its `${...}` text; else unknown."""
+        if not self._lenient:
+            return unresolved
+        return Value(f"${{{self.source(tree)}}}", self.reader.location(tree))
 
     def source(self, tree: Tree[Token]) -> str:
         meta = tree.meta
@@ -199,6 +231,9 @@ class Evaluator:
                         f"the template directive in `{self.source(tree)}`", self.reader.location(tree)
                     )
                 inner = self.evaluate(_children(piece)[0])
+                if isinstance(inner, Unresolved) and self._lenient:
+                    out.append(f"${{{self.source(_children(piece)[0])}}}")
+                    continue
                 if isinstance(inner, Unresolved):
                     return Unresolved(inner.reason, self.reader.location(tree))
                 if isinstance(inner.data, list | dict):
@@ -218,7 +253,7 @@ class Evaluator:
         lines = raw.split("\n")
         body = lines[1:-1]
         text = "\n".join(body)
-        if re.search(r"(?<![$%])[$%]\{", text.replace("$${", "").replace("%%{", "")):
+        if re.search(r"(?<![$%])[$%]\{", text.replace("$${", "").replace("%%{", "")) and not self._lenient:
             return Unresolved(
                 f"the heredoc interpolates (`{self.source(tree)[:60]}`)", self.reader.location(tree)
             )
@@ -242,7 +277,9 @@ class Evaluator:
         for child in _children(tree):
             item = self.evaluate(child)
             if isinstance(item, Unresolved):
-                return item
+                item = self._kept(child, item)
+                if isinstance(item, Unresolved):
+                    return item
             items.append(item)
         return Value(items, self.reader.location(tree))
 
@@ -261,7 +298,9 @@ class Evaluator:
             if isinstance(key, Unresolved):
                 return key
             if isinstance(value, Unresolved):
-                return value
+                value = self._kept(value_tree, value)
+                if isinstance(value, Unresolved):
+                    return value
             entries[_text(key.data)] = value
             keys[_text(key.data)] = key.location
         return Value(entries, self.reader.location(tree), keys)

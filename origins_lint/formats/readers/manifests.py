@@ -13,7 +13,7 @@ import bisect
 import dataclasses
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Final, TypeVar
 
@@ -21,7 +21,7 @@ from origins_lint.formats.readers import templated
 from origins_lint.formats.readers.json_tree import load_json
 from origins_lint.formats.readers.tree import Node
 from origins_lint.formats.readers.yaml_tree import load_documents
-from origins_lint.model import InputProblem, Location, ProblemKind, Setting
+from origins_lint.model import InputProblem, Location, ParsedFile, ProblemKind, Setting
 from origins_lint.source import Source, problem
 from origins_lint.template_origin import decided
 
@@ -101,6 +101,21 @@ def rendered_later(node: Node, what: str, problems: list[InputProblem]) -> bool:
     )
     problems.append(InputProblem(ProblemKind.NOT_ANALYSED, message, node.location))
     return True
+
+
+def parse_documents(
+    parse: Callable[[Source, Any], ParsedFile], path: str, text: str, documents: list[Node], options: Any
+) -> ParsedFile:
+    """A manifest format's own `parse` over documents read elsewhere, at their own locations (a
+    Kubernetes object written in a Terraform file): `load` hands it these documents for this one
+    call, so each format reads them exactly as it reads its YAML."""
+    source = Source(path, text)
+    _LAST.clear()
+    _LAST[path] = (text, Loaded(documents, [], Text(path, text)))
+    try:
+        return parse(source, options)
+    finally:
+        _LAST.clear()
 
 
 def template_expression(value: str, shell: bool = True) -> str | None:

@@ -1,0 +1,57 @@
+"""Kubernetes objects written in Terraform, of every kind the Kubernetes formats read.
+
+Found on real configs: a `kubectl_manifest` Ingress (heredoc) with `*` and credentials, and a
+Traefik `Middleware` in `kubectl_manifest`/`kubernetes_manifest`, were "No findings in 0 files";
+a `kubernetes_manifest` whose `metadata.namespace = var.namespace` was one OL004 for the whole
+object, its CORS unread. Now what only Terraform knows stays `${...}` text in place
+(hcl_values `Evaluator.lenient`), read as a template's placeholder is, and each kind goes
+through its own format's reader at the `.tf` file's lines and columns.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.conftest import FIXTURES, check_json, run_cli
+
+HERE = FIXTURES / "terraform" / "kubernetes-objects"
+
+
+def found(name: str) -> list[tuple[str, int, int]]:
+    result = check_json(HERE / name, extra=("--no-cache",))
+    assert result.exit_code in (0, 1) and "Traceback" not in result.stdout + result.stderr
+    return sorted((f["code"], f["line"], f["column"]) for f in result.findings)
+
+
+def test_kubectl_manifest_heredoc_and_yamlencode() -> None:
+    assert found("kubectl.tf") == [
+        ("OL004", 24, 42),  # `https://${var.domain}`: what it fills in is not known
+        ("OL201", 10, 57),  # the heredoc Ingress's annotation, at its column in the .tf file
+        ("OL402", 24, 67),  # Traefik echoes the Origin for `*` with credentials
+        ("OL605", 9, 9),  # ingress-nginx's default max age
+    ]  # `namespace: ${var.namespace}` hides nothing
+
+
+def test_kubernetes_manifest_of_other_kinds_with_computed_metadata() -> None:
+    assert found("manifest.tf") == [
+        ("OL004", 26, 41),  # the Istio exact origin from a variable
+        ("OL201", 11, 49),  # KongPlugin, its namespace another resource's attribute
+        ("OL404", 9, 14),  # Kong echoes the requested headers with credentials
+    ]
+
+
+def test_match_reads_them() -> None:
+    path = str(HERE / "kubectl.tf")
+    said = run_cli("match", "https://evil.example", path)
+    assert said.exit_code == 0 and "kubectl.tf:24:67" in said.stdout
+
+
+def test_a_kind_no_format_reads_is_still_skipped_quietly(tmp_path: Path) -> None:
+    path = tmp_path / "main.tf"
+    path.write_text(
+        'resource "kubectl_manifest" "cm" {\n'
+        '  yaml_body = yamlencode({ kind = "ConfigMap", data = { cors = "*" } })\n'
+        "}\n"
+    )
+    result = check_json(path, extra=("--no-cache",))
+    assert result.findings == [] and "Traceback" not in result.stdout + result.stderr
