@@ -135,3 +135,24 @@ def test_a_missing_caret_is_said_only_when_an_origin_a_browser_sends_gets_past_i
     assert _unanchored(r"example\.com$") == "https://attackerexample.com"  # a name anyone can register
     assert _unanchored(r"^https://app\.example\.com") == "https://app.example.com.attacker.net"
     assert _unanchored(r"^https://app\.example\.com.*") is None  # `$` would not stop `.*`: too_broad's
+
+
+def test_haproxy_has_no_line_continuation(tmp_path: Path) -> None:
+    # HAProxy CORS guides split an `acl` over lines with `\`; haproxy/haproxy#2740 (open) asks for
+    # continuation: HAProxy reads the next line as a statement, an unknown keyword, and refuses
+    path = write(
+        tmp_path,
+        "haproxy.cfg",
+        """
+        frontend web
+            bind :80
+            acl allowed_origin req.hdr(Origin) -i -m str \\
+                https://app.example.com
+            http-response set-header Access-Control-Allow-Origin %[req.hdr(Origin)] if allowed_origin
+            http-response set-header Vary Origin
+        """,
+    )
+    result = check_json(path, extra=("--no-cache",))
+    said = [(f["code"], f["line"], f["column"]) for f in result.findings]
+    assert said == [("OL001", 3, 50)]  # no OL101 for `\` read as an origin
+    assert "HAProxy has no line continuation" in result.findings[0]["message"]

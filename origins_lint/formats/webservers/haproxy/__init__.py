@@ -171,6 +171,15 @@ def parse(source: Source, options: FormatOptions) -> ParsedFile:
             InputProblem(ProblemKind.PARSE, message, Location.point(source.path, line, column))
         )
         return result
+    for line, column in lexed.continued:
+        message = (
+            "HAProxy has no line continuation (haproxy/haproxy#2740): this `\\` joins nothing, so the "
+            "next line is read as a statement of its own, which HAProxy refuses (`unknown keyword`) "
+            "unless it starts with one; write the statement on one line"
+        )
+        result.problems.append(
+            InputProblem(ProblemKind.PARSE, message, Location.point(source.path, line, column))
+        )
     reader = _Reader(source.path, options)
     reader.read(lexed.lines)
     document = Document(source.path, NAME, Location.point(source.path, 1, 1), contexts=reader.contexts())

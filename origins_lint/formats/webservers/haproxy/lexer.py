@@ -4,7 +4,9 @@ A port of `parse_line` in haproxy src/tools.c (called by `readcfgfile` in src/cf
 PARSE_OPT_ENV, PARSE_OPT_DQUOTE, PARSE_OPT_SQUOTE, PARSE_OPT_BKSLASH and PARSE_OPT_SHARP), as
 doc/configuration.txt section 2.2 "Quoting and escaping" describes it:
 
-- a line is cut into words on unquoted, unescaped blanks; there is no line continuation;
+- a line is cut into words on unquoted, unescaped blanks; there is no line continuation
+  (haproxy/haproxy#2740, open): a lone `\\` ending a line joins nothing, and the next line is a
+  statement of its own (`hdr ...` is then an unknown keyword and HAProxy refuses the file);
 - `#` outside quotes starts a comment anywhere, even inside a word; `\\#` is a hash;
 - `"..."` weak quoting: blanks, `'` and `#` are literal, `$VAR` / `${VAR}` / `${VAR-default}`
   are environment variables (outside double quotes `$` is literal);
@@ -45,6 +47,8 @@ class Line:
 class Lexed:
     lines: list[Line] = field(default_factory=list)
     error: tuple[str, int, int] | None = None  # message, line, column
+    # a lone `\` ending a line: the line continuation HAProxy does not have (line, column)
+    continued: list[tuple[int, int]] = field(default_factory=list)
     comments: list[tuple[int, int]] = field(default_factory=list)  # [start, end) offsets in the text
 
 
@@ -60,6 +64,9 @@ def lex(text: str) -> Lexed:
         if error is not None:
             out.error = (error[0], number, error[1])
             return out
+        if words and words[-1].text == "\\" and words[-1].end_column - words[-1].column == 1:
+            out.continued.append((number, words[-1].column))  # not a word of the statement
+            words = words[:-1]
         if words:
             out.lines.append(Line(number, words))
         offset += len(raw) + 1
