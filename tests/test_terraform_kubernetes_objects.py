@@ -55,3 +55,28 @@ def test_a_kind_no_format_reads_is_still_skipped_quietly(tmp_path: Path) -> None
     )
     result = check_json(path, extra=("--no-cache",))
     assert result.findings == [] and "Traceback" not in result.stdout + result.stderr
+
+
+def test_konnect_cors_plugin_is_kongs_cors_plugin(tmp_path: Path) -> None:
+    # Kong/terraform-provider-konnect tests/resources/testdata/TestGatewayPluginCors: it was
+    # "No findings in 0 files"
+    path = tmp_path / "main.tf"
+    path.write_text(
+        'resource "konnect_gateway_plugin_cors" "my_cors" {\n'
+        "  enabled = true\n"
+        "  config = {\n"
+        '    origins     = ["http://mockbin.com"]\n'
+        "    credentials = true\n"
+        "  }\n"
+        "  control_plane_id = konnect_gateway_control_plane.cp.id\n"
+        "}\n"
+        'resource "konnect_gateway_plugin_cors" "off" {\n'
+        "  enabled = false\n"
+        '  config  = { origins = ["*"], credentials = true }\n'
+        "}\n"
+    )
+    result = check_json(path, extra=("--no-cache",))
+    assert sorted((f["code"], f["line"], f["column"]) for f in result.findings) == [
+        ("OL201", 4, 20),
+        ("OL404", 1, 1),  # no `headers`: Kong echoes the requested ones, with credentials
+    ]  # the disabled plugin sends nothing

@@ -17,6 +17,9 @@
   (`Evaluator.lenient`), so it hides nothing else and is judged as a template's placeholder
   is. A manifest the file does not fix (`yamldecode(file(...))`) is OL004.
 
+- Kong Konnect's `konnect_gateway_plugin_cors`: not a Kubernetes object, but its `config` is the
+  `cors` plugin's, so it is read as the `KongPlugin` it would be.
+
 The HCL values become ``Node`` trees at their own lines and columns, so findings point into
 the `.tf` file.
 """
@@ -158,6 +161,29 @@ def kubectl_resource(resource: Resource) -> list[CorsContext]:
     loaded = load_documents(resource.block.location.path, embedded.text)
     resource.problems.extend(embedded.locate(problem) for problem in loaded.problems)
     return [c for document in loaded.documents for c in _object(resource, embedded.locate(document))]
+
+
+def konnect_cors_resource(resource: Resource) -> list[CorsContext]:
+    """Kong Konnect's `konnect_gateway_plugin_cors` (Kong/terraform-provider-konnect): its `config`
+    is the `cors` plugin's configuration, read as a `KongPlugin` with `plugin: cors` is (Kong's
+    own semantics, `kubernetes/kong.py`); `enabled = false` sends nothing."""
+    enabled = resource.block.attributes.get("enabled")
+    flag = resource.evaluator.evaluate(enabled.expression) if enabled is not None else None
+    if flag is not None and not isinstance(flag, Unresolved) and flag.data is False:
+        return []
+    attribute = resource.block.attributes.get("config")
+    value = resource.evaluator.lenient(attribute.expression) if attribute is not None else None
+    if isinstance(value, Unresolved):
+        _not_analysed(resource, "config", value)
+        return []
+    at = resource.block.location
+    config = node(value) if value is not None else Node({}, at)
+    root = Node(
+        {"kind": Node("KongPlugin", at), "plugin": Node("cors", at), "config": config},
+        at,
+        {"kind": at, "plugin": at, "config": attribute.location if attribute is not None else at},
+    )
+    return _read(resource, root, MANIFEST_READERS["KongPlugin"])
 
 
 def _object(resource: Resource, root: Node) -> list[CorsContext]:

@@ -419,4 +419,5 @@ READERS: dict[str, Reader] = {
     "kubernetes_ingress": kubernetes.ingress_resource,
     "kubernetes_manifest": kubernetes.manifest_resource,
     "kubectl_manifest": kubernetes.kubectl_resource,
+    "konnect_gateway_plugin_cors": kubernetes.konnect_cors_resource,
 }
