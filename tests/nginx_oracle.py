@@ -168,7 +168,12 @@ def probe_origins(text: str, quoted: list[str]) -> list[str]:
 
 
 def quoted_origins(messages: list[str]) -> list[str]:
-    return [m.group(1) for message in messages for m in _QUOTED.finditer(message)]
+    """The origins the messages quote; a quoted regex that only looks like one (a map key's group,
+    `https://[a-z0-9-]+\\.example\\.com`) is no probe."""
+    from origins_lint.origins import read_origin
+
+    quoted = (m.group(1) for message in messages for m in _QUOTED.finditer(message))
+    return [q for q in quoted if q == "null" or read_origin(q).ok]
 
 
 # --- wrapping ---------------------------------------------------------------------------------

@@ -68,6 +68,9 @@ EXPECTED: dict[str, list[Expected]] = {
     # item 8: map string keys ignore case, so this key admits https://app.example.com
     "map-uppercase-key.conf": [],
     "map-capture-value.conf": [("OL302", 8, 6)],
+    # a capture that is the start of the match: what it groups, matched whole (no OL306: the
+    # browser refuses `https://a.example.com.attacker.net`, sent back as `https://a.example.com`)
+    "map-capture-prefix.conf": [("OL302", 10, 6)],
     "map-literal-values.conf": [],
     "map-no-vary.conf": [("OL602", 17, 9)],
     # item 4: nginx refuses a duplicate exact key ("conflicting parameter") at that key

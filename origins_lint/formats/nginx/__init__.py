@@ -24,7 +24,7 @@ from pathlib import PurePath
 from typing import Final
 
 from origins_lint.formats.base import FormatOptions, file_name
-from origins_lint.formats.nginx.captures import HTTP_WHITESPACE, NGINX_ECHO, capture_text
+from origins_lint.formats.nginx.captures import HTTP_WHITESPACE, NGINX_ECHO, capture_text, origin_captured
 from origins_lint.formats.nginx.decisions import origin_checks
 from origins_lint.formats.nginx.files import claimed, looks_like_nginx, nginx_folder, why_not
 from origins_lint.formats.nginx.flow import (
@@ -464,8 +464,24 @@ class _Builder:
             # `$1`, `$name`: of the origin regex that guards the value, or else of a regex on the
             # request URL (`location ~`, `rewrite`, `if ($request_uri ~ ...)`), which the sender writes
             guard = next((g for g in reversed(alt.guards) if g.positive and g.op in ("~", "~*")), None)
-            if guard is not None:
-                return [] if self._placeholder(guard) else [_guarded(guard)]
+            if guard is not None and self._placeholder(guard):
+                return []
+            if guard is not None:  # the browser compares the captured text with its whole Origin
+                # a value that is one capture (`$1`) admits what its group matches whole; around
+                # fixed text (`https://$1`) the guard is read as it is written (exact when it is
+                # anchored, a superset when not)
+                parts = [(part.kind, part.text) for part in alt.parts]
+                sent = origin_captured(parts, guard.operand, guard.op == "~*") if len(parts) == 1 else None
+                if sent is None:
+                    return [_guarded(guard)]
+                note = (
+                    "nginx sends the text the origin regex captured: only an origin that is all of it gets in"
+                )
+                return [
+                    OriginMatcher(
+                        MatcherKind.REGEX, sent[0], guard.location, sent[1], note=note, scope=guard.scope
+                    )
+                ]
             echoes = "a capture of a regex on the request URL (the sender writes the URL)"
             runs = self._echoed_regex(alt)
             return [

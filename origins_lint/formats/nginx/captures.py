@@ -138,6 +138,39 @@ def regexes(directive: Directive) -> list[tuple[str, bool]] | None:
     return None if any(arg.startswith("~") for arg in args) else []
 
 
+def origin_captured(parts: list[tuple[str, str]], pattern: str, caseless: bool) -> tuple[str, Engine] | None:
+    """What a value of fixed text and captures of the origin regex that guards it admits: the
+    browser compares the value sent with its Origin, so an origin gets in only when the value
+    made from its own captures is itself: the value as a regex, each capture its group, matched
+    whole (`map $http_origin ... "~^(https?://localhost(:[0-9]+)?)" $1` admits a localhost origin,
+    never `http://localhost.attacker.net`, which sends `http://localhost`). The rest of the
+    guard's regex is not required of it (a superset). None when a capture is not a group of
+    ``pattern`` (another regex may have set it) or a part is not text or a capture.
+
+    ``parts``: (kind, text) of the value, `capture` parts spelled as written (`$1`, `${name}`)."""
+    found = groups(pattern)
+    if found is None:
+        return None
+    pieces: list[str] = []
+    last = len(parts) - 1
+    for index, (kind, text) in enumerate(parts):
+        if kind == "capture":
+            name = text.strip("${}")
+            if name not in found:
+                return None
+            # a value that is the capture alone reads as the group itself, as the user wrote it
+            pieces.append(found[name] if len(parts) == 1 else f"(?:{found[name]})")
+        elif kind == "text":
+            kept = text.lstrip(HTTP_WHITESPACE) if index == 0 else text
+            pieces.append(re.escape(kept.rstrip(HTTP_WHITESPACE) if index == last else kept))
+        else:
+            return None
+    engine = Engine(
+        "nginx-captured-origin", MatchMode.FULL, case_sensitive=not caseless, dialect=Dialect.PCRE
+    )
+    return "".join(pieces), engine
+
+
 def capture_text(sources: list[tuple[str, bool]] | None, name: str) -> str:
     """A regex for what a capture `$name` can send, given every regex source of the tree (None: a
     source not read here)."""
