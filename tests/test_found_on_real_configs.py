@@ -156,3 +156,30 @@ def test_haproxy_has_no_line_continuation(tmp_path: Path) -> None:
     said = [(f["code"], f["line"], f["column"]) for f in result.findings]
     assert said == [("OL001", 3, 50)]  # no OL101 for `\` read as an origin
     assert "HAProxy has no line continuation" in result.findings[0]["message"]
+
+
+def test_a_caddy_map_that_sends_a_capture_of_the_origin_regex(tmp_path: Path) -> None:
+    # modules/caddyhttp/map: `~regexp` is Go's regexp, searched, and `${1}` in the output expands
+    # its capture; the browser compares what is sent with its whole Origin
+    path = write(
+        tmp_path,
+        "Caddyfile",
+        """
+        api.example.com {
+        \tmap {header.Origin} {cors_origin} {
+        \t\t~^(https://app\\.example\\.com) "${1}"
+        \t\tdefault ""
+        \t}
+        \theader Access-Control-Allow-Origin {cors_origin}
+        \theader Access-Control-Allow-Credentials true
+        \theader Vary Origin
+        }
+        """,
+    )
+    assert (
+        codes(path) == []
+    )  # was OL306: `https://app.example.com.attacker.net` gets `https://app.example.com`
+    from tests.conftest import run_cli
+
+    assert run_cli("match", "https://app.example.com.attacker.net", str(path)).exit_code == 1
+    assert run_cli("match", "https://app.example.com", str(path)).exit_code == 0

@@ -138,7 +138,9 @@ def regexes(directive: Directive) -> list[tuple[str, bool]] | None:
     return None if any(arg.startswith("~") for arg in args) else []
 
 
-def origin_captured(parts: list[tuple[str, str]], pattern: str, caseless: bool) -> tuple[str, Engine] | None:
+def origin_captured(
+    parts: list[tuple[str, str]], pattern: str, caseless: bool, dialect: Dialect = Dialect.PCRE
+) -> tuple[str, Engine] | None:
     """What a value of fixed text and captures of the origin regex that guards it admits: the
     browser compares the value sent with its Origin, so an origin gets in only when the value
     made from its own captures is itself: the value as a regex, each capture its group, matched
@@ -147,7 +149,8 @@ def origin_captured(parts: list[tuple[str, str]], pattern: str, caseless: bool) 
     guard's regex is not required of it (a superset). None when a capture is not a group of
     ``pattern`` (another regex may have set it) or a part is not text or a capture.
 
-    ``parts``: (kind, text) of the value, `capture` parts spelled as written (`$1`, `${name}`)."""
+    ``parts``: (kind, text) of the value, `capture` parts spelled as written (`$1`, `${name}`);
+    ``dialect``: the regex's (Caddy's `map` runs Go's regexp and expands `${1}` alike)."""
     found = groups(pattern)
     if found is None:
         return None
@@ -165,9 +168,7 @@ def origin_captured(parts: list[tuple[str, str]], pattern: str, caseless: bool) 
             pieces.append(re.escape(kept.rstrip(HTTP_WHITESPACE) if index == last else kept))
         else:
             return None
-    engine = Engine(
-        "nginx-captured-origin", MatchMode.FULL, case_sensitive=not caseless, dialect=Dialect.PCRE
-    )
+    engine = Engine("captured-origin", MatchMode.FULL, case_sensitive=not caseless, dialect=dialect)
     return "".join(pieces), engine
 
 

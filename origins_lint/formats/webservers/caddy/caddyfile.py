@@ -35,12 +35,14 @@ from dataclasses import dataclass, field, replace
 from typing import Final
 
 from origins_lint import limits
+from origins_lint.formats.nginx.captures import origin_captured
 from origins_lint.formats.nginx.include import Following, Layout, Resolver
 from origins_lint.formats.readers import response_headers
 from origins_lint.formats.readers.re2_syntax import refusal
 from origins_lint.formats.webservers.caddy import routes
 from origins_lint.formats.webservers.caddy.lexer import LexError, Token, next_on_new_line, tokenize
 from origins_lint.model import (
+    Dialect,
     InputProblem,
     Location,
     MatcherKind,
@@ -54,6 +56,9 @@ _VARIADIC: Final = re.compile(r"^\{args\[(\d*):(\d*)\]\}$")
 _MAX_IMPORTS: Final = 32
 _MAX_TOKENS: Final = 100_000  # what snippet imports may add, in all
 _MAP_VALUE: Final = re.compile(r"\{([^{}\s$]+)\}")
+_CAPTURE: Final = re.compile(
+    r"\$(?:\w+|\{\w+\})"
+)  # a map output that is one capture: `$1`, `${1}`, `${name}`
 _EXCLUSIVE: Final = frozenset({"handle", "handle_path", "handle_errors"})
 _ROUTES: Final = frozenset({"route"})
 
@@ -581,9 +586,15 @@ class _Builder:
                     if reason is not None:
                         self.problems.append(_refused(written[1:], reason, where))
                         continue
-                    out.append(
-                        OriginMatcher(MatcherKind.REGEX, written[1:], where, routes.CADDY_REGEXP, scope=scope)
+                    # one capture alone (`"${1}"`): only an origin that is all of its group gets in
+                    alone = _CAPTURE.fullmatch(output.text.strip('"'))
+                    sent = (
+                        origin_captured([("capture", alone.group())], written[1:], False, Dialect.RE2)
+                        if alone
+                        else None
                     )
+                    pattern, engine = sent or (written[1:], routes.CADDY_REGEXP)
+                    out.append(OriginMatcher(MatcherKind.REGEX, pattern, where, engine, scope=scope))
                 else:
                     kind = MatcherKind.NULL if written == "null" else MatcherKind.EXACT
                     out.append(OriginMatcher(kind, written, where, routes.CADDY_HEADER, scope=scope))
