@@ -183,3 +183,25 @@ def test_a_caddy_map_that_sends_a_capture_of_the_origin_regex(tmp_path: Path) ->
 
     assert run_cli("match", "https://app.example.com.attacker.net", str(path)).exit_code == 1
     assert run_cli("match", "https://app.example.com", str(path)).exit_code == 0
+
+
+def test_plain_http_fixed_text_around_an_unknown_nginx_variable(tmp_path: Path) -> None:
+    # adiog/io_quicksave_dev sites-available/cdn.quicksave.io: a variable set nowhere this file
+    # shows (envsubst later, or a `set` elsewhere): whatever it holds, the origin is plain HTTP
+    path = write(
+        tmp_path,
+        "sites-available/cdn.example.com",
+        """
+        server {
+            listen 80;
+            location / {
+                add_header 'Access-Control-Allow-Origin' 'http://${CDN_HOST}' always;
+                add_header 'Access-Control-Allow-Credentials' 'true' always;
+                add_header Vary Origin always;
+            }
+        }
+        """,
+    )
+    said = codes(path)
+    assert ("OL201", 4, 51) in said  # it was only OL004 (and OL602)
+    assert ("OL004", 4, 58) in said

@@ -519,14 +519,23 @@ class _Builder:
         return "".join(pieces), NGINX_ECHO
 
     def _templated(self, alt: Alt) -> list[OriginMatcher]:
-        """What a template's fixed text decides whatever its placeholders become: an `http://` origin.
-        The entry keeps its placeholders as written; rules and `match` read only its fixed text."""
+        """What fixed text decides whatever the placeholders or unknown variables in it become: an
+        `http://` origin (a template's `'http://${HOST}'`, or a plain file's `'http://$backend_host'`
+        whose variable is set where this file does not say). The entry keeps a template's
+        placeholders as written, and an unknown variable as `${name}`; rules and `match` read only
+        its fixed text."""
         parts = alt.parts
-        if not self.program.template or not parts or parts[0].kind != "text":
+        if not parts or parts[0].kind != "text":
             return []
         if any(p.kind not in ("text", "unknown") for p in parts):
             return []
-        raw = "".join(self._written(p) for p in parts)
+        if self.program.template:
+            raw = "".join(self._written(p) for p in parts)
+        else:
+            raw = "".join(
+                p.text if p.kind == "text" or p.text.startswith("${") else "${" + p.text[1:] + "}"
+                for p in parts
+            )
         fixed = decided(raw)  # the same reading as the YAML formats' templated entries
         if fixed is None or not fixed.plain_http:
             return []
