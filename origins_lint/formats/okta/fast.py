@@ -54,6 +54,47 @@ _USUAL_SCOPE: Final = re.compile(
 )
 
 
+# the whole of an entry as Okta's API writes it (its keys in the API's order, each but `origin` and
+# `scopes` optional), matched up to the `,` or `]` after it, in place of the decoder, `_valid` and
+# `_usual_positions`: a third of reading a 50,000-origin export (issue 21). Only what those three
+# accept and read the same way matches: a string without escapes or control characters (the
+# decoder refuses a raw control character) is its own value; the keys come in one fixed order, so
+# none twice (`_pairs`); every value the pydantic model reads has a shape `_valid` accepts; the
+# entry is 4 levels deep at most (`_WHOLE_DEPTH`). Anything else is read by the decoder, as before.
+_TEXT: Final = r'"[^"\\\x00-\x1f]*"'
+_TEXT_OR_NULL: Final = rf"(?:{_TEXT}|null)"
+_WHOLE_SCOPE: Final = (
+    rf'\{{{_S}"type"{_S}:{_S}("(?:CORS|REDIRECT|IFRAME_EMBED)"){_S}'
+    rf'(?:,{_S}"allowedOktaApps"{_S}:{_S}\[{_S}(?:{_TEXT}{_S}(?:,{_S}{_TEXT}{_S})*)?\]{_S})?\}}'
+)
+
+
+def _before(key: str, value: str = _TEXT_OR_NULL) -> str:
+    return rf'(?:"{key}"{_S}:{_S}{value}{_S},{_S})?'
+
+
+def _after(key: str, value: str = _TEXT_OR_NULL) -> str:
+    return rf'(?:{_S},{_S}"{key}"{_S}:{_S}{value})?'
+
+
+_LINKS: Final = rf'\{{{_S}"self"{_S}:{_S}\{{{_S}"href"{_S}:{_S}{_TEXT}{_S}\}}{_S}\}}'
+_WHOLE: Final = re.compile(
+    rf"\{{{_S}{_before('id')}{_before('name', '(' + _TEXT_OR_NULL + ')')}"
+    rf'"origin"{_S}:{_S}({_TEXT}){_S},{_S}"scopes"{_S}:{_S}(\[){_S}'
+    # up to three scopes, each type's span a group of its own (a fourth: the decoder reads it)
+    rf"{_WHOLE_SCOPE}{_S}(?:,{_S}{_WHOLE_SCOPE}{_S}(?:,{_S}{_WHOLE_SCOPE}{_S})?)?(\])"
+    + _after("status", '("(?:ACTIVE|INACTIVE)")')
+    + "".join(_after(key) for key in ("created", "createdBy", "lastUpdated", "lastUpdatedBy"))
+    + _after("_links", _LINKS)
+    + rf"{_S}\}}()[ \t\n\r]*(?:,[ \t\n\r]*|(\]))"
+)
+# the groups of `_WHOLE`: name, origin, scopes' `[`, each type, scopes' `]`, status, after the
+# entry's `}`, the list's `]`
+_NAME, _ORIGIN, _OPEN, _TYPES, _CLOSE, _STATUS, _END, _LAST = 1, 2, 3, (4, 5, 6), 7, 8, 9, 10
+# the levels of the deepest entry `_WHOLE` takes, the list around it included (a scope's apps)
+_WHOLE_DEPTH: Final = 5
+
+
 class _Unusual(Exception):
     """Leave this file to the exact loader."""
 
@@ -144,8 +185,19 @@ def _read(path: str, text: str) -> FastExport:
     root = lines.at(start)
     entries: list[FastEntry] = []
     at = _skip(text, start + 1)
+    # a limit that refuses an entry `_WHOLE` takes leaves every entry to the decoder's checks
+    whole = _WHOLE.match if most >= _WHOLE_DEPTH else None
     if not text.startswith("]", at):
         while True:
+            usual = whole(text, at) if whole is not None else None
+            if usual is not None:
+                entries.append(_whole_entry(usual, text, lines))
+                last = usual.start(_LAST)
+                if last < 0:  # a comma: the next entry starts after the space after it
+                    at = usual.end()
+                    continue
+                at = last
+                break
             entry, end = decoder.raw_decode(text, at)
             # brackets in the text bound the nesting from above: most entries never need the walk
             deep = text.count("[", at, end) + text.count("{", at, end) >= most
@@ -205,6 +257,28 @@ def _entry(entry: Any, text: str, start: int, end: int, lines: _Lines) -> FastEn
         scopes_at,
         entry.get("status", "ACTIVE") == "ACTIVE",
         entry.get("name"),
+        entry_at,
+    )
+
+
+def _whole_entry(usual: re.Match[str], text: str, lines: _Lines) -> FastEntry:
+    """What `_entry` makes of an entry `_WHOLE` matched, from the match's groups."""
+    types = [usual.span(group) for group in _TYPES if usual.start(group) >= 0]
+    start, end = usual.start(), usual.start(_END)
+    entry_at, origin_at, scopes_at, types_at = _usual_locations(
+        lines, start, end, usual.span(_ORIGIN), (usual.start(_OPEN), usual.end(_CLOSE)), types
+    )
+    name = usual.group(_NAME)
+    return FastEntry(
+        usual.group(_ORIGIN)[1:-1],
+        origin_at,
+        [
+            ScopeEntry(text[type_start + 1 : type_end - 1], at)
+            for (type_start, type_end), at in zip(types, types_at, strict=True)
+        ],
+        scopes_at,
+        usual.group(_STATUS) != '"INACTIVE"',
+        None if name is None or name == "null" else name[1:-1],
         entry_at,
     )
 
