@@ -144,18 +144,18 @@ def _decoded() -> Iterator[None]:
 def _taken(text: str) -> int:
     """How many entries of ``text`` `_read` takes whole (`_WHOLE`)."""
     taken = 0
-    whole_entry = fast._whole_entry
+    whole_entries = fast._whole_entries
 
-    def counted(*args: Any) -> fast.FastEntry:
+    def counted(batch: list[Any], *args: Any) -> None:
         nonlocal taken
-        taken += 1
-        return whole_entry(*args)
+        taken += len(batch)
+        whole_entries(batch, *args)
 
-    fast._whole_entry = counted
+    fast._whole_entries = counted
     try:
         fast.read_export("export.json", text)
     finally:
-        fast._whole_entry = whole_entry
+        fast._whole_entries = whole_entries
     return taken
 
 
@@ -226,3 +226,34 @@ def test_a_nesting_limit_the_whole_entry_exceeds_leaves_it_to_the_decoder(nestin
         assert (fast.read_export("export.json", links) is None) is (nesting < 4)
     finally:
         limits.use(previous)
+
+
+def test_scope_types_are_told_by_their_first_letter() -> None:
+    assert len(fast._SCOPE_TYPE) == len(fast.SCOPE_TYPES)
+    assert sorted(fast._SCOPE_TYPE.values()) == sorted(fast.SCOPE_TYPES)
+
+
+def test_entries_located_in_batches_are_located_as_one_by_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A batch ends at every entry the decoder reads and every `_BATCH` entries: the cursor of lines
+    carries over, so batches of 1, 2 and 3 read what one batch reads."""
+    rng = random.Random(2928)
+    texts = [_export(rng) for _ in range(300)]
+    read = [fast.read_export("export.json", text) for text in texts]
+    for size in (1, 2, 3):
+        monkeypatch.setattr(fast, "_BATCH", size)
+        assert [fast.read_export("export.json", text) for text in texts] == read
+
+
+def test_a_location_made_through_its_slots_is_the_record() -> None:
+    """`fast._location` sets a Location's fields itself: the record must have exactly these
+    fields and nothing its `__init__` does beyond setting them."""
+    from origins_lint.model import Location
+
+    assert Location.__match_args__ == ("path", "line", "column", "end_line", "end_column")
+    assert not hasattr(Location, "__post_init__")
+    rng = random.Random(2929)
+    for _ in range(200):
+        fields = (rng.choice(["a.json", "", "é"]), *(rng.randint(0, 10**6) for _ in range(4)))
+        made, expected = fast._location(*fields), Location(*fields)
+        assert type(made) is Location
+        assert made == expected and hash(made) == hash(expected) and repr(made) == repr(expected)
