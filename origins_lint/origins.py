@@ -73,6 +73,10 @@ PRIVATE_NETWORKS: Final = tuple(
 
 # the most labels a name of PRIVATE_NAME_SUFFIXES or PLAYGROUND_HOSTS has
 _NAMED_LABELS: Final = max(name.count(".") + 1 for name in PRIVATE_NAME_SUFFIXES | PLAYGROUND_HOSTS)
+# the last label of each of those names: a host that ends otherwise is none of them
+_NAMED_ENDINGS: Final = frozenset(
+    name.rpartition(".")[2] for name in PRIVATE_NAME_SUFFIXES | PLAYGROUND_HOSTS
+)
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*")
 # the shape most entries have, already as a browser sends it: a lower-case scheme, `://`, and a host
 # of lower-case ASCII labels, none empty, with no port, path or anything else; for such a text the
@@ -325,8 +329,10 @@ def _is_ipv4(host: str) -> bool:
 
 def ip_of(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     text = host[1:-1] if host.startswith("[") else host
-    if ":" not in text and not _IPV4_CHARS.issuperset(text):
-        return None  # IPv6 needs a colon, IPv4 only digits and dots: a name, without the exception
+    # IPv6 needs a colon, IPv4 only digits and dots: a name, without the exception (its last
+    # character first: a name mostly ends in a letter, and that one test answers it)
+    if ":" not in text and (text[-1:] not in _IPV4_CHARS or not _IPV4_CHARS.issuperset(text)):
+        return None
     try:
         return ipaddress.ip_address(text)
     except ValueError:
@@ -364,6 +370,8 @@ def local_class(host: str) -> HostClass | None:
         return HostClass.IP_PUBLIC
     if host in LOOPBACK_NAMES or host.endswith(".localhost"):
         return HostClass.LOOPBACK
+    if host.rpartition(".")[2] not in _NAMED_ENDINGS:  # no name below ends as this host does
+        return None
     # the host's suffixes of one label, two, ... (`.`-joined, as `split` gives them): only the last
     # few labels can be one of the names below, so no longer suffix is built
     suffixes: list[str] = []

@@ -81,6 +81,8 @@ def okta_refusal(origin: str) -> str | None:
     `"origin": "example.com"` -> E0000001 "Api validation failed: origin"; help.okta.com "Configure
     Trusted Origins": only the schemes in OKTA_SCHEMES. (OL104 is for schemes Okta accepts.)
     """
+    if origin.startswith(("https://", "http://")):  # most entries: a scheme Okta takes
+        return None
     scheme, separator, _rest = origin.partition("://")
     if not separator:
         fix = f"; write `https://{origin.strip()}`" if origin.strip() else ""
