@@ -120,21 +120,25 @@ def _decode_problem(path: str, data: bytes, error: UnicodeDecodeError, encoding:
 
 def _after_lines(text: str, start: int, need: int) -> int | None:
     """The offset after the ``need``-th newline from ``start``, None when the text has fewer: the
-    newlines of a window counted at C speed, the window halved when it holds too many and moved
-    on when too few (a line at a time, or a regex over every line, was a twentieth of checking a
-    50,000-origin export, issue 21)."""
-    size = need * 32  # a guess: lines of a config are mostly shorter
+    newlines of a window counted at C speed, the window sized by the lines seen so far; once it
+    holds them, the last few it holds past them are stepped back over (a line at a time, or a
+    regex over every line, was a twentieth of checking a 50,000-origin export, issue 21)."""
+    size = need * 32  # a first guess: lines of a config are mostly shorter
     while True:
         end = start + size
         found = text.count("\n", start, end)
-        if found == need:
-            return text.rfind("\n", start, end) + 1
-        if found > need:  # a window of one character holds one newline at most: `need` >= 1
-            size //= 2
+        if found > need + 8:  # too far: a window the size of about `need` of these lines
+            size = size * need // found  # smaller each time, and a window of one holds one newline
             continue
+        if found >= need:
+            at = end
+            for _ in range(found - need + 1):
+                at = text.rfind("\n", start, at)
+            return at + 1
         if end >= len(text):
             return None
-        start, need, size = end, need - found, size * 2
+        start, need = end, need - found
+        size = need * (size // found + 1) if found else size * 2
 
 
 class Lines:

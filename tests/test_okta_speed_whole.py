@@ -257,3 +257,11 @@ def test_a_location_made_through_its_slots_is_the_record() -> None:
         made, expected = fast._location(*fields), Location(*fields)
         assert type(made) is Location
         assert made == expected and hash(made) == hash(expected) and repr(made) == repr(expected)
+
+
+def test_an_entrys_fields_are_the_parameters_of_its_context() -> None:
+    """`okta._document` passes each FastEntry to `trusted_origin_context` by position."""
+    import inspect
+
+    assert tuple(inspect.signature(okta.trusted_origin_context).parameters) == fast.FastEntry._fields
+    assert fast.ScopeEntry._fields[0] == "type"  # `okta._TYPE_OF`

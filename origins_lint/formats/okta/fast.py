@@ -278,6 +278,8 @@ def _entry(entry: Any, text: str, start: int, end: int, lines: _Lines) -> FastEn
 # `object.__setattr__` (it is frozen), twice the time, and the export makes 230,000 (issue 21);
 # tests/test_okta_speed_whole.py holds the result to `Location(...)` and the fields to these
 _NEW_LOCATION: Final = Location.__new__
+# a NamedTuple made from its tuple: its own `__new__` is a Python function around this call
+_new_tuple: Final = tuple.__new__
 _SET_PATH, _SET_LINE, _SET_COLUMN, _SET_END_LINE, _SET_END_COLUMN = (
     getattr(Location, name).__set__ for name in ("path", "line", "column", "end_line", "end_column")
 )
@@ -343,7 +345,7 @@ def _whole_entries(batch: list[re.Match[str]], text: str, lines: _Lines, entries
                 break
             line, column = numbers[k + 1], type_start - newlines[k]
             at = _location(path, line, column, line, column + type_end - type_start)
-            scopes.append(ScopeEntry(_SCOPE_TYPE[text[type_start + 1]], at))
+            scopes.append(_new_tuple(ScopeEntry, (_SCOPE_TYPE[text[type_start + 1]], at)))
             k += 1
         scopes_at = _location(path, scopes_line, scopes_column, numbers[k + 1], points[k] - newlines[k] + 1)
         entry_at = _location(
@@ -353,14 +355,19 @@ def _whole_entries(batch: list[re.Match[str]], text: str, lines: _Lines, entries
         name_start, name_end = spans[_NAME]
         status = spans[_STATUS][0]
         entries.append(
-            FastEntry(
-                text[origin_start + 1 : origin_end - 1],
-                origin_at,
-                scopes,
-                scopes_at,
-                status < 0 or text[status + 1] == "A",  # `"ACTIVE"`, or no status
-                None if name_start < 0 or text[name_start] == "n" else text[name_start + 1 : name_end - 1],
-                entry_at,
+            _new_tuple(
+                FastEntry,
+                (
+                    text[origin_start + 1 : origin_end - 1],
+                    origin_at,
+                    scopes,
+                    scopes_at,
+                    status < 0 or text[status + 1] == "A",  # `"ACTIVE"`, or no status
+                    None
+                    if name_start < 0 or text[name_start] == "n"
+                    else text[name_start + 1 : name_end - 1],
+                    entry_at,
+                ),
             )
         )
 
