@@ -75,8 +75,10 @@ PRIVATE_NETWORKS: Final = tuple(
 _NAMED_LABELS: Final = max(name.count(".") + 1 for name in PRIVATE_NAME_SUFFIXES | PLAYGROUND_HOSTS)
 # the last label of each of those names: a host that ends otherwise is none of them
 _NAMED_ENDINGS: Final = frozenset(
-    name.rpartition(".")[2] for name in PRIVATE_NAME_SUFFIXES | PLAYGROUND_HOSTS
+    name.rpartition(".")[2] for name in PRIVATE_NAME_SUFFIXES | PLAYGROUND_HOSTS | {*LOOPBACK_NAMES}
 )
+# a name `local_class` answers without a lookup when its last label is not in `_NAMED_ENDINGS`
+_ORDINARY_NAME: Final = re.compile(r"[a-z0-9_\-]+(?:\.[a-z0-9_\-]+)*\.([a-z][a-z0-9\-]*)")
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*")
 # the shape most entries have, already as a browser sends it: a lower-case scheme, `://`, and a host
 # of lower-case ASCII labels, none empty, with no port, path or anything else; for such a text the
@@ -119,10 +121,14 @@ class OriginText:
 
 def read_origin(raw: str, *, allow_wildcard: bool = False) -> OriginText:
     """Split and check an origin; never raises, whatever the text."""
+    usual = usual_origin(raw)
+    return usual if usual is not None else _read_origin(raw, allow_wildcard=allow_wildcard)
+
+
+def usual_origin(raw: str) -> OriginText | None:
+    """`read_origin`'s answer for the usual shape (`_USUAL`), whatever `allow_wildcard`; else None."""
     usual = _USUAL.fullmatch(raw)
-    if usual is not None:
-        return OriginText(raw, usual[1], usual[2], None, (), (), raw)
-    return _read_origin(raw, allow_wildcard=allow_wildcard)
+    return OriginText(raw, usual[1], usual[2], None, (), (), raw) if usual is not None else None
 
 
 def _read_origin(raw: str, *, allow_wildcard: bool) -> OriginText:
@@ -354,11 +360,21 @@ LOCAL_CLASSES: Final = frozenset(
 )
 
 
-@lru_cache(maxsize=ORIGIN_CACHE)
 def local_class(host: str) -> HostClass | None:
     """`classify_host`'s answer when it is one of LOCAL_CLASSES, else None (a public suffix or a
     regular name). The rules only ask whether a host is one of those four, so they need not look
-    the name up in the public-suffix list (a tenth of the rules on a 50,000-origin export, issue 21)."""
+    the name up in the public-suffix list (a tenth of the rules on a 50,000-origin export, issue 21).
+
+    A lower-case dotted name whose last label starts with a letter and ends none of the names below
+    is none of them (no IP address ends so, nor `localhost`): told by one match, not kept."""
+    ordinary = _ORDINARY_NAME.fullmatch(host)
+    if ordinary is not None and ordinary[1] not in _NAMED_ENDINGS:
+        return None
+    return _local_class(host)
+
+
+@lru_cache(maxsize=ORIGIN_CACHE)
+def _local_class(host: str) -> HostClass | None:
     host = host.lower().rstrip(".")
     address = ip_of(host)
     if address is not None:

@@ -74,7 +74,7 @@ def test_hosts_that_end_in_no_named_label_are_not_local() -> None:
         host = ".".join(parts) + rng.choice(["", "", "."])
         name = host.lower().rstrip(".")
         walked = {".".join(name.split(".")[i:]) for i in range(len(name.split(".")))}
-        origins.local_class.cache_clear()
+        origins._local_class.cache_clear()
         found = origins.local_class(host)
         if walked & origins.PRIVATE_NAME_SUFFIXES:
             assert found is origins.HostClass.PRIVATE, host
@@ -104,3 +104,66 @@ def test_okta_refuses_as_before() -> None:
     for _ in range(20_000):
         origin = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 5)))
         assert (okta.okta_refusal(origin) is not None) is _refusal_as_before(origin), origin
+
+
+def test_ordinary_names_are_answered_as_the_full_test_answers_them() -> None:
+    """`local_class` answers a lower-case dotted name ending in an ordinary label by one match;
+    on seeded random hosts (upper case, trailing dots, IP addresses, brackets, the named hosts and
+    `localhost` around them) it answers what the full test answers."""
+    rng = random.Random(2934)
+    named = sorted(origins.PRIVATE_NAME_SUFFIXES | origins.PLAYGROUND_HOSTS | {*origins.LOOPBACK_NAMES})
+    labels = [
+        "a",
+        "com",
+        "io",
+        "x-y",
+        "1",
+        "127",
+        "0x1",
+        "LOCAL",
+        "Com",
+        "_s",
+        "localdomain",
+        "localhost",
+        "",
+    ]
+    ordinary = 0
+    for _ in range(20_000):
+        parts = [rng.choice(labels) for _ in range(rng.randint(0, 4))]
+        if rng.random() < 0.3:
+            parts.append(rng.choice(named))
+        host = ".".join(parts) + rng.choice(["", "", "."])
+        if rng.random() < 0.05:
+            host = rng.choice(["[::1]", "[1.2.3.4]", "10.0.0.1", "::1", "[fe80::1]"])
+        origins._local_class.cache_clear()
+        assert origins.local_class(host) is origins._local_class(host), host
+        ordinary += origins._ORDINARY_NAME.fullmatch(host) is not None
+    assert ordinary > 2000
+
+
+def test_origin_text_is_read_origin_with_or_without_its_cache() -> None:
+    """`facts.origin_text` reads the usual text again and keeps the others: the same answer."""
+    from origins_lint.rules import facts
+
+    rng = random.Random(2935)
+    pieces = [
+        "https",
+        "http",
+        "HTTP",
+        "://",
+        "a",
+        ".",
+        "example",
+        "com",
+        "*",
+        ":443",
+        ":x",
+        "/",
+        " ",
+        "é",
+        "{",
+    ]
+    for _ in range(20_000):
+        raw = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))
+        wildcard = rng.random() < 0.5
+        assert facts.origin_text(raw, wildcard) == origins.read_origin(raw, allow_wildcard=wildcard), raw
