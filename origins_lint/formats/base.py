@@ -170,22 +170,27 @@ class _Markers:
     """
 
     def __init__(self) -> None:
-        self.text: str | None = None
-        self.lowered: str | None = None
-        self.known: tuple[dict[str, bool], dict[str, bool]] = ({}, {})  # as written, lowered
+        self.last = _Seen(None)
+
+    @property
+    def text(self) -> str | None:
+        return self.last.text
 
     def holds_any(self, text: str, markers: tuple[str, ...], folded: bool) -> bool:
         if len(text) < _LONG_TEXT:  # a search of a short text costs less than looking it up
             seen = text.lower() if folded else text
             return any(marker in seen for marker in markers)
-        if text is not self.text:
-            self.text, self.lowered, self.known = text, None, ({}, {})
+        # the answers of one text stay together: a caller in another thread with another text
+        # replaces `last` and never reads these (nor these its)
+        last = self.last
+        if last.text is not text:
+            last = self.last = _Seen(text)
         if folded:
-            if self.lowered is None:
-                self.lowered = text.lower()
-            seen, known = self.lowered, self.known[1]
+            if last.lowered is None:
+                last.lowered = text.lower()
+            seen, known = last.lowered, last.folded
         else:
-            seen, known = text, self.known[0]
+            seen, known = text, last.written
         for marker in markers:
             present = known.get(marker)
             if present is None:
@@ -206,6 +211,18 @@ class _Markers:
             if not held:
                 return False
         return marker in seen
+
+
+class _Seen:
+    """One text's answers: as written, and lower-cased for the folded lines."""
+
+    __slots__ = ("folded", "lowered", "text", "written")
+
+    def __init__(self, text: str | None) -> None:
+        self.text = text
+        self.lowered: str | None = None
+        self.written: dict[str, bool] = {}
+        self.folded: dict[str, bool] = {}
 
 
 _LONG_TEXT: Final = 1 << 20  # characters
