@@ -14,7 +14,6 @@ from collections.abc import Iterable, Mapping
 
 from origins_lint.digest import sha256_hex
 from origins_lint.model import Finding
-from origins_lint.records import replace
 from origins_lint.source import Lines
 
 
@@ -45,5 +44,17 @@ def with_fingerprints(findings: Iterable[Finding], texts: Mapping[str, str], bas
         key = "\0".join((finding.code, shown[loc.path], " ".join(line.split()), flagged.strip()))
         digest = sha256_hex(key.encode("utf-8", "surrogatepass"))[:32]
         seen[digest] += 1
-        out.append(replace(finding, fingerprint=f"{digest}:{seen[digest]}"))
+        # `replace(finding, fingerprint=...)` without its keyword dict and field walk (issue 21)
+        out.append(
+            Finding(
+                finding.code,
+                finding.slug,
+                finding.severity,
+                loc,
+                finding.message,
+                finding.format,
+                finding.fix,
+                f"{digest}:{seen[digest]}",
+            )
+        )
     return out

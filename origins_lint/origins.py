@@ -73,6 +73,12 @@ PRIVATE_NETWORKS: Final = tuple(
 
 # the most labels a name of PRIVATE_NAME_SUFFIXES or PLAYGROUND_HOSTS has
 _NAMED_LABELS: Final = max(name.count(".") + 1 for name in PRIVATE_NAME_SUFFIXES | PLAYGROUND_HOSTS)
+# the last label of each of those names: a host that ends otherwise is none of them
+_NAMED_ENDINGS: Final = frozenset(
+    name.rpartition(".")[2] for name in PRIVATE_NAME_SUFFIXES | PLAYGROUND_HOSTS | {*LOOPBACK_NAMES}
+)
+# a name `local_class` answers without a lookup when its last label is not in `_NAMED_ENDINGS`
+_ORDINARY_NAME: Final = re.compile(r"[a-z0-9_\-]+(?:\.[a-z0-9_\-]+)*\.([a-z][a-z0-9\-]*)")
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*")
 # the shape most entries have, already as a browser sends it: a lower-case scheme, `://`, and a host
 # of lower-case ASCII labels, none empty, with no port, path or anything else; for such a text the
@@ -115,10 +121,14 @@ class OriginText:
 
 def read_origin(raw: str, *, allow_wildcard: bool = False) -> OriginText:
     """Split and check an origin; never raises, whatever the text."""
+    usual = usual_origin(raw)
+    return usual if usual is not None else _read_origin(raw, allow_wildcard=allow_wildcard)
+
+
+def usual_origin(raw: str) -> OriginText | None:
+    """`read_origin`'s answer for the usual shape (`_USUAL`), whatever `allow_wildcard`; else None."""
     usual = _USUAL.fullmatch(raw)
-    if usual is not None:
-        return OriginText(raw, usual[1], usual[2], None, (), (), raw)
-    return _read_origin(raw, allow_wildcard=allow_wildcard)
+    return OriginText(raw, usual[1], usual[2], None, (), (), raw) if usual is not None else None
 
 
 def _read_origin(raw: str, *, allow_wildcard: bool) -> OriginText:
@@ -325,8 +335,10 @@ def _is_ipv4(host: str) -> bool:
 
 def ip_of(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     text = host[1:-1] if host.startswith("[") else host
-    if ":" not in text and not _IPV4_CHARS.issuperset(text):
-        return None  # IPv6 needs a colon, IPv4 only digits and dots: a name, without the exception
+    # IPv6 needs a colon, IPv4 only digits and dots: a name, without the exception (its last
+    # character first: a name mostly ends in a letter, and that one test answers it)
+    if ":" not in text and (text[-1:] not in _IPV4_CHARS or not _IPV4_CHARS.issuperset(text)):
+        return None
     try:
         return ipaddress.ip_address(text)
     except ValueError:
@@ -348,11 +360,21 @@ LOCAL_CLASSES: Final = frozenset(
 )
 
 
-@lru_cache(maxsize=ORIGIN_CACHE)
 def local_class(host: str) -> HostClass | None:
     """`classify_host`'s answer when it is one of LOCAL_CLASSES, else None (a public suffix or a
     regular name). The rules only ask whether a host is one of those four, so they need not look
-    the name up in the public-suffix list (a tenth of the rules on a 50,000-origin export, issue 21)."""
+    the name up in the public-suffix list (a tenth of the rules on a 50,000-origin export, issue 21).
+
+    A lower-case dotted name whose last label starts with a letter and ends none of the names below
+    is none of them (no IP address ends so, nor `localhost`): told by one match, not kept."""
+    ordinary = _ORDINARY_NAME.fullmatch(host)
+    if ordinary is not None and ordinary[1] not in _NAMED_ENDINGS:
+        return None
+    return _local_class(host)
+
+
+@lru_cache(maxsize=ORIGIN_CACHE)
+def _local_class(host: str) -> HostClass | None:
     host = host.lower().rstrip(".")
     address = ip_of(host)
     if address is not None:
@@ -364,6 +386,8 @@ def local_class(host: str) -> HostClass | None:
         return HostClass.IP_PUBLIC
     if host in LOOPBACK_NAMES or host.endswith(".localhost"):
         return HostClass.LOOPBACK
+    if host.rpartition(".")[2] not in _NAMED_ENDINGS:  # no name below ends as this host does
+        return None
     # the host's suffixes of one label, two, ... (`.`-joined, as `split` gives them): only the last
     # few labels can be one of the names below, so no longer suffix is built
     suffixes: list[str] = []

@@ -159,7 +159,7 @@ def test_seeded_random_hosts_are_classified_as_before() -> None:
             parts.append(rng.choice(named))
         host = ".".join(parts) + rng.choice(["", "", ".", ".."])
         origins.classify_host.cache_clear()
-        origins.local_class.cache_clear()
+        origins._local_class.cache_clear()
         found = origins.classify_host(host)
         assert found is _classify_as_before(host), host
         # what the rules ask: the same class where it is a local one, None for every other

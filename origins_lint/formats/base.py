@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import PurePath
-from typing import Protocol, cast
+from typing import Final, Protocol, cast
 
 from origins_lint.model import Fix, Location, ParsedFile
 from origins_lint.records import record
@@ -141,10 +141,12 @@ class _Loader:
             or self.named_so(os.path.abspath(path)) is False
         ):
             return False
-        if self.markers is not None and not (self.named and self.named.search(_split(path)[0])):
-            seen = text.lower() if self.folded else text
-            if not any(marker in seen for marker in self.markers):
-                return False
+        if (
+            self.markers is not None
+            and not (self.named and self.named.search(_split(path)[0]))
+            and not _SEEN.holds_any(text, self.markers, self.folded)
+        ):
+            return False
         return self.module.detect(path, text)
 
     def parse(self, source: Source, options: FormatOptions) -> ParsedFile:
@@ -154,6 +156,77 @@ class _Loader:
         fixer: Fixer | None = getattr(self.module, "fix", None)
         assert fixer is not None, f"{self.module_name} has no `fix`"
         return fixer(path, text, fixes)
+
+
+class _Markers:
+    """Which markers the text being detected holds, each searched once for all the registry's lines.
+
+    Every line whose path test passes searches the whole text for its markers: for a 30 MB JSON
+    export that was 14 markers, none there, each a full scan (issue 21). The answers are the same
+    as `marker in text` (with `text.lower()` for a folded line): a marker already answered is not
+    searched again; one that contains a marker known absent, or a character the text lacks (a
+    one-character search is a `memchr`), is absent without a search. Only for a long text, and
+    only the last one is kept.
+    """
+
+    def __init__(self) -> None:
+        self.last = _Seen(None)
+
+    @property
+    def text(self) -> str | None:
+        return self.last.text
+
+    def holds_any(self, text: str, markers: tuple[str, ...], folded: bool) -> bool:
+        if len(text) < _LONG_TEXT:  # a search of a short text costs less than looking it up
+            seen = text.lower() if folded else text
+            return any(marker in seen for marker in markers)
+        # the answers of one text stay together: a caller in another thread with another text
+        # replaces `last` and never reads these (nor these its)
+        last = self.last
+        if last.text is not text:
+            last = self.last = _Seen(text)
+        if folded:
+            if last.lowered is None:
+                last.lowered = text.lower()
+            seen, known = last.lowered, last.folded
+        else:
+            seen, known = text, last.written
+        for marker in markers:
+            present = known.get(marker)
+            if present is None:
+                present = known[marker] = self._holds(seen, marker, known)
+            if present:
+                return True
+        return False
+
+    @staticmethod
+    def _holds(seen: str, marker: str, known: dict[str, bool]) -> bool:
+        for other, present in list(known.items()):
+            if not present and other in marker:
+                return False
+        for char in set(marker):
+            held = known.get(char)
+            if held is None:
+                held = known[char] = char in seen
+            if not held:
+                return False
+        return marker in seen
+
+
+class _Seen:
+    """One text's answers: as written, and lower-cased for the folded lines."""
+
+    __slots__ = ("folded", "lowered", "text", "written")
+
+    def __init__(self, text: str | None) -> None:
+        self.text = text
+        self.lowered: str | None = None
+        self.written: dict[str, bool] = {}
+        self.folded: dict[str, bool] = {}
+
+
+_LONG_TEXT: Final = 1 << 20  # characters
+_SEEN = _Markers()
 
 
 def file_name(path: str) -> str:

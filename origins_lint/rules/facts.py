@@ -22,6 +22,7 @@ from origins_lint.origins import (
     local_class,
     read_origin,
     read_wildcard_host,
+    usual_origin,
 )
 from origins_lint.records import record
 
@@ -31,8 +32,16 @@ if TYPE_CHECKING:  # the automata are imported when an entry is a regex or an af
 WEB = ("http", "https", "ws", "wss")
 
 
-@lru_cache(maxsize=ORIGIN_CACHE)
 def origin_text(raw: str, wildcard: bool) -> OriginText:
+    """`read_origin`'s answer: the usual text read again (one regex match costs less than the
+    cache's lookup and insertion, and a 50,000-origin export holds each origin once, issue 21),
+    any other kept."""
+    usual = usual_origin(raw)
+    return usual if usual is not None else _origin_text(raw, wildcard)
+
+
+@lru_cache(maxsize=ORIGIN_CACHE)
+def _origin_text(raw: str, wildcard: bool) -> OriginText:
     return read_origin(raw, allow_wildcard=wildcard)
 
 

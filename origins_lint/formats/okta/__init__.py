@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import PurePath
 from typing import Any
 
@@ -68,6 +69,9 @@ def detect(path: str, text: str) -> bool:
     return all(key.search(head) for key in _ERROR_KEYS)
 
 
+_TYPE_OF = itemgetter(0)  # a ScopeEntry's type
+
+
 @lru_cache(maxsize=64)
 def _scope_set(types: tuple[str, ...]) -> frozenset[str]:
     """One set per combination of scopes, shared: 50,000 entries have a handful of combinations."""
@@ -81,6 +85,8 @@ def okta_refusal(origin: str) -> str | None:
     `"origin": "example.com"` -> E0000001 "Api validation failed: origin"; help.okta.com "Configure
     Trusted Origins": only the schemes in OKTA_SCHEMES. (OL104 is for schemes Okta accepts.)
     """
+    if origin.startswith(("https://", "http://")):  # most entries: a scheme Okta takes
+        return None
     scheme, separator, _rest = origin.partition("://")
     if not separator:
         fix = f"; write `https://{origin.strip()}`" if origin.strip() else ""
@@ -119,20 +125,15 @@ def trusted_origin_context(
             cors = scope
             break
     rejected = okta_refusal(origin)
-    matcher = OriginMatcher(
-        kind=matcher_kind(origin),
-        raw=origin,
-        location=origin_at,
-        engine=OKTA_EXACT,
-        status=Status.ACTIVE if active else Status.INACTIVE,
-        note=name,
-    )
+    # kind, raw, location, engine, status, note: by position, a tenth faster for 50,000 (issue 21)
+    status = Status.ACTIVE if active else Status.INACTIVE
+    matcher = OriginMatcher(matcher_kind(origin), origin, origin_at, OKTA_EXACT, status, name)
     return CorsContext(
         matchers=[matcher] if rejected is None else [],  # refused: the OL002 says it, nothing else
         location=entry_at,
         # the Okta session cookie rides every CORS request to Okta's APIs
         credentials=Setting(True, cors.location) if cors is not None else Setting(False),
-        scopes=Setting(_scope_set(tuple([scope.type for scope in scopes])), scopes_at),
+        scopes=Setting(_scope_set(tuple(map(_TYPE_OF, scopes))), scopes_at),
         name=name,
         rejected=rejected,
     )
@@ -160,18 +161,8 @@ def refusals(export: FastExport) -> list[InputProblem]:
 
 def _document(path: str, export: FastExport) -> Document:
     document = Document(path=path, format=NAME, location=export.location, platform=OKTA)
-    document.contexts = [
-        trusted_origin_context(
-            origin=entry.origin,
-            origin_at=entry.origin_at,
-            scopes=entry.scopes,
-            scopes_at=entry.scopes_at,
-            active=entry.active,
-            name=entry.name,
-            entry_at=entry.entry_at,
-        )
-        for entry in export.entries
-    ]
+    # a FastEntry's fields are trusted_origin_context's parameters, in order (a test holds them)
+    document.contexts = [trusted_origin_context(*entry) for entry in export.entries]
     return document
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+from itertools import accumulate, repeat
 from typing import Any, Final, NamedTuple
 
 from origins_lint import limits
@@ -52,6 +53,50 @@ _USUAL_SCOPE: Final = re.compile(
     rf'(?:,{_S}"allowedOktaApps"{_S}:{_S}\[{_S}(?:{_PLAIN}{_S}(?:,{_S}{_PLAIN}{_S})*)?\]{_S})?'
     rf"\}}{_S}([,\]])"
 )
+
+
+# the whole of an entry as Okta's API writes it (its keys in the API's order, each but `origin` and
+# `scopes` optional), matched up to the `,` or `]` after it, in place of the decoder, `_valid` and
+# `_usual_positions`: a third of reading a 50,000-origin export (issue 21). Only what those three
+# accept and read the same way matches: a string without escapes or control characters (the
+# decoder refuses a raw control character) is its own value; the keys come in one fixed order, so
+# none twice (`_pairs`); every value the pydantic model reads has a shape `_valid` accepts; the
+# entry is 4 levels deep at most (`_WHOLE_DEPTH`). Anything else is read by the decoder, as before.
+_TEXT: Final = r'"[^"\\\x00-\x1f]*"'
+_TEXT_OR_NULL: Final = rf"(?:{_TEXT}|null)"
+_WHOLE_SCOPE: Final = (
+    rf'\{{{_S}"type"{_S}:{_S}("(?:CORS|REDIRECT|IFRAME_EMBED)"){_S}'
+    rf'(?:,{_S}"allowedOktaApps"{_S}:{_S}\[{_S}(?:{_TEXT}{_S}(?:,{_S}{_TEXT}{_S})*)?\]{_S})?\}}'
+)
+
+
+def _before(key: str, value: str = _TEXT_OR_NULL) -> str:
+    return rf'(?:"{key}"{_S}:{_S}{value}{_S},{_S})?'
+
+
+def _after(key: str, value: str = _TEXT_OR_NULL) -> str:
+    return rf'(?:{_S},{_S}"{key}"{_S}:{_S}{value})?'
+
+
+_LINKS: Final = rf'\{{{_S}"self"{_S}:{_S}\{{{_S}"href"{_S}:{_S}{_TEXT}{_S}\}}{_S}\}}'
+_WHOLE: Final = re.compile(
+    rf"\{{{_S}{_before('id')}{_before('name', '(' + _TEXT_OR_NULL + ')')}"
+    rf'"origin"{_S}:{_S}({_TEXT}){_S},{_S}"scopes"{_S}:{_S}(\[){_S}'
+    # up to three scopes, each type's span a group of its own (a fourth: the decoder reads it)
+    rf"{_WHOLE_SCOPE}{_S}(?:,{_S}{_WHOLE_SCOPE}{_S}(?:,{_S}{_WHOLE_SCOPE}{_S})?)?(\])"
+    + _after("status", '("(?:ACTIVE|INACTIVE)")')
+    + "".join(_after(key) for key in ("created", "createdBy", "lastUpdated", "lastUpdatedBy"))
+    + _after("_links", _LINKS)
+    + rf"{_S}\}}()[ \t\n\r]*(?:,[ \t\n\r]*|(\]))"
+)
+# the groups of `_WHOLE`: name, origin, scopes' `[`, each type, scopes' `]`, status, after the
+# entry's `}`, the list's `]`
+_NAME, _ORIGIN, _OPEN, _TYPES, _CLOSE, _STATUS, _END, _LAST = 1, 2, 3, (4, 5, 6), 7, 8, 9, 10
+# a scope type by its first letter (each begins with another), as `_WHOLE` matched it
+_SCOPE_TYPE: Final = {kind[0]: kind for kind in SCOPE_TYPES}
+_BATCH: Final = 4096  # entries located at once: their offsets' lists stay small
+# the levels of the deepest entry `_WHOLE` takes, the list around it included (a scope's apps)
+_WHOLE_DEPTH: Final = 5
 
 
 class _Unusual(Exception):
@@ -144,8 +189,26 @@ def _read(path: str, text: str) -> FastExport:
     root = lines.at(start)
     entries: list[FastEntry] = []
     at = _skip(text, start + 1)
+    # a limit that refuses an entry `_WHOLE` takes leaves every entry to the decoder's checks
+    whole = _WHOLE.match if most >= _WHOLE_DEPTH else None
+    batch: list[re.Match[str]] = []  # entries `_WHOLE` took, located together
     if not text.startswith("]", at):
         while True:
+            usual = whole(text, at) if whole is not None else None
+            if usual is not None:
+                batch.append(usual)
+                if len(batch) == _BATCH:
+                    _whole_entries(batch, text, lines, entries)
+                    batch = []
+                last = usual.start(_LAST)
+                if last < 0:  # a comma: the next entry starts after the space after it
+                    at = usual.end()
+                    continue
+                at = last
+                break
+            if batch:  # the entries before this one, in order: the cursor of lines moves forward
+                _whole_entries(batch, text, lines, entries)
+                batch = []
             entry, end = decoder.raw_decode(text, at)
             # brackets in the text bound the nesting from above: most entries never need the walk
             deep = text.count("[", at, end) + text.count("{", at, end) >= most
@@ -160,6 +223,8 @@ def _read(path: str, text: str) -> FastExport:
                 continue
             at = after.start(1)
             break
+    if batch:
+        _whole_entries(batch, text, lines, entries)
     end = at + 1
     if _skip(text, end) != len(text):
         raise _Unusual("text after the list")
@@ -207,6 +272,104 @@ def _entry(entry: Any, text: str, start: int, end: int, lines: _Lines) -> FastEn
         entry.get("name"),
         entry_at,
     )
+
+
+# a Location's fields set through their slots: the record's `__init__` sets each through
+# `object.__setattr__` (it is frozen), twice the time, and the export makes 230,000 (issue 21);
+# tests/test_okta_speed_whole.py holds the result to `Location(...)` and the fields to these
+_NEW_LOCATION: Final = Location.__new__
+# a NamedTuple made from its tuple: its own `__new__` is a Python function around this call
+_new_tuple: Final = tuple.__new__
+_SET_PATH, _SET_LINE, _SET_COLUMN, _SET_END_LINE, _SET_END_COLUMN = (
+    getattr(Location, name).__set__ for name in ("path", "line", "column", "end_line", "end_column")
+)
+
+
+def _location(path: str, line: int, column: int, end_line: int, end_column: int) -> Location:
+    """`Location(path, line, column, end_line, end_column)`, faster."""
+    at = _NEW_LOCATION(Location)
+    _SET_PATH(at, path)
+    _SET_LINE(at, line)
+    _SET_COLUMN(at, column)
+    _SET_END_LINE(at, end_line)
+    _SET_END_COLUMN(at, end_column)
+    return at
+
+
+def _whole_entries(batch: list[re.Match[str]], text: str, lines: _Lines, entries: list[FastEntry]) -> None:
+    """What `_entry` makes of each entry `_WHOLE` matched, from the matches' spans: the line and
+    column of every offset a Location needs found at once (the newlines between one and the next
+    counted, and the newline before each, by `map` over the text's own methods: no Python frame an
+    offset), then the entries made. A JSON string never spans lines (the decoder refuses a raw
+    newline in one), so a string ends on the line it starts, its length further on."""
+    path = lines.path
+    points: list[int] = []  # per entry: `{`, origin, scopes' `[`, each type, scopes' `]`, `}`
+    add = points.extend
+    for usual in batch:
+        spans = usual.regs
+        start, origin, opened, closed, end = (
+            spans[0][0],
+            spans[_ORIGIN][0],
+            spans[_OPEN][0],
+            spans[_CLOSE][0],
+            spans[_END][0] - 1,
+        )
+        first, second, third = spans[_TYPES[0]][0], spans[_TYPES[1]][0], spans[_TYPES[2]][0]
+        if second < 0:
+            add((start, origin, opened, first, closed, end))
+        elif third < 0:
+            add((start, origin, opened, first, second, closed, end))
+        else:
+            add((start, origin, opened, first, second, third, closed, end))
+    if points[0] < lines.offset:
+        raise _Unusual("positions out of order")
+    numbers = list(
+        accumulate(map(text.count, repeat("\n"), [lines.offset, *points[:-1]], points), initial=lines.line)
+    )
+    newlines = list(map(text.rfind, repeat("\n"), repeat(0), points))
+    lines.offset, lines.line, lines.line_start = points[-1], numbers[-1], newlines[-1] + 1
+    # point k of `points` is at line numbers[k + 1], column points[k] - newlines[k]
+    k = 0  # the entry's first point
+    for usual in batch:
+        spans = usual.regs
+        entry_line, entry_column = numbers[k + 1], points[k] - newlines[k]
+        origin_start, origin_end = spans[_ORIGIN]
+        line, column = numbers[k + 2], origin_start - newlines[k + 1]
+        origin_at = _location(path, line, column, line, column + origin_end - origin_start)
+        scopes_line, scopes_column = numbers[k + 3], points[k + 2] - newlines[k + 2]
+        scopes = []
+        k += 3
+        for group in _TYPES:
+            type_start, type_end = spans[group]
+            if type_start < 0:
+                break
+            line, column = numbers[k + 1], type_start - newlines[k]
+            at = _location(path, line, column, line, column + type_end - type_start)
+            scopes.append(_new_tuple(ScopeEntry, (_SCOPE_TYPE[text[type_start + 1]], at)))
+            k += 1
+        scopes_at = _location(path, scopes_line, scopes_column, numbers[k + 1], points[k] - newlines[k] + 1)
+        entry_at = _location(
+            path, entry_line, entry_column, numbers[k + 2], points[k + 1] - newlines[k + 1] + 1
+        )
+        k += 2
+        name_start, name_end = spans[_NAME]
+        status = spans[_STATUS][0]
+        entries.append(
+            _new_tuple(
+                FastEntry,
+                (
+                    text[origin_start + 1 : origin_end - 1],
+                    origin_at,
+                    scopes,
+                    scopes_at,
+                    status < 0 or text[status + 1] == "A",  # `"ACTIVE"`, or no status
+                    None
+                    if name_start < 0 or text[name_start] == "n"
+                    else text[name_start + 1 : name_end - 1],
+                    entry_at,
+                ),
+            )
+        )
 
 
 def _usual_locations(
