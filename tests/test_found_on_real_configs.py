@@ -205,3 +205,36 @@ def test_plain_http_fixed_text_around_an_unknown_nginx_variable(tmp_path: Path) 
     said = codes(path)
     assert ("OL201", 4, 51) in said  # it was only OL004 (and OL602)
     assert ("OL004", 4, 58) in said
+
+
+SNIPPET_INGRESS = """
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: web
+  annotations:
+    nginx.ingress.kubernetes.io/configuration-snippet: |
+      more_set_headers "Access-Control-Allow-Origin: $http_origin";
+    nginx.ingress.kubernetes.io/enable-cors: "true"
+    nginx.ingress.kubernetes.io/cors-allow-credentials: "true"
+{origin}spec:
+  rules: []
+"""
+
+
+def test_an_ingress_snippet_echo_is_the_controllers_star_when_cors_allows_any_origin(tmp_path: Path) -> None:
+    # kubernetes/ingress-nginx template.go buildCorsOriginRegex: for the origin `*` the CORS block
+    # (before the snippet in the location) is `set $http_origin *;` (e2e test/e2e/annotations/
+    # cors.go expects it), so the snippet sends `*`, not the request's Origin
+    star = write(tmp_path, "a/ingress.yaml", SNIPPET_INGRESS.format(origin=""))
+    said = codes(star)
+    assert ("OL301", 6, 5) in said  # the snippet's `*`, at its annotation
+    assert not {code for code, _, _ in said} & {"OL304", "OL402", "OL602"}  # no echo
+    listed = write(
+        tmp_path,
+        "b/ingress.yaml",
+        SNIPPET_INGRESS.format(
+            origin='    nginx.ingress.kubernetes.io/cors-allow-origin: "https://app.example.com"\n'
+        ),
+    )
+    assert ("OL304", 7, 54) in codes(listed)  # with a list, the snippet's echo is real

@@ -285,7 +285,8 @@ def test_mutated_gateway_files_never_raise(edits: list[tuple[int, int, bytes]], 
 
 
 def test_input_format_forces_a_gateway_format(project: Path) -> None:
-    write(project, "cors-settings.yml", "spring:\n  graphql:\n    cors:\n      allowed-origin-patterns: '*'\n")
+    spring = "spring:\n  graphql:\n    cors:\n      allowed-origin-patterns: '*'\n"
+    write(project, "cors-settings.yml", spring)
     # not an application*.yml, so not Spring by name: named on the command line, it is OL003
     assert found(project / "cors-settings.yml") == [("OL003", 1, 1)]
     forced = check_json(project / "cors-settings.yml", extra=("--input-format", "spring"))

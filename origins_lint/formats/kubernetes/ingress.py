@@ -417,16 +417,38 @@ class _Reader:
         )
         return written or Setting(DEFAULT_MAX_AGE, at, from_default=True)
 
+    def sends_star(self) -> bool:
+        """Whether CORS is on with the origin `*` (written, the default, or the `*` an invalid value
+        falls back to): the controller then sets `$http_origin` to `*` in the location."""
+        enable = self.value("enable-cors")
+        if enable is None or not controller.parse_bool(str(enable.value.value)):
+            return False
+        origins = self.value("cors-allow-origin")
+        if origins is None:
+            return "cors-allow-origin" not in self.found.items  # unset: the default `*`
+        read = controller.origins(str(origins.value.value))
+        return read.fallback is not None or [item for _place, item in read.items] == ["*"]
+
     def snippet(self, name: str) -> list[CorsContext]:
         """The nginx in a snippet annotation, read by the nginx format at its place in this file."""
         annotation = self.value(name)
         if annotation is None:
             return []
         embedded = self.text.embedded(annotation.value)
+        if name == "configuration-snippet" and self.sends_star():
+            # the controller's CORS block runs first in the location (nginx.tmpl), and for the
+            # origin `*` it is `set $http_origin *;` (buildCorsOriginRegex in
+            # internal/ingress/controller/template/template.go; e2e test/e2e/annotations/cors.go):
+            # the snippet's `$http_origin` is `*` then, no echo. One line before the snippet's.
+            embedded = replace(embedded, text="set $http_origin *;\n" + embedded.text)
+            embedded = replace(embedded, lines_before=embedded.lines_before - 1)
         parsed = embedded.locate(nginx.parse(Source(self.text.path, embedded.text), self.options))
         self.result.problems.extend(parsed.problems)
         contexts = [context for document in parsed.documents for context in document.contexts]
+        injected = embedded.lines_before + 1 if embedded.text.startswith("set $http_origin *;") else None
         for matcher in {id(m): m for context in contexts for m in context.matchers}.values():
+            if matcher.location.line == injected:  # the controller's `*`: said at the snippet's key
+                matcher.location = annotation.key_at
             # lists are told apart by where they are; two snippets of one file both start at line 1
             matcher.scope = f"{name}@{annotation.key_at.line}: {matcher.scope}"
         # a `configuration-snippet` goes into each location of the Ingress: it answers at its paths;
