@@ -133,26 +133,16 @@ def ingress_resource(resource: Resource) -> list[CorsContext]:
 def manifest_resource(resource: Resource) -> list[CorsContext]:
     """`kubernetes_manifest`: an object of a kind ``MANIFEST_READERS`` names; what only Terraform
     knows (`namespace = var.namespace`) stays `${...}` text in place (``Evaluator.lenient``)."""
-    attribute = resource.block.attributes.get("manifest")
-    if attribute is None:
-        return []
-    value = resource.evaluator.lenient(attribute.expression)
-    if isinstance(value, Unresolved):
-        _not_analysed(resource, "manifest", value)
-        return []
-    return _object(resource, node(value))
+    value = _lenient(resource, "manifest")
+    return [] if value is None else _object(resource, node(value))
 
 
 def kubectl_resource(resource: Resource) -> list[CorsContext]:
     """`kubectl_manifest` (gavinbunney/kubectl, alekc/kubectl): `yaml_body` is the object's YAML,
     a heredoc (its `${...}` kept as text) or `yamlencode({...})`; each YAML document is read at
     its own lines and columns in the `.tf` file."""
-    attribute = resource.block.attributes.get("yaml_body")
-    if attribute is None:
-        return []
-    value = resource.evaluator.lenient(attribute.expression)
-    if isinstance(value, Unresolved):
-        _not_analysed(resource, "yaml_body", value)
+    value = _lenient(resource, "yaml_body")
+    if value is None:
         return []
     if not isinstance(value.data, str):  # yamlencode({...}): the object itself
         return _object(resource, node(value))
@@ -172,10 +162,9 @@ def konnect_cors_resource(resource: Resource) -> list[CorsContext]:
     if flag is not None and not isinstance(flag, Unresolved) and flag.data is False:
         return []
     attribute = resource.block.attributes.get("config")
-    value = resource.evaluator.lenient(attribute.expression) if attribute is not None else None
-    if isinstance(value, Unresolved):
-        _not_analysed(resource, "config", value)
-        return []
+    value = _lenient(resource, "config")
+    if value is None and attribute is not None:
+        return []  # computed: said
     at = resource.block.location
     config = node(value) if value is not None else Node({}, at)
     root = Node(
@@ -184,6 +173,19 @@ def konnect_cors_resource(resource: Resource) -> list[CorsContext]:
         {"kind": at, "plugin": at, "config": attribute.location if attribute is not None else at},
     )
     return _read(resource, root, MANIFEST_READERS["KongPlugin"])
+
+
+def _lenient(resource: Resource, key: str) -> Value | None:
+    """An attribute's value read leniently (``Evaluator.lenient``); None when it is absent, or
+    when Terraform computes all of it (said, OL004)."""
+    attribute = resource.block.attributes.get(key)
+    if attribute is None:
+        return None
+    value = resource.evaluator.lenient(attribute.expression)
+    if isinstance(value, Unresolved):
+        _not_analysed(resource, key, value)
+        return None
+    return value
 
 
 def _object(resource: Resource, root: Node) -> list[CorsContext]:
