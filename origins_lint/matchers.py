@@ -288,8 +288,30 @@ class Automaton:
             if self.mode is MatchMode.SEARCH:
                 targets.append(self.start)
             states, matched, cost = self._closure(targets, context)
+            dead = self._dead
+            if dead is not None and states == dead[0]:
+                states = dead[0]  # the one object: `matches` knows it by identity
             found = self._moves[key] = (states, matched, cost + len(current))
         return found
+
+    @cached_property
+    def _dead(self) -> tuple[frozenset[int], int, bool] | None:
+        """A state set no character in the middle of a text leads out of, with what each step from
+        it costs, and whether it holds at the end too (then no text that reaches it matches).
+
+        A full match that lost every state stays empty whatever follows, one step at a time. A
+        search whose every path must first pass an assertion that fails in the middle of a text
+        (`^https://...`) restarts into the same states at each character and never moves on from
+        them until the end: `matches` charges such a stretch at once instead of walking it.
+        """
+        if self._line_aware:
+            return None  # the assertions see each character: no stretch is the same throughout
+        if self.mode is not MatchMode.SEARCH:
+            return frozenset(), 1, True
+        states, matched, cost = self._closure([self.start], _MIDDLE)
+        if matched or any(self.states[i].op == _CHAR for i in states):
+            return None
+        return states, cost + len(states), False
 
     @cached_property
     def _line_aware(self) -> bool:
@@ -311,10 +333,16 @@ class Automaton:
             return True
         moves = self._moves
         budget = self.max_steps
-        for pos, char in enumerate(text, start=1):
+        dead = self._dead
+        stuck = dead[0] if dead is not None else None
+        middle = last if last >= 0 else size  # the positions before it are in the middle
+        pos = 0
+        while pos < size:
+            char = text[pos]
+            pos += 1
             if line_aware:
                 context = _context(text, pos)
-            elif pos < last or (last < 0 and pos < size):
+            elif pos < middle:
                 context = _MIDDLE
             else:
                 context = (False, False, pos == size, pos == last, False, False)
@@ -327,6 +355,15 @@ class Automaton:
                 raise Budget
             if matched and (search or pos == size):
                 return True
+            if current is stuck and dead is not None:
+                # every step from here to the end (`whole`) or to the end's positions costs the same
+                # and leaves the states as they are: charged at once, as walking them would
+                skip = (size if dead[2] else middle - 1) - pos
+                if skip > 0:
+                    steps += skip * dead[1]
+                    if steps > budget:
+                        raise Budget
+                    pos += skip
         return any(self.states[i].op == _MATCH for i in current)
 
     # --- walks over an alphabet (pattern-versus-pattern containment, `inventory/contain.py`) ---
