@@ -207,3 +207,33 @@ def test_the_examples_folder_is_unchanged(tmp_path: Path) -> None:
     root = Path(__file__).resolve().parent.parent / "examples"
     for path in sorted(root.rglob("*.conf")):
         assert _compare(path.read_text())[1], path
+
+
+def _eager(text: str, directive: syntax.Directive) -> list[Location]:
+    """Every argument's location worked out at once, as the first version of the direct reading did."""
+    spans = directive.arg_locations
+    assert isinstance(spans, syntax._Spans)
+    lines = syntax._Lines(text)
+    return [
+        lines.location(PATH, spans.offsets[i + 1], spans.written[i + 1])
+        if spans.tokens[i + 1]
+        else directive.location
+        for i in range(len(spans))
+    ]
+
+
+def test_argument_locations_asked_in_any_order_are_the_ones_worked_out_at_once() -> None:
+    rng = random.Random(2131)
+    texts = [t for t in _files() + _generated(60) if _via_locator(t) is not None]
+    for text in texts:
+        pending = list(_direct(text)[0])
+        while pending:
+            directive = pending.pop()
+            pending.extend(directive.block or [])
+            expected = _eager(text, directive)
+            order = list(range(len(expected)))
+            rng.shuffle(order)
+            assert [directive.arg_location(i) for i in order] == [expected[i] for i in order]
+            assert directive.arg_location(len(expected)) == directive.location  # past the end: its name
+            assert list(directive.arg_locations) == expected
+            assert directive.arg_locations[-1:] == expected[-1:]

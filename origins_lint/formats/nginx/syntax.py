@@ -17,12 +17,12 @@ import bisect
 import glob
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate, repeat
 from operator import add
-from typing import Any
+from typing import Any, overload
 
 from origins_lint import limits
 from origins_lint.formats.nginx.fast import readable, unquoted
@@ -43,7 +43,7 @@ class Directive:
     name: str
     args: list[str]
     location: Location  # the directive's name
-    arg_locations: list[Location]
+    arg_locations: Sequence[Location]
     block: list[Directive] | None = None
 
     def arg_location(self, index: int) -> Location:
@@ -123,6 +123,63 @@ class _Lines:
             row, column = position(self.text, offset)
         needle = written.split("\n", 1)[0] if "\n" in written else written
         return Location(path, row, column, row, column + len(needle or written))
+
+
+class _Spans(Sequence[Location]):
+    """A directive's argument locations, each worked out when it is first asked: most never are.
+
+    The same answers as ``_Lines.location`` over the words in order (an empty word: its directive).
+    """
+
+    __slots__ = ("done", "lines", "offsets", "path", "tokens", "where", "written")
+
+    def __init__(
+        self,
+        lines: _Lines,
+        path: str,
+        where: Location,
+        offsets: list[int],
+        written: list[str],
+        tokens: list[str],
+    ) -> None:
+        self.lines, self.path, self.where = lines, path, where
+        self.offsets, self.written, self.tokens = offsets, written, tokens  # the name's first
+        self.done: dict[int, Location] = {}
+
+    def __len__(self) -> int:
+        return len(self.tokens) - 1
+
+    @overload
+    def __getitem__(self, index: int) -> Location: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Location]: ...
+
+    def __getitem__(self, index: int | slice) -> Location | list[Location]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(len(self))[index]]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        found = self.done.get(index)
+        if found is None:
+            word = index + 1
+            if self.tokens[word]:
+                found = self.lines.location(self.path, self.offsets[word], self.written[word])
+            else:
+                found = self.where
+            self.done[index] = found
+        return found
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __repr__(self) -> str:
+        return repr(list(self))
 
 
 def _prepare_if(tokens: list[str], raws: list[str], offsets: list[int]) -> None:
@@ -288,10 +345,7 @@ class _Reader:
             else:
                 where = Location.point(path, statement.line, 1)
             args = [unescape(arg) if "\\" in arg else arg for arg in tokens[1:]]
-            arg_locations = [
-                lines.location(path, at, raw) if token else where
-                for token, at, raw in zip(tokens[1:], offsets[1:], raws[1:], strict=True)
-            ]
+            arg_locations = _Spans(lines, path, where, offsets, raws, tokens)
             if name == "include" and len(args) == 1 and statement.block is None:
                 yield from self._include(args[0], where, source, (*stack, os.path.realpath(source.path)))
                 continue
