@@ -84,19 +84,24 @@ class _Line:
 
 
 def logical_lines(text: str) -> Iterator[tuple[int, int, _Line]]:
-    """(start offset, end offset, logical line) of each logical line, trimmed as httpd trims it."""
-    physical = text.split("\n")
+    """(start offset, end offset, logical line) of each logical line, trimmed as httpd trims it.
+
+    Read line by line as asked, not split whole first: a sniff (``looks_like_apache``, run on every
+    `.conf`, nginx's too) reads only the first lines.
+    """
     offset = 0
     number = 0
-    while number < len(physical):
+    done = False
+    while not done:
         start = offset
         pieces: list[str] = []
         starts: list[int] = []
         places: list[tuple[int, int]] = []
         size = 0
-        while number < len(physical):
-            raw = physical[number]
-            last = number == len(physical) - 1
+        while True:
+            newline = text.find("\n", offset)
+            last = newline < 0  # the text after the last newline (maybe empty) is a line too
+            raw = text[offset:] if last else text[offset:newline]
             offset += len(raw) + (0 if last else 1)
             body = raw[:-1] if raw.endswith("\r") else raw
             continued = not last and body.endswith("\\")
@@ -106,6 +111,7 @@ def logical_lines(text: str) -> Iterator[tuple[int, int, _Line]]:
             pieces.append(kept)
             size += len(kept)
             number += 1
+            done = last
             if not continued:
                 break
         joined = "".join(pieces)
