@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, replace
 from pathlib import PurePath
 from typing import Final
 
@@ -66,6 +65,7 @@ from origins_lint.model import (
     ProblemKind,
     Setting,
 )
+from origins_lint.records import record, replace
 from origins_lint.source import Source
 from origins_lint.template_origin import decided
 
@@ -201,12 +201,15 @@ def _parse(source: Source, placeholders: dict[str, str], options: FormatOptions)
 # --- headers and inheritance ----------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@record(frozen=True, slots=True)
 class _Sent:
     """One header a directive adds: its name, value expression and where each is written.
 
     Compared and hashed by identity: each stands for one directive's header in one response.
     """
+
+    __eq__ = object.__eq__  # by identity, as `@dataclass(eq=False)`: kept by `record`
+    __hash__ = object.__hash__
 
     name: str
     value: str
@@ -228,7 +231,7 @@ class _Sent:
         return self.always or status in SAFE_STATUSES
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class _Headers:
     add: tuple[Directive, ...] = ()
     more: tuple[Directive, ...] = ()
@@ -343,11 +346,11 @@ class _Builder:
         serves = kind in ("server", "location") or (kind == "top" and (headers.add or headers.more))
         if serves and paths:
             self.serve(headers, env, paths, dropped, dropped_by, requests=requests)
-        for record in trace.ifs:
-            own = record.directive.block or []
-            if record.paths and not record.returns and any(d.name in _SETTERS for d in own):
+        for branch in trace.ifs:
+            own = branch.directive.block or []
+            if branch.paths and not branch.returns and any(d.name in _SETTERS for d in own):
                 inner, inner_dropped, inner_by = _enter(headers, own)
-                self.serve(inner, env, record.paths, inner_dropped, inner_by, requests=requests)
+                self.serve(inner, env, branch.paths, inner_dropped, inner_by, requests=requests)
         for exit in trace.exits:
             if exit.status is None:
                 continue  # not a status nginx accepts: it refuses to load the file

@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from typing import Final
 
 from origins_lint.formats.nginx.captures import regexes
 from origins_lint.formats.nginx.syntax import Directive
 from origins_lint.matchers import analyse_regex
 from origins_lint.model import NGINX_REGEX, NGINX_REGEX_ICASE, Location
+from origins_lint.records import field, record
 
 MAX_ALTERNATIVES: Final = 64
 # one value is built from at most this many pieces and characters (8k: nginx's own default header
@@ -94,7 +94,7 @@ VARIABLE = re.compile(r"\$(?:\{(\w+)\}|(\w+))")
 _NAMED_GROUP = re.compile(r"\(\?(?:P?<|')([A-Za-z_]\w*)[>']")
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Guard:
     """A check on the request's Origin (an `if` comparison or a `map` key) that must hold."""
 
@@ -108,7 +108,7 @@ class Guard:
         return not self.op.startswith("!")
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Part:
     # text, origin, request, path (the request's path), self (the server's own origin), server,
     # capture (of a regex: on the URL unless an origin regex guards it), unknown
@@ -117,7 +117,7 @@ class Part:
     location: Location
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Alt:
     """One value a variable or header can take, and the origin checks it depends on."""
 
@@ -141,7 +141,7 @@ def merge_guards(first: tuple[Guard, ...], second: tuple[Guard, ...]) -> tuple[G
     return first + tuple(g for g in second if g not in first)
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class MapDefinition:
     source: str
     source_location: Location
@@ -151,7 +151,7 @@ class MapDefinition:
     scope: str
 
 
-@dataclass
+@record()
 class IfRecord:
     directive: Directive
     paths: Paths  # the guards under which its body runs
@@ -159,7 +159,7 @@ class IfRecord:
     env: Env  # at the end of its body
 
 
-@dataclass
+@record()
 class Exit:
     """A `return` some requests reach: the response nginx sends there, and under which guards."""
 
@@ -186,7 +186,7 @@ class Exit:
         return status is not None and not 200 <= status < 300 and "$" not in " ".join(self.directive.args)
 
 
-@dataclass
+@record()
 class Trace:
     """What running a level's rewrite statements found: `if` bodies and the `return`s reached."""
 
@@ -194,7 +194,7 @@ class Trace:
     exits: list[Exit] = field(default_factory=list)
 
 
-@dataclass
+@record()
 class Program:
     """What is global to the analysed tree: maps, variables some `set` declares, regex captures."""
 

@@ -18,7 +18,6 @@ import glob
 import os
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate, repeat
 from operator import add
@@ -29,6 +28,7 @@ from origins_lint.formats.nginx.fast import readable, unquoted
 from origins_lint.formats.nginx.include import Following, Resolver, cycle
 from origins_lint.formats.nginx.reject import _Statement, position, scan
 from origins_lint.model import InputProblem, Location, ProblemKind
+from origins_lint.records import field, record
 from origins_lint.source import Source, problem
 
 _ESCAPES = re.compile(r"\\([\"'\\tnr])")
@@ -36,7 +36,7 @@ _ESCAPED = {'"': '"', "'": "'", "\\": "\\", "t": "\t", "n": "\n", "r": "\r"}
 _ERROR_SUFFIX = re.compile(r" in \S+:\d+$")
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Directive:
     """One nginx statement, located in its own file."""
 
@@ -52,7 +52,7 @@ class Directive:
         return self.location
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Tree:
     directives: list[Directive] = field(default_factory=list)
     problems: list[InputProblem] = field(default_factory=list)
