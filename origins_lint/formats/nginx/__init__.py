@@ -238,7 +238,9 @@ class _Headers:
     mode: str = "on"
 
 
-def _enter(parent: _Headers, block: list[Directive]) -> tuple[_Headers, tuple[_Sent, ...], Directive | None]:
+def _enter(
+    parent: _Headers, block: list[Directive], made: _Made
+) -> tuple[_Headers, tuple[_Sent, ...], Directive | None]:
     """A level's headers, and the inherited CORS headers its own `add_header` drops."""
     own_add = tuple(d for d in block if d.name == "add_header")
     own_more = tuple(d for d in block if d.name == "more_set_headers")
@@ -249,8 +251,8 @@ def _enter(parent: _Headers, block: list[Directive]) -> tuple[_Headers, tuple[_S
         add = () if mode == "off" else parent.add
     dropped: tuple[_Sent, ...] = ()
     if own_add and mode == "on":
-        kept = {s.key for s in _sent(own_add)}
-        dropped = tuple(s for s in _sent(parent.add) if _is_cors(s.key) and s.key not in kept)
+        kept = {s.key for s in _sent(own_add, made)}
+        dropped = tuple(s for s in _sent(parent.add, made) if _is_cors(s.key) and s.key not in kept)
     return _Headers(add, parent.more + own_more, mode), dropped, own_add[0] if own_add else None
 
 
@@ -258,33 +260,49 @@ def _is_cors(key: str) -> bool:
     return key.startswith(_CORS_PREFIX) and not key.startswith(_REQUEST_PREFIX)
 
 
-def _sent(directives: tuple[Directive, ...]) -> list[_Sent]:
+# each directive's headers, made once a file (by id, with the directive kept so that an id is
+# never reused): a header's `_Sent` stands for it in every response, and no response sends one
+# directive twice, so identity still tells the headers of one response apart
+_Made = dict[int, tuple[Directive, list["_Sent"]]]
+
+
+def _sent(directives: tuple[Directive, ...], made: _Made) -> list[_Sent]:
     out: list[_Sent] = []
     for directive in directives:
-        args = directive.args
-        if directive.name == "add_header":
-            if len(args) >= 2:
-                always = len(args) > 2 and args[2].lower() == "always"
-                out.append(_Sent(args[0], args[1], directive, directive.arg_location(1), always))
+        known = made.get(id(directive))
+        if known is None:
+            known = made[id(directive)] = (directive, _sent_by(directive))
+        out += known[1]
+    return out
+
+
+def _sent_by(directive: Directive) -> list[_Sent]:
+    """The headers one `add_header` or `more_set_headers` adds."""
+    args = directive.args
+    if directive.name == "add_header":
+        if len(args) < 2:
+            return []
+        always = len(args) > 2 and args[2].lower() == "always"
+        return [_Sent(args[0], args[1], directive, directive.arg_location(1), always)]
+    out: list[_Sent] = []
+    index = 0
+    statuses: frozenset[int] | None = None
+    while index < len(args):
+        arg = args[index]
+        if arg in ("-s", "-t"):
+            if arg == "-s" and index + 1 < len(args):
+                codes = [c for c in _ITEMS.split(args[index + 1]) if c]
+                if codes and all(c.isascii() and c.isdigit() for c in codes):
+                    statuses = frozenset(int(c) for c in codes)
+            index += 2
             continue
-        index = 0
-        statuses: frozenset[int] | None = None
-        while index < len(args):
-            arg = args[index]
-            if arg in ("-s", "-t"):
-                if arg == "-s" and index + 1 < len(args):
-                    codes = [c for c in _ITEMS.split(args[index + 1]) if c]
-                    if codes and all(c.isascii() and c.isdigit() for c in codes):
-                        statuses = frozenset(int(c) for c in codes)
-                index += 2
-                continue
-            name, colon, value = arg.partition(":")
-            if colon:
-                offset = len(arg) - len(value.lstrip())
-                where = directive.arg_location(index)
-                shifted = replace(where, column=where.column + offset, end_column=where.column + len(arg))
-                out.append(_Sent(name.strip(), value.strip(), directive, shifted, True, statuses))
-            index += 1
+        name, colon, value = arg.partition(":")
+        if colon:
+            offset = len(arg) - len(value.lstrip())
+            where = directive.arg_location(index)
+            shifted = replace(where, column=where.column + offset, end_column=where.column + len(arg))
+            out.append(_Sent(name.strip(), value.strip(), directive, shifted, True, statuses))
+        index += 1
     return out
 
 
@@ -324,6 +342,7 @@ class _Builder:
         self.flow = Flow(self.evaluator)
         self.contexts: list[CorsContext] = []
         self.paths: dict[str, None] = {}  # every `location`'s request path, in file order
+        self.made: _Made = {}
 
     def level(
         self,
@@ -334,7 +353,7 @@ class _Builder:
         requests: tuple[str, ...] = (),
     ) -> None:
         """One `http`, `server` or `location` block, answering `requests` (the innermost location's path)."""
-        headers, dropped, dropped_by = _enter(parent, block)
+        headers, dropped, dropped_by = _enter(parent, block, self.made)
         trace = Trace()
         env: Env = {}
         paths: Paths = UNCONDITIONAL
@@ -349,7 +368,7 @@ class _Builder:
         for branch in trace.ifs:
             own = branch.directive.block or []
             if branch.paths and not branch.returns and any(d.name in _SETTERS for d in own):
-                inner, inner_dropped, inner_by = _enter(headers, own)
+                inner, inner_dropped, inner_by = _enter(headers, own, self.made)
                 self.serve(inner, env, branch.paths, inner_dropped, inner_by, requests=requests)
         for exit in trace.exits:
             if exit.status is None:
@@ -358,7 +377,7 @@ class _Builder:
             if exit.inside is None:
                 self.serve(headers, exit.env, exit.paths, dropped, dropped_by, exit.status, at, requests)
             else:
-                inner, inner_dropped, inner_by = _enter(headers, exit.inside.block or [])
+                inner, inner_dropped, inner_by = _enter(headers, exit.inside.block or [], self.made)
                 self.serve(inner, exit.env, exit.paths, inner_dropped, inner_by, exit.status, at, requests)
         for child in block:
             if child.name in _LEVELS and child.block is not None:
@@ -381,7 +400,8 @@ class _Builder:
     ) -> None:
         """One response: the headers nginx adds to it (by its status when a `return` sets one), at
         the request paths `requests` (empty: any)."""
-        every = [s for s in _sent(headers.add) + _sent(headers.more) if s.sent_with(status)]
+        added = _sent(headers.add, self.made) + _sent(headers.more, self.made)
+        every = [s for s in added if s.sent_with(status)]
         sent = [s for s in every if _is_cors(s.key)]
         vary = [s for s in every if s.key == "vary"]
         if not sent and not dropped:
