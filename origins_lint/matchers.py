@@ -202,13 +202,25 @@ def char_test(op: Any, arg: Any, icase: bool) -> CharTest:
         elif item_op is sre_c.CATEGORY:
             tests.append(_category(str(item_arg)))
 
-    def member(c: str) -> bool:
-        return c in chars or any(test(c) for test in tests)
+    member = _member(chars, tests)
+    if icase:
+        plain = member
 
-    def folded(c: str) -> bool:
-        return member(c) or (icase and (member(c.lower()) or member(c.upper())))
+        def folded(c: str) -> bool:
+            return plain(c) or plain(c.lower()) or plain(c.upper())
 
-    return (lambda c: not folded(c)) if negate else folded
+        member = folded
+    return (lambda c: not member(c)) if negate else member
+
+
+def _member(chars: set[str], tests: list[CharTest]) -> CharTest:
+    """``c in chars or any(test(c) for test in tests)``, without the generator where it can."""
+    if not tests:
+        return chars.__contains__
+    if len(tests) == 1:
+        only = tests[0]
+        return lambda c: c in chars or bool(only(c))
+    return lambda c: c in chars or any(test(c) for test in tests)
 
 
 class Budget(Exception):
@@ -425,7 +437,14 @@ def _example_char(test: CharTest) -> str | None:
 
 
 def _accepts_many(test: CharTest) -> bool:
-    return sum(1 for c in _PREFERRED if test(c)) > 1
+    """Whether more than one of the preferred characters passes: the second one found says so."""
+    found = False
+    for c in _PREFERRED:
+        if test(c):
+            if found:
+                return True
+            found = True
+    return False
 
 
 def _witnesses(items: Any, icase: bool, in_repeat: bool = False) -> list[Witness]:
