@@ -16,7 +16,7 @@ import re._constants as sre_c
 import re._parser as sre_parse
 import warnings
 from collections.abc import Callable, Iterable, Iterator
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any, Final
 
 from origins_lint import limits
@@ -84,15 +84,20 @@ class _Compiler:
         return _Frag(index, [(index, 1)])
 
     def seq(self, items: Iterable[tuple[Any, Any]], icase: bool) -> _Frag:
-        frag: _Frag | None = None
+        start, ends = -1, None  # the fragment so far; a literal, the most common item, made inline
         for op, arg in items:
-            nxt = self.item(op, arg, icase)
-            if frag is None:
-                frag = nxt
+            if op is sre_c.LITERAL:
+                index = self.add(_State(_CHAR, test=_literal(arg, icase)))
+                first, last = index, [(index, 1)]
             else:
-                self.patch(frag.ends, nxt.start)
-                frag = _Frag(frag.start, nxt.ends)
-        return frag if frag is not None else self.empty()
+                nxt = self.item(op, arg, icase)
+                first, last = nxt.start, nxt.ends
+            if ends is None:
+                start = first
+            else:
+                self.patch(ends, first)
+            ends = last
+        return _Frag(start, ends) if ends is not None else self.empty()
 
     def char(self, test: CharTest) -> _Frag:
         index = self.add(_State(_CHAR, test=test))
@@ -177,17 +182,25 @@ def _category(name: str) -> CharTest:
 
 
 def _in_range(low: int, high: int) -> CharTest:
-    return lambda c: low <= ord(c) <= high
+    # a caseless class also asks the case mappings of a character, and some are longer than one
+    # (`ŉ`.upper() is `ʼN`): no range holds those, as PCRE and Python fold one code point to one
+    return lambda c: len(c) == 1 and low <= ord(c) <= high
+
+
+@lru_cache(maxsize=1024)
+def _literal(code: int, icase: bool) -> CharTest:
+    """One literal character's test, made once a run: most states of most patterns are these."""
+    return frozenset({chr(code), chr(code).lower(), chr(code).upper()} if icase else {chr(code)}).__contains__
 
 
 def char_test(op: Any, arg: Any, icase: bool) -> CharTest:
     """A predicate for one character position; case folding applied once here."""
     if op is sre_c.ANY:
         return lambda c: c != "\n"
-    if op in (sre_c.LITERAL, sre_c.NOT_LITERAL):
+    if op is sre_c.LITERAL:
+        return _literal(arg, icase)
+    if op is sre_c.NOT_LITERAL:
         wanted = {chr(arg), chr(arg).lower(), chr(arg).upper()} if icase else {chr(arg)}
-        if op is sre_c.LITERAL:
-            return wanted.__contains__
         return lambda c: c not in wanted
     negate = False
     tests: list[CharTest] = []

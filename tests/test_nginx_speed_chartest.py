@@ -12,9 +12,11 @@ import re
 import re._constants as sre_c
 import re._parser as sre_parse
 import warnings
+from pathlib import Path
 from typing import Any
 
 from origins_lint.matchers import _PREFERRED, CharTest, _accepts_many, _category, _in_range, char_test
+from tests.conftest import run_cli
 
 
 def _reference_char_test(op: Any, arg: Any, icase: bool) -> CharTest:
@@ -116,3 +118,23 @@ def test_accepts_many_counts_as_before() -> None:
     for chosen in ([], ["a"], ["~"], ["a", "#"], list(_PREFERRED), ["#"], ["x", "y", "z"]):
         test: CharTest = set(chosen).__contains__
         assert _accepts_many(test) == _reference_accepts_many(test)
+
+
+def test_a_caseless_range_over_a_longer_case_mapping_says_no(tmp_path: Path) -> None:
+    # `ŉ` (U+0149) upper-cases to two characters (U+02BC, `N`): the range test raised TypeError, and
+    # `origins-lint match` ended in an internal error. PCRE and Python fold one code point to one,
+    # so no range holds it: Python's `re` says the same
+    parsed = list(sre_parse.parse("[a-z]", re.IGNORECASE))
+    test = char_test(*parsed[0], True)
+    assert not test("\u0149") and test("A") and test("k") and not test("\u212a" + "x")
+    assert re.search("(?i)^https://[a-z]+\\.example\\.com$", "https://\u0149.example.com") is None
+    conf = tmp_path / "cors.conf"
+    conf.write_text(
+        'map $http_origin $cors {\n    default "";\n'
+        '    "~*^https://[a-z]+\\.example\\.com$" $http_origin;\n}\n'
+        "server {\n    location / {\n        add_header Access-Control-Allow-Origin $cors;\n    }\n}\n"
+    )
+    refused = run_cli("match", "https://\u0149.example.com", str(conf))
+    assert refused.exit_code == 1, refused.stderr
+    assert "not trusted" in refused.stdout
+    assert run_cli("match", "https://Ab.example.com", str(conf)).exit_code == 0
