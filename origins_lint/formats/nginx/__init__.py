@@ -217,10 +217,10 @@ class _Sent:
     value_location: Location
     always: bool
     statuses: frozenset[int] | None = None  # headers-more `-s`: only these; None: every status
+    key: str = ""  # the name in lower case, set here: every response asks it of every header
 
-    @property
-    def key(self) -> str:
-        return self.name.lower()
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "key", self.name.lower())
 
     def sent_with(self, status: int | None) -> bool:
         """Whether nginx adds it to a response of this status (None: not known, so assumed)."""
@@ -407,6 +407,7 @@ class _Builder:
         if not sent and not dropped:
             return
         values = {s: self._values(s, env, paths) for s in [*sent, *vary]}
+        last = {s.key: s for s in sent}  # each name's last header, what the settings below read
         matchers: dict[tuple[object, ...], OriginMatcher] = {}
         for header in sent:
             if header.key == ALLOW_ORIGIN:
@@ -424,17 +425,17 @@ class _Builder:
                 if dropped_by
                 else dropped[0].directive.location
             ),
-            credentials=_credentials(sent, values),
-            allow_methods=_listed(sent, values, "access-control-allow-methods"),
-            allow_headers=_listed(sent, values, "access-control-allow-headers"),
-            expose_headers=_listed(sent, values, "access-control-expose-headers"),
-            max_age=_max_age(sent, values),
+            credentials=_credentials(last, values),
+            allow_methods=_listed(last, values, "access-control-allow-methods"),
+            allow_headers=_listed(last, values, "access-control-allow-headers"),
+            expose_headers=_listed(last, values, "access-control-expose-headers"),
+            max_age=_max_age(last, values),
             vary_origin=_vary(vary, values),
-            private_network=_private_network(sent, values),
+            private_network=_private_network(last, values),
             headers=tuple(self._line(s, values[s]) for s in sent),
             dropped=tuple(self._line(s, ()) for s in dropped),
             dropped_by=dropped_by.location if dropped_by is not None else None,
-            echoed=_echoed(sent, values),
+            echoed=_echoed(last, values),
             own_page=own_page,
             paths=requests,
         )
@@ -642,12 +643,12 @@ def _line(header: _Sent, alts: tuple[Alt, ...], template: bool) -> HeaderLine:
     )
 
 
-def _find(sent: list[_Sent], key: str) -> _Sent | None:
-    return next((s for s in reversed(sent) if s.key == key), None)
+def _find(last: dict[str, _Sent], key: str) -> _Sent | None:
+    return last.get(key)
 
 
-def _credentials(sent: list[_Sent], values: dict[_Sent, tuple[Alt, ...]]) -> Setting[bool | None]:
-    header = _find(sent, "access-control-allow-credentials")
+def _credentials(last: dict[str, _Sent], values: dict[_Sent, tuple[Alt, ...]]) -> Setting[bool | None]:
+    header = _find(last, "access-control-allow-credentials")
     if header is None:
         return Setting(False)
     texts = [alt.literal for alt in values[header]]
@@ -664,9 +665,9 @@ def _literal(header: _Sent, values: dict[_Sent, tuple[Alt, ...]]) -> str | None:
 
 
 def _listed(
-    sent: list[_Sent], values: dict[_Sent, tuple[Alt, ...]], key: str
+    last: dict[str, _Sent], values: dict[_Sent, tuple[Alt, ...]], key: str
 ) -> Setting[tuple[str, ...]] | None:
-    header = _find(sent, key)
+    header = _find(last, key)
     text = _literal(header, values) if header is not None else None
     if header is None or text is None:
         return None
@@ -674,8 +675,8 @@ def _listed(
     return Setting(items, header.value_location)
 
 
-def _max_age(sent: list[_Sent], values: dict[_Sent, tuple[Alt, ...]]) -> Setting[int] | None:
-    header = _find(sent, "access-control-max-age")
+def _max_age(last: dict[str, _Sent], values: dict[_Sent, tuple[Alt, ...]]) -> Setting[int] | None:
+    header = _find(last, "access-control-max-age")
     text = _literal(header, values) if header is not None else None
     digits = text.strip() if text is not None else ""
     if header is None or not (digits.isascii() and digits.isdigit()) or len(digits) > 18:
@@ -694,12 +695,12 @@ def _vary(vary: list[_Sent], values: dict[_Sent, tuple[Alt, ...]]) -> Setting[bo
     return Setting(False, vary[-1].value_location)
 
 
-def _echoed(sent: list[_Sent], values: dict[_Sent, tuple[Alt, ...]]) -> tuple[tuple[str, Location], ...]:
+def _echoed(last: dict[str, _Sent], values: dict[_Sent, tuple[Alt, ...]]) -> tuple[tuple[str, Location], ...]:
     """Allow lists that send back request data (`$http_access_control_request_headers`): they allow
     whatever the page asks for."""
     out = []
     for name in ("headers", "methods"):
-        header = _find(sent, f"access-control-allow-{name}")
+        header = _find(last, f"access-control-allow-{name}")
         if header is not None and any(
             part.kind in ("request", "origin") for alt in values[header] for part in alt.parts
         ):
@@ -707,8 +708,8 @@ def _echoed(sent: list[_Sent], values: dict[_Sent, tuple[Alt, ...]]) -> tuple[tu
     return tuple(out)
 
 
-def _private_network(sent: list[_Sent], values: dict[_Sent, tuple[Alt, ...]]) -> Setting[bool] | None:
-    header = _find(sent, "access-control-allow-private-network")
+def _private_network(last: dict[str, _Sent], values: dict[_Sent, tuple[Alt, ...]]) -> Setting[bool] | None:
+    header = _find(last, "access-control-allow-private-network")
     if header is None:
         return None
     texts = [alt.literal for alt in values[header]]
