@@ -340,8 +340,11 @@ class _Reader:
             name = tokens[0]
             if index == 0 and name.startswith("\ufeff"):
                 name, raws[0], offsets[0] = name[1:], raws[0][1:], offsets[0] + 1
-            if name:
-                where = lines.location(path, offsets[0], raws[0])
+            if name:  # on the statement's line, which reading it counted: its column, found back
+                first, written = offsets[0], raws[0]
+                column = first - text.rfind("\n", 0, first)
+                width = len(written.split("\n", 1)[0] or written) if "\n" in written else len(written)
+                where = Location(path, statement.line, column, statement.line, column + width)
             else:
                 where = Location.point(path, statement.line, 1)
             args = [unescape(arg) if "\\" in arg else arg for arg in tokens[1:]]
