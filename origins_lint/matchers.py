@@ -183,7 +183,8 @@ def _category(name: str) -> CharTest:
 
 def _in_range(low: int, high: int) -> CharTest:
     # a caseless class also asks the case mappings of a character, and some are longer than one
-    # (`ŉ`.upper() is `ʼN`): no range holds those, as PCRE and Python fold one code point to one
+    # (U+0149 upper-cases to U+02BC and `N`): no range holds those, as PCRE and Python fold one
+    # code point to one
     return lambda c: len(c) == 1 and low <= ord(c) <= high
 
 
