@@ -138,6 +138,10 @@ UNCONDITIONAL: Final[Paths] = ((),)
 
 
 def merge_guards(first: tuple[Guard, ...], second: tuple[Guard, ...]) -> tuple[Guard, ...]:
+    if not second or second == first:  # most merges: nothing to add (a value with no guard yet)
+        return first
+    if not first:
+        return second
     return first + tuple(g for g in second if g not in first)
 
 
@@ -332,7 +336,10 @@ class Evaluator:
 
     def _clipped(self, alt: Alt, location: Location) -> Alt:
         """The value, or an unknown one (reported as not analysed) when it has grown past the bounds."""
-        if len(alt.parts) <= MAX_PARTS and sum(len(part.text) for part in alt.parts) <= MAX_TEXT:
+        parts = alt.parts
+        if len(parts) == 1 and len(parts[0].text) <= MAX_TEXT:  # the usual value: one part
+            return alt
+        if len(parts) <= MAX_PARTS and sum(len(part.text) for part in parts) <= MAX_TEXT:
             return alt
         self.program.clipped.append(location)
         return Alt((Part("unknown", "…", location),), alt.guards)
