@@ -57,3 +57,58 @@ def test_clipped_values_are_the_reference_ones() -> None:
         ours, theirs = Evaluator(Program()), Evaluator(Program())
         assert ours._clipped(alt, WHERE) == _reference_clipped(theirs, alt, WHERE)
         assert ours.program.clipped == theirs.program.clipped
+
+
+def _reference_evaluate(
+    evaluator: Evaluator, expr: str, location: Location, env: flow.Env
+) -> tuple[Alt, ...]:
+    """`Evaluator.evaluate` before a lone variable skipped the join loop."""
+    if "$" not in expr:
+        return (evaluator._clipped(Alt((Part("text", expr, location),)), location),)
+    segments: list[tuple[Alt, ...]] = []
+    last = 0
+    for match in flow.VARIABLE.finditer(expr):
+        if match.start() > last:
+            segments.append((Alt((Part("text", expr[last : match.start()], location),)),))
+        name = (match.group(1) or match.group(2)).lower()
+        segments.append(evaluator._variable(name, match.group(), flow._within(location, match), env))
+        last = match.end()
+    if last < len(expr) or not segments:
+        segments.append((Alt((Part("text", expr[last:], location),)),))
+    if len(segments) > flow.MAX_PARTS:
+        evaluator.program.clipped.append(location)
+        segments = [*segments[: flow.MAX_PARTS], (Alt((Part("unknown", "…", location),)),)]
+    result: tuple[Alt, ...] = (Alt(()),)
+    for options in segments:
+        combined = [
+            Alt(flow._join(left.parts, right.parts), _reference_merge(left.guards, right.guards))
+            for left in result
+            for right in options
+        ]
+        result = evaluator.bounded(combined, location)
+    return result
+
+
+def test_a_lone_variable_evaluates_as_the_join_loop_gives_it() -> None:
+    rng = random.Random(2137)
+    pool = [_guard(rng) for _ in range(8)]
+    names = ["a", "b", "http_origin", "host", "request_uri", "arg_x", "nothing_sets_it", "1"]
+    for _ in range(1500):
+        env: flow.Env = {}
+        for name in ("a", "b"):
+            count = rng.choice([0, 1, 2, 3, 70])
+            alts = []
+            for _ in range(count):
+                text = rng.choice(["https://a.example.com", "", "x" * rng.choice([1, flow.MAX_TEXT + 1])])
+                guards = tuple(rng.choice(pool) for _ in range(rng.randrange(0, 3)))
+                alts.append(Alt((Part("text", text, WHERE),), guards))
+            if alts and rng.random() < 0.3:
+                alts.append(alts[0])  # a repeat the bound drops
+            env[name] = tuple(alts)
+        name = rng.choice(names)
+        expr = rng.choice([f"${name}", f"${{{name}}}", f"x${name}", f"${name}y", "$", "a$"])
+        ours, theirs = Evaluator(Program()), Evaluator(Program())
+        assert ours.evaluate(expr, WHERE, env) == _reference_evaluate(theirs, expr, WHERE, env), expr
+        assert ours.program.clipped == theirs.program.clipped
+        assert ours.program.truncated == theirs.program.truncated
+        assert ours.program.unknown == theirs.program.unknown

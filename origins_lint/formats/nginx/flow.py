@@ -312,6 +312,8 @@ class Evaluator:
             last = match.end()
         if last < len(expr) or not segments:
             segments.append((Alt((Part("text", expr[last:], location),)),))
+        if len(segments) == 1:  # one variable and nothing around it: its values, as the loop joins them
+            return self.bounded(segments[0], location)
         if len(segments) > MAX_PARTS:
             self.program.clipped.append(location)
             segments = [*segments[:MAX_PARTS], (Alt((Part("unknown", "…", location),)),)]
