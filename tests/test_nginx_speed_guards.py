@@ -112,3 +112,14 @@ def test_a_lone_variable_evaluates_as_the_join_loop_gives_it() -> None:
         assert ours.program.clipped == theirs.program.clipped
         assert ours.program.truncated == theirs.program.truncated
         assert ours.program.unknown == theirs.program.unknown
+
+
+def test_the_foreign_code_precheck_never_skips_a_match() -> None:
+    rng = random.Random(2138)
+    names = ["content_by_lua", "content_by_lua_block", "access_by_lua_file", "js_header_filter", "js_set"]
+    names += ["header_filter_by_lua_file", "add_header", "set_by_lua", "x_by_luax", "by_lua", "_by_lua"]
+    pieces = ["_by_lua", "js_header_filter", "_block", "_file", "a", "\n", "$", "_", "x"]
+    names += ["".join(rng.choice(pieces) for _ in range(rng.randrange(1, 5))) for _ in range(5000)]
+    for name in names + [n + "\n" for n in names]:
+        if flow.FOREIGN_CODE.match(name):
+            assert flow._may_be_code(name), name

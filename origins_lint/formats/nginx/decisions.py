@@ -144,6 +144,8 @@ class _Index:
                 else:
                     passed, read = None, args
                 for arg in read:
+                    if "$" not in arg:
+                        continue  # no variable in it: most arguments
                     for match in VARIABLE.finditer(arg):
                         used = (match.group(1) or match.group(2)).lower()
                         entries = self._read.setdefault(used, [])

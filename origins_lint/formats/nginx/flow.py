@@ -44,6 +44,13 @@ FOREIGN_SETTERS: Final = frozenset(
 # that exists to change headers is never seen, the others only when their text touches them
 FOREIGN_CODE: Final = re.compile(r"^\w+_by_lua(?:_block|_file)?$|^js_header_filter$")
 HEADER_FILTERS: Final = ("header_filter_by_lua_file", "js_header_filter")
+
+
+def _may_be_code(name: str) -> bool:
+    """What every name ``FOREIGN_CODE`` matches has (most names have neither): no regex run for them."""
+    return "_by_lua" in name or name.startswith("js_header_filter")
+
+
 _FOREIGN_TOUCH = re.compile(r"ngx\.header|access-control|ngx\.var\.|ngx\.var\[", re.IGNORECASE)
 _FOREIGN_ASSIGN = re.compile(r"""ngx\.var(?:\.(\w+)|\[["'](\w+)["']\])\s*=(?!=)""")
 # the statuses `add_header` without `always` is added to: `ngx_http_headers_filter` in nginx's
@@ -231,7 +238,7 @@ class Program:
                 program.declared.add(variable_name(directive.args[0]))
             if name in FOREIGN_SETTERS and directive.args:
                 program.foreign[variable_name(directive.args[0])] = (name, directive.location)
-            elif FOREIGN_CODE.match(name):
+            elif _may_be_code(name) and FOREIGN_CODE.match(name):
                 program._add_code(directive)
             if name in ("if", "location", "server_name", "rewrite"):
                 subject = variable_name(directive.args[0]) if directive.args else ""
