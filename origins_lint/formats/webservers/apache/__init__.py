@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import PurePath
 from typing import Final
 
@@ -90,6 +89,7 @@ from origins_lint.model import (
     ParsedFile,
     ProblemKind,
 )
+from origins_lint.records import replace
 from origins_lint.source import Source
 
 NAME = "apache"

@@ -24,14 +24,15 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from origins_lint.model import Location
+from origins_lint.records import field, record
 
 _BLANKS = " \t\n\r\f\v"  # apr_isspace
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Word:
     """One argument as httpd reads it (quotes and escapes removed), located where it is written."""
 
@@ -40,7 +41,7 @@ class Word:
     quoted: bool = False
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Directive:
     """One directive or section; `block` is None for a plain directive."""
 
@@ -65,7 +66,7 @@ class ParseError(Exception):
     location: Location
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class _Line:
     """One logical line: its text, and where in the file each physical piece of it starts."""
 
@@ -161,7 +162,7 @@ def _unescaped(word: str) -> str:
     return word.replace("\\\\", "\\") if "\\\\" in word else word
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class _Open:
     directive: Directive
     children: list[Directive] = field(default_factory=list)
