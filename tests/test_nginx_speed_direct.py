@@ -237,3 +237,15 @@ def test_argument_locations_asked_in_any_order_are_the_ones_worked_out_at_once()
             assert directive.arg_location(len(expected)) == directive.location  # past the end: its name
             assert list(directive.arg_locations) == expected
             assert directive.arg_locations[-1:] == expected[-1:]
+
+
+def test_the_ascii_test_for_other_spaces_is_the_regex() -> None:
+    assert {chr(p) for p in range(128) if chr(p).isspace() and chr(p) not in " \t\r\n"} == set(
+        fast._ASCII_OTHER_SPACE
+    )
+    rng = random.Random(2139)
+    texts = ["", "server { }", "a\u00a0b", "\u2028", "x\x0by"] + [chr(p) for p in range(0x3000)]
+    alphabet = [chr(p) for p in range(128)] + ["\u00a0", "\u2028", "\u3000", "é"]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 30))) for _ in range(5000)]
+    for text in texts:
+        assert fast._other_space(text) == (fast._OTHER_SPACE.search(text) is not None), repr(text)

@@ -37,6 +37,7 @@ from origins_lint.formats.nginx.reject import Scan, _Statement
 
 _DEEPEST: Final = 100
 _OTHER_SPACE: Final = re.compile(r"[^\S \t\r\n]")  # what str.isspace() takes that nginx does not
+_ASCII_OTHER_SPACE: Final = "\x0b\x0c\x1c\x1d\x1e\x1f"  # those of them below U+0080
 _PAIR: Final = re.compile(r"\\(.)", re.S)
 
 
@@ -44,7 +45,15 @@ def readable(text: str, scan: Scan, nesting: int) -> bool:
     """Whether ``scan``'s statements read as crossplane's parse would (see above)."""
     if scan.statements is None or scan.depth > min(nesting, _DEEPEST):
         return False
-    return _OTHER_SPACE.search(text) is None
+    return not _other_space(text)
+
+
+def _other_space(text: str) -> bool:
+    """Whether ``_OTHER_SPACE`` finds a character: for an ASCII text, six substring tests in C
+    instead of a class test per character."""
+    if text.isascii():
+        return any(char in text for char in _ASCII_OTHER_SPACE)
+    return _OTHER_SPACE.search(text) is not None
 
 
 def crossplane_parsed(text: str, scan: Scan, nesting: int) -> list[dict[str, Any]] | None:
