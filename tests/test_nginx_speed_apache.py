@@ -2,7 +2,9 @@
 every `.conf`, nginx's included, and used to split the whole text first to read a few lines.
 Held to the function before the change (``_reference``, verbatim but for its name): the same
 (start, end, line) triples, to the last, over every fixture and example, continued lines, CR,
-a final newline or none, and seeded random texts; and the sniff's answers are unchanged."""
+a final newline or none, and seeded random texts. The sniff now reads `logical_texts`, the
+lines' texts without their places: the same texts, and its answers those of the sniff before
+(``_sniff_with_reference``, verbatim over the reference lines)."""
 
 from __future__ import annotations
 
@@ -10,8 +12,9 @@ import random
 from collections.abc import Iterator
 from pathlib import Path
 
+from origins_lint.formats.webservers import apache
 from origins_lint.formats.webservers.apache import detect, looks_like_apache
-from origins_lint.formats.webservers.apache.lexer import _BLANKS, _Line, logical_lines
+from origins_lint.formats.webservers.apache.lexer import _BLANKS, _Line, logical_lines, logical_texts
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -92,11 +95,44 @@ def test_the_sniff_answers_as_before() -> None:
 
 
 def _sniff_with_reference(text: str, empty: bool) -> bool:
-    from origins_lint.formats.webservers import apache
+    """`looks_like_apache` before it read `logical_texts`: verbatim, over the reference lines."""
+    seen = 0
+    first_known = False
+    capitalised = False
+    for _start, _end, line in _reference(text):
+        if not line.text or line.text.startswith("#"):
+            continue
+        seen += 1
+        if seen > apache._SNIFF_LINES:
+            break
+        if line.text.endswith((";", "{")) and not line.text.startswith("<"):
+            return False
+        found = apache._FIRST_WORD.match(line.text)
+        word = found.group() if found is not None else ""
+        name = word.lower()
+        known = name in apache.KNOWN or (
+            name.startswith("<")
+            and name.lstrip("</").rstrip(">") in apache._SCOPES | apache._TRANSPARENT | apache._CONDITIONAL
+        )
+        if seen == 1:
+            first_known = known
+            capitalised = apache._CAPITALISED.fullmatch(word) is not None
+            if not known and not capitalised:
+                return False
+        elif known and not first_known:
+            first_known = True
+    return first_known if seen else empty
 
-    saved = apache.logical_lines
-    apache.logical_lines = _reference
-    try:
-        return looks_like_apache(text, empty)
-    finally:
-        apache.logical_lines = saved
+
+def test_logical_texts_are_the_texts_of_the_logical_lines() -> None:
+    rng = random.Random(2140)
+    texts = _texts()
+    for _ in range(3000):
+        texts.append(
+            "".join(
+                rng.choice(["a", " ", "\t", "\\", "\n", "\r", "#", "\f", "\v"])
+                for _ in range(rng.randrange(0, 40))
+            )
+        )
+    for text in texts:
+        assert list(logical_texts(text)) == [line.text for _s, _e, line in _reference(text)], repr(text)
