@@ -123,3 +123,16 @@ def test_the_foreign_code_precheck_never_skips_a_match() -> None:
     for name in names + [n + "\n" for n in names]:
         if flow.FOREIGN_CODE.match(name):
             assert flow._may_be_code(name), name
+
+
+def test_a_literal_is_what_the_general_join_gives() -> None:
+    rng = random.Random(2141)
+    kinds = ["text", "text", "origin", "request", "unknown", "capture"]
+    for _ in range(3000):
+        parts = tuple(
+            Part(rng.choice(kinds), rng.choice(["", "a", "https://x.example", "…"]), WHERE)
+            for _ in range(rng.randrange(0, 4))
+        )
+        alt = Alt(parts)
+        general = "".join(p.text for p in parts) if all(p.kind == "text" for p in parts) else None
+        assert alt.literal == general, parts

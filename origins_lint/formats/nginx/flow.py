@@ -134,8 +134,11 @@ class Alt:
     @property
     def literal(self) -> str | None:
         """The text, when every part is literal."""
-        if all(part.kind == "text" for part in self.parts):
-            return "".join(part.text for part in self.parts)
+        parts = self.parts
+        if len(parts) == 1:  # most values: their one part
+            return parts[0].text if parts[0].kind == "text" else None
+        if all(part.kind == "text" for part in parts):
+            return "".join(part.text for part in parts)
         return None
 
 
