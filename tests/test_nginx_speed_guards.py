@@ -8,9 +8,12 @@ with what `_clipped` records."""
 from __future__ import annotations
 
 import random
+from typing import Any
 
+import origins_lint.formats.nginx as nginx_format
 from origins_lint.formats.nginx import flow
 from origins_lint.formats.nginx.flow import Alt, Evaluator, Guard, Part, Program, merge_guards
+from origins_lint.formats.nginx.syntax import Directive
 from origins_lint.model import Location
 
 WHERE = Location("nginx.conf", 3, 5, 3, 40)
@@ -136,3 +139,59 @@ def test_a_literal_is_what_the_general_join_gives() -> None:
         alt = Alt(parts)
         general = "".join(p.text for p in parts) if all(p.kind == "text" for p in parts) else None
         assert alt.literal == general, parts
+
+
+def _reference_enter(
+    parent: nginx_format._Headers, block: list[Directive], made: dict[int, Any]
+) -> tuple[nginx_format._Headers, tuple[nginx_format._Sent, ...], Directive | None]:
+    own_add = tuple(d for d in block if d.name == "add_header")
+    own_more = tuple(d for d in block if d.name == "more_set_headers")
+    mode = next((d.args[0].lower() for d in block if d.name == "add_header_inherit" and d.args), parent.mode)
+    if own_add:
+        add = parent.add + own_add if mode == "merge" else own_add
+    else:
+        add = () if mode == "off" else parent.add
+    dropped: tuple[nginx_format._Sent, ...] = ()
+    if own_add and mode == "on":
+        kept = {s.key for s in nginx_format._sent(own_add, made)}
+        dropped = tuple(
+            s
+            for s in nginx_format._sent(parent.add, made)
+            if nginx_format._is_cors(s.key) and s.key not in kept
+        )
+    return nginx_format._Headers(add, parent.more + own_more, mode), dropped, own_add[0] if own_add else None
+
+
+def _directive(rng: random.Random) -> Directive:
+    name = rng.choice(
+        ["add_header", "add_header", "more_set_headers", "add_header_inherit", "set", "proxy_pass"]
+    )
+    words = {
+        "add_header": [
+            "Access-Control-Allow-Origin",
+            "access-control-allow-credentials",
+            "Vary",
+            "$v",
+            "always",
+        ],
+        "more_set_headers": ["Access-Control-Allow-Origin: *", "-s", "200", "Vary: Origin"],
+        "add_header_inherit": ["merge", "off", "on", "MERGE"],
+    }.get(name, ["$a", "x"])
+    args = [rng.choice(words) for _ in range(rng.randrange(0, 4))]
+    return Directive(name, args, WHERE, [WHERE] * len(args))
+
+
+def _sent_fields(sent: tuple[nginx_format._Sent, ...]) -> list[tuple[object, ...]]:
+    return [(s.name, s.value, id(s.directive), s.always, s.statuses) for s in sent]
+
+
+def test_a_level_is_entered_as_before() -> None:
+    rng = random.Random(2142)
+    for _ in range(3000):
+        parent_add = tuple(d for d in (_directive(rng) for _ in range(3)) if d.name == "add_header")
+        parent = nginx_format._Headers(parent_add, (), rng.choice(["on", "off", "merge"]))
+        block = [_directive(rng) for _ in range(rng.randrange(0, 6))]
+        ours = nginx_format._enter(parent, block, {})
+        theirs = _reference_enter(parent, block, {})
+        assert ours[0] == theirs[0] and ours[2] is theirs[2]
+        assert _sent_fields(ours[1]) == _sent_fields(theirs[1])

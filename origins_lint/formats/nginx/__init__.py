@@ -242,9 +242,19 @@ def _enter(
     parent: _Headers, block: list[Directive], made: _Made
 ) -> tuple[_Headers, tuple[_Sent, ...], Directive | None]:
     """A level's headers, and the inherited CORS headers its own `add_header` drops."""
-    own_add = tuple(d for d in block if d.name == "add_header")
-    own_more = tuple(d for d in block if d.name == "more_set_headers")
-    mode = next((d.args[0].lower() for d in block if d.name == "add_header_inherit" and d.args), parent.mode)
+    adds: list[Directive] = []
+    mores: list[Directive] = []
+    inherit: str | None = None  # the first `add_header_inherit` with a word says the mode
+    for d in block:  # one pass over the level (it was three)
+        name = d.name
+        if name == "add_header":
+            adds.append(d)
+        elif name == "more_set_headers":
+            mores.append(d)
+        elif name == "add_header_inherit" and inherit is None and d.args:
+            inherit = d.args[0].lower()
+    own_add, own_more = tuple(adds), tuple(mores)
+    mode = parent.mode if inherit is None else inherit
     if own_add:
         add = parent.add + own_add if mode == "merge" else own_add
     else:
