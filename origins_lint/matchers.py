@@ -16,7 +16,7 @@ import re._constants as sre_c
 import re._parser as sre_parse
 import warnings
 from collections.abc import Callable, Iterable, Iterator
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any, Final
 
 from origins_lint import limits
@@ -84,15 +84,20 @@ class _Compiler:
         return _Frag(index, [(index, 1)])
 
     def seq(self, items: Iterable[tuple[Any, Any]], icase: bool) -> _Frag:
-        frag: _Frag | None = None
+        start, ends = -1, None  # the fragment so far; a literal, the most common item, made inline
         for op, arg in items:
-            nxt = self.item(op, arg, icase)
-            if frag is None:
-                frag = nxt
+            if op is sre_c.LITERAL:
+                index = self.add(_State(_CHAR, test=_literal(arg, icase)))
+                first, last = index, [(index, 1)]
             else:
-                self.patch(frag.ends, nxt.start)
-                frag = _Frag(frag.start, nxt.ends)
-        return frag if frag is not None else self.empty()
+                nxt = self.item(op, arg, icase)
+                first, last = nxt.start, nxt.ends
+            if ends is None:
+                start = first
+            else:
+                self.patch(ends, first)
+            ends = last
+        return _Frag(start, ends) if ends is not None else self.empty()
 
     def char(self, test: CharTest) -> _Frag:
         index = self.add(_State(_CHAR, test=test))
@@ -177,17 +182,26 @@ def _category(name: str) -> CharTest:
 
 
 def _in_range(low: int, high: int) -> CharTest:
-    return lambda c: low <= ord(c) <= high
+    # a caseless class also asks the case mappings of a character, and some are longer than one
+    # (U+0149 upper-cases to U+02BC and `N`): no range holds those, as PCRE and Python fold one
+    # code point to one
+    return lambda c: len(c) == 1 and low <= ord(c) <= high
+
+
+@lru_cache(maxsize=1024)
+def _literal(code: int, icase: bool) -> CharTest:
+    """One literal character's test, made once a run: most states of most patterns are these."""
+    return frozenset({chr(code), chr(code).lower(), chr(code).upper()} if icase else {chr(code)}).__contains__
 
 
 def char_test(op: Any, arg: Any, icase: bool) -> CharTest:
     """A predicate for one character position; case folding applied once here."""
     if op is sre_c.ANY:
         return lambda c: c != "\n"
-    if op in (sre_c.LITERAL, sre_c.NOT_LITERAL):
+    if op is sre_c.LITERAL:
+        return _literal(arg, icase)
+    if op is sre_c.NOT_LITERAL:
         wanted = {chr(arg), chr(arg).lower(), chr(arg).upper()} if icase else {chr(arg)}
-        if op is sre_c.LITERAL:
-            return wanted.__contains__
         return lambda c: c not in wanted
     negate = False
     tests: list[CharTest] = []
@@ -202,13 +216,25 @@ def char_test(op: Any, arg: Any, icase: bool) -> CharTest:
         elif item_op is sre_c.CATEGORY:
             tests.append(_category(str(item_arg)))
 
-    def member(c: str) -> bool:
-        return c in chars or any(test(c) for test in tests)
+    member = _member(chars, tests)
+    if icase:
+        plain = member
 
-    def folded(c: str) -> bool:
-        return member(c) or (icase and (member(c.lower()) or member(c.upper())))
+        def folded(c: str) -> bool:
+            return plain(c) or plain(c.lower()) or plain(c.upper())
 
-    return (lambda c: not folded(c)) if negate else folded
+        member = folded
+    return (lambda c: not member(c)) if negate else member
+
+
+def _member(chars: set[str], tests: list[CharTest]) -> CharTest:
+    """``c in chars or any(test(c) for test in tests)``, without the generator where it can."""
+    if not tests:
+        return chars.__contains__
+    if len(tests) == 1:
+        only = tests[0]
+        return lambda c: c in chars or bool(only(c))
+    return lambda c: c in chars or any(test(c) for test in tests)
 
 
 class Budget(Exception):
@@ -288,8 +314,30 @@ class Automaton:
             if self.mode is MatchMode.SEARCH:
                 targets.append(self.start)
             states, matched, cost = self._closure(targets, context)
+            dead = self._dead
+            if dead is not None and states == dead[0]:
+                states = dead[0]  # the one object: `matches` knows it by identity
             found = self._moves[key] = (states, matched, cost + len(current))
         return found
+
+    @cached_property
+    def _dead(self) -> tuple[frozenset[int], int, bool] | None:
+        """A state set no character in the middle of a text leads out of, with what each step from
+        it costs, and whether it holds at the end too (then no text that reaches it matches).
+
+        A full match that lost every state stays empty whatever follows, one step at a time. A
+        search whose every path must first pass an assertion that fails in the middle of a text
+        (`^https://...`) restarts into the same states at each character and never moves on from
+        them until the end: `matches` charges such a stretch at once instead of walking it.
+        """
+        if self._line_aware:
+            return None  # the assertions see each character: no stretch is the same throughout
+        if self.mode is not MatchMode.SEARCH:
+            return frozenset(), 1, True
+        states, matched, cost = self._closure([self.start], _MIDDLE)
+        if matched or any(self.states[i].op == _CHAR for i in states):
+            return None
+        return states, cost + len(states), False
 
     @cached_property
     def _line_aware(self) -> bool:
@@ -311,10 +359,16 @@ class Automaton:
             return True
         moves = self._moves
         budget = self.max_steps
-        for pos, char in enumerate(text, start=1):
+        dead = self._dead
+        stuck = dead[0] if dead is not None else None
+        middle = last if last >= 0 else size  # the positions before it are in the middle
+        pos = 0
+        while pos < size:
+            char = text[pos]
+            pos += 1
             if line_aware:
                 context = _context(text, pos)
-            elif pos < last or (last < 0 and pos < size):
+            elif pos < middle:
                 context = _MIDDLE
             else:
                 context = (False, False, pos == size, pos == last, False, False)
@@ -327,6 +381,15 @@ class Automaton:
                 raise Budget
             if matched and (search or pos == size):
                 return True
+            if current is stuck and dead is not None:
+                # every step from here to the end (`whole`) or to the end's positions costs the same
+                # and leaves the states as they are: charged at once, as walking them would
+                skip = (size if dead[2] else middle - 1) - pos
+                if skip > 0:
+                    steps += skip * dead[1]
+                    if steps > budget:
+                        raise Budget
+                    pos += skip
         return any(self.states[i].op == _MATCH for i in current)
 
     # --- walks over an alphabet (pattern-versus-pattern containment, `inventory/contain.py`) ---
@@ -388,7 +451,14 @@ def _example_char(test: CharTest) -> str | None:
 
 
 def _accepts_many(test: CharTest) -> bool:
-    return sum(1 for c in _PREFERRED if test(c)) > 1
+    """Whether more than one of the preferred characters passes: the second one found says so."""
+    found = False
+    for c in _PREFERRED:
+        if test(c):
+            if found:
+                return True
+            found = True
+    return False
 
 
 def _witnesses(items: Any, icase: bool, in_repeat: bool = False) -> list[Witness]:

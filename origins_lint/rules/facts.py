@@ -46,7 +46,19 @@ def _origin_text(raw: str, wildcard: bool) -> OriginText:
 
 
 def regex(raw: str, engine: Engine) -> RegexAnalysis:
-    return _regex(raw, engine, limits.active())
+    """The analysis of ``raw`` under ``engine``: one per pattern (``_regex``), and the last one
+    asked kept by identity, since the rules ask it of each entry in turn (hashing the engine and
+    the limits for the cache each time was most of the asking, issue 21)."""
+    bounds = limits.active()
+    last = _LAST_REGEX[0]
+    if last is not None and last[0] is raw and last[1] is engine and last[2] is bounds:
+        return last[3]
+    found = _regex(raw, engine, bounds)
+    _LAST_REGEX[0] = (raw, engine, bounds, found)
+    return found
+
+
+_LAST_REGEX: list[tuple[str, Engine, Limits, RegexAnalysis] | None] = [None]
 
 
 @lru_cache(maxsize=4096)

@@ -142,6 +142,10 @@ class PerMatcher:
         # rule's kinds to what its `inspect` answers for the others)
         self.kinds = frozenset(MatcherKind) if kinds is None else frozenset(kinds)
 
+    def __setattr__(self, name: str, value: object) -> None:
+        _PLANS.clear()  # a check that changes (tests widen and narrow them) is planned again
+        object.__setattr__(self, name, value)
+
     def __call__(self, document: Document, _settings: RuleSettings) -> Iterator[Hit]:
         for context, matcher in document.matchers(decisions=True):
             if matcher.kind not in self.kinds or (self.quiet_on_https and plain_https(matcher)):
@@ -173,21 +177,41 @@ class PerMatcher:
         return hit
 
 
+_Checks = list[tuple[str, PerMatcher, Callable[[CorsContext, OriginMatcher, Document], Hit | None]]]
+_Plan = tuple[list[tuple[Rule, PerMatcher]], dict[MatcherKind, _Checks], _Checks]
+# the plan of one tuple of rules: file_check asks with the same tuple for every file of a run, and
+# building it for each document was 3% of an nginx run of 2,000 small files (issue 21)
+_PLANS: dict[int, tuple[Sequence[Rule], _Plan]] = {}
+
+
+def _plan(rules: Sequence[Rule]) -> _Plan:
+    """The per-matcher rules; the checks that can report a matcher of each kind, in rule order; and
+    those that can report a plain `https://` origin, the most of an export (issue 21)."""
+    known = _PLANS.get(id(rules))
+    if known is not None and known[0] is rules:
+        return known[1]
+    passes = [(rule, rule.check) for rule in rules if isinstance(rule.check, PerMatcher)]
+    by_kind = {
+        kind: [(rule.code, check, check.inspect) for rule, check in passes if kind in check.kinds]
+        for kind in MatcherKind
+    }
+    https = [each for each in by_kind[MatcherKind.EXACT] if not each[1].quiet_on_https]
+    plan = (passes, by_kind, https)
+    if isinstance(rules, tuple):  # kept only for what cannot change behind the key
+        if len(_PLANS) >= 64:
+            _PLANS.clear()
+        _PLANS[id(rules)] = (rules, plan)
+    return plan
+
+
 def document_findings(
     rules: Sequence[Rule], document: Document, settings: RuleSettings
 ) -> Iterator[tuple[Rule, Finding]]:
     """Every rule's findings over one document, rule after rule as `Rule.findings` gives them; the
     per-matcher rules read the entries in one pass, each collecting its hits in entry order."""
-    passes = [(rule, rule.check) for rule in rules if isinstance(rule.check, PerMatcher)]
+    passes, by_kind, https = _plan(rules)
     hits: dict[str, list[Hit]] = {rule.code: [] for rule, _check in passes}
     if passes:
-        # the checks that can report a matcher of each kind, in rule order
-        by_kind = {
-            kind: [(hits[rule.code], check, check.inspect) for rule, check in passes if kind in check.kinds]
-            for kind in MatcherKind
-        }
-        # and those that can report a plain `https://` origin, the most of an export (issue 21)
-        https = [each for each in by_kind[MatcherKind.EXACT] if not each[1].quiet_on_https]
         for context, matcher in document.matchers(decisions=True):
             checks = https if plain_https(matcher) else by_kind[matcher.kind]
             # most entries need none of what `PerMatcher.hit` adds to a hit: ask `inspect` directly
@@ -197,10 +221,10 @@ def document_findings(
                 and context.own_page is None
                 and context.decision is None
             )
-            for found, check, inspect in checks:
+            for code, check, inspect in checks:
                 hit = inspect(context, matcher, document) if plain else check.hit(context, matcher, document)
                 if hit is not None:
-                    found.append(hit)
+                    hits[code].append(hit)
     for rule in rules:
         collected = hits.get(rule.code)
         if collected is None:

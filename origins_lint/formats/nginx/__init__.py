@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, replace
 from pathlib import PurePath
 from typing import Final
 
@@ -66,6 +65,7 @@ from origins_lint.model import (
     ProblemKind,
     Setting,
 )
+from origins_lint.records import record, replace
 from origins_lint.source import Source
 from origins_lint.template_origin import decided
 
@@ -211,12 +211,15 @@ def _parse(source: Source, placeholders: dict[str, str], options: FormatOptions)
 # --- headers and inheritance ----------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@record(frozen=True, slots=True)
 class _Sent:
     """One header a directive adds: its name, value expression and where each is written.
 
     Compared and hashed by identity: each stands for one directive's header in one response.
     """
+
+    __eq__ = object.__eq__  # by identity, as `@dataclass(eq=False)`: kept by `record`
+    __hash__ = object.__hash__
 
     name: str
     value: str
@@ -224,10 +227,10 @@ class _Sent:
     value_location: Location
     always: bool
     statuses: frozenset[int] | None = None  # headers-more `-s`: only these; None: every status
+    key: str = ""  # the name in lower case, set here: every response asks it of every header
 
-    @property
-    def key(self) -> str:
-        return self.name.lower()
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "key", self.name.lower())
 
     def sent_with(self, status: int | None) -> bool:
         """Whether nginx adds it to a response of this status (None: not known, so assumed)."""
@@ -238,26 +241,38 @@ class _Sent:
         return self.always or status in SAFE_STATUSES
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class _Headers:
     add: tuple[Directive, ...] = ()
     more: tuple[Directive, ...] = ()
     mode: str = "on"
 
 
-def _enter(parent: _Headers, block: list[Directive]) -> tuple[_Headers, tuple[_Sent, ...], Directive | None]:
+def _enter(
+    parent: _Headers, block: list[Directive], made: _Made
+) -> tuple[_Headers, tuple[_Sent, ...], Directive | None]:
     """A level's headers, and the inherited CORS headers its own `add_header` drops."""
-    own_add = tuple(d for d in block if d.name == "add_header")
-    own_more = tuple(d for d in block if d.name == "more_set_headers")
-    mode = next((d.args[0].lower() for d in block if d.name == "add_header_inherit" and d.args), parent.mode)
+    adds: list[Directive] = []
+    mores: list[Directive] = []
+    inherit: str | None = None  # the first `add_header_inherit` with a word says the mode
+    for d in block:  # one pass over the level (it was three)
+        name = d.name
+        if name == "add_header":
+            adds.append(d)
+        elif name == "more_set_headers":
+            mores.append(d)
+        elif name == "add_header_inherit" and inherit is None and d.args:
+            inherit = d.args[0].lower()
+    own_add, own_more = tuple(adds), tuple(mores)
+    mode = parent.mode if inherit is None else inherit
     if own_add:
         add = parent.add + own_add if mode == "merge" else own_add
     else:
         add = () if mode == "off" else parent.add
     dropped: tuple[_Sent, ...] = ()
     if own_add and mode == "on":
-        kept = {s.key for s in _sent(own_add)}
-        dropped = tuple(s for s in _sent(parent.add) if _is_cors(s.key) and s.key not in kept)
+        kept = {s.key for s in _sent(own_add, made)}
+        dropped = tuple(s for s in _sent(parent.add, made) if _is_cors(s.key) and s.key not in kept)
     return _Headers(add, parent.more + own_more, mode), dropped, own_add[0] if own_add else None
 
 
@@ -265,33 +280,49 @@ def _is_cors(key: str) -> bool:
     return key.startswith(_CORS_PREFIX) and not key.startswith(_REQUEST_PREFIX)
 
 
-def _sent(directives: tuple[Directive, ...]) -> list[_Sent]:
+# each directive's headers, made once a file (by id, with the directive kept so that an id is
+# never reused): a header's `_Sent` stands for it in every response, and no response sends one
+# directive twice, so identity still tells the headers of one response apart
+_Made = dict[int, tuple[Directive, list["_Sent"]]]
+
+
+def _sent(directives: tuple[Directive, ...], made: _Made) -> list[_Sent]:
     out: list[_Sent] = []
     for directive in directives:
-        args = directive.args
-        if directive.name == "add_header":
-            if len(args) >= 2:
-                always = len(args) > 2 and args[2].lower() == "always"
-                out.append(_Sent(args[0], args[1], directive, directive.arg_location(1), always))
+        known = made.get(id(directive))
+        if known is None:
+            known = made[id(directive)] = (directive, _sent_by(directive))
+        out += known[1]
+    return out
+
+
+def _sent_by(directive: Directive) -> list[_Sent]:
+    """The headers one `add_header` or `more_set_headers` adds."""
+    args = directive.args
+    if directive.name == "add_header":
+        if len(args) < 2:
+            return []
+        always = len(args) > 2 and args[2].lower() == "always"
+        return [_Sent(args[0], args[1], directive, directive.arg_location(1), always)]
+    out: list[_Sent] = []
+    index = 0
+    statuses: frozenset[int] | None = None
+    while index < len(args):
+        arg = args[index]
+        if arg in ("-s", "-t"):
+            if arg == "-s" and index + 1 < len(args):
+                codes = [c for c in _ITEMS.split(args[index + 1]) if c]
+                if codes and all(c.isascii() and c.isdigit() for c in codes):
+                    statuses = frozenset(int(c) for c in codes)
+            index += 2
             continue
-        index = 0
-        statuses: frozenset[int] | None = None
-        while index < len(args):
-            arg = args[index]
-            if arg in ("-s", "-t"):
-                if arg == "-s" and index + 1 < len(args):
-                    codes = [c for c in _ITEMS.split(args[index + 1]) if c]
-                    if codes and all(c.isascii() and c.isdigit() for c in codes):
-                        statuses = frozenset(int(c) for c in codes)
-                index += 2
-                continue
-            name, colon, value = arg.partition(":")
-            if colon:
-                offset = len(arg) - len(value.lstrip())
-                where = directive.arg_location(index)
-                shifted = replace(where, column=where.column + offset, end_column=where.column + len(arg))
-                out.append(_Sent(name.strip(), value.strip(), directive, shifted, True, statuses))
-            index += 1
+        name, colon, value = arg.partition(":")
+        if colon:
+            offset = len(arg) - len(value.lstrip())
+            where = directive.arg_location(index)
+            shifted = replace(where, column=where.column + offset, end_column=where.column + len(arg))
+            out.append(_Sent(name.strip(), value.strip(), directive, shifted, True, statuses))
+        index += 1
     return out
 
 
@@ -331,6 +362,7 @@ class _Builder:
         self.flow = Flow(self.evaluator)
         self.contexts: list[CorsContext] = []
         self.paths: dict[str, None] = {}  # every `location`'s request path, in file order
+        self.made: _Made = {}
 
     def level(
         self,
@@ -341,7 +373,7 @@ class _Builder:
         requests: tuple[str, ...] = (),
     ) -> None:
         """One `http`, `server` or `location` block, answering `requests` (the innermost location's path)."""
-        headers, dropped, dropped_by = _enter(parent, block)
+        headers, dropped, dropped_by = _enter(parent, block, self.made)
         trace = Trace()
         env: Env = {}
         paths: Paths = UNCONDITIONAL
@@ -353,11 +385,11 @@ class _Builder:
         serves = kind in ("server", "location") or (kind == "top" and (headers.add or headers.more))
         if serves and paths:
             self.serve(headers, env, paths, dropped, dropped_by, requests=requests)
-        for record in trace.ifs:
-            own = record.directive.block or []
-            if record.paths and not record.returns and any(d.name in _SETTERS for d in own):
-                inner, inner_dropped, inner_by = _enter(headers, own)
-                self.serve(inner, env, record.paths, inner_dropped, inner_by, requests=requests)
+        for branch in trace.ifs:
+            own = branch.directive.block or []
+            if branch.paths and not branch.returns and any(d.name in _SETTERS for d in own):
+                inner, inner_dropped, inner_by = _enter(headers, own, self.made)
+                self.serve(inner, env, branch.paths, inner_dropped, inner_by, requests=requests)
         for exit in trace.exits:
             if exit.status is None:
                 continue  # not a status nginx accepts: it refuses to load the file
@@ -365,7 +397,7 @@ class _Builder:
             if exit.inside is None:
                 self.serve(headers, exit.env, exit.paths, dropped, dropped_by, exit.status, at, requests)
             else:
-                inner, inner_dropped, inner_by = _enter(headers, exit.inside.block or [])
+                inner, inner_dropped, inner_by = _enter(headers, exit.inside.block or [], self.made)
                 self.serve(inner, exit.env, exit.paths, inner_dropped, inner_by, exit.status, at, requests)
         for child in block:
             if child.name in _LEVELS and child.block is not None:
@@ -388,12 +420,14 @@ class _Builder:
     ) -> None:
         """One response: the headers nginx adds to it (by its status when a `return` sets one), at
         the request paths `requests` (empty: any)."""
-        every = [s for s in _sent(headers.add) + _sent(headers.more) if s.sent_with(status)]
+        added = _sent(headers.add, self.made) + _sent(headers.more, self.made)
+        every = [s for s in added if s.sent_with(status)]
         sent = [s for s in every if _is_cors(s.key)]
         vary = [s for s in every if s.key == "vary"]
         if not sent and not dropped:
             return
         values = {s: self._values(s, env, paths) for s in [*sent, *vary]}
+        last = {s.key: s for s in sent}  # each name's last header, what the settings below read
         matchers: dict[tuple[object, ...], OriginMatcher] = {}
         for header in sent:
             if header.key == ALLOW_ORIGIN:
@@ -411,17 +445,17 @@ class _Builder:
                 if dropped_by
                 else dropped[0].directive.location
             ),
-            credentials=_credentials(sent, values),
-            allow_methods=_listed(sent, values, "access-control-allow-methods"),
-            allow_headers=_listed(sent, values, "access-control-allow-headers"),
-            expose_headers=_listed(sent, values, "access-control-expose-headers"),
-            max_age=_max_age(sent, values),
+            credentials=_credentials(last, values),
+            allow_methods=_listed(last, values, "access-control-allow-methods"),
+            allow_headers=_listed(last, values, "access-control-allow-headers"),
+            expose_headers=_listed(last, values, "access-control-expose-headers"),
+            max_age=_max_age(last, values),
             vary_origin=_vary(vary, values),
-            private_network=_private_network(sent, values),
+            private_network=_private_network(last, values),
             headers=tuple(self._line(s, values[s]) for s in sent),
             dropped=tuple(self._line(s, ()) for s in dropped),
             dropped_by=dropped_by.location if dropped_by is not None else None,
-            echoed=_echoed(sent, values),
+            echoed=_echoed(last, values),
             own_page=own_page,
             paths=requests,
         )
@@ -654,12 +688,12 @@ def _line(header: _Sent, alts: tuple[Alt, ...], template: bool) -> HeaderLine:
     )
 
 
-def _find(sent: list[_Sent], key: str) -> _Sent | None:
-    return next((s for s in reversed(sent) if s.key == key), None)
+def _find(last: dict[str, _Sent], key: str) -> _Sent | None:
+    return last.get(key)
 
 
-def _credentials(sent: list[_Sent], values: dict[_Sent, tuple[Alt, ...]]) -> Setting[bool | None]:
-    header = _find(sent, "access-control-allow-credentials")
+def _credentials(last: dict[str, _Sent], values: dict[_Sent, tuple[Alt, ...]]) -> Setting[bool | None]:
+    header = _find(last, "access-control-allow-credentials")
     if header is None:
         return Setting(False)
     texts = [alt.literal for alt in values[header]]
@@ -676,9 +710,9 @@ def _literal(header: _Sent, values: dict[_Sent, tuple[Alt, ...]]) -> str | None:
 
 
 def _listed(
-    sent: list[_Sent], values: dict[_Sent, tuple[Alt, ...]], key: str
+    last: dict[str, _Sent], values: dict[_Sent, tuple[Alt, ...]], key: str
 ) -> Setting[tuple[str, ...]] | None:
-    header = _find(sent, key)
+    header = _find(last, key)
     text = _literal(header, values) if header is not None else None
     if header is None or text is None:
         return None
@@ -686,8 +720,8 @@ def _listed(
     return Setting(items, header.value_location)
 
 
-def _max_age(sent: list[_Sent], values: dict[_Sent, tuple[Alt, ...]]) -> Setting[int] | None:
-    header = _find(sent, "access-control-max-age")
+def _max_age(last: dict[str, _Sent], values: dict[_Sent, tuple[Alt, ...]]) -> Setting[int] | None:
+    header = _find(last, "access-control-max-age")
     text = _literal(header, values) if header is not None else None
     digits = text.strip() if text is not None else ""
     if header is None or not (digits.isascii() and digits.isdigit()) or len(digits) > 18:
@@ -706,12 +740,12 @@ def _vary(vary: list[_Sent], values: dict[_Sent, tuple[Alt, ...]]) -> Setting[bo
     return Setting(False, vary[-1].value_location)
 
 
-def _echoed(sent: list[_Sent], values: dict[_Sent, tuple[Alt, ...]]) -> tuple[tuple[str, Location], ...]:
+def _echoed(last: dict[str, _Sent], values: dict[_Sent, tuple[Alt, ...]]) -> tuple[tuple[str, Location], ...]:
     """Allow lists that send back request data (`$http_access_control_request_headers`): they allow
     whatever the page asks for."""
     out = []
     for name in ("headers", "methods"):
-        header = _find(sent, f"access-control-allow-{name}")
+        header = _find(last, f"access-control-allow-{name}")
         if header is not None and any(
             part.kind in ("request", "origin") for alt in values[header] for part in alt.parts
         ):
@@ -719,8 +753,8 @@ def _echoed(sent: list[_Sent], values: dict[_Sent, tuple[Alt, ...]]) -> tuple[tu
     return tuple(out)
 
 
-def _private_network(sent: list[_Sent], values: dict[_Sent, tuple[Alt, ...]]) -> Setting[bool] | None:
-    header = _find(sent, "access-control-allow-private-network")
+def _private_network(last: dict[str, _Sent], values: dict[_Sent, tuple[Alt, ...]]) -> Setting[bool] | None:
+    header = _find(last, "access-control-allow-private-network")
     if header is None:
         return None
     texts = [alt.literal for alt in values[header]]

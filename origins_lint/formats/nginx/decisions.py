@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Final
 
 from origins_lint.formats.nginx.flow import (
@@ -39,6 +38,7 @@ from origins_lint.formats.nginx.flow import (
 )
 from origins_lint.formats.nginx.syntax import Directive
 from origins_lint.model import Decision, Gate, Location
+from origins_lint.records import record
 
 FRAMING: Final = frozenset({"x-frame-options", "content-security-policy"})
 _RESTRICTING_FRAME = re.compile(
@@ -49,7 +49,7 @@ _RANK: Final = {Gate.FRAME: 3, Gate.GUARD: 3, Gate.BACKEND: 2, Gate.FLAG: 1}
 _MAX_DEPTH: Final = 8
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class OriginCheck:
     """An origin comparison, as the guard its trusted side passes, and what it decides."""
 
@@ -57,7 +57,7 @@ class OriginCheck:
     decision: Decision
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class _Gated:
     gate: Gate | None  # None: a CORS header, analysed as such
     what: str
@@ -144,6 +144,8 @@ class _Index:
                 else:
                     passed, read = None, args
                 for arg in read:
+                    if "$" not in arg:
+                        continue  # no variable in it: most arguments
                     for match in VARIABLE.finditer(arg):
                         used = (match.group(1) or match.group(2)).lower()
                         entries = self._read.setdefault(used, [])

@@ -1,11 +1,13 @@
-"""crossplane's parse of a file, built from the one reading ``reject`` already made of it.
+"""Where the one reading ``reject`` already made of a file is crossplane's parse of it.
 
 Every nginx file used to be lexed twice: by ``reject`` (a port of nginx's
 ``ngx_conf_read_token``, with a C-level regex) and by crossplane (a Python loop over
 characters, 0.5.8: crossplane/lexer.py ``_lex_file_object``, crossplane/parser.py
-``parse``). Where the two lexers provably read the same words, the statements ``reject``
-kept give crossplane's payload directly: the same ``directive``, ``line``, ``args`` and
-``block``, with ``if`` arguments prepared by crossplane's own ``_prepare_if_args``.
+``parse``). Where the two lexers provably read the same words (``readable``), the
+statements ``reject`` kept are crossplane's payload (``crossplane_parsed`` builds it; the
+reader builds its directives from the statements directly, ``syntax._Reader._statements``):
+the same ``directive``, ``line``, ``args`` and ``block``, with ``if`` arguments prepared by
+crossplane's own ``_prepare_if_args``.
 ``reject._read`` says where that holds (``plain``); everywhere else crossplane parses,
 as before. They agree when:
 
@@ -35,19 +37,38 @@ from origins_lint.formats.nginx.reject import Scan, _Statement
 
 _DEEPEST: Final = 100
 _OTHER_SPACE: Final = re.compile(r"[^\S \t\r\n]")  # what str.isspace() takes that nginx does not
+_ASCII_OTHER_SPACE: Final = "\x0b\x0c\x1c\x1d\x1e\x1f"  # those of them below U+0080
 _PAIR: Final = re.compile(r"\\(.)", re.S)
 
 
+def readable(text: str, scan: Scan, nesting: int) -> bool:
+    """Whether ``scan``'s statements read as crossplane's parse would (see above)."""
+    if scan.statements is None or scan.depth > min(nesting, _DEEPEST):
+        return False
+    return not _other_space(text)
+
+
+def _other_space(text: str) -> bool:
+    """Whether ``_OTHER_SPACE`` finds a character: for an ASCII text, six substring tests in C
+    instead of a class test per character."""
+    if text.isascii():
+        return any(char in text for char in _ASCII_OTHER_SPACE)
+    return _OTHER_SPACE.search(text) is not None
+
+
 def crossplane_parsed(text: str, scan: Scan, nesting: int) -> list[dict[str, Any]] | None:
-    """``crossplane.parse(...)["config"][0]["parsed"]`` for ``text``, or None where it could differ."""
-    if scan.statements is None or scan.depth > min(nesting, _DEEPEST) or _OTHER_SPACE.search(text):
+    """``crossplane.parse(...)["config"][0]["parsed"]`` for ``text``, or None where it could differ.
+
+    The reader builds its directives from the statements directly (``syntax._Reader._statements``);
+    this payload is what they are held to in the tests."""
+    if not readable(text, scan, nesting) or scan.statements is None:
         return None
     from crossplane.parser import _prepare_if_args
 
     def build(statements: list[_Statement]) -> list[dict[str, Any]]:
         out: list[dict[str, Any]] = []
         for statement in statements:
-            words = [_unquoted(text, w, at) if quoted else w for w, at, quoted in statement.words]
+            words = [unquoted(text, w, at) if quoted else w for w, at, quoted in statement.words]
             stmt: dict[str, Any] = {"directive": words[0], "line": statement.line, "args": words[1:]}
             if words[0] == "if":
                 _prepare_if_args(stmt)
@@ -59,7 +80,7 @@ def crossplane_parsed(text: str, scan: Scan, nesting: int) -> list[dict[str, Any
     return build(scan.statements)
 
 
-def _unquoted(text: str, word: str, offset: int) -> str:
+def unquoted(text: str, word: str, offset: int) -> str:
     """A quoted word as crossplane's lexer gives it: the escaped quote of its own kind unescaped."""
     if "\\" not in word:
         return word

@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from typing import Final
 
 from origins_lint.formats.nginx.captures import regexes
 from origins_lint.formats.nginx.syntax import Directive
 from origins_lint.matchers import analyse_regex
 from origins_lint.model import NGINX_REGEX, NGINX_REGEX_ICASE, Location
+from origins_lint.records import field, record
 
 MAX_ALTERNATIVES: Final = 64
 # one value is built from at most this many pieces and characters (8k: nginx's own default header
@@ -44,6 +44,13 @@ FOREIGN_SETTERS: Final = frozenset(
 # that exists to change headers is never seen, the others only when their text touches them
 FOREIGN_CODE: Final = re.compile(r"^\w+_by_lua(?:_block|_file)?$|^js_header_filter$")
 HEADER_FILTERS: Final = ("header_filter_by_lua_file", "js_header_filter")
+
+
+def _may_be_code(name: str) -> bool:
+    """What every name ``FOREIGN_CODE`` matches has (most names have neither): no regex run for them."""
+    return "_by_lua" in name or name.startswith("js_header_filter")
+
+
 _FOREIGN_TOUCH = re.compile(r"ngx\.header|access-control|ngx\.var\.|ngx\.var\[", re.IGNORECASE)
 _FOREIGN_ASSIGN = re.compile(r"""ngx\.var(?:\.(\w+)|\[["'](\w+)["']\])\s*=(?!=)""")
 # the statuses `add_header` without `always` is added to: `ngx_http_headers_filter` in nginx's
@@ -94,7 +101,7 @@ VARIABLE = re.compile(r"\$(?:\{(\w+)\}|(\w+))")
 _NAMED_GROUP = re.compile(r"\(\?(?:P?<|')([A-Za-z_]\w*)[>']")
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Guard:
     """A check on the request's Origin (an `if` comparison or a `map` key) that must hold."""
 
@@ -108,7 +115,7 @@ class Guard:
         return not self.op.startswith("!")
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Part:
     # text, origin, request, path (the request's path), self (the server's own origin), server,
     # capture (of a regex: on the URL unless an origin regex guards it), unknown
@@ -117,7 +124,7 @@ class Part:
     location: Location
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Alt:
     """One value a variable or header can take, and the origin checks it depends on."""
 
@@ -127,8 +134,11 @@ class Alt:
     @property
     def literal(self) -> str | None:
         """The text, when every part is literal."""
-        if all(part.kind == "text" for part in self.parts):
-            return "".join(part.text for part in self.parts)
+        parts = self.parts
+        if len(parts) == 1:  # most values: their one part
+            return parts[0].text if parts[0].kind == "text" else None
+        if all(part.kind == "text" for part in parts):
+            return "".join(part.text for part in parts)
         return None
 
 
@@ -138,10 +148,14 @@ UNCONDITIONAL: Final[Paths] = ((),)
 
 
 def merge_guards(first: tuple[Guard, ...], second: tuple[Guard, ...]) -> tuple[Guard, ...]:
+    if not second or second == first:  # most merges: nothing to add (a value with no guard yet)
+        return first
+    if not first:
+        return second
     return first + tuple(g for g in second if g not in first)
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class MapDefinition:
     source: str
     source_location: Location
@@ -151,7 +165,7 @@ class MapDefinition:
     scope: str
 
 
-@dataclass
+@record()
 class IfRecord:
     directive: Directive
     paths: Paths  # the guards under which its body runs
@@ -159,7 +173,7 @@ class IfRecord:
     env: Env  # at the end of its body
 
 
-@dataclass
+@record()
 class Exit:
     """A `return` some requests reach: the response nginx sends there, and under which guards."""
 
@@ -186,7 +200,7 @@ class Exit:
         return status is not None and not 200 <= status < 300 and "$" not in " ".join(self.directive.args)
 
 
-@dataclass
+@record()
 class Trace:
     """What running a level's rewrite statements found: `if` bodies and the `return`s reached."""
 
@@ -194,7 +208,7 @@ class Trace:
     exits: list[Exit] = field(default_factory=list)
 
 
-@dataclass
+@record()
 class Program:
     """What is global to the analysed tree: maps, variables some `set` declares, regex captures."""
 
@@ -227,7 +241,7 @@ class Program:
                 program.declared.add(variable_name(directive.args[0]))
             if name in FOREIGN_SETTERS and directive.args:
                 program.foreign[variable_name(directive.args[0])] = (name, directive.location)
-            elif FOREIGN_CODE.match(name):
+            elif _may_be_code(name) and FOREIGN_CODE.match(name):
                 program._add_code(directive)
             if name in ("if", "location", "server_name", "rewrite"):
                 subject = variable_name(directive.args[0]) if directive.args else ""
@@ -308,6 +322,8 @@ class Evaluator:
             last = match.end()
         if last < len(expr) or not segments:
             segments.append((Alt((Part("text", expr[last:], location),)),))
+        if len(segments) == 1:  # one variable and nothing around it: its values, as the loop joins them
+            return self.bounded(segments[0], location)
         if len(segments) > MAX_PARTS:
             self.program.clipped.append(location)
             segments = [*segments[:MAX_PARTS], (Alt((Part("unknown", "…", location),)),)]
@@ -332,7 +348,10 @@ class Evaluator:
 
     def _clipped(self, alt: Alt, location: Location) -> Alt:
         """The value, or an unknown one (reported as not analysed) when it has grown past the bounds."""
-        if len(alt.parts) <= MAX_PARTS and sum(len(part.text) for part in alt.parts) <= MAX_TEXT:
+        parts = alt.parts
+        if len(parts) == 1 and len(parts[0].text) <= MAX_TEXT:  # the usual value: one part
+            return alt
+        if len(parts) <= MAX_PARTS and sum(len(part.text) for part in parts) <= MAX_TEXT:
             return alt
         self.program.clipped.append(location)
         return Alt((Part("unknown", "…", location),), alt.guards)

@@ -23,13 +23,13 @@ import fnmatch
 import glob
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Final
 
 from origins_lint import limits
 from origins_lint.formats.nginx.files import MAIN_FILE, claimed
 from origins_lint.model import InputProblem
+from origins_lint.records import record, replace
 from origins_lint.source import Source, read_source
 
 # where packaged nginx builds keep their configuration (`--conf-path`'s folder): Debian,
@@ -45,7 +45,7 @@ INSTALL_PREFIXES: Final = (
 _PREFIX_SEARCH = 3  # the checked file's folder and two above: sites-enabled/x finds ../nginx.conf
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Resolved:
     """The files an include reads, in nginx's order, and why any of it is not followed (OL004)."""
 
@@ -95,7 +95,7 @@ def stand_in(path: str) -> str | None:
     return None
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Layout:
     """What include resolution knows of one server: its name and main file (for messages), where
     its packages install it, and the folder its relative includes start from (None: not shown)."""

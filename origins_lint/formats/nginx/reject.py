@@ -24,8 +24,9 @@ crossplane: the Lua module reads those blocks with a lexer of its own.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Final
+
+from origins_lint.records import record
 
 _REGEX_OPS: Final = frozenset({"~", "~*", "!~", "!~*"})
 _FILE_OPS: Final = frozenset({"-f", "!-f", "-d", "!-d", "-e", "!-e", "-x", "!-x"})
@@ -52,7 +53,7 @@ _AFTER_QUOTE: Final = frozenset(" \t\r\n;{)")  # what may follow a closing quote
 _Word = tuple[str, int, bool]  # the word as written (without its quotes), the offset of its text, quoted
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Rejection:
     """Why nginx refuses the text: its message, the line it names, and where to point."""
 
@@ -62,7 +63,7 @@ class Rejection:
     fatal: bool  # the words differ from what crossplane read: nothing else can be trusted
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class _Statement:
     words: list[_Word]
     end: int  # offset of the `;` or `{`: nginx names its line
@@ -71,7 +72,7 @@ class _Statement:
     line: int = 0  # the line of its first word
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Scan:
     """What one reading of the text found: nginx's refusal, if any, and its statements.
 

@@ -1,12 +1,14 @@
 """nginx files to a tree of located directives, with `include` followed.
 
-crossplane parses (relaxed, one file at a time); it gives each directive's
-line but no column and drops the lines of arguments, so positions are found
-again in the source text with a cursor that only moves forward. `include` is
-followed here rather than by crossplane so that it stays inside the checked
-tree, never loops, and keeps each directive's own file for its location; where
-it leads is worked out as nginx does by ``include``, and what nginx would
-refuse to load is found by ``reject``.
+``reject`` reads every file once, as nginx's own tokenizer does; where that reading is the
+one crossplane's would be (``fast.readable``), the directives are built from its statements,
+each word located where it is written. Every other file is crossplane's (relaxed, one file at
+a time): it gives each directive's line but no column and drops the lines of arguments, so
+there positions are found again in the source text with a cursor that only moves forward.
+`include` is followed here rather than by crossplane so that it stays inside the checked
+tree, never loops, and keeps each directive's own file for its location; where it leads is
+worked out as nginx does by ``include``, and what nginx would refuse to load is found by
+``reject``.
 """
 
 from __future__ import annotations
@@ -15,18 +17,18 @@ import bisect
 import glob
 import os
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from itertools import accumulate, repeat
 from operator import add
-from typing import Any
+from typing import Any, overload
 
 from origins_lint import limits
-from origins_lint.formats.nginx.fast import crossplane_parsed
+from origins_lint.formats.nginx.fast import readable, unquoted
 from origins_lint.formats.nginx.include import Following, Resolver, cycle
-from origins_lint.formats.nginx.reject import scan
+from origins_lint.formats.nginx.reject import _Statement, position, scan
 from origins_lint.model import InputProblem, Location, ProblemKind
+from origins_lint.records import field, record
 from origins_lint.source import Source, problem
 
 _ESCAPES = re.compile(r"\\([\"'\\tnr])")
@@ -34,14 +36,14 @@ _ESCAPED = {'"': '"', "'": "'", "\\": "\\", "t": "\t", "n": "\n", "r": "\r"}
 _ERROR_SUFFIX = re.compile(r" in \S+:\d+$")
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Directive:
     """One nginx statement, located in its own file."""
 
     name: str
     args: list[str]
     location: Location  # the directive's name
-    arg_locations: list[Location]
+    arg_locations: Sequence[Location]
     block: list[Directive] | None = None
 
     def arg_location(self, index: int) -> Location:
@@ -50,7 +52,7 @@ class Directive:
         return self.location
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Tree:
     directives: list[Directive] = field(default_factory=list)
     problems: list[InputProblem] = field(default_factory=list)
@@ -97,6 +99,102 @@ class _Locator:
         row = bisect.bisect_right(starts, offset)
         column = offset - starts[row - 1] + 1
         return Location(self.path, row, column, row, column + len(needle))
+
+
+class _Lines:
+    """Lines and columns of offsets met in text order: newlines counted forward, no table."""
+
+    __slots__ = ("counted", "line", "start", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.line, self.start, self.counted = 1, 0, 0  # the line at `counted`, and where it starts
+
+    def location(self, path: str, offset: int, written: str) -> Location:
+        """The span of a word written at ``offset``: to the end of its first line, as ``_Locator``'s."""
+        if offset >= self.counted:
+            newlines = self.text.count("\n", self.counted, offset)
+            if newlines:
+                self.line += newlines
+                self.start = self.text.rfind("\n", self.counted, offset) + 1
+            self.counted = offset
+            row, column = self.line, offset - self.start + 1
+        else:  # not met in order (never, for statements read forward): counted afresh
+            row, column = position(self.text, offset)
+        needle = written.split("\n", 1)[0] if "\n" in written else written
+        return Location(path, row, column, row, column + len(needle or written))
+
+
+class _Spans(Sequence[Location]):
+    """A directive's argument locations, each worked out when it is first asked: most never are.
+
+    The same answers as ``_Lines.location`` over the words in order (an empty word: its directive).
+    """
+
+    __slots__ = ("done", "lines", "offsets", "path", "tokens", "where", "written")
+
+    def __init__(
+        self,
+        lines: _Lines,
+        path: str,
+        where: Location,
+        offsets: list[int],
+        written: list[str],
+        tokens: list[str],
+    ) -> None:
+        self.lines, self.path, self.where = lines, path, where
+        self.offsets, self.written, self.tokens = offsets, written, tokens  # the name's first
+        self.done: dict[int, Location] = {}
+
+    def __len__(self) -> int:
+        return len(self.tokens) - 1
+
+    @overload
+    def __getitem__(self, index: int) -> Location: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Location]: ...
+
+    def __getitem__(self, index: int | slice) -> Location | list[Location]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(len(self))[index]]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        found = self.done.get(index)
+        if found is None:
+            word = index + 1
+            if self.tokens[word]:
+                found = self.lines.location(self.path, self.offsets[word], self.written[word])
+            else:
+                found = self.where
+            self.done[index] = found
+        return found
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __repr__(self) -> str:
+        return repr(list(self))
+
+
+def _prepare_if(tokens: list[str], raws: list[str], offsets: list[int]) -> None:
+    """crossplane's `_prepare_if_args` (crossplane/parser.py) on an `if`'s words, in place: the
+    parentheses and the space inside them dropped, with each word's written text and offset."""
+    first = tokens[1][1:]
+    stripped = first.lstrip()
+    skip = 1 + len(first) - len(stripped)
+    tokens[1], raws[1], offsets[1] = stripped, raws[1][skip:], offsets[1] + skip
+    last = tokens[-1][:-1].rstrip()
+    raws[-1] = raws[-1][: len(raws[-1]) - (len(tokens[-1]) - len(last))]
+    tokens[-1] = last
+    start = 1 + int(not tokens[1])
+    end = len(tokens) - int(not tokens[-1])
+    tokens[1:], raws[1:], offsets[1:] = tokens[start:end], raws[start:end], offsets[start:end]
 
 
 _GLUED = re.compile(r"\$\{\w+\}(\s)")
@@ -171,18 +269,19 @@ class _Reader:
                 self.tree.problems.append(rejected)
                 return []
             self.tree.rejected.append(rejected)
-        parsed = crossplane_parsed(source.text, scanned, self.limits.nesting)
-        if parsed is None:  # crossplane's own reading: it judges what it judges
-            try:
-                payload = _crossplane_parse(path, source.text)
-            except Exception as error:  # crossplane must not take the run down
-                self.tree.problems.append(problem(path, f"nginx syntax error: {error}"))
-                return []
-            config = payload["config"][0] if payload["config"] else {"errors": [], "parsed": []}
-            if config["errors"]:
-                self.tree.problems.append(_syntax_problem(path, source.text, config["errors"][0]))
-                return []
-            parsed = config["parsed"]
+        if scanned.statements is not None and readable(source.text, scanned, self.limits.nesting):
+            return list(self._statements(scanned.statements, _Lines(source.text), source, stack))
+        # crossplane's own reading of every other shape: it judges what it judges
+        try:
+            payload = _crossplane_parse(path, source.text)
+        except Exception as error:  # crossplane must not take the run down
+            self.tree.problems.append(problem(path, f"nginx syntax error: {error}"))
+            return []
+        config = payload["config"][0] if payload["config"] else {"errors": [], "parsed": []}
+        if config["errors"]:
+            self.tree.problems.append(_syntax_problem(path, source.text, config["errors"][0]))
+            return []
+        parsed = config["parsed"]
         locator = _Locator(path, source.text)
         too_deep = _too_deep(parsed, self.limits.nesting)
         if too_deep is not None:
@@ -216,6 +315,46 @@ class _Reader:
             block = None
             if "block" in stmt:
                 block = list(self._directives(stmt["block"], locator, source, stack))
+            yield Directive(name, args, where, arg_locations, block)
+
+    def _statements(
+        self, statements: list[_Statement], lines: _Lines, source: Source, stack: tuple[str, ...]
+    ) -> Iterator[Directive]:
+        """``_directives`` over ``reject``'s statements, each word at its true offset.
+
+        The same names and arguments as crossplane's payload (``fast.crossplane_parsed``, which the
+        tests hold this to), located where each word is written rather than found again by
+        ``_Locator``: the same place wherever the locator finds a word, and the right one where it
+        does not (a quoted word with an escaped quote, a word after a comment that holds it, after a
+        multi-line word that holds it, or past the locator's window), which it used to put at its
+        directive or elsewhere. An empty word is still located at its directive.
+        """
+        text, path = lines.text, source.path
+        for index, statement in enumerate(statements):
+            words = statement.words
+            raws = [word for word, _, _ in words]
+            tokens = [unquoted(text, word, at) if quoted else word for word, at, quoted in words]
+            offsets = [at for _, at, _ in words]
+            if tokens[0] == "if" and len(tokens) > 1 and tokens[1][:1] == "(" and tokens[-1][-1:] == ")":
+                _prepare_if(tokens, raws, offsets)  # crossplane's `_prepare_if_args`, offsets kept
+            name = tokens[0]
+            if index == 0 and name.startswith("\ufeff"):
+                name, raws[0], offsets[0] = name[1:], raws[0][1:], offsets[0] + 1
+            if name:  # on the statement's line, which reading it counted: its column, found back
+                first, written = offsets[0], raws[0]
+                column = first - text.rfind("\n", 0, first)
+                width = len(written.split("\n", 1)[0] or written) if "\n" in written else len(written)
+                where = Location(path, statement.line, column, statement.line, column + width)
+            else:
+                where = Location.point(path, statement.line, 1)
+            args = [unescape(arg) if "\\" in arg else arg for arg in tokens[1:]]
+            arg_locations = _Spans(lines, path, where, offsets, raws, tokens)
+            if name == "include" and len(args) == 1 and statement.block is None:
+                yield from self._include(args[0], where, source, (*stack, os.path.realpath(source.path)))
+                continue
+            block = None
+            if statement.block is not None:
+                block = list(self._statements(statement.block, lines, source, stack))
             yield Directive(name, args, where, arg_locations, block)
 
     def _include(

@@ -25,10 +25,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Final
 
 from origins_lint.formats.base import file_name
+from origins_lint.records import record
 from origins_lint.source import Source
 
 TERRAFORM: Final = ".conf.tftpl"  # Terraform `templatefile` sources
@@ -48,7 +48,7 @@ _EXPRESSION = re.compile(r"\{\{.*?\}\}", re.DOTALL)
 _STATEMENT = re.compile(r"\{%.*?%\}|\{#.*?#\}", re.DOTALL)
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class _Dialect:
     """A template language as nginx reads its rendering: which tags are blank (they only steer),
     which are placeholders (they insert text), and the tags of its `if`/`else` chains."""
@@ -180,7 +180,7 @@ _TERRAFORM_LINE = re.compile(r"^[ \t]*%\{~?\s*(if|else|endif|for|endfor)\b[^}\n]
 _OPENS: Final = {"if": "endif", "for": "endfor"}
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Rendering:
     """One way the template renders, as nginx reads it, with the lines this rendering reads that
     the first does not (empty for the first)."""
@@ -191,7 +191,7 @@ class Rendering:
     skipped: int = 0  # branches past MAX_RENDERINGS, not read (the first rendering says so)
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class _Chain:
     """An `if`/`elif`/`else` (or `for`/`else`) chain: each branch's span of the text."""
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Final
 
 from origins_lint.model import (
@@ -34,6 +33,7 @@ from origins_lint.model import (
     ProblemKind,
     Setting,
 )
+from origins_lint.records import field, record
 
 ALLOW_ORIGIN: Final = "access-control-allow-origin"
 _CORS_PREFIX: Final = "access-control-"
@@ -41,7 +41,7 @@ _REQUEST_PREFIX: Final = "access-control-request-"
 _ITEMS: Final = re.compile(r"[\s,]+")
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class OriginCheck:
     """What one matcher set checks of the request's `Origin`: the entries that pass it, or why
     it was not analysed."""
@@ -50,7 +50,7 @@ class OriginCheck:
     unknown: tuple[tuple[str, Location], ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Guard:
     """The request matchers a handler runs under (a Caddyfile matcher token, a JSON route's
     `match`). `origin` is None when none of them reads `Origin`; the handler may still not run."""
@@ -60,7 +60,7 @@ class Guard:
     origin: OriginCheck | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Resolved:
     """The entries a `map` destination sends, and whether they change with the request's Origin
     (a map of `{header.Origin}`) or only with what caches key on already (`{host}`, the path)."""
@@ -69,7 +69,7 @@ class Resolved:
     varies: bool
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Op:
     """One operation of a `headers` handler on a response field."""
 
@@ -89,7 +89,7 @@ class Op:
         return self.name.lower()
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Scope:
     """A site, server or `handle` block: its operations in order, and its exclusive children."""
 
@@ -100,7 +100,7 @@ class Scope:
     paths: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Style:
     """What differs between the readers: how a header's value is read (each engine's own syntax
     for request values), when its unknown parts are filled in, and how the fix for a missing
@@ -151,7 +151,7 @@ def _deletes(pattern: str, key: str) -> bool:
     return key == pattern
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Value:
     """What a header value is made of: fixed text, and the parts the server fills in per request
     (Caddy's placeholders, Envoy's `%COMMAND%`s, nginx variables in APISIX...)."""

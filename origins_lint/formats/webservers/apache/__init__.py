@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import PurePath
 from typing import Final
 
@@ -77,7 +76,7 @@ from origins_lint.formats.webservers.apache.flow import (
     is_plain,
     offset_location,
 )
-from origins_lint.formats.webservers.apache.lexer import Directive, Word, logical_lines
+from origins_lint.formats.webservers.apache.lexer import Directive, Word, logical_texts
 from origins_lint.formats.webservers.apache.tree import read_tree
 from origins_lint.model import (
     CorsContext,
@@ -90,6 +89,7 @@ from origins_lint.model import (
     ParsedFile,
     ProblemKind,
 )
+from origins_lint.records import replace
 from origins_lint.source import Source
 
 NAME = "apache"
@@ -165,17 +165,17 @@ def looks_like_apache(text: str, empty: bool = False) -> bool:
     seen = 0
     first_known = False
     capitalised = False
-    for _start, _end, line in logical_lines(text):
-        if not line.text or line.text.startswith("#"):
+    for line in logical_texts(text):
+        if not line or line.startswith("#"):
             continue
         seen += 1
         if seen > _SNIFF_LINES:
             break
-        if line.text.endswith((";", "{")) and not line.text.startswith("<"):
+        if line.endswith((";", "{")) and not line.startswith("<"):
             return False
         # the first word ends at httpd's blanks (apr_isspace), not at every Unicode space: a line of
         # "\x1c" is one word to httpd (and split() would give no word at all)
-        found = _FIRST_WORD.match(line.text)
+        found = _FIRST_WORD.match(line)
         word = found.group() if found is not None else ""
         name = word.lower()
         known = name in KNOWN or (

@@ -9,12 +9,12 @@ literal origins of a value, the credentials, lists, max age and `Vary` it sends,
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Final
 
 from origins_lint.formats.webservers.apache.flow import Condition, Guard, header_value
 from origins_lint.formats.webservers.apache.lexer import Directive, Word
 from origins_lint.model import Engine, HeaderLine, Location, MatcherKind, OriginMatcher, Setting
+from origins_lint.records import field, record
 
 ALLOW_ORIGIN: Final = "access-control-allow-origin"
 VARY_FIX: Final = "add `Header always merge Vary Origin` next to it"
@@ -28,7 +28,7 @@ _REQUEST_PREFIX = "access-control-request-"
 _ITEMS = re.compile(r"[\s,]+")
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Entry:
     """One `Header` directive, with the origin checks around it."""
 
@@ -46,7 +46,7 @@ class Entry:
         return self.name.lower()
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Setter:
     """One way a variable gets its value: `SetEnvIf`, `SetEnv`, `RewriteRule [E=...]`."""
 
@@ -60,7 +60,7 @@ class Setter:
     origin: bool = False  # it holds the request's Origin itself (`[E=NAME:%{HTTP:Origin}]`)
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class State:
     entries: tuple[Entry, ...] = ()
     setters: tuple[Setter, ...] = ()

@@ -33,11 +33,11 @@ regex finds anywhere in the Origin: a search.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
 from typing import Final
 
 from origins_lint.formats.webservers.apache.lexer import Word
 from origins_lint.model import Dialect, Engine, Location, MatchMode
+from origins_lint.records import record, replace
 
 APACHE_REGEX = Engine("apache-pcre", MatchMode.SEARCH, case_sensitive=True, dialect=Dialect.PCRE)
 APACHE_REGEX_ICASE = Engine("apache-pcre", MatchMode.SEARCH, case_sensitive=False, dialect=Dialect.PCRE)
@@ -69,7 +69,7 @@ _ENV_READ = re.compile(r"^\s*%\{\s*(?:env|reqenv)\s*:\s*([^}\s]+)\s*\}\s*$", re.
 _REGEX_META = frozenset("^.$|()[]*+?{}")
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Guard:
     """An origin check: `kind` is `regex`, `exact`, `glob` or `contains`; located at its operand."""
 
@@ -79,7 +79,7 @@ class Guard:
     engine: Engine
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Condition:
     """What an ap_expr says about the Origin: the checks one of which every Origin it lets through
     passes (the items of an `in {...}`; of `a && b`, the last check), and whether it was read."""
@@ -234,7 +234,7 @@ def is_plain(pattern: str) -> str | None:
 _TAGS: Final = {"D": "D=", "t": "t=", "e": "", "s": "", "l": "l=", "i": "i=", "b": "b="}
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Piece:
     """One part of a header value: `text`, `env` (a variable), `origin` (the request's Origin),
     `server` (data of the server or the connection), or `unknown` (an ap_expr form not read)."""
@@ -244,7 +244,7 @@ class Piece:
     location: Location
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Value:
     pieces: tuple[Piece, ...]
     error: str | None = None  # why httpd refuses it

@@ -24,14 +24,15 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from origins_lint.model import Location
+from origins_lint.records import field, record
 
 _BLANKS = " \t\n\r\f\v"  # apr_isspace
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Word:
     """One argument as httpd reads it (quotes and escapes removed), located where it is written."""
 
@@ -40,7 +41,7 @@ class Word:
     quoted: bool = False
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Directive:
     """One directive or section; `block` is None for a plain directive."""
 
@@ -65,7 +66,7 @@ class ParseError(Exception):
     location: Location
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class _Line:
     """One logical line: its text, and where in the file each physical piece of it starts."""
 
@@ -84,19 +85,24 @@ class _Line:
 
 
 def logical_lines(text: str) -> Iterator[tuple[int, int, _Line]]:
-    """(start offset, end offset, logical line) of each logical line, trimmed as httpd trims it."""
-    physical = text.split("\n")
+    """(start offset, end offset, logical line) of each logical line, trimmed as httpd trims it.
+
+    Read line by line as asked, not split whole first: a sniff (``looks_like_apache``, run on every
+    `.conf`, nginx's too) reads only the first lines.
+    """
     offset = 0
     number = 0
-    while number < len(physical):
+    done = False
+    while not done:
         start = offset
         pieces: list[str] = []
         starts: list[int] = []
         places: list[tuple[int, int]] = []
         size = 0
-        while number < len(physical):
-            raw = physical[number]
-            last = number == len(physical) - 1
+        while True:
+            newline = text.find("\n", offset)
+            last = newline < 0  # the text after the last newline (maybe empty) is a line too
+            raw = text[offset:] if last else text[offset:newline]
             offset += len(raw) + (0 if last else 1)
             body = raw[:-1] if raw.endswith("\r") else raw
             continued = not last and body.endswith("\\")
@@ -106,12 +112,34 @@ def logical_lines(text: str) -> Iterator[tuple[int, int, _Line]]:
             pieces.append(kept)
             size += len(kept)
             number += 1
+            done = last
             if not continued:
                 break
         joined = "".join(pieces)
         left = len(joined) - len(joined.lstrip(_BLANKS))
         right = len(joined.rstrip(_BLANKS))
         yield start, offset, _Line(joined[left:right], starts, places, left)
+
+
+def logical_texts(text: str) -> Iterator[str]:
+    """The text of each logical line, as ``logical_lines`` gives it, without its places: what a sniff
+    reads (``looks_like_apache``, on every `.conf`), a few lines in."""
+    offset = 0
+    done = False
+    while not done:
+        pieces: list[str] = []
+        while True:
+            newline = text.find("\n", offset)
+            last = newline < 0
+            raw = text[offset:] if last else text[offset:newline]
+            offset = newline + 1
+            body = raw[:-1] if raw.endswith("\r") else raw
+            continued = not last and body.endswith("\\")
+            pieces.append(body[:-1] if continued else body)
+            done = last
+            if not continued:
+                break
+        yield (pieces[0] if len(pieces) == 1 else "".join(pieces)).strip(_BLANKS)
 
 
 def comment_spans(text: str) -> Iterator[tuple[int, int]]:
@@ -155,7 +183,7 @@ def _unescaped(word: str) -> str:
     return word.replace("\\\\", "\\") if "\\\\" in word else word
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class _Open:
     directive: Directive
     children: list[Directive] = field(default_factory=list)

@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import glob
 import os
-from dataclasses import dataclass, field
 
 from origins_lint import limits
 from origins_lint.formats.nginx.include import Following, Layout, Resolver, cycle
 from origins_lint.formats.webservers.apache.lexer import Directive, ParseError, parse
 from origins_lint.model import InputProblem, Location, ProblemKind
+from origins_lint.records import field, record
 from origins_lint.source import Source, problem
 
 MAIN_FILES = ("apache2.conf", "httpd.conf")
@@ -59,7 +59,7 @@ LAYOUT = Layout(
 INCLUDES = ("include", "includeoptional")
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Tree:
     directives: list[Directive] = field(default_factory=list)
     problems: list[InputProblem] = field(default_factory=list)
