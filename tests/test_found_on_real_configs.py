@@ -238,3 +238,31 @@ def test_an_ingress_snippet_echo_is_the_controllers_star_when_cors_allows_any_or
         ),
     )
     assert ("OL304", 7, 54) in codes(listed)  # with a list, the snippet's echo is real
+
+
+def test_a_caddy_handle_that_tests_origin_keeps_its_other_headers_for_an_inner_guard(tmp_path: Path) -> None:
+    # a Caddy CORS guide: `handle @cors_preflight` (`header Origin *`) holding a guarded
+    # `header @allowed Access-Control-Allow-Origin {header.Origin}` and unguarded credentials and
+    # Vary: one response gets all three (modules/caddyhttp/headers: each `header` handler of the
+    # subroute runs on it), so the echo is credentialed and varies; it was OL304 "without
+    # credentials" and a false OL602
+    path = write(
+        tmp_path,
+        "Caddyfile",
+        """
+        api.example.com {
+        \t@allowed header_regexp Origin .+
+        \t@preflight {
+        \t\tmethod OPTIONS
+        \t\theader Origin *
+        \t}
+        \thandle @preflight {
+        \t\theader @allowed Access-Control-Allow-Origin "{header.Origin}"
+        \t\theader Access-Control-Allow-Credentials "true"
+        \t\theader Vary "Origin"
+        \t\trespond 204
+        \t}
+        }
+        """,
+    )
+    assert codes(path) == [("OL402", 2, 32)]  # at the regex

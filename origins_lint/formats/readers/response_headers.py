@@ -179,9 +179,10 @@ def _varies(op: Op, value: Value) -> bool:
     return op.resolved.varies if op.resolved is not None else value.per_request
 
 
-def _origin_guard(op: Op) -> int | None:
-    """The `Origin` check an operation runs under, by identity (one per matcher definition)."""
-    return next((id(g.origin) for g in reversed(op.guards) if g.origin is not None), None)
+def _origin_guards(op: Op) -> frozenset[int]:
+    """The `Origin` checks an operation runs under (all must pass), by identity (one per matcher
+    definition)."""
+    return frozenset(id(g.origin) for g in op.guards if g.origin is not None)
 
 
 class _Response:
@@ -224,15 +225,18 @@ class _Response:
             self.problems.append(problem)
 
     def contexts(self) -> list[CorsContext]:
-        """One context for each `Origin` check that guards an `Access-Control-Allow-Origin`: the
-        other fields it holds are those set under the same check or under none (a field set
-        only for requests another check passes is not on these responses)."""
+        """One context for each set of `Origin` checks that guards an `Access-Control-Allow-Origin`:
+        the other fields it holds are those set under some of the same checks or under none (a
+        field set only for requests another check passes is not on these responses; one set in
+        the enclosing `handle @origin_test` is, whatever the header's own check adds)."""
         every = self.fields
-        groups = dict.fromkeys(_origin_guard(op) for op in every.get(ALLOW_ORIGIN, [])) or {None: None}
+        groups = dict.fromkeys(_origin_guards(op) for op in every.get(ALLOW_ORIGIN, [])) or {
+            frozenset(): None
+        }
         out = []
-        for check in groups:  # in file order
+        for checks in groups:  # in file order
             self.fields = {
-                key: [op for op in ops if _origin_guard(op) in (None, check)] for key, ops in every.items()
+                key: [op for op in ops if _origin_guards(op) <= checks] for key, ops in every.items()
             }
             context = self.context()
             if context is not None:
@@ -376,7 +380,7 @@ class _Response:
             # several values under checks of the Origin are alternatives that vary with it too; under
             # other matchers (a path, a host) they vary with what caches key on already
             literals = {v.literal or op.value for v, op in zip(values, ops, strict=True)}
-            alternatives = len(literals) > 1 and any(_origin_guard(op) is not None for op in ops)
+            alternatives = len(literals) > 1 and any(_origin_guards(op) for op in ops)
             dynamic = bool(varying) or alternatives
             # alternatives are one line (the one that varies, for OL602 to point at); what `+`
             # appends to a value is a second one
