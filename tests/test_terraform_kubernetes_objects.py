@@ -80,3 +80,25 @@ def test_konnect_cors_plugin_is_kongs_cors_plugin(tmp_path: Path) -> None:
         ("OL201", 4, 20),
         ("OL404", 1, 1),  # no `headers`: Kong echoes the requested ones, with credentials
     ]  # the disabled plugin sends nothing
+
+
+def test_one_computed_item_of_an_origin_list_hides_none_of_the_others(tmp_path: Path) -> None:
+    # Azure Function App and API Gateway lists written as [var.x, "http://localhost:3000", ...]:
+    # the whole list was one OL004, the literal items unread
+    path = tmp_path / "main.tf"
+    path.write_text(
+        'resource "aws_apigatewayv2_api" "api" {\n'
+        '  name          = "api"\n'
+        '  protocol_type = "HTTP"\n'
+        "  cors_configuration {\n"
+        '    allow_origins     = ["http://app.example.com", var.frontend_origin, "http://${var.host}"]\n'
+        "    allow_credentials = true\n"
+        "  }\n"
+        "}\n"
+    )
+    result = check_json(path, extra=("--no-cache",))
+    assert sorted((f["code"], f["line"], f["column"]) for f in result.findings) == [
+        ("OL004", 5, 52),  # the variable, at its own column
+        ("OL201", 5, 26),  # the literal plain-HTTP item beside it
+        ("OL201", 5, 73),  # `http://${var.host}`: plain HTTP whatever the host is
+    ]

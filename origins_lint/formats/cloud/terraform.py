@@ -29,7 +29,8 @@ from origins_lint.formats.readers import manifests
 from origins_lint.formats.readers.hcl_resource import Resource
 from origins_lint.formats.readers.hcl_values import Block, Unresolved, Value
 from origins_lint.formats.readers.tree import Node
-from origins_lint.model import CorsContext, Location, ProblemKind, Setting
+from origins_lint.model import PLACEHOLDER, CorsContext, Location, ProblemKind, Setting
+from origins_lint.template_origin import decides_exact
 
 Reader = Callable[[Resource], list[CorsContext]]
 
@@ -94,23 +95,39 @@ class _Values:
         )
 
     def origins(self, block: Block, key: str) -> tuple[list[Item], bool]:
-        """The origins of a list attribute, and whether some were not analysed (OL004 said)."""
-        value = self.value(block, key)
-        if value is None:
+        """The origins of a list attribute, and whether some were not analysed (OL004 said). The
+        items are read one by one (``Evaluator.lenient``): an item only Terraform knows
+        (`var.frontend_origin`, `"https://${azurerm_linux_web_app.app.default_hostname}"`) is
+        said at its own column, and judged by its fixed text where that decides (`http://${x}` is
+        plain HTTP whatever `x` is), while the literal items beside it are checked as usual."""
+        attribute = block.attributes.get(key)
+        if attribute is None:
             return [], False
+        value = self.resource.evaluator.lenient(attribute.expression)
         if isinstance(value, Unresolved):
             self.unresolved(key, value)
             return [], True
         data = value.data if isinstance(value.data, list) else [value]
         items: list[Item] = []
+        partial = False
         for entry in data:
-            if isinstance(entry.data, str):
-                items.append(Item(entry.data, entry.location))
-            else:
+            if not isinstance(entry.data, str):
                 self.resource.note(
                     ProblemKind.SCHEMA, f"`{key}` must list strings, not {entry.data!r}", entry.location
                 )
-        return items, False
+            elif PLACEHOLDER.search(entry.data) is None:
+                items.append(Item(entry.data, entry.location))
+            else:  # `${...}`: what Terraform computes, kept in place by the lenient reading
+                partial = True
+                if decides_exact(entry.data):
+                    items.append(Item(entry.data, entry.location))
+                else:
+                    message = (
+                        f"`{key}` item `{entry.data}` is known only when Terraform runs, so the origins it "
+                        "allows were not analysed; check the value it gets, or write it literally"
+                    )
+                    self.resource.note(ProblemKind.NOT_ANALYSED, message, entry.location)
+        return items, partial
 
     def flag(self, block: Block, key: str) -> Setting[bool | None] | None:
         value = self.value(block, key)
