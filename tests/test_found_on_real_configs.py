@@ -266,3 +266,29 @@ def test_a_caddy_handle_that_tests_origin_keeps_its_other_headers_for_an_inner_g
         """,
     )
     assert codes(path) == [("OL402", 2, 32)]  # at the regex
+
+
+def test_an_empty_envoy_prefix_matcher_is_refused_not_every_origin(tmp_path: Path) -> None:
+    # rio-build's envoy-dashboard.yaml: `allow_origin_string_match: [{prefix: ""}]`; Envoy's
+    # StringMatcher requires `min_len: 1` ("Empty prefix match is not allowed"), so the
+    # configuration is rejected: nothing is served. It was OL304 on an empty quote, `match` trusted
+    path = write(
+        tmp_path,
+        "envoy.yaml",
+        """
+        static_resources:
+          listeners:
+          - filter_chains:
+            - filters:
+              - name: envoy.filters.network.http_connection_manager
+                typed_config:
+                  route_config:
+                    virtual_hosts:
+                    - name: dashboard
+                      domains: ["*"]
+                      cors:
+                        allow_origin_string_match: [{prefix: ""}]
+                      routes: [{match: {prefix: "/"}, route: {cluster: dashboard}}]
+        """,
+    )
+    assert codes(path) == [("OL002", 12, 54)]  # at the empty value

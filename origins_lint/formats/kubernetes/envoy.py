@@ -153,6 +153,10 @@ def runtime_limit(root: Node) -> ProgramLimit:
     return DEFAULT_LIMIT
 
 
+# StringMatcher fields whose value must hold at least one character (`min_len: 1`)
+_NOT_EMPTY = ("prefix", "suffix", "contains")
+
+
 def string_matcher(
     node: Node, scope: str, kinds: tuple[str, ...], engine: str = NAME, limit: ProgramLimit | None = None
 ) -> Matched:
@@ -197,6 +201,13 @@ def string_matcher(
             f"{REFUSERS['istio'][0]}: an empty `{key}` is not a valid CORS origin match "
             '(validateAllowOrigins, TestValidateCORSPolicy "empty matchType AllowOrigins"); remove it '
             "or write the origin"
+        )
+        return Matched(None, InputProblem(ProblemKind.SCHEMA, message, value.location), refused=True)
+    if engine == NAME and not value.value and key in _NOT_EMPTY:
+        message = (  # api/envoy/type/matcher/v3/string.proto: `(validate.rules).string = {min_len: 1}`
+            f'{REFUSERS[NAME][0]}: an empty `{key}` matcher is invalid ("Empty {key} match is not '
+            'allowed, please use ``safe_regex`` instead", StringMatcher in '
+            "api/envoy/type/matcher/v3/string.proto); write the origin, or a `safe_regex`"
         )
         return Matched(None, InputProblem(ProblemKind.SCHEMA, message, value.location), refused=True)
     if key == "regex":
