@@ -102,3 +102,38 @@ def test_one_computed_item_of_an_origin_list_hides_none_of_the_others(tmp_path: 
         ("OL201", 5, 26),  # the literal plain-HTTP item beside it
         ("OL201", 5, 73),  # `http://${var.host}`: plain HTTP whatever the host is
     ]
+
+
+def test_an_api_body_openapi_is_read_as_cloudformations_body(tmp_path: Path) -> None:
+    # hashicorp/terraform-provider-aws apigatewayv2 acceptance tests import `body` (an OpenAPI
+    # with `x-amazon-apigateway-cors`); it was "No findings in 0 files"
+    path = tmp_path / "main.tf"
+    path.write_text(
+        'resource "aws_apigatewayv2_api" "api" {\n'
+        '  name          = "api"\n'
+        '  protocol_type = "HTTP"\n'
+        "  body = <<EOF\n"
+        "openapi: 3.0.1\n"
+        "info: {title: api, version: '1'}\n"
+        "paths: {}\n"
+        "x-amazon-apigateway-cors:\n"
+        "  allowOrigins: ['http://app.example.com']\n"
+        "  allowCredentials: true\n"
+        "EOF\n"
+        "}\n"
+        'resource "aws_api_gateway_rest_api" "rest" {\n'
+        '  name = "rest"\n'
+        "  body = jsonencode({\n"
+        '    openapi = "3.0.1"\n'
+        "    paths   = {}\n"
+        '    "x-amazon-apigateway-gateway-responses" = { DEFAULT_4XX = { responseParameters = {\n'
+        '      "gatewayresponse.header.Access-Control-Allow-Origin" = "method.request.header.origin" } } }\n'
+        "  })\n"
+        "}\n"
+    )
+    result = check_json(path, extra=("--no-cache",))
+    assert sorted((f["code"], f["line"], f["column"]) for f in result.findings) == [
+        ("OL201", 9, 18),  # the heredoc's origin, at its line in the .tf file
+        ("OL304", 19, 62),  # the REST API's gateway response echoes the Origin
+        ("OL602", 19, 7),
+    ]

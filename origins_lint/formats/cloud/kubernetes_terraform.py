@@ -144,13 +144,20 @@ def kubectl_resource(resource: Resource) -> list[CorsContext]:
     value = _lenient(resource, "yaml_body")
     if value is None:
         return []
-    if not isinstance(value.data, str):  # yamlencode({...}): the object itself
-        return _object(resource, node(value))
+    return [c for document in documents(resource, value) for c in _object(resource, document)]
+
+
+def documents(resource: Resource, value: Value) -> list[Node]:
+    """The documents a value holds: YAML or JSON text (a heredoc, read at its lines and columns
+    in the `.tf` file; its parse problems said there), or `yamlencode`/`jsonencode` of an object,
+    which is the object itself."""
+    if not isinstance(value.data, str):
+        return [node(value)]
     text = manifests.Text(resource.block.location.path, resource.source)
     embedded = text.embedded(Node(value.data, value.location))
     loaded = load_documents(resource.block.location.path, embedded.text)
     resource.problems.extend(embedded.locate(problem) for problem in loaded.problems)
-    return [c for document in loaded.documents for c in _object(resource, embedded.locate(document))]
+    return [embedded.locate(document) for document in loaded.documents]
 
 
 def konnect_cors_resource(resource: Resource) -> list[CorsContext]:

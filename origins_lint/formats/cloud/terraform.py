@@ -21,7 +21,7 @@ import re
 from collections.abc import Callable
 from typing import Final
 
-from origins_lint.formats.cloud import aws, azure, gcp, integration
+from origins_lint.formats.cloud import aws, azure, gcp, integration, openapi
 from origins_lint.formats.cloud import kubernetes_terraform as kubernetes
 from origins_lint.formats.cloud.intrinsics import Reader as TemplateReader
 from origins_lint.formats.cloud.service import Cors, Item, Read
@@ -226,7 +226,25 @@ def _apigatewayv2(resource: Resource) -> list[CorsContext]:
     return [
         values.finish(aws.apigatewayv2(values.cors(block, "cors_configuration", _APIGW_KEYS)))
         for block in values.blocks(resource.block, "cors_configuration")
-    ]
+    ] + _openapi_body(resource)
+
+
+def _openapi_body(resource: Resource) -> list[CorsContext]:
+    """`body` of `aws_apigatewayv2_api` / `aws_api_gateway_rest_api`: the OpenAPI definition the
+    provider imports into the API, read as CloudFormation's `Body` is (``openapi.contexts``: an
+    HTTP API's `x-amazon-apigateway-cors`, a REST API's integration and gateway responses), from a
+    heredoc at its lines or from `jsonencode({...})`; one Terraform computes (`file(...)`,
+    `templatefile(...)`) is OL004. Both it and `cors_configuration` are read when both are set."""
+    attribute = resource.block.attributes.get("body")
+    if attribute is None:
+        return []
+    value = resource.evaluator.lenient(attribute.expression)
+    if isinstance(value, Unresolved):
+        _Values(resource).unresolved("body", value)
+        return []
+    reader = TemplateReader(resource.problems, "Terraform")
+    roots = kubernetes.documents(resource, value)
+    return [context for root in roots for context in openapi.contexts(root, reader, resource.address)]
 
 
 def _lambda_url(resource: Resource) -> list[CorsContext]:
@@ -419,6 +437,7 @@ READERS: dict[str, Reader] = {
     "aws_s3_bucket_cors_configuration": _s3,
     "aws_s3_bucket": _s3,
     "aws_apigatewayv2_api": _apigatewayv2,
+    "aws_api_gateway_rest_api": _openapi_body,
     "aws_lambda_function_url": _lambda_url,
     "aws_cloudfront_response_headers_policy": _cloudfront,
     "aws_api_gateway_gateway_response": _api_gateway_response,
