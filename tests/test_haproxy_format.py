@@ -43,8 +43,11 @@ def test_every_way_a_proxy_sends_an_origin_at_line_and_column() -> None:
         ("haproxy.cfg", "OL402", 23, 58),  # if { req.hdr(origin) -m found }: reflected, credentials
         ("haproxy.cfg", "OL302", 29, 40),  # set-var under a regex ACL: the regex is the check
         ("haproxy.cfg", "OL306", 29, 40),
-        ("haproxy.cfg", "OL304", 36, 26),  # capture.req.hdr(0) of `http-request capture req.hdr(origin)`
         ("haproxy.cfg", "OL602", 37, 5),
+        # `%[capture.req.hdr(0)]`, the value that sends what `http-request capture req.hdr(origin)`
+        # kept: said at the value (it was at the capture, which a `capture request header Origin`
+        # line cannot show as `%[...]`)
+        ("haproxy.cfg", "OL304", 37, 64),
         ("haproxy.cfg", "OL601", 41, 58),  # two origins in one value
         ("haproxy.cfg", "OL605", 42, 53),
         ("haproxy.cfg", "OL309", 46, 28),  # hdr_beg: https://app.example.com.attacker.net

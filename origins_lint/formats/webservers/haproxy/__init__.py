@@ -595,7 +595,13 @@ class _Reader:
         out: list[Alt] = []
         for text, condition, at in entries:
             for alt in self._expression(section, text, at, False, depth + 1):
-                out.extend(Alt(alt.parts, alt.conjunction + c) for c in condition)
+                # what the request sent is echoed where the value names the capture, as written
+                # there (`capture request header Origin` holds no `%[...]` to point at)
+                parts = tuple(
+                    Part(p.kind, expression, word) if p.kind in ("origin", "request") else p
+                    for p in alt.parts
+                )
+                out.extend(Alt(parts, alt.conjunction + c) for c in condition)
         return tuple(out[: acl.MAX_TERMS])
 
     # --- matchers ---------------------------------------------------------------------------
