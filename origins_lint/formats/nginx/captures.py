@@ -60,9 +60,37 @@ def _class_end(pattern: str, start: int) -> int:
 def groups(pattern: str) -> dict[str, str] | None:
     """Each capturing group's text, by number and by lower-cased name; None for a pattern whose
     groups are not read here (inline flags, branch reset, verbs, `\\Q`)."""
+    spans = group_spans(pattern)
+    return None if spans is None else {key: pattern[body:end] for key, (body, end) in spans.items()}
+
+
+_BACKREFERENCE = re.compile(r"\\(?:[1-9]|k[<{']|g)")
+
+
+def emptied(pattern: str, names: set[str]) -> str | None:
+    """The pattern with each of the named capturing groups made to match only the empty text (its
+    body removed: `http(s)?://` -> `http()?://`): the matches where those groups are empty or
+    unmatched. None when the groups are not read here, a name is no group, or a backreference
+    could read one (the numbering of the others may change)."""
+    spans = group_spans(pattern)
+    if spans is None or not names <= spans.keys() or _BACKREFERENCE.search(pattern):
+        return None
+    chosen = {spans[name] for name in names}
+    # a group inside another one removed goes with it: only the outermost are cut, last first
+    outer = [
+        span for span in chosen if not any(o != span and o[0] <= span[0] and span[1] <= o[1] for o in chosen)
+    ]
+    out = pattern
+    for body, end in sorted(outer, reverse=True):
+        out = out[:body] + out[end:]
+    return out
+
+
+def group_spans(pattern: str) -> dict[str, tuple[int, int]] | None:
+    """Where each capturing group's body starts and ends, by number and lower-cased name."""
     if "\\Q" in pattern:
         return None
-    out: dict[str, str] = {}
+    out: dict[str, tuple[int, int]] = {}
     stack: list[tuple[int, tuple[str, ...]]] = []
     number = 0
     i = 0
@@ -95,7 +123,7 @@ def groups(pattern: str) -> dict[str, str] | None:
             if not stack:
                 return None
             body, keys = stack.pop()
-            out.update((key, pattern[body:i]) for key in keys)
+            out.update((key, (body, i)) for key in keys)
         i += 1
     return None if stack else out
 

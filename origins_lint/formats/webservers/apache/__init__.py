@@ -41,6 +41,7 @@ from pathlib import PurePath
 from typing import Final
 
 from origins_lint.formats.base import FormatOptions, file_name
+from origins_lint.formats.nginx.captures import emptied, origin_captured
 from origins_lint.formats.webservers.apache.entries import (
     ALLOW_ORIGIN,
     Entry,
@@ -117,6 +118,31 @@ _ACTIONS: Final = frozenset(
     {"set", "setifempty", "add", "append", "merge", "unset", "echo", "edit", "edit*", "note"}
 )
 _CAPTURE = re.compile(r"^[$%]\d$")
+_REFERENCES = re.compile(r"(?:\$\d)+")
+
+
+def _captured(value: str, capture: tuple[str, Engine, Location]) -> tuple[str, Engine, Location] | None:
+    """What a value made of `$0`..`$9` alone admits (mod_setenvif substitutes them with
+    `ap_pregsub`, modules/metadata/mod_setenvif.c): the browser accepts it only when it is the whole
+    Origin. `$0` followed by groups (`$0$1`): the matches that are the whole Origin with those
+    groups empty (`http(s)?://...` and `$0$1`: exactly the `http://` ones); one group alone
+    (`$2`): what that group matches, whole (a superset: the rest of the regex must match too).
+    None for any other value."""
+    if not _REFERENCES.fullmatch(value):
+        return None
+    regex, engine, where = capture  # `engine`: the regex matched whole, as the browser compares
+    numbers = [value[i + 1] for i in range(0, len(value), 2)]
+    if numbers[0] == "0":
+        if "0" in numbers[1:]:
+            return None  # `$0$0` is never the Origin again: said as not analysed
+        pattern = emptied(regex, set(numbers[1:])) if len(numbers) > 1 else regex
+        return (pattern, engine, where) if pattern is not None else None
+    if len(numbers) == 1:
+        sent = origin_captured([("capture", value)], regex, not engine.case_sensitive)
+        return (sent[0], engine, where) if sent is not None else None
+    return None
+
+
 _FIRST_WORD = re.compile(r"[^ \t\n\r\f\v]*")  # up to apr_isspace (lexer._BLANKS)
 _DEFINED = re.compile(r"\$\{([A-Za-z0-9_.:-]+)\}")
 # directives whose name alone says Apache (case-insensitive, as httpd looks them up)
@@ -665,6 +691,13 @@ class _Builder:
             elif setter.origin:
                 guarded = [guarded_matcher(setter.guard)] if setter.guard is not None else []
                 out.extend(guarded or [OriginMatcher(MatcherKind.REFLECTED, value, setter.location)])
+            elif setter.capture is not None and (sent := _captured(value, setter.capture)) is not None:
+                regex, engine, where = sent
+                note = (
+                    f"sent back as `{value}` (line {setter.location.line}): admitted when it is the whole "
+                    "Origin"
+                )
+                out.append(OriginMatcher(MatcherKind.REGEX, regex, where, engine, note=note))
             elif setter.capture is not None and _CAPTURE.match(value):
                 regex, engine, where = setter.capture
                 note = (
