@@ -17,7 +17,8 @@ from tests.conftest import FIXTURES, check_json, run_cli
 HERE = FIXTURES / "terraform" / "kubernetes-objects"
 
 
-def found(name: str) -> list[tuple[str, int, int]]:
+def found(name: str | Path) -> list[tuple[str, int, int]]:
+    """(code, line, column) of each finding in a fixture of this folder, or in any path."""
     result = check_json(HERE / name, extra=("--no-cache",))
     assert result.exit_code in (0, 1) and "Traceback" not in result.stdout + result.stderr
     return sorted((f["code"], f["line"], f["column"]) for f in result.findings)
@@ -75,8 +76,7 @@ def test_konnect_cors_plugin_is_kongs_cors_plugin(tmp_path: Path) -> None:
         '  config  = { origins = ["*"], credentials = true }\n'
         "}\n"
     )
-    result = check_json(path, extra=("--no-cache",))
-    assert sorted((f["code"], f["line"], f["column"]) for f in result.findings) == [
+    assert found(path) == [
         ("OL201", 4, 20),
         ("OL404", 1, 1),  # no `headers`: Kong echoes the requested ones, with credentials
     ]  # the disabled plugin sends nothing
@@ -96,8 +96,7 @@ def test_one_computed_item_of_an_origin_list_hides_none_of_the_others(tmp_path: 
         "  }\n"
         "}\n"
     )
-    result = check_json(path, extra=("--no-cache",))
-    assert sorted((f["code"], f["line"], f["column"]) for f in result.findings) == [
+    assert found(path) == [
         ("OL004", 5, 52),  # the variable, at its own column
         ("OL201", 5, 26),  # the literal plain-HTTP item beside it
         ("OL201", 5, 73),  # `http://${var.host}`: plain HTTP whatever the host is
@@ -131,8 +130,7 @@ def test_an_api_body_openapi_is_read_as_cloudformations_body(tmp_path: Path) -> 
         "  })\n"
         "}\n"
     )
-    result = check_json(path, extra=("--no-cache",))
-    assert sorted((f["code"], f["line"], f["column"]) for f in result.findings) == [
+    assert found(path) == [
         ("OL201", 9, 18),  # the heredoc's origin, at its line in the .tf file
         ("OL304", 19, 62),  # the REST API's gateway response echoes the Origin
         ("OL602", 19, 7),
