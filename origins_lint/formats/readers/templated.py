@@ -85,12 +85,18 @@ class Masked:
     def _filled(self, child: Node, key_at: Location) -> Node:
         """An empty value whose next lines (blank ones aside) are a line inserting text: that text
         is the value (`origins:` then `  ${cors_origins}`), unknown until rendered, not null."""
-        lines = self.text.split("\n")
+        if not self.inserted or child.location.line != key_at.line:
+            return child
+        self._offset(1, 1)  # the line starts, worked out once for the whole text
+        starts, text = self._starts, self.text
         number = key_at.line + 1
-        while number <= len(lines) and number not in self.inserted and not lines[number - 1].strip():
+        while number <= len(starts) and number not in self.inserted:
+            end = starts[number] - 1 if number < len(starts) else len(text)
+            if text[starts[number - 1] : end].strip():
+                break
             number += 1
         found = self.inserted.get(number)
-        if found is None or child.location.line != key_at.line:
+        if found is None:
             return child
         column, tag = found
         return Node(tag, Location(self.path, number, column, number, column + len(tag)))
