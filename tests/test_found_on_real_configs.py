@@ -292,3 +292,24 @@ def test_an_empty_envoy_prefix_matcher_is_refused_not_every_origin(tmp_path: Pat
         """,
     )
     assert codes(path) == [("OL002", 12, 54)]  # at the empty value
+
+
+def test_a_snippet_that_sets_http_origin_itself_keeps_its_own_place(tmp_path: Path) -> None:
+    # no CORS annotation: nothing is injected, so the snippet's own `set` is where its `*` is
+    path = write(
+        tmp_path,
+        "ingress.yaml",
+        """
+        apiVersion: networking.k8s.io/v1
+        kind: Ingress
+        metadata:
+          name: web
+          annotations:
+            nginx.ingress.kubernetes.io/configuration-snippet: |
+              set $http_origin *;
+              more_set_headers "Access-Control-Allow-Origin: $http_origin";
+        spec:
+          rules: []
+        """,
+    )
+    assert codes(path) == [("OL301", 7, 24)]

@@ -435,6 +435,7 @@ class _Reader:
         if annotation is None:
             return []
         embedded = self.text.embedded(annotation.value)
+        injected: int | None = None  # the line of the controller's `set`, when there is one
         if name == "configuration-snippet" and self.sends_star():
             # the controller's CORS block runs first in the location (nginx.tmpl), and for the
             # origin `*` it is `set $http_origin *;` (buildCorsOriginRegex in
@@ -442,10 +443,10 @@ class _Reader:
             # the snippet's `$http_origin` is `*` then, no echo. One line before the snippet's.
             embedded = replace(embedded, text="set $http_origin *;\n" + embedded.text)
             embedded = replace(embedded, lines_before=embedded.lines_before - 1)
+            injected = embedded.lines_before + 1
         parsed = embedded.locate(nginx.parse(Source(self.text.path, embedded.text), self.options))
         self.result.problems.extend(parsed.problems)
         contexts = [context for document in parsed.documents for context in document.contexts]
-        injected = embedded.lines_before + 1 if embedded.text.startswith("set $http_origin *;") else None
         for matcher in {id(m): m for context in contexts for m in context.matchers}.values():
             if matcher.location.line == injected:  # the controller's `*`: said at the snippet's key
                 matcher.location = annotation.key_at
