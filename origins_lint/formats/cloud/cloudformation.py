@@ -211,8 +211,8 @@ class Template:
         out: list[CorsContext] = []
         for kind, response in mapping(responses).items():
             values = mapping(response)
-            headers = mapping(mapping(values.get("ResponseParameters")).get("Headers"))
             written = mapping(values.get("ResponseParameters")).get("Headers")
+            headers = mapping(written)
             prefixed = {integration.GATEWAY + key: node for key, node in headers.items()}
             places = written.key_locations if written is not None else {}
             parameters = Node(

@@ -133,7 +133,7 @@ def ingress_resource(resource: Resource) -> list[CorsContext]:
 def manifest_resource(resource: Resource) -> list[CorsContext]:
     """`kubernetes_manifest`: an object of a kind ``MANIFEST_READERS`` names; what only Terraform
     knows (`namespace = var.namespace`) stays `${...}` text in place (``Evaluator.lenient``)."""
-    value = _lenient(resource, "manifest")
+    value = lenient_value(resource, "manifest")
     return [] if value is None else _object(resource, node(value))
 
 
@@ -141,7 +141,7 @@ def kubectl_resource(resource: Resource) -> list[CorsContext]:
     """`kubectl_manifest` (gavinbunney/kubectl, alekc/kubectl): `yaml_body` is the object's YAML,
     a heredoc (its `${...}` kept as text) or `yamlencode({...})`; each YAML document is read at
     its own lines and columns in the `.tf` file."""
-    value = _lenient(resource, "yaml_body")
+    value = lenient_value(resource, "yaml_body")
     if value is None:
         return []
     return [c for document in documents(resource, value) for c in _object(resource, document)]
@@ -169,7 +169,7 @@ def konnect_cors_resource(resource: Resource) -> list[CorsContext]:
     if flag is not None and not isinstance(flag, Unresolved) and flag.data is False:
         return []
     attribute = resource.block.attributes.get("config")
-    value = _lenient(resource, "config")
+    value = lenient_value(resource, "config")
     if value is None and attribute is not None:
         return []  # computed: said
     at = resource.block.location
@@ -182,7 +182,7 @@ def konnect_cors_resource(resource: Resource) -> list[CorsContext]:
     return _read(resource, root, MANIFEST_READERS["KongPlugin"])
 
 
-def _lenient(resource: Resource, key: str) -> Value | None:
+def lenient_value(resource: Resource, key: str) -> Value | None:
     """An attribute's value read leniently (``Evaluator.lenient``); None when it is absent, or
     when Terraform computes all of it (said, OL004)."""
     attribute = resource.block.attributes.get(key)

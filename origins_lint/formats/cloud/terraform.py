@@ -235,12 +235,8 @@ def _openapi_body(resource: Resource) -> list[CorsContext]:
     HTTP API's `x-amazon-apigateway-cors`, a REST API's integration and gateway responses), from a
     heredoc at its lines or from `jsonencode({...})`; one Terraform computes (`file(...)`,
     `templatefile(...)`) is OL004. Both it and `cors_configuration` are read when both are set."""
-    attribute = resource.block.attributes.get("body")
-    if attribute is None:
-        return []
-    value = resource.evaluator.lenient(attribute.expression)
-    if isinstance(value, Unresolved):
-        _Values(resource).unresolved("body", value)
+    value = kubernetes.lenient_value(resource, "body")
+    if value is None:
         return []
     reader = TemplateReader(resource.problems, "Terraform")
     roots = kubernetes.documents(resource, value)
@@ -261,7 +257,7 @@ def _api_gateway_response(resource: Resource) -> list[CorsContext]:
     `AWS::ApiGateway::GatewayResponse` and a method's integration response are (``integration``:
     a gateway response may copy the request's `Origin`, `method.request.header.origin`)."""
     values = _Values(resource)
-    gateway = resource.address.startswith("aws_api_gateway_gateway_response")
+    gateway = resource.type == "aws_api_gateway_gateway_response"
     maps: list[Node | None] = []
     for key in ("response_parameters", "response_templates"):
         value = values.value(resource.block, key)

@@ -82,9 +82,8 @@ def load_toml(path: str, text: str) -> tuple[Node | None, list[InputProblem]]:
     most = limits.active().nesting
     if _deeper_than(data, most):
         return None, [problem(path, _too_deep(most))]
-    whole = _Columns(path, text).whole()
-    places = _places(path, text)
-    return _node(data, (), places, whole), []
+    columns = _Columns(path, text)
+    return _node(data, (), _places(columns, text), columns.whole()), []
 
 
 def _too_deep(depth: int) -> str:
@@ -149,9 +148,8 @@ class _Columns:
         return Location(self.path, 1, 1, last + 1, len(self.lines[last]) + 1)
 
 
-def _places(path: str, text: str) -> Places:
+def _places(columns: _Columns, text: str) -> Places:
     """Where each key path's key and value are written, from the concrete syntax tree."""
-    columns = _Columns(path, text)
     tree = _parser().parse(text.encode("utf-8", "surrogatepass"))
     places: Places = {}
     arrays: dict[Path, int] = {}  # `[[x]]` elements seen so far, by the array's path
@@ -168,7 +166,7 @@ def _places(path: str, text: str) -> Places:
             span = columns.of(child)
             if body:  # the header to its last pair, not the blank lines after it
                 last = columns.of(body[-1])
-                span = Location(path, span.line, span.column, last.end_line, last.end_column)
+                span = Location(columns.path, span.line, span.column, last.end_line, last.end_column)
             for depth, key in enumerate(keys[:-1], 1):  # `[a.b.c]` also makes `a` and `a.b`
                 prefix = _resolve([_key_text(k) for k in keys[:depth]], arrays, False)
                 places.setdefault(prefix, (columns.of(key), columns.of(key)))
