@@ -135,3 +135,19 @@ def test_an_api_body_openapi_is_read_as_cloudformations_body(tmp_path: Path) -> 
         ("OL304", 19, 62),  # the REST API's gateway response echoes the Origin
         ("OL602", 19, 7),
     ]
+
+
+def test_an_object_whose_kind_terraform_computes_is_said(tmp_path: Path) -> None:
+    # before the lenient reading the whole manifest was OL004; `kind = var.kind` must stay said
+    path = tmp_path / "main.tf"
+    path.write_text(
+        'resource "kubernetes_manifest" "cors" {\n'
+        "  manifest = {\n"
+        '    apiVersion = "traefik.io/v1alpha1"\n'
+        "    kind       = var.kind\n"
+        '    metadata   = { name = "cors" }\n'
+        '    spec       = { headers = { accessControlAllowOriginList = ["*"] } }\n'
+        "  }\n"
+        "}\n"
+    )
+    assert found(path) == [("OL004", 4, 18)]

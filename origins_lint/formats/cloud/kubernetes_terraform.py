@@ -36,7 +36,7 @@ from origins_lint.formats.readers.hcl_resource import Resource
 from origins_lint.formats.readers.hcl_values import Block, Unresolved, Value
 from origins_lint.formats.readers.tree import Node
 from origins_lint.formats.readers.yaml_tree import load_documents
-from origins_lint.model import CorsContext, ParsedFile, ProblemKind
+from origins_lint.model import PLACEHOLDER, CorsContext, ParsedFile, ProblemKind
 
 ManifestReader = Callable[[Node, manifests.Text, ParsedFile], list[CorsContext]]
 
@@ -197,7 +197,16 @@ def lenient_value(resource: Resource, key: str) -> Value | None:
 
 def _object(resource: Resource, root: Node) -> list[CorsContext]:
     kind = root.value.get("kind") if isinstance(root.value, dict) else None
-    reader = MANIFEST_READERS.get(kind.value) if kind is not None and isinstance(kind.value, str) else None
+    written = kind.value if kind is not None and isinstance(kind.value, str) else None
+    if kind is not None and written is not None and PLACEHOLDER.search(written):  # `var.kind`: any kind
+        resource.note(
+            ProblemKind.NOT_ANALYSED,
+            f"`kind` is `{written}`, known only when Terraform runs, so this object was not analysed: "
+            "write its kind literally so origins-lint can read it as that kind",
+            kind.location,
+        )
+        return []
+    reader = MANIFEST_READERS.get(written) if written is not None else None
     return [] if reader is None else _read(resource, root, reader)
 
 
