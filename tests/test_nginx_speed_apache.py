@@ -13,8 +13,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from origins_lint.formats.webservers import apache
-from origins_lint.formats.webservers.apache import detect, looks_like_apache
-from origins_lint.formats.webservers.apache.lexer import _BLANKS, _Line, logical_lines, logical_texts
+from origins_lint.formats.webservers.apache import detect, logical_texts, looks_like_apache
+from origins_lint.formats.webservers.apache.lexer import _BLANKS, _Line, logical_lines
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -26,10 +26,9 @@ import bisect
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from origins_lint.formats.webservers.apache import _BLANKS
 from origins_lint.model import Location
 from origins_lint.records import field, record
-
-_BLANKS = " \t\n\r\f\v"  # apr_isspace
 
 
 @record(frozen=True, slots=True)
@@ -119,27 +118,6 @@ def logical_lines(text: str) -> Iterator[tuple[int, int, _Line]]:
         left = len(joined) - len(joined.lstrip(_BLANKS))
         right = len(joined.rstrip(_BLANKS))
         yield start, offset, _Line(joined[left:right], starts, places, left)
-
-
-def logical_texts(text: str) -> Iterator[str]:
-    """The text of each logical line, as ``logical_lines`` gives it, without its places: what a sniff
-    reads (``looks_like_apache``, on every `.conf`), a few lines in."""
-    offset = 0
-    done = False
-    while not done:
-        pieces: list[str] = []
-        while True:
-            newline = text.find("\n", offset)
-            last = newline < 0
-            raw = text[offset:] if last else text[offset:newline]
-            offset = newline + 1
-            body = raw[:-1] if raw.endswith("\r") else raw
-            continued = not last and body.endswith("\\")
-            pieces.append(body[:-1] if continued else body)
-            done = last
-            if not continued:
-                break
-        yield (pieces[0] if len(pieces) == 1 else "".join(pieces)).strip(_BLANKS)
 
 
 def comment_spans(text: str) -> Iterator[tuple[int, int]]:
