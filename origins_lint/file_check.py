@@ -7,6 +7,7 @@ findings. Filtering (suppressions, per-file ignores, a baseline) happens later, 
 
 from __future__ import annotations
 
+import gc
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -91,6 +92,24 @@ def parse_source(job: Job, source: Source | InputProblem, explicit: bool) -> Par
 
 
 def check_file(job: Job, source: Source | InputProblem, explicit: bool) -> FileOutcome | None:
+    """The file's outcome, with the cycle collector held off while it is checked.
+
+    A file's model is hundreds of thousands of objects alive until its rules have run (an Okta
+    export of 50,000 origins: about a million), freed by reference count when the file is done.
+    Collecting while they are alive finds nothing and walks them all each time (10 walks, 6% of
+    that check; issue 21). The readers leave no cycles (`yaml_tree._composed`): whatever cycle a
+    file does leave is collected once it is done, when the collector next runs.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _checked(job, source, explicit)  # its model is freed before the collector is back
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _checked(job: Job, source: Source | InputProblem, explicit: bool) -> FileOutcome | None:
     parsed = parse_source(job, source, explicit)
     if isinstance(parsed, str):
         path = source.path if isinstance(source, Source) else source.location.path

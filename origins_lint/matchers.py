@@ -966,18 +966,20 @@ def analyse_regex(pattern: str, engine: Engine, bounds: Limits | None = None) ->
 
 def _anchors(items: list[tuple[Any, Any]]) -> tuple[bool, bool]:
     """Whether every alternative starts with ``^``/``\\A`` and ends with ``$``/``\\Z``."""
+    return _edge(items, True), _edge(items, False)
 
-    def edge(seq: list[tuple[Any, Any]], first: bool) -> bool:
-        if not seq:
-            return False
-        op, arg = seq[0] if first else seq[-1]
-        if op is sre_c.AT:
-            wanted = ("AT_BEGINNING", "AT_BEGINNING_STRING") if first else ("AT_END", "AT_END_STRING")
-            return str(arg) in wanted
-        if op is sre_c.SUBPATTERN:
-            return edge(list(arg[3]), first)
-        if op is sre_c.BRANCH:
-            return all(edge(list(alt), first) for alt in arg[1])
+
+def _edge(seq: list[tuple[Any, Any]], first: bool) -> bool:
+    # a module function, not one nested in `_anchors`: a nested function that calls itself is a
+    # cycle (function, cell) left to the cycle collector at every call
+    if not seq:
         return False
-
-    return edge(items, True), edge(items, False)
+    op, arg = seq[0] if first else seq[-1]
+    if op is sre_c.AT:
+        wanted = ("AT_BEGINNING", "AT_BEGINNING_STRING") if first else ("AT_END", "AT_END_STRING")
+        return str(arg) in wanted
+    if op is sre_c.SUBPATTERN:
+        return _edge(list(arg[3]), first)
+    if op is sre_c.BRANCH:
+        return all(_edge(list(alt), first) for alt in arg[1])
+    return False

@@ -8,7 +8,7 @@ say, and lets us bound alias expansion and nesting while we walk.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from functools import cache
 from typing import Any, Final
 
@@ -152,10 +152,7 @@ class YamlDocuments:
 
 
 @cache
-def safe_yaml() -> Any:
-    """One libYAML-backed safe loader for the process: building one costs more than a small file's
-    parse (it looks up plug-ins each time), and each `compose_all`/`load_all` starts a fresh parser."""
-    from ruamel.yaml import YAML
+def _resolver_class() -> Any:
     from ruamel.yaml.resolver import VersionedResolver
 
     class OnceResolver(VersionedResolver):
@@ -171,9 +168,69 @@ def safe_yaml() -> Any:
                 self._resolvers = super().versioned_resolver
             return self._resolvers
 
+    return OnceResolver
+
+
+@cache
+def safe_yaml() -> Any:
+    """One libYAML-backed safe loader for the process (the fixer's `load_all`): building one costs
+    more than a small file's parse (it looks up plug-ins each time)."""
+    from ruamel.yaml import YAML
+
     yaml = YAML(typ="safe", pure=False)
-    yaml.Resolver = OnceResolver
+    yaml.Resolver = _resolver_class()
     return yaml
+
+
+@cache
+def _composer_class() -> Any:
+    """The loader `YAML.compose_all` builds with the C parser (ruamel.yaml main.py,
+    `get_constructor_parser`: `class XLoader(CParser, Constructor, Resolver)`, initialised as
+    there), made once for the process.
+
+    `compose_all` defines that class anew for every stream: a type, its functions and their
+    cells, and the loader with the resolver's tables, all cyclic garbage once the stream is read
+    (the loader refers to itself), about 90 objects a YAML file left to the cycle collector
+    (issue 21). Reading with one class gives the same nodes and the same errors, and each
+    stream's loader is freed by reference count once its references to itself are dropped. None without
+    libYAML (ruamel.yaml.clib), whose pure parser `compose_all` sets up otherwise.
+    """
+    from ruamel.yaml.cyaml import CParser  # type: ignore[attr-defined]
+
+    yaml = safe_yaml()
+    if CParser is None or yaml.Parser is not CParser:
+        return None
+    parser, constructor, resolver = yaml.Parser, yaml.Constructor, yaml.Resolver
+    version, duplicates = yaml.version, yaml.allow_duplicate_keys
+
+    class Composer(parser, constructor, resolver):  # type: ignore[misc, valid-type]
+        def __init__(self, stream: str) -> None:
+            parser.__init__(self, stream)
+            self._parser = self._composer = self
+            constructor.__init__(self, loader=self)
+            self.allow_duplicate_keys = duplicates
+            resolver.__init__(self, version=version, loadumper=self)
+
+    return Composer
+
+
+def _composed(text: str) -> Iterator[YamlNode]:
+    """Each document's node graph, as `safe_yaml().compose_all(text)` gives it."""
+    composer = _composer_class()
+    if composer is None:
+        yaml = safe_yaml()
+        yaml.doc_infos.clear()  # it keeps one record a stream: bounded, not one per file ever read
+        yield from yaml.compose_all(text)
+        return
+    loader = composer(text)
+    try:
+        while loader.check_node():
+            yield loader.get_node()
+    finally:
+        loader.dispose()
+        # it refers to itself six times over (`_parser`, `_composer`, `loader`, `_constructor`,
+        # `loadumper`, `_resolver`): what `compose_all` leaves to the cycle collector
+        vars(loader).clear()
 
 
 def load_documents(path: str, text: str, tags: Mapping[str, str] | None = None) -> YamlDocuments:
@@ -194,9 +251,7 @@ def load_documents(path: str, text: str, tags: Mapping[str, str] | None = None) 
     documents: list[Node] = []
     problems: list[InputProblem] = []
     try:
-        loader = safe_yaml()
-        loader.doc_infos.clear()  # it keeps one record a stream: bounded, not one per file ever read
-        for node in loader.compose_all(text):
+        for node in _composed(text):
             if node is None:
                 continue
             documents.append(builder.build(node))
