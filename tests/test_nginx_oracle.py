@@ -77,6 +77,13 @@ EXPECTED: dict[str, list[Expected]] = {
     "map-duplicate-key.conf": [("OL001", 10, 6)],
     # one map decides, a second one sends: the first map's regex key is the matcher
     "chained-map.conf": [("OL302", 5, 6)],
+    # a `set` in an `if` changes a map variable only where the `if` is taken: elsewhere the map
+    # decides (found on real configs, notes/s30-hunt3.md #1; it was "No findings")
+    "if-set-map-skipped.conf": [("OL402", 7, 6)],
+    "if-set-map-flag.conf": [("OL202", 9, 6), ("OL302", 9, 6), ("OL306", 9, 6)],
+    "if-set-origin-emptied.conf": [("OL302", 8, 31), ("OL306", 8, 31)],
+    # a key no value of the first map can make (`<<unknown>> -> ...`) never holds
+    "map-composite-key.conf": [("OL306", 5, 5)],
     # --- if ----------------------------------------------------------------------------------
     "if-regex-anchored.conf": [],
     "if-regex-icase.conf": [],

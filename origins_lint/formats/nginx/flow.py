@@ -356,6 +356,11 @@ class Evaluator:
         self.program.clipped.append(location)
         return Alt((Part("unknown", "…", location),), alt.guards)
 
+    def unset(self, name: str, location: Location, env: Env) -> tuple[Alt, ...]:
+        """What ``$name`` holds where no `set` of this path has reached it (``location``: where a
+        value of the request, such as the Origin, is then said to be read)."""
+        return self._variable(name, "$" + name, location, env)
+
     def _variable(self, name: str, written: str, location: Location, env: Env) -> tuple[Alt, ...]:
         if name in self.program.foreign:  # whatever `set` says, the code sets it last
             self.program.unknown.setdefault(written, location)
@@ -425,7 +430,10 @@ class Evaluator:
         seen: set[tuple[Guard, ...]] = set()
         for alt in self.evaluate(subject, location, env):
             text = alt.literal
-            if (text is None or _holds(text, op, operand)) and alt.guards not in seen:
+            holds = (
+                _holds(text, op, operand) if text is not None else op != "=" or _may_equal(alt.parts, operand)
+            )
+            if holds and alt.guards not in seen:
                 seen.add(alt.guards)
                 yield alt.guards
 
@@ -458,6 +466,16 @@ def map_key(key: str, hostnames: bool) -> tuple[str, str]:
     if hostnames and key.endswith(".*"):
         return "prefix", key
     return "=", key
+
+
+def _may_equal(parts: tuple[Part, ...], operand: str) -> bool:
+    """Whether a value with parts only the request knows can be ``operand``: not when the fixed
+    text it starts or ends with is not how ``operand`` starts or ends (`"<<unknown>> -> $host"` is
+    never `"cors.client.foo -> api.project.com"`, RubaXa/nginx-cors)."""
+    first, last = parts[0], parts[-1]
+    if first.kind == "text" and not operand.startswith(first.text):
+        return False
+    return last.kind != "text" or operand.endswith(last.text)
 
 
 def _holds(text: str, op: str, operand: str) -> bool:
@@ -528,7 +546,10 @@ class Flow:
             return env, _combine(
                 paths, list(self.evaluator.conditions(subject, negated, operand, where, env))
             )
-        # a variable the body changed holds the body's value, or its old one where the check failed
+        # a variable the body changed holds the body's value, or its old one where the check failed:
+        # what it held before the `if`, and for one no `set` had reached yet, what nginx gives it
+        # there: a `map`'s value, the request's header (both changeable, and only changed on the
+        # requests that take the `if`: ngx_http_map_module.c adds them NGX_HTTP_VAR_CHANGEABLE)
         merged = dict(env)
         failed_guards: list[tuple[Guard, ...]] | None = None
         for name, alts in body_env.items():
@@ -537,9 +558,12 @@ class Flow:
                     failed_guards = (
                         list(self.evaluator.conditions(subject, negated, operand, where, env)) if op else [()]
                     )
+                before = (
+                    env[name] if name in env else self.evaluator.unset(name, directive.arg_location(0), env)
+                )
                 kept = [
                     Alt(alt.parts, merge_guards(alt.guards, failed))
-                    for alt in env.get(name, (Alt(()),))
+                    for alt in before
                     for failed in failed_guards
                 ]
                 merged[name] = self.evaluator.bounded((*alts, *kept), directive.location)
