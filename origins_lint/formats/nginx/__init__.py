@@ -27,6 +27,7 @@ from origins_lint.formats.nginx.captures import HTTP_WHITESPACE, NGINX_ECHO, cap
 from origins_lint.formats.nginx.decisions import origin_checks
 from origins_lint.formats.nginx.files import claimed, looks_like_nginx, nginx_folder, why_not
 from origins_lint.formats.nginx.flow import (
+    BACKEND_PREFIXES,
     MAX_PARTS,
     MAX_TEXT,
     SAFE_STATUSES,
@@ -528,6 +529,10 @@ class _Builder:
             return [
                 OriginMatcher(MatcherKind.REFLECTED, request.text, request.location, note=note, echoes=echoes)
             ]
+        backend = next((p for p in alt.parts if p.kind == "backend"), None)
+        if backend is not None:  # what the backend's response says: said (OL004), `match` unknown
+            self.program.unknown.setdefault(backend.text, backend.location)
+            return []
         if kinds & {"self", "server"}:
             return []  # the server's own origin, or data that is not about origins
         text = (alt.literal or "").strip()
@@ -640,6 +645,12 @@ class _Builder:
             return (
                 f"`{written}` is set by `{directive}` (line {where.line}), code origins-lint does not "
                 "run, so the origins it carries were not analysed: review that code by hand"
+            )
+        if name.startswith(BACKEND_PREFIXES):
+            return (
+                f"`{written}` is a header of the backend's response, passed on as it comes: the "
+                "origins it admits are the backend's, which this file does not say; check what the "
+                "backend sends, or send a value decided here"
             )
         if self.program.template:
             shown = self.placeholders.get(name, written)

@@ -94,6 +94,10 @@ BUILTINVARIABLES: Final = frozenset(
     }
 )
 BUILTIN_PREFIXES: Final = ("sent_http_", "upstream_", "ssl_", "geoip", "jwt_", "sent_trailer_")
+# a header of the response itself: the backend's (`$upstream_http_*`, ngx_http_upstream.c) or the
+# one being sent (`$sent_http_*`, which holds what `proxy_pass` passed on): what the backend writes,
+# which this file does not say
+BACKEND_PREFIXES: Final = ("upstream_http_", "upstream_trailer_", "sent_http_", "sent_trailer_")
 REGEX_OPS: Final = {"~": "~", "~*": "~*", "!~": "~", "!~*": "~*"}
 NEGATED: Final = {"~": "!~", "~*": "!~*", "=": "!=", "!~": "~", "!~*": "~*", "!=": "="}
 
@@ -381,6 +385,8 @@ class Evaluator:
             return (Alt((Part(self.program.captures.get(name, "capture"), written, location),)),)
         if name in SELFVARIABLES:
             return (Alt((Part("self", written, location),)),)
+        if name.startswith(BACKEND_PREFIXES):
+            return (Alt((Part("backend", written, location),)),)
         if name in BUILTINVARIABLES or name.startswith(BUILTIN_PREFIXES):
             return (Alt((Part("server", written, location),)),)
         if name in PATHVARIABLES:
