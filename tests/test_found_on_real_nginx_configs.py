@@ -84,3 +84,131 @@ def test_a_backend_header_outside_cors_is_not_said(tmp_path: Path) -> None:
         """,
     )
     assert codes(path) == []
+
+
+# --- the ingress-nginx controller's own ConfigMap (#3) ---------------------------------------------
+
+
+def test_the_controller_configmaps_location_snippet_is_read(tmp_path: Path) -> None:
+    # a real controller ConfigMap (find_string id 32042377747) with a CORS snippet: nginx.tmpl
+    # writes `location-snippet` into every location, for every Ingress
+    path = write(
+        tmp_path,
+        "configmap.yaml",
+        """
+        kind: ConfigMap
+        apiVersion: v1
+        metadata:
+          name: nginx-configuration
+        data:
+          use-gzip: 'true'
+          location-snippet: |
+            more_set_headers "Access-Control-Allow-Origin: $http_origin";
+            more_set_headers "Access-Control-Allow-Credentials: true";
+        """,
+    )
+    assert codes(path) == [("OL402", 8, 52), ("OL602", 8, 5)]  # it was OL003; a folder walk skipped it
+    match = run_cli("match", "https://evil.example", str(path))
+    assert match.exit_code == 0 and "with credentials" in match.stdout
+
+
+def test_the_controller_configmaps_http_and_server_snippets_are_read(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "ingress-nginx-controller.yaml",
+        """
+        apiVersion: v1
+        kind: ConfigMap
+        metadata:
+          name: ingress-nginx-controller
+          namespace: ingress-nginx
+        data:
+          http-snippet: |
+            map $http_origin $cors_origin {
+              default "";
+              "~^https://.*\\.example\\.com$" $http_origin;
+            }
+          server-snippet: |
+            more_set_headers "Access-Control-Allow-Origin: $cors_origin";
+            more_set_headers "Access-Control-Allow-Credentials: true";
+            more_set_headers "Vary: Origin";
+        """,
+    )
+    # each snippet is read on its own: the map of `http-snippet` is judged, and its variable in
+    # `server-snippet` is said as not analysed there (`match` answers unknown, never "not trusted")
+    assert codes(path) == [("OL004", 13, 52), ("OL302", 10, 8)]
+
+
+def test_headers_the_controller_adds_from_the_configmap_add_headers_names(tmp_path: Path) -> None:
+    # nginx.tmpl: `more_set_headers {{ printf "%s: %s" $k $v | quote }};` in `http`, unescaped
+    path = write(
+        tmp_path,
+        "controller.yaml",
+        """
+        apiVersion: v1
+        kind: ConfigMap
+        metadata:
+          name: ingress-nginx-controller
+          namespace: ingress-nginx
+        data:
+          add-headers: ingress-nginx/custom-add-headers
+        ---
+        apiVersion: v1
+        kind: ConfigMap
+        metadata:
+          name: custom-add-headers
+          namespace: ingress-nginx
+        data:
+          Access-Control-Allow-Origin: "$http_origin"
+          Access-Control-Allow-Credentials: "true"
+          Vary: Origin
+        """,
+    )
+    assert codes(path) == [("OL402", 15, 33)]
+
+
+def test_helm_controller_add_headers_are_read(tmp_path: Path) -> None:
+    # the chart turns `controller.addHeaders` into the add-headers ConfigMap
+    # (charts/ingress-nginx/templates/controller-configmap-addheaders.yaml)
+    path = write(
+        tmp_path,
+        "values.yaml",
+        """
+        controller:
+          addHeaders:
+            Access-Control-Allow-Origin: "https://app.example.com"
+            Access-Control-Allow-Credentials: "true"
+            X-Frame-Options: DENY
+          config:
+            use-gzip: "true"
+        """,
+    )
+    assert codes(path) == []  # read: a fixed origin
+    risky = write(
+        tmp_path,
+        "prod/values.yaml",
+        """
+        controller:
+          addHeaders:
+            Access-Control-Allow-Origin: "http://app.example.com"
+            Access-Control-Allow-Credentials: "true"
+        """,
+    )
+    assert codes(risky) == [("OL201", 3, 35)]
+
+
+def test_a_configmap_of_another_kind_is_not_claimed(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "app-config.yaml",
+        """
+        apiVersion: v1
+        kind: ConfigMap
+        metadata:
+          name: app
+        data:
+          ALLOWED_ORIGIN: "*"
+        """,
+    )
+    result = check_json(path, extra=("--no-cache",))
+    assert [f["code"] for f in result.findings] == ["OL003"]

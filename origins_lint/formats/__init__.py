@@ -68,7 +68,7 @@ FORMATS: tuple[Format, ...] = (
         "ingress-nginx",
         "ingress-nginx CORS annotations (Ingress manifests, Helm values, Kustomize patches)",
         suffixes=_MANIFESTS,
-        markers=("nginx.ingress.kubernetes.io", "nippet"),
+        markers=("nginx.ingress.kubernetes.io", "nippet", "addHeaders", "add-headers"),
     ),
     lazy(
         "origins_lint.formats.kubernetes.istio",

@@ -11,6 +11,18 @@ sends, flags are Go bools, and each kept item carries the regex the template
 builds. `configuration-snippet` and `server-snippet` hold nginx, which the nginx
 format reads in place, so its positions are positions in this file; so do keys
 ending in `snippet`/`Snippet` in a Helm values file, when they hold nginx.
+
+The controller's own ConfigMap applies to every Ingress (kubernetes/ingress-nginx
+rootfs/etc/nginx/template/nginx.tmpl at dbb11b92: `$cfg.HTTPSnippet` in `http`,
+`$cfg.ServerSnippet` in every server, `$all.Cfg.LocationSnippet` in every location after
+the Ingress's own snippet; internal/ingress/controller/config/config.go): its
+`main-snippet`, `http-snippet`, `server-snippet` and `location-snippet` are read as nginx
+too, not gated by `allow-snippet-annotations`. Its `add-headers` names a ConfigMap whose
+items the template writes as `more_set_headers "NAME: VALUE";` in `http`, the value
+unescaped, so `$http_origin` there is the variable (the per-Ingress `custom-headers` go
+through `escapeLiteralDollar` instead: text); the chart writes Helm's
+`controller.addHeaders` into that ConfigMap (charts/ingress-nginx/templates/
+controller-configmap-addheaders.yaml). Both are read, each header at its value.
 """
 
 from __future__ import annotations
@@ -47,6 +59,10 @@ PREFIX: Final = "nginx.ingress.kubernetes.io/"
 _MARK: Final = PREFIX[:-1]
 _PATCH_PATH: Final = "/metadata/annotations/"
 SNIPPETS: Final = ("configuration-snippet", "server-snippet")
+CONTROLLER_SNIPPETS: Final = ("main-snippet", "http-snippet", "server-snippet", "location-snippet")
+_CONTROLLER_KEY: Final = re.compile(
+    r"""^[ \t]*["']?(?:(?:main|http|server|location)-snippet|add-headers)["']?[ \t]*:""", re.MULTILINE
+)
 _VALUES: Final = re.compile(r"(^|[-_.])values([-_.][\w.-]+)?\.ya?ml$")
 _SNIPPET_KEY: Final = re.compile(r"[sS]nippet[\"']?[ \t]*:")
 _NGINX_TEXT: Final = re.compile(r"^[ \t]*[A-Za-z_][\w-]*[ \t][^;{}\n]*[;{]", re.MULTILINE)  # a directive
@@ -78,7 +94,11 @@ def detect(path: str, text: str) -> bool:
     if not wants(path):
         return False
     # the mark is also spelled `nginx.ingress.kubernetes.io~1` in JSON patches
-    return _MARK in text or (is_values(path) and _SNIPPET_KEY.search(text) is not None)
+    if _MARK in text:
+        return True
+    if is_values(path) and (_SNIPPET_KEY.search(text) is not None or "addHeaders" in text):
+        return True
+    return "ConfigMap" in text and _CONTROLLER_KEY.search(text) is not None  # the controller's own
 
 
 @dataclass(slots=True)
@@ -103,12 +123,17 @@ def is_values(path: str) -> bool:
     return _VALUES.search(PurePath(path).name) is not None
 
 
-def _values_snippets(path: tuple[str, ...], mapping: Node, owner: str | None) -> list[_Set]:
+def _values_snippets(
+    path: tuple[str, ...], mapping: Node, owner: str | None, keys: tuple[str, ...] | None = None
+) -> list[_Set]:
     """Helm values keys ending in `snippet`/`Snippet` whose string holds nginx: the chart renders
-    them into an ingress-nginx snippet (`configurationSnippet`, `controller.config.server-snippet`)."""
+    them into an ingress-nginx snippet (`configurationSnippet`, `controller.config.server-snippet`);
+    or, with ``keys``, those keys of the controller's ConfigMap `data`."""
     found = []
     for key, value in mapping.value.items():
         if key.startswith(PREFIX) or not key.endswith(("snippet", "Snippet")):
+            continue
+        if keys is not None and key not in keys:
             continue
         if isinstance(value.value, str) and _NGINX_TEXT.search(value.value):
             name = ".".join((*path, key))
@@ -127,14 +152,109 @@ def _values_snippets(path: tuple[str, ...], mapping: Node, owner: str | None) ->
 def parse(source: Source, options: FormatOptions) -> ParsedFile:
     loaded = manifests.load(source)
     result = ParsedFile(source.path, NAME, problems=list(loaded.problems))
+    helm_values = is_values(source.path)
+    added = _header_configmaps(loaded.documents)
     for root in loaded.documents:
         document = Document(source.path, NAME, root.location, paths=request_paths(root))
-        document.contexts.extend(
-            contexts_of(root, loaded.text, options, result, helm_values=is_values(source.path))
-        )
+        document.contexts.extend(contexts_of(root, loaded.text, options, result, helm_values=helm_values))
+        for headers in _added_headers(root, added, helm_values):
+            document.contexts.extend(_header_contexts(headers, loaded.text, options, result))
         if document.contexts:
             result.documents.append(document)
     return result
+
+
+@dataclass(slots=True)
+class _Headers:
+    """Headers the controller adds in `http` (`add-headers`): each name, where it is, its value."""
+
+    owner: str
+    items: list[tuple[str, Location, Node]]
+
+
+def _configmap(root: Node) -> tuple[str, str | None, Node] | None:
+    """(name, namespace, data) of a ConfigMap document."""
+    if not isinstance(root.value, dict) or _text(root.value.get("kind")) != "ConfigMap":
+        return None
+    metadata = root.value.get("metadata")
+    fields = metadata.value if metadata is not None and isinstance(metadata.value, dict) else {}
+    data = root.value.get("data")
+    name = _text(fields.get("name"))
+    if name is None or data is None or not isinstance(data.value, dict):
+        return None
+    return name, _text(fields.get("namespace")), data
+
+
+def _header_configmaps(roots: list[Node]) -> set[str]:
+    """The ConfigMaps (`name` and `namespace/name`) a controller ConfigMap of this file names in
+    `add-headers`."""
+    named: set[str] = set()
+    for root in roots:
+        found = _configmap(root)
+        reference = _text(found[2].value.get("add-headers")) if found is not None else None
+        if reference:
+            named.add(reference.strip())
+    return named
+
+
+def _added_headers(root: Node, added: set[str], helm_values: bool) -> list[_Headers]:
+    """The `add-headers` ConfigMap of this document (when the controller's ConfigMap names it), or
+    Helm's `controller.addHeaders`."""
+    out: list[_Headers] = []
+    found = _configmap(root)
+    if found is not None:
+        name, namespace, data = found
+        if name in added or f"{namespace}/{name}" in added:
+            items = [(key, data.key_locations[key], value) for key, value in data.value.items()]
+            out.append(_Headers(f"ConfigMap/{name}", items))
+    if helm_values and isinstance(root.value, dict):
+        controller_values = root.value.get("controller")
+        headers = manifests.at(controller_values, "addHeaders") if controller_values is not None else None
+        if headers is not None and isinstance(headers.value, dict):
+            items = [(key, headers.key_locations[key], value) for key, value in headers.value.items()]
+            out.append(_Headers("controller.addHeaders", items))
+    return out
+
+
+def _header_contexts(
+    headers: _Headers, text: manifests.Text, options: FormatOptions, result: ParsedFile
+) -> list[CorsContext]:
+    """The headers as the template writes them (`more_set_headers "NAME: VALUE";` in `http`), read
+    by the nginx format, each finding put back at the value (or the name) it comes from."""
+    lines: list[str] = []
+    places: list[tuple[int, Location, Location]] = []  # where the value starts in the line; name; value
+    for name, key_at, node in headers.items:
+        if node.value is None or isinstance(node.value, dict | list):
+            continue
+        value = "true" if node.value is True else "false" if node.value is False else str(node.value)
+        prefix = f'more_set_headers "{name}: '
+        lines.append(prefix + value.replace("\\", "\\\\").replace('"', '\\"') + '";')
+        embedded = text.embedded(node)
+        first = embedded.text.split("\n", 1)[0]
+        column = (
+            len(first) - len(first.lstrip(" ")) + 1 if embedded.lines_before == node.location.line - 1 else 0
+        )
+        start = Location.point(text.path, node.location.line, column or node.location.column)
+        places.append((len(prefix) + 1, key_at, start))
+    if not lines:
+        return []
+
+    def move(loc: Location) -> Location:
+        if not 1 <= loc.line <= len(places):
+            return loc
+        start, key_at, value_at = places[loc.line - 1]
+        if loc.column < start:
+            return key_at
+        column = value_at.column + loc.column - start
+        end = value_at.column + loc.end_column - start if loc.end_line == loc.line else column
+        return Location(loc.path, value_at.line, column, value_at.line, max(end, column))
+
+    parsed = manifests.moved(nginx.parse(Source(text.path, "\n".join(lines) + "\n"), options), move)
+    result.problems.extend(parsed.problems)
+    contexts = [context for document in parsed.documents for context in document.contexts]
+    for matcher in {id(m): m for context in contexts for m in context.matchers}.values():
+        matcher.scope = f"{headers.owner}: {matcher.scope}"
+    return [replace(context, name=headers.owner) for context in contexts]
 
 
 def contexts_of(
@@ -206,6 +326,8 @@ def _annotation_sets(
             sets.append(found)
         if helm_values:
             sets.extend(_values_snippets(path, mapping, owner))
+        elif path == ("data",) and owner is not None and owner.startswith("ConfigMap/"):
+            sets.extend(_values_snippets(path, mapping, owner, CONTROLLER_SNIPPETS))
         patch_path = values.get("path")
         if patch_path is None or not isinstance(patch_path.value, str) or "value" not in values:
             continue

@@ -337,29 +337,39 @@ class Embedded:
 
     def locate(self, value: T) -> T:
         """A result parsed from the text, with every location moved to its place in the file."""
-        return _shifted(value, self.lines_before, {}) if self.lines_before else value
+        if not self.lines_before:
+            return value
+        lines = self.lines_before
+        return moved(
+            value,
+            lambda loc: Location(
+                loc.path, loc.line + lines, loc.column, loc.end_line + lines, loc.end_column
+            ),
+        )
 
 
 T = TypeVar("T")
 
 
-def _shifted(value: Any, lines: int, done: dict[int, Any]) -> Any:
-    """A copy with every ``Location`` inside moved down ``lines`` lines; shared parts stay shared."""
+def moved(value: T, move: Callable[[Location], Location]) -> T:
+    """A copy of a parse result with every ``Location`` inside it moved by ``move``: text parsed out
+    of a value, put back where the value is written; shared parts stay shared."""
+    result: T = _moved(value, move, {})
+    return result
+
+
+def _moved(value: Any, move: Callable[[Location], Location], done: dict[int, Any]) -> Any:
     if isinstance(value, Location):
-        return Location(
-            value.path, value.line + lines, value.column, value.end_line + lines, value.end_column
-        )
+        return move(value)
     if isinstance(value, list):
-        return [_shifted(item, lines, done) for item in value]
+        return [_moved(item, move, done) for item in value]
     if isinstance(value, tuple):
-        return tuple(_shifted(item, lines, done) for item in value)
+        return tuple(_moved(item, move, done) for item in value)
     if isinstance(value, dict):
-        return {key: _shifted(item, lines, done) for key, item in value.items()}
+        return {key: _moved(item, move, done) for key, item in value.items()}
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         if id(value) not in done:
-            changes = {
-                f.name: _shifted(getattr(value, f.name), lines, done) for f in dataclasses.fields(value)
-            }
+            changes = {f.name: _moved(getattr(value, f.name), move, done) for f in dataclasses.fields(value)}
             done[id(value)] = dataclasses.replace(value, **changes)
         return done[id(value)]
     return value
