@@ -212,3 +212,46 @@ def test_a_configmap_of_another_kind_is_not_claimed(tmp_path: Path) -> None:
     )
     result = check_json(path, extra=("--no-cache",))
     assert [f["code"] for f in result.findings] == ["OL003"]
+
+
+# --- what nginx refuses to load (#6; add_header and the map brace are oracle files too) -----------
+
+
+def test_more_set_headers_in_an_if_of_a_server_is_refused(tmp_path: Path) -> None:
+    # headers-more's commands are NGX_HTTP_MAIN_CONF|SRV_CONF|LOC_CONF|LIF_CONF: `nginx -t` says
+    # `"more_set_headers" directive is not allowed here` (checked with nginx 1.22.1 + headers-more)
+    path = write(
+        tmp_path,
+        "nginx.conf",
+        """
+        server {
+            listen 80;
+            if ($http_origin) {
+                more_set_headers "Access-Control-Allow-Origin: $http_origin";
+            }
+        }
+        """,
+    )
+    found = check_json(path, extra=("--no-cache",)).findings
+    assert ("OL001", 4, 9) in [(f["code"], f["line"], f["column"]) for f in found]
+    assert "is not allowed here" in next(f["message"] for f in found if f["code"] == "OL001")
+
+
+def test_header_writers_in_an_if_of_a_location_are_allowed(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "nginx.conf",
+        """
+        server {
+            listen 80;
+            location / {
+                if ($request_method = OPTIONS) {
+                    add_header Access-Control-Allow-Origin https://app.example.com always;
+                    more_set_headers "Access-Control-Max-Age: 600";
+                    return 204;
+                }
+            }
+        }
+        """,
+    )
+    assert "OL001" not in [code for code, _line, _column in codes(path)]

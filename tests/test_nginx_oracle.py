@@ -176,6 +176,9 @@ EXPECTED: dict[str, list[Expected]] = {
     "broken-quote.conf": [("OL001", 11, 42)],  # at the `*` nginx names as unexpected
     "add-header-arg-count.conf": [("OL001", 11, 9)],
     "set-arg-count.conf": [("OL001", 11, 9)],
+    # found on real configs (notes/s30-hunt3.md #6): both were analysed as if nginx loaded them
+    "if-server-add-header.conf": [("OL001", 12, 9)],
+    "map-unquoted-brace.conf": [("OL001", 9, 20)],
 }
 
 # Item 5: the severity of a weak origin check follows what it gates (every finding of the file).
@@ -193,6 +196,8 @@ REFUSED: dict[str, str] = {
         'invalid number of arguments in "add_header" directive in add-header-arg-count.conf:11'
     ),
     "set-arg-count.conf": 'invalid number of arguments in "set" directive in set-arg-count.conf:11',
+    "if-server-add-header.conf": '"add_header" directive is not allowed here in if-server-add-header.conf:12',
+    "map-unquoted-brace.conf": 'unexpected "{" in map-unquoted-brace.conf:9',
     # other fixtures: a duplicate map key on purpose, and a directive of nginx 1.29 (`add_header_inherit`)
     "tests/fixtures/nginx/map-allowlist.conf": (
         'conflicting parameter "https://app.example.com" in map-allowlist.conf:8'

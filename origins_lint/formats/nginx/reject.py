@@ -14,7 +14,12 @@ statements nginx would refuse are checked in file order, as `ngx_conf_parse` mee
   NGX_CONF_1MORE with the condition forms of `ngx_http_rewrite_if_condition`;
 - a `map` key given twice: `ngx_hash_add_key` lowercases exact keys (a leading `\\` is
   dropped first), so `"https://A.example.com"` after `"https://a.example.com"` is
-  "conflicting parameter".
+  "conflicting parameter"; a `map` entry ended by `{` (an unquoted regex with `{1,5}`):
+  `ngx_conf_parse` refuses a block where a custom handler reads entries, `unexpected "{"`;
+- a directive where its module does not allow it (`ngx_conf_handler`: "is not allowed
+  here"): `add_header` and headers-more's `more_set_headers` are allowed in `http`,
+  `server`, `location` and an `if` in a `location` (NGX_HTTP_LIF_CONF), not in an `if` in a
+  `server` (ngx_http_headers_filter_module.c; keeweb/keeweb#852).
 
 nginx names the line its reader is on: the `;` or `{` that ends the statement. Only the
 first problem is reported, as nginx stops at it. Files with `*_by_lua_block` are left to
@@ -31,7 +36,8 @@ from origins_lint.records import record
 _REGEX_OPS: Final = frozenset({"~", "~*", "!~", "!~*"})
 _FILE_OPS: Final = frozenset({"-f", "!-f", "-d", "!-d", "-e", "!-e", "-x", "!-x"})
 _TABLES: Final = frozenset({"map", "geo", "types", "split_clients", "charset_map"})  # blocks of entries
-_CHECKED: Final = frozenset({"add_header", "set", "map", "if"})
+_CHECKED: Final = frozenset({"add_header", "more_set_headers", "set", "map", "if"})
+_HEADER_WRITERS: Final = frozenset({"add_header", "more_set_headers"})  # not in an `if` of a `server`
 
 # nginx's tokens, as `ngx_conf_read_token` splits them: a `\\` escapes the next character
 # everywhere, `${` does not open a block, a quote only opens a word at its start, and only
@@ -70,6 +76,7 @@ class _Statement:
     block: list[_Statement] | None = None
     parent: str = ""  # the name of the enclosing block's directive
     line: int = 0  # the line of its first word
+    outer: str = ""  # the name of the directive whose block holds the enclosing one
 
 
 @record(frozen=True, slots=True)
@@ -164,7 +171,8 @@ def _read(text: str, into: list[_Statement], checked: list[_Statement]) -> tuple
             counted = first
             if plain and text.find("#", first, at) >= 0:
                 plain = False  # maybe a comment among the words: crossplane makes it a statement
-            statement = _Statement(words, at, None, parent, line)
+            outer = open_blocks[-2][1] if len(open_blocks) > 1 else ""
+            statement = _Statement(words, at, None, parent, line, outer)
             current.append(statement)
             if words[0][0] in _CHECKED:
                 checked.append(statement)
@@ -191,7 +199,10 @@ def _check(text: str, statement: _Statement) -> Rejection | None:
     count = len(words) - 1
     problem: str | None = None
     at = words[0]
-    if name == "add_header" and statement.block is None:
+    if name in _HEADER_WRITERS and statement.parent == "if" and statement.outer == "server":
+        problem = f'"{name}" directive is not allowed here: an `if` in a `server` sets no headers'
+        problem += "; move it into a `location`"
+    elif name == "add_header" and statement.block is None:
         if count not in (2, 3):
             problem = 'invalid number of arguments in "add_header" directive'
         elif count == 3 and words[3][0] != "always":
@@ -228,8 +239,9 @@ def _check_map(text: str, statement: _Statement) -> Rejection | None:
     for entry in statement.block or []:
         words = entry.words
         first = words[0][0]
-        if entry.block is not None:
-            return None  # nginx refuses a block here too, with a message of its own: not modelled
+        if entry.block is not None:  # a custom handler reads the entries: no block (ngx_conf_parse)
+            message = 'unexpected "{": a `{` ends an unquoted word, so quote a regex with `{n,m}`'
+            return _at(text, message, entry, ("{", entry.end, False))
         if len(words) == 1 and first in ("hostnames", "volatile"):
             hostnames = hostnames or first == "hostnames"
             continue
