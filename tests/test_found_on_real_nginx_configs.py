@@ -255,3 +255,33 @@ def test_header_writers_in_an_if_of_a_location_are_allowed(tmp_path: Path) -> No
         """,
     )
     assert "OL001" not in [code for code, _line, _column in codes(path)]
+
+
+# --- `always` on a preflight's own 204 (#8) -----------------------------------------------------
+
+
+def test_no_missing_always_on_the_headers_of_a_preflight_that_returns_204(tmp_path: Path) -> None:
+    # the enable-cors.org snippet, copied everywhere: its OPTIONS block answers 204 itself, a status
+    # add_header serves, and a preflight has no body to be refused: `always` changes nothing there
+    # (checked with nginx 1.22.1: the 204 carries both headers). The GET's headers still need it.
+    path = write(
+        tmp_path,
+        "nginx.conf",
+        """
+        server {
+            listen 80;
+            location / {
+                if ($request_method = 'OPTIONS') {
+                    add_header 'Access-Control-Allow-Origin' 'https://app.example.com';
+                    add_header 'Access-Control-Max-Age' 7200;
+                    return 204;
+                }
+                if ($request_method ~* "^(GET|POST)$") {
+                    add_header 'Access-Control-Allow-Origin' 'https://app.example.com';
+                }
+                proxy_pass http://backend;
+            }
+        }
+        """,
+    )
+    assert codes(path) == [("OL603", 10, 13)]  # only the GET's; it was also 5:13 and 6:13

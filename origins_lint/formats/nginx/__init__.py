@@ -42,6 +42,7 @@ from origins_lint.formats.nginx.flow import (
     Program,
     Trace,
     merge_guards,
+    split_condition,
     variable_name,
 )
 from origins_lint.formats.nginx.syntax import Directive, parse_tree
@@ -399,7 +400,10 @@ class _Builder:
                 self.serve(headers, exit.env, exit.paths, dropped, dropped_by, exit.status, at, requests)
             else:
                 inner, inner_dropped, inner_by = _enter(headers, exit.inside.block or [], self.made)
-                self.serve(inner, exit.env, exit.paths, inner_dropped, inner_by, exit.status, at, requests)
+                preflight = exit.status in SAFE_STATUSES and _preflights_only(exit.inside)
+                self.serve(
+                    inner, exit.env, exit.paths, inner_dropped, inner_by, exit.status, at, requests, preflight
+                )
         for child in block:
             if child.name in _LEVELS and child.block is not None:
                 inner_requests = () if child.name == "server" else requests
@@ -418,9 +422,12 @@ class _Builder:
         status: int | None = None,
         own_page: Location | None = None,
         requests: tuple[str, ...] = (),
+        preflight: bool = False,
     ) -> None:
         """One response: the headers nginx adds to it (by its status when a `return` sets one), at
-        the request paths `requests` (empty: any)."""
+        the request paths `requests` (empty: any). ``preflight``: the `return` of an `if` only
+        preflights enter, with a status `add_header` serves: that response is never an error page
+        (a preflight has no body to be refused), so `always` changes nothing for it."""
         added = _sent(headers.add, self.made) + _sent(headers.more, self.made)
         every = [s for s in added if s.sent_with(status)]
         sent = [s for s in every if _is_cors(s.key)]
@@ -453,7 +460,7 @@ class _Builder:
             max_age=_max_age(last, values),
             vary_origin=_vary(vary, values),
             private_network=_private_network(last, values),
-            headers=tuple(self._line(s, values[s]) for s in sent),
+            headers=tuple(self._line(s, values[s], preflight) for s in sent),
             dropped=tuple(self._line(s, ()) for s in dropped),
             dropped_by=dropped_by.location if dropped_by is not None else None,
             echoed=_echoed(last, values),
@@ -588,8 +595,10 @@ class _Builder:
             self.program.unknown.setdefault(found.group(), guard.location)
         return found is not None
 
-    def _line(self, header: _Sent, alts: tuple[Alt, ...]) -> HeaderLine:
+    def _line(self, header: _Sent, alts: tuple[Alt, ...], fixed_status: bool = False) -> HeaderLine:
         line = _line(header, alts, self.program.template)
+        if fixed_status and not line.always:
+            line = replace(line, always=True)
         if not self.placeholders:
             return line
         return replace(line, value=_TEMPLATE_VARIABLE.sub(self._shown, line.value))
@@ -697,6 +706,17 @@ def _line(header: _Sent, alts: tuple[Alt, ...], template: bool) -> HeaderLine:
         dynamic=dynamic,
         items=items,
     )
+
+
+def _preflights_only(branch: Directive) -> bool:
+    """An `if ($request_method = OPTIONS)` (or `~ ^OPTIONS$`, `~* options`): only preflights enter."""
+    subject, op, operand = split_condition(branch.args)
+    word = operand.strip("'\"")
+    if op in ("~", "~*"):
+        word = word.removeprefix("^").removesuffix("$")
+    if op == "~*":
+        word = word.upper()
+    return subject.strip("'\"").lower() == "$request_method" and op in ("=", "~", "~*") and word == "OPTIONS"
 
 
 def _find(last: dict[str, _Sent], key: str) -> _Sent | None:
