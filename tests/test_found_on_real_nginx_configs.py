@@ -285,3 +285,36 @@ def test_no_missing_always_on_the_headers_of_a_preflight_that_returns_204(tmp_pa
         """,
     )
     assert codes(path) == [("OL603", 10, 13)]  # only the GET's; it was also 5:13 and 6:13
+
+
+# --- nginx files named after their host (#7) -----------------------------------------------------
+
+
+SERVER_BLOCK = """
+server {
+    listen 80;
+    server_name todoapi.benaychh.io;
+    location / {
+        add_header 'Access-Control-Allow-Origin' $http_origin always;
+        add_header 'Access-Control-Allow-Credentials' 'true' always;
+        add_header Vary Origin always;
+        proxy_pass http://localhost:3000;
+    }
+}
+"""
+
+
+def test_a_host_named_file_in_an_nginx_folder_is_read(tmp_path: Path) -> None:
+    # BenAychh/sa-todo-list-api `nginx/todoapi.benaychh.io`, Talla2XLC/Legacy_backend
+    # `server/api.memory-lane.ru`: both were skipped by a folder walk ("No findings in 0 files")
+    write(tmp_path, "nginx/todoapi.benaychh.io", SERVER_BLOCK)
+    write(tmp_path, "server/api.memory-lane.ru", SERVER_BLOCK)
+    assert codes(tmp_path) == [("OL402", 5, 50), ("OL402", 5, 50)]
+
+
+def test_files_in_those_folders_that_are_not_host_named_are_not_read(tmp_path: Path) -> None:
+    write(tmp_path, "server/deploy.sh", SERVER_BLOCK)  # `.sh` is a TLD and an extension
+    write(tmp_path, "server/index.js", SERVER_BLOCK)
+    write(tmp_path, "server/notes.txt", SERVER_BLOCK)
+    report = check_json(tmp_path, extra=("--no-cache",)).report
+    assert report["files_checked"] == 0 and report["findings"] == []

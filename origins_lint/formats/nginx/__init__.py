@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import re
+from functools import cache
 from pathlib import PurePath
 from typing import Final
 
@@ -67,6 +68,8 @@ from origins_lint.model import (
     ProblemKind,
     Setting,
 )
+from origins_lint.psl import SuffixList
+from origins_lint.psl import load as load_suffixes
 from origins_lint.records import record, replace
 from origins_lint.source import Source
 from origins_lint.template_origin import decided
@@ -87,6 +90,11 @@ FOLDERS: Final = frozenset(
     }
 )
 FOLDER_SUFFIXES: Final = frozenset({".inc", ".default", ".template", ".locations", ".snippet", ".cors"})
+HOST_FOLDERS: Final = frozenset({"server"})  # where a file named after a host is its server's config
+_HOST_NAME: Final = re.compile(r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,24}")
+_EXTENSIONS_NOT_HOSTS: Final = frozenset(
+    {"sh", "py", "md", "pl", "rs", "so", "ps", "ai", "cc", "mk", "am", "in", "bz", "gz", "zip", "sample"}
+)
 ALLOW_ORIGIN: Final = "access-control-allow-origin"
 _ITEMS = re.compile(r"[\s,]+")
 _LEVELS = ("http", "server", "location")
@@ -111,8 +119,25 @@ def wants(path: str) -> bool:
     pure = PurePath(path)
     if nginx_folder(path) and not pure.name.startswith("."):
         return True
-    in_folder = any(part in FOLDERS for part in pure.parts[:-1])
-    return in_folder and (not pure.suffix or pure.suffix in FOLDER_SUFFIXES)
+    folders = pure.parts[:-1]
+    if any(part in FOLDERS for part in folders) and (not pure.suffix or pure.suffix in FOLDER_SUFFIXES):
+        return True
+    # a file named after the host it serves (`nginx/api.example.com`, `server/shop.example.ru`)
+    return any(part in FOLDERS or part in HOST_FOLDERS for part in folders) and host_named(name)
+
+
+@cache
+def _suffixes() -> SuffixList:
+    return load_suffixes()
+
+
+def host_named(name: str) -> bool:
+    """A file name that is a host name (`todoapi.benaychh.io`): labels, the last a top-level domain
+    of the public-suffix list and not a file extension that is one too (`.sh`, `.py`, `.md`)."""
+    if not _HOST_NAME.fullmatch(name):
+        return False
+    last = name.rsplit(".", 1)[1].lower()
+    return last not in _EXTENSIONS_NOT_HOSTS and _suffixes().is_public(last, accept_unknown=False)
 
 
 def detect(path: str, text: str) -> bool:
