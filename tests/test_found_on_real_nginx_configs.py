@@ -318,3 +318,57 @@ def test_files_in_those_folders_that_are_not_host_named_are_not_read(tmp_path: P
     write(tmp_path, "server/notes.txt", SERVER_BLOCK)
     report = check_json(tmp_path, extra=("--no-cache",)).report
     assert report["files_checked"] == 0 and report["findings"] == []
+
+
+# --- a check that lets origins reach a preflight's own 204 is no guard (#5) -----------------------
+
+
+def test_a_check_gating_a_preflight_204_of_a_literal_star_is_not_a_guard(tmp_path: Path) -> None:
+    # NidzamuddinMuzakki/movies-abishar kubernetes/development/backend/ingress.yaml (its snippet):
+    # the check decides who gets a literal `*` and nginx's own 204; an origin failing it goes on to
+    # the backend. It was OL202, OL302, OL306 and OL501, high, "(this origin check decides the
+    # `return 204`)"; the `*` with credentials is what is wrong (OL401)
+    path = write(
+        tmp_path,
+        "nginx.conf",
+        """
+        server {
+            listen 80;
+            location / {
+                if ($http_origin ~* "^(https|http)?://((.*\\.movies-abishar\\.com)|(localhost))") {
+                    set $cors "true";
+                }
+                if ($request_method = 'OPTIONS') {
+                    set $cors "${cors}options";
+                }
+                if ($cors = "trueoptions") {
+                    add_header Access-Control-Allow-Origin * always;
+                    add_header Access-Control-Allow-Credentials true always;
+                    return 204;
+                }
+                proxy_pass http://backend;
+            }
+        }
+        """,
+    )
+    assert codes(path) == [("OL401", 11, 52)]
+
+
+def test_a_check_gating_a_refusal_is_still_a_guard(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "nginx.conf",
+        """
+        server {
+            listen 80;
+            location / {
+                if ($http_origin !~* "^https://app\\.example\\.com") {
+                    return 403;
+                }
+                proxy_pass http://backend;
+            }
+        }
+        """,
+    )
+    found = check_json(path, extra=("--no-cache",)).findings
+    assert [(f["code"], f["severity"]) for f in found] == [("OL306", "high")]

@@ -8,7 +8,9 @@ lets `https://subXyandex.ru` frame the page. Here every `if` comparing `$http_or
 that read CORS allow-lists read it, at a severity that follows the gate:
 
 - `X-Frame-Options` or `Content-Security-Policy` set by the check: who may frame the page;
-- a `return` (or `deny`): requests turned away, a CSRF guard;
+- a `return` of another status than 2xx (or `deny`): requests turned away, a CSRF guard (a 2xx
+  `return` answers the request, a preflight's 204: what it decides is that response, whose CORS
+  headers are analysed as such);
 - a variable something else reads (an upstream header, a parameter): the backend decides;
 - a variable or header that nothing reads: a flag.
 
@@ -185,8 +187,12 @@ class _Index:
             return _header(directive)
         if name == "return":
             code = directive.args[0] if directive.args else ""
-            restricts = not (code.isascii() and code.isdigit() and code.startswith("2"))
-            return _Gated(Gate.GUARD, f"the `return {code}` at line {where.line}", where, restricts)
+            if code.isascii() and code.isdigit() and code.startswith("2"):
+                # an answer, not a refusal (a preflight's 204): the origins that fail the check go on
+                # to the backend. What it decides is the response it sends, whose CORS headers are
+                # analysed as such (movies-abishar's check, gating a literal `*`, was four highs)
+                return _Gated(None, "", where)
+            return _Gated(Gate.GUARD, f"the `return {code}` at line {where.line}", where, True)
         if name == "deny":
             return _Gated(Gate.GUARD, f"the `deny` at line {where.line}", where, True)
         if name == "set" and len(directive.args) >= 2:
