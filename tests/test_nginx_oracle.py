@@ -84,6 +84,10 @@ EXPECTED: dict[str, list[Expected]] = {
     "if-set-origin-emptied.conf": [("OL302", 8, 31), ("OL306", 8, 31)],
     # a key no value of the first map can make (`<<unknown>> -> ...`) never holds
     "map-composite-key.conf": [("OL306", 5, 5)],
+    # credentials from a second map on the Origin go with the origins it lists (notes/s30-hunt3.md
+    # #4): it was OL401 high (`*` with credentials) and OL402 critical (every origin with them)
+    "map-credentials-by-origin.conf": [("OL301", 6, 14)],
+    "map-echo-credentials-listed.conf": [("OL304", 5, 13)],
     # --- if ----------------------------------------------------------------------------------
     "if-regex-anchored.conf": [],
     "if-regex-icase.conf": [],

@@ -33,6 +33,7 @@ from origins_lint.formats.nginx.flow import (
     MAX_TEXT,
     SAFE_STATUSES,
     UNCONDITIONAL,
+    UNMATCHED,
     Alt,
     Env,
     Evaluator,
@@ -42,6 +43,7 @@ from origins_lint.formats.nginx.flow import (
     Paths,
     Program,
     Trace,
+    map_key,
     merge_guards,
     split_condition,
     variable_name,
@@ -96,6 +98,7 @@ _EXTENSIONS_NOT_HOSTS: Final = frozenset(
     {"sh", "py", "md", "pl", "rs", "so", "ps", "ai", "cc", "mk", "am", "in", "bz", "gz", "zip", "sample"}
 )
 ALLOW_ORIGIN: Final = "access-control-allow-origin"
+_CREDENTIALS: Final = "access-control-allow-credentials"
 _ITEMS = re.compile(r"[\s,]+")
 _LEVELS = ("http", "server", "location")
 _SETTERS = ("add_header", "more_set_headers")
@@ -390,6 +393,7 @@ class _Builder:
         self.contexts: list[CorsContext] = []
         self.paths: dict[str, None] = {}  # every `location`'s request path, in file order
         self.made: _Made = {}
+        self._keys: dict[str, frozenset[tuple[str, str]]] | None = None  # `_keys_of`, made when first asked
 
     def level(
         self,
@@ -461,14 +465,52 @@ class _Builder:
             return
         values = {s: self._values(s, env, paths) for s in [*sent, *vary]}
         last = {s.key: s for s in sent}  # each name's last header, what the settings below read
-        matchers: dict[tuple[object, ...], OriginMatcher] = {}
-        for header in sent:
-            if header.key == ALLOW_ORIGIN:
-                for alt in values[header]:
-                    for matcher in self._matchers(alt, header):
-                        matchers.setdefault((matcher.kind, matcher.raw, matcher.location), matcher)
-        if not matchers and not dropped and not any(s.key == ALLOW_ORIGIN for s in sent):
+        credentials_header = last.get(_CREDENTIALS)
+        if credentials_header is not None and any(alt.guards for alt in values[credentials_header]):
+            groups = self._by_credentials(sent, values, credentials_header)
+        else:
+            matchers: dict[tuple[object, ...], OriginMatcher] = {}
+            for header in sent:
+                if header.key == ALLOW_ORIGIN:
+                    for alt in values[header]:
+                        for matcher in self._matchers(alt, header):
+                            matchers.setdefault((matcher.kind, matcher.raw, matcher.location), matcher)
+            groups = [(_credentials(last, values), matchers)]
+        if (
+            not any(found for _flag, found in groups)
+            and not dropped
+            and not any(s.key == ALLOW_ORIGIN for s in sent)
+        ):
             return
+        for credentials, found in groups or [(_credentials(last, values), {})]:
+            self._respond(
+                sent,
+                vary,
+                values,
+                last,
+                found,
+                credentials,
+                dropped,
+                dropped_by,
+                own_page,
+                requests,
+                preflight,
+            )
+
+    def _respond(
+        self,
+        sent: list[_Sent],
+        vary: list[_Sent],
+        values: dict[_Sent, tuple[Alt, ...]],
+        last: dict[str, _Sent],
+        matchers: dict[tuple[object, ...], OriginMatcher],
+        credentials: Setting[bool | None],
+        dropped: tuple[_Sent, ...],
+        dropped_by: Directive | None,
+        own_page: Location | None,
+        requests: tuple[str, ...],
+        preflight: bool,
+    ) -> None:
         context = CorsContext(
             matchers=list(matchers.values()),
             location=(
@@ -478,7 +520,7 @@ class _Builder:
                 if dropped_by
                 else dropped[0].directive.location
             ),
-            credentials=_credentials(last, values),
+            credentials=credentials,
             allow_methods=_listed(last, values, "access-control-allow-methods"),
             allow_headers=_listed(last, values, "access-control-allow-headers"),
             expose_headers=_listed(last, values, "access-control-expose-headers"),
@@ -493,6 +535,76 @@ class _Builder:
             paths=requests,
         )
         self.contexts.append(context)
+
+    def _by_credentials(
+        self, sent: list[_Sent], values: dict[_Sent, tuple[Alt, ...]], credentials: _Sent
+    ) -> list[tuple[Setting[bool | None], dict[tuple[object, ...], OriginMatcher]]]:
+        """The origins of one response grouped by the credentials each gets, when an origin check
+        decides the credentials too (a second `map $http_origin`): each value of the allow-origin
+        header is paired with each credentials value its origin checks do not rule out, as nginx
+        evaluates both for one request. A `*` sent by one map's default gets no `true` that the
+        other map gives an origin the first one lists (snowstorm's `$cors_origin_header` and
+        `$cors_cred`); an echo by default gets credentials only for the origins the credentials map
+        lists (complyo's). A matcher some pairing sends with credentials is judged with them, once."""
+        by_flag: dict[bool | None, dict[tuple[object, ...], OriginMatcher]] = {}
+        for header in sent:
+            if header.key != ALLOW_ORIGIN:
+                continue
+            for alt in values[header]:
+                for value in values[credentials]:
+                    if self._exclusive(alt.guards, value.guards):
+                        continue
+                    text = value.literal
+                    flag = None if text is None else text.strip().lower() == "true"
+                    # the credentials' checks first: the allow-origin's own, last, name the matcher
+                    joint = Alt(alt.parts, merge_guards(value.guards, alt.guards))
+                    for matcher in self._matchers(joint, header):
+                        found = by_flag.setdefault(flag, {})
+                        found.setdefault((matcher.kind, matcher.raw, matcher.location), matcher)
+        out: list[tuple[Setting[bool | None], dict[tuple[object, ...], OriginMatcher]]] = []
+        seen: set[tuple[object, ...]] = set()
+        for flag in (True, None, False):
+            kept = {key: m for key, m in by_flag.get(flag, {}).items() if key not in seen}
+            seen.update(kept)
+            if kept:
+                out.append((Setting(flag, credentials.value_location), kept))
+        return out
+
+    def _exclusive(self, first: tuple[Guard, ...], second: tuple[Guard, ...]) -> bool:
+        """Whether no Origin passes both sets of checks (only what is certain: else False)."""
+        return any(self._apart(a, b) for a in first for b in second if a != b)
+
+    def _apart(self, a: Guard, b: Guard) -> bool:
+        if UNMATCHED in (a.op, b.op):
+            none, other = (a, b) if a.op == UNMATCHED else (b, a)
+            if other.op == UNMATCHED or not other.positive:
+                return False
+            if other.scope == none.scope:
+                return True  # one map: a key matched, or none did
+            # a key the other map has too (its string keys ignore case): that map matched it
+            operand = other.operand.lower() if other.op == "=" else other.operand
+            return (other.op, operand) in self._keys_of(none.scope)
+        if a.positive and b.positive and a.scope is not None and a.scope == b.scope:
+            return a.location != b.location  # one map picks one entry
+        if a.op == "=" and b.op == "=":
+            if a.scope is None and b.scope is None:  # `if (=)` compares bytes
+                return a.operand != b.operand
+            return a.operand.lower() != b.operand.lower()  # a map's string key ignores case
+        return {a.op, b.op} == {"=", "!="} and a.scope is None and b.scope is None and a.operand == b.operand
+
+    def _keys_of(self, scope: str | None) -> frozenset[tuple[str, str]]:
+        """The keys of the `map $http_origin` of ``scope`` as its guards say them (operator and
+        operand; a string key lower-cased, as nginx looks it up)."""
+        if self._keys is None:
+            self._keys = {
+                definition.scope: frozenset(
+                    (op, operand.lower() if op == "=" else operand)
+                    for entry, _value, _where in definition.entries
+                    for op, operand in [map_key(entry.name, definition.hostnames)]
+                )
+                for definition in self.program.maps.values()
+            }
+        return self._keys.get(scope or "", frozenset())
 
     def decisions(self, directives: list[Directive]) -> None:
         """Origin checks that feed no CORS header, each a context of its own that says what it gates."""

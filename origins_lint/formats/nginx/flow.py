@@ -109,7 +109,7 @@ _NAMED_GROUP = re.compile(r"\(\?(?:P?<|')([A-Za-z_]\w*)[>']")
 class Guard:
     """A check on the request's Origin (an `if` comparison or a `map` key) that must hold."""
 
-    op: str  # ~ ~* = (positive), !~ !~* != (negative), suffix / prefix (map hostnames)
+    op: str  # ~ ~* = (positive), !~ !~* != (negative), suffix / prefix (map hostnames), !map (UNMATCHED)
     operand: str
     location: Location
     scope: str | None = None  # the map it belongs to, for duplicate keys
@@ -302,6 +302,14 @@ class Program:
         )
 
 
+UNMATCHED: Final = "!map"  # a Guard's op: no key of the map (its `scope`) matched the Origin
+
+
+def map_default(definition: MapDefinition) -> Guard:
+    """The guard of a `map $http_origin` default: the Origin matched none of its keys."""
+    return Guard(UNMATCHED, "", definition.source_location, definition.scope)
+
+
 def variable_name(text: str) -> str:
     return text.strip().lstrip("$").strip("{}").lower()
 
@@ -413,10 +421,14 @@ class Evaluator:
                 )
             for alt in self.evaluate(value, value_location, env):
                 out.extend(Alt(alt.parts, merge_guards(alt.guards, guards)) for guards in conditions)
+        # the default: no key matched. On the Origin that is a fact too, which another map keyed by
+        # the Origin may contradict (`map_default`: a credentials map's `true` for a key of this one)
+        unmatched = (map_default(definition),) if on_origin else ()
         if definition.default is not None:
-            out.extend(self.evaluate(definition.default[0], definition.default[1], env))
+            defaults = self.evaluate(definition.default[0], definition.default[1], env)
+            out.extend(Alt(alt.parts, merge_guards(alt.guards, unmatched)) for alt in defaults)
         else:
-            out.append(Alt(()))
+            out.append(Alt((), unmatched))
         return self.bounded(out, definition.source_location)
 
     def conditions(
