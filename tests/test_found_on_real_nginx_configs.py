@@ -372,3 +372,32 @@ def test_a_check_gating_a_refusal_is_still_a_guard(tmp_path: Path) -> None:
     )
     found = check_json(path, extra=("--no-cache",)).findings
     assert [(f["code"], f["severity"]) for f in found] == [("OL306", "high")]
+
+
+# --- what a message says a capture comes from (#9b) ----------------------------------------------
+
+
+def test_a_capture_of_a_regex_on_the_referer_is_said_to_come_from_the_request(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "nginx.conf",
+        """
+        http {
+            map $http_referer $cors_origin {
+                default "";
+                "~^(https?://[^/]+)" $1;
+            }
+            server {
+                listen 80;
+                location / {
+                    add_header Access-Control-Allow-Origin $cors_origin always;
+                    add_header Access-Control-Allow-Credentials true always;
+                    add_header Vary Origin always;
+                }
+            }
+        }
+        """,
+    )
+    found = check_json(path, extra=("--no-cache",)).findings
+    assert [(f["code"], f["line"], f["column"]) for f in found] == [("OL402", 4, 30)]
+    assert "text from the request" in found[0]["message"]  # it said "a regex on the request URL"

@@ -302,6 +302,13 @@ class Program:
         )
 
 
+def _request_header(source: str) -> bool:
+    """A `map` source that is one request header other than the Origin (`$http_referer`)."""
+    match = VARIABLE.fullmatch(source.strip('"'))
+    name = (match.group(1) or match.group(2)).lower() if match is not None else ""
+    return name.startswith("http_") and name != ORIGIN
+
+
 UNMATCHED: Final = "!map"  # a Guard's op: no key of the map (its `scope`) matched the Origin
 
 
@@ -419,7 +426,21 @@ class Evaluator:
                 conditions = list(
                     self.conditions(definition.source, op, operand, key_directive.location, env)
                 )
-            for alt in self.evaluate(value, value_location, env):
+            alts = self.evaluate(value, value_location, env)
+            if not on_origin and key.startswith("~") and _request_header(definition.source):
+                # `$1` of a regex key on a request header (`map $http_referer`) is that header's
+                # text, which the sender writes, not a capture of the URL
+                alts = tuple(
+                    Alt(
+                        tuple(
+                            Part("request", p.text, p.location) if p.kind == "capture" else p
+                            for p in alt.parts
+                        ),
+                        alt.guards,
+                    )
+                    for alt in alts
+                )
+            for alt in alts:
                 out.extend(Alt(alt.parts, merge_guards(alt.guards, guards)) for guards in conditions)
         # the default: no key matched. On the Origin that is a fact too, which another map keyed by
         # the Origin may contradict (`map_default`: a credentials map's `true` for a key of this one)
