@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import gc
 import json
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -124,3 +124,25 @@ def test_checking_the_examples_leaves_no_cycles(files: list[str]) -> None:
     finally:
         gc.enable()
     assert left <= len(paths) // 10, left
+
+
+def test_what_outlives_each_file_is_set_aside_and_given_back_at_the_end() -> None:
+    """`workers.check_all` freezes what each file leaves (outcomes, shared analyses) so that no
+    collection walks it again, and unfreezes it when the run ends, or is left early."""
+    from origins_lint.workers import check_all
+
+    paths = sorted(p for p in (ROOT / "examples").rglob("*") if p.is_file())
+    work = [(read_source(str(p), 1 << 20), True) for p in paths]
+    job = Job(Config(), None, (str(ROOT / "examples"),), False)
+    before = gc.get_freeze_count()
+    run = check_all(job, work, 1, lambda: None)
+    next(run)
+    assert gc.get_freeze_count() > before  # the first file's survivors are set aside
+    rest = list(run)
+    assert len(rest) == len(paths) - 1
+    assert gc.get_freeze_count() == 0  # the end of the run gives them back
+    early = check_all(job, work, 1, lambda: None)
+    next(early)
+    assert isinstance(early, Generator)
+    early.close()  # a caller that stops early
+    assert gc.get_freeze_count() == 0
