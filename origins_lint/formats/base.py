@@ -133,17 +133,23 @@ class _Loader:
 
     def detect(self, path: str, text: str) -> bool:
         # what the module's `detect` needs of the path (a line without markers: its folder, seen
-        # from the root, may decide)
-        if self.named_so(path) is False and (
+        # from the root, may decide). `named_so(path) is False`, written out: every line asks it of
+        # every file read, most of them to say no (issue 21)
+        name, folder = _split(path)
+        if (
+            not name.endswith(self.suffixes)
+            and (self.names is None or self.names.search(name) is None)
+            and (self.folders is None or not _in_folders(self.folders, folder))
+        ) and (
             self.markers is not None
             # without `folders` only the name counts, and a file's name is its absolute path's too
-            or (self.folders is None and _split(path)[0] not in ("", os.curdir, os.pardir))
+            or (self.folders is None and name not in ("", os.curdir, os.pardir))
             or self.named_so(os.path.abspath(path)) is False
         ):
             return False
         if (
             self.markers is not None
-            and not (self.named and self.named.search(_split(path)[0]))
+            and not (self.named and self.named.search(name))
             and not _SEEN.holds_any(text, self.markers, self.folded)
         ):
             return False
