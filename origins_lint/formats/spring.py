@@ -52,6 +52,8 @@ PROPERTIES: Final = {
 }
 DEVELOPMENT_PROFILES: Final = frozenset({"dev", "development", "local", "test"})
 REFLECTION_NOTE = "Spring echoes the origin a pattern matched, and `*` matches every origin"
+_PLACEHOLDER = re.compile(r"\$\{([^:{}$]+)\}")  # `${NAME}`, no default
+_DEFAULTED = re.compile(r"\$\{([^:{}$]+):([^{}$]*)\}")  # `${NAME:default}`, nothing nested in it
 _PROPERTY_LINE = re.compile(r"^([ \t]*)((?:\\.|[^\s:=\\])+)[ \t]*[:=]?[ \t]*(.*)$")
 
 
@@ -160,9 +162,11 @@ def _split(key: str) -> tuple[str, str, str]:
 # `metadata.cors` (CorsGatewayFilterApplicationListener). There is no `spring.web.cors` nor
 # `spring.mvc.cors` in Spring Boot (none in its sources at c329ffa25dc; #3052 proposed one and was
 # closed without it).
+# A map key in brackets binds with or without a dot before it (`cors-configurations[/**]`, the
+# usual spelling in `.properties`, as `cors-configurations.[/**]`: Spring Boot's MapBinder).
 _BOUND: Final = re.compile(
     r"management\.endpoints\.web\.cors|spring\.graphql\.cors"
-    r"|spring\.cloud\.gateway(?:\.server\.webflux|\.server\.webmvc)?\.globalcors\.corsconfigurations\.\[[^\]]*\]"
+    r"|spring\.cloud\.gateway(?:\.server\.webflux|\.server\.webmvc)?\.globalcors\.corsconfigurations\.?\[[^\]]*\]"
     r"|spring\.cloud\.gateway(?:\.server\.webflux|\.server\.webmvc)?\.routes\[\d+\]\.metadata\.cors"
 )
 
@@ -282,19 +286,20 @@ class _Reader:
         scope = f"spring:{self.group.prefix}"
         matchers: list[OriginMatcher] = []
         credentials = self.credentials()
-        for raw, at in self.placeholders("allowedorigins", credentials):
+        for raw, at, default in self.placeholders("allowedorigins", credentials):
             # a `*` inside an origin is literal here (patterns go in allowedOriginPatterns)
             kind = MatcherKind.ANY if is_any(raw) else MatcherKind.NULL if is_null(raw) else MatcherKind.EXACT
-            matchers.append(OriginMatcher(kind, raw, at, SPRING_EXACT, scope=scope))
-        for raw, at in self.placeholders("allowedoriginpatterns", credentials):
+            matchers.append(OriginMatcher(kind, raw, at, SPRING_EXACT, note=default, scope=scope))
+        for raw, at, default in self.placeholders("allowedoriginpatterns", credentials):
             if is_any(raw):
+                note = REFLECTION_NOTE if default is None else f"{default}; {REFLECTION_NOTE}"
                 matchers.append(
-                    OriginMatcher(
-                        MatcherKind.REFLECTED, raw, at, SPRING_PATTERN, note=REFLECTION_NOTE, scope=scope
-                    )
+                    OriginMatcher(MatcherKind.REFLECTED, raw, at, SPRING_PATTERN, note=note, scope=scope)
                 )
             else:
-                matchers.append(OriginMatcher(MatcherKind.REGEX, raw, at, SPRING_PATTERN, scope=scope))
+                matchers.append(
+                    OriginMatcher(MatcherKind.REGEX, raw, at, SPRING_PATTERN, note=default, scope=scope)
+                )
         rejected = self.refused(matchers, credentials)
         return CorsContext(
             matchers=[m for m in matchers if m.kind is not MatcherKind.ANY] if rejected else matchers,
@@ -308,16 +313,49 @@ class _Reader:
             name=self.group.prefix,
         )
 
-    def placeholders(self, name: str, credentials: Setting[bool | None]) -> list[tuple[str, Location]]:
-        """The items, less those holding a property placeholder (`${CORS_ORIGINS:...}`), which Spring
-        resolves at start-up: each is said not analysed, with what its fixed text decides."""
-        out = []
+    def placeholders(
+        self, name: str, credentials: Setting[bool | None]
+    ) -> list[tuple[str, Location, str | None]]:
+        """The items, each with a note when it is a placeholder's default; an item holding a property
+        placeholder (`${CORS_ORIGINS}`), which Spring resolves at start-up, is said not analysed.
+
+        Spring resolves `${NAME:default}` to the default when no property source (the environment
+        included) sets NAME (spring-core PlaceholderParser, separator `:`): that is the value the
+        file gives out of the box, `${CORS_ALLOWED_ORIGINS:*}` with credentials a reflection of
+        every origin. Its items are judged as written, each at its column, and what NAME would put
+        there instead is said (OL004)."""
+        out: list[tuple[str, Location, str | None]] = []
         for raw, at in self.items(name):
             if manifests.template_expression(raw) is None:
-                out.append((raw, at))
+                out.append((raw, at, None))
                 continue
-            message = manifests.placeholder_origin(raw, credentials.value is not False)
+            found = _DEFAULTED.fullmatch(raw.strip())
+            if found is None:
+                alone = _PLACEHOLDER.fullmatch(raw.strip())
+                message = (
+                    f"`{raw}` is the property `{alone.group(1)}` (an environment variable, for one), which "
+                    "this file does not say and which has no default (Spring does not start without it): "
+                    "check what it is set to where this runs"
+                    if alone is not None
+                    else manifests.placeholder_origin(raw, credentials.value is not False)
+                )
+                self.result.problems.append(InputProblem(ProblemKind.NOT_ANALYSED, message, at))
+                continue
+            variable, default = found.groups()
+            message = (
+                f"`{raw}` is the property `{variable}` (an environment variable, for one) when it is "
+                "set, which this file does not say: check what it is set to where this runs; when it "
+                f"is not set, Spring uses the default `{default}`, judged here"
+            )
             self.result.problems.append(InputProblem(ProblemKind.NOT_ANALYSED, message, at))
+            values = [
+                value for part in default.split(",") for value in comma_delimited(part.strip()) if value
+            ]
+            spots = self.text.items(Node(raw, at), tuple(values))
+            note = f"the default of `{raw}`, which Spring uses when `{variable}` is not set"
+            out.extend(
+                (trim_trailing_slash(value), spot, note) for value, spot in zip(values, spots, strict=True)
+            )
         return out
 
     def refused(self, matchers: list[OriginMatcher], credentials: Setting[bool | None]) -> str | None:

@@ -1,0 +1,74 @@
+"""Silences and wrong answers found by running origins-lint on real public Envoy, Istio, Spring and
+Traefik files (notes/s30-hunt4.md); each case is the smallest excerpt that shows it, the engine's
+behaviour read from its own source (cited per case)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.conftest import check_json, run_cli, write
+
+
+def codes(path: Path, *extra: str) -> list[tuple[str, int, int]]:
+    result = check_json(path, extra=("--no-cache", *extra))
+    assert result.exit_code in (0, 1) and "Traceback" not in result.stdout + result.stderr
+    return sorted((f["code"], f["line"], f["column"]) for f in result.findings)
+
+
+def findings(path: Path) -> list[dict[str, object]]:
+    return check_json(path, extra=("--no-cache",)).findings
+
+
+# --- Spring `${NAME:default}`: the default is what runs when NAME is unset (#3) --------------------
+
+GATEWAY = """
+spring:
+  cloud:
+    gateway:
+      globalcors:
+        cors-configurations:
+          '[/**]':
+            allowedOriginPatterns: {origins}
+            allowedHeaders: "*"
+            allowCredentials: true
+"""
+
+
+def test_a_placeholders_default_is_judged_as_the_value(tmp_path: Path) -> None:
+    # a gateway README (find_string id 63322769698): spring-core's PlaceholderParser resolves
+    # `${NAME:default}` to the default when no property source sets NAME: out of the box, `*` with
+    # credentials, every origin echoed. It was one OL004 info (exit 0), "render it first"
+    path = write(tmp_path, "application.yml", GATEWAY.format(origins="${CORS_ALLOWED_ORIGINS:*}"))
+    assert codes(path) == [("OL004", 7, 36), ("OL402", 7, 59)]
+    said = {f["code"]: str(f["message"]) for f in findings(path)}
+    assert "when it is not set, Spring uses the default `*`" in said["OL004"]
+    assert "render it first" not in said["OL004"]
+    match = run_cli("match", "https://evil.example", str(path))
+    assert match.exit_code == 0 and "with credentials" in match.stdout
+
+
+def test_a_placeholders_default_list_is_split_as_spring_splits_it(tmp_path: Path) -> None:
+    value = '"${ORIGINS:https://app.example.com,http://localhost:3000}"'
+    path = write(tmp_path, "application.yml", GATEWAY.format(origins=value))
+    assert codes(path) == [("OL004", 7, 36), ("OL501", 7, 71)]
+
+
+def test_a_placeholder_without_a_default_stays_unknown(tmp_path: Path) -> None:
+    path = write(tmp_path, "application.yml", GATEWAY.format(origins="${CORS_ALLOWED_ORIGINS}"))
+    assert codes(path) == [("OL004", 7, 36)]
+    assert "has no default" in str(findings(path)[0]["message"])
+    assert run_cli("match", "https://evil.example", str(path)).exit_code == 3
+
+
+def test_a_bracketed_map_key_without_a_dot_is_bound(tmp_path: Path) -> None:
+    # `cors-configurations[/**]` (the usual .properties spelling, find_string id 54785509356) binds
+    # as `cors-configurations.[/**]` does: no "not a property Spring reads" note (#10)
+    path = write(
+        tmp_path,
+        "application.properties",
+        """
+        spring.cloud.gateway.globalcors.cors-configurations[/**].allowed-origin-patterns=*
+        spring.cloud.gateway.globalcors.cors-configurations[/**].allow-credentials=true
+        """,
+    )
+    assert codes(path) == [("OL402", 1, 82)]
