@@ -35,8 +35,9 @@ spring:
 
 
 def test_a_placeholders_default_is_judged_as_the_value(tmp_path: Path) -> None:
-    # a gateway README (find_string id 63322769698): spring-core's PlaceholderParser resolves
-    # `${NAME:default}` to the default when no property source sets NAME: out of the box, `*` with
+    # a gateway README (find_string id 63322769698): Spring Boot's PropertySourcesPlaceholdersResolver
+    # resolves `${NAME:default}` to the default when no property source sets NAME (its tests'
+    # resolveIfPlaceholderAbsentUsesDefault): out of the box, `*` with
     # credentials, every origin echoed. It was one OL004 info (exit 0), "render it first"
     path = write(tmp_path, "application.yml", GATEWAY.format(origins="${CORS_ALLOWED_ORIGINS:*}"))
     assert codes(path) == [("OL004", 7, 36), ("OL402", 7, 59)]
@@ -56,7 +57,7 @@ def test_a_placeholders_default_list_is_split_as_spring_splits_it(tmp_path: Path
 def test_a_placeholder_without_a_default_stays_unknown(tmp_path: Path) -> None:
     path = write(tmp_path, "application.yml", GATEWAY.format(origins="${CORS_ALLOWED_ORIGINS}"))
     assert codes(path) == [("OL004", 7, 36)]
-    assert "has no default" in str(findings(path)[0]["message"])
+    assert "binds the text itself" in str(findings(path)[0]["message"])
     assert run_cli("match", "https://evil.example", str(path)).exit_code == 3
 
 

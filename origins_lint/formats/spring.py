@@ -319,8 +319,11 @@ class _Reader:
         """The items, each with a note when it is a placeholder's default; an item holding a property
         placeholder (`${CORS_ORIGINS}`), which Spring resolves at start-up, is said not analysed.
 
-        Spring resolves `${NAME:default}` to the default when no property source (the environment
-        included) sets NAME (spring-core PlaceholderParser, separator `:`): that is the value the
+        Spring Boot's binder resolves `${NAME:default}` to the default when no property source (the
+        environment included) sets NAME, and leaves an unresolvable `${NAME}` as text
+        (spring-boot PropertySourcesPlaceholdersResolver: a PropertyPlaceholderHelper with the `:`
+        separator that ignores unresolvable placeholders; its tests'
+        resolveIfPlaceholderAbsentUsesDefault). The default is the value the
         file gives out of the box, `${CORS_ALLOWED_ORIGINS:*}` with credentials a reflection of
         every origin. Its items are judged as written, each at its column, and what NAME would put
         there instead is said (OL004)."""
@@ -334,8 +337,8 @@ class _Reader:
                 alone = _PLACEHOLDER.fullmatch(raw.strip())
                 message = (
                     f"`{raw}` is the property `{alone.group(1)}` (an environment variable, for one), which "
-                    "this file does not say and which has no default (Spring does not start without it): "
-                    "check what it is set to where this runs"
+                    "this file does not say: check what it is set to where this runs (unset, Spring Boot "
+                    "binds the text itself, which no browser sends)"
                     if alone is not None
                     else manifests.placeholder_origin(raw, credentials.value is not False)
                 )
