@@ -73,3 +73,30 @@ def test_a_bracketed_map_key_without_a_dot_is_bound(tmp_path: Path) -> None:
         """,
     )
     assert codes(path) == [("OL402", 1, 82)]
+
+
+# --- an envsubst placeholder where Envoy wants a list (#6) ------------------------------------------
+
+
+def test_an_envsubst_placeholder_for_the_origin_list_is_unknown_not_refused(tmp_path: Path) -> None:
+    # a project's envoy.rds.yaml (find_string id 14661885489), filled in by envsubst at start: Envoy
+    # never sees `$PROCESSED_ORIGINS`. It was OL002 "must be a list" and `match` "not trusted"
+    path = write(
+        tmp_path,
+        "envoy.rds.yaml",
+        """
+        resources:
+        - "@type": type.googleapis.com/envoy.config.route.v3.RouteConfiguration
+          name: local_route
+          virtual_hosts:
+          - name: api
+            domains: ["*"]
+            typed_per_filter_config:
+              envoy.filters.http.cors:
+                "@type": type.googleapis.com/envoy.extensions.filters.http.cors.v3.CorsPolicy
+                allow_origin_string_match: $PROCESSED_ORIGINS
+                allow_credentials: true
+        """,
+    )
+    assert codes(path) == [("OL004", 10, 36)]
+    assert run_cli("match", "https://evil.example", str(path)).exit_code == 3

@@ -85,12 +85,14 @@ def _load(source: Source) -> Loaded:
     return Loaded(loaded.documents, loaded.problems, Text(path, text))
 
 
-_ONLY_EXPRESSIONS = re.compile(r"(?:\s*(?:\{\{.*?\}\}|\$\{[^}]*\}))+\s*", re.DOTALL)
+# envsubst's bare `$NAME` too, where the value must be a list or a mapping: no engine reads that text
+_ONLY_EXPRESSIONS = re.compile(r"(?:\s*(?:\{\{.*?\}\}|\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*))+\s*", re.DOTALL)
 
 
 def rendered_later(node: Node, what: str, problems: list[InputProblem]) -> bool:
-    """A value that is nothing but template placeholders (`allowOrigins: ${origins}`, or a line
-    under the key that inserts text, `{{ toYaml .Values.origins | nindent 8 }}`): what it becomes
+    """A value that is nothing but template placeholders (`allowOrigins: ${origins}`, envsubst's
+    `$PROCESSED_ORIGINS`, or a line under the key that inserts text,
+    `{{ toYaml .Values.origins | nindent 8 }}`) where a list or a mapping belongs: what it becomes
     is not known, so it is said (OL004) and read as unknown, never refused as the wrong type nor
     read as empty (an empty list means `*` to some engines)."""
     if not isinstance(node.value, str) or not _ONLY_EXPRESSIONS.fullmatch(node.value):
