@@ -100,3 +100,65 @@ def test_an_envsubst_placeholder_for_the_origin_list_is_unknown_not_refused(tmp_
     )
     assert codes(path) == [("OL004", 10, 36)]
     assert run_cli("match", "https://evil.example", str(path)).exit_code == 3
+
+
+# --- filter code that writes CORS headers (#1) --------------------------------------------------
+
+
+def test_lua_code_that_writes_cors_headers_is_said_not_skipped(tmp_path: Path) -> None:
+    # an Istio CORS guide's "CORS with EnvoyFilter" (find_string id 52452823072): a Lua filter that
+    # answers preflights from any origin containing `localhost` with it and credentials (Lua's
+    # `string.find` is a substring search). It was OL003, and "No findings in 0 files" in a walk
+    path = write(
+        tmp_path,
+        "envoyfilter.yaml",
+        """
+        apiVersion: networking.istio.io/v1alpha3
+        kind: EnvoyFilter
+        metadata:
+          name: cors-lua
+        spec:
+          configPatches:
+          - applyTo: HTTP_FILTER
+            match:
+              context: GATEWAY
+            patch:
+              operation: INSERT_BEFORE
+              value:
+                name: envoy.filters.http.lua
+                typed_config:
+                  "@type": type.googleapis.com/envoy.extensions.filters.http.lua.v3.Lua
+                  inlineCode: |
+                    function envoy_on_request(request_handle)
+                      local origin = request_handle:headers():get("origin")
+                      if origin and origin:find("localhost") then
+                        request_handle:respond({[":status"] = "204",
+                          ["access-control-allow-origin"] = origin,
+                          ["access-control-allow-credentials"] = "true"}, "")
+                      end
+                    end
+        """,
+    )
+    assert codes(tmp_path) == [("OL004", 16, 23)]
+    assert run_cli("match", "https://localhost.evil.net", str(path)).exit_code == 3  # it was "not trusted"
+
+
+def test_lua_code_that_writes_no_cors_header_is_not_claimed(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "envoy.yaml",
+        """
+        static_resources:
+          listeners:
+          - filter_chains:
+            - filters:
+              - name: envoy.filters.network.http_connection_manager
+                typed_config:
+                  http_filters:
+                  - name: envoy.filters.http.lua
+                    typed_config:
+                      inline_code: |
+                        function envoy_on_response(h) h:headers():add("x-served-by", "edge") end
+        """,
+    )
+    assert check_json(tmp_path, extra=("--no-cache",)).report["files_checked"] == 0

@@ -90,6 +90,7 @@ FORMATS: tuple[Format, ...] = (
             "responseHeadersToAdd",
             "response_mutations",
             "responseMutations",
+            *("inline_code", "inlineCode", "inline_string", "inlineString"),  # filter code (envoy.CODE_KEYS)
         ),
     ),
     lazy(

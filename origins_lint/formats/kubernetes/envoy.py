@@ -13,6 +13,7 @@ are read by ``envoy_headers``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Final
 
 from origins_lint.formats.base import FormatOptions
 from origins_lint.formats.readers import manifests
@@ -58,7 +59,40 @@ def wants(path: str) -> bool:
 
 
 def detect(path: str, text: str) -> bool:
-    return wants(path) and (any(mark in text for mark in (*_MARKS, POLICY_TYPE)) or adds_cors_headers(text))
+    return wants(path) and (
+        any(mark in text for mark in (*_MARKS, POLICY_TYPE))
+        or adds_cors_headers(text)
+        or runs_cors_code(text)
+    )
+
+
+# where Envoy's Lua filter (and a Wasm VM) takes its code inline (lua.proto `inline_code`,
+# `default_source_code`/`source_codes` as DataSource `inline_string`)
+CODE_KEYS: Final = ("inline_code", "inlineCode", "inline_string", "inlineString")
+
+
+def runs_cors_code(text: str) -> bool:
+    """Inline filter code that names a CORS response header (a Lua `envoy_on_response` adding
+    `access-control-allow-origin`, or `respond` with it): Envoy runs it, origins-lint does not."""
+    return any(key in text for key in CODE_KEYS) and "access-control-" in text.lower()
+
+
+def _code_problems(root: Node, problems: list[InputProblem]) -> None:
+    """Inline code that writes CORS headers, said where it is written (OL004): what it admits is
+    the code's to decide (lua_filter.cc `luaRespond`, wrappers.cc `luaAdd`/`luaReplace` set any
+    header), so `match` answers unknown rather than "not trusted"."""
+    for _path, mapping in manifests.mappings(root):
+        for key in CODE_KEYS:
+            node = mapping.value.get(key)
+            if node is None or not isinstance(node.value, str) or "access-control-" not in node.value.lower():
+                continue
+            message = (
+                "this filter code (Envoy's Lua filter, or a Wasm VM) writes `Access-Control-*` response "
+                "headers, and origins-lint does not run it: which origins it admits, and whether with "
+                "credentials, was not analysed; review the code by hand, or send CORS from the `cors` "
+                "filter, which is checked"
+            )
+            problems.append(InputProblem(ProblemKind.NOT_ANALYSED, message, node.location))
 
 
 HEADER_MARKS = ("response_headers_to_add", "responseHeadersToAdd", "response_mutations", "responseMutations")
@@ -289,6 +323,8 @@ def parse(source: Source, options: FormatOptions) -> ParsedFile:
             from origins_lint.formats.kubernetes import envoy_headers
 
             document.contexts.extend(envoy_headers.contexts(root, result.problems))
+        if runs_cors_code(source.text):
+            _code_problems(root, result.problems)
         if document.contexts:
             result.documents.append(document)
     return result
