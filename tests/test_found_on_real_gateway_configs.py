@@ -162,3 +162,51 @@ def test_lua_code_that_writes_no_cors_header_is_not_claimed(tmp_path: Path) -> N
         """,
     )
     assert check_json(tmp_path, extra=("--no-cache",)).report["files_checked"] == 0
+
+
+# --- a CORS policy with no CORS filter to read it (#5) ----------------------------------------------
+
+BOOTSTRAP = """
+static_resources:
+  listeners:
+  - name: l
+    filter_chains:
+    - filters:
+      - name: envoy.filters.network.http_connection_manager
+        typed_config:
+          stat_prefix: x
+          route_config:
+            virtual_hosts:
+            - name: v
+              domains: ["*"]
+              cors:
+                allow_origin_string_match: [{safe_regex: {regex: ".*"}}]
+                allow_credentials: true
+              routes:
+              - match: {prefix: "/"}
+                route: {cluster: c}
+          http_filters:
+{filters}
+"""
+ROUTER = """\
+          - name: envoy.filters.http.router
+            typed_config:
+              "@type": type.googleapis.com/envoy.extensions.filters.http.router.v3.Router"""
+CORS = """\
+          - name: envoy.filters.http.cors
+            typed_config:
+              "@type": type.googleapis.com/envoy.extensions.filters.http.cors.v3.Cors"""
+
+
+def test_a_cors_policy_no_cors_filter_reads_sends_nothing(tmp_path: Path) -> None:
+    # only CorsFilter (source/extensions/filters/http/cors/cors_filter.cc) reads a route or virtual
+    # host policy: with the router alone, Envoy sends no CORS header. It was OL402 critical and
+    # `match` "trusted, with credentials" (a real note warns of it: xujiyou/blog-data, CORS.md)
+    path = write(tmp_path, "envoy.yaml", BOOTSTRAP.replace("{filters}", ROUTER))
+    assert codes(path) == []
+    assert run_cli("match", "https://evil.example", str(path)).exit_code == 1
+
+
+def test_the_same_policy_with_the_cors_filter_is_judged(tmp_path: Path) -> None:
+    path = write(tmp_path, "envoy.yaml", BOOTSTRAP.replace("{filters}", CORS + "\n" + ROUTER))
+    assert [code for code, _line, _column in codes(path)] == ["OL402"]

@@ -313,7 +313,13 @@ def parse(source: Source, options: FormatOptions) -> ParsedFile:
             if path in ignored:  # Envoy reads none of its fields: its settings are not in force either
                 context.max_age = context.private_network = None
                 context.credentials = Setting(False)
-            note = IGNORED_NOTE if path in ignored else None
+            note = (
+                IGNORED_NOTE
+                if path in ignored
+                else NO_FILTER_NOTE
+                if _without_cors_filter(root, path)
+                else None
+            )
             if level is not None and level[2] is None and level[:2] in overridden:
                 note = note or OVERRIDDEN_NOTE
             for matcher in context.matchers if note is not None else ():
@@ -334,6 +340,54 @@ OVERRIDDEN_NOTE = (
     "every route of this virtual host lists its own origins, which Envoy uses instead "
     "(CorsFilter::allowOrigins in source/extensions/filters/http/cors/cors_filter.cc)"
 )
+NO_FILTER_NOTE = (
+    "the HTTP connection manager that holds this route configuration runs no CORS filter "
+    "(`envoy.filters.http.cors` is not in its `http_filters`), and only that filter reads a CORS "
+    "policy (CorsFilter::decodeHeaders in source/extensions/filters/http/cors/cors_filter.cc): "
+    "Envoy sends no CORS header from it; add the filter before the router if CORS is meant"
+)
+_FILTERS_KEYS = ("http_filters", "httpFilters")
+_ROUTE_KEYS = ("route_config", "routeConfig")
+
+
+def _without_cors_filter(root: Node, path: tuple[str, ...]) -> bool:
+    """Whether the policy at ``path`` sits in an inline route configuration whose HTTP connection
+    manager lists its filters and none is the CORS filter (by name, or by its typed config). A
+    policy from RDS, or whose manager is not in the file, is read as in force."""
+    nodes = [root]
+    for key in path:
+        node = nodes[-1]
+        if key.startswith("[") and isinstance(node.value, list):
+            index = int(key[1:-1])
+            nodes.append(node.value[index])
+        elif isinstance(node.value, dict) and key in node.value:
+            nodes.append(node.value[key])
+        else:
+            return False
+    for node in reversed(nodes):
+        if not isinstance(node.value, dict):
+            continue
+        filters = next((node.value[k] for k in _FILTERS_KEYS if k in node.value), None)
+        if filters is None or not any(k in node.value for k in _ROUTE_KEYS):
+            continue
+        if not isinstance(filters.value, list):
+            return False
+        return not any("cors" in _filter_names(item).lower() for item in filters.value)
+    return False
+
+
+def _filter_names(item: Node) -> str:
+    """A filter entry's `name` and its typed config's `@type`, to tell the CORS filter by either."""
+    if not isinstance(item.value, dict):
+        return ""
+    names = [str(item.value["name"].value)] if "name" in item.value else []
+    for key in ("typed_config", "typedConfig"):
+        config = item.value.get(key)
+        if config is not None and isinstance(config.value, dict) and "@type" in config.value:
+            names.append(str(config.value["@type"].value))
+    return " ".join(names)
+
+
 IGNORED_NOTE = (
     "a typed `envoy.filters.http.cors` CorsPolicy (`typed_per_filter_config`) applies here, so "
     "Envoy ignores this deprecated `cors` field (CorsFilter::initializeCorsPolicies in "
