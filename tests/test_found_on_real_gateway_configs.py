@@ -210,3 +210,37 @@ def test_a_cors_policy_no_cors_filter_reads_sends_nothing(tmp_path: Path) -> Non
 def test_the_same_policy_with_the_cors_filter_is_judged(tmp_path: Path) -> None:
     path = write(tmp_path, "envoy.yaml", BOOTSTRAP.replace("{filters}", CORS + "\n" + ROUTER))
     assert [code for code, _line, _column in codes(path)] == ["OL402"]
+
+
+# --- an EnvoyFilter that merges response headers into a virtual host (#2) ---------------------------
+
+
+def test_an_envoyfilter_merging_response_headers_into_a_virtual_host_is_read(tmp_path: Path) -> None:
+    # istio pilot/pkg/networking/core/envoyfilter/rc_patch.go patchVirtualHost: MERGE puts the
+    # value's response_headers_to_add on every matched virtual host; the router writes them on
+    # every response. It was "No findings in 1 file" and `match` "not trusted"
+    path = write(
+        tmp_path,
+        "envoyfilter.yaml",
+        """
+        apiVersion: networking.istio.io/v1alpha3
+        kind: EnvoyFilter
+        metadata: {name: cors-headers, namespace: istio-system}
+        spec:
+          configPatches:
+          - applyTo: VIRTUAL_HOST
+            match:
+              context: GATEWAY
+            patch:
+              operation: MERGE
+              value:
+                response_headers_to_add:
+                - header: {key: access-control-allow-origin, value: "%REQ(origin)%"}
+                  append_action: OVERWRITE_IF_EXISTS_OR_ADD
+                - header: {key: access-control-allow-credentials, value: "true"}
+                - header: {key: vary, value: Origin}
+        """,
+    )
+    assert codes(path) == [("OL402", 13, 61)]
+    match = run_cli("match", "https://evil.example", str(path))
+    assert match.exit_code == 0 and "with credentials" in match.stdout

@@ -152,6 +152,38 @@ def contexts(root: Node, problems: list[InputProblem]) -> list[CorsContext]:
         if any(level.cors for level in mutations):
             scope = response_headers.Scope(chain.name, chain.location, _in_order(mutations, None, []))
             out.extend(response_headers.contexts(scope, MUTATION_STYLE, problems))
+    out.extend(_patched(root, problems))
+    return out
+
+
+# the levels an Istio EnvoyFilter patch can merge `response_headers_to_add` into
+_PATCHED_LEVELS: Final = ("ROUTE_CONFIGURATION", "VIRTUAL_HOST", "HTTP_ROUTE")
+
+
+def _patched(root: Node, problems: list[InputProblem]) -> list[CorsContext]:
+    """An Istio `EnvoyFilter` patch that writes headers into a route configuration, a virtual host or
+    a route (istio pilot/pkg/networking/core/envoyfilter/rc_patch.go `patchVirtualHost`,
+    `patchHTTPRoute`: MERGE, ADD, INSERT_* and REPLACE put the value's `response_headers_to_add`
+    on every level the patch matches, whose responses Envoy's router writes them to). The patch's
+    own headers are read as that level's; the routes it matches are not in the file, so no route
+    guard applies."""
+    if not isinstance(root.value, dict) or manifests.get(root, "kind") is None:
+        return []
+    if root.value["kind"].value != "EnvoyFilter":
+        return []
+    out: list[CorsContext] = []
+    patches = manifests.at(root, "spec", "configPatches")
+    for item in patches.value if patches is not None and isinstance(patches.value, list) else []:
+        apply_to = manifests.get(item, "applyTo")
+        value = manifests.at(item, "patch", "value")
+        if apply_to is None or str(apply_to[1].value) not in _PATCHED_LEVELS or value is None:
+            continue
+        level = _envoy_level(value, problems)
+        if not level.cors:
+            continue
+        name = f"EnvoyFilter {apply_to[1].value} patch"
+        scope = response_headers.Scope(name, value.location, _ordered([level], None))
+        out.extend(response_headers.contexts(scope, STYLE, problems))
     return out
 
 
