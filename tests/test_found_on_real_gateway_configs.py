@@ -244,3 +244,57 @@ def test_an_envoyfilter_merging_response_headers_into_a_virtual_host_is_read(tmp
     assert codes(path) == [("OL402", 13, 61)]
     match = run_cli("match", "https://evil.example", str(path))
     assert match.exit_code == 0 and "with credentials" in match.stdout
+
+
+# --- Spring configuration shipped in a ConfigMap (#7) -----------------------------------------------
+
+
+def test_a_spring_file_in_a_configmap_is_read_where_it_is_written(tmp_path: Path) -> None:
+    # the coubee project's api-gateway-config: Spring Cloud Kubernetes' ConfigMapPropertySource (or
+    # a mount) makes `application-stg.yml` the gateway's own config. It was OL003 and, in a folder
+    # walk, "No findings in 0 files"
+    write(
+        tmp_path,
+        "configmap.yaml",
+        """
+        apiVersion: v1
+        kind: ConfigMap
+        metadata:
+          name: api-gateway-config
+        data:
+          application-stg.yml: |
+            spring:
+              cloud:
+                gateway:
+                  globalcors:
+                    cors-configurations:
+                      '[/**]':
+                        allowed-origin-patterns: "*"
+                        allow-credentials: true
+          application-dev.yml: |
+            spring:
+              cloud:
+                gateway:
+                  globalcors:
+                    cors-configurations:
+                      '[/**]':
+                        allowed-origins: "http://localhost:5500"
+        """,
+    )
+    assert codes(tmp_path) == [("OL402", 13, 43)]  # the dev profile's localhost stays quiet
+
+
+def test_a_configmap_without_a_spring_file_is_not_spring(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "configmap.yaml",
+        """
+        apiVersion: v1
+        kind: ConfigMap
+        metadata:
+          name: web
+        data:
+          CORS_ORIGIN: "*"
+        """,
+    )
+    assert check_json(tmp_path, extra=("--no-cache",)).report["files_checked"] == 0

@@ -17,6 +17,7 @@ from origins_lint.formats import nginx, policy, spring
 from origins_lint.formats.base import file_name
 from origins_lint.formats.nginx.files import looks_like_nginx, nginx_folder
 from origins_lint.formats.nginx.templates import detemplated, is_template
+from origins_lint.formats.readers.manifests import READ_AS_YAML
 from origins_lint.formats.webservers import apache
 from origins_lint.formats.webservers.haproxy.files import looks_like_haproxy
 from origins_lint.source import Source
@@ -56,7 +57,8 @@ def _old_policy_detect(path: str, text: str) -> bool:
 
 
 def _old_spring_wants(path: str) -> bool:
-    return bool(spring._NAMES.match(PurePath(path).name))
+    # s30, deliberately: a YAML file may be a ConfigMap carrying `application*.yml` (spring.detect)
+    return bool(spring._NAMES.match(PurePath(path).name)) or path.endswith(READ_AS_YAML)
 
 
 ODD = [

@@ -105,6 +105,7 @@ FORMATS: tuple[Format, ...] = (
         "origins_lint.formats.spring",
         "spring",
         "Spring CORS properties and gateway header filters (`application*.yml`, `application*.properties`)",
+        suffixes=_MANIFESTS,  # a ConfigMap carrying `application*.yml` (spring.detect)
         names=r"^(application|bootstrap)([-_.][\w.-]+)?\.(ya?ml|properties)$",
         markers=("cors", "responseheader"),
         folded=True,

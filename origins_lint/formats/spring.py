@@ -41,6 +41,10 @@ from origins_lint.source import Source
 
 NAME = "spring"
 _NAMES = re.compile(r"^(application|bootstrap)([-_.][\w.-]+)?\.(ya?ml|properties)$")
+# a ConfigMap `data` key naming a Spring file (`application-stg.yml: |`)
+_DATA_ENTRY = re.compile(
+    r"^[ \t]+[\"']?(?:application|bootstrap)([-_.][\w.-]+)?\.(?:ya?ml|properties)[\"']?[ \t]*:", re.MULTILINE
+)
 PROPERTIES: Final = {
     "allowedorigins",
     "allowedoriginpatterns",
@@ -58,12 +62,22 @@ _PROPERTY_LINE = re.compile(r"^([ \t]*)((?:\\.|[^\s:=\\])+)[ \t]*[:=]?[ \t]*(.*)
 
 
 def wants(path: str) -> bool:
-    return bool(_NAMES.match(file_name(path)))
+    return bool(_NAMES.match(file_name(path))) or path.endswith(manifests.READ_AS_YAML)
 
 
 def detect(path: str, text: str) -> bool:
     folded = text.lower()
-    return wants(path) and ("cors" in folded or ("responseheader" in folded and "access-control-" in folded))
+    cors = "cors" in folded or ("responseheader" in folded and "access-control-" in folded)
+    if _NAMES.match(file_name(path)):
+        return cors
+    # a Kubernetes ConfigMap that carries the application's own `application*.yml` (mounted, or read
+    # by Spring Cloud Kubernetes: ConfigMapPropertySource turns such entries into property sources)
+    return (
+        cors
+        and path.endswith(manifests.READ_AS_YAML)
+        and "ConfigMap" in text
+        and bool(_DATA_ENTRY.search(text))
+    )
 
 
 @dataclass(slots=True)
@@ -76,18 +90,40 @@ class _Group:
 
 
 def parse(source: Source, options: FormatOptions) -> ParsedFile:
-    if source.path.endswith(".properties"):
+    name = file_name(source.path)
+    if _NAMES.match(name):
+        return _parse(source, name)
+    loaded = manifests.load(source)
+    result = ParsedFile(source.path, NAME, problems=list(loaded.problems))
+    for root in loaded.documents:
+        data = manifests.at(root, "data") if manifests.get(root, "kind") is not None else None
+        if data is None or root.value["kind"].value != "ConfigMap" or not isinstance(data.value, dict):
+            continue
+        for key, node in data.value.items():
+            if not _NAMES.match(key) or not isinstance(node.value, str):
+                continue
+            embedded = loaded.text.embedded(node)
+            parsed = embedded.locate(_parse(Source(source.path, embedded.text), key))
+            result.problems.extend(parsed.problems)
+            result.documents.extend(parsed.documents)
+    return result
+
+
+def _parse(source: Source, name: str) -> ParsedFile:
+    """A Spring file named ``name`` (a file's own name, or a ConfigMap entry's): `.properties` or
+    YAML, its profile from the name."""
+    if name.endswith(".properties"):
         text = manifests.Text(source.path, source.text)
         result = ParsedFile(source.path, NAME)
         entries = _properties(source)
         location = Location.point(source.path, 1, 1)
-        _document(entries, location, _profile_environment(source.path), text, result)
+        _document(entries, location, _profile_environment(name), text, result)
         return result
     loaded = manifests.load(source)
     result = ParsedFile(source.path, NAME, problems=list(loaded.problems))
     for root in loaded.documents:
         entries = list(_flatten(root, ()))
-        environment = _profile_environment(source.path)
+        environment = _profile_environment(name)
         for key, _at, node in entries:
             profile = _fold(key) in ("spring.config.activate.onprofile", "spring.profiles")
             if profile and set(manifests.words(node.plain())) & DEVELOPMENT_PROFILES:
