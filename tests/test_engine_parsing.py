@@ -473,14 +473,17 @@ def test_re2_syntax_agrees_with_re2() -> None:
 
 
 def test_spring_property_placeholders_are_not_analysed() -> None:
-    """Spring resolves `${NAME:default}` at start-up, before Boot splits the value on commas: the
-    entry is said not analysed (OL004), never "matches nothing" (OL101)."""
+    """Spring resolves `${NAME:default}` at start-up, before Boot splits the value on commas: what
+    NAME puts there is said not analysed (OL004), never "matches nothing" (OL101). Since s30 the
+    default, which Spring uses where NAME is not set, is judged as the value (here a clean origin
+    and `true`): the first and third messages say so, on purpose."""
     path = FIXTURES / "spring" / "application-placeholders.yml"
     findings = said(path)
     assert list(findings) == [("OL004", 4, 24), ("OL004", 6, 11), ("OL004", 7, 26)]
     assert findings[("OL004", 4, 24)][1] == (
-        "`${CORS_ORIGINS:https://app.example.com}` is a template; render it first to check the "
-        "origins it becomes"
+        "`${CORS_ORIGINS:https://app.example.com}` is the property `CORS_ORIGINS` (an environment "
+        "variable, for one) when it is set, which this file does not say: check what it is set to "
+        "where this runs; when it is not set, Spring uses the default `https://app.example.com`, judged here"
     )
     assert findings[("OL004", 6, 11)][1] == (
         "`https://*.${BASE_DOMAIN}` is a template; render it first (`${BASE_DOMAIN}` is filled in later)"

@@ -298,3 +298,19 @@ def test_a_configmap_without_a_spring_file_is_not_spring(tmp_path: Path) -> None
         """,
     )
     assert check_json(tmp_path, extra=("--no-cache",)).report["files_checked"] == 0
+
+
+def test_a_credentials_placeholders_default_is_judged_too(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "application.yml",
+        """
+        management:
+          endpoints:
+            web:
+              cors:
+                allowed-origin-patterns: "${ORIGINS:*}"
+                allow-credentials: ${CORS_CREDENTIALS:true}
+        """,
+    )
+    assert codes(path) == [("OL004", 5, 34), ("OL004", 6, 28), ("OL402", 5, 45)]

@@ -91,8 +91,8 @@ class _Group:
 
 def parse(source: Source, options: FormatOptions) -> ParsedFile:
     name = file_name(source.path)
-    if _NAMES.match(name):
-        return _parse(source, name)
+    if _NAMES.match(name) or source.path.endswith(".properties") or _DATA_ENTRY.search(source.text) is None:
+        return _parse(source, name)  # a Spring file (by name, or forced with `--input-format spring`)
     loaded = manifests.load(source)
     result = ParsedFile(source.path, NAME, problems=list(loaded.problems))
     for root in loaded.documents:
@@ -420,9 +420,18 @@ class _Reader:
     def credentials(self) -> Setting[bool | None]:
         if "allowcredentials" not in self.group.values:
             return Setting(False)
-        return manifests.read_flag(
-            "allow-credentials", self.group.values["allowcredentials"][1], self.result.problems
-        )
+        node = self.group.values["allowcredentials"][1]
+        found = _DEFAULTED.fullmatch(node.value.strip()) if isinstance(node.value, str) else None
+        if found is not None:  # `${NAME:true}`: the default where NAME is not set, as the origins' are
+            variable, default = found.groups()
+            message = (
+                f"`allow-credentials` is the property `{variable}` when it is set, which this file does "
+                f"not say: check what it is set to where this runs; when it is not set, Spring uses the "
+                f"default `{default}`, judged here"
+            )
+            self.result.problems.append(InputProblem(ProblemKind.NOT_ANALYSED, message, node.location))
+            node = Node(default.strip(), node.location)
+        return manifests.read_flag("allow-credentials", node, self.result.problems)
 
     def listed(self, name: str) -> Setting[tuple[str, ...]] | None:
         """Spring answers `*` methods and headers with what the request asked for: not a literal `*`."""
