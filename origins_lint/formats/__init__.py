@@ -90,7 +90,7 @@ FORMATS: tuple[Format, ...] = (
             "responseHeadersToAdd",
             "response_mutations",
             "responseMutations",
-            *("inline_code", "inlineCode", "inline_string", "inlineString"),  # filter code (envoy.CODE_KEYS)
+            "nline",  # in every key of inline filter code (envoy.CODE_KEYS): one search for the four
         ),
     ),
     lazy(
