@@ -96,6 +96,12 @@ def parsed(matcher: OriginMatcher) -> OriginText | None:
     return text
 
 
+def parsed_by_id() -> dict[int, tuple[OriginMatcher, OriginText | None]]:
+    """`parsed`'s answers so far, by the matcher's id, with the matcher (check it is the one asked
+    about: an id is reused once its object is freed); only to read, in a loop over many entries."""
+    return _PARSED
+
+
 def forget() -> None:
     """Drop the per-matcher answers of the file just checked (its matchers may be freed now)."""
     _PARSED.clear()
