@@ -126,6 +126,28 @@ def plain_https(matcher: OriginMatcher) -> bool:
     )
 
 
+_PLAIN_SCHEMES: Final = frozenset({"https", "http"})
+
+
+def plain_scheme(matcher: OriginMatcher) -> str | None:
+    """`https` for a `plain_https` entry; `http` for the same over `http://` (no problem, no quirk,
+    a host that is not local, an IP address or a playground: OL201's alone, with OL004 and OL703,
+    `per_matcher(..., quiet_on_http=True)`); else None. One look for both (issue 21)."""
+    if matcher.kind is not MatcherKind.EXACT:
+        return None
+    text = parsed(matcher)
+    if (
+        text is not None
+        and text.canonical == matcher.raw
+        and not text.problems
+        and not text.quirks
+        and text.scheme in _PLAIN_SCHEMES
+        and local_class(text.host) is None
+    ):
+        return text.scheme
+    return None
+
+
 AFFIXES = (MatcherKind.PREFIX, MatcherKind.SUFFIX, MatcherKind.CONTAINS)
 # the kinds `analysis` answers for (a regex, and an affix as its regex); None for every other
 ANALYSED = (MatcherKind.REGEX, *AFFIXES)

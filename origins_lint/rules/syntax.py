@@ -258,12 +258,12 @@ def _unusual_scheme(_context: CorsContext, matcher: OriginMatcher, _doc: Documen
 
 
 rule("OL101", "malformed-origin", Severity.HIGH, "Origin is not `scheme://host[:port]`")(
-    per_matcher(_malformed, quiet_on_https=True)
+    per_matcher(_malformed, quiet_on_https=True, quiet_on_http=True)
 )
 rule("OL102", "non-canonical-origin", Severity.LOW, "Origin is not written as browsers send it")(
-    per_matcher(_non_canonical, quiet_on_https=True)
+    per_matcher(_non_canonical, quiet_on_https=True, quiet_on_http=True)
 )
 rule("OL103", "duplicate-origin", Severity.LOW, "Origin listed twice or covered by a wildcard")(_duplicates)
 rule("OL104", "unusual-scheme", Severity.MEDIUM, "Origin with a scheme other than http or https")(
-    per_matcher(_unusual_scheme, quiet_on_https=True)
+    per_matcher(_unusual_scheme, quiet_on_https=True, quiet_on_http=True)
 )
