@@ -127,3 +127,15 @@ def test_parse_reads_through_the_contexts_made_as_read() -> None:
     matcher = parsed.documents[0].contexts[0].matchers[0]
     assert type(matcher) is OriginMatcher and type(matcher.location) is Location
     assert parsed.documents[0].contexts[0].credentials == Setting(False)
+
+
+def test_a_setting_made_through_its_slots_is_the_record() -> None:
+    """`okta._setting` sets a Setting's fields itself: the record must have exactly these fields
+    and nothing its `__init__` does beyond setting them."""
+    assert Setting.__match_args__ == ("value", "location", "from_default")
+    assert not hasattr(Setting, "__post_init__")
+    for value in (True, False, None, frozenset({"cors"}), frozenset()):
+        for location in (None, Location("a.json", 1, 2, 3, 4)):
+            made, expected = okta._setting(value, location), Setting(value, location)
+            assert type(made) is Setting
+            assert made == expected and hash(made) == hash(expected) and repr(made) == repr(expected)

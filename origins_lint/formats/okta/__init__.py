@@ -18,7 +18,7 @@ import re
 from functools import lru_cache
 from operator import itemgetter
 from pathlib import PurePath
-from typing import Any
+from typing import Any, Final
 
 from origins_lint.formats.base import FormatOptions
 from origins_lint.formats.okta.fast import (
@@ -190,6 +190,24 @@ def read_fast(path: str, text: str) -> tuple[Document, list[InputProblem]] | Non
     return document, problems
 
 
+# a Setting's fields set through their slots, as `fast._location` sets a Location's: the frozen
+# record's `__init__` sets each through `object.__setattr__`, twice the time, and an export makes
+# two an entry (issue 21); tests/test_okta_speed_contexts.py holds the result to `Setting(...)`
+_NEW_SETTING: Final = Setting.__new__
+_SET_VALUE, _SET_AT, _SET_DEFAULT = (
+    getattr(Setting, name).__set__ for name in ("value", "location", "from_default")
+)
+
+
+def _setting(value: Any, location: Location | None) -> Setting[Any]:
+    """`Setting(value, location)`, faster."""
+    made: Setting[Any] = _NEW_SETTING(Setting)
+    _SET_VALUE(made, value)
+    _SET_AT(made, location)
+    _SET_DEFAULT(made, False)
+    return made
+
+
 # each combination of scope types by the types' first letters in order (`CR`: CORS, REDIRECT)
 _LETTER_SCOPES: dict[str, frozenset[str]] = {}
 
@@ -253,8 +271,8 @@ def _whole_contexts(
             CorsContext(
                 matchers=[matcher] if rejected is None else [],
                 location=entry_at,
-                credentials=Setting(True, cors_at) if cors_at is not None else Setting(False),
-                scopes=Setting(scopes, scopes_at),
+                credentials=_setting(cors_at is not None, cors_at),
+                scopes=_setting(scopes, scopes_at),
                 name=name,
                 rejected=rejected,
             )
