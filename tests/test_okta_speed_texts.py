@@ -74,3 +74,33 @@ def test_the_pairs_are_the_last_two_labels_of_every_named_host_of_two_or_more() 
         else:
             assert ".".join(labels[-2:]) in origins._NAMED_PAIRS
         assert labels[-1] in origins._NAMED_ENDINGS
+
+
+def test_the_wildcard_kept_for_the_matcher_asked_last_is_its_own() -> None:
+    """`facts.wildcard` keeps its last answer by the matcher's identity: asked in any order, about
+    equal matchers that are other objects and across `forget`, it answers what a fresh split does."""
+    from origins_lint.model import Location, MatcherKind, OriginMatcher
+    from origins_lint.rules import facts
+
+    rng = random.Random(3013)
+    raws = [
+        "https://*.a.example",
+        "https://*.*.b.example",
+        "https://x-*.c.example",
+        "https://*",
+        "*.d.example",
+    ]
+    raws += ["https://e.example", "https://*.A.example/"]
+    pool = [
+        OriginMatcher(rng.choice([MatcherKind.WILDCARD, MatcherKind.EXACT]), raw, Location("f", 1, 1, 1, 2))
+        for raw in raws
+        for _ in range(2)
+    ]
+    for _ in range(3000):
+        matcher = rng.choice(pool)
+        if rng.random() < 0.05:
+            facts.forget()
+        text = facts.parsed(matcher) if matcher.kind is MatcherKind.WILDCARD else None
+        expected = origins.read_wildcard_host(text.host) if text is not None and text.ok else None
+        assert facts.wildcard(matcher) == expected, matcher.raw
+    facts.forget()
