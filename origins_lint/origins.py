@@ -13,6 +13,7 @@ import ipaddress
 import re
 from enum import StrEnum
 from functools import cache, lru_cache
+from sys import intern
 from typing import TYPE_CHECKING, Final
 
 from origins_lint.model import MatcherKind
@@ -153,7 +154,7 @@ def usual_origin(raw: str) -> OriginText | None:
         return None
     text = _NEW_TEXT(OriginText)
     _SET_RAW(text, raw)
-    _SET_SCHEME(text, usual[1])
+    _SET_SCHEME(text, intern(usual[1]))  # one `https` for 50,000 origins, not one each (RSS)
     _SET_HOST(text, usual[2])
     _SET_PORT(text, None)
     _SET_PROBLEMS(text, ())
