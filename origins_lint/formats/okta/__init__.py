@@ -280,7 +280,8 @@ def _whole_contexts(
 
 
 def refusals(export: FastExport) -> list[InputProblem]:
-    """The OL002 of each entry Okta refuses, as read_exactly reports them."""
+    """The OL002 of each entry Okta refuses, as read_exactly reports them (with `_document`: what
+    `read_fast` makes as it reads, made from `read_export`'s entries; the tests' reference)."""
     found = (refused(entry.origin, entry.origin_at) for entry in export.entries)
     return [each for each in found if each is not None]
 
