@@ -113,7 +113,9 @@ def forget() -> None:
 def plain_https(matcher: OriginMatcher) -> bool:
     """An exact origin written as browsers send it (no problem, no quirk), over `https://`, on a host
     that is not loopback, private, an IP address or a code playground: the entry most exports are
-    made of, about which most rules have nothing to say (`per_matcher(..., quiet_on_https=True)`)."""
+    made of, about which most rules have nothing to say (`per_matcher(..., quiet_on_https=True)`).
+    The rules ask `plain_scheme`, which answers this and its `http` twin in one look; this is its
+    `https` answer spelled out, which tests/test_okta_speed_http.py holds it to."""
     if matcher.kind is not MatcherKind.EXACT:
         return False
     text = parsed(matcher)
