@@ -231,9 +231,9 @@ def _whole_contexts(
     points, numbers, newlines = located(batch, text, lines)
     k = 0  # the entry's first point: point k is at line numbers[k + 1], column points[k] - newlines[k]
     for usual in batch:
-        spans = usual.regs
+        span = usual.span
         entry_line, entry_column = numbers[k + 1], points[k] - newlines[k]
-        origin_start, origin_end = spans[_ORIGIN]
+        origin_start, origin_end = span(_ORIGIN)
         line, column = numbers[k + 2], origin_start - newlines[k + 1]
         origin_at = _location(path, line, column, line, column + origin_end - origin_start)
         scopes_line, scopes_column = numbers[k + 3], points[k + 2] - newlines[k + 2]
@@ -241,7 +241,7 @@ def _whole_contexts(
         letters = ""
         cors_at = None
         for group in _TYPES:
-            type_start, type_end = spans[group]
+            type_start, type_end = span(group)
             if type_start < 0:
                 break
             letter = text[type_start + 1]
@@ -256,9 +256,9 @@ def _whole_contexts(
         )
         k += 2
         origin = text[origin_start + 1 : origin_end - 1]
-        name_start, name_end = spans[_NAME]
+        name_start, name_end = span(_NAME)
         name = None if name_start < 0 or text[name_start] == "n" else text[name_start + 1 : name_end - 1]
-        status = spans[_STATUS][0]
+        status = usual.start(_STATUS)
         active = Status.ACTIVE if status < 0 or text[status + 1] == "A" else Status.INACTIVE
         scopes = _LETTER_SCOPES.get(letters)
         if scopes is None:

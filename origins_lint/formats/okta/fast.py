@@ -328,16 +328,11 @@ def located(batch: list[re.Match[str]], text: str, lines: _Lines) -> tuple[list[
     line ``numbers[k + 1]``, column ``points[k] - newlines[k]``."""
     points: list[int] = []
     add = points.extend
+    first_type, second_type, third_type = _TYPES
     for usual in batch:
-        spans = usual.regs
-        start, origin, opened, closed, end = (
-            spans[0][0],
-            spans[_ORIGIN][0],
-            spans[_OPEN][0],
-            spans[_CLOSE][0],
-            spans[_END][0] - 1,
-        )
-        first, second, third = spans[_TYPES[0]][0], spans[_TYPES[1]][0], spans[_TYPES[2]][0]
+        at = usual.start  # the starts asked one by one: `regs` makes a dozen tuples a match
+        start, origin, opened, closed, end = at(0), at(_ORIGIN), at(_OPEN), at(_CLOSE), at(_END) - 1
+        first, second, third = at(first_type), at(second_type), at(third_type)
         if second < 0:
             add((start, origin, opened, first, closed, end))
         elif third < 0:
