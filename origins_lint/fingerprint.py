@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 
 from origins_lint.digest import sha256_hex
-from origins_lint.model import Finding
+from origins_lint.model import Finding, made_finding
 from origins_lint.source import Lines
 
 
@@ -44,9 +44,10 @@ def with_fingerprints(findings: Iterable[Finding], texts: Mapping[str, str], bas
         key = "\0".join((finding.code, shown[loc.path], " ".join(line.split()), flagged.strip()))
         digest = sha256_hex(key.encode("utf-8", "surrogatepass"))[:32]
         seen[digest] += 1
-        # `replace(finding, fingerprint=...)` without its keyword dict and field walk (issue 21)
+        # `replace(finding, fingerprint=...)` without its keyword dict and field walk, and the
+        # record's `__init__` (model.made_finding, issue 21)
         out.append(
-            Finding(
+            made_finding(
                 finding.code,
                 finding.slug,
                 finding.severity,

@@ -395,7 +395,7 @@ rule("OL301", "any-origin", Severity.LOW, "`*`: every origin, without credential
     per_matcher(_any_origin, [MatcherKind.ANY])
 )
 rule("OL303", "shared-host-origin", Severity.CRITICAL, "Origin on a host where anyone can publish")(
-    per_matcher(_shared_host, quiet_on_https=True)
+    per_matcher(_shared_host, quiet_on_https=True, quiet_on_http=True)
 )
 rule(
     "OL304", "reflected-origin", Severity.LOW, "Request Origin echoed without validation, without credentials"

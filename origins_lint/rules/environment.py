@@ -67,7 +67,9 @@ def _register(spec: HostRule) -> None:
         text = spec.message.format(raw=matcher.raw, host=host, environment=document.environment.value)
         return Hit(matcher.location, text)
 
-    rule(spec.code, spec.slug, spec.severity, spec.summary)(per_matcher(inspect, quiet_on_https=True))
+    rule(spec.code, spec.slug, spec.severity, spec.summary)(
+        per_matcher(inspect, quiet_on_https=True, quiet_on_http=True)
+    )
 
 
 for _spec in HOST_RULES:

@@ -15,9 +15,10 @@ from origins_lint.model import (
     MatcherKind,
     OriginMatcher,
     Severity,
+    made_finding,
 )
 from origins_lint.records import field, record, replace
-from origins_lint.rules.facts import plain_https
+from origins_lint.rules.facts import plain_scheme
 
 if TYPE_CHECKING:
     from origins_lint.inventory.policy import Policy
@@ -82,7 +83,8 @@ class Rule:
         severity = hit.severity or reported.severity
         if hit.gated is not None and severity >= Severity.MEDIUM:
             severity = hit.gated
-        return Finding(
+        # `Finding(...)` through its slots (model.made_finding): 15,000 of them for an export
+        return made_finding(
             reported.code,
             reported.slug,
             severity,
@@ -118,11 +120,13 @@ def per_matcher(
     kinds: Iterable[MatcherKind] | None = None,
     *,
     quiet_on_https: bool = False,
+    quiet_on_http: bool = False,
 ) -> Check:
     """Most rules look at one active matcher at a time; ``kinds``: the only matcher kinds ``inspect``
     can report (it answers None for every other, unasked), None: any kind; ``quiet_on_https``:
-    ``inspect`` answers None for every `facts.plain_https` entry, so it is not asked about one."""
-    return PerMatcher(inspect, kinds, quiet_on_https)
+    ``inspect`` answers None for every `facts.plain_https` entry, so it is not asked about one;
+    ``quiet_on_http``: the same for the entries `facts.plain_scheme` answers `http` for."""
+    return PerMatcher(inspect, kinds, quiet_on_https, quiet_on_http)
 
 
 class PerMatcher:
@@ -134,9 +138,11 @@ class PerMatcher:
         inspect: Callable[[CorsContext, OriginMatcher, Document], Hit | None],
         kinds: Iterable[MatcherKind] | None = None,
         quiet_on_https: bool = False,
+        quiet_on_http: bool = False,
     ) -> None:
         self.inspect = inspect
         self.quiet_on_https = quiet_on_https
+        self.quiet_on_http = quiet_on_http
         # a rule about `*` or `null` has nothing to say of the exact origins that fill an export:
         # not asking it saves most of the calls (tests/test_okta_speed_rules.py holds each
         # rule's kinds to what its `inspect` answers for the others)
@@ -148,8 +154,12 @@ class PerMatcher:
 
     def __call__(self, document: Document, _settings: RuleSettings) -> Iterator[Hit]:
         for context, matcher in document.matchers(decisions=True):
-            if matcher.kind not in self.kinds or (self.quiet_on_https and plain_https(matcher)):
+            if matcher.kind not in self.kinds:
                 continue
+            if self.quiet_on_https or self.quiet_on_http:
+                plain = plain_scheme(matcher)
+                if (plain == "https" and self.quiet_on_https) or (plain == "http" and self.quiet_on_http):
+                    continue
             hit = self.hit(context, matcher, document)
             if hit is not None:
                 yield hit
@@ -178,7 +188,7 @@ class PerMatcher:
 
 
 _Checks = list[tuple[str, PerMatcher, Callable[[CorsContext, OriginMatcher, Document], Hit | None]]]
-_Plan = tuple[list[tuple[Rule, PerMatcher]], dict[MatcherKind, _Checks], _Checks]
+_Plan = tuple[list[tuple[Rule, PerMatcher]], dict[MatcherKind, _Checks], dict[str | None, _Checks]]
 # the plan of one tuple of rules: file_check asks with the same tuple for every file of a run, and
 # building it for each document was 3% of an nginx run of 2,000 small files (issue 21)
 _PLANS: dict[int, tuple[Sequence[Rule], _Plan]] = {}
@@ -186,7 +196,8 @@ _PLANS: dict[int, tuple[Sequence[Rule], _Plan]] = {}
 
 def _plan(rules: Sequence[Rule]) -> _Plan:
     """The per-matcher rules; the checks that can report a matcher of each kind, in rule order; and
-    those that can report a plain `https://` origin, the most of an export (issue 21)."""
+    those that can report a plain `https://` origin, the most of an export (issue 21), and a plain
+    `http://` one, by `facts.plain_scheme`'s answer (None: the exact origin's checks)."""
     known = _PLANS.get(id(rules))
     if known is not None and known[0] is rules:
         return known[1]
@@ -195,8 +206,13 @@ def _plan(rules: Sequence[Rule]) -> _Plan:
         kind: [(rule.code, check, check.inspect) for rule, check in passes if kind in check.kinds]
         for kind in MatcherKind
     }
-    https = [each for each in by_kind[MatcherKind.EXACT] if not each[1].quiet_on_https]
-    plan = (passes, by_kind, https)
+    exact = by_kind[MatcherKind.EXACT]
+    plain = {
+        "https": [each for each in exact if not each[1].quiet_on_https],
+        "http": [each for each in exact if not each[1].quiet_on_http],
+        None: exact,
+    }
+    plan = (passes, by_kind, plain)
     if isinstance(rules, tuple):  # kept only for what cannot change behind the key
         if len(_PLANS) >= 64:
             _PLANS.clear()
@@ -209,11 +225,12 @@ def document_findings(
 ) -> Iterator[tuple[Rule, Finding]]:
     """Every rule's findings over one document, rule after rule as `Rule.findings` gives them; the
     per-matcher rules read the entries in one pass, each collecting its hits in entry order."""
-    passes, by_kind, https = _plan(rules)
+    passes, by_kind, plain_checks = _plan(rules)
     hits: dict[str, list[Hit]] = {rule.code: [] for rule, _check in passes}
     if passes:
         for context, matcher in document.matchers(decisions=True):
-            checks = https if plain_https(matcher) else by_kind[matcher.kind]
+            kind = matcher.kind
+            checks = plain_checks[plain_scheme(matcher)] if kind is MatcherKind.EXACT else by_kind[kind]
             # most entries need none of what `PerMatcher.hit` adds to a hit: ask `inspect` directly
             # (1.2 million calls fewer for a 50,000-origin export, issue 21)
             plain = (

@@ -15,6 +15,7 @@ from origins_lint.model import (
     Severity,
 )
 from origins_lint.origins import OriginText
+from origins_lint.rules import facts
 from origins_lint.rules.facts import analysis, origin_text, parsed, wildcard
 from origins_lint.rules.registry import Hit, RuleSettings, per_matcher, rule
 from origins_lint.template_origin import decided, placeholder
@@ -137,19 +138,36 @@ def _duplicates(document: Document, _settings: RuleSettings) -> Iterator[Hit]:
     """Within each list (a policy, one nginx map or header); one entry seen from two contexts is one."""
     lists: dict[str | None, list[tuple[frozenset[str], OriginMatcher]]] = {}
     # (scope, the location's fields): a Location is equal to another of the same fields, and a
-    # tuple of plain values hashes without a call (50,000 entries, issue 21)
-    placed: set[tuple[str | None, str, int, int, int, int]] = set()
+    # tuple of plain values hashes without a call (50,000 entries, issue 21). While each entry's
+    # (line, column) comes after the one before (a reader's entries, in text order), none can be
+    # one seen before: the set is made only at the first that does not, from all before it (the
+    # set was a third of OL103 over an Okta export)
+    placed: set[tuple[str | None, str, int, int, int, int]] | None = None
+    started = False
+    line = column = 0  # the place of the entry before: (line, column) grow, so no key is seen twice
     for context, matcher in document.matchers(decisions=True):
         at = matcher.location
-        key = (matcher.scope, at.path, at.line, at.column, at.end_line, at.end_column)
-        if key not in placed:
+        if placed is None:
+            if not started or at.line > line or (at.line == line and at.column > column):
+                started, line, column = True, at.line, at.column
+            else:
+                placed = {_placed(seen) for entries in lists.values() for _, seen in entries}
+        if placed is not None:
+            key = (matcher.scope, at.path, at.line, at.column, at.end_line, at.end_column)
+            if key in placed:
+                continue
             placed.add(key)
-            entries = lists.get(matcher.scope)
-            if entries is None:
-                entries = lists[matcher.scope] = []
-            entries.append((context.scopes.value, matcher))
+        entries = lists.get(matcher.scope)
+        if entries is None:
+            entries = lists[matcher.scope] = []
+        entries.append((context.scopes.value, matcher))
     for entries in lists.values():
         yield from _duplicates_in(entries)
+
+
+def _placed(matcher: OriginMatcher) -> tuple[str | None, str, int, int, int, int]:
+    at = matcher.location
+    return (matcher.scope, at.path, at.line, at.column, at.end_line, at.end_column)
 
 
 def _duplicates_in(entries: list[tuple[frozenset[str], OriginMatcher]]) -> Iterator[Hit]:
@@ -157,12 +175,18 @@ def _duplicates_in(entries: list[tuple[frozenset[str], OriginMatcher]]) -> Itera
     seen: dict[str, OriginMatcher] = {}
     wildcards: list[tuple[str, str, frozenset[str], OriginMatcher]] = []
     exacts: list[tuple[str, frozenset[str], OriginMatcher]] = []
+    known = facts.parsed_by_id()
     for scopes, matcher in entries:
-        text = parsed(matcher)
+        # `parsed`, its answer looked up here first (the rules before asked it of every entry)
+        found = known.get(id(matcher))
+        text = found[1] if found is not None and found[0] is matcher else parsed(matcher)
         if text is None or text.problems or text.canonical is None:  # not `ok`
             continue
         key = text.canonical
-        if matcher.kind is MatcherKind.EXACT and not _matches_as_sent(matcher, key):
+        kind = matcher.kind
+        if kind is MatcherKind.EXACT and not (
+            matcher.engine.compare is Compare.SERIALIZED or _matches_as_sent(matcher, key)
+        ):
             continue  # it never matches what browsers send (OL102): not a second copy of the one that does
         if key in seen:
             first = seen[key]
@@ -175,12 +199,12 @@ def _duplicates_in(entries: list[tuple[frozenset[str], OriginMatcher]]) -> Itera
             )
             continue
         seen[key] = matcher
-        spot = wildcard(matcher) if matcher.kind is MatcherKind.WILDCARD else None  # its own test first
+        spot = wildcard(matcher) if kind is MatcherKind.WILDCARD else None  # its own test first
         if spot is not None and spot.leftmost_only and not spot.partial:
             prefix = key.replace(text.host, "", 1)  # scheme:// and the port stay
             suffix = "." + spot.fixed + (f":{text.port}" if text.port else "")
             wildcards.append((prefix, suffix, scopes, matcher))
-        elif matcher.kind is MatcherKind.EXACT:
+        elif kind is MatcherKind.EXACT:
             exacts.append((key, scopes, matcher))
     # wildcards by shape, so each exact origin is looked up, not compared with every wildcard
     # (an Okta export of 50,000 entries made that quadratic)
@@ -234,12 +258,12 @@ def _unusual_scheme(_context: CorsContext, matcher: OriginMatcher, _doc: Documen
 
 
 rule("OL101", "malformed-origin", Severity.HIGH, "Origin is not `scheme://host[:port]`")(
-    per_matcher(_malformed, quiet_on_https=True)
+    per_matcher(_malformed, quiet_on_https=True, quiet_on_http=True)
 )
 rule("OL102", "non-canonical-origin", Severity.LOW, "Origin is not written as browsers send it")(
-    per_matcher(_non_canonical, quiet_on_https=True)
+    per_matcher(_non_canonical, quiet_on_https=True, quiet_on_http=True)
 )
 rule("OL103", "duplicate-origin", Severity.LOW, "Origin listed twice or covered by a wildcard")(_duplicates)
 rule("OL104", "unusual-scheme", Severity.MEDIUM, "Origin with a scheme other than http or https")(
-    per_matcher(_unusual_scheme, quiet_on_https=True)
+    per_matcher(_unusual_scheme, quiet_on_https=True, quiet_on_http=True)
 )
