@@ -22,7 +22,7 @@ import os
 import re
 from pathlib import Path
 
-from pathspec import GitIgnoreSpec
+from pathspec import GitIgnoreSpec, Pattern
 
 _EXCLUDES_FILE = re.compile(r"^\s*excludesfile\s*=\s*(.*?)\s*$", re.IGNORECASE)
 _SECTION = re.compile(r"^\s*\[([^\]\s\"]+)")
@@ -92,14 +92,34 @@ def _decided(
             include = spec.check_file(path).include
             decided = include if include is not None else decided
             continue
-        # set aside the patterns that match the named folder or a folder above it
-        above = ["/".join(given[depth:end]) + "/" for end in range(depth + 1, len(given) + 1)]
-        for pattern in spec.patterns:
-            if pattern.include is None or not pattern.match_file(path):
-                continue
-            if not any(pattern.match_file(folder) for folder in above):
+        for pattern in _kept(spec, depth, given):  # the last one that matches decides
+            if pattern.match_file(path):
                 decided = pattern.include
+                break
     return bool(decided)
+
+
+def _kept(spec: GitIgnoreSpec, depth: int, given: tuple[str, ...]) -> tuple[Pattern, ...]:
+    """The patterns of ``spec`` that can decide a file of the walk of ``given``, last first: not one
+    that matches the named folder or a folder above it (set aside, see `IgnoreFiles._named`). The
+    same for every file of the walk, so worked out once, not again at every file (issue 21)."""
+    key = (id(spec), depth, given)
+    found = _KEPT.get(key)
+    if found is not None and found[0] is spec:
+        return found[1]
+    above = ["/".join(given[depth:end]) + "/" for end in range(depth + 1, len(given) + 1)]
+    kept = tuple(
+        pattern
+        for pattern in reversed(spec.patterns)
+        if pattern.include is not None and not any(pattern.match_file(folder) for folder in above)
+    )
+    if len(_KEPT) >= 256:
+        _KEPT.clear()
+    _KEPT[key] = (spec, kept)  # the spec kept with it: its id is not reused while it is here
+    return kept
+
+
+_KEPT: dict[tuple[int, int, tuple[str, ...]], tuple[GitIgnoreSpec, tuple[Pattern, ...]]] = {}
 
 
 def _work_tree(folder: str) -> str | None:
