@@ -475,6 +475,10 @@ class _Builder:
 
     def _values(self, header: _Sent, env: Env, paths: Paths) -> tuple[Alt, ...]:
         alts = self.evaluator.evaluate(header.value, header.value_location, env)
+        if paths == UNCONDITIONAL:
+            # no guard to add: `evaluate` bounded its values already (each within the bounds, none
+            # twice, at most 64), so bounding them again would give the same values back
+            return alts
         combined = (Alt(alt.parts, merge_guards(alt.guards, path)) for alt in alts for path in paths)
         return self.evaluator.bounded(combined, header.value_location)
 
@@ -671,7 +675,7 @@ def _guarded(guard: Guard) -> OriginMatcher:
 
 
 def _line(header: _Sent, alts: tuple[Alt, ...], template: bool) -> HeaderLine:
-    literals = {alt.literal for alt in alts if alt.literal}
+    literals = {text for alt in alts if (text := alt.literal)}
     # per request: what the sender controls; the path and the Host are in every cache's key already,
     # and a template's placeholder is filled in once
     varies = _PER_REQUEST - {"unknown"} if template else _PER_REQUEST
