@@ -249,7 +249,9 @@ class Program:
                 for arg in directive.args:
                     for group in _NAMED_GROUP.findall(arg):
                         program.captures.setdefault(group.lower(), "self" if own else "capture")
-            program._add_regexes(regexes(directive))
+            found = regexes(directive)
+            if found is None or found:  # adding none changes nothing
+                program._add_regexes(found)
             if directive.block is not None:
                 pending.extend(directive.block)
         return program
