@@ -6,19 +6,24 @@ that gives back ``evaluate``'s own values, since ``evaluate`` bounds what it ret
 the bounds, none twice, at most 64): they are now returned as they are. Held here to the old
 combination, verbatim, on every response of every fixture, example and bench-generator file and
 seeded mutations of them, including values past the bounds (more than 64 forms, longer than 8k),
-with the problems the old bounding would have added (none) checked too.
+with the problems the old bounding would have added (none) checked too. ``Evaluator.bounded`` of
+one value (a tuple of one: most) clips it and returns it, without the list, dedupe and cut that
+cannot change it: held to the old bounding, with the problems it adds.
 """
 
 from __future__ import annotations
 
 import random
+from collections.abc import Iterable
 from typing import Any
 
 import pytest
 
 import origins_lint.formats.nginx as nginx_format
 from origins_lint.formats.base import FormatOptions
-from origins_lint.formats.nginx.flow import UNCONDITIONAL, Alt, merge_guards
+from origins_lint.formats.nginx import flow
+from origins_lint.formats.nginx.flow import UNCONDITIONAL, Alt, Evaluator, Part, Program, merge_guards
+from origins_lint.model import Location
 from origins_lint.source import Source
 from tests.test_nginx_speed_lexer import _files, _generated, _mutated
 
@@ -81,3 +86,39 @@ def test_seeded_mutations_and_values_past_the_bounds(monkeypatch: pytest.MonkeyP
     for _ in range(1500):
         _parse(_mutated(rng, rng.choice(bases)))
     assert counts[0] > 400
+
+
+def _old_bounded(evaluator: Evaluator, alts: Iterable[Alt], location: Location) -> tuple[Alt, ...]:
+    """``Evaluator.bounded`` at 6157ab9, verbatim."""
+    clipped = [evaluator._clipped(alt, location) for alt in alts]
+    unique = tuple(dict.fromkeys(clipped)) if len(clipped) > 1 else tuple(clipped)
+    if len(unique) > flow.MAX_ALTERNATIVES:
+        evaluator.program.truncated.append(location)
+        return unique[: flow.MAX_ALTERNATIVES]
+    return unique
+
+
+def test_bounding_one_value_is_the_old_bounding() -> None:
+    rng = random.Random(3035)
+    where = Location.point(PATH, 3, 4)
+    sizes = [0, 1, 5, flow.MAX_TEXT, flow.MAX_TEXT + 1]
+    for _ in range(3000):
+        count = rng.choice([1, 1, 2, 3, flow.MAX_PARTS + 1])
+        alts = [
+            Alt(
+                tuple(
+                    Part("text", "x" * rng.choice(sizes) if count < 4 else "x", where) for _ in range(count)
+                )
+            )
+            for _ in range(rng.choice([0, 1, 1, 1, 2, 65, 70]))
+        ]
+        if alts and rng.random() < 0.3:
+            alts.append(alts[0])  # a repeat
+        for given in (tuple(alts), list(alts), iter(alts)):
+            ours, theirs = Evaluator(Program()), Evaluator(Program())
+            old = _old_bounded(theirs, list(alts), where)
+            assert ours.bounded(given, where) == old
+            assert (ours.program.clipped, ours.program.truncated) == (
+                theirs.program.clipped,
+                theirs.program.truncated,
+            )

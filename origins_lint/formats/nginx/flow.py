@@ -340,6 +340,8 @@ class Evaluator:
         return result
 
     def bounded(self, alts: Iterable[Alt], location: Location) -> tuple[Alt, ...]:
+        if type(alts) is tuple and len(alts) == 1:  # one value (most): clipped, nothing to dedupe or cut
+            return (self._clipped(alts[0], location),)
         clipped = [self._clipped(alt, location) for alt in alts]
         # one value is its own set of distinct values: not hashed (its parts, guards, locations)
         unique = tuple(dict.fromkeys(clipped)) if len(clipped) > 1 else tuple(clipped)
