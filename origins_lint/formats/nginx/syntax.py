@@ -208,7 +208,7 @@ def _prepared_if(
     raws = [word for word, _, _ in words]
     offsets = [at for _, at, _ in words]
     _prepare_if(tokens, raws, offsets)
-    return [(raw, at, False) for token, raw, at in zip(tokens, raws, offsets, strict=True)], tokens
+    return list(zip(raws, offsets, repeat(False))), tokens  # the three cut alike: the same length
 
 
 _GLUED = re.compile(r"\$\{\w+\}(\s)")
