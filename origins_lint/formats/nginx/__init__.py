@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import re
+from functools import lru_cache
 from pathlib import PurePath
 from typing import Final
 
@@ -680,7 +681,7 @@ def _line(header: _Sent, alts: tuple[Alt, ...], template: bool) -> HeaderLine:
     # and a template's placeholder is filled in once
     varies = _PER_REQUEST - {"unknown"} if template else _PER_REQUEST
     dynamic = any(p.kind in varies for alt in alts for p in alt.parts) or len(literals) > 1
-    items = tuple(i for i in _ITEMS.split(next(iter(literals)).strip()) if i) if len(literals) == 1 else ()
+    items = _items(next(iter(literals))) if len(literals) == 1 else ()
     return HeaderLine(
         header.name,
         header.value,
@@ -690,6 +691,13 @@ def _line(header: _Sent, alts: tuple[Alt, ...], template: bool) -> HeaderLine:
         dynamic=dynamic,
         items=items,
     )
+
+
+@lru_cache(maxsize=4096)
+def _items(text: str) -> tuple[str, ...]:
+    """A literal header value's comma or space separated items: the same few values (`GET, POST`,
+    `Origin`) are sent by most responses of a run, split once each."""
+    return tuple(i for i in _ITEMS.split(text.strip()) if i)
 
 
 def _find(last: dict[str, _Sent], key: str) -> _Sent | None:
