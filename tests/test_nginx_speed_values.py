@@ -126,9 +126,29 @@ def test_bounding_one_value_is_the_old_bounding() -> None:
 
 def test_a_literal_value_is_split_into_items_as_before() -> None:
     rng = random.Random(3036)
-    pieces = ["GET", "POST", ",", ", ", " ", "\t", "\n", "Origin", "*", "", "a,b", ",,", " x "]
+    pieces = [
+        "GET",
+        "POST",
+        ",",
+        ", ",
+        " ",
+        "\t",
+        "\n",
+        "Origin",
+        "*",
+        "",
+        "a,b",
+        ",,",
+        " x ",
+        "\x1c",
+        "\u2028",
+    ]
+    pieces += ["ORIGIN", "origin,", "\xa0"]
     for _ in range(3000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randrange(0, 8)))
         old = tuple(i for i in nginx_format._ITEMS.split(text.strip()) if i)  # `_line` at 6157ab9
         assert nginx_format._items(text) == old
         assert nginx_format._items(text) is nginx_format._items(text)  # split once
+        # `_vary` at 6157ab9 split the text as it is: the same answer
+        vary = "origin" in (i.lower() for i in nginx_format._ITEMS.split(text))
+        assert ("origin" in (i.lower() for i in nginx_format._items(text))) is vary

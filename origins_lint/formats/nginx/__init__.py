@@ -747,7 +747,7 @@ def _vary(vary: list[_Sent], values: dict[_Sent, tuple[Alt, ...]]) -> Setting[bo
     for header in vary:
         for alt in values[header]:
             text = alt.literal
-            if text is None or "origin" in (i.lower() for i in _ITEMS.split(text)) or text.strip() == "*":
+            if text is None or "origin" in (i.lower() for i in _items(text)) or text.strip() == "*":
                 return Setting(True, header.value_location)
     return Setting(False, vary[-1].value_location)
 
