@@ -283,6 +283,8 @@ class Automaton:
     # the steps in the middle of a text (context `_MIDDLE`), by state set then character: most of
     # a run's steps, asked without building and hashing a key tuple each; `_moves` has the others
     _middle: dict[frozenset[int], dict[str, Step]] = field(default_factory=dict)
+    # each text's answer and charge (see `matches`), for at most `_ANSWERS_KEPT` texts
+    _answers: dict[str, tuple[bool, int]] = field(default_factory=dict)
 
     def _closure(self, seeds: Iterable[int], context: Context) -> Step:
         into: set[int] = set()
@@ -368,7 +370,24 @@ class Automaton:
         return any(state.op == _ASSERT and state.assertion not in _END_ASSERTIONS for state in self.states)
 
     def matches(self, text: str) -> bool:
-        """Linear-time simulation; raises Budget past `max_steps` for this text."""
+        """Linear-time simulation; raises Budget past `max_steps` for this text.
+
+        A text asked again (a fifth of the rules' asking: the same origin from two rules) is
+        answered from ``_answers``: its answer and the steps its walk was charged at its last
+        budget check, which is past `max_steps` exactly when the walk would raise Budget now.
+        """
+        known = self._answers.get(text)
+        if known is None:
+            known = self._walk(text)  # raises Budget past `max_steps`
+            if len(self._answers) < _ANSWERS_KEPT:
+                self._answers[text] = known
+        answer, charged = known
+        if charged > self.max_steps:
+            raise Budget
+        return answer
+
+    def _walk(self, text: str) -> tuple[bool, int]:
+        """The answer, and the steps at the walk's last budget check (0: it made none)."""
         search = self.mode is MatchMode.SEARCH
         size = len(text)
         line_aware = self._line_aware
@@ -379,7 +398,7 @@ class Automaton:
             begun = self._starts[context] = self._closure([self.start], context)
         current, matched, steps = begun
         if matched and search:
-            return True
+            return True, 0  # no step taken, no budget checked
         moves = self._moves
         budget = self.max_steps
         dead = self._dead
@@ -410,7 +429,7 @@ class Automaton:
             if steps > budget:
                 raise Budget
             if matched and (search or pos == size):
-                return True
+                return True, steps
             if current is stuck and dead is not None:
                 # every step from here to the end (`whole`) or to the end's positions costs the same
                 # and leaves the states as they are: charged at once, as walking them would
@@ -420,7 +439,8 @@ class Automaton:
                     if steps > budget:
                         raise Budget
                     pos += skip
-        return any(self.states[i].op == _MATCH for i in current)
+        # every step was checked against the budget, the last with all the steps
+        return any(self.states[i].op == _MATCH for i in current), steps if size else 0
 
     # --- walks over an alphabet (pattern-versus-pattern containment, `inventory/contain.py`) ---
 
@@ -440,6 +460,7 @@ class Automaton:
         return states, matched
 
 
+_ANSWERS_KEPT: Final = 256  # texts answered from memory per automaton: the rules ask about a dozen
 _LAST: Final[Context] = (False, False, True, False, False, False)
 _MIDDLE: Final[Context] = (False, False, False, False, False, False)
 _END_ASSERTIONS: Final = frozenset(

@@ -140,3 +140,36 @@ def _old_walk(automaton: Automaton, text: str, budget: int) -> tuple[bool, int]:
         if matched and (search or pos == size):
             return True, steps
     return any(automaton.states[i].op == _MATCH for i in current), steps
+
+
+def test_a_text_asked_again_is_answered_as_a_fresh_walk_at_every_budget() -> None:
+    """``matches`` keeps each text's answer and charge: asked again under any budget (lower or
+    higher than the first time), the same answer or `Budget` as a fresh automaton's walk."""
+    rng = random.Random(3037)
+    checked = 0
+    for _ in range(500):
+        start = "^" if rng.random() < 0.5 else ""
+        pattern = start + "".join(rng.choice(_PARTS) for _ in range(rng.randrange(1, 10)))
+        engine = rng.choice(ENGINES)
+        kept = analyse_regex(pattern, engine, Limits(regex_steps=10**12))._automaton
+        if kept is None:
+            continue
+        texts = ["".join(rng.choice(_TEXT) for _ in range(rng.randrange(0, 20))) for _ in range(3)]
+        texts += ["", rng.choice(_ORIGINS)]
+        for _ in range(12):
+            text = rng.choice(texts)
+            steps = _old_walk(kept, text, 10**12)[1]
+            budget = rng.choice([steps - 2, steps - 1, steps, steps + 1, 1, 2, 10**12])
+            fresh = analyse_regex(pattern, engine, Limits(regex_steps=10**12))._automaton
+            assert fresh is not None
+            fresh.max_steps = kept.max_steps = budget
+            expected = _outcome(lambda f=fresh, t=text: f.matches(t))
+            assert _outcome(lambda k=kept, t=text: k.matches(t)) == expected, (pattern, text, budget)
+            checked += 1
+    assert checked > 3000
+    full = analyse_regex("^a$", ENGINES[0], Limits(regex_steps=10**12))._automaton
+    assert full is not None
+    for index in range(300):  # no more than 256 texts kept, and the rest still answered
+        assert full.matches("a" * (index % 3)) is (index % 3 == 1)
+        full.matches(f"b{index}")
+    assert len(full._answers) == 256
