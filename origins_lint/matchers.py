@@ -17,7 +17,7 @@ import re._parser as sre_parse
 import warnings
 from collections.abc import Callable, Iterable, Iterator
 from functools import cached_property, lru_cache
-from typing import Any, Final
+from typing import Any, Final, cast
 
 from origins_lint import limits
 from origins_lint.limits import Limits
@@ -280,45 +280,70 @@ class Automaton:
     max_steps: int
     _starts: dict[Context, Step] = field(default_factory=dict)
     _moves: dict[tuple[frozenset[int], str, Context], Step] = field(default_factory=dict)
+    # the steps in the middle of a text (context `_MIDDLE`), by state set then character: most of
+    # a run's steps, asked without building and hashing a key tuple each; `_moves` has the others
+    _middle: dict[frozenset[int], dict[str, Step]] = field(default_factory=dict)
+    # each text's answer and charge (see `matches`), for at most `_ANSWERS_KEPT` texts
+    _answers: dict[str, tuple[bool, int]] = field(default_factory=dict)
 
     def _closure(self, seeds: Iterable[int], context: Context) -> Step:
         into: set[int] = set()
         stack = list(seeds)
         matched = False
         cost = 1
+        states = self.states
         while stack:
             index = stack.pop()
             cost += 1
             if index < 0 or index in into:
                 continue
             into.add(index)
-            state = self.states[index]
-            if state.op == _MATCH:
+            state = states[index]
+            op = state.op
+            if op == _MATCH:
                 matched = True
-            elif state.op == _SPLIT:
+            elif op == _SPLIT:
                 stack.append(state.out)
                 stack.append(state.out2)
-            elif state.op == _ASSERT and _assertion_holds(state.assertion, context):
+            elif op == _ASSERT and _assertion_holds(state.assertion, context):
                 stack.append(state.out)
         return frozenset(into), matched, cost
 
     def _move(self, current: frozenset[int], char: str, context: Context) -> Step:
+        """The step, worked out once: a `_MIDDLE` one kept in its state set's row, any other by key."""
+        if context == _MIDDLE:
+            row = self._middle.get(current)
+            if row is None:
+                row = self._middle[current] = {}
+            found = row.get(char)
+            if found is None:
+                found = row[char] = self._step(current, char, context)
+            return found
         key = (current, char, context)
         found = self._moves.get(key)
         if found is None:
-            targets = [
-                self.states[i].out
-                for i in current
-                if self.states[i].op == _CHAR and self.states[i].test(char)  # type: ignore[misc]
-            ]
-            if self.mode is MatchMode.SEARCH:
-                targets.append(self.start)
-            states, matched, cost = self._closure(targets, context)
-            dead = self._dead
-            if dead is not None and states == dead[0]:
-                states = dead[0]  # the one object: `matches` knows it by identity
-            found = self._moves[key] = (states, matched, cost + len(current))
+            found = self._moves[key] = self._step(current, char, context)
         return found
+
+    def _step(self, current: frozenset[int], char: str, context: Context) -> Step:
+        chars = self._chars
+        targets = [entry[1] for i in current if (entry := chars[i]) is not None and entry[0](char)]
+        if self._search:
+            targets.append(self.start)
+        states, matched, cost = self._closure(targets, context)
+        dead = self._dead
+        if dead is not None and states == dead[0]:
+            states = dead[0]  # the one object: `matches` knows it by identity
+        return states, matched, cost + len(current)
+
+    @cached_property
+    def _chars(self) -> list[tuple[CharTest, int] | None]:
+        """Each state's character test and where it leads, for a character state; None for others."""
+        return [(cast(CharTest, s.test), s.out) if s.op == _CHAR else None for s in self.states]
+
+    @cached_property
+    def _search(self) -> bool:
+        return self.mode is MatchMode.SEARCH
 
     @cached_property
     def _dead(self) -> tuple[frozenset[int], int, bool] | None:
@@ -345,7 +370,24 @@ class Automaton:
         return any(state.op == _ASSERT and state.assertion not in _END_ASSERTIONS for state in self.states)
 
     def matches(self, text: str) -> bool:
-        """Linear-time simulation; raises Budget past `max_steps` for this text."""
+        """Linear-time simulation; raises Budget past `max_steps` for this text.
+
+        A text asked again (a fifth of the rules' asking: the same origin from two rules) is
+        answered from ``_answers``: its answer and the steps its walk was charged at its last
+        budget check, which is past `max_steps` exactly when the walk would raise Budget now.
+        """
+        known = self._answers.get(text)
+        if known is None:
+            known = self._walk(text)  # raises Budget past `max_steps`
+            if len(self._answers) < _ANSWERS_KEPT:
+                self._answers[text] = known
+        answer, charged = known
+        if charged > self.max_steps:
+            raise Budget
+        return answer
+
+    def _walk(self, text: str) -> tuple[bool, int]:
+        """The answer, and the steps at the walk's last budget check (0: it made none)."""
         search = self.mode is MatchMode.SEARCH
         size = len(text)
         line_aware = self._line_aware
@@ -356,31 +398,38 @@ class Automaton:
             begun = self._starts[context] = self._closure([self.start], context)
         current, matched, steps = begun
         if matched and search:
-            return True
+            return True, 0  # no step taken, no budget checked
         moves = self._moves
         budget = self.max_steps
         dead = self._dead
         stuck = dead[0] if dead is not None else None
         middle = last if last >= 0 else size  # the positions before it are in the middle
         pos = 0
+        rows = self._middle
         while pos < size:
             char = text[pos]
             pos += 1
-            if line_aware:
-                context = _context(text, pos)
-            elif pos < middle:
-                context = _MIDDLE
+            if pos < middle and not line_aware:  # the `_MIDDLE` step, from its row
+                row = rows.get(current)
+                if row is None:
+                    row = rows[current] = {}
+                found = row.get(char)
+                if found is None:
+                    found = row[char] = self._step(current, char, _MIDDLE)
             else:
-                context = (False, False, pos == size, pos == last, False, False)
-            found = moves.get((current, char, context))
-            if found is None:
-                found = self._move(current, char, context)
+                if line_aware:
+                    context = _context(text, pos)
+                else:
+                    context = (False, False, pos == size, pos == last, False, False)
+                found = moves.get((current, char, context))
+                if found is None:
+                    found = self._move(current, char, context)
             current, matched, cost = found
             steps += cost
             if steps > budget:
                 raise Budget
             if matched and (search or pos == size):
-                return True
+                return True, steps
             if current is stuck and dead is not None:
                 # every step from here to the end (`whole`) or to the end's positions costs the same
                 # and leaves the states as they are: charged at once, as walking them would
@@ -390,7 +439,8 @@ class Automaton:
                     if steps > budget:
                         raise Budget
                     pos += skip
-        return any(self.states[i].op == _MATCH for i in current)
+        # every step was checked against the budget, the last with all the steps
+        return any(self.states[i].op == _MATCH for i in current), steps if size else 0
 
     # --- walks over an alphabet (pattern-versus-pattern containment, `inventory/contain.py`) ---
 
@@ -410,6 +460,7 @@ class Automaton:
         return states, matched
 
 
+_ANSWERS_KEPT: Final = 256  # texts answered from memory per automaton: the rules ask about a dozen
 _LAST: Final[Context] = (False, False, True, False, False, False)
 _MIDDLE: Final[Context] = (False, False, False, False, False, False)
 _END_ASSERTIONS: Final = frozenset(

@@ -29,6 +29,7 @@ from __future__ import annotations
 import _thread
 from collections.abc import Callable
 from operator import attrgetter
+from types import MemberDescriptorType
 from typing import Any, TypeVar, cast, dataclass_transform, overload
 
 T = TypeVar("T")
@@ -86,8 +87,25 @@ def _fields_of(cls: type) -> dict[str, _Field]:
     return fields
 
 
-def _init(cls_name: str, fields: dict[str, _Field], frozen: bool, post_init: bool) -> Callable[..., None]:
-    """The `__init__` `dataclasses` would write, compiled once."""
+def _slot_setter(cls: type, name: str) -> Callable[[Any, Any], None] | None:
+    """The `__set__` of the slot ``name`` of ``cls``: what `object.__setattr__(obj, name, value)`
+    calls for it (the first data descriptor of that name along the MRO), without looking it up
+    by name each time; None when the attribute is no slot."""
+    for klass in cls.__mro__:
+        found = klass.__dict__.get(name)
+        if found is not None:
+            return found.__set__ if isinstance(found, MemberDescriptorType) else None
+    return None
+
+
+def _init(
+    cls_name: str, fields: dict[str, _Field], frozen: bool, post_init: bool, cls: type | None = None
+) -> Callable[..., None]:
+    """The `__init__` `dataclasses` would write, compiled once.
+
+    A frozen record sets each field with `object.__setattr__`, as `dataclasses` does; for a field
+    that is a slot (``cls`` given), through the slot's own setter, which that call comes down to.
+    """
     params, body, scope = ["self"], [], {"_MISSING": _MISSING, "_object_setattr": object.__setattr__}
     for name, spec in fields.items():
         value = name
@@ -100,9 +118,14 @@ def _init(cls_name: str, fields: dict[str, _Field], frozen: bool, post_init: boo
             params.append(f"{name}=_default_{name}")
         else:
             params.append(name)
-        body.append(
-            f"    _object_setattr(self, {name!r}, {value})" if frozen else f"    self.{name} = {value}"
-        )
+        setter = _slot_setter(cls, name) if frozen and cls is not None else None
+        if setter is not None:
+            scope[f"_set_{name}"] = setter
+            body.append(f"    _set_{name}(self, {value})")
+        else:
+            body.append(
+                f"    _object_setattr(self, {name!r}, {value})" if frozen else f"    self.{name} = {value}"
+            )
     if post_init:
         body.append("    self.__post_init__()")
     source = f"def __init__({', '.join(params)}):\n" + ("\n".join(body) or "    pass") + "\n"
@@ -116,7 +139,7 @@ def _lazy_init(cls: type, fields: dict[str, _Field], frozen: bool, post_init: bo
     of the start-up path are never made in a given run."""
 
     def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
-        init = _init(cls.__name__, fields, frozen, post_init)
+        init = _init(cls.__name__, fields, frozen, post_init, cls)
         init.__qualname__ = f"{cls.__qualname__}.__init__"
         type.__setattr__(cls, "__init__", init)
         init(self, *args, **kwargs)

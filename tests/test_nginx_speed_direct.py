@@ -215,8 +215,8 @@ def _eager(text: str, directive: syntax.Directive) -> list[Location]:
     assert isinstance(spans, syntax._Spans)
     lines = syntax._Lines(text)
     return [
-        lines.location(PATH, spans.offsets[i + 1], spans.written[i + 1])
-        if spans.tokens[i + 1]
+        lines.location(PATH, spans.words[i + 1][1], spans.words[i + 1][0])
+        if spans.words[i + 1][0]
         else directive.location
         for i in range(len(spans))
     ]

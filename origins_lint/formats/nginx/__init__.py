@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import os
 import re
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import PurePath
 from typing import Final
 
@@ -620,6 +620,10 @@ class _Builder:
 
     def _values(self, header: _Sent, env: Env, paths: Paths) -> tuple[Alt, ...]:
         alts = self.evaluator.evaluate(header.value, header.value_location, env)
+        if paths == UNCONDITIONAL:
+            # no guard to add: `evaluate` bounded its values already (each within the bounds, none
+            # twice, at most 64), so bounding them again would give the same values back
+            return alts
         combined = (Alt(alt.parts, merge_guards(alt.guards, path)) for alt in alts for path in paths)
         return self.evaluator.bounded(combined, header.value_location)
 
@@ -828,12 +832,12 @@ def _guarded(guard: Guard) -> OriginMatcher:
 
 
 def _line(header: _Sent, alts: tuple[Alt, ...], template: bool) -> HeaderLine:
-    literals = {alt.literal for alt in alts if alt.literal}
+    literals = {text for alt in alts if (text := alt.literal)}
     # per request: what the sender controls; the path and the Host are in every cache's key already,
     # and a template's placeholder is filled in once
     varies = _PER_REQUEST - {"unknown"} if template else _PER_REQUEST
     dynamic = any(p.kind in varies for alt in alts for p in alt.parts) or len(literals) > 1
-    items = tuple(i for i in _ITEMS.split(next(iter(literals)).strip()) if i) if len(literals) == 1 else ()
+    items = _items(next(iter(literals))) if len(literals) == 1 else ()
     return HeaderLine(
         header.name,
         header.value,
@@ -854,6 +858,13 @@ def _preflights_only(branch: Directive) -> bool:
     if op == "~*":
         word = word.upper()
     return subject.strip("'\"").lower() == "$request_method" and op in ("=", "~", "~*") and word == "OPTIONS"
+
+
+@lru_cache(maxsize=4096)
+def _items(text: str) -> tuple[str, ...]:
+    """A literal header value's comma or space separated items: the same few values (`GET, POST`,
+    `Origin`) are sent by most responses of a run, split once each."""
+    return tuple(i for i in _ITEMS.split(text.strip()) if i)
 
 
 def _find(last: dict[str, _Sent], key: str) -> _Sent | None:
@@ -903,7 +914,7 @@ def _vary(vary: list[_Sent], values: dict[_Sent, tuple[Alt, ...]]) -> Setting[bo
     for header in vary:
         for alt in values[header]:
             text = alt.literal
-            if text is None or "origin" in (i.lower() for i in _ITEMS.split(text)) or text.strip() == "*":
+            if text is None or "origin" in (i.lower() for i in _items(text)) or text.strip() == "*":
                 return Setting(True, header.value_location)
     return Setting(False, vary[-1].value_location)
 

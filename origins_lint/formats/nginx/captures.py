@@ -144,11 +144,17 @@ def trimmed(group: str) -> str | None:
     return group if _NO_SPACE.fullmatch(group) else None
 
 
+# the directives `regexes` reads the regexes of
+_MATCHING: Final = frozenset({"rewrite", "location", "server_name", "if"})
+
+
 def regexes(directive: Directive) -> list[tuple[str, bool]] | None:
     """The regexes a directive matches the request with (pattern, caseless); [] for none, None for a
     regex argument of a directive not read here (`proxy_redirect ~...`)."""
     args = directive.args
     name = directive.name
+    if name not in _MATCHING:  # most directives: a regex argument only where some `~` is written
+        return None if "~" in "".join(args) and any(arg.startswith("~") for arg in args) else []
     if name == "rewrite":
         return [(args[0], False)] if args else []
     if name == "location" and args:

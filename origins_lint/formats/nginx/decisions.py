@@ -151,7 +151,7 @@ class _Index:
                     for match in VARIABLE.finditer(arg):
                         used = (match.group(1) or match.group(2)).lower()
                         entries = self._read.setdefault(used, [])
-                        if (directive, passed) not in entries:
+                        if not _listed(entries, directive, passed):
                             entries.append((directive, passed))
         return self._read.get(name, [])
 
@@ -204,6 +204,16 @@ class _Index:
             refused = None if gated.restricts is None else _truthy(directive.args[1]) is gated.restricts
             return _Gated(gated.gate, gated.what, gated.location, refused)
         return _Gated(Gate.BACKEND, f"`{name}` at line {where.line}", where)
+
+
+def _listed(entries: list[tuple[Directive, str | None]], directive: Directive, passed: str | None) -> bool:
+    """``(directive, passed) in entries``: the directive compared by value (the same file included
+    twice reads as equal directives), each first by identity, then by its line (equal directives
+    are on the same line), and only then field by field (every argument's location among them)."""
+    line = directive.location.line
+    return any(
+        p == passed and (d is directive or (d.location.line == line and d == directive)) for d, p in entries
+    )
 
 
 def _runs_for_truthy(directive: Directive) -> bool | None:

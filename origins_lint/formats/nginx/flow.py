@@ -253,7 +253,9 @@ class Program:
                 for arg in directive.args:
                     for group in _NAMED_GROUP.findall(arg):
                         program.captures.setdefault(group.lower(), "self" if own else "capture")
-            program._add_regexes(regexes(directive))
+            found = regexes(directive)
+            if found is None or found:  # adding none changes nothing
+                program._add_regexes(found)
             if directive.block is not None:
                 pending.extend(directive.block)
         return program
@@ -357,6 +359,8 @@ class Evaluator:
         return result
 
     def bounded(self, alts: Iterable[Alt], location: Location) -> tuple[Alt, ...]:
+        if type(alts) is tuple and len(alts) == 1:  # one value (most): clipped, nothing to dedupe or cut
+            return (self._clipped(alts[0], location),)
         clipped = [self._clipped(alt, location) for alt in alts]
         # one value is its own set of distinct values: not hashed (its parts, guards, locations)
         unique = tuple(dict.fromkeys(clipped)) if len(clipped) > 1 else tuple(clipped)

@@ -129,25 +129,21 @@ class _Spans(Sequence[Location]):
     """A directive's argument locations, each worked out when it is first asked: most never are.
 
     The same answers as ``_Lines.location`` over the words in order (an empty word: its directive).
+    ``words`` are ``reject``'s (written text, offset, ...) for each word, the name's first: a word
+    is empty as written exactly when it is empty once unquoted.
     """
 
-    __slots__ = ("done", "lines", "offsets", "path", "tokens", "where", "written")
+    __slots__ = ("done", "lines", "path", "where", "words")
 
     def __init__(
-        self,
-        lines: _Lines,
-        path: str,
-        where: Location,
-        offsets: list[int],
-        written: list[str],
-        tokens: list[str],
+        self, lines: _Lines, path: str, where: Location, words: Sequence[tuple[str, int, bool]]
     ) -> None:
         self.lines, self.path, self.where = lines, path, where
-        self.offsets, self.written, self.tokens = offsets, written, tokens  # the name's first
+        self.words = words
         self.done: dict[int, Location] = {}
 
     def __len__(self) -> int:
-        return len(self.tokens) - 1
+        return len(self.words) - 1
 
     @overload
     def __getitem__(self, index: int) -> Location: ...
@@ -164,11 +160,8 @@ class _Spans(Sequence[Location]):
             raise IndexError(index)
         found = self.done.get(index)
         if found is None:
-            word = index + 1
-            if self.tokens[word]:
-                found = self.lines.location(self.path, self.offsets[word], self.written[word])
-            else:
-                found = self.where
+            written, offset, _ = self.words[index + 1]
+            found = self.lines.location(self.path, offset, written) if written else self.where
             self.done[index] = found
         return found
 
@@ -195,6 +188,27 @@ def _prepare_if(tokens: list[str], raws: list[str], offsets: list[int]) -> None:
     start = 1 + int(not tokens[1])
     end = len(tokens) - int(not tokens[-1])
     tokens[1:], raws[1:], offsets[1:] = tokens[start:end], raws[start:end], offsets[start:end]
+
+
+def _argument(text: str, written: str, offset: int, quoted: bool) -> str:
+    """An argument as the directive holds it: crossplane's unquoting, then nginx's unescaping."""
+    return unescape(unquoted(text, written, offset) if quoted else written)
+
+
+def _prepared_if(
+    text: str, words: Sequence[tuple[str, int, bool]]
+) -> tuple[list[tuple[str, int, bool]], list[str]] | None:
+    """An `if`'s words once crossplane's `_prepare_if_args` (crossplane/parser.py) has dropped its
+    parentheses: each word as written with its offset, for ``_Spans``, and the tokens; None when
+    the words are not in parentheses (then they stand as read). A token left empty is written
+    empty too: only space and a parenthesis were cut from it, which no escape writes longer."""
+    tokens = [unquoted(text, word, at) if quoted else word for word, at, quoted in words]
+    if not (tokens[1][:1] == "(" and tokens[-1][-1:] == ")"):
+        return None
+    raws = [word for word, _, _ in words]
+    offsets = [at for _, at, _ in words]
+    _prepare_if(tokens, raws, offsets)
+    return list(zip(raws, offsets, repeat(False))), tokens  # the three cut alike: the same length
 
 
 _GLUED = re.compile(r"\$\{\w+\}(\s)")
@@ -331,24 +345,26 @@ class _Reader:
         """
         text, path = lines.text, source.path
         for index, statement in enumerate(statements):
-            words = statement.words
-            raws = [word for word, _, _ in words]
-            tokens = [unquoted(text, word, at) if quoted else word for word, at, quoted in words]
-            offsets = [at for _, at, _ in words]
-            if tokens[0] == "if" and len(tokens) > 1 and tokens[1][:1] == "(" and tokens[-1][-1:] == ")":
-                _prepare_if(tokens, raws, offsets)  # crossplane's `_prepare_if_args`, offsets kept
-            name = tokens[0]
+            words: Sequence[tuple[str, int, bool]] = statement.words
+            written, first, quoted = words[0]
+            name = unquoted(text, written, first) if quoted else written
+            prepared = _prepared_if(text, words) if name == "if" and len(words) > 1 else None
             if index == 0 and name.startswith("\ufeff"):
-                name, raws[0], offsets[0] = name[1:], raws[0][1:], offsets[0] + 1
+                name, written, first = name[1:], written[1:], first + 1
             if name:  # on the statement's line, which reading it counted: its column, found back
-                first, written = offsets[0], raws[0]
                 column = first - text.rfind("\n", 0, first)
                 width = len(written.split("\n", 1)[0] or written) if "\n" in written else len(written)
                 where = Location(path, statement.line, column, statement.line, column + width)
             else:
                 where = Location.point(path, statement.line, 1)
-            args = [unescape(arg) if "\\" in arg else arg for arg in tokens[1:]]
-            arg_locations = _Spans(lines, path, where, offsets, raws, tokens)
+            if prepared is not None:  # crossplane's `_prepare_if_args`, offsets kept
+                words, tokens = prepared
+                args = [unescape(arg) if "\\" in arg else arg for arg in tokens[1:]]
+            else:  # a word without a backslash is the same unquoted and unescaped: most words
+                args = [
+                    word if "\\" not in word else _argument(text, word, at, q) for word, at, q in words[1:]
+                ]
+            arg_locations = _Spans(lines, path, where, words)
             if name == "include" and len(args) == 1 and statement.block is None:
                 yield from self._include(args[0], where, source, (*stack, os.path.realpath(source.path)))
                 continue
