@@ -609,7 +609,7 @@ class _Builder:
     def decisions(self, directives: list[Directive]) -> None:
         """Origin checks that feed no CORS header, each a context of its own that says what it gates."""
         in_cors = {m.location for context in self.contexts for m in context.matchers}
-        for check in origin_checks(directives, self.program):
+        for check in origin_checks(directives, self.program, frozenset(in_cors)):
             if check.guard.location in in_cors:
                 continue
             if self._placeholder(check.guard):

@@ -25,7 +25,7 @@ there, once.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Set
 from typing import Final
 
 from origins_lint.formats.nginx.flow import (
@@ -70,14 +70,20 @@ class _Gated:
     restricts: bool | None = None
 
 
-def origin_checks(directives: list[Directive], program: Program) -> Iterator[OriginCheck]:
-    """Every `if` on `$http_origin` and every `map $http_origin` key, with what it gates."""
+def origin_checks(
+    directives: list[Directive], program: Program, known: Set[Location] = frozenset()
+) -> Iterator[OriginCheck]:
+    """Every `if` on `$http_origin` and every `map $http_origin` key, with what it gates; none at
+    a place in ``known`` (a check already reported as a CORS header's), whose gate is not worked
+    out at all (the readers of a map's variable are the costly part)."""
     index = _Index(directives)
     for directive in index.all:
         if directive.name != "if" or directive.block is None:
             continue
         subject, op, operand = split_condition(directive.args)
         if op not in NEGATED or not _is_origin(subject):
+            continue
+        if known and directive.arg_location(len(directive.args) - 1) in known:
             continue
         gated = index.body(directive.block, 0, set()) or _Gated(
             Gate.FLAG, f"nothing (the block at line {directive.location.line} is empty)", directive.location
@@ -94,12 +100,14 @@ def origin_checks(directives: list[Directive], program: Program) -> Iterator[Ori
     for name, definition in program.maps.items():
         if not _is_origin(definition.source):
             continue
+        if known and all(key.location in known for key, _value, _where in definition.entries):
+            continue
         gated = index.variable(name, 0, set())
         if gated.gate is None:
             continue
         for key_directive, value, _where in definition.entries:
-            if _truthy(value) is bool(gated.restricts):
-                continue  # the side that is turned away: by default the empty value and `0`
+            if _truthy(value) is bool(gated.restricts) or key_directive.location in known:
+                continue  # the side that is turned away (by default the empty value and `0`), or known
             op, operand = map_key(key_directive.name, definition.hostnames)
             guard = Guard(op, operand, key_directive.location, definition.scope)
             yield OriginCheck(guard, _decision(gated, key_directive.location))
