@@ -81,45 +81,15 @@ def _global_excludes(git_dir: Path | None) -> Path:
 _Context = tuple[str, str, tuple[str, ...], bool, list[tuple[GitIgnoreSpec, int]]]
 
 
-def _decided(
-    levels: list[tuple[GitIgnoreSpec, int]], parts: tuple[str, ...], suffix: str, given: tuple[str, ...]
-) -> bool:
-    """The last matching pattern decides; deeper ignore files come later."""
-    decided: bool | None = None
-    for spec, depth in levels:
-        path = "/".join(parts[depth:]) + suffix
-        if not given or depth >= len(given):
-            include = spec.check_file(path).include
-            decided = include if include is not None else decided
-            continue
-        for pattern in _kept(spec, depth, given):  # the last one that matches decides
-            if pattern.match_file(path):
-                decided = pattern.include
-                break
-    return bool(decided)
-
-
-def _kept(spec: GitIgnoreSpec, depth: int, given: tuple[str, ...]) -> tuple[Pattern, ...]:
+def _set_aside(spec: GitIgnoreSpec, depth: int, given: tuple[str, ...]) -> tuple[Pattern, ...]:
     """The patterns of ``spec`` that can decide a file of the walk of ``given``, last first: not one
-    that matches the named folder or a folder above it (set aside, see `IgnoreFiles._named`). The
-    same for every file of the walk, so worked out once, not again at every file (issue 21)."""
-    key = (id(spec), depth, given)
-    found = _KEPT.get(key)
-    if found is not None and found[0] is spec:
-        return found[1]
+    that matches the named folder or a folder above it (set aside, see `IgnoreFiles._named`)."""
     above = ["/".join(given[depth:end]) + "/" for end in range(depth + 1, len(given) + 1)]
-    kept = tuple(
+    return tuple(
         pattern
         for pattern in reversed(spec.patterns)
         if pattern.include is not None and not any(pattern.match_file(folder) for folder in above)
     )
-    if len(_KEPT) >= 256:
-        _KEPT.clear()
-    _KEPT[key] = (spec, kept)  # the spec kept with it: its id is not reused while it is here
-    return kept
-
-
-_KEPT: dict[tuple[int, int, tuple[str, ...]], tuple[GitIgnoreSpec, tuple[Pattern, ...]]] = {}
 
 
 def _work_tree(folder: str) -> str | None:
@@ -147,6 +117,9 @@ class IgnoreFiles:
         self._contexts: dict[tuple[str, str], _Context] = {}
         self._levels_of: dict[tuple[str, tuple[str, ...]], list[tuple[GitIgnoreSpec, int]]] = {}
         self._no_git: set[str] = set()  # walked folders whose listing has no `.git`
+        # the patterns that can decide a file of a walk whose named folder git ignores: the same for
+        # every file of the walk, so worked out once (by the spec's id: this object keeps the spec)
+        self._kept: dict[tuple[int, int, tuple[str, ...]], tuple[Pattern, ...]] = {}
 
     def listed(self, folder: str, names: list[str]) -> None:
         """A walk's listing of ``folder``: where it has no `.gitignore` or no `.git`, the file system
@@ -173,7 +146,7 @@ class IgnoreFiles:
             return False
         if blocked:  # a file in an ignored folder is ignored
             return True
-        return _decided(levels, tuple(relative.split(os.sep)), "", given)
+        return self._decided(levels, tuple(relative.split(os.sep)), "", given)
 
     def _context(self, folder: str, walked: str) -> _Context:
         top = self._tree(folder) or os.path.abspath(walked)
@@ -220,7 +193,32 @@ class IgnoreFiles:
         return self._dirs[key]
 
     def _verdict(self, top: str, parts: tuple[str, ...], directory: bool, given: tuple[str, ...]) -> bool:
-        return _decided(self._levels(top, parts), parts, "/" if directory else "", given)
+        return self._decided(self._levels(top, parts), parts, "/" if directory else "", given)
+
+    def _decided(
+        self,
+        levels: list[tuple[GitIgnoreSpec, int]],
+        parts: tuple[str, ...],
+        suffix: str,
+        given: tuple[str, ...],
+    ) -> bool:
+        """The last matching pattern decides; deeper ignore files come later."""
+        decided: bool | None = None
+        for spec, depth in levels:
+            path = "/".join(parts[depth:]) + suffix
+            if not given or depth >= len(given):
+                include = spec.check_file(path).include
+                decided = include if include is not None else decided
+                continue
+            key = (id(spec), depth, given)
+            kept = self._kept.get(key)
+            if kept is None:
+                kept = self._kept[key] = _set_aside(spec, depth, given)
+            for pattern in kept:  # the last one that matches decides
+                if pattern.match_file(path):
+                    decided = pattern.include
+                    break
+        return bool(decided)
 
     def _levels(self, top: str, parts: tuple[str, ...]) -> list[tuple[GitIgnoreSpec, int]]:
         """The ignore files that apply to a path, in order (deeper ones later, and so deciding), each

@@ -7,12 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.conftest import check_json, run_cli, write
-
-
-def codes(path: Path, *extra: str) -> list[tuple[str, int, int]]:
-    result = check_json(path, extra=("--no-cache", *extra))
-    assert result.exit_code in (0, 1) and "Traceback" not in result.stdout + result.stderr
-    return sorted((f["code"], f["line"], f["column"]) for f in result.findings)
+from tests.test_found_on_real_configs import codes
 
 
 def findings(path: Path) -> list[dict[str, object]]:

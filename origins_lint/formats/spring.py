@@ -381,12 +381,7 @@ class _Reader:
                 self.result.problems.append(InputProblem(ProblemKind.NOT_ANALYSED, message, at))
                 continue
             variable, default = found.groups()
-            message = (
-                f"`{raw}` is the property `{variable}` (an environment variable, for one) when it is "
-                "set, which this file does not say: check what it is set to where this runs; when it "
-                f"is not set, Spring uses the default `{default}`, judged here"
-            )
-            self.result.problems.append(InputProblem(ProblemKind.NOT_ANALYSED, message, at))
+            self._defaulted(f"`{raw}`", variable, default, at)
             values = [
                 value for part in default.split(",") for value in comma_delimited(part.strip()) if value
             ]
@@ -396,6 +391,15 @@ class _Reader:
                 (trim_trailing_slash(value), spot, note) for value, spot in zip(values, spots, strict=True)
             )
         return out
+
+    def _defaulted(self, what: str, variable: str, default: str, at: Location) -> None:
+        """What a `${NAME:default}` leaves unknown, said (OL004): NAME's value where it is set."""
+        message = (
+            f"{what} is the property `{variable}` (an environment variable, for one) when it is set, "
+            "which this file does not say: check what it is set to where this runs; when it is not "
+            f"set, Spring uses the default `{default}`, judged here"
+        )
+        self.result.problems.append(InputProblem(ProblemKind.NOT_ANALYSED, message, at))
 
     def refused(self, matchers: list[OriginMatcher], credentials: Setting[bool | None]) -> str | None:
         """`*` in allowedOrigins with credentials: CorsConfiguration.validateAllowCredentials throws.
@@ -424,12 +428,7 @@ class _Reader:
         found = _DEFAULTED.fullmatch(node.value.strip()) if isinstance(node.value, str) else None
         if found is not None:  # `${NAME:true}`: the default where NAME is not set, as the origins' are
             variable, default = found.groups()
-            message = (
-                f"`allow-credentials` is the property `{variable}` when it is set, which this file does "
-                f"not say: check what it is set to where this runs; when it is not set, Spring uses the "
-                f"default `{default}`, judged here"
-            )
-            self.result.problems.append(InputProblem(ProblemKind.NOT_ANALYSED, message, node.location))
+            self._defaulted("`allow-credentials`", variable, default, node.location)
             node = Node(default.strip(), node.location)
         return manifests.read_flag("allow-credentials", node, self.result.problems)
 

@@ -287,6 +287,8 @@ def origin_matcher(key: str, raw: str, location: Location, scope: str, icase: bo
 def parse(source: Source, options: FormatOptions) -> ParsedFile:
     loaded = manifests.load(source)
     result = ParsedFile(source.path, NAME, problems=list(loaded.problems))
+    # the file's text asked once, not for each of its documents (each test lower-cases it)
+    headers, code = adds_cors_headers(source.text), runs_cors_code(source.text)
     for root in loaded.documents:
         document = Document(source.path, NAME, root.location)
         found: list[tuple[tuple[str, ...], Node, Node]] = []
@@ -325,11 +327,11 @@ def parse(source: Source, options: FormatOptions) -> ParsedFile:
             for matcher in context.matchers if note is not None else ():
                 matcher.status, matcher.note = Status.INACTIVE, note
             document.contexts.append(context)
-        if adds_cors_headers(source.text):
+        if headers:
             from origins_lint.formats.kubernetes import envoy_headers
 
             document.contexts.extend(envoy_headers.contexts(root, result.problems))
-        if runs_cors_code(source.text):
+        if code:
             _code_problems(root, result.problems)
         if document.contexts:
             result.documents.append(document)
@@ -354,17 +356,7 @@ def _without_cors_filter(root: Node, path: tuple[str, ...]) -> bool:
     """Whether the policy at ``path`` sits in an inline route configuration whose HTTP connection
     manager lists its filters and none is the CORS filter (by name, or by its typed config). A
     policy from RDS, or whose manager is not in the file, is read as in force."""
-    nodes = [root]
-    for key in path:
-        node = nodes[-1]
-        if key.startswith("[") and isinstance(node.value, list):
-            index = int(key[1:-1])
-            nodes.append(node.value[index])
-        elif isinstance(node.value, dict) and key in node.value:
-            nodes.append(node.value[key])
-        else:
-            return False
-    for node in reversed(nodes):
+    for node in reversed(_along(root, path)):
         if not isinstance(node.value, dict):
             continue
         filters = next((node.value[k] for k in _FILTERS_KEYS if k in node.value), None)
@@ -507,14 +499,23 @@ def _enabled(policy: Node) -> bool:
     return numerator is None or numerator[1].value != 0
 
 
+def _along(root: Node, path: tuple[str, ...]) -> list[Node]:
+    """The nodes on the way from ``root`` down ``path`` (as `manifests.mappings` gives it, `[i]` for
+    a list's item), the root first and the node at ``path`` last."""
+    nodes = [root]
+    for part in path:
+        node = nodes[-1]
+        if isinstance(node.value, list):
+            nodes.append(node.value[int(part.strip("[]"))])
+        elif isinstance(node.value, dict):
+            nodes.append(node.value[part])
+    return nodes
+
+
 def _describe(root: Node, path: tuple[str, ...]) -> str | None:
     """`api route /public`: the innermost named element on the way to a policy, and its route."""
-    name, route, node = None, None, root
-    for part in path:
-        if isinstance(node.value, list):
-            node = node.value[int(part.strip("[]"))]
-        elif isinstance(node.value, dict):
-            node = node.value[part]
+    name, route = None, None
+    for node in _along(root, path)[1:]:
         values = node.value if isinstance(node.value, dict) else {}
         if isinstance(values.get("name", Node(None, node.location)).value, str):
             name = values["name"].value

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import os
 import re
-from functools import cache, lru_cache
+from functools import lru_cache
 from pathlib import PurePath
 from typing import Final
 
@@ -70,8 +70,7 @@ from origins_lint.model import (
     ProblemKind,
     Setting,
 )
-from origins_lint.psl import SuffixList
-from origins_lint.psl import load as load_suffixes
+from origins_lint.origins import known_public_suffix
 from origins_lint.records import record, replace
 from origins_lint.source import Source
 from origins_lint.template_origin import decided
@@ -129,18 +128,13 @@ def wants(path: str) -> bool:
     return any(part in FOLDERS or part in HOST_FOLDERS for part in folders) and host_named(name)
 
 
-@cache
-def _suffixes() -> SuffixList:
-    return load_suffixes()
-
-
 def host_named(name: str) -> bool:
     """A file name that is a host name (`todoapi.benaychh.io`): labels, the last a top-level domain
     of the public-suffix list and not a file extension that is one too (`.sh`, `.py`, `.md`)."""
     if not _HOST_NAME.fullmatch(name):
         return False
     last = name.rsplit(".", 1)[1].lower()
-    return last not in _EXTENSIONS_NOT_HOSTS and _suffixes().is_public(last, accept_unknown=False)
+    return last not in _EXTENSIONS_NOT_HOSTS and known_public_suffix(last)
 
 
 def detect(path: str, text: str) -> bool:

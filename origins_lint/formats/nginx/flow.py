@@ -305,10 +305,10 @@ class Program:
 
 
 def _request_header(source: str) -> bool:
-    """A `map` source that is one request header other than the Origin (`$http_referer`)."""
-    match = VARIABLE.fullmatch(source.strip('"'))
-    name = (match.group(1) or match.group(2)).lower() if match is not None else ""
-    return name.startswith("http_") and name != ORIGIN
+    """A `map` source that is one request header other than the Origin (`$http_referer`), told as
+    `_map` tells a source that is the Origin."""
+    name = variable_name(source)
+    return source.count("$") == 1 and name.startswith("http_") and name != ORIGIN
 
 
 UNMATCHED: Final = "!map"  # a Guard's op: no key of the map (its `scope`) matched the Origin
