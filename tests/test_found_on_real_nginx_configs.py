@@ -7,12 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.conftest import check_json, run_cli, write
-
-
-def codes(path: Path, *extra: str) -> list[tuple[str, int, int]]:
-    result = check_json(path, extra=("--no-cache", *extra))
-    assert result.exit_code in (0, 1) and "Traceback" not in result.stdout + result.stderr
-    return sorted((f["code"], f["line"], f["column"]) for f in result.findings)
+from tests.test_found_on_real_configs import codes
 
 
 def messages(path: Path) -> list[str]:
@@ -401,3 +396,24 @@ def test_a_capture_of_a_regex_on_the_referer_is_said_to_come_from_the_request(tm
     found = check_json(path, extra=("--no-cache",)).findings
     assert [(f["code"], f["line"], f["column"]) for f in found] == [("OL402", 4, 30)]
     assert "text from the request" in found[0]["message"]  # it said "a regex on the request URL"
+
+
+def test_an_add_headers_configmap_that_is_not_in_the_file_is_said(tmp_path: Path) -> None:
+    # the headers the named ConfigMap adds to every response are not read: said, never dropped
+    path = write(
+        tmp_path,
+        "controller.yaml",
+        """
+        apiVersion: v1
+        kind: ConfigMap
+        metadata:
+          name: ingress-nginx-controller
+          namespace: ingress-nginx
+        data:
+          add-headers: ingress-nginx/custom-add-headers
+        """,
+    )
+    found = check_json(path, extra=("--no-cache",)).findings
+    assert [(f["code"], f["line"], f["column"]) for f in found] == [("OL004", 7, 16)]
+    assert "`ingress-nginx/custom-add-headers`" in found[0]["message"]
+    assert run_cli("match", "https://evil.example", str(path)).exit_code == 3

@@ -153,7 +153,7 @@ def parse(source: Source, options: FormatOptions) -> ParsedFile:
     loaded = manifests.load(source)
     result = ParsedFile(source.path, NAME, problems=list(loaded.problems))
     helm_values = is_values(source.path)
-    added = _header_configmaps(loaded.documents)
+    added = _header_configmaps(loaded.documents, result)
     for root in loaded.documents:
         document = Document(source.path, NAME, root.location, paths=request_paths(root))
         document.contexts.extend(contexts_of(root, loaded.text, options, result, helm_values=helm_values))
@@ -185,16 +185,30 @@ def _configmap(root: Node) -> tuple[str, str | None, Node] | None:
     return name, _text(fields.get("namespace")), data
 
 
-def _header_configmaps(roots: list[Node]) -> set[str]:
+def _header_configmaps(roots: list[Node], result: ParsedFile) -> set[str]:
     """The ConfigMaps (`name` and `namespace/name`) a controller ConfigMap of this file names in
-    `add-headers`."""
-    named: set[str] = set()
+    `add-headers`; one that is not in this file is said (OL004): the headers it adds to every
+    response are not read."""
+    named: dict[str, Node] = {}
+    present: set[str] = set()
     for root in roots:
         found = _configmap(root)
-        reference = _text(found[2].value.get("add-headers")) if found is not None else None
-        if reference:
-            named.add(reference.strip())
-    return named
+        if found is None:
+            continue
+        name, namespace, data = found
+        present.update((name, f"{namespace}/{name}"))
+        reference = data.value.get("add-headers")
+        if reference is not None and isinstance(reference.value, str) and reference.value.strip():
+            named[reference.value.strip()] = reference
+    for reference, node in named.items():
+        if reference not in present:
+            message = (
+                f"`add-headers` names the ConfigMap `{reference}`, whose items the controller adds to "
+                "every response (`more_set_headers` in `http`): it is not in this file, so those "
+                "headers were not checked; check it with this file (the same file, or a multi-document one)"
+            )
+            result.problems.append(InputProblem(ProblemKind.NOT_ANALYSED, message, node.location))
+    return set(named)
 
 
 def _added_headers(root: Node, added: set[str], helm_values: bool) -> list[_Headers]:
