@@ -55,6 +55,22 @@ TOKEN: Final = re.compile(
     re.S | re.X,
 )
 _AFTER_QUOTE: Final = frozenset(" \t\r\n;{)")  # what may follow a closing quote
+# ``TOKEN``'s alternatives, in its order, as (space and comments before, token) string pairs for
+# ``findall``: no match object and no group lookups a token, offsets added up from the lengths.
+# The token tells its kind: `;`, `{`, `}`; a quote then more (quoted) or alone (unclosed); the empty
+# string (the end) or a lone backslash (an escape at the end); any other is a word
+_PAIRS: Final = re.compile(
+    r"""([ \t\r\n]*(?:\#[^\n]*[ \t\r\n]*)*)
+    ("[^"\\]*(?:\\.[^"\\]*)*"|'[^'\\]*(?:\\.[^'\\]*)*'
+    |["']
+    |[;{}]
+    |(?:\\.|\$\{?|[^ \t\r\n;{}\#"'\\$])[^ \t\r\n;{\\$]*(?:(?:\\.|\$\{?)[^ \t\r\n;{\\$]*)*
+    |\\
+    |\Z)""",
+    re.S | re.X,
+)
+_PUNCT: Final = frozenset(";{}")
+_QUOTES: Final = frozenset("\"'")
 
 _Word = tuple[str, int, bool]  # the word as written (without its quotes), the offset of its text, quoted
 
@@ -144,27 +160,18 @@ def _read(text: str, into: list[_Statement], checked: list[_Statement]) -> tuple
     words: list[_Word] = []
     plain, deepest = True, 0
     line, counted = 1, 0  # the line at offset `counted`: lines are counted forward only
-    for match in TOKEN.finditer(text):
-        kind = match.lastgroup
-        if kind == "word":
-            word = match.group(kind)
-            if "}" in word or "${" in word or word[-1] == "$" or word.startswith("\\\n"):
-                plain = False  # crossplane ends a word at `}`, reads `${` on, and counts lines apart
-            words.append((word, match.start(kind), False))
-        elif kind == "quoted":
-            words.append((match.group(kind)[1:-1], match.start(kind) + 1, True))
-            after = match.end()
-            if after < len(text) and text[after] not in _AFTER_QUOTE:
-                raise _Stop(f'unexpected "{text[after]}"', after)
-        elif kind == "punct":
-            char, at = match.group(kind), match.start(kind)
-            if char == "}":
+    end, size = 0, len(text)
+    for space, token in _PAIRS.findall(text):
+        at = end + len(space)
+        end = at + len(token)
+        if token in _PUNCT:
+            if token == "}":
                 if words or len(open_blocks) == 1:
                     raise _Stop('unexpected "}"', at)
                 open_blocks.pop()
                 continue
             if not words:
-                raise _Stop(f'unexpected "{char}"', at)
+                raise _Stop(f'unexpected "{token}"', at)
             current, parent = open_blocks[-1]
             first = words[0][1]
             line += text.count("\n", counted, first)
@@ -176,13 +183,24 @@ def _read(text: str, into: list[_Statement], checked: list[_Statement]) -> tuple
             current.append(statement)
             if words[0][0] in _CHECKED:
                 checked.append(statement)
-            if char == "{":
+            if token == "{":
                 statement.block = []
                 deepest = max(deepest, len(open_blocks))
                 open_blocks.append((statement.block, words[0][0]))
             words = []
-        else:  # the end, or a quote or a backslash that runs to it
-            plain = plain and kind == "end"
+        elif token[:1] in _QUOTES:
+            if len(token) == 1:  # a quote that runs to the end
+                plain = False
+                break
+            words.append((token[1:-1], at + 1, True))
+            if end < size and text[end] not in _AFTER_QUOTE:
+                raise _Stop(f'unexpected "{text[end]}"', end)
+        elif token and token != "\\":  # a word
+            if plain and ("}" in token or "${" in token or token[-1] == "$" or token.startswith("\\\n")):
+                plain = False  # crossplane ends a word at `}`, reads `${` on, and counts lines apart
+            words.append((token, at, False))
+        else:  # the end, or a backslash that runs to it
+            plain = plain and not token
             break
     if words:
         raise _Stop('unexpected end of file, expecting ";" or "}"', len(text))

@@ -47,6 +47,9 @@ class Directive:
     block: list[Directive] | None = None
 
     def arg_location(self, index: int) -> Location:
+        spans = self.arg_locations
+        if type(spans) is _Spans:  # the reader's (most): one call, not `len` and `[]` through Sequence
+            return spans.at(index, self.location)
         if 0 <= index < len(self.arg_locations):
             return self.arg_locations[index]
         return self.location
@@ -163,6 +166,18 @@ class _Spans(Sequence[Location]):
             written, offset, _ = self.words[index + 1]
             found = self.lines.location(self.path, offset, written) if written else self.where
             self.done[index] = found
+        return found
+
+    def at(self, index: int, outside: Location) -> Location:
+        """``self[index]`` for an index from 0 within the arguments, else ``outside``."""
+        found = self.done.get(index)
+        if found is not None:
+            return found
+        if not 0 <= index < len(self.words) - 1:
+            return outside
+        written, offset, _ = self.words[index + 1]
+        found = self.lines.location(self.path, offset, written) if written else self.where
+        self.done[index] = found
         return found
 
     def __eq__(self, other: object) -> bool:
