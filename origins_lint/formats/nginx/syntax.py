@@ -299,7 +299,7 @@ class _Reader:
                 return []
             self.tree.rejected.append(rejected)
         if scanned.statements is not None and readable(source.text, scanned, self.limits.nesting):
-            return list(self._statements(scanned.statements, _Lines(source.text), source, stack))
+            return self._statements(scanned.statements, _Lines(source.text), source, stack)
         # crossplane's own reading of every other shape: it judges what it judges
         try:
             payload = _crossplane_parse(path, source.text)
@@ -348,7 +348,7 @@ class _Reader:
 
     def _statements(
         self, statements: list[_Statement], lines: _Lines, source: Source, stack: tuple[str, ...]
-    ) -> Iterator[Directive]:
+    ) -> list[Directive]:
         """``_directives`` over ``reject``'s statements, each word at its true offset.
 
         The same names and arguments as crossplane's payload (``fast.crossplane_parsed``, which the
@@ -359,6 +359,8 @@ class _Reader:
         directive or elsewhere. An empty word is still located at its directive.
         """
         text, path = lines.text, source.path
+        escapes = "\\" in text  # none in the file: every word is its own argument
+        out: list[Directive] = []
         for index, statement in enumerate(statements):
             words: Sequence[tuple[str, int, bool]] = statement.words
             written, first, quoted = words[0]
@@ -375,18 +377,21 @@ class _Reader:
             if prepared is not None:  # crossplane's `_prepare_if_args`, offsets kept
                 words, tokens = prepared
                 args = [unescape(arg) if "\\" in arg else arg for arg in tokens[1:]]
-            else:  # a word without a backslash is the same unquoted and unescaped: most words
+            elif escapes:  # a word without a backslash is the same unquoted and unescaped: most words
                 args = [
                     word if "\\" not in word else _argument(text, word, at, q) for word, at, q in words[1:]
                 ]
+            else:
+                args = [word for word, _, _ in words[1:]]
             arg_locations = _Spans(lines, path, where, words)
             if name == "include" and len(args) == 1 and statement.block is None:
-                yield from self._include(args[0], where, source, (*stack, os.path.realpath(source.path)))
+                out.extend(self._include(args[0], where, source, (*stack, os.path.realpath(source.path))))
                 continue
             block = None
             if statement.block is not None:
-                block = list(self._statements(statement.block, lines, source, stack))
-            yield Directive(name, args, where, arg_locations, block)
+                block = self._statements(statement.block, lines, source, stack)
+            out.append(Directive(name, args, where, arg_locations, block))
+        return out
 
     def _include(
         self, pattern: str, where: Location, source: Source, stack: tuple[str, ...]

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Final
 
 from origins_lint.formats.base import file_name
@@ -112,7 +113,10 @@ def _dialect(path: str) -> _Dialect:
 _TERRAFORM_TAG = re.compile(r"(?P<escape>\$\$\{|%%\{)|(?P<directive>%\{[^}\n]*\})|\$\{[^}\n]*\}")
 
 
+@lru_cache(maxsize=16)
 def is_template(path: str) -> bool:
+    """By the file's name; asked three times of each nginx file parsed (its renderings, their
+    placeholders, the program): worked out once."""
     return file_name(path).endswith(SUFFIXES)
 
 
