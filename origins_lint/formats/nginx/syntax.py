@@ -143,7 +143,7 @@ class _Spans(Sequence[Location]):
     ) -> None:
         self.lines, self.path, self.where = lines, path, where
         self.words = words
-        self.done: dict[int, Location] = {}
+        self.done: dict[int, Location] | None = None  # made when a first location is asked: most never are
 
     def __len__(self) -> int:
         return len(self.words) - 1
@@ -161,23 +161,23 @@ class _Spans(Sequence[Location]):
             index += len(self)
         if not 0 <= index < len(self):
             raise IndexError(index)
-        found = self.done.get(index)
-        if found is None:
-            written, offset, _ = self.words[index + 1]
-            found = self.lines.location(self.path, offset, written) if written else self.where
-            self.done[index] = found
-        return found
+        return self.at(index, self.where)
 
     def at(self, index: int, outside: Location) -> Location:
         """``self[index]`` for an index from 0 within the arguments, else ``outside``."""
-        found = self.done.get(index)
-        if found is not None:
-            return found
+        done = self.done
+        if done is not None:
+            found = done.get(index)
+            if found is not None:
+                return found
         if not 0 <= index < len(self.words) - 1:
             return outside
         written, offset, _ = self.words[index + 1]
         found = self.lines.location(self.path, offset, written) if written else self.where
-        self.done[index] = found
+        if done is None:
+            self.done = {index: found}
+        else:
+            done[index] = found
         return found
 
     def __eq__(self, other: object) -> bool:
