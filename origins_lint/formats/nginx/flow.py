@@ -457,11 +457,22 @@ class Evaluator:
         return self.bounded(out, definition.source_location)
 
     def conditions(
-        self, subject: str, op: str | None, operand: str, location: Location, env: Env
+        self,
+        subject: str,
+        op: str | None,
+        operand: str,
+        location: Location,
+        env: Env,
+        memo: list[tuple[Alt, ...]] | None = None,
     ) -> Iterator[tuple[Guard, ...]]:
-        """The guard sets under which `subject op operand` can hold (none: it never does)."""
+        """The guard sets under which `subject op operand` can hold (none: it never does).
+
+        ``memo``: shared by the calls that ask one `if`'s subject (in one environment) with each
+        operator: its values are worked out at the first that reads them, and only then."""
         if op is None:  # `if ($var)`: true when the value is not empty
-            yield from (alt.guards for alt in self.evaluate(subject, location, env) if alt.literal != "")
+            yield from (
+                alt.guards for alt in self._subject(subject, location, env, memo) if alt.literal != ""
+            )
             return
         if op not in NEGATED:  # file tests (`-f`, `!-e`...) say nothing about the origin
             yield ()
@@ -471,7 +482,7 @@ class Evaluator:
             yield (Guard(op, operand, location),)
             return
         seen: set[tuple[Guard, ...]] = set()
-        for alt in self.evaluate(subject, location, env):
+        for alt in self._subject(subject, location, env, memo):
             text = alt.literal
             holds = (
                 _holds(text, op, operand) if text is not None else op != "=" or _may_equal(alt.parts, operand)
@@ -479,6 +490,18 @@ class Evaluator:
             if holds and alt.guards not in seen:
                 seen.add(alt.guards)
                 yield alt.guards
+
+    def _subject(
+        self, subject: str, location: Location, env: Env, memo: list[tuple[Alt, ...]] | None
+    ) -> tuple[Alt, ...]:
+        """``evaluate(subject)``, once for the calls sharing ``memo``: the same values each time (the
+        environment and the program's maps are what it reads), and what it records (`unknown`,
+        `clipped`, `truncated`) is recorded by the first."""
+        if memo is None:
+            return self.evaluate(subject, location, env)
+        if not memo:
+            memo.append(self.evaluate(subject, location, env))
+        return memo[0]
 
 
 def _within(location: Location, match: re.Match[str]) -> Location:
@@ -577,7 +600,8 @@ class Flow:
     def _if(self, directive: Directive, env: Env, paths: Paths, trace: Trace) -> tuple[Env, Paths]:
         subject, op, operand = split_condition(directive.args)
         where = directive.arg_location(len(directive.args) - 1)
-        holds = list(self.evaluator.conditions(subject, op, operand, where, env))
+        memo: list[tuple[Alt, ...]] = []  # the subject's values in `env`, for each operator asked
+        holds = list(self.evaluator.conditions(subject, op, operand, where, env, memo))
         body_paths = _combine(paths, holds)
         returns = any(d.name == "return" for d in directive.block or [])
         body_env = env
@@ -587,7 +611,7 @@ class Flow:
         negated = NEGATED.get(op or "", op)
         if returns:
             return env, _combine(
-                paths, list(self.evaluator.conditions(subject, negated, operand, where, env))
+                paths, list(self.evaluator.conditions(subject, negated, operand, where, env, memo))
             )
         # a variable the body changed holds the body's value, or its old one where the check failed:
         # what it held before the `if`, and for one no `set` had reached yet, what nginx gives it
@@ -599,7 +623,9 @@ class Flow:
             if merged.get(name) != alts:
                 if failed_guards is None:
                     failed_guards = (
-                        list(self.evaluator.conditions(subject, negated, operand, where, env)) if op else [()]
+                        list(self.evaluator.conditions(subject, negated, operand, where, env, memo))
+                        if op
+                        else [()]
                     )
                 before = (
                     env[name] if name in env else self.evaluator.unset(name, directive.arg_location(0), env)
