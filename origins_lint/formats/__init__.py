@@ -254,6 +254,7 @@ def _merged(results: list[ParsedFile]) -> ParsedFile:
         merged.documents.extend(result.documents)
         merged.problems.extend(p for p in result.problems if p not in merged.problems)
         merged.included.update(result.included)
+        merged.consulted.update(result.consulted)
         merged.uncached = merged.uncached or result.uncached
     return merged
 
