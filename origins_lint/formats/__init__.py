@@ -96,8 +96,9 @@ FORMATS: tuple[Format, ...] = (
     lazy(
         "origins_lint.formats.kubernetes.traefik",
         "traefik",
-        "Traefik `headers` middlewares (file provider YAML or TOML, `Middleware` CRD, Docker labels)",
+        "Traefik `headers` middlewares (file provider YAML/TOML, `Middleware` CRD, Docker/Dockerfile labels)",
         suffixes=(*_MANIFESTS, ".toml"),
+        names=r"^(?:Dockerfile|Containerfile)(?:[.-][^/]*)?$|[.-](?:Dockerfile|dockerfile)$",  # dockerfile.py
         markers=("accessControlAllowOriginList", "customResponseHeaders"),
         folded=True,
     ),
