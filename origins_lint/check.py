@@ -238,6 +238,9 @@ def _filtered(
     for outcome in done:
         if outcome.counted:
             syntaxes.setdefault(outcome.path, (syntax_of(outcome.path, outcome.format), outcome.format))
+        for path, text in outcome.consulted.items():  # its findings may point there too
+            texts.setdefault(path, text)
+            syntaxes.setdefault(path, (syntax_of(path, outcome.format), outcome.format))
         for path, text in outcome.included.items():
             texts.setdefault(path, text)
             syntaxes.setdefault(path, (syntax_of(path, outcome.format), outcome.format))

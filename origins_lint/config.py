@@ -106,12 +106,25 @@ def config_for(path: str, seen: dict[Path, Path | None] | None = None) -> Path |
 
 
 def _has_tool_table(pyproject: Path) -> bool:
+    try:
+        text = pyproject.read_text("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+    if not _may_name_the_tool(text):
+        return False  # most projects' pyproject.toml: no TOML parser to import and run (issue 21)
     import tomllib  # here, not at the top: a run with no config never pays for it (issue 21)
 
     try:
-        return "origins-lint" in tomllib.loads(pyproject.read_text("utf-8")).get("tool", {})
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return "origins-lint" in tomllib.loads(text).get("tool", {})
+    except tomllib.TOMLDecodeError:
         return False
+
+
+def _may_name_the_tool(text: str) -> bool:
+    """Whether a TOML text can hold a key `origins-lint`: a bare or literal key spells it out, and
+    only a basic string's `\\u`/`\\U` escapes can write its letters otherwise (TOML 1.0 has no
+    other escape that makes a letter or `-`); so a text with neither has no such table."""
+    return "origins-lint" in text or "\\u" in text or "\\U" in text
 
 
 def load_config(path: Path | None) -> Config:

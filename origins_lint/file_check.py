@@ -51,6 +51,7 @@ class FileOutcome:
     problems: list[Finding] = field(default_factory=list)  # the file could not be (fully) read
     findings: list[Finding] = field(default_factory=list)  # what the rules said
     included: dict[str, str] = field(default_factory=dict)  # path -> text of each file it includes
+    consulted: dict[str, str] = field(default_factory=dict)  # path -> text of each other file it read
     error: str | None = None  # a bug of ours, reported as an internal error (never cached)
     counted: bool = True  # false when the parser itself failed: the file was not checked
     cacheable: bool = True  # false when the parse depended on more than the file and its includes
@@ -120,7 +121,13 @@ def _checked(job: Job, source: Source | InputProblem, explicit: bool) -> FileOut
 def outcome_of(job: Job, parsed: ParsedFile) -> FileOutcome:
     config = job.config
     rules, selected = _rules(config.select, config.ignore), _selected(config.select, config.ignore)
-    outcome = FileOutcome(parsed.path, parsed.format, included=parsed.included, cacheable=not parsed.uncached)
+    outcome = FileOutcome(
+        parsed.path,
+        parsed.format,
+        included=parsed.included,
+        consulted=parsed.consulted,
+        cacheable=not parsed.uncached,
+    )
     for problem in parsed.problems:
         rule = RULES[PROBLEM_RULES[problem.kind]]
         if rule.code in selected:

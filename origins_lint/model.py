@@ -187,6 +187,7 @@ class Setting(Generic[T]):
     value: T
     location: Location | None = None
     from_default: bool = False
+    note: str | None = None  # where it comes from, when that is not where the origins are written
 
 
 @record(slots=True)
@@ -361,6 +362,9 @@ class ParsedFile:
     problems: list[InputProblem] = field(default_factory=list)
     # other files this one pulled in (nginx `include`), by path, with their text for suppressions
     included: dict[str, str] = field(default_factory=dict)
+    # other files read to say what this one does, whose own findings stand (the `application.yml` a
+    # Spring profile file overrides key by key), with their text for suppressions and the cache
+    consulted: dict[str, str] = field(default_factory=dict)
     # what it says depends on more than its text and those files (an nginx `include` glob, or one
     # not found): never taken from the result cache
     uncached: bool = False

@@ -10,7 +10,6 @@ from __future__ import annotations
 import codecs
 import os
 import stat
-from io import FileIO
 
 from origins_lint.model import InputProblem, Location, ProblemKind
 from origins_lint.records import record
@@ -52,13 +51,21 @@ def read_source(path: str, max_size: int) -> Source | InputProblem:
         size = info.st_size
         if size > max_size:
             return _too_large(path, f"{size:,} bytes", max_size)
-        with open(path, "rb", buffering=0) as handle:  # unbuffered: the bytes once, no buffer copy
-            data = _read_bounded(handle, size, max_size)
+        # a bare descriptor: the bytes once, with no buffer copy and none of a file object's own
+        # `fstat` and checks (a tenth of the reading of 2,000 small files, issue 21)
+        descriptor = os.open(path, _READ_FLAGS)
+        try:
+            data = _read_bounded(descriptor, size, max_size)
+        finally:
+            os.close(descriptor)
     except OSError as error:
         return problem(path, f"cannot read the file: {error.strerror or error}")
     if len(data) > max_size:  # it grew since `stat`, or says 0 bytes as procfs does
         return _too_large(path, f"over {max_size:,} bytes", max_size)
     return decode(path, data)
+
+
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
 
 
 def _too_large(path: str, size: str, max_size: int) -> InputProblem:
@@ -69,20 +76,19 @@ def _too_large(path: str, size: str, max_size: int) -> InputProblem:
     )
 
 
-def _read_bounded(handle: FileIO, size: int, max_size: int) -> bytes:
+def _read_bounded(descriptor: int, size: int, max_size: int) -> bytes:
     """At most ``max_size + 1`` bytes, up to the end of the file: `read(n)` allocates n bytes up
-    front, so ask for the size the file has (plus one, to see it grow), then on in chunks only if it
-    did (or reports size 0), or if the system gave fewer bytes than asked before the end."""
-    chunks: list[bytes] = []
-    total, ask = 0, min(size, max_size) + 1
-    while total <= max_size:
-        chunk = handle.read(min(ask, max_size + 1 - total))
-        if not chunk:
-            break
+    front, so ask for the size the file has (plus one, to see it grow), then on in chunks to the end
+    (an empty read) or the bound, whatever the system gave: a file that grew since `stat`, one that
+    reports size 0 as procfs does, and a short read before the end are all read whole."""
+    chunk = os.read(descriptor, min(size, max_size) + 1)
+    chunks, total = [chunk], len(chunk)
+    while chunk and total <= max_size:
+        chunk = os.read(descriptor, min(1 << 20, max_size + 1 - total))
         chunks.append(chunk)
         total += len(chunk)
-        ask = 1 << 20
-    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+    # the usual file: its bytes, then the empty read that ends it (no copy of the bytes)
+    return chunks[0] if len(chunks) == 2 and not chunks[1] else b"".join(chunks)
 
 
 def decode(path: str, data: bytes) -> Source | InputProblem:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
@@ -94,19 +95,18 @@ def test_utf16_with_bom_and_crlf_are_read(project: Path) -> None:
 
 def test_unreadable_file_is_reported(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Permission denied is simulated at the read: CI runs as root, which reads anything."""
-    import builtins
-
     from origins_lint import source
 
     write(project, "locked.origins.yaml", GOOD)
     write(project, "good.origins.yaml", GOOD)
+    real_open = os.open
 
-    def locked_open(path: str, *args: object, **kwargs: object) -> object:
+    def locked_open(path: str, *args: int, **kwargs: int) -> int:
         if str(path).endswith("locked.origins.yaml"):
             raise PermissionError(13, "Permission denied", path)
-        return builtins.open(path, *args, **kwargs)  # type: ignore[call-overload]
+        return real_open(path, *args, **kwargs)
 
-    monkeypatch.setattr(source, "open", locked_open, raising=False)
+    monkeypatch.setattr(source.os, "open", locked_open)
     result = check_json(".")
     locked = [f for f in result.findings if f["path"].endswith("locked.origins.yaml")]
     assert [(f["code"], f["message"]) for f in locked] == [

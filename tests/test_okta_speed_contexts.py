@@ -132,7 +132,7 @@ def test_parse_reads_through_the_contexts_made_as_read() -> None:
 def test_a_setting_made_through_its_slots_is_the_record() -> None:
     """`okta._setting` sets a Setting's fields itself: the record must have exactly these fields
     and nothing its `__init__` does beyond setting them."""
-    assert Setting.__match_args__ == ("value", "location", "from_default")
+    assert Setting.__match_args__ == ("value", "location", "from_default", "note")
     assert not hasattr(Setting, "__post_init__")
     for value in (True, False, None, frozenset({"cors"}), frozenset()):
         for location in (None, Location("a.json", 1, 2, 3, 4)):

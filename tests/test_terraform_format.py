@@ -25,7 +25,7 @@ def found(path: Path, *extra: str) -> list[tuple[str, int, int]]:
 
 def test_provider_v7_scope_blocks_and_status() -> None:
     assert found(TF / "okta-v7.tf") == [
-        ("OL201", 40, 12),  # REDIRECT-only over http
+        # line 40 is REDIRECT-only over http: OL703 alone (no CORS trust for OL201 to speak of)
         ("OL302", 26, 12),
         ("OL701", 26, 12),
         ("OL702", 49, 12),  # status = "INACTIVE": nothing else, though it is plain HTTP with CORS
@@ -57,7 +57,6 @@ def test_values_are_resolved_only_when_the_file_fixes_them() -> None:
         ("OL004", 61, 12),  # status from a conditional: checked as if active
         ("OL103", 15, 13),  # help.example.com is inside *.example.com, both IFRAME_EMBED
         ("OL201", 13, 12),  # each.value of a map in locals: points into the locals block
-        ("OL201", 59, 12),
         ("OL201", 72, 12),  # count = var.enabled ? 1 : 0 still creates the resource sometimes
         ("OL302", 15, 41),  # each.value of toset(local.embeds)
         ("OL701", 15, 41),

@@ -96,8 +96,9 @@ FORMATS: tuple[Format, ...] = (
     lazy(
         "origins_lint.formats.kubernetes.traefik",
         "traefik",
-        "Traefik `headers` middlewares (file provider YAML or TOML, `Middleware` CRD, Docker labels)",
+        "Traefik `headers` middlewares (file provider YAML/TOML, `Middleware` CRD, Docker/Dockerfile labels)",
         suffixes=(*_MANIFESTS, ".toml"),
+        names=r"^(?:Dockerfile|Containerfile)(?:[.-][^/]*)?$|[.-](?:Dockerfile|dockerfile)$",  # dockerfile.py
         markers=("accessControlAllowOriginList", "customResponseHeaders"),
         folded=True,
     ),
@@ -254,6 +255,7 @@ def _merged(results: list[ParsedFile]) -> ParsedFile:
         merged.documents.extend(result.documents)
         merged.problems.extend(p for p in result.problems if p not in merged.problems)
         merged.included.update(result.included)
+        merged.consulted.update(result.consulted)
         merged.uncached = merged.uncached or result.uncached
     return merged
 

@@ -10,15 +10,24 @@ own patterns (`*` is any text, `[8080,8081]` lists ports), and Spring echoes
 the origin a pattern matched, so `"*"` there is a reflection of every origin. Spring Cloud
 Gateway filters that write `Access-Control-*` response headers themselves
 (`AddResponseHeader`, `SetResponseHeader`...) are read by ``spring_filters``.
+
+A profile runs on top of what it overrides (spring-boot `StandardConfigDataLocationResolver`
+resolves `application-{profile}` after `application`, `.properties` after `.yml` in one location;
+`ConfigDataEnvironmentContributors` applies an `on-profile` document after the plain ones): a
+profile's group is read merged, property by property, over the base file's and the plain
+documents' group of the same prefix (``_profiled``); a list is replaced whole, as the binder takes
+it from the one source that sets it.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Final
 
+from origins_lint import limits
 from origins_lint.formats.base import FormatOptions, file_name
 from origins_lint.formats.readers import manifests
 from origins_lint.formats.readers.tree import Node
@@ -37,7 +46,7 @@ from origins_lint.model import (
     Setting,
 )
 from origins_lint.origins import is_any, is_null
-from origins_lint.source import Source
+from origins_lint.source import Source, read_source
 
 NAME = "spring"
 _NAMES = re.compile(r"^(application|bootstrap)([-_.][\w.-]+)?\.(ya?ml|properties)$")
@@ -82,17 +91,20 @@ def detect(path: str, text: str) -> bool:
 
 @dataclass(slots=True)
 class _Group:
-    """The CORS properties under one prefix, by folded name."""
+    """The CORS properties under one prefix, by folded name, and the text each is written in (a
+    profile's group holds the base file's properties it does not override)."""
 
     prefix: str
     location: Location
+    text: manifests.Text
     values: dict[str, tuple[Location, Node]] = field(default_factory=dict)
+    texts: dict[str, manifests.Text] = field(default_factory=dict)
 
 
 def parse(source: Source, options: FormatOptions) -> ParsedFile:
     name = file_name(source.path)
     if _NAMES.match(name) or source.path.endswith(".properties") or _DATA_ENTRY.search(source.text) is None:
-        return _parse(source, name)  # a Spring file (by name, or forced with `--input-format spring`)
+        return _parse(source, name, options)  # a Spring file (by name, or forced by `--input-format spring`)
     loaded = manifests.load(source)
     result = ParsedFile(source.path, NAME, problems=list(loaded.problems))
     for root in loaded.documents:
@@ -109,27 +121,54 @@ def parse(source: Source, options: FormatOptions) -> ParsedFile:
     return result
 
 
-def _parse(source: Source, name: str) -> ParsedFile:
+def _parse(source: Source, name: str, options: FormatOptions | None = None) -> ParsedFile:
     """A Spring file named ``name`` (a file's own name, or a ConfigMap entry's): `.properties` or
-    YAML, its profile from the name."""
+    YAML, its profile from the name. A profile's settings are read on top of what they override
+    (``_overridden``): the base file's of a profile file, and the plain documents' of an
+    `on-profile` document."""
+    result = ParsedFile(source.path, NAME)
+    sections = _sections(source, name, result.problems)
+    profile = _file_profile(name)
+    below = _base_groups(source.path, name, options, result) if profile and options is not None else {}
+    plain = below  # what runs without this file's `on-profile` documents: the base files, then its plain ones
+    for section in sections:
+        _document(section, plain if section.profile else below, section.profile or profile, result)
+        if not section.profile:
+            plain = _overlay(plain, _groups(section.entries, section.text))
+    return result
+
+
+@dataclass(slots=True)
+class _Section:
+    """One document of a file (a `.properties` file is one), with the profile that activates it."""
+
+    entries: list[tuple[str, Location, Node]]
+    location: Location
+    environment: Environment
+    text: manifests.Text
+    profile: str  # its `spring.config.activate.on-profile` (or `spring.profiles`); "": always in force
+
+
+def _sections(source: Source, name: str, problems: list[InputProblem]) -> list[_Section]:
+    environment = _profile_environment(name)
     if name.endswith(".properties"):
         text = manifests.Text(source.path, source.text)
-        result = ParsedFile(source.path, NAME)
-        entries = _properties(source)
-        location = Location.point(source.path, 1, 1)
-        _document(entries, location, _profile_environment(name), text, result)
-        return result
+        return [_Section(_properties(source), Location.point(source.path, 1, 1), environment, text, "")]
     loaded = manifests.load(source)
-    result = ParsedFile(source.path, NAME, problems=list(loaded.problems))
+    problems.extend(loaded.problems)
+    out: list[_Section] = []
     for root in loaded.documents:
         entries = list(_flatten(root, ()))
-        environment = _profile_environment(name)
+        section = _Section(entries, root.location, environment, loaded.text, "")
         for key, _at, node in entries:
-            profile = _fold(key) in ("spring.config.activate.onprofile", "spring.profiles")
-            if profile and set(manifests.words(node.plain())) & DEVELOPMENT_PROFILES:
-                environment = Environment.DEVELOPMENT
-        _document(entries, root.location, environment, loaded.text, result)
-    return result
+            if _fold(key) not in ("spring.config.activate.onprofile", "spring.profiles"):
+                continue
+            names = manifests.words(node.plain())
+            section.profile = ", ".join(names)
+            if set(names) & DEVELOPMENT_PROFILES:
+                section.environment = Environment.DEVELOPMENT
+        out.append(section)
+    return out
 
 
 def _profile_environment(path: str) -> Environment:
@@ -138,20 +177,47 @@ def _profile_environment(path: str) -> Environment:
     return Environment.DEVELOPMENT if profile in DEVELOPMENT_PROFILES else Environment.PRODUCTION
 
 
-def _document(
-    entries: list[tuple[str, Location, Node]],
-    location: Location,
-    environment: Environment,
-    text: manifests.Text,
-    result: ParsedFile,
-) -> None:
+def _file_profile(name: str) -> str:
+    """`prod` for `application-prod.yml`: the profile a file is loaded for ("" for the base file)."""
+    found = _NAMES.match(name)
+    return found.group(2)[1:] if found is not None and found.group(2) and found.group(2)[0] == "-" else ""
+
+
+def _base_groups(path: str, name: str, options: FormatOptions, result: ParsedFile) -> dict[str, _Group]:
+    """The CORS groups of the files a profile file overrides: `application.yml`/`.yaml`/`.properties`
+    (or `bootstrap.*`) in its folder, their plain documents, a `.properties` over a YAML file as Spring
+    Boot takes them ("Profile Specific Files", Externalized Configuration in its reference). Each file
+    read is consulted (its own check says its own findings) and only inside the folders being checked.
+    The file is never taken from the result cache: a base file may appear, go or change."""
+    result.uncached = True
+    family = name.split("-", 1)[0]
+    folder = os.path.dirname(path)
+    groups: dict[str, _Group] = {}
+    for suffix in ("yml", "yaml", "properties"):
+        base = os.path.join(folder, f"{family}.{suffix}")
+        real = os.path.realpath(base)
+        inside = any(os.path.commonpath([real, root]) == root for root in options.roots)
+        if not inside or not os.path.isfile(base):
+            continue
+        source = read_source(base, limits.active().file_size)
+        if not isinstance(source, Source):
+            continue  # its own check says why it cannot be read
+        result.consulted[base] = source.text
+        for section in _sections(source, os.path.basename(base), []):
+            if not section.profile:
+                groups = _overlay(groups, _groups(section.entries, section.text))
+    return groups
+
+
+def _groups(entries: list[tuple[str, Location, Node]], text: manifests.Text) -> dict[str, _Group]:
+    """The CORS properties of a document, by folded prefix."""
     groups: dict[str, _Group] = {}
     for key, at, node in entries:
         prefix, _, name = _split(key)
         name = re.sub(r"\[\d+\]$", "", name)
         if manifests.folded(name) not in PROPERTIES or "cors" not in prefix.lower():
             continue
-        group = groups.setdefault(_fold(prefix), _Group(prefix, at))
+        group = groups.setdefault(_fold(prefix), _Group(prefix, at, text))
         folded_name = manifests.folded(name)
         if folded_name in group.values and re.search(r"\[\d+\]$", key):  # indexed items: `origins[1]=`
             first_at, first = group.values[folded_name]
@@ -159,10 +225,37 @@ def _document(
             group.values[folded_name] = (first_at, Node([*items, node], first.location))
         else:
             group.values[folded_name] = (at, node)
-    document = Document(location.path, NAME, location, environment=environment)
-    for group in groups.values():
-        document.contexts.append(_Reader(group, text, result).context())
-        if not _BOUND.fullmatch(_fold(group.prefix)):
+        group.texts[folded_name] = text
+    return groups
+
+
+def _overlay(below: dict[str, _Group], above: dict[str, _Group]) -> dict[str, _Group]:
+    """``above``'s groups over ``below``'s: a property ``above`` sets replaces ``below``'s whole (a
+    list too: Spring binds a list from the one source that sets it), the others are kept."""
+    out = dict(below)
+    for key, group in above.items():
+        under = below.get(key)
+        out[key] = group if under is None else _over(under, group)
+    return out
+
+
+def _over(under: _Group, group: _Group) -> _Group:
+    values, texts = {**under.values, **group.values}, {**under.texts, **group.texts}
+    return _Group(group.prefix, group.location, group.text, values, texts)
+
+
+def _document(section: _Section, below: dict[str, _Group], profile: str, result: ParsedFile) -> None:
+    """A document's contexts; a group it shares with the settings it overrides (``below``) as Spring
+    runs it, merged (``_profiled``)."""
+    entries = section.entries
+    document = Document(section.location.path, NAME, section.location, environment=section.environment)
+    for key, group in _groups(entries, section.text).items():
+        under = below.get(key)
+        if under is None:
+            document.contexts.append(_Reader(group, result).context())
+        else:
+            document.contexts.append(_profiled(under, group, profile, result))
+        if not _BOUND.fullmatch(key):
             message = (
                 f"`{group.prefix}` is not a property Spring Boot or Spring Cloud Gateway reads (Boot takes "
                 "CORS from `management.endpoints.web.cors` and `spring.graphql.cors` only, the gateway from "
@@ -173,9 +266,46 @@ def _document(
     if any("filters" in key.lower() for key, _at, _node in entries):
         from origins_lint.formats import spring_filters
 
-        document.contexts.extend(spring_filters.contexts(entries, result.problems, text))
+        document.contexts.extend(spring_filters.contexts(entries, result.problems, section.text))
     if document.contexts:
         result.documents.append(document)
+
+
+_ORIGINS: Final = ("allowedorigins", "allowedoriginpatterns")
+
+
+def _profiled(under: _Group, group: _Group, profile: str, result: ParsedFile) -> CorsContext:
+    """The context a profile runs: its properties over the ones it overrides, each judged where it is
+    written. What the overridden settings alone say is theirs to say (their own document's, or their
+    own file's check): the origins the profile keeps are judged here only when its credentials
+    differ from theirs; what only the two together say (`*` with the profile's credentials) is said
+    here, and the credentials say where they come from when the origins are written elsewhere."""
+    merged = _over(under, group)
+    scratch = ParsedFile(result.path, NAME)
+    if _Reader(merged, scratch).credentials().value == _Reader(under, scratch).credentials().value:
+        kept = {
+            name: value
+            for name, value in merged.values.items()
+            if name not in _ORIGINS or name in group.values
+        }
+        merged = _Group(merged.prefix, merged.location, merged.text, kept, merged.texts)
+    together, alone = ParsedFile(result.path, NAME), ParsedFile(result.path, NAME)
+    context = _Reader(merged, together).context()
+    _Reader(under, alone).context()
+    result.problems.extend(problem for problem in together.problems if problem not in alone.problems)
+    credentials = context.credentials
+    if credentials.value is True and credentials.location is not None:
+        written = f"{os.path.basename(credentials.location.path)}:{credentials.location.line}"
+        own_credentials = "allowcredentials" in group.values
+        if own_credentials and any(n in merged.values and n not in group.values for n in _ORIGINS):
+            note: str | None = f"credentials from profile `{profile}`, {written}"
+        elif not own_credentials and any(n in group.values for n in _ORIGINS):
+            note = f"credentials from {written}, kept by profile `{profile}`"
+        else:
+            note = None
+        context.credentials = Setting(True, credentials.location, credentials.from_default, note)
+    context.name = f"{group.prefix}, profile {profile}"
+    return context
 
 
 def _split(key: str) -> tuple[str, str, str]:
@@ -281,10 +411,13 @@ def comma_delimited(raw: str) -> list[str]:
 
 
 class _Reader:
-    def __init__(self, group: _Group, text: manifests.Text, result: ParsedFile) -> None:
+    def __init__(self, group: _Group, result: ParsedFile) -> None:
         self.group = group
-        self.text = text
         self.result = result
+
+    def text(self, name: str) -> manifests.Text:
+        """The text property ``name`` is written in, to place its items."""
+        return self.group.texts.get(name, self.group.text)
 
     def items(self, name: str) -> list[tuple[str, Location]]:
         """A list's elements as Spring binds them, each at its own column.
@@ -315,7 +448,7 @@ class _Reader:
             if values == [text.strip()] and element is not node:
                 out.append((trimmed[0], element.location))  # one list element: where it is written
                 continue
-            out.extend(zip(trimmed, self.text.items(element, tuple(values)), strict=True))
+            out.extend(zip(trimmed, self.text(name).items(element, tuple(values)), strict=True))
         return out
 
     def context(self) -> CorsContext:
@@ -385,7 +518,7 @@ class _Reader:
             values = [
                 value for part in default.split(",") for value in comma_delimited(part.strip()) if value
             ]
-            spots = self.text.items(Node(raw, at), tuple(values))
+            spots = self.text(name).items(Node(raw, at), tuple(values))
             note = f"the default of `{raw}`, which Spring uses when `{variable}` is not set"
             out.extend(
                 (trim_trailing_slash(value), spot, note) for value, spot in zip(values, spots, strict=True)

@@ -273,6 +273,8 @@ def _unanchored_message(raw: str, found: RegexAnalysis, origin: str) -> str:
 
 
 def credentials_note(setting: Setting[bool | None]) -> str:
+    if setting.note:  # a Spring profile's credentials over the base file's origins, or the reverse
+        return f" ({setting.note})"
     return " (credentials come from a platform default)" if setting.from_default else ""
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Final
+
 from origins_lint.model import CorsContext, Document, OriginMatcher, Severity
 from origins_lint.origins import HostClass, local_class
 from origins_lint.rules.facts import ANALYSED, NamedHost, analysis, any_scheme, named_hosts, schemes
@@ -20,7 +22,12 @@ def plain_http(matcher: OriginMatcher) -> NamedHost | None:
     )
 
 
+_REDIRECT_ONLY: Final = frozenset({"redirect"})
+
+
 def _insecure(context: CorsContext, matcher: OriginMatcher, _doc: Document) -> Hit | None:
+    if context.scopes.value == _REDIRECT_ONLY:
+        return None  # an Okta origin trusted for redirects only grants no CORS: OL703 says its risk
     stake = "your users' credentialed responses" if context.with_credentials else "this trust"
     fixed = decided(matcher.raw)  # a template: its fixed text decides, whatever is filled in
     if fixed is not None:

@@ -116,6 +116,8 @@ class _Set:
     items: dict[str, _Annotation] = field(default_factory=dict)
     snippets: tuple[str, ...] = SNIPPETS  # the items that hold nginx
     prefix: str = PREFIX  # how messages name an item: annotations by their full key
+    # a template line that may add annotations here (`{{- toYaml . | nindent 4 }}`): where, its tag
+    opened: tuple[Location, str] | None = None
 
 
 def is_values(path: str) -> bool:
@@ -337,6 +339,7 @@ def _annotation_sets(
             if key.startswith(PREFIX):
                 found.items[key[len(PREFIX) :]] = _Annotation(mapping.key_locations[key], value)
         if found.items:
+            found.opened = text.inserts_into(mapping)
             sets.append(found)
         if helm_values:
             sets.extend(_values_snippets(path, mapping, owner))
@@ -444,6 +447,17 @@ class _Reader:
             # written but not readable here (a placeholder): said (OL004), and not guessed as `*`;
             # only what an item's fixed text decides is kept (an `http://` item is plain HTTP)
             matchers = self.templated(self.found.items["cors-allow-origin"].value, scope)
+        elif origins is None and self.found.opened is not None:
+            # the annotations a template line inserts may set it: ingress-nginx's `*` is not assumed
+            where, tag = self.found.opened
+            self.note(
+                ProblemKind.NOT_ANALYSED,
+                f"`{self.found.prefix}cors-allow-origin` is not written here, and the template line `{tag}` "
+                f"(line {where.line}) may add it: the origins this Ingress allows were not analysed, and "
+                "ingress-nginx's default `*` is not assumed; render the chart and check the result",
+                at,
+            )
+            matchers = []
         elif origins is None:
             matchers = [
                 OriginMatcher(
@@ -540,17 +554,19 @@ class _Reader:
 
     def listed(self, name: str, default: tuple[str, ...], at: Location) -> Setting[tuple[str, ...]] | None:
         annotation = self.value(name)
-        if annotation is None:
-            return Setting(default, at, from_default=True) if default else None
+        if annotation is None:  # a template line may write it (`opened`): no default assumed
+            return Setting(default, at, from_default=True) if default and self.found.opened is None else None
         return Setting(manifests.words(annotation.value.value), annotation.value.location)
 
-    def max_age(self, at: Location) -> Setting[int]:
+    def max_age(self, at: Location) -> Setting[int] | None:
         annotation = self.value("cors-max-age")
         written = (
             manifests.read_seconds(f"{PREFIX}cors-max-age", annotation.value, self.result.problems)
             if annotation is not None
             else None
         )
+        if written is None and self.found.opened is not None:
+            return None  # a template line may write it: no default assumed
         return written or Setting(DEFAULT_MAX_AGE, at, from_default=True)
 
     def sends_star(self) -> bool:

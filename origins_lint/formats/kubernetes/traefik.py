@@ -27,9 +27,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from origins_lint.formats.base import FormatOptions
+from origins_lint.formats.base import FormatOptions, file_name
 from origins_lint.formats.kubernetes import envoy
-from origins_lint.formats.readers import manifests
+from origins_lint.formats.readers import dockerfile, manifests
 from origins_lint.formats.readers.tree import Node
 from origins_lint.model import (
     EXACT_ENGINE,
@@ -75,7 +75,7 @@ EXTENSIONS = (*manifests.READ_AS_YAML, ".toml")  # the file provider reads TOML 
 
 
 def wants(path: str) -> bool:
-    return path.endswith(EXTENSIONS)
+    return path.endswith(EXTENSIONS) or dockerfile.is_dockerfile(file_name(path))
 
 
 def detect(path: str, text: str) -> bool:
@@ -93,6 +93,8 @@ class _Middleware:
 
 
 def parse(source: Source, options: FormatOptions) -> ParsedFile:
+    if dockerfile.is_dockerfile(file_name(source.path)):
+        return _image_labels(source)
     loaded = manifests.load(source)
     result = ParsedFile(source.path, NAME, problems=list(loaded.problems))
     for root in loaded.documents:
@@ -106,6 +108,20 @@ def parse(source: Source, options: FormatOptions) -> ParsedFile:
                 document.contexts.append(_Reader(middleware, loaded.text, result).context())
         if document.contexts:
             result.documents.append(document)
+    return result
+
+
+def _image_labels(source: Source) -> ParsedFile:
+    """A Dockerfile's `LABEL traefik.http.middlewares...` lines: the image's labels, so its every
+    container's, which Traefik's Docker provider reads as it reads a compose file's."""
+    labels, text = dockerfile.labels(source.path, source.text)
+    result = ParsedFile(source.path, NAME)
+    root = Node({"labels": labels}, labels.location, {"labels": labels.location})
+    document = Document(source.path, NAME, root.location)
+    for middleware in _middlewares(root):
+        document.contexts.append(_Reader(middleware, text, result).context())
+    if document.contexts:
+        result.documents.append(document)
     return result
 
 

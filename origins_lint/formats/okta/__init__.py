@@ -194,8 +194,8 @@ def read_fast(path: str, text: str) -> tuple[Document, list[InputProblem]] | Non
 # record's `__init__` sets each through `object.__setattr__`, twice the time, and an export makes
 # two an entry (issue 21); tests/test_okta_speed_contexts.py holds the result to `Setting(...)`
 _NEW_SETTING: Final = Setting.__new__
-_SET_VALUE, _SET_AT, _SET_DEFAULT = (
-    getattr(Setting, name).__set__ for name in ("value", "location", "from_default")
+_SET_VALUE, _SET_AT, _SET_DEFAULT, _SET_NOTE = (
+    getattr(Setting, name).__set__ for name in ("value", "location", "from_default", "note")
 )
 
 
@@ -205,6 +205,7 @@ def _setting(value: Any, location: Location | None) -> Setting[Any]:
     _SET_VALUE(made, value)
     _SET_AT(made, location)
     _SET_DEFAULT(made, False)
+    _SET_NOTE(made, None)
     return made
 
 

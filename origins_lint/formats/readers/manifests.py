@@ -3,8 +3,10 @@
 Their CORS settings sit somewhere inside larger YAML files (Kubernetes
 manifests, Helm values, Kustomize patches, Envoy bootstrap files), so each
 format loads the documents once, walks them for the mappings it knows, and
-reads values that remember where they were written. An unrendered Helm
-template is refused here, once, for all of them.
+reads values that remember where they were written. An unrendered template
+(a Helm chart's `templates/*.yaml`, a `*.yaml.tpl`) is read here, once, for all of
+them, its placeholders as unknown text (readers/templated.py); a JSON or TOML one
+is refused.
 """
 
 from __future__ import annotations
@@ -57,14 +59,27 @@ def load(source: Source) -> Loaded:
     return loaded
 
 
+_INDENT = re.compile(r"\bn?indent\s+(\d+)")
+
+
+def _inserted_indent(tag: str, column: int) -> int:
+    """The column the text a template line inserts starts at: Helm's `nindent N`/`indent N` put
+    it after N spaces wherever the tag is written; otherwise where the tag is."""
+    found = _INDENT.search(tag)
+    return int(found.group(1)) + 1 if found is not None else column
+
+
 def _load(source: Source) -> Loaded:
     path, text = source.path, source.text
-    if templated.is_template(path):
+    template = None if templated.is_template(path) else _TEMPLATE_LINE.search(text)
+    if templated.is_template(path) or (template is not None and path.endswith(YAML_EXTENSIONS)):
+        # a template kept as one (`*.yaml.tpl`), or a Helm chart's `templates/ingress.yaml`: read with
+        # its placeholders as unknown text (readers/templated.py)
         masked = templated.mask(path, text)
         loaded = load_documents(path, masked.text)
         documents = [masked.restore(document) for document in loaded.documents]
-        return Loaded(documents, [*loaded.problems, *masked.problems], Text(path, masked.kept))
-    template = _TEMPLATE_LINE.search(text)
+        problems = [*loaded.problems, *masked.problems]
+        return Loaded(documents, problems, Text(path, masked.kept, masked.inserted))
     if template is not None:
         line = text.count("\n", 0, template.start()) + 1
         column = template.group(0).index("{{") + 1
@@ -263,8 +278,35 @@ class Text:
 
     path: str
     source: str
+    # a template's lines that insert text (`{{ toYaml . | nindent 4 }}`): number -> (column, tag);
+    # blanked in ``source``
+    inserted: dict[int, tuple[int, str]] = field(default_factory=dict)
     _starts: list[int] = field(default_factory=list)
     _lines: list[str] = field(default_factory=list)
+
+    def inserts_into(self, mapping: Node) -> tuple[Location, str] | None:
+        """The template line that may add keys to ``mapping`` (where it is, and its tag), or None:
+        a line inserting text at the indentation of the mapping's keys before anything written
+        less indented ends the mapping (`annotations:` ... `{{- toYaml . | nindent 4 }}`). What the
+        mapping lacks may then be written there: no default is to be assumed for it."""
+        if not self.inserted or not isinstance(mapping.value, dict) or not mapping.key_locations:
+            return None
+        column = min(at.column for at in mapping.key_locations.values())
+        first = min(at.line for at in mapping.key_locations.values())
+        if not self._lines:
+            self._lines = self.source.split("\n")
+        for number in range(first + 1, len(self._lines) + 1):
+            found = self.inserted.get(number)
+            if found is not None:
+                at, tag = found
+                if _inserted_indent(tag, at) == column:
+                    return Location.point(self.path, number, at), tag
+                continue
+            line = self._lines[number - 1]
+            written = line.lstrip(" ")
+            if written and not written.startswith("#") and len(line) - len(written) + 1 < column:
+                return None  # the mapping ended before any insertion at its keys' indentation
+        return None
 
     def offset(self, line: int, column: int) -> int:
         if not self._starts:

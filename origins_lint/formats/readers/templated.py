@@ -1,7 +1,8 @@
 """YAML templates (`*.yaml.tpl`, `*.yml.j2`, `*.yaml.tftpl`...), read as YAML, placeholders as unknown text.
 
 Users run the linter on the templates they keep in the repository (a Traefik
-`dynamic.yaml.tpl` filled by `envsubst`, an Ansible `*.yml.j2`). Each
+`dynamic.yaml.tpl` filled by `envsubst`, an Ansible `*.yml.j2`, a Helm chart's
+`templates/ingress.yaml`, which Helm renders whatever its name says). Each
 placeholder on a line of YAML (`{{ ... }}`, `{% ... %}`, `{# ... #}`,
 `${...}`) is masked with as many private-use characters as it has, so the YAML
 parses and every line and column stays where it is written, then put back in

@@ -1,0 +1,183 @@
+"""A Dockerfile's `LABEL`s as one located mapping: an image's labels become its containers' labels,
+which is where Traefik's Docker provider reads its configuration.
+
+Read as BuildKit reads them (moby/buildkit `frontend/dockerfile/parser`, at 12a6a7c0):
+
+- `parser.go`: a line ending in the escape character (`\\`, or the one a leading `# escape=`
+  directive names) goes on with the next line; comment lines and empty lines inside such an
+  instruction are dropped; instruction names are case-insensitive;
+- `line_parsers.go` `parseNameVal`: `LABEL a=b c="d e"` is words split on whitespace outside
+  quotes (`parseWords`), each split on its first `=`; when the first word has no `=`, the old
+  form `LABEL name value` is one label, the rest of the line its value;
+- the dispatcher then takes each key and value as a shell word: quotes removed (nothing is
+  special inside `'...'`; the escape character escapes the next character elsewhere), and
+  `$NAME`/`${NAME}` filled in from `ARG` and `ENV` at build time. Such a variable is kept here as
+  `${NAME}`: a placeholder, unknown until the image is built.
+
+A later `LABEL` with the same key replaces the earlier one, as in the image.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+from origins_lint.formats.readers.manifests import Text
+from origins_lint.formats.readers.tree import Node
+from origins_lint.model import Location
+
+_DIRECTIVE = re.compile(r"^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$")
+_INSTRUCTION = re.compile(r"[ \t]*([A-Za-z]+)(?=[ \t]|$)")
+_VARIABLE = re.compile(r"\$(?:\{([^}]*)\}|([A-Za-z_][A-Za-z0-9_]*))")
+_NAMES: Final = re.compile(r"^(?:Dockerfile|Containerfile)(?:[.-][^/]*)?$|[.-](?:Dockerfile|dockerfile)$")
+
+
+def is_dockerfile(name: str) -> bool:
+    """`Dockerfile`, `Dockerfile.prod`, `api.Dockerfile`, `Containerfile`: what `docker build` is given."""
+    return _NAMES.search(name) is not None
+
+
+def labels(path: str, text: str) -> tuple[Node, Text]:
+    """Every label of the file, by key, each value located where it is written."""
+    source = Text(path, text)
+    values: dict[str, Node] = {}
+    keys: dict[str, Location] = {}
+    escape = _escape(text)
+    for chars, offsets in _instructions(text, escape):
+        found = _INSTRUCTION.match(chars)
+        if found is None or found.group(1).upper() != "LABEL":
+            continue
+        for (key, key_at), (value, value_start, value_end) in _pairs(chars, offsets, found.end(), escape):
+            line, column = source.position(key_at)
+            start_line, start_column = source.position(value_start)
+            end_line, end_column = source.position(value_end)
+            keys.pop(key, None)  # a later label with the key replaces it, and is where it is written
+            values.pop(key, None)
+            keys[key] = Location(path, line, column, line, column + len(key))
+            values[key] = Node(value, Location(path, start_line, start_column, end_line, end_column))
+    return Node(values, Location.point(path, 1, 1), keys), source
+
+
+def _escape(text: str) -> str:
+    """The escape character: `\\`, or the one a `# escape=` parser directive at the top names."""
+    for line in text.split("\n"):
+        found = _DIRECTIVE.match(line.strip())
+        if found is None:
+            break  # directives come first; anything else ends them
+        if found.group(1).lower() == "escape" and found.group(2) in ("\\", "`"):
+            return found.group(2)
+    return "\\"
+
+
+def _instructions(text: str, escape: str) -> list[tuple[str, list[int]]]:
+    """Each instruction's text (continued lines joined), with every character's offset in ``text``."""
+    out: list[tuple[str, list[int]]] = []
+    chars: list[str] = []
+    offsets: list[int] = []
+    start = 0
+    for line in text.split("\n"):
+        at = start
+        start += len(line) + 1
+        body = line.rstrip("\r")
+        stripped = body.lstrip(" \t")
+        if chars and (not stripped or stripped.startswith("#")):
+            continue  # inside a continued instruction: an empty or comment line is dropped
+        if not chars and (not stripped or stripped.startswith("#")):
+            continue
+        end = len(body.rstrip(" \t"))
+        continued = end > 0 and body[end - 1] == escape
+        kept = end - 1 if continued else len(body)
+        chars.extend(body[:kept])
+        offsets.extend(range(at, at + kept))
+        if not continued:
+            out.append(("".join(chars), offsets))
+            chars, offsets = [], []
+    if chars:
+        out.append(("".join(chars), offsets))
+    return out
+
+
+def _pairs(
+    chars: str, offsets: list[int], start: int, escape: str
+) -> list[tuple[tuple[str, int], tuple[str, int, int]]]:
+    """The (key, where) and (value, start, end) of each label of one `LABEL` instruction."""
+    words = _words(chars, start, escape)
+    if not words:
+        return []
+    first, first_at = words[0]
+    if "=" not in first:  # the old form: `LABEL name value`, the rest of the line the value
+        rest = first_at + len(first)
+        while rest < len(chars) and chars[rest] in " \t":
+            rest += 1
+        if rest >= len(chars):
+            return []
+        raw = chars[rest:].rstrip(" \t")
+        return [((_word(first, escape), offsets[first_at]), _value(raw, rest, offsets, escape))]
+    out: list[tuple[tuple[str, int], tuple[str, int, int]]] = []
+    for word, at in words:
+        if "=" not in word:
+            return out  # BuildKit refuses the instruction ("can't find = in ..."): what came before is kept
+        key, _, raw = word.partition("=")
+        out.append(((_word(key, escape), offsets[at]), _value(raw, at + len(key) + 1, offsets, escape)))
+    return out
+
+
+def _value(raw: str, at: int, offsets: list[int], escape: str) -> tuple[str, int, int]:
+    end = offsets[at + len(raw) - 1] + 1 if raw else offsets[at - 1] + 1
+    return _word(raw, escape), offsets[at] if raw else end, end
+
+
+def _words(chars: str, start: int, escape: str) -> list[tuple[str, int]]:
+    """`parseWords`: words split on whitespace outside quotes, quotes kept, each with its index."""
+    words: list[tuple[str, int]] = []
+    index, size = start, len(chars)
+    while index < size:
+        while index < size and chars[index].isspace():
+            index += 1
+        if index >= size:
+            break
+        begin, quote = index, ""
+        while index < size:
+            char = chars[index]
+            if quote:
+                if char == quote:
+                    quote = ""
+                elif char == escape and quote != "'" and index + 1 < size:
+                    index += 1
+            elif char.isspace():
+                break
+            elif char in ("'", '"'):
+                quote = char
+            elif char == escape and index + 1 < size:
+                index += 1
+            index += 1
+        words.append((chars[begin:index], begin))
+    return words
+
+
+def _word(raw: str, escape: str) -> str:
+    """A shell word as the dispatcher takes it: quotes removed, escapes applied, a variable kept as
+    `${NAME}` (filled in at build time)."""
+    out: list[str] = []
+    index, size, quote = 0, len(raw), ""
+    while index < size:
+        char = raw[index]
+        if quote == "'":
+            if char == "'":
+                quote = ""
+            else:
+                out.append(char)
+        elif char == escape and index + 1 < size:
+            index += 1
+            out.append(raw[index])
+        elif char in ("'", '"') and (not quote or char == quote):
+            quote = "" if quote else char
+        elif char == "$" and (found := _VARIABLE.match(raw, index)) is not None:
+            name = found.group(1) if found.group(1) is not None else found.group(2)
+            out.append("${" + name + "}")
+            index = found.end()
+            continue
+        else:
+            out.append(char)
+        index += 1
+    return "".join(out)
