@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_cached_answers_are_the_name_test() -> None:
     paths = [str(p) for folder in ("tests/fixtures", "examples") for p in sorted((ROOT / folder).rglob("*"))]
-    for suffix in templates.SUFFIXES:
+    for suffix in (*templates.SUFFIXES, *templates.BARE):
         paths += [f"/x/nginx.conf{suffix}", f"nginx{suffix}", f"/x/{suffix}", f"/x/a{suffix}/b.conf"]
     paths += ["", ".", "/", "/x/", "/x/.", "a/..", "nginx.conf", "/x/nginx.conf.j2/"]
     rng = random.Random(31)
@@ -24,7 +24,10 @@ def test_cached_answers_are_the_name_test() -> None:
     rng.shuffle(asks)
     templated = 0
     for path in asks:
-        assert templates.is_template(path) == file_name(path).endswith(templates.SUFFIXES), path
+        # the name test (with the bare `.tpl`/`.j2` of a `templates/` folder since s31)
+        assert templates.is_template(path) == file_name(path).endswith(
+            (*templates.SUFFIXES, *templates.BARE)
+        ), path
         assert templates.is_template(path) == templates.is_template.__wrapped__(path), path
         templated += templates.is_template(path)
     assert templated > 30 and len(set(paths)) > 100

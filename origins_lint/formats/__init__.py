@@ -24,7 +24,9 @@ from origins_lint.model import ParsedFile
 _MANIFESTS: tuple[str, ...] = (".yaml", ".yml", ".yaml.tpl", ".yml.tpl", ".yaml.tmpl", ".yml.tmpl")
 _MANIFESTS += (".yaml.j2", ".yml.j2", ".yaml.tftpl", ".yml.tftpl")
 # folders nginx layouts load whole, or that hold nginx under any suffix (nginx/files.py, nginx/__init__.py)
-_NGINX_FOLDERS = r"sites-.*|conf\.d|snippets|http\.d|vhosts?\.d|modules-(?:enabled|available)|nginx|servers?"
+_NGINX_FOLDERS = (
+    r"sites-.*|conf\.d|snippets|http\.d|vhosts?\.d|modules-(?:enabled|available)|nginx|servers?|templates"
+)
 
 # One line a format. A module is imported only when a file may be its own (base.lazy): the line
 # says by data which paths it wants and which text it could be, the module decides the rest.

@@ -49,6 +49,7 @@ from origins_lint.formats.nginx.flow import (
     variable_name,
 )
 from origins_lint.formats.nginx.syntax import Directive, parse_tree
+from origins_lint.formats.nginx.templates import BARE as BARE_TEMPLATES
 from origins_lint.formats.nginx.templates import MAX_RENDERINGS, detemplated, is_template, renderings
 from origins_lint.formats.nginx.templates import SUFFIXES as TEMPLATE_SUFFIXES
 from origins_lint.formats.readers.response_headers import literal_matchers
@@ -124,6 +125,8 @@ def wants(path: str) -> bool:
     folders = pure.parts[:-1]
     if any(part in FOLDERS for part in folders) and (not pure.suffix or pure.suffix in FOLDER_SUFFIXES):
         return True
+    if folders and folders[-1] == "templates" and name.endswith(BARE_TEMPLATES):
+        return True  # `roles/nginx/templates/default.tpl`: read where its rendering is nginx (`detect`)
     # a file named after the host it serves (`nginx/api.example.com`, `server/shop.example.ru`)
     return any(part in FOLDERS or part in HOST_FOLDERS for part in folders) and host_named(name)
 
@@ -146,7 +149,7 @@ def detect(path: str, text: str) -> bool:
         return False  # `haproxy/conf.d/*.cfg`: HAProxy's, whose `{ }` ACLs the nginx sniff would take
     if not in_folder and not wants(path):
         return False
-    if name.endswith(TEMPLATE_SUFFIXES):  # is_template(path): sniffed as nginx reads it once rendered
+    if name.endswith((*TEMPLATE_SUFFIXES, *BARE_TEMPLATES)):  # is_template(path): sniffed as rendered
         text = detemplated(Source(path, text))[0].text
     return looks_like_nginx(text, in_folder)
 

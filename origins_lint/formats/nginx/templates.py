@@ -45,6 +45,11 @@ SUFFIXES: Final = (
     *GO,
     ERB,
 )
+# a template named without `.conf` (`roles/nginx/templates/default.tpl`, `templates/site.j2`):
+# Ansible's and Helm's `templates/` folders hold them; nginx reads such a file only where its text,
+# rendered, is nginx (`detect`), and `.tpl` is Go's (Helm) when it steers with Go actions, else Jinja's
+BARE: Final = (".tpl", ".j2", ".jinja", ".jinja2")
+_GO_STEERING = re.compile(r"\{\{-?\s*(?:if|range|with|end|define)\b")
 _EXPRESSION = re.compile(r"\{\{.*?\}\}", re.DOTALL)
 _STATEMENT = re.compile(r"\{%.*?%\}|\{#.*?#\}", re.DOTALL)
 
@@ -105,7 +110,9 @@ _ERB = _Dialect(
 )
 
 
-def _dialect(path: str) -> _Dialect:
+def _dialect(path: str, text: str) -> _Dialect:
+    if path.endswith(".tpl") and not path.endswith(".conf.tpl"):
+        return _GO if "{%" not in text and _GO_STEERING.search(text) else _JINJA
     return _GO if path.endswith(GO) else _ERB if path.endswith(ERB) else _JINJA
 
 
@@ -117,7 +124,7 @@ _TERRAFORM_TAG = re.compile(r"(?P<escape>\$\$\{|%%\{)|(?P<directive>%\{[^}\n]*\}
 def is_template(path: str) -> bool:
     """By the file's name; asked three times of each nginx file parsed (its renderings, their
     placeholders, the program): worked out once."""
-    return file_name(path).endswith(SUFFIXES)
+    return file_name(path).endswith((*SUFFIXES, *BARE))
 
 
 def detemplated(source: Source) -> tuple[Source, dict[str, str]]:
@@ -140,7 +147,7 @@ def detemplated(source: Source) -> tuple[Source, dict[str, str]]:
     if source.path.endswith(TERRAFORM):
         text = "\n".join(_terraform_line(line, variable) for line in source.text.split("\n"))
     else:
-        dialect = _dialect(source.path)
+        dialect = _dialect(source.path, source.text)
         blanked = dialect.statement.sub(blank, source.text)
         text = dialect.expression.sub(lambda match: variable(match.group()), blanked)
     return Source(source.path, text, source.encoding), found
@@ -222,7 +229,7 @@ def renderings(source: Source) -> list[Rendering]:
 def _chains(source: Source) -> list[_Chain] | None:
     """Every chain of the template, or None when its tags do not nest."""
     terraform = source.path.endswith(TERRAFORM)
-    dialect = _JINJA if terraform else _dialect(source.path)
+    dialect = _JINJA if terraform else _dialect(source.path, source.text)
     tags = _TERRAFORM_LINE.finditer(source.text) if terraform else dialect.tag.finditer(source.text)
     opens = _OPENS if terraform else dialect.opens
     chains: list[_Chain] = []
