@@ -129,9 +129,14 @@ def test_the_controller_configmaps_http_and_server_snippets_are_read(tmp_path: P
             more_set_headers "Vary: Origin";
         """,
     )
-    # each snippet is read on its own: the map of `http-snippet` is judged, and its variable in
-    # `server-snippet` is said as not analysed there (`match` answers unknown, never "not trusted")
-    assert codes(path) == [("OL004", 13, 52), ("OL302", 10, 8)]
+    # read together, as nginx.tmpl writes them (`http-snippet` in `http`, `server-snippet` in each
+    # `server`): the map of one is the variable the other sends, with credentials (s31; each read on
+    # its own, the variable was OL004 and the map's regex a low "decides nothing" OL302)
+    assert codes(path) == [("OL302", 10, 8)]
+    said = {(f["line"], f["column"]): f for f in check_json(path).findings}
+    assert said[(10, 8)]["severity"] == "high" and "allows credentials" in said[(10, 8)]["message"]
+    match = run_cli("match", "https://a.example.com", str(path))
+    assert match.exit_code == 0 and "with credentials" in match.stdout
 
 
 def test_headers_the_controller_adds_from_the_configmap_add_headers_names(tmp_path: Path) -> None:

@@ -118,6 +118,8 @@ class _Set:
     prefix: str = PREFIX  # how messages name an item: annotations by their full key
     # a template line that may add annotations here (`{{- toYaml . | nindent 4 }}`): where, its tag
     opened: tuple[Location, str] | None = None
+    # the controller's `http-snippet`, `server-snippet`, `location-snippet`: read as one config
+    together: bool = False
 
 
 def is_values(path: str) -> bool:
@@ -149,6 +151,22 @@ def _values_snippets(
                 )
             )
     return found
+
+
+_PLACED: Final = ("http-snippet", "server-snippet", "location-snippet")  # nginx.tmpl's places, outermost 1st
+
+
+def _together(sets: list[_Set]) -> list[_Set]:
+    """The controller's `http-`, `server-` and `location-snippet` as one set read together (a `map`
+    the first defines is the variable the others send); `main-snippet` (nginx's main context) alone."""
+    placed = [found for found in sets if found.snippets[0].rsplit(".", 1)[-1] in _PLACED]
+    if len(placed) < 2:
+        return sets
+    merged = _Set(placed[0].location, placed[0].owner, prefix="", together=True)
+    for found in sorted(placed, key=lambda one: _PLACED.index(one.snippets[0].rsplit(".", 1)[-1])):
+        merged.items.update(found.items)
+    merged.snippets = tuple(merged.items)
+    return [found for found in sets if found not in placed] + [merged]
 
 
 def parse(source: Source, options: FormatOptions) -> ParsedFile:
@@ -342,9 +360,12 @@ def _annotation_sets(
             found.opened = text.inserts_into(mapping)
             sets.append(found)
         if helm_values:
-            sets.extend(_values_snippets(path, mapping, owner))
+            found_snippets = _values_snippets(path, mapping, owner)
+            # `controller.config`: the chart's controller ConfigMap, its snippets placed as the controller's
+            chart_config = path[-2:] == ("controller", "config")
+            sets.extend(_together(found_snippets) if chart_config else found_snippets)
         elif path == ("data",) and owner is not None and owner.startswith("ConfigMap/"):
-            sets.extend(_values_snippets(path, mapping, owner, CONTROLLER_SNIPPETS))
+            sets.extend(_together(_values_snippets(path, mapping, owner, CONTROLLER_SNIPPETS)))
         patch_path = values.get("path")
         if patch_path is None or not isinstance(patch_path.value, str) or "value" not in values:
             continue
@@ -364,6 +385,14 @@ def _inline_patch(node: Node, text: manifests.Text, result: ParsedFile) -> list[
     loaded = embedded.locate(load_documents(text.path, embedded.text))
     result.problems.extend(loaded.problems)
     return [found for root in loaded.documents for found in _annotation_sets(root, text, result, depth=1)]
+
+
+def _placed_line(line: int, starts: list[tuple[int, int, int]]) -> int | None:
+    """The file's line of a line of the composed snippets; None for one written around them."""
+    for first, last, before in starts:
+        if first <= line <= last:
+            return line - first + 1 + before
+    return None
 
 
 def _owner(root: Node) -> str | None:
@@ -428,8 +457,11 @@ class _Reader:
 
     def contexts(self) -> list[CorsContext]:
         out: list[CorsContext] = []
-        for snippet in self.found.snippets:
-            out.extend(self.snippet(snippet))
+        if self.found.together:
+            out.extend(self.placed())
+        else:
+            for snippet in self.found.snippets:
+                out.extend(self.snippet(snippet))
         enable = self.value("enable-cors")
         if enable is None:
             return out
@@ -580,6 +612,47 @@ class _Reader:
             return "cors-allow-origin" not in self.found.items  # unset: the default `*`
         read = controller.origins(str(origins.value.value))
         return read.fallback is not None or [item for _place, item in read.items] == ["*"]
+
+    def placed(self) -> list[CorsContext]:
+        """The controller's snippets where nginx.tmpl writes them (at dbb11b92: `http-snippet` in
+        `http`, `server-snippet` in every `server`, `location-snippet` in every `location`), read
+        as one config: each line read at its own place in this file; the `server {` and
+        `location / {` around them (one line each) are said at the first snippet's key."""
+        pieces: list[tuple[str, manifests.Embedded | None]] = []
+        closing = 0
+        for name in self.found.snippets:
+            place = name.rsplit(".", 1)[-1]
+            if place == "server-snippet" or (place == "location-snippet" and closing == 0):
+                pieces.append(("server {", None))
+                closing += 1
+            if place == "location-snippet":
+                pieces.append(("location / {", None))
+                closing += 1
+            embedded = self.text.embedded(self.found.items[name].value)
+            pieces.append((embedded.text, embedded))
+        pieces.extend(("}", None) for _ in range(closing))
+        starts: list[tuple[int, int, int]] = []  # (first composed line, last, the file's line before it)
+        lines: list[str] = []
+        for text, piece in pieces:
+            count = text.count("\n") + 1
+            if piece is not None:
+                starts.append((len(lines) + 1, len(lines) + count, piece.lines_before))
+            lines.extend(text.split("\n"))
+        at = self.found.items[self.found.snippets[0]].key_at
+
+        def move(loc: Location) -> Location:
+            line, end_line = _placed_line(loc.line, starts), _placed_line(loc.end_line, starts)
+            if line is None or end_line is None:
+                return at
+            return Location(loc.path, line, loc.column, end_line, loc.end_column)
+
+        parsed = nginx.parse(Source(self.text.path, "\n".join(lines)), self.options)
+        parsed = manifests.moved(parsed, move)
+        self.result.problems.extend(parsed.problems)
+        contexts = [context for document in parsed.documents for context in document.contexts]
+        for matcher in {id(m): m for context in contexts for m in context.matchers}.values():
+            matcher.scope = f"controller snippets@{at.line}: {matcher.scope}"
+        return [replace(context, name=self.found.owner) for context in contexts]
 
     def snippet(self, name: str) -> list[CorsContext]:
         """The nginx in a snippet annotation, read by the nginx format at its place in this file."""
