@@ -124,7 +124,7 @@ def parse(source: Source, options: FormatOptions) -> ParsedFile:
 def _parse(source: Source, name: str, options: FormatOptions | None = None) -> ParsedFile:
     """A Spring file named ``name`` (a file's own name, or a ConfigMap entry's): `.properties` or
     YAML, its profile from the name. A profile's settings are read on top of what they override
-    (``_overridden``): the base file's of a profile file, and the plain documents' of an
+    (``_profiled``): the base file's of a profile file, and the plain documents' of an
     `on-profile` document."""
     result = ParsedFile(source.path, NAME)
     sections = _sections(source, name, result.problems)
