@@ -181,6 +181,10 @@ def _category(name: str) -> CharTest:
     return (lambda c: not test(c)) if negate else test
 
 
+def _never(_char: str) -> bool:
+    return False
+
+
 def _in_range(low: int, high: int) -> CharTest:
     # a caseless class also asks the case mappings of a character, and some are longer than one
     # (U+0149 upper-cases to U+02BC and `N`): no range holds those, as PCRE and Python fold one
@@ -268,10 +272,11 @@ class Automaton:
     """A Thompson NFA run as a lazy DFA: each (state set, character, context) step is worked out once.
 
     The candidates rules try against one pattern share long prefixes (`https://`, the host), so
-    most steps after the first candidate are a dictionary lookup. A text is charged the steps it
-    would cost without that memo, so whether it runs over `max_steps` never depends on which
-    texts came before it (nor on file order or `--jobs`); and memory stays bounded, since every
-    new transition is paid for in steps.
+    most steps after the first candidate are a dictionary lookup; a step along a run of literal
+    characters is not kept but tested directly (`_run`), as cheap as that lookup. A text is
+    charged the steps it would cost without that memo, so whether it runs over `max_steps` never
+    depends on which texts came before it (nor on file order or `--jobs`); and memory stays
+    bounded, since every new transition is paid for in steps.
     """
 
     states: list[_State]
@@ -280,6 +285,10 @@ class Automaton:
     max_steps: int
     _starts: dict[Context, Step] = field(default_factory=dict)
     _moves: dict[tuple[frozenset[int], str, Context], Step] = field(default_factory=dict)
+    # the state sets that are one character state and the `_dead` states, with that state (-1: a
+    # set that is not), and the other way round (`_run_of`, `_run_set`)
+    _run_index: dict[frozenset[int], int] = field(default_factory=dict)
+    _run_sets: dict[int, frozenset[int]] = field(default_factory=dict)
     # the steps in the middle of a text (context `_MIDDLE`), by state set then character: most of
     # a run's steps, asked without building and hashing a key tuple each; `_moves` has the others
     _middle: dict[frozenset[int], dict[str, Step]] = field(default_factory=dict)
@@ -415,7 +424,11 @@ class Automaton:
                     row = rows[current] = {}
                 found = row.get(char)
                 if found is None:
-                    found = row[char] = self._step(current, char, _MIDDLE)
+                    only = -1 if stuck is None else self._run_of(current)
+                    if only < 0:
+                        found = row[char] = self._step(current, char, _MIDDLE)
+                    else:  # along a run of character states, not one step a character (`_run`)
+                        pos, found = self._run(text, pos, middle, only)
             else:
                 if line_aware:
                     context = _context(text, pos)
@@ -441,6 +454,76 @@ class Automaton:
                     pos += skip
         # every step was checked against the budget, the last with all the steps
         return any(self.states[i].op == _MATCH for i in current), steps if size else 0
+
+    def _run_of(self, current: frozenset[int]) -> int:
+        """The character state of ``current`` when it holds that state and the `_dead` states alone
+        (a run set, see `_run`); -1 when it does not. Asked of an automaton with a `_dead` set."""
+        known = self._run_index.get(current)
+        if known is None:
+            rest = cast("tuple[frozenset[int], int, bool]", self._dead)[0]
+            known = -1
+            if len(current) == len(rest) + 1 and rest <= current:
+                (only,) = current - rest
+                if self._chars[only] is not None:
+                    known = only
+            self._run_index[current] = known
+        return known
+
+    def _run_set(self, only: int) -> frozenset[int]:
+        """The run set of character state ``only``: it and the `_dead` states (one object each)."""
+        found = self._run_sets.get(only)
+        if found is None:
+            found = self._run_sets[only] = cast("tuple[frozenset[int], int, bool]", self._dead)[0] | {only}
+            self._run_index[found] = only
+        return found
+
+    def _run(self, text: str, pos: int, middle: int, only: int) -> tuple[int, Step]:
+        """From the run set of character state ``only`` (see `_run_of`), the steps of ``text[pos - 1]``
+        and of the characters after it in the middle of the text while each leads to another
+        run set; then the position after the last character stepped, and one `Step` for them all:
+        the states after the last, whether they match, the steps of each added up.
+
+        Each such step is what `_step` works out, without making a set for it: the character
+        passes the test of ``only`` and leads to a character state ``out``, so the states after
+        it are ``out`` and the `_dead` states again (a search restarts into them; they hold no
+        character state), and `_closure` counts what a step from the `_dead` set costs
+        (``dead[1]``: 1, the restart popped, a pop for each branch its splits push, one for each
+        state stepped from) and 2 more (``only`` stepped from, ``out`` popped). A character that
+        fails the test leaves the `_dead` set, at ``dead[1] + 1`` (``only`` stepped from): the
+        caller then charges the stretch it cannot leave as it does after any step. A character
+        that leads elsewhere (a split, an assertion, the match) is stepped as any other, from the
+        run set. The walk checks the budget after the run: steps only add up, so a run that
+        goes past ``max_steps`` ends past it (and a run is no longer than the pattern's states).
+        """
+        dead = cast("tuple[frozenset[int], int, bool]", self._dead)
+        tests, follow = self._follow
+        per = dead[1]
+        cost = 0
+        char = text[pos - 1]
+        while True:
+            if not tests[only](char):
+                return pos, (dead[0], False, cost + per + 1)
+            out = follow[only]
+            if out < 0:
+                states, matched, last = self._move(self._run_set(only), char, _MIDDLE)
+                return pos, (states, matched, cost + last)
+            cost += per + 2
+            only = out
+            if pos + 1 >= middle:
+                return pos, (self._run_set(only), False, cost)
+            char = text[pos]
+            pos += 1
+
+    @cached_property
+    def _follow(self) -> tuple[list[CharTest], list[int]]:
+        """Each state's character test (a character state's; any other never passes) and the
+        character state it leads to (-1: none, or not a character state), for `_run`."""
+        chars = self._chars
+        tests = [_never if entry is None else entry[0] for entry in chars]
+        follow = [
+            -1 if entry is None or entry[1] < 0 or chars[entry[1]] is None else entry[1] for entry in chars
+        ]
+        return tests, follow
 
     # --- walks over an alphabet (pattern-versus-pattern containment, `inventory/contain.py`) ---
 
