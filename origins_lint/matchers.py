@@ -84,19 +84,34 @@ class _Compiler:
         return _Frag(index, [(index, 1)])
 
     def seq(self, items: Iterable[tuple[Any, Any]], icase: bool) -> _Frag:
-        start, ends = -1, None  # the fragment so far; a literal, the most common item, made inline
+        # the fragment so far: its start, and its ends, or `lit` when it ends with a literal (the
+        # most common item, made inline, whose one end is its `out`); neither: nothing yet
+        start, ends, lit = -1, None, -1
+        states = self.states
         for op, arg in items:
             if op is sre_c.LITERAL:
-                index = self.add(_State(_CHAR, test=_literal(arg, icase)))
-                first, last = index, [(index, 1)]
+                index = len(states)
+                if index >= self.max_states:
+                    self.add(_State(_CHAR))  # raises Unsupported: the limit
+                states.append(_State(_CHAR, _literal(arg, icase)))
+                if lit >= 0:
+                    states[lit].out = index
+                elif ends is not None:
+                    self.patch(ends, index)
+                else:
+                    start = index
+                lit, ends = index, None
+                continue
+            nxt = self.item(op, arg, icase)
+            if lit >= 0:
+                states[lit].out = nxt.start
+            elif ends is not None:
+                self.patch(ends, nxt.start)
             else:
-                nxt = self.item(op, arg, icase)
-                first, last = nxt.start, nxt.ends
-            if ends is None:
-                start = first
-            else:
-                self.patch(ends, first)
-            ends = last
+                start = nxt.start
+            lit, ends = -1, nxt.ends
+        if lit >= 0:
+            return _Frag(start, [(lit, 1)])
         return _Frag(start, ends) if ends is not None else self.empty()
 
     def char(self, test: CharTest) -> _Frag:
