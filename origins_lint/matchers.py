@@ -363,7 +363,15 @@ class Automaton:
     @cached_property
     def _chars(self) -> list[tuple[CharTest, int] | None]:
         """Each state's character test and where it leads, for a character state; None for others."""
-        return [(cast(CharTest, s.test), s.out) if s.op == _CHAR else None for s in self.states]
+        return cast(
+            "list[tuple[CharTest, int] | None]",
+            [(s.test, s.out) if s.op == _CHAR else None for s in self.states],
+        )
+
+    @cached_property
+    def _matching(self) -> frozenset[int]:
+        """The match states (the compiler makes one)."""
+        return frozenset(i for i, state in enumerate(self.states) if state.op == _MATCH)
 
     @cached_property
     def _search(self) -> bool:
@@ -391,7 +399,7 @@ class Automaton:
     @cached_property
     def _line_aware(self) -> bool:
         """Whether an assertion looks at more than the ends of the text (`\\b`, multiline `^`)."""
-        return any(state.op == _ASSERT and state.assertion not in _END_ASSERTIONS for state in self.states)
+        return not {state.assertion for state in self.states if state.op == _ASSERT} <= _END_ASSERTIONS
 
     def matches(self, text: str) -> bool:
         """Linear-time simulation; raises Budget past `max_steps` for this text.
@@ -468,7 +476,7 @@ class Automaton:
                         raise Budget
                     pos += skip
         # every step was checked against the budget, the last with all the steps
-        return any(self.states[i].op == _MATCH for i in current), steps if size else 0
+        return not self._matching.isdisjoint(current), steps if size else 0
 
     def _run_of(self, current: frozenset[int]) -> int:
         """The character state of ``current`` when it holds that state and the `_dead` states alone
@@ -536,7 +544,7 @@ class Automaton:
         chars = self._chars
         tests = [_never if entry is None else entry[0] for entry in chars]
         follow = [
-            -1 if entry is None or entry[1] < 0 or chars[entry[1]] is None else entry[1] for entry in chars
+            -1 if entry is None or (out := entry[1]) < 0 or chars[out] is None else out for entry in chars
         ]
         return tests, follow
 

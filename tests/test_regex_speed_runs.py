@@ -221,3 +221,27 @@ def test_runs_are_taken_and_kept_apart_from_the_rows() -> None:
         pass
     else:
         raise AssertionError("one step under the charge must run out")
+
+
+def test_line_aware_and_the_match_states_read_as_before() -> None:
+    """`_line_aware` (a set test of the assertions) and `_matching` (the walk's last answer, a set
+    test) against the expressions they replace, over every assertion and seeded patterns."""
+    from origins_lint.matchers import _ASSERT, _END_ASSERTIONS, _MATCH
+
+    rng = random.Random(3104)
+    parts = ["^", "$", "\\A", "\\Z", "\\b", "\\B", "(?m)^", "(?m)$", "a", "(a|)", ".*", "[ab]"]
+    checked = 0
+    for _ in range(800):
+        pattern = "".join(rng.choice(parts) for _ in range(rng.randrange(0, 7)))
+        automaton = analyse_regex(pattern, rng.choice(ENGINES), UNBOUNDED)._automaton
+        if automaton is None:
+            continue
+        states = automaton.states
+        old = any(s.op == _ASSERT and s.assertion not in _END_ASSERTIONS for s in states)
+        assert automaton._line_aware is old, pattern
+        for _ in range(5):
+            current = frozenset(rng.sample(range(len(states)), rng.randrange(0, len(states) + 1)))
+            expected = any(states[i].op == _MATCH for i in current)
+            assert (not automaton._matching.isdisjoint(current)) is expected
+            checked += 1
+    assert checked > 2000
