@@ -826,9 +826,34 @@ class RegexAnalysis:
             hit = next(
                 (Candidate(text, text.partition("://")[2]) for text in inside if self.accepts(text)), None
             )
-        if hit is not None and _anchored(self.pattern, self.engine).accepts(hit.origin):
+        if hit is not None and self._anchored_accepts(hit.origin):
             return None  # `^...$` would admit it too: anchors are not what lets it in (too_broad says what)
         return hit
+
+    def _anchored_accepts(self, text: str) -> bool:
+        """`_anchored(pattern).accepts(text)`, told without that analysis when it is "no".
+
+        Where the pattern wrapped in `^(?:...)$` is the pattern's own regex in that wrapper (a
+        dialect whose translation leaves the wrapper alone: not Kong's or Spring's, and no `\\Q`
+        quoting, which could run into it), that regex accepts a text without a newline only if this
+        pattern matches the whole of it: its own automaton run as a full match says so. When that
+        run says no, the wrapped one cannot accept it (it would say no, or run over its budget, or
+        not be analysed: `accepts` is False for each); anything else asks the wrapped analysis.
+        """
+        automaton = self._automaton
+        if (
+            automaton is not None
+            and "\n" not in text
+            and self.engine.dialect not in _OWN_TRANSLATION
+            and "\\Q" not in self.pattern
+        ):
+            whole = Automaton(automaton.states, automaton.start, MatchMode.FULL, automaton.max_steps)
+            try:
+                if not whole.matches(text):
+                    return False
+            except Budget:
+                pass
+        return _anchored(self.pattern, self.engine).accepts(text)
 
     def unescaped_dot(self) -> Candidate | None:
         """An origin that gets in because a ``.`` in the host matches any character."""
@@ -1062,6 +1087,10 @@ def affix_text(kind: str, text: str) -> str:
     if kind == "prefix":
         return text.removesuffix("*")
     return text
+
+
+# dialects whose translation of `^(?:pattern)$` is not `^(?:` + the pattern's own + `)$`
+_OWN_TRANSLATION: Final = frozenset({Dialect.KONG, Dialect.ORIGIN_PATTERN})
 
 
 def _anchored(pattern: str, engine: Engine) -> RegexAnalysis:
