@@ -962,12 +962,19 @@ def translate(pattern: str, dialect: Dialect) -> str:
         pattern = kong_regex(pattern)
     if dialect is Dialect.PYTHON or ("\\" not in pattern and "(?" not in pattern and "[:" not in pattern):
         return pattern
-    pattern = _PCRE_QUOTE.sub(lambda m: re.escape(m.group(1)), pattern)
-    pattern = _PCRE_NAMED.sub(lambda m: f"(?P<{m.group(1) or m.group(2)}>", pattern)
-    pattern = _POSIX_CLASS.sub(lambda m: _POSIX[m.group(1)] if m.group(1) in _POSIX else m.group(0), pattern)
-    return re.sub(r"(?<!\\)((?:\\\\)*)\\z", r"\1\\Z", pattern)
+    # each rewrite only where the text it rewrites is (each regex needs it): most patterns have none
+    if "\\Q" in pattern:
+        pattern = _PCRE_QUOTE.sub(lambda m: re.escape(m.group(1)), pattern)
+    if "(?<" in pattern or "(?'" in pattern:
+        pattern = _PCRE_NAMED.sub(lambda m: f"(?P<{m.group(1) or m.group(2)}>", pattern)
+    if "[:" in pattern:
+        pattern = _POSIX_CLASS.sub(
+            lambda m: _POSIX[m.group(1)] if m.group(1) in _POSIX else m.group(0), pattern
+        )
+    return _PCRE_END.sub(r"\1\\Z", pattern) if "\\z" in pattern else pattern
 
 
+_PCRE_END = re.compile(r"(?<!\\)((?:\\\\)*)\\z")
 _POSIX_CLASS = re.compile(r"\[:(\w+):\]")
 _POSIX = {
     "alpha": "a-zA-Z",

@@ -90,6 +90,23 @@ def explain(matcher: OriginMatcher) -> tuple[Breadth, ...]:
     return found
 
 
+# the matcher `breadth` answered last, and its explanations by code (the first of each): the six
+# breadth rules ask it of each entry in turn (issue 21)
+_BY_CODE: list[tuple[OriginMatcher | None, dict[str, Breadth]]] = [(None, {})]
+
+
+def breadth(matcher: OriginMatcher, code: str) -> Breadth | None:
+    """The first of `explain`'s answers with this code, if any."""
+    last = _BY_CODE[0]
+    if last[0] is matcher:
+        return last[1].get(code)
+    found: dict[str, Breadth] = {}
+    for reason in explain(matcher):
+        found.setdefault(reason.code, reason)
+    _BY_CODE[0] = (matcher, found)
+    return found.get(code)
+
+
 def _explain(matcher: OriginMatcher) -> tuple[Breadth, ...]:
     if matcher.kind is MatcherKind.NULL:
         return _explain_null(matcher)
@@ -278,7 +295,7 @@ def credentials_note(setting: Setting[bool | None]) -> str:
 
 def _breadth_rule(code: str) -> None:
     def inspect(context: CorsContext, matcher: OriginMatcher, _doc: Document) -> Hit | None:
-        found = next((b for b in explain(matcher) if b.code == code), None)
+        found = breadth(matcher, code)
         if found is None:
             return None
         if found.severity is not None:
