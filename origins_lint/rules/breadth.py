@@ -28,7 +28,7 @@ from origins_lint.origins import (
     registrable_domain,
 )
 from origins_lint.records import record
-from origins_lint.rules.facts import AFFIXES, ANALYSED, analysis, parsed, regex, wildcard
+from origins_lint.rules.facts import AFFIXES, ANALYSED, analysis, parsed, regex, shared_host, wildcard
 from origins_lint.rules.registry import Hit, per_matcher, rule
 
 if TYPE_CHECKING:  # the automata are imported when an entry is a regex or an affix
@@ -149,7 +149,7 @@ def _explain_regex(raw: str, engine: Engine) -> tuple[Breadth, ...]:
     dot = found.unescaped_dot()
     if dot is not None:
         out.append(Breadth("OL307", _unescaped_dot_message(raw, found, dot.origin)))
-    if found.shared_host() is not None:
+    if shared_host(found) is not None:
         return tuple(out)
     broad = found.too_broad()
     if broad is not None and (loose is None or broad.origin != loose.origin):
@@ -355,7 +355,7 @@ def _shared_host(_context: CorsContext, matcher: OriginMatcher, _doc: Document) 
             )
         return None
     found = analysis(matcher)
-    shared = found.shared_host() if found is not None and not found.matches_everything else None
+    shared = shared_host(found) if found is not None and not found.matches_everything else None
     if shared is None:
         return None
     suffix, example = shared

@@ -27,7 +27,7 @@ from origins_lint.origins import (
 from origins_lint.records import record
 
 if TYPE_CHECKING:  # the automata are imported when an entry is a regex or an affix
-    from origins_lint.matchers import RegexAnalysis
+    from origins_lint.matchers import Candidate, RegexAnalysis
 
 WEB = ("http", "https", "ws", "wss")
 
@@ -175,6 +175,7 @@ def analysis(matcher: OriginMatcher) -> RegexAnalysis | None:
 _T = TypeVar("_T")
 _SCHEMES: dict[int, tuple[RegexAnalysis, tuple[bool, bool]]] = {}
 _ANY_SCHEME: dict[int, tuple[RegexAnalysis, str | None]] = {}
+_SHARED_HOST: dict[int, tuple[RegexAnalysis, tuple[str, Candidate] | None]] = {}
 _KEPT = 8192  # answers kept before starting afresh (patterns past the analysis cache's size)
 
 
@@ -186,6 +187,12 @@ def schemes(found: RegexAnalysis) -> tuple[bool, bool]:
 def any_scheme(found: RegexAnalysis) -> str | None:
     """`found.any_scheme()`, worked out once per analysis."""
     return _once(_ANY_SCHEME, found, found.any_scheme)
+
+
+def shared_host(found: RegexAnalysis) -> tuple[str, Candidate] | None:
+    """`found.shared_host()`, worked out once per analysis (OL303 asks it of every entry, and
+    `explain` of every pattern)."""
+    return _once(_SHARED_HOST, found, found.shared_host)
 
 
 def _once(kept: dict[int, tuple[RegexAnalysis, _T]], found: RegexAnalysis, compute: Callable[[], _T]) -> _T:
