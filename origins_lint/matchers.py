@@ -84,19 +84,34 @@ class _Compiler:
         return _Frag(index, [(index, 1)])
 
     def seq(self, items: Iterable[tuple[Any, Any]], icase: bool) -> _Frag:
-        start, ends = -1, None  # the fragment so far; a literal, the most common item, made inline
+        # the fragment so far: its start, and its ends, or `lit` when it ends with a literal (the
+        # most common item, made inline, whose one end is its `out`); neither: nothing yet
+        start, ends, lit = -1, None, -1
+        states = self.states
         for op, arg in items:
             if op is sre_c.LITERAL:
-                index = self.add(_State(_CHAR, test=_literal(arg, icase)))
-                first, last = index, [(index, 1)]
+                index = len(states)
+                if index >= self.max_states:
+                    self.add(_State(_CHAR))  # raises Unsupported: the limit
+                states.append(_State(_CHAR, _literal(arg, icase)))
+                if lit >= 0:
+                    states[lit].out = index
+                elif ends is not None:
+                    self.patch(ends, index)
+                else:
+                    start = index
+                lit, ends = index, None
+                continue
+            nxt = self.item(op, arg, icase)
+            if lit >= 0:
+                states[lit].out = nxt.start
+            elif ends is not None:
+                self.patch(ends, nxt.start)
             else:
-                nxt = self.item(op, arg, icase)
-                first, last = nxt.start, nxt.ends
-            if ends is None:
-                start = first
-            else:
-                self.patch(ends, first)
-            ends = last
+                start = nxt.start
+            lit, ends = -1, nxt.ends
+        if lit >= 0:
+            return _Frag(start, [(lit, 1)])
         return _Frag(start, ends) if ends is not None else self.empty()
 
     def char(self, test: CharTest) -> _Frag:
@@ -179,6 +194,10 @@ def _category(name: str) -> CharTest:
     }
     test = tests[base]
     return (lambda c: not test(c)) if negate else test
+
+
+def _never(_char: str) -> bool:
+    return False
 
 
 def _in_range(low: int, high: int) -> CharTest:
@@ -268,10 +287,11 @@ class Automaton:
     """A Thompson NFA run as a lazy DFA: each (state set, character, context) step is worked out once.
 
     The candidates rules try against one pattern share long prefixes (`https://`, the host), so
-    most steps after the first candidate are a dictionary lookup. A text is charged the steps it
-    would cost without that memo, so whether it runs over `max_steps` never depends on which
-    texts came before it (nor on file order or `--jobs`); and memory stays bounded, since every
-    new transition is paid for in steps.
+    most steps after the first candidate are a dictionary lookup; a step along a run of literal
+    characters is not kept but tested directly (`_run`), as cheap as that lookup. A text is
+    charged the steps it would cost without that memo, so whether it runs over `max_steps` never
+    depends on which texts came before it (nor on file order or `--jobs`); and memory stays
+    bounded, since every new transition is paid for in steps.
     """
 
     states: list[_State]
@@ -280,6 +300,10 @@ class Automaton:
     max_steps: int
     _starts: dict[Context, Step] = field(default_factory=dict)
     _moves: dict[tuple[frozenset[int], str, Context], Step] = field(default_factory=dict)
+    # the state sets that are one character state and the `_dead` states, with that state (-1: a
+    # set that is not), and the other way round (`_run_of`, `_run_set`)
+    _run_index: dict[frozenset[int], int] = field(default_factory=dict)
+    _run_sets: dict[int, frozenset[int]] = field(default_factory=dict)
     # the steps in the middle of a text (context `_MIDDLE`), by state set then character: most of
     # a run's steps, asked without building and hashing a key tuple each; `_moves` has the others
     _middle: dict[frozenset[int], dict[str, Step]] = field(default_factory=dict)
@@ -339,7 +363,15 @@ class Automaton:
     @cached_property
     def _chars(self) -> list[tuple[CharTest, int] | None]:
         """Each state's character test and where it leads, for a character state; None for others."""
-        return [(cast(CharTest, s.test), s.out) if s.op == _CHAR else None for s in self.states]
+        return cast(
+            "list[tuple[CharTest, int] | None]",
+            [(s.test, s.out) if s.op == _CHAR else None for s in self.states],
+        )
+
+    @cached_property
+    def _matching(self) -> frozenset[int]:
+        """The match states (the compiler makes one)."""
+        return frozenset(i for i, state in enumerate(self.states) if state.op == _MATCH)
 
     @cached_property
     def _search(self) -> bool:
@@ -367,7 +399,7 @@ class Automaton:
     @cached_property
     def _line_aware(self) -> bool:
         """Whether an assertion looks at more than the ends of the text (`\\b`, multiline `^`)."""
-        return any(state.op == _ASSERT and state.assertion not in _END_ASSERTIONS for state in self.states)
+        return not {state.assertion for state in self.states if state.op == _ASSERT} <= _END_ASSERTIONS
 
     def matches(self, text: str) -> bool:
         """Linear-time simulation; raises Budget past `max_steps` for this text.
@@ -415,7 +447,11 @@ class Automaton:
                     row = rows[current] = {}
                 found = row.get(char)
                 if found is None:
-                    found = row[char] = self._step(current, char, _MIDDLE)
+                    only = -1 if stuck is None else self._run_of(current)
+                    if only < 0:
+                        found = row[char] = self._step(current, char, _MIDDLE)
+                    else:  # along a run of character states, not one step a character (`_run`)
+                        pos, found = self._run(text, pos, middle, only)
             else:
                 if line_aware:
                     context = _context(text, pos)
@@ -440,7 +476,77 @@ class Automaton:
                         raise Budget
                     pos += skip
         # every step was checked against the budget, the last with all the steps
-        return any(self.states[i].op == _MATCH for i in current), steps if size else 0
+        return not self._matching.isdisjoint(current), steps if size else 0
+
+    def _run_of(self, current: frozenset[int]) -> int:
+        """The character state of ``current`` when it holds that state and the `_dead` states alone
+        (a run set, see `_run`); -1 when it does not. Asked of an automaton with a `_dead` set."""
+        known = self._run_index.get(current)
+        if known is None:
+            rest = cast("tuple[frozenset[int], int, bool]", self._dead)[0]
+            known = -1
+            if len(current) == len(rest) + 1 and rest <= current:
+                (only,) = current - rest
+                if self._chars[only] is not None:
+                    known = only
+            self._run_index[current] = known
+        return known
+
+    def _run_set(self, only: int) -> frozenset[int]:
+        """The run set of character state ``only``: it and the `_dead` states (one object each)."""
+        found = self._run_sets.get(only)
+        if found is None:
+            found = self._run_sets[only] = cast("tuple[frozenset[int], int, bool]", self._dead)[0] | {only}
+            self._run_index[found] = only
+        return found
+
+    def _run(self, text: str, pos: int, middle: int, only: int) -> tuple[int, Step]:
+        """From the run set of character state ``only`` (see `_run_of`), the steps of ``text[pos - 1]``
+        and of the characters after it in the middle of the text while each leads to another
+        run set; then the position after the last character stepped, and one `Step` for them all:
+        the states after the last, whether they match, the steps of each added up.
+
+        Each such step is what `_step` works out, without making a set for it: the character
+        passes the test of ``only`` and leads to a character state ``out``, so the states after
+        it are ``out`` and the `_dead` states again (a search restarts into them; they hold no
+        character state), and `_closure` counts what a step from the `_dead` set costs
+        (``dead[1]``: 1, the restart popped, a pop for each branch its splits push, one for each
+        state stepped from) and 2 more (``only`` stepped from, ``out`` popped). A character that
+        fails the test leaves the `_dead` set, at ``dead[1] + 1`` (``only`` stepped from): the
+        caller then charges the stretch it cannot leave as it does after any step. A character
+        that leads elsewhere (a split, an assertion, the match) is stepped as any other, from the
+        run set. The walk checks the budget after the run: steps only add up, so a run that
+        goes past ``max_steps`` ends past it (and a run is no longer than the pattern's states).
+        """
+        dead = cast("tuple[frozenset[int], int, bool]", self._dead)
+        tests, follow = self._follow
+        per = dead[1]
+        cost = 0
+        char = text[pos - 1]
+        while True:
+            if not tests[only](char):
+                return pos, (dead[0], False, cost + per + 1)
+            out = follow[only]
+            if out < 0:
+                states, matched, last = self._move(self._run_set(only), char, _MIDDLE)
+                return pos, (states, matched, cost + last)
+            cost += per + 2
+            only = out
+            if pos + 1 >= middle:
+                return pos, (self._run_set(only), False, cost)
+            char = text[pos]
+            pos += 1
+
+    @cached_property
+    def _follow(self) -> tuple[list[CharTest], list[int]]:
+        """Each state's character test (a character state's; any other never passes) and the
+        character state it leads to (-1: none, or not a character state), for `_run`."""
+        chars = self._chars
+        tests = [_never if entry is None else entry[0] for entry in chars]
+        follow = [
+            -1 if entry is None or (out := entry[1]) < 0 or chars[out] is None else out for entry in chars
+        ]
+        return tests, follow
 
     # --- walks over an alphabet (pattern-versus-pattern containment, `inventory/contain.py`) ---
 
@@ -720,9 +826,34 @@ class RegexAnalysis:
             hit = next(
                 (Candidate(text, text.partition("://")[2]) for text in inside if self.accepts(text)), None
             )
-        if hit is not None and _anchored(self.pattern, self.engine).accepts(hit.origin):
+        if hit is not None and self._anchored_accepts(hit.origin):
             return None  # `^...$` would admit it too: anchors are not what lets it in (too_broad says what)
         return hit
+
+    def _anchored_accepts(self, text: str) -> bool:
+        """`_anchored(pattern).accepts(text)`, told without that analysis when it is "no".
+
+        Where the pattern wrapped in `^(?:...)$` is the pattern's own regex in that wrapper (a
+        dialect whose translation leaves the wrapper alone: not Kong's or Spring's, and no `\\Q`
+        quoting, which could run into it), that regex accepts a text without a newline only if this
+        pattern matches the whole of it: its own automaton run as a full match says so. When that
+        run says no, the wrapped one cannot accept it (it would say no, or run over its budget, or
+        not be analysed: `accepts` is False for each); anything else asks the wrapped analysis.
+        """
+        automaton = self._automaton
+        if (
+            automaton is not None
+            and "\n" not in text
+            and self.engine.dialect not in _OWN_TRANSLATION
+            and "\\Q" not in self.pattern
+        ):
+            whole = Automaton(automaton.states, automaton.start, MatchMode.FULL, automaton.max_steps)
+            try:
+                if not whole.matches(text):
+                    return False
+            except Budget:
+                pass
+        return _anchored(self.pattern, self.engine).accepts(text)
 
     def unescaped_dot(self) -> Candidate | None:
         """An origin that gets in because a ``.`` in the host matches any character."""
@@ -831,12 +962,19 @@ def translate(pattern: str, dialect: Dialect) -> str:
         pattern = kong_regex(pattern)
     if dialect is Dialect.PYTHON or ("\\" not in pattern and "(?" not in pattern and "[:" not in pattern):
         return pattern
-    pattern = _PCRE_QUOTE.sub(lambda m: re.escape(m.group(1)), pattern)
-    pattern = _PCRE_NAMED.sub(lambda m: f"(?P<{m.group(1) or m.group(2)}>", pattern)
-    pattern = _POSIX_CLASS.sub(lambda m: _POSIX[m.group(1)] if m.group(1) in _POSIX else m.group(0), pattern)
-    return re.sub(r"(?<!\\)((?:\\\\)*)\\z", r"\1\\Z", pattern)
+    # each rewrite only where the text it rewrites is (each regex needs it): most patterns have none
+    if "\\Q" in pattern:
+        pattern = _PCRE_QUOTE.sub(lambda m: re.escape(m.group(1)), pattern)
+    if "(?<" in pattern or "(?'" in pattern:
+        pattern = _PCRE_NAMED.sub(lambda m: f"(?P<{m.group(1) or m.group(2)}>", pattern)
+    if "[:" in pattern:
+        pattern = _POSIX_CLASS.sub(
+            lambda m: _POSIX[m.group(1)] if m.group(1) in _POSIX else m.group(0), pattern
+        )
+    return _PCRE_END.sub(r"\1\\Z", pattern) if "\\z" in pattern else pattern
 
 
+_PCRE_END = re.compile(r"(?<!\\)((?:\\\\)*)\\z")
 _POSIX_CLASS = re.compile(r"\[:(\w+):\]")
 _POSIX = {
     "alpha": "a-zA-Z",
@@ -956,6 +1094,10 @@ def affix_text(kind: str, text: str) -> str:
     if kind == "prefix":
         return text.removesuffix("*")
     return text
+
+
+# dialects whose translation of `^(?:pattern)$` is not `^(?:` + the pattern's own + `)$`
+_OWN_TRANSLATION: Final = frozenset({Dialect.KONG, Dialect.ORIGIN_PATTERN})
 
 
 def _anchored(pattern: str, engine: Engine) -> RegexAnalysis:

@@ -28,7 +28,7 @@ from origins_lint.origins import (
     registrable_domain,
 )
 from origins_lint.records import record
-from origins_lint.rules.facts import AFFIXES, ANALYSED, analysis, parsed, regex, wildcard
+from origins_lint.rules.facts import AFFIXES, ANALYSED, analysis, parsed, regex, shared_host, wildcard
 from origins_lint.rules.registry import Hit, per_matcher, rule
 
 if TYPE_CHECKING:  # the automata are imported when an entry is a regex or an affix
@@ -90,6 +90,23 @@ def explain(matcher: OriginMatcher) -> tuple[Breadth, ...]:
     return found
 
 
+# the matcher `breadth` answered last, and its explanations by code (the first of each): the six
+# breadth rules ask it of each entry in turn (issue 21)
+_BY_CODE: list[tuple[OriginMatcher | None, dict[str, Breadth]]] = [(None, {})]
+
+
+def breadth(matcher: OriginMatcher, code: str) -> Breadth | None:
+    """The first of `explain`'s answers with this code, if any."""
+    last = _BY_CODE[0]
+    if last[0] is matcher:
+        return last[1].get(code)
+    found: dict[str, Breadth] = {}
+    for reason in explain(matcher):
+        found.setdefault(reason.code, reason)
+    _BY_CODE[0] = (matcher, found)
+    return found.get(code)
+
+
 def _explain(matcher: OriginMatcher) -> tuple[Breadth, ...]:
     if matcher.kind is MatcherKind.NULL:
         return _explain_null(matcher)
@@ -132,7 +149,7 @@ def _explain_regex(raw: str, engine: Engine) -> tuple[Breadth, ...]:
     dot = found.unescaped_dot()
     if dot is not None:
         out.append(Breadth("OL307", _unescaped_dot_message(raw, found, dot.origin)))
-    if found.shared_host() is not None:
+    if shared_host(found) is not None:
         return tuple(out)
     broad = found.too_broad()
     if broad is not None and (loose is None or broad.origin != loose.origin):
@@ -280,7 +297,7 @@ def credentials_note(setting: Setting[bool | None]) -> str:
 
 def _breadth_rule(code: str) -> None:
     def inspect(context: CorsContext, matcher: OriginMatcher, _doc: Document) -> Hit | None:
-        found = next((b for b in explain(matcher) if b.code == code), None)
+        found = breadth(matcher, code)
         if found is None:
             return None
         if found.severity is not None:
@@ -340,7 +357,7 @@ def _shared_host(_context: CorsContext, matcher: OriginMatcher, _doc: Document) 
             )
         return None
     found = analysis(matcher)
-    shared = found.shared_host() if found is not None and not found.matches_everything else None
+    shared = shared_host(found) if found is not None and not found.matches_everything else None
     if shared is None:
         return None
     suffix, example = shared

@@ -27,7 +27,7 @@ from origins_lint.origins import (
 from origins_lint.records import record
 
 if TYPE_CHECKING:  # the automata are imported when an entry is a regex or an affix
-    from origins_lint.matchers import RegexAnalysis
+    from origins_lint.matchers import Candidate, RegexAnalysis
 
 WEB = ("http", "https", "ws", "wss")
 
@@ -175,6 +175,7 @@ def analysis(matcher: OriginMatcher) -> RegexAnalysis | None:
 _T = TypeVar("_T")
 _SCHEMES: dict[int, tuple[RegexAnalysis, tuple[bool, bool]]] = {}
 _ANY_SCHEME: dict[int, tuple[RegexAnalysis, str | None]] = {}
+_SHARED_HOST: dict[int, tuple[RegexAnalysis, tuple[str, Candidate] | None]] = {}
 _KEPT = 8192  # answers kept before starting afresh (patterns past the analysis cache's size)
 
 
@@ -186,6 +187,12 @@ def schemes(found: RegexAnalysis) -> tuple[bool, bool]:
 def any_scheme(found: RegexAnalysis) -> str | None:
     """`found.any_scheme()`, worked out once per analysis."""
     return _once(_ANY_SCHEME, found, found.any_scheme)
+
+
+def shared_host(found: RegexAnalysis) -> tuple[str, Candidate] | None:
+    """`found.shared_host()`, worked out once per analysis (OL303 asks it of every entry, and
+    `explain` of every pattern)."""
+    return _once(_SHARED_HOST, found, found.shared_host)
 
 
 def _once(kept: dict[int, tuple[RegexAnalysis, _T]], found: RegexAnalysis, compute: Callable[[], _T]) -> _T:
@@ -250,6 +257,16 @@ def _named_hosts(matcher: OriginMatcher) -> list[NamedHost]:
     found = analysis(matcher)
     if found is None:
         return []
+    return _once(_HOSTS, found, lambda: _regex_hosts(found))
+
+
+# `_regex_hosts` of each analysis: the rules ask `named_hosts` of every entry, and the entries of a
+# corpus share their patterns (1,900 regex entries, 600 patterns in the nginx bench, issue 21)
+_HOSTS: dict[int, tuple[RegexAnalysis, list[NamedHost]]] = {}
+
+
+def _regex_hosts(found: RegexAnalysis) -> list[NamedHost]:
+    """The web hosts a regex (or an affix's) was written for: its intent, then the local ones."""
     hosts = []
     for origin, host, fixed in found.intended:
         scheme = origin.partition("://")[0]
