@@ -589,6 +589,52 @@ def _assertion_holds(kind: str, context: Context) -> bool:
     return word_before == word_after  # AT_NON_BOUNDARY
 
 
+_ANY_ORIGIN_CHAR: Final = "".join(chr(c) for c in range(32, 127)) + "\u00e9\u00fc\u0130\u0131\u212a\u017f"
+
+
+def _passable(test: CharTest) -> bool:
+    """Whether some character an Origin can hold passes ``test`` (the common ones tried first)."""
+    return _example_char(test) is not None or any(map(test, _ANY_ORIGIN_CHAR))
+
+
+def _inner_anchor(pattern: str) -> bool:
+    """Whether a `^` or `$` (or `\\A`, `\\Z`) stands anywhere but first and last in ``pattern``
+    (`[^` is a negated class, no anchor): only such a pattern can be dead through its anchors."""
+    inner = pattern[1:] if pattern.startswith("^") else pattern
+    inner = inner[:-1] if inner.endswith("$") and not inner.endswith("\\$") else inner
+    return "$" in inner or "^" in inner.replace("[^", "[") or "\\A" in inner or "\\Z" in inner
+
+
+def _satisfiable(states: list[_State], start: int) -> bool:
+    """Whether a line-break-free text leads ``start`` to the match state: the states reachable with
+    (a character consumed yet, an end anchor passed), a character state passable when one of the
+    text characters an Origin can hold passes its test and no end anchor came before it. Word
+    boundaries are taken as passable, so it says "satisfiable" whenever it cannot tell."""
+    seen: set[tuple[int, bool, bool]] = set()
+    stack = [(start, False, False)]
+    while stack:
+        index, consumed, ended = stack.pop()
+        if index < 0 or (index, consumed, ended) in seen:
+            continue
+        seen.add((index, consumed, ended))
+        state = states[index]
+        if state.op == _MATCH:
+            return True
+        if state.op == _SPLIT:
+            stack += [(state.out, consumed, ended), (state.out2, consumed, ended)]
+        elif state.op == _CHAR:
+            if not ended and state.test is not None and _passable(state.test):
+                stack.append((state.out, True, False))
+        elif state.assertion in ("AT_BEGINNING", "AT_BEGINNING_STRING", "AT_BEGINNING_LINE"):
+            if not consumed:
+                stack.append((state.out, consumed, ended))
+        elif state.assertion in ("AT_END", "AT_END_LINE", "AT_END_STRING"):
+            stack.append((state.out, consumed, True))
+        else:  # a word boundary or its negation
+            stack.append((state.out, consumed, ended))
+    return False
+
+
 # --- witnesses ------------------------------------------------------------------
 
 
@@ -803,6 +849,15 @@ class RegexAnalysis:
     @cached_property
     def matches_everything(self) -> bool:
         return not self.intended_domains and self.accepts(f"https://{ATTACKER}")
+
+    @cached_property
+    def matches_nothing(self) -> bool:
+        """Whether no text without a line break (as every Origin is) can satisfy the pattern: an
+        end anchor with text after it (nginx's `$name` inside a regex), a start anchor after text,
+        a class no character passes. False when unanalysed, or when unsure."""
+        if self._automaton is None or not _inner_anchor(self.pattern):
+            return False  # anchors at its ends only: it is dead only through a class nothing passes
+        return not _satisfiable(self._automaton.states, self._automaton.start)
 
     def unanchored(self) -> Candidate | None:
         """An origin outside the intended domains that gets in past a missing ``^`` or ``$``."""

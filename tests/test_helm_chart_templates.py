@@ -117,3 +117,74 @@ def test_json_with_a_template_is_still_refused_as_json(project: Path) -> None:
     write(project, "ingress.json", '{"kind": "Ingress", "metadata": {"name": {{ .Values.name }}}}\n')
     result = check_json("--input-format", "ingress-nginx", "ingress.json")
     assert [f["code"] for f in result.findings] == ["OL001"]
+
+
+# --- found in hunt 5 (notes/s31-hunt5.md) -----------------------------------------------------------
+
+
+def test_a_comment_over_several_lines_is_read_as_blank_lines(project: Path) -> None:
+    """Go's `{{/* ... */}}` may span lines (text/template doc.go); every Bitnami chart template opens
+    with one (bitnami/charts keycloak templates/ingress.yaml): it was OL001 "invalid YAML"."""
+    licence = (
+        "{{- /*\nCopyright Broadcom, Inc. All Rights Reserved.\nSPDX-License-Identifier: APACHE-2.0\n*/}}\n"
+    )
+    write(project, "chart/templates/ingress.yaml", licence + HTTP_CHART.lstrip("\n"))
+    found = _found("chart")
+    assert ("OL201", 12, 53, "high") in found
+    assert not any(code == "OL001" for code, *_ in found)
+
+
+def test_a_variable_declaration_line_prints_nothing(project: Path) -> None:
+    declared = '{{- $fullName := include "app.fullname" . -}}\n' + HTTP_CHART.lstrip("\n")
+    write(project, "chart/templates/ingress.yaml", declared)
+    found = _found("chart")
+    assert ("OL201", 9, 53, "high") in found
+    assert not any(line == 1 for _code, line, _column, _severity in found)
+
+
+def test_a_policy_a_template_fills_is_unknown_not_refused(project: Path) -> None:
+    """An Istio chart's `corsPolicy:` then `{{ toYaml .Values.corsPolicy | indent 6 }}`: Istio
+    validates the rendered object, a mapping when the values hold one; it was OL002 "must be a
+    mapping"."""
+    write(
+        project,
+        "chart/templates/virtualservice.yaml",
+        """
+        apiVersion: networking.istio.io/v1beta1
+        kind: VirtualService
+        metadata:
+          name: {{ .Release.Name }}
+        spec:
+          hosts: ["*"]
+          http:
+          - route:
+            - destination:
+                host: app
+            corsPolicy:
+              {{- toYaml .Values.corsPolicy | nindent 6 }}
+        """,
+    )
+    assert {code for code, *_ in _found("chart")} == {"OL004"}
+    assert run_cli("match", "https://evil.example", "chart").exit_code == 3
+
+
+def test_a_key_a_template_writes_leaves_no_default(project: Path) -> None:
+    """`{{ $annoKey }}: {{ quote $annoValue }}` in a `range` may write any annotation: ingress-nginx's
+    default `*` is not assumed (it was OL401 and `match` "trusted")."""
+    write(
+        project,
+        "chart/templates/ingress.yaml",
+        """
+        apiVersion: networking.k8s.io/v1
+        kind: Ingress
+        metadata:
+          name: web
+          annotations:
+            nginx.ingress.kubernetes.io/enable-cors: "true"
+            {{- range $annoKey, $annoValue := .Values.annotations }}
+            {{ $annoKey }}: {{ quote $annoValue }}
+            {{- end }}
+        """,
+    )
+    assert [code for code, *_ in _found("chart")] == ["OL004"]
+    assert run_cli("match", "https://evil.example", "chart").exit_code == 3

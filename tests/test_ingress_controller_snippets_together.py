@@ -76,3 +76,46 @@ def test_main_snippet_is_still_read_alone(tmp_path: Path) -> None:
     text = CONFIGMAP.replace("data:\n", "data:\n  main-snippet: |\n    worker_rlimit_nofile 65535;\n", 1)
     path = write(tmp_path, "controller.yaml", text)
     assert _found(path) == [("OL302", 12, 8, "high"), ("OL602", 15, 5, "medium")]
+
+
+def test_a_flux_helmrelease_and_a_values_file_of_any_name(tmp_path: Path) -> None:
+    """Flux helm-controller hands a `HelmRelease`'s `spec.values` to the chart as its values, and
+    `helm install -f ingress-nginx.yaml` takes any name: both were "No findings in 0 files"
+    (notes/s31-hunt5.md #2)."""
+    values = """
+    controller:
+      config:
+        http-snippet: |
+          map $http_origin $cors_origin {
+            default "";
+            "~^https://[a-z]+\\.example\\.com$" $http_origin;
+          }
+        location-snippet: |
+          add_header Access-Control-Allow-Origin $cors_origin always;
+          add_header Access-Control-Allow-Credentials true always;
+    """
+    path = write(tmp_path, "ingress-nginx.yaml", values)
+    assert _found(path) == [("OL302", 6, 10, "high"), ("OL602", 9, 7, "medium")]
+    release = """
+    apiVersion: helm.toolkit.fluxcd.io/v2
+    kind: HelmRelease
+    metadata:
+      name: ingress-nginx
+    spec:
+      chart:
+        spec:
+          chart: ingress-nginx
+      values:
+        controller:
+          config:
+            http-snippet: |
+              map $http_origin $cors_origin {
+                default "";
+                "~^https://[a-z]+\\.example\\.com$" $http_origin;
+              }
+            location-snippet: |
+              add_header Access-Control-Allow-Origin $cors_origin always;
+              add_header Access-Control-Allow-Credentials true always;
+    """
+    path = write(tmp_path, "helmrelease.yaml", release)
+    assert _found(path) == [("OL302", 15, 14, "high"), ("OL602", 18, 11, "medium")]

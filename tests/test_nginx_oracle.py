@@ -90,6 +90,7 @@ EXPECTED: dict[str, list[Expected]] = {
     "map-echo-credentials-listed.conf": [("OL304", 5, 13)],
     # --- if ----------------------------------------------------------------------------------
     "if-regex-anchored.conf": [],
+    "if-regex-variable.conf": [("OL105", 14, 25)],  # the check never passes, nothing is sent
     "if-regex-icase.conf": [],
     "if-regex-unanchored.conf": [("OL202", 12, 30), ("OL306", 12, 30)],
     "if-regex-unescaped-dot.conf": [("OL307", 12, 29)],

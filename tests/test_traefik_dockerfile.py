@@ -105,7 +105,7 @@ def test_dockerfile_names(name: str, wanted: bool) -> None:
 
 def test_labels_as_buildkit_reads_them() -> None:
     text = 'FROM x\nLABEL a="one \\"two\\"" b=\'$HOME stays\' c=x\\ y d=${NAME} e=$NAME\nlabel f g h\n'
-    node, _text = labels("Dockerfile", text)
+    node, _text, _problems = labels("Dockerfile", text)
     assert {key: child.value for key, child in node.value.items()} == {
         "a": 'one "two"',
         "b": "$HOME stays",
@@ -132,7 +132,54 @@ def test_any_text_reads_without_an_error() -> None:
             text[at:at] = rng.choice(alphabet)
         mutated = "".join(text)
         lines = mutated.count("\n") + 1
-        node, _text = labels("Dockerfile", mutated)
+        node, _text, _problems = labels("Dockerfile", mutated)
         for key, child in node.value.items():
             assert 1 <= node.key_locations[key].line <= lines
             assert 1 <= child.location.line <= child.location.end_line <= lines
+
+
+def test_the_image_has_its_last_stages_labels(project: Path) -> None:
+    """BuildKit starts each stage from its base's config: a build stage's labels stay there, and a
+    stage built `FROM` another of the file keeps that one's (found in hunt 5: a build stage's
+    credentials made the final stage's `*` a false OL402)."""
+    write(
+        project,
+        "Dockerfile",
+        f"FROM node:20 AS build\nLABEL {MIDDLEWARE}.accesscontrolalloworiginlist=*\n"
+        f"LABEL {MIDDLEWARE}.accesscontrolallowcredentials=true\n"
+        f"FROM nginx:alpine\nLABEL {MIDDLEWARE}.accesscontrolalloworiginlist=https://app.example.com\n",
+    )
+    assert _found(".") == []
+    write(
+        project,
+        "Dockerfile",
+        f"FROM node:20 AS base\nLABEL {MIDDLEWARE}.accesscontrolalloworiginlist=*\nFROM base\n",
+    )
+    assert _found(".") == [("OL301", 2, 74, "low")]
+
+
+def test_a_build_arguments_default_is_judged_and_said(project: Path) -> None:
+    """`ARG NAME=default`: the value unless `--build-arg` sets another (hunt 5: `*` with credentials
+    was one info); `ENV` fills a variable for good; `${NAME:-word}` as the shell lexer reads it."""
+    write(
+        project,
+        "Dockerfile",
+        f"FROM x\nARG CORS_ORIGINS=*\nLABEL {MIDDLEWARE}.accesscontrolalloworiginlist=$CORS_ORIGINS\n"
+        f"LABEL {MIDDLEWARE}.accesscontrolallowcredentials=true\n",
+    )
+    assert _found(".") == [("OL004", 3, 74, "info"), ("OL402", 3, 74, "critical")]
+    assert (
+        "`*` unless `docker build --build-arg CORS_ORIGINS=...` sets another value"
+        in (check_json(".").findings[0]["message"])
+    )
+    node, _text, problems = labels(
+        "Dockerfile",
+        "FROM x\nENV A=https://a.example.com\nLABEL a=$A b=${B:-http://b.example.com} c=${A:+yes} d=${C}\n",
+    )
+    assert {key: child.value for key, child in node.value.items()} == {
+        "a": "https://a.example.com",
+        "b": "http://b.example.com",
+        "c": "yes",
+        "d": "${C}",
+    }
+    assert problems == []

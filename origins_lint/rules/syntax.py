@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from origins_lint.exact import exact_admits, kong_domain
 from origins_lint.model import (
     Compare,
     CorsContext,
+    Dialect,
     Document,
     Fix,
     MatcherKind,
@@ -266,4 +268,40 @@ rule("OL102", "non-canonical-origin", Severity.LOW, "Origin is not written as br
 rule("OL103", "duplicate-origin", Severity.LOW, "Origin listed twice or covered by a wildcard")(_duplicates)
 rule("OL104", "unusual-scheme", Severity.MEDIUM, "Origin with a scheme other than http or https")(
     per_matcher(_unusual_scheme, quiet_on_https=True, quiet_on_http=True)
+)
+
+
+_NGINX_VARIABLE = re.compile(r"\$(\{)?([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def _never_matches(_context: CorsContext, matcher: OriginMatcher, _doc: Document) -> Hit | None:
+    found = analysis(matcher)
+    if found is None or not found.matches_nothing:
+        return None
+    variable = _NGINX_VARIABLE.search(matcher.raw) if matcher.engine.dialect is Dialect.PCRE else None
+    if variable is None:
+        why = "an anchor in it cannot hold where it stands (`$` with text after it, `^` after text): fix it"
+    elif variable.group(1):  # `${NAME}`: a placeholder some step before nginx fills in (envsubst)
+        written = variable.group(0) + "}"
+        why = (
+            f"nginx puts no variable into a regex, so `{written}` is the end of the text followed by "
+            f"text; if a step before nginx fills it in (envsubst), check the file it renders, or name "
+            "this one `*.conf.template` so that it is read as a template"
+        )
+    else:
+        name = variable.group(2)
+        why = (
+            f"nginx puts no variable into a regex, so `${name}` is the end of the text followed by "
+            f"`{name}`, which no Origin has; write the domain out (`\\.example\\.com$`), or list the "
+            "origins in a `map`"
+        )
+    return Hit(
+        matcher.location,
+        f"`{matcher.raw}` can never match an Origin, so this check trusts no origin and what it guards "
+        f"is never sent: {why}",
+    )
+
+
+rule("OL105", "never-matches", Severity.LOW, "Origin pattern that no Origin can match")(
+    per_matcher(_never_matches, (MatcherKind.REGEX,))
 )

@@ -91,6 +91,8 @@ def parse(source: Source, options: FormatOptions) -> ParsedFile:
         policy = manifests.at(root, "spec", "virtualhost", "corsPolicy") if owner is not None else None
         if owner is None or policy is None:
             continue
+        if manifests.rendered_later(policy, "corsPolicy", result.problems):
+            continue  # a template fills it in: what it becomes is not known
         if not isinstance(policy.value, dict):
             message = f"{REFUSER}: `corsPolicy` must be a mapping (`allowOrigin:`, `allowMethods:`...)"
             result.problems.append(InputProblem(ProblemKind.SCHEMA, message, policy.location))

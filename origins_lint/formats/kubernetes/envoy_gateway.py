@@ -85,6 +85,8 @@ def parse(source: Source, options: FormatOptions) -> ParsedFile:
         policy = manifests.at(root, "spec", "cors") if owner is not None else None
         if owner is None or policy is None:
             continue
+        if manifests.rendered_later(policy, "cors", result.problems):
+            continue  # a template fills it in: what it becomes is not known
         if not isinstance(policy.value, dict):
             message = f"{REFUSER}: `cors` must be a mapping (`allowOrigins:`, `allowCredentials:`...)"
             result.problems.append(InputProblem(ProblemKind.SCHEMA, message, policy.location))

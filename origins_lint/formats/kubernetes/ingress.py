@@ -98,6 +98,8 @@ def detect(path: str, text: str) -> bool:
         return True
     if is_values(path) and (_SNIPPET_KEY.search(text) is not None or "addHeaders" in text):
         return True
+    if ("HelmRelease" in text or "controller:" in text) and _SNIPPET_KEY.search(text) is not None:
+        return True  # chart values in a Flux `HelmRelease`, or a values file named otherwise
     return "ConfigMap" in text and _CONTROLLER_KEY.search(text) is not None  # the controller's own
 
 
@@ -169,15 +171,27 @@ def _together(sets: list[_Set]) -> list[_Set]:
     return [found for found in sets if found not in placed] + [merged]
 
 
+def _chart_values(root: Node, named: bool) -> tuple[Node, bool]:
+    """The document to read, and whether it holds the chart's values: a values file (by its name, or
+    by its `controller.config` mapping, as `helm install -f ingress-nginx.yaml` takes any name), or a
+    Flux `HelmRelease`, whose `spec.values` helm-controller hands the chart as its values."""
+    if manifests.get(root, "kind") is not None and root.value["kind"].value == "HelmRelease":
+        values = manifests.at(root, "spec", "values")
+        return (values, True) if values is not None and isinstance(values.value, dict) else (root, False)
+    config = manifests.at(root, "controller", "config")
+    return root, named or (config is not None and isinstance(config.value, dict))
+
+
 def parse(source: Source, options: FormatOptions) -> ParsedFile:
     loaded = manifests.load(source)
     result = ParsedFile(source.path, NAME, problems=list(loaded.problems))
     helm_values = is_values(source.path)
     added = _header_configmaps(loaded.documents, result)
-    for root in loaded.documents:
-        document = Document(source.path, NAME, root.location, paths=request_paths(root))
-        document.contexts.extend(contexts_of(root, loaded.text, options, result, helm_values=helm_values))
-        for headers in _added_headers(root, added, helm_values):
+    for document_root in loaded.documents:
+        root, values = _chart_values(document_root, helm_values)
+        document = Document(source.path, NAME, document_root.location, paths=request_paths(root))
+        document.contexts.extend(contexts_of(root, loaded.text, options, result, helm_values=values))
+        for headers in _added_headers(root, added, values):
             document.contexts.extend(_header_contexts(headers, loaded.text, options, result))
         if document.contexts:
             result.documents.append(document)
@@ -357,7 +371,7 @@ def _annotation_sets(
             if key.startswith(PREFIX):
                 found.items[key[len(PREFIX) :]] = _Annotation(mapping.key_locations[key], value)
         if found.items:
-            found.opened = text.inserts_into(mapping)
+            found.opened = text.inserts_into(mapping) or _templated_key(mapping)
             sets.append(found)
         if helm_values:
             found_snippets = _values_snippets(path, mapping, owner)
@@ -385,6 +399,15 @@ def _inline_patch(node: Node, text: manifests.Text, result: ParsedFile) -> list[
     loaded = embedded.locate(load_documents(text.path, embedded.text))
     result.problems.extend(loaded.problems)
     return [found for root in loaded.documents for found in _annotation_sets(root, text, result, depth=1)]
+
+
+def _templated_key(mapping: Node) -> tuple[Location, str] | None:
+    """A key a template writes (`{{ $annoKey }}: {{ quote $annoValue }}` in a `range`): it may be
+    any annotation, so, like a line that inserts keys, it leaves no default to assume."""
+    for key in mapping.value:
+        if manifests.template_expression(key) is not None:
+            return mapping.key_locations.get(key, mapping.location), key
+    return None
 
 
 def _placed_line(line: int, starts: list[tuple[int, int, int]]) -> int | None:

@@ -92,6 +92,8 @@ def contexts_of(root: Node, result: ParsedFile) -> list[CorsContext]:
         policy = mapping.value.get(_MARK)
         if policy is None:
             continue
+        if manifests.rendered_later(policy, "corsPolicy", result.problems):
+            continue  # `{{ toYaml .Values.corsPolicy | nindent 6 }}`: what it becomes is not known
         if not isinstance(policy.value, dict):
             message = "`corsPolicy` must be a mapping (`allowOrigins:`, `allowCredentials:`...)"
             result.problems.append(InputProblem(ProblemKind.SCHEMA, message, policy.location))

@@ -259,6 +259,8 @@ class _Reader:
         self.config: dict[str, Node] = {}
         if config is not None and isinstance(config.value, dict):
             self.config = config.value
+        elif config is not None and manifests.rendered_later(config, "config", result.problems):
+            pass  # a template fills it in: what it becomes is not known
         elif config is not None and config.value is not None:
             self.schema("`config` must be a mapping (`origins:`, `credentials:`...)", config.location)
 

@@ -114,8 +114,8 @@ def parse(source: Source, options: FormatOptions) -> ParsedFile:
 def _image_labels(source: Source) -> ParsedFile:
     """A Dockerfile's `LABEL traefik.http.middlewares...` lines: the image's labels, so its every
     container's, which Traefik's Docker provider reads as it reads a compose file's."""
-    labels, text = dockerfile.labels(source.path, source.text)
-    result = ParsedFile(source.path, NAME)
+    labels, text, problems = dockerfile.labels(source.path, source.text)
+    result = ParsedFile(source.path, NAME, problems=problems)
     root = Node({"labels": labels}, labels.location, {"labels": labels.location})
     document = Document(source.path, NAME, root.location)
     for middleware in _middlewares(root):

@@ -14,7 +14,9 @@ Read as BuildKit reads them (moby/buildkit `frontend/dockerfile/parser`, at 12a6
   `$NAME`/`${NAME}` filled in from `ARG` and `ENV` at build time. Such a variable is kept here as
   `${NAME}`: a placeholder, unknown until the image is built.
 
-A later `LABEL` with the same key replaces the earlier one, as in the image.
+A later `LABEL` with the same key replaces the earlier one, as in the image; a multi-stage file's
+image has its last stage's labels (and those of a stage of the file it is built `FROM`), not a build
+stage's (BuildKit's dispatcher starts each stage from its base image's config).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from typing import Final
 
 from origins_lint.formats.readers.manifests import Text
 from origins_lint.formats.readers.tree import Node
-from origins_lint.model import Location
+from origins_lint.model import InputProblem, Location, ProblemKind
 
 _DIRECTIVE = re.compile(r"^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$")
 _INSTRUCTION = re.compile(r"[ \t]*([A-Za-z]+)(?=[ \t]|$)")
@@ -37,25 +39,76 @@ def is_dockerfile(name: str) -> bool:
     return _NAMES.search(name) is not None
 
 
-def labels(path: str, text: str) -> tuple[Node, Text]:
-    """Every label of the file, by key, each value located where it is written."""
+def labels(path: str, text: str) -> tuple[Node, Text, list[InputProblem]]:
+    """The labels of the image the file builds (its last stage), by key, each value located where
+    it is written, and what is said of them. A stage starts with its `FROM`, with the labels (and
+    `ENV`) of the stage it is built from when that is a stage of this file (a base image's own are
+    not known here), and none otherwise: a build stage's `LABEL`s stay in that stage (the image gets
+    the last stage's). A variable is filled in from `ENV`, else from an `ARG`'s default (said:
+    `docker build --build-arg` may set another value), else kept as `${NAME}`."""
     source = Text(path, text)
     values: dict[str, Node] = {}
     keys: dict[str, Location] = {}
+    known: dict[str, tuple[str, bool]] = {}  # NAME -> (its value, whether it is an ARG's default)
+    outside: dict[str, str] = {}  # the ARGs declared before the first FROM, with their defaults
+    stages: dict[str, tuple[dict[str, Node], dict[str, Location], dict[str, tuple[str, bool]]]] = {}
+    problems: list[InputProblem] = []
     escape = _escape(text)
+    staged = False
     for chars, offsets in _instructions(text, escape):
         found = _INSTRUCTION.match(chars)
-        if found is None or found.group(1).upper() != "LABEL":
+        if found is None:
             continue
-        for (key, key_at), (value, value_start, value_end) in _pairs(chars, offsets, found.end(), escape):
-            line, column = source.position(key_at)
-            start_line, start_column = source.position(value_start)
-            end_line, end_column = source.position(value_end)
-            keys.pop(key, None)  # a later label with the key replaces it, and is where it is written
-            values.pop(key, None)
-            keys[key] = Location(path, line, column, line, column + len(key))
-            values[key] = Node(value, Location(path, start_line, start_column, end_line, end_column))
-    return Node(values, Location.point(path, 1, 1), keys), source
+        instruction = found.group(1).upper()
+        if instruction == "FROM":
+            words = [_word(word, escape, {}) for word, _at in _words(chars, found.end(), escape)]
+            words = [word for word in words if not word.startswith("--")]  # `--platform=...`
+            base = stages.get(words[0].lower()) if words else None
+            values, keys = (dict(base[0]), dict(base[1])) if base else ({}, {})
+            # a stage keeps its base stage's ENV, never its ARGs
+            known = {name: got for name, got in base[2].items() if not got[1]} if base else {}
+            if len(words) >= 3 and words[1].upper() == "AS":
+                stages[words[2].lower()] = (values, keys, known)
+            staged = True
+        elif instruction == "ARG":
+            for word, _at in _words(chars, found.end(), escape):
+                name, equals, default = word.partition("=")
+                value = _word(default, escape, known) if equals else outside.get(name)
+                if not staged:
+                    outside[name] = value if value is not None else ""
+                elif value is not None:
+                    known[name] = (value, True)
+        elif instruction == "ENV":
+            for (name, _at), (value, _start, _end) in _pairs(chars, offsets, found.end(), escape, known):
+                known[name] = (value, False)
+        elif instruction == "LABEL":
+            for (key, key_at), (value, start, end) in _pairs(chars, offsets, found.end(), escape, known):
+                line, column = source.position(key_at)
+                start_line, start_column = source.position(start)
+                end_line, end_column = source.position(end)
+                keys.pop(key, None)  # a later label with the key replaces it, and is where it is written
+                values.pop(key, None)
+                keys[key] = Location(path, line, column, line, column + len(key))
+                at = Location(path, start_line, start_column, end_line, end_column)
+                values[key] = Node(value, at)
+                problems.extend(_build_arguments(text[start:end], known, at))
+    return Node(values, Location.point(path, 1, 1), keys), source, problems
+
+
+def _build_arguments(raw: str, known: dict[str, tuple[str, bool]], at: Location) -> list[InputProblem]:
+    """What a value takes from an `ARG`'s default, said: the build may set another value."""
+    said = []
+    for found in _VARIABLE.finditer(raw):
+        name = (found.group(1) or found.group(2) or "").split(":", 1)[0]
+        value, from_argument = known.get(name, ("", False))
+        if from_argument:
+            message = (
+                f"`{found.group(0)}` is the build argument `{name}`: `{value}` unless `docker build "
+                f"--build-arg {name}=...` sets another value, which this file does not say; judged here "
+                f"as `{value}`"
+            )
+            said.append(InputProblem(ProblemKind.NOT_ANALYSED, message, at))
+    return said
 
 
 def _escape(text: str) -> str:
@@ -98,7 +151,7 @@ def _instructions(text: str, escape: str) -> list[tuple[str, list[int]]]:
 
 
 def _pairs(
-    chars: str, offsets: list[int], start: int, escape: str
+    chars: str, offsets: list[int], start: int, escape: str, known: dict[str, tuple[str, bool]]
 ) -> list[tuple[tuple[str, int], tuple[str, int, int]]]:
     """The (key, where) and (value, start, end) of each label of one `LABEL` instruction."""
     words = _words(chars, start, escape)
@@ -112,19 +165,22 @@ def _pairs(
         if rest >= len(chars):
             return []
         raw = chars[rest:].rstrip(" \t")
-        return [((_word(first, escape), offsets[first_at]), _value(raw, rest, offsets, escape))]
+        return [((_word(first, escape, known), offsets[first_at]), _value(raw, rest, offsets, escape, known))]
     out: list[tuple[tuple[str, int], tuple[str, int, int]]] = []
     for word, at in words:
         if "=" not in word:
             return out  # BuildKit refuses the instruction ("can't find = in ..."): what came before is kept
         key, _, raw = word.partition("=")
-        out.append(((_word(key, escape), offsets[at]), _value(raw, at + len(key) + 1, offsets, escape)))
+        place = at + len(key) + 1
+        out.append(((_word(key, escape, known), offsets[at]), _value(raw, place, offsets, escape, known)))
     return out
 
 
-def _value(raw: str, at: int, offsets: list[int], escape: str) -> tuple[str, int, int]:
+def _value(
+    raw: str, at: int, offsets: list[int], escape: str, known: dict[str, tuple[str, bool]]
+) -> tuple[str, int, int]:
     end = offsets[at + len(raw) - 1] + 1 if raw else offsets[at - 1] + 1
-    return _word(raw, escape), offsets[at] if raw else end, end
+    return _word(raw, escape, known), offsets[at] if raw else end, end
 
 
 def _words(chars: str, start: int, escape: str) -> list[tuple[str, int]]:
@@ -155,9 +211,10 @@ def _words(chars: str, start: int, escape: str) -> list[tuple[str, int]]:
     return words
 
 
-def _word(raw: str, escape: str) -> str:
-    """A shell word as the dispatcher takes it: quotes removed, escapes applied, a variable kept as
-    `${NAME}` (filled in at build time)."""
+def _word(raw: str, escape: str, known: dict[str, tuple[str, bool]]) -> str:
+    """A shell word as the dispatcher takes it: quotes removed, escapes applied, a variable filled
+    in from ``known`` (`${NAME:-word}` and `${NAME:+word}` as BuildKit's shell lexer reads them),
+    else kept as `${NAME}` (filled in at build time)."""
     out: list[str] = []
     index, size, quote = 0, len(raw), ""
     while index < size:
@@ -173,11 +230,21 @@ def _word(raw: str, escape: str) -> str:
         elif char in ("'", '"') and (not quote or char == quote):
             quote = "" if quote else char
         elif char == "$" and (found := _VARIABLE.match(raw, index)) is not None:
-            name = found.group(1) if found.group(1) is not None else found.group(2)
-            out.append("${" + name + "}")
+            out.append(_filled(found.group(1) if found.group(1) is not None else found.group(2), known))
             index = found.end()
             continue
         else:
             out.append(char)
         index += 1
     return "".join(out)
+
+
+def _filled(inside: str, known: dict[str, tuple[str, bool]]) -> str:
+    """`NAME`, `NAME:-word` or `NAME:+word` as the build fills it in, `${NAME}` when unknown."""
+    name, colon, rest = inside.partition(":")
+    value = known.get(name)
+    if colon and rest[:1] == "-":
+        return value[0] if value is not None and value[0] else rest[1:]
+    if colon and rest[:1] == "+":
+        return rest[1:] if value is not None and value[0] else ""
+    return value[0] if value is not None else "${" + inside + "}"

@@ -43,6 +43,7 @@ _MARKS = re.compile(MARK + "+")
 # Go template actions and Jinja statements that only steer: no text of their own
 _CONTROL = re.compile(
     r"^\{\{-?\s*(?:if|else|end|range|with|define|block|/\*|break|continue)\b|^\{[%#]"
+    r"|^\{\{-?\s*\$\w*\s*:?=(?!=)"  # Go's `{{ $x := ... }}`: a declaration prints nothing (text/template)
     r"|^%\{~?\s*(?:if|else|endif|for|endfor)\b"  # Terraform's directives
 )
 
@@ -148,8 +149,22 @@ def tags(line: str, terraform: bool = False) -> list[tuple[int, str]]:
         position = end
 
 
+# a comment over several lines: Go's `{{/* ... */}}` ("may contain newlines", text/template doc.go,
+# the licence header atop every Bitnami chart template) and Jinja's `{# ... #}`; Go allows the
+# trim markers `{{- /*` and `*/ -}}` around it
+_LONG_COMMENT = re.compile(r"\{\{-?\s*/\*.*?\*/\s*-?\}\}|\{#.*?#\}", re.DOTALL)
+
+
+def _blank(match: re.Match[str]) -> str:
+    """A comment's text as spaces, its line breaks kept: lines and columns stay where they are."""
+    return re.sub(r"[^\n]", " ", match.group()) if "\n" in match.group() else match.group()
+
+
 def mask(path: str, text: str) -> Masked:
-    """The template as YAML: placeholders masked in place, lines of tags alone blanked."""
+    """The template as YAML: placeholders masked in place, lines of tags alone blanked (a comment
+    over several lines first: each of its lines is read as a blank one)."""
+    if not is_terraform(path) and ("/*" in text or "{#" in text):
+        text = _LONG_COMMENT.sub(_blank, text)
     out: list[str] = []
     masked = Masked(path)
     kept: list[str] = []
