@@ -171,3 +171,24 @@ def test_a_configmap_entry_is_judged_on_its_own(project: Path) -> None:
         f"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  application-prod.yml: |\n{body}",
     )
     assert [(f[0], f[1]) for f in _found(".")] == [("OL304", "application.yml")]
+
+
+def test_a_properties_file_runs_over_the_yaml_beside_it(project: Path) -> None:
+    """Spring Boot loads `application.properties` and `application.yml` of one folder, the
+    `.properties` over the YAML (hunt 5 #6: the YAML's credentials went unseen, OL302 medium)."""
+    write(
+        project,
+        "application.yml",
+        "management:\n  endpoints:\n    web:\n      cors:\n"
+        '        allowed-origins: "https://admin.example.com"\n        allow-credentials: true\n',
+    )
+    write(
+        project,
+        "application.properties",
+        "management.endpoints.web.cors.allowed-origin-patterns=https://*.example.com\n",
+    )
+    found = _found(".")
+    assert [(code, name, line, column, severity) for code, name, line, column, severity, _ in found] == [
+        ("OL302", "application.properties", 1, 55, "high")
+    ]
+    assert "(credentials from application.yml:6, kept by `application.properties`)" in found[0][5]

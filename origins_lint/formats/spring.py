@@ -129,10 +129,17 @@ def _parse(source: Source, name: str, options: FormatOptions | None = None) -> P
     result = ParsedFile(source.path, NAME)
     sections = _sections(source, name, result.problems)
     profile = _file_profile(name)
-    below = _base_groups(source.path, name, options, result) if profile and options is not None else {}
+    below: dict[str, _Group] = {}
+    if options is not None and profile:
+        below = _base_groups(source.path, name, options, result, ("yml", "yaml", "properties"))
+    elif options is not None and name.endswith(".properties") and _NAMES.match(name):
+        # `application.properties` over the `application.yml` beside it: Spring Boot loads both
+        below = _base_groups(source.path, name, options, result, ("yml", "yaml"))
+    label = f"profile `{profile}`" if profile else f"`{name}`"
     plain = below  # what runs without this file's `on-profile` documents: the base files, then its plain ones
     for section in sections:
-        _document(section, plain if section.profile else below, section.profile or profile, result)
+        above = f"profile `{section.profile}`" if section.profile else label
+        _document(section, plain if section.profile else below, above, result)
         if not section.profile:
             plain = _overlay(plain, _groups(section.entries, section.text))
     return result
@@ -183,17 +190,20 @@ def _file_profile(name: str) -> str:
     return found.group(2)[1:] if found is not None and found.group(2) and found.group(2)[0] == "-" else ""
 
 
-def _base_groups(path: str, name: str, options: FormatOptions, result: ParsedFile) -> dict[str, _Group]:
-    """The CORS groups of the files a profile file overrides: `application.yml`/`.yaml`/`.properties`
-    (or `bootstrap.*`) in its folder, their plain documents, a `.properties` over a YAML file as Spring
-    Boot takes them ("Profile Specific Files", Externalized Configuration in its reference). Each file
-    read is consulted (its own check says its own findings) and only inside the folders being checked.
-    The file is never taken from the result cache: a base file may appear, go or change."""
+def _base_groups(
+    path: str, name: str, options: FormatOptions, result: ParsedFile, suffixes: tuple[str, ...]
+) -> dict[str, _Group]:
+    """The CORS groups of the files this one overrides: `application.<suffix>` (or `bootstrap.*`) in
+    its folder for each of ``suffixes``, their plain documents, a `.properties` over a YAML file as
+    Spring Boot takes them ("Profile Specific Files", Externalized Configuration in its reference).
+    Each file read is consulted (its own check says its own findings) and only inside the folders
+    being checked. The file is never taken from the result cache: a base file may appear, go or
+    change."""
     result.uncached = True
-    family = name.split("-", 1)[0]
+    family = name.split("-", 1)[0].rsplit(".", 1)[0]
     folder = os.path.dirname(path)
     groups: dict[str, _Group] = {}
-    for suffix in ("yml", "yaml", "properties"):
+    for suffix in suffixes:
         base = os.path.join(folder, f"{family}.{suffix}")
         real = os.path.realpath(base)
         inside = any(os.path.commonpath([real, root]) == root for root in options.roots)
@@ -244,7 +254,7 @@ def _over(under: _Group, group: _Group) -> _Group:
     return _Group(group.prefix, group.location, group.text, values, texts)
 
 
-def _document(section: _Section, below: dict[str, _Group], profile: str, result: ParsedFile) -> None:
+def _document(section: _Section, below: dict[str, _Group], above: str, result: ParsedFile) -> None:
     """A document's contexts; a group it shares with the settings it overrides (``below``) as Spring
     runs it, merged (``_profiled``)."""
     entries = section.entries
@@ -254,7 +264,7 @@ def _document(section: _Section, below: dict[str, _Group], profile: str, result:
         if under is None:
             document.contexts.append(_Reader(group, result).context())
         else:
-            document.contexts.append(_profiled(under, group, profile, result))
+            document.contexts.append(_profiled(under, group, above, result))
         if not _BOUND.fullmatch(key):
             message = (
                 f"`{group.prefix}` is not a property Spring Boot or Spring Cloud Gateway reads (Boot takes "
@@ -274,8 +284,9 @@ def _document(section: _Section, below: dict[str, _Group], profile: str, result:
 _ORIGINS: Final = ("allowedorigins", "allowedoriginpatterns")
 
 
-def _profiled(under: _Group, group: _Group, profile: str, result: ParsedFile) -> CorsContext:
-    """The context a profile runs: its properties over the ones it overrides, each judged where it is
+def _profiled(under: _Group, group: _Group, above: str, result: ParsedFile) -> CorsContext:
+    """The context that runs where ``group`` (a profile's, or an `application.properties` over the
+    YAML beside it: ``above`` names which) overrides ``under``, each property judged where it is
     written. What the overridden settings alone say is theirs to say (their own document's, or their
     own file's check): the origins the profile keeps are judged here only when its credentials
     differ from theirs; what only the two together say (`*` with the profile's credentials) is said
@@ -298,13 +309,13 @@ def _profiled(under: _Group, group: _Group, profile: str, result: ParsedFile) ->
         written = f"{os.path.basename(credentials.location.path)}:{credentials.location.line}"
         own_credentials = "allowcredentials" in group.values
         if own_credentials and any(n in merged.values and n not in group.values for n in _ORIGINS):
-            note: str | None = f"credentials from profile `{profile}`, {written}"
+            note: str | None = f"credentials from {above}, {written}"
         elif not own_credentials and any(n in group.values for n in _ORIGINS):
-            note = f"credentials from {written}, kept by profile `{profile}`"
+            note = f"credentials from {written}, kept by {above}"
         else:
             note = None
         context.credentials = Setting(True, credentials.location, credentials.from_default, note)
-    context.name = f"{group.prefix}, profile {profile}"
+    context.name = f"{group.prefix}, {above.replace('`', '')}"
     return context
 
 
