@@ -167,3 +167,26 @@ def test_crlf_and_lone_cr_give_the_same_lines_and_columns(tmp_path: Path, fixtur
         ]
     assert found[b"\r\n"] == found[b"\n"]
     assert found[b"\r"] == found[b"\n"]
+
+
+def test_a_kind_key_spelled_otherwise_is_no_internal_error(project: Path) -> None:
+    """Keys are found folded (`Kind:` is `kind:`): reading the kind through the same lookup never
+    asks for a key the document does not hold (a ConfigMap carrying Spring, a Flux HelmRelease, an
+    EnvoyFilter each raised KeyError: an internal error instead of a check)."""
+    write(
+        project,
+        "cm.yaml",
+        'Kind: ConfigMap\ndata:\n  application.yml: |\n    spring.web.cors.allowed-origins: "*"\n',
+    )
+    write(
+        project,
+        "hr.yaml",
+        "Kind: HelmRelease\nspec:\n  values:\n    controller:\n      config:\n"
+        "        http-snippet: |\n          map $a $b { default 1; }\n",
+    )
+    write(
+        project, "ef.yaml", "Kind: EnvoyFilter\nspec:\n  configPatches: []\naccessControlAllowOriginList: x\n"
+    )
+    result = run_cli("check", "--output-format", "json", ".")
+    assert "internal error" not in result.stderr and result.exit_code in (0, 1)
+    assert ("cm.yaml", "OL301") in {(Path(f["path"]).name, f["code"]) for f in result.findings}

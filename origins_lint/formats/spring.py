@@ -108,8 +108,8 @@ def parse(source: Source, options: FormatOptions) -> ParsedFile:
     loaded = manifests.load(source)
     result = ParsedFile(source.path, NAME, problems=list(loaded.problems))
     for root in loaded.documents:
-        data = manifests.at(root, "data") if manifests.get(root, "kind") is not None else None
-        if data is None or root.value["kind"].value != "ConfigMap" or not isinstance(data.value, dict):
+        data = manifests.at(root, "data") if manifests.kind_of(root) == "ConfigMap" else None
+        if data is None or not isinstance(data.value, dict):
             continue
         for key, node in data.value.items():
             if not _NAMES.match(key) or not isinstance(node.value, str):

@@ -173,8 +173,7 @@ def _own_limit(safe_regex: Node) -> ProgramLimit | None:
 def runtime_limit(root: Node) -> ProgramLimit:
     """The limit a document's own runtime sets (`layered_runtime` static layer, flat or nested
     keys), Istio's for an EnvoyFilter, else Envoy's default."""
-    kind = manifests.get(root, "kind")
-    if kind is not None and kind[1].value == "EnvoyFilter":
+    if manifests.kind_of(root) == "EnvoyFilter":
         return ISTIO_LIMIT
     for path, mapping in manifests.mappings(root):
         values = mapping.value if isinstance(mapping.value, dict) else {}

@@ -167,9 +167,7 @@ def _patched(root: Node, problems: list[InputProblem]) -> list[CorsContext]:
     on every level the patch matches, whose responses Envoy's router writes them to). The patch's
     own headers are read as that level's; the routes it matches are not in the file, so no route
     guard applies."""
-    if not isinstance(root.value, dict) or manifests.get(root, "kind") is None:
-        return []
-    if root.value["kind"].value != "EnvoyFilter":
+    if manifests.kind_of(root) != "EnvoyFilter":
         return []
     out: list[CorsContext] = []
     patches = manifests.at(root, "spec", "configPatches")

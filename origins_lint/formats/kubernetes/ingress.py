@@ -175,7 +175,7 @@ def _chart_values(root: Node, named: bool) -> tuple[Node, bool]:
     """The document to read, and whether it holds the chart's values: a values file (by its name, or
     by its `controller.config` mapping, as `helm install -f ingress-nginx.yaml` takes any name), or a
     Flux `HelmRelease`, whose `spec.values` helm-controller hands the chart as its values."""
-    if manifests.get(root, "kind") is not None and root.value["kind"].value == "HelmRelease":
+    if manifests.kind_of(root) == "HelmRelease":
         values = manifests.at(root, "spec", "values")
         return (values, True) if values is not None and isinstance(values.value, dict) else (root, False)
     config = manifests.at(root, "controller", "config")

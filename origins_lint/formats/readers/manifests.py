@@ -160,6 +160,13 @@ def folded(key: str) -> str:
     return key.replace("-", "").replace("_", "").lower()
 
 
+def kind_of(node: Node) -> str | None:
+    """A document's `kind:` (`ConfigMap`, `EnvoyFilter`, `HelmRelease`), found as ``get`` finds keys;
+    None when it has none or it is not text."""
+    found = get(node, "kind")
+    return found[1].value if found is not None and isinstance(found[1].value, str) else None
+
+
 def get(node: Node, *names: str) -> tuple[str, Node] | None:
     """The first of ``names`` present in a mapping, compared folded; with the key as written."""
     if not isinstance(node.value, dict):
