@@ -183,3 +183,19 @@ def test_a_build_arguments_default_is_judged_and_said(project: Path) -> None:
         "d": "${C}",
     }
     assert problems == []
+
+
+def test_an_env_holding_a_build_arguments_default_is_said_too(project: Path) -> None:
+    """`ENV ORIGIN=$CORS` holds `CORS`'s default, as overridable as it; an ENV lasts into a stage
+    built FROM its stage (the ARG does not)."""
+    write(
+        project,
+        "Dockerfile",
+        f"FROM x AS base\nARG CORS=*\nENV ORIGIN=$CORS\nFROM base\n"
+        f"LABEL {MIDDLEWARE}.accesscontrolalloworiginlist=$ORIGIN\n",
+    )
+    found = check_json(".").findings
+    assert [(f["code"], f["line"]) for f in found] == [("OL004", 5), ("OL301", 5)]
+    assert found[0]["message"].startswith(
+        "`$ORIGIN` holds the default of the build argument `CORS`: `*` unless"
+    )

@@ -22,6 +22,7 @@ stage's (BuildKit's dispatcher starts each stage from its base image's config).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Final
 
 from origins_lint.formats.readers.manifests import Text
@@ -31,6 +32,9 @@ from origins_lint.model import InputProblem, Location, ProblemKind
 _DIRECTIVE = re.compile(r"^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$")
 _INSTRUCTION = re.compile(r"[ \t]*([A-Za-z]+)(?=[ \t]|$)")
 _VARIABLE = re.compile(r"\$(?:\{([^}]*)\}|([A-Za-z_][A-Za-z0-9_]*))")
+# the variables a stage knows: NAME -> (its value, the build argument whose default it holds or "",
+# whether an ENV set it: a stage built FROM another of the file keeps those, never its ARGs)
+Known = dict[str, tuple[str, str, bool]]
 _NAMES: Final = re.compile(r"^(?:Dockerfile|Containerfile)(?:[.-][^/]*)?$|[.-](?:Dockerfile|dockerfile)$")
 
 
@@ -49,9 +53,9 @@ def labels(path: str, text: str) -> tuple[Node, Text, list[InputProblem]]:
     source = Text(path, text)
     values: dict[str, Node] = {}
     keys: dict[str, Location] = {}
-    known: dict[str, tuple[str, bool]] = {}  # NAME -> (its value, whether it is an ARG's default)
+    known: Known = {}
     outside: dict[str, str] = {}  # the ARGs declared before the first FROM, with their defaults
-    stages: dict[str, tuple[dict[str, Node], dict[str, Location], dict[str, tuple[str, bool]]]] = {}
+    stages: dict[str, tuple[dict[str, Node], dict[str, Location], Known]] = {}
     problems: list[InputProblem] = []
     escape = _escape(text)
     staged = False
@@ -66,7 +70,7 @@ def labels(path: str, text: str) -> tuple[Node, Text, list[InputProblem]]:
             base = stages.get(words[0].lower()) if words else None
             values, keys = (dict(base[0]), dict(base[1])) if base else ({}, {})
             # a stage keeps its base stage's ENV, never its ARGs
-            known = {name: got for name, got in base[2].items() if not got[1]} if base else {}
+            known = {name: got for name, got in base[2].items() if got[2]} if base else {}
             if len(words) >= 3 and words[1].upper() == "AS":
                 stages[words[2].lower()] = (values, keys, known)
             staged = True
@@ -77,10 +81,12 @@ def labels(path: str, text: str) -> tuple[Node, Text, list[InputProblem]]:
                 if not staged:
                     outside[name] = value if value is not None else ""
                 elif value is not None:
-                    known[name] = (value, True)
+                    known[name] = (value, name, False)
         elif instruction == "ENV":
-            for (name, _at), (value, _start, _end) in _pairs(chars, offsets, found.end(), escape, known):
-                known[name] = (value, False)
+            for (name, _at), (value, start, end) in _pairs(chars, offsets, found.end(), escape, known):
+                # `ENV ORIGIN=$CORS_ORIGIN`: it holds that argument's default, as overridable as it
+                argument = next((arg for _, _, arg in _arguments(text[start:end], known)), "")
+                known[name] = (value, argument, True)
         elif instruction == "LABEL":
             for (key, key_at), (value, start, end) in _pairs(chars, offsets, found.end(), escape, known):
                 line, column = source.position(key_at)
@@ -95,19 +101,31 @@ def labels(path: str, text: str) -> tuple[Node, Text, list[InputProblem]]:
     return Node(values, Location.point(path, 1, 1), keys), source, problems
 
 
-def _build_arguments(raw: str, known: dict[str, tuple[str, bool]], at: Location) -> list[InputProblem]:
-    """What a value takes from an `ARG`'s default, said: the build may set another value."""
-    said = []
+def _arguments(raw: str, known: Known) -> Iterator[tuple[str, str, str]]:
+    """Each variable of ``raw`` that holds a build argument's default: (as written, its name, the
+    argument)."""
     for found in _VARIABLE.finditer(raw):
         name = (found.group(1) or found.group(2) or "").split(":", 1)[0]
-        value, from_argument = known.get(name, ("", False))
-        if from_argument:
-            message = (
-                f"`{found.group(0)}` is the build argument `{name}`: `{value}` unless `docker build "
-                f"--build-arg {name}=...` sets another value, which this file does not say; judged here "
-                f"as `{value}`"
-            )
-            said.append(InputProblem(ProblemKind.NOT_ANALYSED, message, at))
+        argument = known.get(name, ("", "", False))[1]
+        if argument:
+            yield found.group(0), name, argument
+
+
+def _build_arguments(raw: str, known: Known, at: Location) -> list[InputProblem]:
+    """What a value takes from an `ARG`'s default, said: the build may set another value."""
+    said = []
+    for written, name, argument in _arguments(raw, known):
+        value = known[name][0]
+        what = (
+            f"is the build argument `{argument}`"
+            if name == argument
+            else f"holds the default of the build argument `{argument}`"
+        )
+        message = (
+            f"`{written}` {what}: `{value}` unless `docker build --build-arg {argument}=...` sets another "
+            f"value, which this file does not say; judged here as `{value}`"
+        )
+        said.append(InputProblem(ProblemKind.NOT_ANALYSED, message, at))
     return said
 
 
@@ -133,10 +151,8 @@ def _instructions(text: str, escape: str) -> list[tuple[str, list[int]]]:
         start += len(line) + 1
         body = line.rstrip("\r")
         stripped = body.lstrip(" \t")
-        if chars and (not stripped or stripped.startswith("#")):
-            continue  # inside a continued instruction: an empty or comment line is dropped
-        if not chars and (not stripped or stripped.startswith("#")):
-            continue
+        if not stripped or stripped.startswith("#"):
+            continue  # a comment or empty line, dropped inside a continued instruction too
         end = len(body.rstrip(" \t"))
         continued = end > 0 and body[end - 1] == escape
         kept = end - 1 if continued else len(body)
@@ -151,7 +167,7 @@ def _instructions(text: str, escape: str) -> list[tuple[str, list[int]]]:
 
 
 def _pairs(
-    chars: str, offsets: list[int], start: int, escape: str, known: dict[str, tuple[str, bool]]
+    chars: str, offsets: list[int], start: int, escape: str, known: Known
 ) -> list[tuple[tuple[str, int], tuple[str, int, int]]]:
     """The (key, where) and (value, start, end) of each label of one `LABEL` instruction."""
     words = _words(chars, start, escape)
@@ -176,9 +192,7 @@ def _pairs(
     return out
 
 
-def _value(
-    raw: str, at: int, offsets: list[int], escape: str, known: dict[str, tuple[str, bool]]
-) -> tuple[str, int, int]:
+def _value(raw: str, at: int, offsets: list[int], escape: str, known: Known) -> tuple[str, int, int]:
     end = offsets[at + len(raw) - 1] + 1 if raw else offsets[at - 1] + 1
     return _word(raw, escape, known), offsets[at] if raw else end, end
 
@@ -211,7 +225,7 @@ def _words(chars: str, start: int, escape: str) -> list[tuple[str, int]]:
     return words
 
 
-def _word(raw: str, escape: str, known: dict[str, tuple[str, bool]]) -> str:
+def _word(raw: str, escape: str, known: Known) -> str:
     """A shell word as the dispatcher takes it: quotes removed, escapes applied, a variable filled
     in from ``known`` (`${NAME:-word}` and `${NAME:+word}` as BuildKit's shell lexer reads them),
     else kept as `${NAME}` (filled in at build time)."""
@@ -239,7 +253,7 @@ def _word(raw: str, escape: str, known: dict[str, tuple[str, bool]]) -> str:
     return "".join(out)
 
 
-def _filled(inside: str, known: dict[str, tuple[str, bool]]) -> str:
+def _filled(inside: str, known: Known) -> str:
     """`NAME`, `NAME:-word` or `NAME:+word` as the build fills it in, `${NAME}` when unknown."""
     name, colon, rest = inside.partition(":")
     value = known.get(name)
