@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import PurePath
 from typing import Final, Protocol, cast
@@ -233,6 +233,14 @@ class _Seen:
 
 _LONG_TEXT: Final = 1 << 20  # characters
 _SEEN = _Markers()
+
+
+def within(path: str, roots: Iterable[str]) -> bool:
+    """Whether ``path``, its symlinks resolved, lies in one of ``roots`` (real paths): a file a
+    format reads beside the one it checks (an nginx `include`, a Spring base file, HAProxy's `-f`
+    files) never leaves the folders being checked."""
+    real = os.path.realpath(path)
+    return any(os.path.commonpath([real, root]) == root for root in roots)
 
 
 def file_name(path: str) -> str:

@@ -28,7 +28,7 @@ from pathlib import PurePath
 from typing import Final
 
 from origins_lint import limits
-from origins_lint.formats.base import FormatOptions, file_name
+from origins_lint.formats.base import FormatOptions, file_name, within
 from origins_lint.formats.readers import manifests
 from origins_lint.formats.readers.tree import Node
 from origins_lint.model import (
@@ -205,9 +205,7 @@ def _base_groups(
     groups: dict[str, _Group] = {}
     for suffix in suffixes:
         base = os.path.join(folder, f"{family}.{suffix}")
-        real = os.path.realpath(base)
-        inside = any(os.path.commonpath([real, root]) == root for root in options.roots)
-        if not inside or not os.path.isfile(base):
+        if not within(base, options.roots) or not os.path.isfile(base):
             continue
         source = read_source(base, limits.active().file_size)
         if not isinstance(source, Source):
@@ -291,18 +289,18 @@ def _profiled(under: _Group, group: _Group, above: str, result: ParsedFile) -> C
     own file's check): the origins the profile keeps are judged here only when its credentials
     differ from theirs; what only the two together say (`*` with the profile's credentials) is said
     here, and the credentials say where they come from when the origins are written elsewhere."""
+    alone = ParsedFile(result.path, NAME)
+    theirs = _Reader(under, alone).context()
     merged = _over(under, group)
-    scratch = ParsedFile(result.path, NAME)
-    if _Reader(merged, scratch).credentials().value == _Reader(under, scratch).credentials().value:
+    if _Reader(merged, ParsedFile(result.path, NAME)).credentials().value == theirs.credentials.value:
         kept = {
             name: value
             for name, value in merged.values.items()
             if name not in _ORIGINS or name in group.values
         }
         merged = _Group(merged.prefix, merged.location, merged.text, kept, merged.texts)
-    together, alone = ParsedFile(result.path, NAME), ParsedFile(result.path, NAME)
+    together = ParsedFile(result.path, NAME)
     context = _Reader(merged, together).context()
-    _Reader(under, alone).context()
     result.problems.extend(problem for problem in together.problems if problem not in alone.problems)
     credentials = context.credentials
     if credentials.value is True and credentials.location is not None:

@@ -271,7 +271,7 @@ rule("OL104", "unusual-scheme", Severity.MEDIUM, "Origin with a scheme other tha
 )
 
 
-_NGINX_VARIABLE = re.compile(r"\$(\{)?([A-Za-z_][A-Za-z0-9_]*)")
+_NGINX_VARIABLE = re.compile(r"\$(\{)?([A-Za-z_][A-Za-z0-9_]*)\}?")
 
 
 def _never_matches(_context: CorsContext, matcher: OriginMatcher, _doc: Document) -> Hit | None:
@@ -282,7 +282,7 @@ def _never_matches(_context: CorsContext, matcher: OriginMatcher, _doc: Document
     if variable is None:
         why = "an anchor in it cannot hold where it stands (`$` with text after it, `^` after text): fix it"
     elif variable.group(1):  # `${NAME}`: a placeholder some step before nginx fills in (envsubst)
-        written = variable.group(0) + "}"
+        written = variable.group(0)
         why = (
             f"nginx puts no variable into a regex, so `{written}` is the end of the text followed by "
             f"text; if a step before nginx fills it in (envsubst), check the file it renders, or name "

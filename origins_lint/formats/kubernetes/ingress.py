@@ -158,14 +158,19 @@ def _values_snippets(
 _PLACED: Final = ("http-snippet", "server-snippet", "location-snippet")  # nginx.tmpl's places, outermost 1st
 
 
+def _place(name: str) -> str:
+    """The controller key a snippet is under (`controller.config.http-snippet`: `http-snippet`)."""
+    return name.rsplit(".", 1)[-1]
+
+
 def _together(sets: list[_Set]) -> list[_Set]:
     """The controller's `http-`, `server-` and `location-snippet` as one set read together (a `map`
     the first defines is the variable the others send); `main-snippet` (nginx's main context) alone."""
-    placed = [found for found in sets if found.snippets[0].rsplit(".", 1)[-1] in _PLACED]
+    placed = [found for found in sets if _place(found.snippets[0]) in _PLACED]
     if len(placed) < 2:
         return sets
     merged = _Set(placed[0].location, placed[0].owner, prefix="", together=True)
-    for found in sorted(placed, key=lambda one: _PLACED.index(one.snippets[0].rsplit(".", 1)[-1])):
+    for found in sorted(placed, key=lambda one: _PLACED.index(_place(one.snippets[0]))):
         merged.items.update(found.items)
     merged.snippets = tuple(merged.items)
     return [found for found in sets if found not in placed] + [merged]
@@ -644,7 +649,7 @@ class _Reader:
         pieces: list[tuple[str, manifests.Embedded | None]] = []
         closing = 0
         for name in self.found.snippets:
-            place = name.rsplit(".", 1)[-1]
+            place = _place(name)
             if place == "server-snippet" or (place == "location-snippet" and closing == 0):
                 pieces.append(("server {", None))
                 closing += 1

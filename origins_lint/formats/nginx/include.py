@@ -27,6 +27,7 @@ from functools import cached_property
 from typing import Final
 
 from origins_lint import limits
+from origins_lint.formats.base import within
 from origins_lint.formats.nginx.files import MAIN_FILE, claimed
 from origins_lint.model import InputProblem
 from origins_lint.records import record, replace
@@ -315,8 +316,7 @@ class Resolver:
         )
 
     def inside(self, path: str) -> bool:
-        real = os.path.realpath(path)
-        return any(os.path.commonpath([real, root]) == root for root in self.roots)
+        return within(path, self.roots)
 
 
 def _literal_dir(pattern: str) -> str:

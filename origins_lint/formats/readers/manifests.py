@@ -71,8 +71,9 @@ def _inserted_indent(tag: str, column: int) -> int:
 
 def _load(source: Source) -> Loaded:
     path, text = source.path, source.text
-    template = None if templated.is_template(path) else _TEMPLATE_LINE.search(text)
-    if templated.is_template(path) or (template is not None and path.endswith(YAML_EXTENSIONS)):
+    kept_as_template = templated.is_template(path)
+    template = None if kept_as_template else _TEMPLATE_LINE.search(text)
+    if kept_as_template or (template is not None and path.endswith(YAML_EXTENSIONS)):
         # a template kept as one (`*.yaml.tpl`), or a Helm chart's `templates/ingress.yaml`: read with
         # its placeholders as unknown text (readers/templated.py)
         masked = templated.mask(path, text)

@@ -37,7 +37,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Final
 
-from origins_lint.formats.base import FormatOptions
+from origins_lint.formats.base import FormatOptions, within
 from origins_lint.formats.readers.response_headers import literal_matchers
 from origins_lint.formats.webservers.haproxy import acl
 from origins_lint.formats.webservers.haproxy.acl import AclTable, ConditionError, Conjunction, Test
@@ -689,7 +689,7 @@ class _Reader:
         full = os.path.realpath(os.path.join(base, name))
         shown = os.path.normpath(os.path.join(os.path.dirname(self.path), name))
         roots = [os.path.realpath(r) for r in self.options.roots] or [os.path.realpath(base)]
-        inside = any(os.path.commonpath([full, root]) == root for root in roots)
+        inside = within(full, roots)
         if not inside or not os.path.isfile(full):
             why = "is outside the checked folders" if not inside else "was not found"
             self.uncached = True
